@@ -1,0 +1,47 @@
+# The two commands: `make run` and `make test`. Everything else is a step of theirs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+INSTALLED_DEV := $(VENV)/.installed-dev
+
+.PHONY: run test install install-dev migrate data lint docs clean
+
+run: install migrate data
+	$(BIN)/ifr-service serve --host 127.0.0.1 --port 5000
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(INSTALLED_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(INSTALLED)
+
+install: $(INSTALLED)
+
+install-dev: $(INSTALLED_DEV)
+
+migrate: install
+	$(BIN)/ifr-service db upgrade
+
+data: install
+	$(BIN)/ifr-service reference load
+	$(BIN)/ifr-service demo load
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+docs: install
+	$(BIN)/ifr-service docs workflows
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

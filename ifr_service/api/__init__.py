@@ -1,0 +1,12 @@
+"""The JSON API under /api/v1: one blueprint holding each feature's routes."""
+
+from flask import Blueprint
+
+from ifr_service.api.openapi import openapi
+from ifr_service.cases.routes import cases
+from ifr_service.reference.routes import reference
+
+api = Blueprint("api", __name__)
+api.register_blueprint(cases)
+api.register_blueprint(reference)
+api.register_blueprint(openapi)

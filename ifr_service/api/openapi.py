@@ -1,0 +1,50 @@
+"""The OpenAPI 3 document, generated from the marshmallow schemas and the routes' docstrings."""
+
+from __future__ import annotations
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec_webframeworks.flask import FlaskPlugin
+from flask import Blueprint, current_app
+
+from ifr_service.users.access import PUBLIC, allow
+
+openapi = Blueprint("openapi", __name__)
+
+
+@openapi.get("/openapi.json")
+@allow(PUBLIC)
+def openapi_document():
+    return build_spec().to_dict()
+
+
+def build_spec() -> APISpec:
+    from ifr_service.cases.schemas import (
+        AttachmentSchema,
+        CaseSchema,
+        ErrorSchema,
+        QueueSchema,
+    )
+    from ifr_service.forms.schema import schema_for
+    from ifr_service.reference.routes import CommissionerSchema, HubSchema
+    from ifr_service.runtime import runtime
+
+    spec = APISpec(
+        title="ifr-service", version="1", openapi_version="3.0.3",
+        info={"description": "Individual Funding Requests and the Cancer Drugs Fund for NHS England."},
+        servers=[{"url": "/api/v1"}],
+        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    # Nested schemas first, so that apispec refers to them rather than naming them again.
+    for name, schema in [("Attachment", AttachmentSchema), ("Case", CaseSchema),
+                         ("Queue", QueueSchema), ("Error", ErrorSchema),
+                         ("Commissioner", CommissionerSchema), ("Hub", HubSchema)]:
+        spec.components.schema(name, schema=schema)
+    for form in runtime().forms:
+        name = f"{''.join(p.capitalize() for p in form.route.split('-'))}ApplicationV{form.version}"
+        spec.components.schema(name, schema=schema_for(form))
+    for rule in current_app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi.openapi_document":
+            spec.path(view=current_app.view_functions[rule.endpoint], app=current_app)
+    return spec

@@ -1,0 +1,80 @@
+"""The application factory: one place that builds the service and registers every blueprint."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g
+
+from ifr_service import db
+from ifr_service.config import Config
+from ifr_service.errors import IfrError, error_response, register_error_handlers
+from ifr_service.forms.definition import FormRegistry
+from ifr_service.jobs.dispatch import InProcessDispatcher, RqDispatcher
+from ifr_service.notifications.relay import LogRelay, SmtpRelay
+from ifr_service.runtime import Runtime
+from ifr_service.users.models import Role
+from ifr_service.workflows.engine import load_workflows
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config.from_environment()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = Flask(__name__)
+    app.config["IFR"] = config
+    app.config["SECRET_KEY"] = config.secret_key
+    app.config["MAX_CONTENT_LENGTH"] = config.attachment_max_bytes + 64 * 1024
+    app.json.sort_keys = False
+    app.extensions["ifr"] = build_runtime(config)
+    register_error_handlers(app)
+    register_unit_of_work(app)
+    register_blueprints(app)
+    return app
+
+
+def build_runtime(config: Config) -> Runtime:
+    return Runtime(
+        config=config,
+        engine=db.make_engine(config.database_url),
+        forms=FormRegistry.load(config.forms_dir),
+        workflows=load_workflows(config.workflows_dir, {role.value for role in Role}),
+        dispatcher=RqDispatcher(config.redis_url) if config.redis_url else InProcessDispatcher(),
+        mail=SmtpRelay(config.smtp_host, config.smtp_port) if config.smtp_host else LogRelay(),
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from ifr_service.api import api
+    from ifr_service.health import health
+
+    app.register_blueprint(health)
+    app.register_blueprint(api, url_prefix="/api/v1")
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """Each request is one transaction: committed if it succeeded, rolled back if not."""
+
+    @app.before_request
+    def open_unit_of_work():
+        g.unit, g.unit_token = db.begin(app.extensions["ifr"].engine)
+
+    @app.after_request
+    def commit_or_roll_back(response):
+        unit = g.get("unit")
+        if unit is None:
+            return response
+        if response.status_code >= 400:
+            unit.rollback()
+            return response
+        try:
+            unit.commit()
+        except IfrError as error:
+            return app.make_response(error_response(error))
+        return response
+
+    @app.teardown_request
+    def close_unit_of_work(_error=None):
+        unit = g.pop("unit", None)
+        if unit is not None:
+            unit.rollback()  # a no-op after a commit; undoes a request that raised
+            db.end(unit, g.pop("unit_token"))

@@ -1,0 +1,1 @@
+"""Cases: IFR (and later CDF) applications from draft to decision."""

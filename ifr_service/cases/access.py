@@ -1,0 +1,29 @@
+"""Who may see a case. A case someone may not see is answered as not found."""
+
+from __future__ import annotations
+
+from ifr_service.cases.models import Case
+from ifr_service.errors import NotFound
+from ifr_service.users.models import Role, User
+
+HUB_ROLES = {Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
+
+
+def can_see_case(user: User, case: Case) -> bool:
+    role = user.role_enum
+    if role is Role.ADMIN:
+        return True
+    if role is Role.CLINICIAN:
+        return case.provider_org_code is not None and case.provider_org_code == user.organisation_code
+    if role in HUB_ROLES:
+        return case.state != "draft" and case.hub_id is not None and case.hub_id == user.hub_id
+    return False
+
+
+def check_can_see_case(user: User, case: Case) -> None:
+    if not can_see_case(user, case):
+        raise NotFound(f"There is no case {case.public_reference}.", field="reference")
+
+
+def can_see_hub_queue(user: User, hub_id: int) -> bool:
+    return user.role_enum is Role.ADMIN or (user.role_enum in HUB_ROLES and user.hub_id == hub_id)

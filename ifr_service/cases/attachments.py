@@ -1,0 +1,47 @@
+"""Which files may be attached: judged by their content's magic bytes, never their name."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import filetype
+
+from ifr_service.errors import ValidationFailed
+
+ACCEPTED_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    content_type: str
+    sha256: str
+    size_bytes: int
+
+
+def check_file(filename: str | None, content: bytes, max_bytes: int) -> CheckedFile:
+    if not filename or not filename.strip():
+        raise ValidationFailed({"file": "Choose a file to attach."})
+    if not content:
+        raise ValidationFailed({"file": "The file is empty."})
+    if len(content) > max_bytes:
+        raise ValidationFailed({"file": f"The file is larger than {max_bytes // (1024 * 1024)} MB."})
+    kind = filetype.guess(content)
+    if kind is None or kind.mime not in ACCEPTED_TYPES:
+        accepted = ", ".join(ACCEPTED_TYPES.values())
+        raise ValidationFailed({"file": f"The file must be one of: {accepted}."})
+    return CheckedFile(
+        filename=_safe_name(filename), content_type=kind.mime,
+        sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
+    )
+
+
+def _safe_name(filename: str) -> str:
+    """The name without any path, so a stored name can never point elsewhere."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "attachment"

@@ -1,0 +1,54 @@
+"""Turn cases into the plain dicts the response schemas dump."""
+
+from __future__ import annotations
+
+from ifr_service import db
+from ifr_service.cases import queries
+from ifr_service.cases.models import Case
+from ifr_service.cases.service import actions_for
+from ifr_service.reference.models import Commissioner, Hub, Region
+from ifr_service.runtime import runtime
+from ifr_service.users.models import User
+
+
+def present_case(case: Case, user: User) -> dict:
+    workflow = runtime().workflows[case.route]
+    return {
+        "reference": case.public_reference,
+        "draft_reference": case.draft_reference,
+        "route": case.route,
+        "state": case.state,
+        "state_title": workflow.state(case.state).title,
+        "form_key": case.form_key,
+        "form_version": case.form_version,
+        "urgency": case.urgency,
+        "hub": _organisation(Hub, case.hub_id),
+        "region": _organisation(Region, case.region_id),
+        "commissioner": _organisation(Commissioner, case.commissioner_id),
+        "created_utc": case.created_utc,
+        "updated_utc": case.updated_utc,
+        "submitted_utc": case.submitted_utc,
+        "allowed_actions": actions_for(case, user),
+        "answers": case.answers,
+        "attachments": queries.find_attachments(case),
+    }
+
+
+def present_queue_item(case: Case) -> dict:
+    answers = case.answers
+    return {
+        "reference": case.public_reference,
+        "state": case.state,
+        "urgency": case.urgency,
+        "submitted_utc": case.submitted_utc,
+        "intervention": answers.get("intervention", {}).get("name"),
+        "diagnosis_icd10": answers.get("diagnosis", {}).get("icd10_code"),
+        "provider_trust": answers.get("clinician", {}).get("provider_trust"),
+    }
+
+
+def _organisation(model, row_id: int | None) -> dict | None:
+    if row_id is None:
+        return None
+    row = db.session().get(model, row_id)
+    return {"code": row.code, "name": row.name}

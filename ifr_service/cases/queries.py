@@ -1,0 +1,124 @@
+"""Reads and writes of cases and their records. Only this module touches their tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.cases.models import (
+    Attachment,
+    AttachmentContent,
+    Case,
+    CaseEvent,
+    CaseReferenceCounter,
+    IdempotencyRecord,
+)
+from ifr_service.errors import NotFound
+
+
+def get_case(reference: str) -> Case:
+    """A case by its reference or its draft reference."""
+    case = db.session().exec(
+        select(Case).where(or_(Case.reference == reference, Case.draft_reference == reference))
+    ).first()
+    if case is None:
+        raise NotFound(f"There is no case {reference}.", field="reference")
+    return case
+
+
+def get_case_by_id(case_id: int) -> Case:
+    case = db.session().get(Case, case_id)
+    if case is None:
+        raise NotFound(f"There is no case with id {case_id}.")
+    return case
+
+
+def create_case(case: Case) -> Case:
+    db.session().add(case)
+    db.session().flush()
+    return case
+
+
+def record_event(case: Case, name: str, actor, from_state: str | None, to_state: str | None,
+                 payload: dict | None = None) -> CaseEvent:
+    last = db.session().exec(
+        select(func.max(CaseEvent.sequence)).where(CaseEvent.case_id == case.id)
+    ).one()
+    event = CaseEvent(
+        case_id=case.id, sequence=(last or 0) + 1, name=name,
+        actor_id=getattr(actor, "id", None), actor_role=getattr(actor, "role", None),
+        from_state=from_state, to_state=to_state, payload=payload or {},
+    )
+    db.session().add(event)
+    db.session().flush()
+    return event
+
+
+def find_events(case: Case) -> list[CaseEvent]:
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.sequence)
+    return list(db.session().exec(query))
+
+
+def find_hub_queue(hub_id: int, states: list[str], page: int, page_size: int) -> tuple[list[Case], int]:
+    """A hub's cases, most urgent first and newest first within an urgency."""
+    where = (Case.hub_id == hub_id, Case.state.in_(states))
+    total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
+    query = (select(Case).where(*where)
+             .order_by(Case.urgency_rank, Case.submitted_utc.desc(), Case.id.desc())
+             .offset((page - 1) * page_size).limit(page_size))
+    return list(db.session().exec(query)), total
+
+
+def find_idempotency_record(user_id: int, key: str) -> IdempotencyRecord | None:
+    query = select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id,
+                                            IdempotencyRecord.key == key)
+    return db.session().exec(query).first()
+
+
+def create_idempotency_record(record: IdempotencyRecord) -> bool:
+    """Save the record; False if a concurrent request saved the same key first."""
+    try:
+        with db.session().begin_nested():
+            db.session().add(record)
+        return True
+    except IntegrityError:
+        return False
+
+
+def allocate_reference_number(route: str, year: int) -> int:
+    """The next number in a route's yearly sequence, with the counter row locked till commit."""
+    session = db.session()
+    query = (select(CaseReferenceCounter)
+             .where(CaseReferenceCounter.route == route, CaseReferenceCounter.year == year)
+             .with_for_update())
+    counter = session.exec(query).first()
+    if counter is None:
+        try:
+            with session.begin_nested():
+                session.add(CaseReferenceCounter(route=route, year=year, last_number=0))
+        except IntegrityError:
+            pass  # another submission created this year's counter first
+        counter = session.exec(query).one()
+    counter.last_number += 1
+    session.flush()
+    return counter.last_number
+
+
+def find_attachments(case: Case) -> list[Attachment]:
+    query = select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+    return list(db.session().exec(query))
+
+
+def find_attachment_by_hash(case: Case, sha256: str) -> Attachment | None:
+    query = select(Attachment).where(Attachment.case_id == case.id, Attachment.sha256 == sha256)
+    return db.session().exec(query).first()
+
+
+def create_attachment(attachment: Attachment, content: bytes) -> Attachment:
+    db.session().add(attachment)
+    db.session().flush()
+    db.session().add(AttachmentContent(attachment_id=attachment.id, content=content))
+    db.session().flush()
+    return attachment

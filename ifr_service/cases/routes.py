@@ -1,0 +1,236 @@
+"""The cases API: a thin adapter from HTTP to the case service."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request, url_for
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ifr_service import db
+from ifr_service.cases import queries, service
+from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
+from ifr_service.cases.models import Attachment, AttachmentContent
+from ifr_service.cases.presenters import present_case, present_queue_item
+from ifr_service.cases.schemas import AttachmentSchema, CaseSchema, QueueSchema
+from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.reference import queries as reference
+from ifr_service.users.access import allow, current_user
+from ifr_service.users.models import Role
+
+cases = Blueprint("cases", __name__)
+HUB_STAFF = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.ADMIN)
+CASE_READERS = (Role.CLINICIAN, *HUB_STAFF)
+
+
+class CreateArgs(Schema):
+    submit = fields.Boolean(load_default=False)
+
+
+class QueueArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages start at 1."))
+    page_size = fields.Integer(load_default=25, validate=validate.Range(
+        min=1, max=100, error="Ask for between 1 and 100 cases a page."))
+
+
+@cases.post("/cases")
+@allow(Role.CLINICIAN)
+def create_case():
+    """Create an IFR application.
+    ---
+    post:
+      summary: Create a draft IFR application, or create and submit it in one call
+      description: >-
+        The body holds the form's answers by section (see docs/examples/ifr-application.json).
+        A draft may be incomplete; submission checks every answer. Send an Idempotency-Key
+        header to make a retried request return the same case.
+      tags: [cases]
+      parameters:
+        - {in: query, name: submit, schema: {type: boolean, default: false}}
+        - {in: header, name: Idempotency-Key, schema: {type: string, maxLength: 200}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: IfrApplicationV1}}
+      responses:
+        201: {description: The case, content: {application/json: {schema: Case}}}
+        401: {description: Not signed in, content: {application/json: {schema: Error}}}
+        403: {description: Not a clinician, content: {application/json: {schema: Error}}}
+        422: {description: Answers with errors, content: {application/json: {schema: Error}}}
+    """
+    args = _load_args(CreateArgs(), request.args)
+    user = current_user()
+    case, status = service.create_case_idempotently(
+        user, _json_body(), args["submit"], request.headers.get("Idempotency-Key"))
+    return _case_response(case, status)
+
+
+@cases.get("/cases/<reference>")
+@allow(*CASE_READERS)
+def get_case(reference: str):
+    """Read a case.
+    ---
+    get:
+      summary: A case, with what the calling user may do next
+      tags: [cases]
+      parameters: [{in: path, name: reference, required: true, schema: {type: string}}]
+      responses:
+        200: {description: The case, content: {application/json: {schema: Case}}}
+        404: {description: No such case for this user, content: {application/json: {schema: Error}}}
+    """
+    case = queries.get_case(reference)
+    check_can_see_case(current_user(), case)
+    return _case_response(case, 200)
+
+
+@cases.patch("/cases/<reference>")
+@allow(Role.CLINICIAN)
+def update_case(reference: str):
+    """Change a draft's answers.
+    ---
+    patch:
+      summary: Change some answers of a draft; other answers are kept
+      tags: [cases]
+      parameters: [{in: path, name: reference, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: IfrApplicationV1}}
+      responses:
+        200: {description: The case, content: {application/json: {schema: Case}}}
+        409: {description: The case is no longer a draft, content: {application/json: {schema: Error}}}
+        422: {description: Answers with errors, content: {application/json: {schema: Error}}}
+    """
+    case = service.update_draft(queries.get_case(reference), current_user(), _json_body())
+    return _case_response(case, 200)
+
+
+@cases.post("/cases/<reference>/submit")
+@allow(Role.CLINICIAN)
+def submit_case(reference: str):
+    """Submit a draft.
+    ---
+    post:
+      summary: Submit a draft; it gets its reference and goes to its hub's queue
+      tags: [cases]
+      parameters:
+        - {in: path, name: reference, required: true, schema: {type: string}}
+        - {in: header, name: Idempotency-Key, schema: {type: string, maxLength: 200}}
+      responses:
+        200: {description: The submitted case, content: {application/json: {schema: Case}}}
+        409: {description: Already submitted, content: {application/json: {schema: Error}}}
+        422: {description: The application is incomplete, content: {application/json: {schema: Error}}}
+    """
+    case, status = service.submit_case_idempotently(
+        queries.get_case(reference), current_user(), request.headers.get("Idempotency-Key"))
+    return _case_response(case, status)
+
+
+@cases.post("/cases/<reference>/attachments")
+@allow(Role.CLINICIAN)
+def add_attachment(reference: str):
+    """Attach a file.
+    ---
+    post:
+      summary: Attach supporting evidence (PDF, DOCX, PNG or JPEG)
+      tags: [cases]
+      parameters: [{in: path, name: reference, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {type: string, format: binary}
+                description: {type: string, maxLength: 500}
+      responses:
+        201: {description: Attached, content: {application/json: {schema: Attachment}}}
+        200: {description: Already attached, content: {application/json: {schema: Attachment}}}
+        422: {description: Not an accepted file, content: {application/json: {schema: Error}}}
+    """
+    case = queries.get_case(reference)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed({"file": "Choose a file to attach (multipart/form-data field 'file')."})
+    try:
+        content = upload.read(current_app.config["IFR"].attachment_max_bytes + 1)
+    finally:
+        upload.close()
+    attachment, created = service.add_attachment(
+        case, current_user(), upload.filename, content, request.form.get("description"))
+    return AttachmentSchema().dump(attachment), 201 if created else 200
+
+
+@cases.get("/cases/<reference>/attachments/<int:attachment_id>")
+@allow(*CASE_READERS)
+def download_attachment(reference: str, attachment_id: int):
+    """Download an attached file.
+    ---
+    get:
+      summary: The attached file's bytes
+      tags: [cases]
+      parameters:
+        - {in: path, name: reference, required: true, schema: {type: string}}
+        - {in: path, name: attachment_id, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The file, content: {application/octet-stream: {}}}
+        404: {description: No such attachment, content: {application/json: {schema: Error}}}
+    """
+    case = queries.get_case(reference)
+    check_can_see_case(current_user(), case)
+    attachment = db.session().get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise NotFound("There is no such attachment on this case.")
+    content = db.session().get(AttachmentContent, attachment.id).content
+    return Response(content, mimetype=attachment.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{attachment.filename}"',
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
+@cases.get("/hubs/<hub_code>/queue")
+@allow(*HUB_STAFF)
+def hub_queue(hub_code: str):
+    """A hub's queue.
+    ---
+    get:
+      summary: The hub's submitted cases, most urgent and newest first
+      tags: [hubs]
+      parameters:
+        - {in: path, name: hub_code, required: true, schema: {type: string}}
+        - {in: query, name: page, schema: {type: integer, minimum: 1, default: 1}}
+        - {in: query, name: page_size, schema: {type: integer, minimum: 1, maximum: 100, default: 25}}
+      responses:
+        200: {description: One page of the queue, content: {application/json: {schema: Queue}}}
+        404: {description: No such hub, content: {application/json: {schema: Error}}}
+    """
+    args = _load_args(QueueArgs(), request.args)
+    hub = reference.get_hub(hub_code)
+    if not can_see_hub_queue(current_user(), hub.id):
+        raise NotFound(f"There is no hub queue {hub_code} for you.", field="hub_code")
+    found, total = queries.find_hub_queue(hub.id, service.queue_states("ifr"), args["page"],
+                                          args["page_size"])
+    return QueueSchema().dump({
+        "hub": {"code": hub.code, "name": hub.name}, "page": args["page"],
+        "page_size": args["page_size"], "total": total,
+        "cases": [present_queue_item(case) for case in found],
+    })
+
+
+def _case_response(case, status: int):
+    body = CaseSchema().dump(present_case(case, current_user()))
+    headers = {"Location": url_for("api.cases.get_case", reference=case.public_reference)}
+    return body, status, headers
+
+
+def _json_body():
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ValidationFailed({"_request": "Send the answers as a JSON object "
+                                            "(Content-Type: application/json)."})
+    return body
+
+
+def _load_args(schema: Schema, args) -> dict:
+    try:
+        return schema.load(args.to_dict())
+    except ValidationError as error:
+        raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error

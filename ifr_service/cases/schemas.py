@@ -1,0 +1,71 @@
+"""The wire format of cases: marshmallow schemas that dump responses and document the API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class OrganisationSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size_bytes = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    uploaded_utc = fields.DateTime(required=True)
+
+
+class CaseSchema(Schema):
+    reference = fields.String(required=True, metadata={
+        "description": "IFR-YYYY-NNNNNN once submitted; the draft reference before that."})
+    draft_reference = fields.String(required=True)
+    route = fields.String(required=True, metadata={"enum": ["ifr", "cdf"]})
+    state = fields.String(required=True)
+    state_title = fields.String(required=True)
+    form_key = fields.String(required=True)
+    form_version = fields.Integer(required=True)
+    urgency = fields.String(required=True)
+    hub = fields.Nested(OrganisationSchema, allow_none=True)
+    region = fields.Nested(OrganisationSchema, allow_none=True)
+    commissioner = fields.Nested(OrganisationSchema, allow_none=True)
+    created_utc = fields.DateTime(required=True)
+    updated_utc = fields.DateTime(required=True)
+    submitted_utc = fields.DateTime(allow_none=True)
+    allowed_actions = fields.List(fields.String(), required=True, metadata={
+        "description": "What the calling user may do next with this case."})
+    answers = fields.Dict(required=True, metadata={"description": "The form's answers, by section."})
+    attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
+
+
+class QueueItemSchema(Schema):
+    reference = fields.String(required=True)
+    state = fields.String(required=True)
+    urgency = fields.String(required=True)
+    submitted_utc = fields.DateTime(allow_none=True)
+    intervention = fields.String(allow_none=True)
+    diagnosis_icd10 = fields.String(allow_none=True)
+    provider_trust = fields.String(allow_none=True)
+
+
+class QueueSchema(Schema):
+    hub = fields.Nested(OrganisationSchema, required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    cases = fields.List(fields.Nested(QueueItemSchema), required=True)
+
+
+class ErrorItemSchema(Schema):
+    field = fields.String(allow_none=True, required=True, metadata={
+        "description": "Dotted path of the field in the request, or null for the request as a whole."})
+    message = fields.String(required=True)
+
+
+class ErrorSchema(Schema):
+    errors = fields.List(fields.Nested(ErrorItemSchema), required=True)
+    status = fields.Integer(required=True)

@@ -1,0 +1,183 @@
+"""The case use cases: the only place a case is created or changed.
+
+Each function runs inside the caller's unit of work and only flushes; the
+request (or job) commits once at the edge. Every change writes its event in
+the same transaction, through `apply_action`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import date
+
+from ifr_service import db
+from ifr_service.cases import queries
+from ifr_service.cases.access import check_can_see_case
+from ifr_service.cases.attachments import check_file
+from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
+from ifr_service.db import utc_now
+from ifr_service.errors import ValidationFailed
+from ifr_service.forms.validation import validate_answers
+from ifr_service.jobs.outbox import queue_job
+from ifr_service.reference import queries as reference
+from ifr_service.runtime import runtime
+from ifr_service.users.models import Role, User
+from ifr_service.workflows.engine import allowed_actions, next_state
+
+FORM_FOR_ROUTE = {"ifr": "ifr-application"}
+DRAFT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def apply_action(case: Case, action: str, actor: User, payload: dict | None = None) -> Case:
+    """Check the workflow allows the action, move the case, and record the event."""
+    check_can_see_case(actor, case)
+    workflow = runtime().workflows[case.route]
+    target = next_state(workflow, case.state, action, actor.role)
+    from_state, case.state = case.state, target
+    case.updated_utc = utc_now()
+    queries.record_event(case, workflow.action(action).event, actor, from_state, target, payload)
+    return case
+
+
+def actions_for(case: Case, user: User) -> list[str]:
+    return allowed_actions(runtime().workflows[case.route], case.state, user.role)
+
+
+def queue_states(route: str) -> list[str]:
+    """Every state but the draft: the hub sees a case from submission on."""
+    workflow = runtime().workflows[route]
+    return [state.key for state in workflow.states if state.key != workflow.initial]
+
+
+def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool = False) -> Case:
+    """Start an application. `complete=True` checks every answer now, as submission will."""
+    if actor.role_enum is not Role.CLINICIAN:
+        raise ValidationFailed({"_request": "Only a clinician can start an application."})
+    form = runtime().forms.latest(FORM_FOR_ROUTE[route])
+    cleaned = validate_answers(form, answers, complete=complete)
+    workflow = runtime().workflows[route]
+    case = queries.create_case(Case(
+        draft_reference=_new_draft_reference(), route=route, state=workflow.initial,
+        form_key=form.key, form_version=form.version, answers=cleaned,
+        created_by_id=actor.id, provider_org_code=actor.organisation_code,
+    ))
+    _set_urgency(case)
+    queries.record_event(case, "draft_created", actor, None, case.state,
+                         {"form": form.key, "form_version": form.version, "fields": _paths(cleaned)})
+    return case
+
+
+def update_draft(case: Case, actor: User, changes: dict) -> Case:
+    """Merge changed answers into the draft: a section's keys are replaced one by one."""
+    check_can_see_case(actor, case)
+    form = runtime().forms.get(case.form_key, case.form_version)
+    cleaned = validate_answers(form, changes, complete=False)
+    merged = {section: dict(values) for section, values in case.answers.items()}
+    for section, values in cleaned.items():
+        merged.setdefault(section, {}).update(values)
+    case.answers = merged
+    _set_urgency(case)
+    return apply_action(case, "edit", actor, {"fields": _paths(cleaned)})
+
+
+def add_attachment(case: Case, actor: User, filename: str | None, content: bytes,
+                   description: str | None) -> tuple[Attachment, bool]:
+    """Attach a file; the same file again answers the attachment already there (False)."""
+    check_can_see_case(actor, case)
+    checked = check_file(filename, content, runtime().config.attachment_max_bytes)
+    if description is not None and len(description) > 500:
+        raise ValidationFailed({"description": "Enter no more than 500 characters."})
+    existing = queries.find_attachment_by_hash(case, checked.sha256)
+    if existing is not None:
+        return existing, False
+    attachment = queries.create_attachment(Attachment(
+        case_id=case.id, filename=checked.filename, content_type=checked.content_type,
+        size_bytes=checked.size_bytes, sha256=checked.sha256, description=description,
+        uploaded_by_id=actor.id,
+    ), content)
+    apply_action(case, "attach", actor, {"attachment_id": attachment.id, "sha256": checked.sha256,
+                                         "filename": checked.filename})
+    return attachment, True
+
+
+def submit_case(case: Case, actor: User) -> Case:
+    """Check the application is complete, give it its reference and route it to its hub."""
+    check_can_see_case(actor, case)
+    next_state(runtime().workflows[case.route], case.state, "submit", actor.role)
+    form = runtime().forms.get(case.form_key, case.form_version)
+    case.answers = validate_answers(form, case.answers, complete=True)
+    hub, region = _route_to_hub(case)
+    case.hub_id, case.region_id = hub.id, region.id
+    today = date.today()
+    number = queries.allocate_reference_number(case.route, today.year)
+    case.reference = f"{case.route.upper()}-{today.year}-{number:06d}"
+    case.submitted_utc = utc_now()
+    apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
+                                         "region": region.code})
+    queue_job("send_case_acknowledgement", case_id=case.id)
+    return case
+
+
+def create_case_idempotently(actor: User, answers: dict, submit: bool,
+                             key: str | None) -> tuple[Case, int]:
+    """Create (and perhaps submit) a case once per Idempotency-Key; retries get the same case."""
+    def create() -> Case:
+        case = create_draft(actor, answers, complete=submit)
+        return submit_case(case, actor) if submit else case
+
+    fingerprint = _fingerprint({"answers": answers, "submit": submit})
+    return _once(actor, key, fingerprint, create, status_code=201)
+
+
+def submit_case_idempotently(case: Case, actor: User, key: str | None) -> tuple[Case, int]:
+    fingerprint = _fingerprint({"submit": case.draft_reference})
+    return _once(actor, key, fingerprint, lambda: submit_case(case, actor), status_code=200)
+
+
+def _once(actor: User, key: str | None, fingerprint: str, work, status_code: int):
+    if key is None:
+        return work(), status_code
+    if not 1 <= len(key) <= 200:
+        raise ValidationFailed({"Idempotency-Key": "Use a key of 1 to 200 characters."})
+    earlier = queries.find_idempotency_record(actor.id, key)
+    if earlier is None:
+        case = work()
+        record = IdempotencyRecord(user_id=actor.id, key=key, request_fingerprint=fingerprint,
+                                   case_id=case.id, status_code=status_code)
+        if queries.create_idempotency_record(record):
+            return case, status_code
+        # A concurrent retry won: undo this copy (and its queued jobs) and answer with that one.
+        db.current_unit().rollback()
+        earlier = queries.find_idempotency_record(actor.id, key)
+    if earlier.request_fingerprint != fingerprint:
+        raise ValidationFailed({"Idempotency-Key": "This key was already used for a different request."})
+    return queries.get_case_by_id(earlier.case_id), earlier.status_code
+
+
+def _route_to_hub(case: Case):
+    code = case.answers["patient"]["commissioner"]
+    commissioner = reference.find_commissioner(code)
+    hub = commissioner and reference.find_hub_for_commissioner(commissioner, date.today())
+    if hub is None:
+        raise ValidationFailed({"patient.commissioner": "No hub serves this commissioner today."})
+    case.commissioner_id = commissioner.id
+    return hub, reference.get_region(hub.region_id)
+
+
+def _set_urgency(case: Case) -> None:
+    level = (case.answers.get("urgency") or {}).get("level") or "routine"
+    case.urgency, case.urgency_rank = level, URGENCY_RANK[level]
+
+
+def _new_draft_reference() -> str:
+    return "DRAFT-" + "".join(secrets.choice(DRAFT_ALPHABET) for _ in range(8))
+
+
+def _fingerprint(document: dict) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _paths(answers: dict) -> list[str]:
+    return sorted(f"{section}.{key}" for section, values in answers.items() for key in values)

@@ -1,0 +1,181 @@
+"""The `ifr-service` command: serve, run the worker, migrate, and load data."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ifr_service import db
+from ifr_service.config import Config, ConfigError
+
+
+def _config() -> Config:
+    try:
+        return Config.from_environment()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _app():
+    from ifr_service.app import create_app
+
+    return create_app(_config())
+
+
+@click.group(help="ifr-service: Individual Funding Requests and the Cancer Drugs Fund.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Serve the web application with gunicorn.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    config = _config()
+    if config.is_embedded_database:
+        workers = 1  # SQLite allows one writer; one process keeps it simple
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            from ifr_service.app import create_app
+
+            return create_app(config)
+
+    database = "SQLite" if config.is_embedded_database else "PostgreSQL"
+    jobs = "rq" if config.redis_url else "in-process"
+    click.echo(f"ifr-service on http://{host}:{port} ({database}, {jobs} jobs)")
+    Server().run()
+
+
+@main.command(help="Run an rq worker on every ifr-service queue.")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker(burst: bool) -> None:
+    from redis import Redis
+    from rq import Worker
+
+    from ifr_service.jobs.queues import ALL_QUEUES
+
+    app = _app()
+    config = app.config["IFR"]
+    if not config.redis_url:
+        raise click.ClickException("REDIS_URL is not set: without it jobs run in-process, no worker needed")
+    with app.app_context():
+        Worker(list(ALL_QUEUES), connection=Redis.from_url(config.redis_url)).work(burst=burst)
+
+
+@main.group(name="db", help="Database migrations.")
+def database() -> None:
+    pass
+
+
+@database.command(help="Migrate the database to the newest revision (or REVISION).")
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    from ifr_service import migrate
+
+    migrate.upgrade(_config(), revision)
+    click.echo(f"database at {revision}")
+
+
+@database.command(help="Migrate the database down to REVISION (for example base).")
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    from ifr_service import migrate
+
+    migrate.downgrade(_config(), revision)
+    click.echo(f"database at {revision}")
+
+
+@main.group(help="Reference data from the seed documents.")
+def reference() -> None:
+    pass
+
+
+@reference.command(name="load", help="Load regions, hubs, commissioners, Programmes of Care and CRGs.")
+def load_reference() -> None:
+    from ifr_service.reference.loader import load_reference_data
+
+    app = _app()
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        report = load_reference_data()
+    click.echo("reference data loaded; new rows: " + json.dumps(report.counts))
+
+
+@main.group(help="Demo users and cases, for development only.")
+def demo() -> None:
+    pass
+
+
+@demo.command(name="load", help="Load the demo users and a few demo cases.")
+def load_demo() -> None:
+    from ifr_service.demo import load_demo_data
+
+    app = _app()
+    _refuse_in_production(app.config["IFR"])
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        counts = load_demo_data()
+    click.echo(f"demo data loaded: {counts['users']} new users, {counts['cases']} new cases")
+
+
+@main.command(help="Print an API bearer token for a demo user (development only).")
+@click.option("--user", "username", required=True, help="For example demo-clinician.")
+def token(username: str) -> None:
+    from ifr_service.users.demo import get_user
+    from ifr_service.users.tokens import issue_token
+
+    config = _config()
+    _refuse_in_production(config)
+    app = _app()
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        user = get_user(username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}: run `ifr-service demo load` first")
+    click.echo(issue_token(user.username, config.secret_key, config.token_lifetime_seconds))
+
+
+@main.group(help="The outbox of background jobs.")
+def outbox() -> None:
+    pass
+
+
+@outbox.command(name="dispatch", help="Hand every job not yet completed to the queue again.")
+def dispatch_outbox() -> None:
+    from ifr_service.jobs.outbox import find_pending_messages
+
+    app = _app()
+    runtime = app.extensions["ifr"]
+    with app.app_context():
+        with db.unit_of_work(runtime.engine):
+            pending = [(m.id, m.queue) for m in find_pending_messages()]
+        for message_id, queue in pending:
+            runtime.dispatcher.dispatch(message_id, queue)
+    click.echo(f"dispatched {len(pending)} pending jobs")
+
+
+@main.group(help="Generated documentation.")
+def docs() -> None:
+    pass
+
+
+@docs.command(name="workflows", help="Write docs/workflows/<route>.md diagrams from workflows/.")
+def write_workflow_docs() -> None:
+    from ifr_service.workflows.docs import write_workflow_docs as write
+
+    for path in write(_config()):
+        click.echo(f"wrote {path}")
+
+
+def _refuse_in_production(config: Config) -> None:
+    if config.is_production:
+        click.echo("refused: this command is for development only", err=True)
+        sys.exit(2)

@@ -1,0 +1,90 @@
+"""Configuration, read from the environment once.
+
+With nothing set the service runs on the embedded default: a SQLite file under
+`instance/` and background jobs run in-process after the request commits.
+Production mode (`IFR_ENV=production`) refuses the defaults that are unsafe there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "development-only-secret-never-use-in-production"
+
+
+class ConfigError(RuntimeError):
+    """The environment describes a configuration the service must not run with."""
+
+
+@dataclass(frozen=True)
+class Config:
+    environment: str = "development"
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = DEVELOPMENT_SECRET
+    project_root: Path = PROJECT_ROOT
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    token_lifetime_seconds: int = 8 * 60 * 60
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_sender: str = "ifr-service@nhs.net"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def is_embedded_database(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def forms_dir(self) -> Path:
+        return self.project_root / "forms"
+
+    @property
+    def workflows_dir(self) -> Path:
+        return self.project_root / "workflows"
+
+    @property
+    def migrations_dir(self) -> Path:
+        return self.project_root / "migrations"
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        root = Path(env.get("IFR_PROJECT_ROOT", PROJECT_ROOT))
+        config = cls(
+            environment=env.get("IFR_ENV", "development"),
+            database_url=env.get("DATABASE_URL") or _embedded_database_url(root),
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=env.get("SECRET_KEY", DEVELOPMENT_SECRET),
+            project_root=root,
+            attachment_max_bytes=int(env.get("IFR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)),
+            smtp_host=env.get("SMTP_HOST") or None,
+            smtp_port=int(env.get("SMTP_PORT", 25)),
+            mail_sender=env.get("MAIL_SENDER", "ifr-service@nhs.net"),
+        )
+        config.check()
+        return config
+
+    def check(self) -> None:
+        if self.environment not in {"development", "test", "production"}:
+            raise ConfigError(f"IFR_ENV must be development, test or production, not {self.environment!r}")
+        if not self.is_production:
+            return
+        if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:
+            raise ConfigError("production needs SECRET_KEY set to at least 32 random characters")
+        if self.is_embedded_database:
+            raise ConfigError("production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
+        if not self.redis_url:
+            raise ConfigError("production needs REDIS_URL: jobs must not run inside web requests")
+
+
+def _embedded_database_url(root: Path) -> str:
+    instance = root / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'ifr-service.sqlite3'}"

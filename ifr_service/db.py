@@ -1,0 +1,124 @@
+"""Engine, the unit of work, and the session that queries modules use.
+
+A request (or a background job) is one unit of work: it commits once at the
+edge on success and rolls back otherwise. Inner code only flushes. Work that
+must happen only once the data is durable (queueing jobs) registers an
+after-commit callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, create_engine
+
+from ifr_service.errors import Conflict, ValidationFailed
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+metadata: MetaData = SQLModel.metadata
+
+# Unique constraints whose violation is the caller's mistake, named by the field it concerns.
+CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {}
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("ifr_unit_of_work", default=None)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine):
+        self.session = Session(engine, expire_on_commit=False, autoflush=True)
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise integrity_error_to_ifr_error(error) from error
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def rollback(self) -> None:
+        self._after_commit.clear()
+        self.session.rollback()
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def begin(engine: Engine) -> tuple[UnitOfWork, object]:
+    """Start a unit of work and make it current; returns it and the token to end it."""
+    unit = UnitOfWork(engine)
+    return unit, _current.set(unit)
+
+
+def end(unit: UnitOfWork, token) -> None:
+    unit.close()
+    _current.reset(token)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[UnitOfWork]:
+    """Run a block (a job, a command) as one transaction, committed at the end."""
+    unit, token = begin(engine)
+    try:
+        yield unit
+        unit.commit()
+    except BaseException:
+        unit.rollback()
+        raise
+    finally:
+        end(unit, token)
+
+
+def current_unit() -> UnitOfWork:
+    unit = _current.get()
+    if unit is None:
+        raise RuntimeError("no unit of work is active: run inside a request, a job or unit_of_work()")
+    return unit
+
+
+def session() -> Session:
+    return current_unit().session
+
+
+def integrity_error_to_ifr_error(error: IntegrityError) -> Exception:
+    text = str(error.orig)
+    for constraint, (field, message) in CONSTRAINT_FIELDS.items():
+        if constraint in text:
+            return ValidationFailed({field: message})
+    return Conflict("The change clashed with another change saved at the same time; please retry.")

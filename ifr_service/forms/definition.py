@@ -1,0 +1,174 @@
+"""Form definitions: read from YAML, checked against the meta-schema and for sense.
+
+A bad file stops the app from starting with a message naming the file and the
+problem. Loaded forms are frozen dataclasses, looked up by key and version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+META_SCHEMA = yaml.safe_load((Path(__file__).parent / "meta_schema.yaml").read_text())
+DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 5000, "email": 254}
+
+
+class FormDefinitionError(ValueError):
+    """A form file is not a valid form definition."""
+
+
+@dataclass(frozen=True)
+class FieldDefinition:
+    key: str
+    label: str
+    type: str
+    help: str | None = None
+    required: bool = False
+    required_when: dict | None = None
+    options: tuple[dict, ...] = ()
+    rules: dict = field(default_factory=dict)
+    item: FieldDefinition | None = None
+    fields: tuple[FieldDefinition, ...] = ()
+
+    @property
+    def option_values(self) -> list[Any]:
+        return [option["value"] for option in self.options]
+
+
+@dataclass(frozen=True)
+class SectionDefinition:
+    key: str
+    title: str
+    fields: tuple[FieldDefinition, ...]
+    help: str | None = None
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    key: str
+    version: int
+    route: str
+    title: str
+    sections: tuple[SectionDefinition, ...]
+    description: str | None = None
+
+    def field_at(self, path: str) -> FieldDefinition | None:
+        section_key, _, field_key = path.partition(".")
+        for section in self.sections:
+            if section.key == section_key:
+                return next((f for f in section.fields if f.key == field_key), None)
+        return None
+
+    def all_fields(self) -> list[tuple[str, FieldDefinition]]:
+        return [(f"{s.key}.{f.key}", f) for s in self.sections for f in s.fields]
+
+
+RULE_KEYS = ("min_length", "max_length", "pattern", "pattern_message", "minimum", "maximum",
+             "not_future", "must_be", "min_items", "max_items")
+
+
+def parse_field(raw: dict) -> FieldDefinition:
+    rules = {name: raw[name] for name in RULE_KEYS if name in raw}
+    if raw["type"] in DEFAULT_MAX_LENGTH:
+        rules.setdefault("max_length", DEFAULT_MAX_LENGTH[raw["type"]])
+    item = raw.get("item")
+    return FieldDefinition(
+        key=raw["key"], label=raw["label"], type=raw["type"], help=raw.get("help"),
+        required=raw.get("required", False), required_when=raw.get("required_when"),
+        options=tuple(raw.get("options", ())), rules=rules,
+        item=parse_field({"key": "item", "label": raw["label"], **item}) if item else None,
+        fields=tuple(parse_field(child) for child in raw.get("fields", ())),
+    )
+
+
+def parse_form(raw: dict) -> FormDefinition:
+    sections = tuple(
+        SectionDefinition(key=s["key"], title=s["title"], help=s.get("help"),
+                          fields=tuple(parse_field(f) for f in s["fields"]))
+        for s in raw["sections"]
+    )
+    return FormDefinition(key=raw["key"], version=raw["version"], route=raw["route"],
+                          title=raw["title"], description=raw.get("description"), sections=sections)
+
+
+def check_form(form: FormDefinition) -> list[str]:
+    """Semantic checks the meta-schema cannot express."""
+    problems = _duplicates("section", [s.key for s in form.sections])
+    for section in form.sections:
+        problems += _duplicates(f"field in section {section.key!r}", [f.key for f in section.fields])
+        for definition in section.fields:
+            problems += _check_field(form, f"{section.key}.{definition.key}", definition)
+    return problems
+
+
+def _check_field(form: FormDefinition, path: str, definition: FieldDefinition) -> list[str]:
+    problems = []
+    if definition.type == "choice" and not definition.options:
+        problems.append(f"{path}: a choice field needs options")
+    if definition.type == "list" and definition.item is None:
+        problems.append(f"{path}: a list field needs an item definition")
+    if definition.item is not None and definition.item.type == "list":
+        problems.append(f"{path}: lists of lists are not supported")
+    if definition.type == "group" and not definition.fields:
+        problems.append(f"{path}: a group needs fields")
+    condition = definition.required_when
+    if condition:
+        target = form.field_at(condition["field"])
+        if target is None:
+            problems.append(f"{path}: required_when refers to unknown field {condition['field']!r}")
+        elif target.options and not set(condition["in"]) <= set(target.option_values):
+            problems.append(f"{path}: required_when lists values {condition['field']!r} cannot take")
+    return problems
+
+
+def _duplicates(what: str, keys: list[str]) -> list[str]:
+    return [f"duplicate {what}: {key!r}" for key in sorted({k for k in keys if keys.count(k) > 1})]
+
+
+def load_form_file(path: Path) -> FormDefinition:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        jsonschema.validate(raw, META_SCHEMA)
+    except yaml.YAMLError as error:
+        raise FormDefinitionError(f"{path}: not valid YAML: {error}") from error
+    except jsonschema.ValidationError as error:
+        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise FormDefinitionError(f"{path}: at {where}: {error.message}") from error
+    form = parse_form(raw)
+    problems = check_form(form)
+    if problems:
+        raise FormDefinitionError(f"{path}: " + "; ".join(problems))
+    return form
+
+
+class FormRegistry:
+    """Every form version, so that a case is always read with the form it was submitted on."""
+
+    def __init__(self, forms: list[FormDefinition]):
+        self._forms = {(form.key, form.version): form for form in forms}
+
+    @classmethod
+    def load(cls, forms_dir: Path) -> FormRegistry:
+        forms = [load_form_file(path) for path in sorted(forms_dir.glob("**/*.yaml"))]
+        seen: dict[tuple[str, int], FormDefinition] = {}
+        for form in forms:
+            if (form.key, form.version) in seen:
+                raise FormDefinitionError(f"{forms_dir}: form {form.key} version {form.version} twice")
+            seen[(form.key, form.version)] = form
+        return cls(forms)
+
+    def get(self, key: str, version: int) -> FormDefinition:
+        return self._forms[(key, version)]
+
+    def latest(self, key: str) -> FormDefinition:
+        versions = [form for (k, _), form in self._forms.items() if k == key]
+        if not versions:
+            raise KeyError(key)
+        return max(versions, key=lambda form: form.version)
+
+    def __iter__(self):
+        return iter(self._forms.values())

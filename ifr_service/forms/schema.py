@@ -1,0 +1,148 @@
+"""Build the marshmallow schema of a form definition.
+
+Drafts are loaded with `partial=True`: every answer is checked for its type and
+rules, but nothing is required yet. Submission loads the full schema, so the
+clinician hears about every missing or wrong answer at once.
+"""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from ifr_service.forms.definition import FieldDefinition, FormDefinition
+from ifr_service.forms.fields import Icd10Code, NhsNumber, PastDate
+
+SIMPLE_TYPES = {
+    "text": fields.String,
+    "long_text": fields.String,
+    "email": fields.Email,
+    "boolean": fields.Boolean,
+    "integer": fields.Integer,
+    "nhs_number": NhsNumber,
+    "icd10": Icd10Code,
+    "commissioner": fields.String,
+}
+
+
+def build_field(definition: FieldDefinition) -> fields.Field:
+    optional = not definition.required
+    common = {
+        "required": definition.required,
+        "error_messages": {"required": f"Answer this question: {definition.label}.",
+                           "null": f"Answer this question: {definition.label}."},
+        "allow_none": optional,
+        "validate": _validators(definition),
+        "metadata": {"description": definition.help or definition.label, "title": definition.label},
+    }
+    kind = definition.type
+    if kind in SIMPLE_TYPES:
+        if kind == "boolean":
+            common["truthy"] = {True}
+            common["falsy"] = {False}
+        return SIMPLE_TYPES[kind](**common)
+    if kind == "date":
+        return (PastDate if definition.rules.get("not_future") else fields.Date)(**common)
+    if kind == "money":
+        return fields.Decimal(places=2, as_string=True, **common)
+    if kind == "choice":
+        return fields.Raw(**common)
+    if kind == "list":
+        item = FieldDefinition(**{**definition.item.__dict__, "required": True,
+                                  "key": f"{definition.key}_item"})
+        return fields.List(build_field(item), **common)
+    if kind == "group":
+        group = Schema.from_dict({child.key: build_field(child) for child in definition.fields},
+                                 name=f"{_camel(definition.key)}Group")
+        return fields.Nested(group, **common)
+    raise ValueError(f"unknown field type {kind!r}")
+
+
+def _validators(definition: FieldDefinition) -> list:
+    rules = definition.rules
+    checks = []
+    if definition.options:
+        labels = ", ".join(str(value) for value in definition.option_values)
+        checks.append(validate.OneOf(definition.option_values, error=f"Choose one of: {labels}."))
+    if "min_length" in rules or "max_length" in rules:
+        checks.append(_length(rules.get("min_length"), rules.get("max_length"), "characters"))
+    if "min_items" in rules or "max_items" in rules:
+        checks.append(_length(rules.get("min_items"), rules.get("max_items"), "items"))
+    if "pattern" in rules:
+        message = rules.get("pattern_message", "This is not in the expected format.")
+        checks.append(validate.Regexp(rules["pattern"], error=message))
+    if "minimum" in rules or "maximum" in rules:
+        checks.append(validate.Range(min=rules.get("minimum"), max=rules.get("maximum"),
+                                     error="Enter a value between {min} and {max}."))
+    if "must_be" in rules:
+        checks.append(validate.Equal(rules["must_be"], error="You must confirm this to continue."))
+    return checks
+
+
+def _length(minimum: int | None, maximum: int | None, unit: str) -> validate.Length:
+    if minimum and maximum:
+        error = f"Enter between {minimum} and {maximum} {unit}."
+    elif maximum:
+        error = f"Enter no more than {maximum} {unit}."
+    else:
+        error = f"Enter at least {minimum} {unit}."
+    return validate.Length(min=minimum, max=maximum, error=error)
+
+
+class FormSchema(Schema):
+    """Base of generated form schemas: applies `required_when` rules on full loads."""
+
+    class Meta:
+        unknown = RAISE
+
+    conditional_rules: tuple[tuple[str, str, tuple], ...] = ()
+
+    @validates_schema(skip_on_field_errors=False)
+    def check_conditional_requirements(self, data, partial=False, **_kwargs):
+        if partial:
+            return
+        errors = {}
+        for path, condition_path, values in self.conditional_rules:
+            if _value_at(data, condition_path) in values and _value_at(data, path) in (None, "", []):
+                section, _, key = path.partition(".")
+                errors.setdefault(section, {})[key] = ["Answer this question, given your answer to "
+                                                       f"{condition_path}."]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _value_at(data: dict, path: str):
+    section, _, key = path.partition(".")
+    return (data.get(section) or {}).get(key)
+
+
+_SCHEMAS: dict[tuple[str, int], type[Schema]] = {}
+
+
+def schema_for(form: FormDefinition) -> type[Schema]:
+    """The schema class of one form version (built once; form versions never change)."""
+    if (form.key, form.version) not in _SCHEMAS:
+        _SCHEMAS[(form.key, form.version)] = _build_schema(form)
+    return _SCHEMAS[(form.key, form.version)]
+
+
+def _build_schema(form: FormDefinition) -> type[Schema]:
+    attributes: dict = {}
+    rules = []
+    for section in form.sections:
+        section_fields = {f.key: build_field(f) for f in section.fields}
+        section_schema = type(f"{_camel(form.key)}V{form.version}{_camel(section.key)}",
+                              (Schema,), {**section_fields, "Meta": FormSchema.Meta})
+        has_required = any(f.required for f in section.fields)
+        attributes[section.key] = fields.Nested(
+            section_schema, required=has_required,
+            error_messages={"required": f"Complete the section: {section.title}."},
+            metadata={"title": section.title},
+        )
+        rules += [(f"{section.key}.{f.key}", f.required_when["field"], tuple(f.required_when["in"]))
+                  for f in section.fields if f.required_when]
+    attributes["conditional_rules"] = tuple(rules)
+    return type(f"{_camel(form.key)}V{form.version}", (FormSchema,), attributes)
+
+
+def _camel(key: str) -> str:
+    return "".join(part.capitalize() for part in key.replace("_", "-").split("-"))

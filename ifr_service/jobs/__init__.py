@@ -1,0 +1,1 @@
+"""Background jobs: queued through the outbox after commit, run by rq or in-process."""

@@ -1,0 +1,7 @@
+"""Queue names. A test checks that the worker listens on every one of them."""
+
+NOTIFICATIONS = "ifr-notifications"
+DEFAULT = "ifr-default"
+
+# In priority order: the worker takes from the first non-empty queue.
+ALL_QUEUES = (NOTIFICATIONS, DEFAULT)

@@ -1,0 +1,35 @@
+"""The jobs the outbox can run, by name. Jobs take ids and are idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ifr_service.jobs.queues import ALL_QUEUES
+
+
+@dataclass(frozen=True)
+class JobDefinition:
+    name: str
+    queue: str
+    run: Callable[..., None]
+
+
+JOBS: dict[str, JobDefinition] = {}
+
+
+def job(name: str, queue: str) -> Callable:
+    if queue not in ALL_QUEUES:
+        raise ValueError(f"job {name!r} names unknown queue {queue!r}")
+
+    def register(function: Callable[..., None]) -> Callable[..., None]:
+        JOBS[name] = JobDefinition(name=name, queue=queue, run=function)
+        return function
+
+    return register
+
+
+def get_job(name: str) -> JobDefinition:
+    import ifr_service.notifications.jobs  # noqa: F401  (registers the notification jobs)
+
+    return JOBS[name]

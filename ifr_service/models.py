@@ -1,0 +1,41 @@
+"""Imports every table so that Alembic and the tests see the whole schema."""
+
+from ifr_service.cases.models import (
+    Attachment,
+    AttachmentContent,
+    Case,
+    CaseEvent,
+    CaseReferenceCounter,
+    IdempotencyRecord,
+)
+from ifr_service.db import metadata
+from ifr_service.jobs.models import OutboxMessage
+from ifr_service.notifications.models import Notification
+from ifr_service.reference.models import (
+    ClinicalReferenceGroup,
+    Commissioner,
+    CommissionerHub,
+    Hub,
+    ProgrammeOfCare,
+    Region,
+)
+from ifr_service.users.models import User
+
+__all__ = [
+    "Attachment",
+    "AttachmentContent",
+    "Case",
+    "CaseEvent",
+    "CaseReferenceCounter",
+    "ClinicalReferenceGroup",
+    "Commissioner",
+    "CommissionerHub",
+    "Hub",
+    "IdempotencyRecord",
+    "Notification",
+    "OutboxMessage",
+    "ProgrammeOfCare",
+    "Region",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,1 @@
+"""Messages to people: acknowledgements now, letters later."""

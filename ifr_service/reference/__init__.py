@@ -1,0 +1,1 @@
+"""Reference data: regions, hubs, commissioners, Programmes of Care and CRGs, all dated."""

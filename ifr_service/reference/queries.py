@@ -1,0 +1,46 @@
+"""Reads of the reference data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.errors import NotFound
+from ifr_service.reference.models import Commissioner, CommissionerHub, Hub, Region
+
+
+def get_hub(code: str) -> Hub:
+    hub = db.session().exec(select(Hub).where(Hub.code == code)).first()
+    if hub is None:
+        raise NotFound(f"There is no hub with the code {code!r}.")
+    return hub
+
+
+def find_hubs() -> list[Hub]:
+    return list(db.session().exec(select(Hub).order_by(Hub.name)))
+
+
+def find_commissioner(code: str) -> Commissioner | None:
+    return db.session().exec(select(Commissioner).where(Commissioner.code == code)).first()
+
+
+def find_commissioners(on: date | None = None) -> list[Commissioner]:
+    rows = db.session().exec(select(Commissioner).order_by(Commissioner.name))
+    return [row for row in rows if on is None or row.is_valid_on(on)]
+
+
+def find_hub_for_commissioner(commissioner: Commissioner, on: date) -> Hub | None:
+    """The hub serving a commissioner's patients on a given day."""
+    memberships = db.session().exec(
+        select(CommissionerHub).where(CommissionerHub.commissioner_id == commissioner.id)
+    )
+    for membership in memberships:
+        if membership.is_valid_on(on):
+            return db.session().get(Hub, membership.hub_id)
+    return None
+
+
+def get_region(region_id: int) -> Region:
+    return db.session().get(Region, region_id)

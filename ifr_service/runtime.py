@@ -1,0 +1,38 @@
+"""The parts one running service is made of, built once by create_app()."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import Engine
+
+from ifr_service.config import Config
+from ifr_service.forms.definition import FormRegistry
+from ifr_service.jobs.dispatch import Dispatcher
+from ifr_service.notifications.relay import EmailRelay
+from ifr_service.workflows.engine import Workflow
+
+
+@dataclass
+class Runtime:
+    config: Config
+    engine: Engine
+    forms: FormRegistry
+    workflows: dict[str, Workflow]
+    dispatcher: Dispatcher
+    mail: EmailRelay
+    pid: int = field(default_factory=os.getpid)
+
+    def after_fork(self) -> None:
+        """A forked rq work-horse must not share the parent's database connections."""
+        if self.pid != os.getpid():
+            self.engine.dispose(close=False)
+            self.pid = os.getpid()
+
+
+def runtime() -> Runtime:
+    current: Runtime = current_app.extensions["ifr"]
+    current.after_fork()
+    return current

@@ -1,0 +1,47 @@
+"""Demo users, one per role, for development only. Never loaded in production."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.reference.queries import get_hub
+from ifr_service.users.models import Role, User
+
+DEMO_HUB = "london"
+DEMO_USERS = [
+    # username, name, role, (provider ODS code, provider name) for clinicians
+    ("demo-clinician", "Dr Priya Shah", Role.CLINICIAN,
+     ("RRV", "University College London Hospitals NHS Foundation Trust")),
+    ("demo-clinician-2", "Dr Tom Okafor", Role.CLINICIAN,
+     ("RJ1", "Guy's and St Thomas' NHS Foundation Trust")),
+    ("demo-officer", "Sam Patel", Role.CASE_OFFICER, None),
+    ("demo-panel-chair", "Dr Helen Marsh", Role.PANEL_CHAIR, None),
+    ("demo-panel-member", "Dr Ravi Kumar", Role.PANEL_MEMBER, None),
+    ("demo-cdf-admin", "Jo Evans", Role.CDF_ADMIN, None),
+    ("demo-cet", "Chris Morgan", Role.CET_ANALYST, None),
+    ("demo-admin", "Alex Reid", Role.ADMIN, None),
+]
+HUB_ROLES = {Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
+
+
+def load_demo_users() -> int:
+    """Create the demo users that are missing; returns how many were created."""
+    hub = get_hub(DEMO_HUB)
+    created = 0
+    for username, name, role, provider in DEMO_USERS:
+        if db.session().exec(select(User).where(User.username == username)).first():
+            continue
+        code, organisation = provider or (None, None)
+        db.session().add(User(
+            username=username, display_name=name, role=role.value,
+            email=f"{username}@example.nhs.uk", organisation_code=code,
+            organisation_name=organisation, hub_id=hub.id if role in HUB_ROLES else None,
+        ))
+        created += 1
+    db.session().flush()
+    return created
+
+
+def get_user(username: str) -> User | None:
+    return db.session().exec(select(User).where(User.username == username)).first()

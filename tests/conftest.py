@@ -1,0 +1,163 @@
+"""Test fixtures: the same suite on the embedded default and on the production stack.
+
+Integration tests run once per backend:
+- `embedded`: a SQLite file and in-process jobs, always;
+- `production`: PostgreSQL and Redis with a real rq worker, when
+  IFR_TEST_DATABASE_URL and IFR_TEST_REDIS_URL are set (CI always sets them).
+Each backend's database is built by the real migrations, then loaded with the
+reference data and the demo users; every test starts from that state.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from sqlalchemy import create_engine, text
+
+from ifr_service import db, migrate
+from ifr_service.app import create_app
+from ifr_service.config import PROJECT_ROOT, Config
+from ifr_service.jobs.queues import ALL_QUEUES
+from ifr_service.models import metadata
+from ifr_service.reference.loader import load_reference_data
+from ifr_service.users.demo import load_demo_users
+from ifr_service.users.models import Role, User
+from ifr_service.users.tokens import issue_token
+
+DATABASE_URL = os.environ.get("IFR_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("IFR_TEST_REDIS_URL")
+HAS_PRODUCTION_STACK = bool(DATABASE_URL and REDIS_URL)
+if os.environ.get("CI") == "true" and not HAS_PRODUCTION_STACK:
+    raise RuntimeError("CI runs the suite on PostgreSQL and Redis: set IFR_TEST_DATABASE_URL "
+                       "and IFR_TEST_REDIS_URL (.ci/start-services prints them)")
+BACKENDS = ["embedded", "production"] if HAS_PRODUCTION_STACK else ["embedded"]
+TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
+EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
+CASE_TABLES = ["notification", "outbox_message", "idempotency_record", "attachment_content",
+               "attachment", "case_event", "ifr_case", "case_reference_counter"]
+EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west")]
+
+
+def backend_config(backend: str, tmp_path: Path) -> Config:
+    if backend == "production":
+        return Config(environment="test", database_url=DATABASE_URL, redis_url=REDIS_URL,
+                      secret_key=TEST_SECRET)
+    return Config(environment="test", database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}",
+                  secret_key=TEST_SECRET)
+
+
+def reset_database(config: Config) -> None:
+    """An empty database: PostgreSQL's public schema dropped, or a new SQLite file."""
+    if config.is_embedded_database:
+        Path(config.database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    engine = create_engine(config.database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request, tmp_path_factory) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def app(backend, tmp_path_factory):
+    config = backend_config(backend, tmp_path_factory.mktemp(backend))
+    reset_database(config)
+    migrate.upgrade(config)
+    application = create_app(config)
+    with application.app_context(), db.unit_of_work(application.extensions["ifr"].engine):
+        load_reference_data()
+        load_demo_users()
+        _load_extra_users()
+    yield application
+    application.extensions["ifr"].engine.dispose()
+
+
+def _load_extra_users() -> None:
+    from ifr_service.reference.queries import get_hub
+
+    for username, role, hub_code in EXTRA_USERS:
+        db.session().add(User(username=username, display_name=username, role=role.value,
+                              email=f"{username}@example.nhs.uk", hub_id=get_hub(hub_code).id))
+
+
+@pytest.fixture
+def client(app):
+    yield app.test_client()
+    clear_cases(app)
+
+
+def clear_cases(app) -> None:
+    runtime = app.extensions["ifr"]
+    with runtime.engine.begin() as connection:
+        if runtime.engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(CASE_TABLES)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in CASE_TABLES:
+                connection.execute(text(f"DELETE FROM {table}"))
+    if runtime.config.redis_url:
+        Redis.from_url(runtime.config.redis_url).flushdb()
+
+
+@pytest.fixture
+def in_db(app) -> Callable:
+    """Run a function inside a unit of work of the app (for arranging and asserting)."""
+
+    def run(function: Callable, *args, **kwargs):
+        with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+            return function(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def run_jobs(app) -> Callable[[], int]:
+    """Run the queued jobs: a real rq worker in burst mode on the production stack.
+
+    On the embedded default jobs already ran in-process after commit; returns 0.
+    """
+
+    def run() -> int:
+        config = app.config["IFR"]
+        if not config.redis_url:
+            return 0
+        from rq import SimpleWorker
+
+        connection = Redis.from_url(config.redis_url)
+        with app.app_context():
+            worker = SimpleWorker(list(ALL_QUEUES), connection=connection)
+            worker.work(burst=True)
+        return worker.successful_job_count
+
+    return run
+
+
+def token_for(app, username: str) -> str:
+    return issue_token(username, app.config["IFR"].secret_key, 600)
+
+
+@pytest.fixture
+def auth(app) -> Callable[[str], dict]:
+    return lambda username: {"Authorization": f"Bearer {token_for(app, username)}"}
+
+
+@pytest.fixture
+def application() -> dict:
+    """A fresh copy of docs/examples/ifr-application.json: a complete, valid IFR."""
+    return copy.deepcopy(json.loads(EXAMPLE.read_text()))
+
+
+def count_rows(app) -> dict[str, int]:
+    with app.extensions["ifr"].engine.connect() as connection:
+        return {name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+                for name in metadata.tables}
