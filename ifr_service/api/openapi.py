@@ -32,7 +32,6 @@ def build_spec() -> APISpec:
     spec = APISpec(
         title="ifr-service", version="1", openapi_version="3.0.3",
         info={"description": "Individual Funding Requests and the Cancer Drugs Fund for NHS England."},
-        servers=[{"url": "/api/v1"}],
         plugins=[FlaskPlugin(), MarshmallowPlugin()],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})

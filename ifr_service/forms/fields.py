@@ -19,8 +19,10 @@ class NhsNumber(fields.String):
         text = NON_DIGITS.sub("", super()._deserialize(value, attr, data, **kwargs))
         if not re.fullmatch(r"\d{10}", text):
             raise ValidationError("Enter the NHS number as 10 digits, for example 943 476 5919.")
-        if not nhs_number.is_valid(text):
+        if nhs_number.calculate_checksum(text[:9]) != int(text[9]):
             raise ValidationError("This is not a valid NHS number: its check digit does not match.")
+        if not nhs_number.is_valid(text):
+            raise ValidationError("This is not a valid NHS number.")  # e.g. a CHI number with no real date
         return text
 
 

@@ -1,0 +1,80 @@
+"""Reference data comes from the seed documents, dated, and loads idempotently."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from ifr_service import db
+from ifr_service.reference.loader import DATA_DIR, load_reference_data, read_data_file
+from ifr_service.reference.models import (
+    ClinicalReferenceGroup,
+    Commissioner,
+    CommissionerHub,
+    Hub,
+    ProgrammeOfCare,
+    Region,
+)
+from ifr_service.reference.queries import find_commissioner, find_hub_for_commissioner
+
+
+def count(model) -> int:
+    return db.session().exec(select(func.count()).select_from(model)).one()
+
+
+def test_the_seeds_give_4_regions_10_hubs_210_ccgs_11_programmes_and_74_crgs(in_db):
+    counts = in_db(lambda: {model.__name__: count(model) for model in
+                            (Region, Hub, Commissioner, CommissionerHub, ProgrammeOfCare,
+                             ClinicalReferenceGroup)})
+    assert counts == {"Region": 4, "Hub": 10, "Commissioner": 210, "CommissionerHub": 210,
+                      "ProgrammeOfCare": 11, "ClinicalReferenceGroup": 74}
+
+
+def test_loading_again_adds_nothing(in_db):
+    assert in_db(load_reference_data).counts == {}
+
+
+@pytest.mark.parametrize(("ccg", "hub"), [
+    ("ccg-northumberland", "north-east-and-cumbria"),
+    ("ccg-liverpool", "north-west"),
+    ("ccg-nene", "east-midlands"),
+    ("ccg-dorset", "wessex"),
+    ("ccg-kernow", "south-west"),
+    ("ccg-camden", "london"),
+])
+def test_each_ccg_is_served_by_its_hub_from_appendix_2(in_db, ccg, hub):
+    def hub_of() -> str:
+        return find_hub_for_commissioner(find_commissioner(ccg), date.today()).code
+
+    assert in_db(hub_of) == hub
+
+
+def test_a_commissioner_has_no_hub_before_its_structure_began(in_db):
+    assert in_db(lambda: find_hub_for_commissioner(find_commissioner("ccg-camden"),
+                                                   date(2014, 1, 1))) is None
+
+
+def test_every_row_cites_the_seed_it_came_from(in_db):
+    def sources() -> set[str]:
+        rows = [*db.session().exec(select(Hub)), *db.session().exec(select(Commissioner)),
+                *db.session().exec(select(ClinicalReferenceGroup))]
+        return {row.source.split()[0] for row in rows}
+
+    assert in_db(sources) <= {"003_16722c342e0be851.txt", "004_7c6f17057a5b61aa.txt"}
+
+
+def test_both_dated_sets_of_programmes_of_care_are_kept():
+    programmes = read_data_file("programmes_of_care.yaml")["programmes_of_care"]
+    in_2014 = [p for p in programmes if str(p["valid_from"]) <= "2014-06-01" <= str(p["valid_to"])]
+    current = [p for p in programmes if p["valid_to"] is None]
+    assert len(in_2014) == 5
+    assert len(current) == 6
+
+
+def test_every_data_file_says_which_seed_and_section_it_came_from():
+    for path in DATA_DIR.glob("*.yaml"):
+        source = read_data_file(path.name)["source"]
+        for item in source if isinstance(source, list) else [source]:
+            assert item["seed"].endswith(".txt") and item["section"], path.name

@@ -1,0 +1,121 @@
+"""The `ifr-service` command, run as an operator would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ifr_service.config import PROJECT_ROOT
+
+COMMAND = [str(Path(sys.executable).parent / "ifr-service")]
+EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
+
+
+def run(*args: str, env: dict, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([*COMMAND, *args], env=env, capture_output=True, text=True,
+                          check=check, timeout=120)
+
+
+@pytest.fixture
+def fresh_env(tmp_path) -> dict:
+    """An embedded-default environment with its own SQLite file."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "REDIS_URL", "IFR_ENV", "SECRET_KEY"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data, headers), timeout=10) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait for the server to answer; a worker still booting may accept and not yet reply."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(server.stdout.read())
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:  # refused, reset or timed out
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+def test_make_runs_steps_serve_a_working_service(fresh_env):
+    run("db", "upgrade", env=fresh_env)
+    run("reference", "load", env=fresh_env)
+    assert "8 new users" in run("demo", "load", env=fresh_env).stdout
+    clinician = run("token", "--user", "demo-clinician", env=fresh_env).stdout.strip()
+    officer = run("token", "--user", "demo-officer", env=fresh_env).stdout.strip()
+    port = free_port()
+    server = subprocess.Popen([*COMMAND, "serve", "--port", str(port)], env=fresh_env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/healthz", server)
+        status, case = request(f"{base}/api/v1/cases?submit=true",
+                               json.loads(EXAMPLE.read_text()), clinician)
+        assert status == 201, case
+        status, queue = request(f"{base}/api/v1/hubs/london/queue", token=officer)
+        assert case["reference"] in [item["reference"] for item in queue["cases"]]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stdout.close()
+
+
+def test_token_is_refused_in_production(fresh_env):
+    env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": "s" * 40,
+           "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+           "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = run("token", "--user", "demo-admin", env=env, check=False)
+    assert result.returncode != 0
+    assert "development only" in result.stderr
+
+
+def test_production_refuses_to_start_on_the_development_defaults(fresh_env):
+    result = run("db", "upgrade", env={**fresh_env, "IFR_ENV": "production"}, check=False)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_the_worker_command_runs_queued_jobs_from_redis(app, client, auth, application, in_db):
+    config = app.config["IFR"]
+    if not config.redis_url:
+        pytest.skip("needs the production stack (PostgreSQL and Redis)")
+    client.post("/api/v1/cases?submit=true", json=application, headers=auth("demo-clinician"))
+    env = {**os.environ, "DATABASE_URL": config.database_url, "REDIS_URL": config.redis_url,
+           "SECRET_KEY": config.secret_key}
+    run("worker", "--burst", env=env)
+
+    from sqlmodel import select
+
+    from ifr_service import db
+    from ifr_service.notifications.models import Notification
+
+    assert in_db(lambda: len(list(db.session().exec(select(Notification))))) == 1

@@ -1,0 +1,25 @@
+"""GET /healthz says whether the database and the queue answer."""
+
+
+def test_health_reports_the_database_and_the_queue(app, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json
+    assert body["status"] == "ok"
+    assert body["database"] == {"ok": True, "kind": app.extensions["ifr"].engine.dialect.name}
+    expected_queue = "rq" if app.config["IFR"].redis_url else "in-process"
+    assert body["queue"] == {"ok": True, "kind": expected_queue}
+
+
+def test_health_is_degraded_when_the_queue_is_unreachable(app, client):
+    from ifr_service.jobs.dispatch import RqDispatcher
+
+    runtime = app.extensions["ifr"]
+    working = runtime.dispatcher
+    runtime.dispatcher = RqDispatcher("redis://127.0.0.1:1/0")
+    try:
+        response = client.get("/healthz")
+    finally:
+        runtime.dispatcher = working
+    assert response.status_code == 503
+    assert response.json["queue"]["ok"] is False

@@ -1,0 +1,88 @@
+"""The migrations are the only way the schema is built, and they match the models."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from ifr_service import migrate
+from ifr_service.config import PROJECT_ROOT, Config
+from ifr_service.models import metadata
+from tests.conftest import backend_config, reset_database
+
+VERSIONS = PROJECT_ROOT / "migrations" / "versions"
+
+
+def test_migrations_are_numbered_in_one_chain_and_named_by_their_file():
+    script = ScriptDirectory(str(PROJECT_ROOT / "migrations"))
+    revisions = list(reversed(list(script.walk_revisions())))
+    files = sorted(path.stem for path in VERSIONS.glob("*.py"))
+    assert [revision.revision for revision in revisions] == files
+    for number, revision in enumerate(revisions, start=1):
+        assert re.fullmatch(rf"{number:04d}_[a-z0-9_]+", revision.revision)
+        assert revision.down_revision == (revisions[number - 2].revision if number > 1 else None)
+
+
+def test_migrations_do_not_import_the_models():
+    for path in VERSIONS.glob("*.py"):
+        assert "ifr_service" not in path.read_text(), f"{path.name} imports application code"
+
+
+def test_the_migrated_database_matches_the_models(app):
+    with app.extensions["ifr"].engine.connect() as connection:
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), metadata)
+    assert differences == []
+
+
+@pytest.fixture
+def scratch_config(backend, tmp_path) -> Config:
+    """A database of its own for this test (PostgreSQL: a separate database)."""
+    config = backend_config(backend, tmp_path)
+    if config.is_embedded_database:
+        yield config
+        return
+    admin = create_engine(config.database_url, isolation_level="AUTOCOMMIT")
+    name = "ifr_migration_test"
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    url = config.database_url.rsplit("/", 1)[0] + f"/{name}"
+    yield Config(environment="test", database_url=url, secret_key=config.secret_key)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_upgrade_downgrade_upgrade_leaves_the_same_schema(scratch_config):
+    reset_database(scratch_config)
+    migrate.upgrade(scratch_config)
+    first = _tables(scratch_config)
+    migrate.downgrade(scratch_config, "base")
+    assert _tables(scratch_config) <= {"alembic_version"}
+    migrate.upgrade(scratch_config)
+    assert _tables(scratch_config) == first == set(metadata.tables) | {"alembic_version"}
+
+
+def test_postgresql_refuses_to_change_or_delete_a_case_event(app, client, auth, application):
+    engine = app.extensions["ifr"].engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    client.post("/api/v1/cases", json=application, headers=auth("demo-clinician"))
+    for statement in ["UPDATE case_event SET name = 'forged'", "DELETE FROM case_event"]:
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text(statement))
+
+
+def _tables(config: Config) -> set[str]:
+    engine = create_engine(config.database_url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()

@@ -1,0 +1,49 @@
+"""The OpenAPI document is generated from the code and covers every API route."""
+
+from __future__ import annotations
+
+import json
+
+from ifr_service.config import PROJECT_ROOT
+
+
+def api_routes(app) -> set[tuple[str, str]]:
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi.openapi_document":
+            continue
+        path = rule.rule.replace("<", "{").replace(">", "}")
+        path = path.replace("{int:", "{")
+        routes |= {(path, method.lower()) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return routes
+
+
+def test_every_api_route_is_in_the_openapi_document_and_nothing_else(app, client):
+    spec = client.get("/api/v1/openapi.json").json
+    documented = {(path, method) for path, item in spec["paths"].items() for method in item}
+    assert spec["openapi"].startswith("3.")
+    assert documented == api_routes(app)
+
+
+def test_every_operation_documents_its_responses_and_error_shape(client):
+    spec = client.get("/api/v1/openapi.json").json
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            assert operation.get("summary"), f"{method} {path} has no summary"
+            assert "200" in operation["responses"] or "201" in operation["responses"]
+
+
+def test_the_application_form_is_described_from_its_definition(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    application = schemas["IfrApplicationV1"]
+    assert "patient" in application["properties"]
+    assert "nhs_number" in schemas["IfrApplicationV1Patient"]["properties"]
+    assert "nhs_number" in schemas["IfrApplicationV1Patient"]["required"]
+
+
+def test_the_example_request_body_is_a_complete_valid_application(app, in_db):
+    from ifr_service.forms.validation import validate_answers
+
+    example = json.loads((PROJECT_ROOT / "docs/examples/ifr-application.json").read_text())
+    form = app.extensions["ifr"].forms.latest("ifr-application")
+    assert in_db(validate_answers, form, example, complete=True)
