@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g
+from sqlalchemy.exc import IntegrityError
 
 from ifr_service import db
 from ifr_service.config import Config
@@ -27,6 +28,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["ifr"] = build_runtime(config)
     register_error_handlers(app)
+    app.register_error_handler(IntegrityError, lambda error: error_response(
+        db.integrity_error_to_ifr_error(error)))
     register_unit_of_work(app)
     register_blueprints(app)
     return app

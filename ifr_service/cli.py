@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -102,12 +103,14 @@ def reference() -> None:
 
 
 @reference.command(name="load", help="Load regions, hubs, commissioners, Programmes of Care and CRGs.")
-def load_reference() -> None:
-    from ifr_service.reference.loader import load_reference_data
+@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of reference data files (default: the ones shipped from the seeds).")
+def load_reference(data_dir: Path | None) -> None:
+    from ifr_service.reference.loader import DATA_DIR, load_reference_data
 
     app = _app()
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
-        report = load_reference_data()
+        report = load_reference_data(data_dir or DATA_DIR)
     click.echo("reference data loaded; new rows: " + json.dumps(report.counts))
 
 
@@ -130,14 +133,14 @@ def load_demo() -> None:
 @main.command(help="Print an API bearer token for a demo user (development only).")
 @click.option("--user", "username", required=True, help="For example demo-clinician.")
 def token(username: str) -> None:
-    from ifr_service.users.demo import get_user
+    from ifr_service.users.queries import find_user
     from ifr_service.users.tokens import issue_token
 
     config = _config()
     _refuse_in_production(config)
     app = _app()
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
-        user = get_user(username)
+        user = find_user(username)
     if user is None:
         raise click.ClickException(f"no user {username!r}: run `ifr-service demo load` first")
     click.echo(issue_token(user.username, config.secret_key, config.token_lifetime_seconds))

@@ -82,6 +82,8 @@ class Config:
             raise ConfigError("production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
         if not self.redis_url:
             raise ConfigError("production needs REDIS_URL: jobs must not run inside web requests")
+        if not self.smtp_host:
+            raise ConfigError("production needs SMTP_HOST: acknowledgements must reach clinicians")
 
 
 def _embedded_database_url(root: Path) -> str:

@@ -8,13 +8,14 @@ after-commit callback.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, MetaData, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, MetaData, event, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
 from ifr_service.errors import Conflict, ValidationFailed
@@ -31,6 +32,8 @@ metadata: MetaData = SQLModel.metadata
 
 # Unique constraints whose violation is the caller's mistake, named by the field it concerns.
 CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {}
+
+log = logging.getLogger(__name__)
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("ifr_unit_of_work", default=None)
 
@@ -70,7 +73,10 @@ class UnitOfWork:
             raise integrity_error_to_ifr_error(error) from error
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
-            callback()
+            try:
+                callback()
+            except Exception:  # the change is saved; `outbox dispatch` re-sends what was missed
+                log.exception("after-commit step failed")
 
     def rollback(self) -> None:
         self._after_commit.clear()
@@ -114,6 +120,16 @@ def current_unit() -> UnitOfWork:
 
 def session() -> Session:
     return current_unit().session
+
+
+def ping(engine: Engine) -> dict:
+    """Does the database answer? For /healthz: names the error's kind, never a host."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        return {"ok": False, "kind": engine.dialect.name, "error": type(error).__name__}
+    return {"ok": True, "kind": engine.dialect.name}
 
 
 def integrity_error_to_ifr_error(error: IntegrityError) -> Exception:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import copy
 import json
 
-from sqlmodel import func, select
-
-from ifr_service import db
 from ifr_service.cases import service
-from ifr_service.cases.models import Case
+from ifr_service.cases.queries import count_cases
 from ifr_service.config import PROJECT_ROOT
-from ifr_service.users.demo import get_user, load_demo_users
+from ifr_service.users.demo import load_demo_users
+from ifr_service.users.queries import find_user
 
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
 
@@ -33,9 +31,9 @@ def example_application() -> dict:
 
 def load_demo_data() -> dict[str, int]:
     users = load_demo_users()
-    if db.session().exec(select(func.count()).select_from(Case)).one():
+    if count_cases():
         return {"users": users, "cases": 0}
-    clinician = get_user("demo-clinician")
+    clinician = find_user("demo-clinician")
     for changes, submit in DEMO_VARIATIONS:
         answers = copy.deepcopy(example_application())
         for section, values in changes.items():

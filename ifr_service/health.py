@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from ifr_service import db
 from ifr_service.users.access import PUBLIC, allow
@@ -16,12 +14,8 @@ health = Blueprint("health", __name__)
 @allow(PUBLIC)
 def healthz():
     runtime = current_app.extensions["ifr"]
-    database = {"ok": True, "kind": runtime.engine.dialect.name}
-    try:
-        db.session().exec(text("SELECT 1"))
-    except SQLAlchemyError as error:
-        database = {"ok": False, "kind": runtime.engine.dialect.name, "error": type(error).__name__}
+    database = db.ping(runtime.engine)
     queue = runtime.dispatcher.status()
     healthy = database["ok"] and queue["ok"]
-    return {"status": "ok" if healthy else "degraded", "database": database, "queue": queue}, (
-        200 if healthy else 503)
+    body = {"status": "ok" if healthy else "degraded", "database": database, "queue": queue}
+    return body, 200 if healthy else 503

@@ -7,7 +7,8 @@ import pytest
 from ifr_service.config import Config, ConfigError
 
 PRODUCTION = {"IFR_ENV": "production", "SECRET_KEY": "k" * 40,
-              "DATABASE_URL": "postgresql+psycopg://ifr@db/ifr", "REDIS_URL": "redis://redis:6379/0"}
+              "DATABASE_URL": "postgresql+psycopg://ifr@db/ifr", "REDIS_URL": "redis://redis:6379/0",
+              "SMTP_HOST": "relay.nhs.net"}
 
 
 def test_the_embedded_default_is_sqlite_under_instance_with_in_process_jobs(tmp_path):
@@ -25,6 +26,7 @@ def test_production_starts_with_a_real_secret_postgresql_and_redis():
     ({"SECRET_KEY": "short"}, "SECRET_KEY"),
     ({"DATABASE_URL": ""}, "PostgreSQL"),
     ({"REDIS_URL": ""}, "REDIS_URL"),
+    ({"SMTP_HOST": ""}, "SMTP_HOST"),
 ])
 def test_production_refuses_unsafe_defaults(missing, problem, tmp_path):
     environ = {**PRODUCTION, **missing, "IFR_PROJECT_ROOT": str(tmp_path)}

@@ -33,6 +33,7 @@ def build_spec() -> APISpec:
         title="ifr-service", version="1", openapi_version="3.0.3",
         info={"description": "Individual Funding Requests and the Cancer Drugs Fund for NHS England."},
         plugins=[FlaskPlugin(), MarshmallowPlugin()],
+        security=[{"bearer": []}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     # Nested schemas first, so that apispec refers to them rather than naming them again.

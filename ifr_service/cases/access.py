@@ -16,13 +16,13 @@ def can_see_case(user: User, case: Case) -> bool:
     if role is Role.CLINICIAN:
         return case.provider_org_code is not None and case.provider_org_code == user.organisation_code
     if role in HUB_ROLES:
-        return case.state != "draft" and case.hub_id is not None and case.hub_id == user.hub_id
+        return case.submitted_utc is not None and case.hub_id is not None and case.hub_id == user.hub_id
     return False
 
 
 def check_can_see_case(user: User, case: Case) -> None:
     if not can_see_case(user, case):
-        raise NotFound(f"There is no case {case.public_reference}.", field="reference")
+        raise NotFound("There is no case with that reference.", field="reference")
 
 
 def can_see_hub_queue(user: User, hub_id: int) -> bool:

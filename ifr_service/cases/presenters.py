@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ifr_service import db
 from ifr_service.cases import queries
 from ifr_service.cases.models import Case
 from ifr_service.cases.service import actions_for
+from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Commissioner, Hub, Region
 from ifr_service.runtime import runtime
 from ifr_service.users.models import User
@@ -22,9 +22,9 @@ def present_case(case: Case, user: User) -> dict:
         "form_key": case.form_key,
         "form_version": case.form_version,
         "urgency": case.urgency,
-        "hub": _organisation(Hub, case.hub_id),
-        "region": _organisation(Region, case.region_id),
-        "commissioner": _organisation(Commissioner, case.commissioner_id),
+        "hub": reference.find_organisation(Hub, case.hub_id),
+        "region": reference.find_organisation(Region, case.region_id),
+        "commissioner": reference.find_organisation(Commissioner, case.commissioner_id),
         "created_utc": case.created_utc,
         "updated_utc": case.updated_utc,
         "submitted_utc": case.submitted_utc,
@@ -45,10 +45,3 @@ def present_queue_item(case: Case) -> dict:
         "diagnosis_icd10": answers.get("diagnosis", {}).get("icd10_code"),
         "provider_trust": answers.get("clinician", {}).get("provider_trust"),
     }
-
-
-def _organisation(model, row_id: int | None) -> dict | None:
-    if row_id is None:
-        return None
-    row = db.session().get(model, row_id)
-    return {"code": row.code, "name": row.name}

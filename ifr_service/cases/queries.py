@@ -18,11 +18,10 @@ from ifr_service.cases.models import (
 from ifr_service.errors import NotFound
 
 
-def get_case(reference: str) -> Case:
-    """A case by its reference or its draft reference."""
-    case = db.session().exec(
-        select(Case).where(or_(Case.reference == reference, Case.draft_reference == reference))
-    ).first()
+def get_case(reference: str, for_update: bool = False) -> Case:
+    """A case by its reference or its draft reference; `for_update` locks it till commit."""
+    query = select(Case).where(or_(Case.reference == reference, Case.draft_reference == reference))
+    case = db.session().exec(query.with_for_update() if for_update else query).first()
     if case is None:
         raise NotFound(f"There is no case {reference}.", field="reference")
     return case
@@ -33,6 +32,10 @@ def get_case_by_id(case_id: int) -> Case:
     if case is None:
         raise NotFound(f"There is no case with id {case_id}.")
     return case
+
+
+def count_cases() -> int:
+    return db.session().exec(select(func.count()).select_from(Case)).one()
 
 
 def create_case(case: Case) -> Case:
@@ -109,6 +112,17 @@ def allocate_reference_number(route: str, year: int) -> int:
 def find_attachments(case: Case) -> list[Attachment]:
     query = select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
     return list(db.session().exec(query))
+
+
+def get_attachment(case: Case, attachment_id: int) -> Attachment:
+    attachment = db.session().get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise NotFound("There is no such attachment on this case.", field="attachment_id")
+    return attachment
+
+
+def get_attachment_content(attachment: Attachment) -> bytes:
+    return db.session().get(AttachmentContent, attachment.id).content
 
 
 def find_attachment_by_hash(case: Case, sha256: str) -> Attachment | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, url_for
+import io
+
+from flask import Blueprint, current_app, request, send_file, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ifr_service import db
 from ifr_service.cases import queries, service
 from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
-from ifr_service.cases.models import Attachment, AttachmentContent
 from ifr_service.cases.presenters import present_case, present_queue_item
 from ifr_service.cases.schemas import AttachmentSchema, CaseSchema, QueueSchema
 from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_errors
@@ -97,7 +97,8 @@ def update_case(reference: str):
         409: {description: The case is no longer a draft, content: {application/json: {schema: Error}}}
         422: {description: Answers with errors, content: {application/json: {schema: Error}}}
     """
-    case = service.update_draft(queries.get_case(reference), current_user(), _json_body())
+    case = service.update_draft(queries.get_case(reference, for_update=True), current_user(),
+                                _json_body())
     return _case_response(case, 200)
 
 
@@ -118,7 +119,8 @@ def submit_case(reference: str):
         422: {description: The application is incomplete, content: {application/json: {schema: Error}}}
     """
     case, status = service.submit_case_idempotently(
-        queries.get_case(reference), current_user(), request.headers.get("Idempotency-Key"))
+        queries.get_case(reference, for_update=True), current_user(),
+        request.headers.get("Idempotency-Key"))
     return _case_response(case, status)
 
 
@@ -146,7 +148,7 @@ def add_attachment(reference: str):
         200: {description: Already attached, content: {application/json: {schema: Attachment}}}
         422: {description: Not an accepted file, content: {application/json: {schema: Error}}}
     """
-    case = queries.get_case(reference)
+    case = queries.get_case(reference, for_update=True)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed({"file": "Choose a file to attach (multipart/form-data field 'file')."})
@@ -176,14 +178,12 @@ def download_attachment(reference: str, attachment_id: int):
     """
     case = queries.get_case(reference)
     check_can_see_case(current_user(), case)
-    attachment = db.session().get(Attachment, attachment_id)
-    if attachment is None or attachment.case_id != case.id:
-        raise NotFound("There is no such attachment on this case.")
-    content = db.session().get(AttachmentContent, attachment.id).content
-    return Response(content, mimetype=attachment.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{attachment.filename}"',
-        "X-Content-Type-Options": "nosniff",
-    })
+    attachment = queries.get_attachment(case, attachment_id)
+    response = send_file(io.BytesIO(queries.get_attachment_content(attachment)),
+                         mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @cases.get("/hubs/<hub_code>/queue")

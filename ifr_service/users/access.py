@@ -10,11 +10,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import current_app, g, request
-from sqlmodel import select
 
-from ifr_service import db
 from ifr_service.errors import Forbidden, Unauthorised
 from ifr_service.users.models import Role, User
+from ifr_service.users.queries import find_user
 from ifr_service.users.tokens import read_token
 
 PUBLIC = "public"
@@ -51,7 +50,7 @@ def _authenticate() -> User:
     if scheme.lower() != "bearer" or not token:
         raise Unauthorised("Sign in first: send an Authorization: Bearer token.")
     username = read_token(token.strip(), current_app.config["IFR"].secret_key)
-    user = db.session().exec(select(User).where(User.username == username)).first()
+    user = find_user(username)
     if user is None or not user.is_active:
         raise Unauthorised("Your account is not active on this service.")
     return user

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
-from ifr_service import db
 from ifr_service.reference.queries import get_hub
 from ifr_service.users.models import Role, User
+from ifr_service.users.queries import create_user, find_user
 
 DEMO_HUB = "london"
 DEMO_USERS = [
@@ -30,18 +28,13 @@ def load_demo_users() -> int:
     hub = get_hub(DEMO_HUB)
     created = 0
     for username, name, role, provider in DEMO_USERS:
-        if db.session().exec(select(User).where(User.username == username)).first():
+        if find_user(username):
             continue
         code, organisation = provider or (None, None)
-        db.session().add(User(
+        create_user(User(
             username=username, display_name=name, role=role.value,
             email=f"{username}@example.nhs.uk", organisation_code=code,
             organisation_name=organisation, hub_id=hub.id if role in HUB_ROLES else None,
         ))
         created += 1
-    db.session().flush()
     return created
-
-
-def get_user(username: str) -> User | None:
-    return db.session().exec(select(User).where(User.username == username)).first()

@@ -133,8 +133,13 @@ def load_workflow_file(path: Path, known_roles: set[str]) -> Workflow:
 
 
 def load_workflows(workflows_dir: Path, known_roles: set[str]) -> dict[str, Workflow]:
-    workflows = [load_workflow_file(p, known_roles) for p in sorted(workflows_dir.glob("*.yaml"))]
-    return {workflow.route: workflow for workflow in workflows}
+    by_route: dict[str, Workflow] = {}
+    for path in sorted(workflows_dir.glob("*.yaml")):
+        workflow = load_workflow_file(path, known_roles)
+        if workflow.route in by_route:
+            raise WorkflowDefinitionError(f"{path}: a second workflow for route {workflow.route!r}")
+        by_route[workflow.route] = workflow
+    return by_route
 
 
 def mermaid_diagram(workflow: Workflow) -> str:

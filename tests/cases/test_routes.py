@@ -207,6 +207,25 @@ def test_every_change_writes_an_event(app, client, auth, application, in_db):
     ]
 
 
+def test_a_submission_stands_even_when_handing_its_job_to_the_queue_fails(
+        app, client, auth, application):
+    runtime = app.extensions["ifr"]
+    working = runtime.dispatcher
+
+    class Broken:
+        def dispatch(self, message_id, queue):
+            raise ConnectionError("queue unreachable")
+
+    runtime.dispatcher = Broken()
+    try:
+        response = submit(client, auth, application)
+    finally:
+        runtime.dispatcher = working
+    assert response.status_code == 201
+    reference = response.json["reference"]
+    assert client.get(f"/api/v1/cases/{reference}", headers=auth(CLINICIAN)).status_code == 200
+
+
 def test_submission_acknowledges_the_requesting_clinician_once(client, auth, application,
                                                                 in_db, run_jobs):
     case = submit(client, auth, application).json
@@ -324,6 +343,14 @@ class TestWhoSeesWhat:
         reference = submit(client, auth, application).json["reference"]
         response = client.get(f"/api/v1/cases/{reference}", headers=auth("demo-clinician-2"))
         assert response.status_code == 404
+
+    def test_a_draft_reference_does_not_reveal_the_submitted_reference(self, client, auth,
+                                                                       application):
+        case = submit(client, auth, application).json
+        response = client.get(f"/api/v1/cases/{case['draft_reference']}",
+                              headers=auth("demo-clinician-2"))
+        assert response.status_code == 404
+        assert case["reference"] not in response.get_data(as_text=True)
 
     def test_another_hubs_officer_cannot_see_the_case_or_the_queue(self, client, auth, application):
         reference = submit(client, auth, application).json["reference"]

@@ -90,5 +90,21 @@ def test_the_app_refuses_to_start_on_a_bad_form(tmp_path):
     (tmp_path / "workflows").symlink_to(PROJECT_ROOT / "workflows")
     config = Config(environment="test", database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}",
                     project_root=tmp_path)
-    with pytest.raises(FormDefinitionError, match="bad.yaml"):
+    with pytest.raises(FormDefinitionError, match=r"bad\.yaml"):
         create_app(config)
+
+
+def with_group_field(**child) -> dict:
+    return with_field(type="list", item={"type": "group", "fields": [
+        {"key": "x", "label": "X", "type": "text"}, {"label": "Y", "type": "text", **child}]})
+
+
+@pytest.mark.parametrize(("form", "problem"), [
+    (with_group_field(key="x"), "duplicate field in 'one.c'"),
+    (with_group_field(key="y", required_when={"field": "one.b", "in": ["x"]}), "section fields only"),
+    (with_group_field(key="y", type="choice"), "a choice field needs options"),
+    (with_field(type="list", item={"max_length": 10}), "'type' is a required property"),
+])
+def test_fields_inside_lists_and_groups_are_checked_too(tmp_path, form, problem):
+    with pytest.raises(FormDefinitionError, match=problem):
+        load_form_file(write_form(tmp_path, form))

@@ -87,3 +87,15 @@ def test_each_treatment_tried_needs_what_when_and_outcome():
     messages = errors_of({"clinical_case": {"treatments_tried": [{"treatment": "X"}]}},
                          complete=True)
     assert set(messages["clinical_case"]["treatments_tried"][0]) == {"when", "outcome"}
+
+
+def test_money_given_past_the_penny_is_refused_not_rounded():
+    messages = errors_of({"cost": {"amount_gbp": "12.345"}})
+    assert messages["cost"]["amount_gbp"] == [
+        "Give the amount in pounds and pence, for example 1234.50."]
+
+
+@pytest.mark.parametrize("answer", [1, "yes", "true", 0])
+def test_consent_must_be_json_true_not_a_look_alike(answer):
+    messages = errors_of({"consent": {"patient_consents_to_request": answer}})
+    assert "patient_consents_to_request" in messages["consent"]

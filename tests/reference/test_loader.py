@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
 from sqlmodel import func, select
 
 from ifr_service import db
@@ -78,3 +79,50 @@ def test_every_data_file_says_which_seed_and_section_it_came_from():
         source = read_data_file(path.name)["source"]
         for item in source if isinstance(source, list) else [source]:
             assert item["seed"].endswith(".txt") and item["section"], path.name
+
+
+def test_a_file_whose_rows_disagree_with_its_stated_total_is_refused(tmp_path):
+    from ifr_service.reference.loader import ReferenceDataError
+
+    document = read_data_file("commissioners.yaml")
+    document["commissioners"].pop()
+    (tmp_path / "commissioners.yaml").write_text(yaml.safe_dump(document))
+    with pytest.raises(ReferenceDataError, match="says 210 rows but holds 209"):
+        read_data_file("commissioners.yaml", tmp_path)
+
+
+def test_a_new_commissioner_structure_is_loaded_as_data(app, tmp_path, in_db):
+    """ICBs replace CCGs: the old rows get an end date, the new ones start the next day."""
+    for path in DATA_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    document = read_data_file("commissioners.yaml")
+    for entry in document["commissioners"]:
+        entry["valid_to"] = date(2022, 6, 30)
+    document["commissioners"].append({"code": "icb-north-central-london", "kind": "icb",
+                                      "name": "NHS North Central London ICB", "hub": "london",
+                                      "valid_from": date(2022, 7, 1)})
+    document["counts"]["total"] += 1
+    (tmp_path / "commissioners.yaml").write_text(yaml.safe_dump(document))
+    try:
+        report = in_db(load_reference_data, tmp_path)
+        assert report.counts == {"Commissioner": 1, "CommissionerHub": 1}
+
+        def routing():
+            icb = find_hub_for_commissioner(find_commissioner("icb-north-central-london"),
+                                            date(2023, 1, 1))
+            old = find_hub_for_commissioner(find_commissioner("ccg-camden"), date(2023, 1, 1))
+            then = find_hub_for_commissioner(find_commissioner("ccg-camden"), date(2020, 1, 1))
+            return icb.code, old, then.code
+
+        assert in_db(routing) == ("london", None, "london")
+    finally:
+        in_db(load_reference_data)  # back to the seeds' structure
+        in_db(_remove_icb)
+
+
+def _remove_icb():
+    from sqlmodel import delete
+
+    icb = find_commissioner("icb-north-central-london")
+    db.session().exec(delete(CommissionerHub).where(CommissionerHub.commissioner_id == icb.id))
+    db.session().exec(delete(Commissioner).where(Commissioner.id == icb.id))

@@ -83,3 +83,10 @@ def test_the_generated_workflow_diagram_in_docs_is_up_to_date(workflow):
     committed = PROJECT_ROOT / "docs" / "workflows" / f"{workflow.key}.md"
     assert committed.exists(), "run `ifr-service docs workflows`"
     assert committed.read_text() == workflow_markdown(workflow), "run `ifr-service docs workflows`"
+
+
+def test_two_workflows_for_one_route_are_refused(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(WORKFLOW_FILES[0].read_text())
+    with pytest.raises(WorkflowDefinitionError, match="second workflow for route 'ifr'"):
+        load_workflows(tmp_path, ROLES)
