@@ -18,7 +18,7 @@ from ifr_service.cases.attachments import check_file
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
 from ifr_service.clock import today_in_england
 from ifr_service.db import utc_now
-from ifr_service.errors import ValidationFailed
+from ifr_service.errors import Forbidden, ValidationFailed
 from ifr_service.forms.validation import validate_answers
 from ifr_service.jobs.outbox import queue_job
 from ifr_service.reference import queries as reference
@@ -41,6 +41,12 @@ def apply_action(case: Case, action: str, actor: User, payload: dict | None = No
     return case
 
 
+def check_action_allowed(case: Case, action: str, actor: User) -> None:
+    """Refuse early (404, 409 or 403) before any answer or file is looked at."""
+    check_can_see_case(actor, case)
+    next_state(runtime().workflows[case.route], case.state, action, actor.role)
+
+
 def actions_for(case: Case, user: User) -> list[str]:
     return allowed_actions(runtime().workflows[case.route], case.state, user.role)
 
@@ -54,7 +60,7 @@ def queue_states(route: str) -> list[str]:
 def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool = False) -> Case:
     """Start an application. `complete=True` checks every answer now, as submission will."""
     if actor.role_enum is not Role.CLINICIAN:
-        raise ValidationFailed({"_request": "Only a clinician can start an application."})
+        raise Forbidden("Only a clinician can start an application.")
     form = runtime().forms.latest(FORM_FOR_ROUTE[route])
     cleaned = validate_answers(form, answers, complete=complete)
     workflow = runtime().workflows[route]
@@ -71,7 +77,7 @@ def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool 
 
 def update_draft(case: Case, actor: User, changes: dict) -> Case:
     """Merge changed answers into the draft: a section's keys are replaced one by one."""
-    check_can_see_case(actor, case)
+    check_action_allowed(case, "edit", actor)
     form = runtime().forms.get(case.form_key, case.form_version)
     cleaned = validate_answers(form, changes, complete=False)
     merged = {section: dict(values) for section, values in case.answers.items()}
@@ -85,7 +91,7 @@ def update_draft(case: Case, actor: User, changes: dict) -> Case:
 def add_attachment(case: Case, actor: User, filename: str | None, content: bytes,
                    description: str | None) -> tuple[Attachment, bool]:
     """Attach a file; the same file again answers the attachment already there (False)."""
-    check_can_see_case(actor, case)
+    check_action_allowed(case, "attach", actor)
     checked = check_file(filename, content, runtime().config.attachment_max_bytes)
     if description is not None and len(description) > 500:
         raise ValidationFailed({"description": "Enter no more than 500 characters."})
@@ -104,8 +110,7 @@ def add_attachment(case: Case, actor: User, filename: str | None, content: bytes
 
 def submit_case(case: Case, actor: User) -> Case:
     """Check the application is complete, give it its reference and route it to its hub."""
-    check_can_see_case(actor, case)
-    next_state(runtime().workflows[case.route], case.state, "submit", actor.role)
+    check_action_allowed(case, "submit", actor)
     form = runtime().forms.get(case.form_key, case.form_version)
     case.answers = validate_answers(form, case.answers, complete=True)
     hub, region = _route_to_hub(case)

@@ -382,3 +382,11 @@ class TestWhoSeesWhat:
         response = client.get("/api/v1/hubs/london/queue",
                               headers={"Authorization": "Bearer not.a.token"})
         assert response.status_code == 401
+
+
+def test_a_submitted_case_is_refused_as_submitted_before_its_new_answers_are_read(
+        client, auth, application):
+    reference = submit(client, auth, application).json["reference"]
+    response = client.patch(f"/api/v1/cases/{reference}",
+                            json={"patient": {"nhs_number": "bad"}}, headers=auth(CLINICIAN))
+    assert response.status_code == 409
