@@ -122,6 +122,19 @@ def session() -> Session:
     return current_unit().session
 
 
+def insert_once(row) -> bool:
+    """Insert a row guarded by a unique constraint; False if an equal row is there already.
+
+    The savepoint keeps the rest of the transaction when the insert clashes.
+    """
+    try:
+        with session().begin_nested():
+            session().add(row)
+        return True
+    except IntegrityError:
+        return False
+
+
 def ping(engine: Engine) -> dict:
     """Does the database answer? For /healthz: names the error's kind, never a host."""
     try:

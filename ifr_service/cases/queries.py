@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ifr_service import db
@@ -82,12 +81,7 @@ def find_idempotency_record(user_id: int, key: str) -> IdempotencyRecord | None:
 
 def create_idempotency_record(record: IdempotencyRecord) -> bool:
     """Save the record; False if a concurrent request saved the same key first."""
-    try:
-        with db.session().begin_nested():
-            db.session().add(record)
-        return True
-    except IntegrityError:
-        return False
+    return db.insert_once(record)
 
 
 def allocate_reference_number(route: str, year: int) -> int:
@@ -98,11 +92,8 @@ def allocate_reference_number(route: str, year: int) -> int:
              .with_for_update())
     counter = session.exec(query).first()
     if counter is None:
-        try:
-            with session.begin_nested():
-                session.add(CaseReferenceCounter(route=route, year=year, last_number=0))
-        except IntegrityError:
-            pass  # another submission created this year's counter first
+        # The first submission of the year makes the counter (or finds a concurrent one has).
+        db.insert_once(CaseReferenceCounter(route=route, year=year, last_number=0))
         counter = session.exec(query).one()
     counter.last_number += 1
     session.flush()

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
+
+from ifr_service.definitions import read_definition
 
 META_SCHEMA = yaml.safe_load((Path(__file__).parent / "meta_schema.yaml").read_text())
 DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 5000, "email": 254}
@@ -136,15 +137,7 @@ def _duplicates(what: str, keys: list[str]) -> list[str]:
 
 
 def load_form_file(path: Path) -> FormDefinition:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        jsonschema.validate(raw, META_SCHEMA)
-    except yaml.YAMLError as error:
-        raise FormDefinitionError(f"{path}: not valid YAML: {error}") from error
-    except jsonschema.ValidationError as error:
-        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise FormDefinitionError(f"{path}: at {where}: {error.message}") from error
-    form = parse_form(raw)
+    form = parse_form(read_definition(path, META_SCHEMA, FormDefinitionError))
     problems = check_form(form)
     if problems:
         raise FormDefinitionError(f"{path}: " + "; ".join(problems))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
 import yaml
 
+from ifr_service.definitions import read_definition
 from ifr_service.errors import TransitionNotAllowed
 
 META_SCHEMA = yaml.safe_load((Path(__file__).parent / "meta_schema.yaml").read_text())
@@ -117,15 +117,7 @@ def _reachable(workflow: Workflow) -> set[str]:
 
 
 def load_workflow_file(path: Path, known_roles: set[str]) -> Workflow:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        jsonschema.validate(raw, META_SCHEMA)
-    except yaml.YAMLError as error:
-        raise WorkflowDefinitionError(f"{path}: not valid YAML: {error}") from error
-    except jsonschema.ValidationError as error:
-        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise WorkflowDefinitionError(f"{path}: at {where}: {error.message}") from error
-    workflow = parse_workflow(raw)
+    workflow = parse_workflow(read_definition(path, META_SCHEMA, WorkflowDefinitionError))
     problems = check_workflow(workflow, known_roles)
     if problems:
         raise WorkflowDefinitionError(f"{path}: " + "; ".join(problems))
