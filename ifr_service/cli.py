@@ -106,11 +106,14 @@ def reference() -> None:
 @click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of reference data files (default: the ones shipped from the seeds).")
 def load_reference(data_dir: Path | None) -> None:
-    from ifr_service.reference.loader import DATA_DIR, load_reference_data
+    from ifr_service.reference.loader import DATA_DIR, ReferenceDataError, load_reference_data
 
     app = _app()
-    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
-        report = load_reference_data(data_dir or DATA_DIR)
+    try:
+        with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+            report = load_reference_data(data_dir or DATA_DIR)
+    except ReferenceDataError as error:
+        raise click.ClickException(f"nothing loaded: {error}") from error
     click.echo("reference data loaded; new rows: " + json.dumps(report.counts))
 
 

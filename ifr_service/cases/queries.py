@@ -22,7 +22,7 @@ def get_case(reference: str, for_update: bool = False) -> Case:
     query = select(Case).where(or_(Case.reference == reference, Case.draft_reference == reference))
     case = db.session().exec(query.with_for_update() if for_update else query).first()
     if case is None:
-        raise NotFound(f"There is no case {reference}.", field="reference")
+        raise NotFound("There is no case with that reference.", field="reference")
     return case
 
 

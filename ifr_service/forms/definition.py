@@ -107,6 +107,18 @@ def check_form(form: FormDefinition) -> list[str]:
 
 
 def _check_field(form: FormDefinition, path: str, definition: FieldDefinition) -> list[str]:
+    problems = _check_shape(path, definition)
+    if definition.item is not None:
+        problems += _check_field(form, f"{path}.item", definition.item)
+    problems += _duplicates(f"field in {path!r}", [child.key for child in definition.fields])
+    for child in definition.fields:
+        if child.required_when:
+            problems.append(f"{path}.{child.key}: required_when works on section fields only")
+        problems += _check_field(form, f"{path}.{child.key}", child)
+    return problems + _check_condition(form, path, definition.required_when)
+
+
+def _check_shape(path: str, definition: FieldDefinition) -> list[str]:
     problems = []
     if definition.type == "choice" and not definition.options:
         problems.append(f"{path}: a choice field needs options")
@@ -116,20 +128,18 @@ def _check_field(form: FormDefinition, path: str, definition: FieldDefinition) -
         problems.append(f"{path}: lists of lists are not supported")
     if definition.type == "group" and not definition.fields:
         problems.append(f"{path}: a group needs fields")
-    children = definition.item.fields if definition.item else definition.fields
-    problems += _duplicates(f"field in {path!r}", [child.key for child in children])
-    for child in children:
-        if child.required_when:
-            problems.append(f"{path}.{child.key}: required_when works on section fields only")
-        problems += _check_field(form, f"{path}.{child.key}", child)
-    condition = definition.required_when
-    if condition:
-        target = form.field_at(condition["field"])
-        if target is None:
-            problems.append(f"{path}: required_when refers to unknown field {condition['field']!r}")
-        elif target.options and not set(condition["in"]) <= set(target.option_values):
-            problems.append(f"{path}: required_when lists values {condition['field']!r} cannot take")
     return problems
+
+
+def _check_condition(form: FormDefinition, path: str, condition: dict | None) -> list[str]:
+    if not condition:
+        return []
+    target = form.field_at(condition["field"])
+    if target is None:
+        return [f"{path}: required_when refers to unknown field {condition['field']!r}"]
+    if target.options and not set(condition["in"]) <= set(target.option_values):
+        return [f"{path}: required_when lists values {condition['field']!r} cannot take"]
+    return []
 
 
 def _duplicates(what: str, keys: list[str]) -> list[str]:

@@ -100,10 +100,12 @@ def with_group_field(**child) -> dict:
 
 
 @pytest.mark.parametrize(("form", "problem"), [
-    (with_group_field(key="x"), "duplicate field in 'one.c'"),
+    (with_group_field(key="x"), "duplicate field in 'one.c.item'"),
     (with_group_field(key="y", required_when={"field": "one.b", "in": ["x"]}), "section fields only"),
     (with_group_field(key="y", type="choice"), "a choice field needs options"),
     (with_field(type="list", item={"max_length": 10}), "'type' is a required property"),
+    (with_field(type="list", item={"type": "choice"}), "one.c.item: a choice field needs options"),
+    (with_field(type="list", item={"type": "group"}), "one.c.item: a group needs fields"),
 ])
 def test_fields_inside_lists_and_groups_are_checked_too(tmp_path, form, problem):
     with pytest.raises(FormDefinitionError, match=problem):

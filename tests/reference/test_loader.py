@@ -91,6 +91,26 @@ def test_a_file_whose_rows_disagree_with_its_stated_total_is_refused(tmp_path):
         read_data_file("commissioners.yaml", tmp_path)
 
 
+def test_the_command_refuses_a_contradictory_file_plainly(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    for path in DATA_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    document = read_data_file("commissioners.yaml")
+    document["counts"]["total"] = 999
+    (tmp_path / "commissioners.yaml").write_text(yaml.safe_dump(document))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    command = Path(sys.executable).parent / "ifr-service"
+    subprocess.run([command, "db", "upgrade"], env=env, check=True, capture_output=True)
+    result = subprocess.run([command, "reference", "load", "--data-dir", tmp_path], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "nothing loaded" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_new_commissioner_structure_is_loaded_as_data(app, tmp_path, in_db):
     """ICBs replace CCGs: the old rows get an end date, the new ones start the next day."""
     for path in DATA_DIR.glob("*.yaml"):
