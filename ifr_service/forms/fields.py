@@ -15,6 +15,13 @@ from ifr_service.clock import today_in_england
 NON_DIGITS = re.compile(r"[\s-]")
 
 
+class Text(fields.String):
+    """Free text with the surrounding spaces removed, so a blank answer is no answer."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class NhsNumber(fields.String):
     """A 10-digit NHS number with a valid modulus-11 check digit; spaces are allowed."""
 

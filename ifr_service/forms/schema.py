@@ -10,11 +10,11 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ifr_service.forms.definition import FieldDefinition, FormDefinition
-from ifr_service.forms.fields import Icd10Code, Money, NhsNumber, PastDate, StrictBoolean
+from ifr_service.forms.fields import Icd10Code, Money, NhsNumber, PastDate, StrictBoolean, Text
 
 SIMPLE_TYPES = {
-    "text": fields.String,
-    "long_text": fields.String,
+    "text": Text,
+    "long_text": Text,
     "email": fields.Email,
     "boolean": StrictBoolean,
     "integer": fields.Integer,
@@ -22,6 +22,7 @@ SIMPLE_TYPES = {
     "icd10": Icd10Code,
     "commissioner": fields.String,
 }
+TEXT_TYPES = {"text", "long_text", "email"}
 
 
 def build_field(definition: FieldDefinition) -> fields.Field:
@@ -60,6 +61,8 @@ def _validators(definition: FieldDefinition) -> list:
     if definition.options:
         labels = ", ".join(str(value) for value in definition.option_values)
         checks.append(validate.OneOf(definition.option_values, error=f"Choose one of: {labels}."))
+    if definition.required and definition.type in TEXT_TYPES and not rules.get("min_length"):
+        checks.append(validate.Length(min=1, error=f"Answer this question: {definition.label}."))
     if "min_length" in rules or "max_length" in rules:
         checks.append(_length(rules.get("min_length"), rules.get("max_length"), "characters"))
     if "min_items" in rules or "max_items" in rules:

@@ -99,3 +99,13 @@ def test_money_given_past_the_penny_is_refused_not_rounded():
 def test_consent_must_be_json_true_not_a_look_alike(answer):
     messages = errors_of({"consent": {"patient_consents_to_request": answer}})
     assert "patient_consents_to_request" in messages["consent"]
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_answer_to_a_required_question_is_no_answer(blank):
+    messages = errors_of({"patient": {"given_name": blank}})
+    assert messages["patient"]["given_name"] == ["Answer this question: Given name."]
+
+
+def test_answers_are_kept_without_surrounding_spaces():
+    assert load({"patient": {"family_name": "  Example "}})["patient"]["family_name"] == "Example"
