@@ -14,8 +14,7 @@ from ifr_service.forms.definition import FormRegistry
 from ifr_service.jobs.dispatch import InProcessDispatcher, RqDispatcher
 from ifr_service.notifications.relay import LogRelay, SmtpRelay
 from ifr_service.runtime import Runtime
-from ifr_service.users.models import Role
-from ifr_service.workflows.engine import load_workflows
+from ifr_service.workflows.definition import load_workflows
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -36,11 +35,13 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def build_runtime(config: Config) -> Runtime:
+    from ifr_service.cases.actions import known_names
+
     return Runtime(
         config=config,
         engine=db.make_engine(config.database_url),
         forms=FormRegistry.load(config.forms_dir),
-        workflows=load_workflows(config.workflows_dir, {role.value for role in Role}),
+        workflows=load_workflows(config.workflows_dir, known_names()),
         dispatcher=RqDispatcher(config.redis_url) if config.redis_url else InProcessDispatcher(),
         mail=SmtpRelay(config.smtp_host, config.smtp_port) if config.smtp_host else LogRelay(),
     )

@@ -21,8 +21,13 @@ def _config() -> Config:
 
 def _app():
     from ifr_service.app import create_app
+    from ifr_service.forms.definition import FormDefinitionError
+    from ifr_service.workflows.definition import WorkflowDefinitionError
 
-    return create_app(_config())
+    try:
+        return create_app(_config())
+    except (FormDefinitionError, WorkflowDefinitionError) as error:
+        raise click.ClickException(f"refusing to start: {error}") from error
 
 
 @click.group(help="ifr-service: Individual Funding Requests and the Cancer Drugs Fund.")
@@ -175,9 +180,15 @@ def docs() -> None:
 
 @docs.command(name="workflows", help="Write docs/workflows/<route>.md diagrams from workflows/.")
 def write_workflow_docs() -> None:
+    from ifr_service.cases.actions import known_names
+    from ifr_service.workflows.definition import WorkflowDefinitionError
     from ifr_service.workflows.docs import write_workflow_docs as write
 
-    for path in write(_config()):
+    try:
+        written = write(_config(), known_names())
+    except WorkflowDefinitionError as error:
+        raise click.ClickException(str(error)) from error
+    for path in written:
         click.echo(f"wrote {path}")
 
 

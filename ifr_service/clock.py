@@ -1,13 +1,50 @@
-"""Dates as NHS England counts them: in England's time zone, whatever the server's."""
+"""Dates and working days as NHS England counts them.
+
+Targets are counted in working days in England: Monday to Friday, less England's
+bank holidays (from the `holidays` package). "Today" is England's date, whatever
+the server's time zone.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
+from functools import cache
 
-ENGLAND = ZoneInfo("Europe/London")
+import holidays
+
+ENGLAND = "Europe/London"
 
 
 def today_in_england() -> date:
     """Today's date in England; the year of a case reference and which structures apply."""
-    return datetime.now(ENGLAND).date()
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(ENGLAND)).date()
+
+
+@cache
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The `count`-th working day after `start` (start itself is not counted)."""
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end`; 0 when end is not after start."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count

@@ -18,10 +18,12 @@ log = logging.getLogger(__name__)
 class IfrError(Exception):
     status_code = 400
 
-    def __init__(self, message: str, status_code: int | None = None, field: str | None = None):
+    def __init__(self, message: str, status_code: int | None = None, field: str | None = None,
+                 **extra):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.extra = extra  # further keys of the error body, beside "errors" and "status"
         if status_code is not None:
             self.status_code = status_code
 
@@ -63,7 +65,11 @@ class Conflict(IfrError):
 
 
 class TransitionNotAllowed(Conflict):
-    """The workflow does not allow this action from the case's current state."""
+    """The workflow does not allow this action now; the body lists the actions that are allowed."""
+
+    def __init__(self, message: str, status_code: int | None = None,
+                 allowed_actions: list[str] | None = None):
+        super().__init__(message, status_code=status_code, allowed_actions=allowed_actions or [])
 
 
 def flatten_marshmallow_errors(messages: dict | list, prefix: str = "") -> dict[str, list[str]]:
@@ -85,7 +91,7 @@ def _as_list(messages: Iterable[str] | str) -> list[str]:
 
 
 def error_response(error: IfrError):
-    body = {"errors": error.errors(), "status": error.status_code}
+    body = {"errors": error.errors(), "status": error.status_code, **error.extra}
     return jsonify(body), error.status_code
 
 

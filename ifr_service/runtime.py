@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import Engine
 
+from ifr_service.clock import today_in_england
 from ifr_service.config import Config
 from ifr_service.forms.definition import FormRegistry
 from ifr_service.jobs.dispatch import Dispatcher
 from ifr_service.notifications.relay import EmailRelay
-from ifr_service.workflows.engine import Workflow
+from ifr_service.workflows.definition import Workflow
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Runtime:
     workflows: dict[str, Workflow]
     dispatcher: Dispatcher
     mail: EmailRelay
+    today: Callable[[], date] = today_in_england
     pid: int = field(default_factory=os.getpid)
 
     def after_fork(self) -> None:

@@ -39,9 +39,10 @@ if os.environ.get("CI") == "true" and not HAS_PRODUCTION_STACK:
 BACKENDS = ["embedded", "production"] if HAS_PRODUCTION_STACK else ["embedded"]
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
-CASE_TABLES = ["notification", "outbox_message", "idempotency_record", "attachment_content",
-               "attachment", "case_event", "ifr_case", "case_reference_counter"]
-EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west")]
+CASE_TABLES = ["case_clock", "notification", "outbox_message", "idempotency_record",
+               "attachment_content", "attachment", "case_event", "ifr_case", "case_reference_counter"]
+EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west"),
+               ("review-chair", Role.PANEL_CHAIR, "london")]
 
 
 def backend_config(backend: str, tmp_path: Path) -> Config:
@@ -107,6 +108,20 @@ def clear_cases(app) -> None:
                 connection.execute(text(f"DELETE FROM {table}"))
     if runtime.config.redis_url:
         Redis.from_url(runtime.config.redis_url).flushdb()
+
+
+@pytest.fixture
+def calendar(app):
+    """Set the date the service's clocks see; back to the real date after the test."""
+    runtime = app.extensions["ifr"]
+    real = runtime.today
+
+    class Calendar:
+        def set(self, day) -> None:
+            runtime.today = lambda: day
+
+    yield Calendar()
+    runtime.today = real
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -111,3 +111,22 @@ class CaseReferenceCounter(SQLModel, table=True):
     route: str = Field(max_length=10, primary_key=True)
     year: int = Field(primary_key=True)
     last_number: int = 0
+
+
+class CaseClock(SQLModel, table=True):
+    """One run of a workflow clock on a case, in working days; kept after it stops, for reporting."""
+
+    __tablename__ = "case_clock"
+    __table_args__ = (UniqueConstraint("case_id", "clock", "cycle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="ifr_case.id", index=True)
+    clock: str = Field(max_length=40)
+    cycle: int = 1
+    target_working_days: int
+    started_on: date
+    running_since: date | None = None
+    used_working_days: int = 0
+    due_on: date | None = Field(default=None, index=True)
+    stopped_on: date | None = None
+    met: bool | None = None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from ifr_service.cases import queries
-from ifr_service.cases.models import Case
+from ifr_service.cases.actions import describe_fields
+from ifr_service.cases.clocks import view_clock
+from ifr_service.cases.models import Case, CaseClock
 from ifr_service.cases.service import actions_for
 from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Commissioner, Hub, Region
 from ifr_service.runtime import runtime
 from ifr_service.users.models import User
+from ifr_service.workflows.definition import Action
 
 
 def present_case(case: Case, user: User) -> dict:
@@ -28,15 +31,25 @@ def present_case(case: Case, user: User) -> dict:
         "created_utc": case.created_utc,
         "updated_utc": case.updated_utc,
         "submitted_utc": case.submitted_utc,
-        "allowed_actions": actions_for(case, user),
+        "allowed_actions": [present_action(action) for action in actions_for(case, user)],
+        "clocks": [view_clock(workflow, row, runtime().today()) for row in queries.find_clocks(case)],
         "answers": case.answers,
         "attachments": queries.find_attachments(case),
     }
 
 
-def present_queue_item(case: Case) -> dict:
+def present_action(action: Action) -> dict:
+    return {"action": action.key, "title": action.title, "payload": describe_fields(action.payload)}
+
+
+def present_queue_item(case: Case, next_clock: CaseClock | None) -> dict:
+    """One line of a hub queue: the case and the clock that falls due next."""
     answers = case.answers
+    due = next_clock and view_clock(runtime().workflows[case.route], next_clock, runtime().today())
     return {
+        "due_on": due.due_on if due else None,
+        "clock": due.clock if due else None,
+        "clock_status": due.status if due else None,
         "reference": case.public_reference,
         "state": case.state,
         "urgency": case.urgency,

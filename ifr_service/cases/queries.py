@@ -10,6 +10,7 @@ from ifr_service.cases.models import (
     Attachment,
     AttachmentContent,
     Case,
+    CaseClock,
     CaseEvent,
     CaseReferenceCounter,
     IdempotencyRecord,
@@ -55,6 +56,13 @@ def record_event(case: Case, name: str, actor, from_state: str | None, to_state:
     )
     db.session().add(event)
     db.session().flush()
+    return event
+
+
+def get_event(event_id: int) -> CaseEvent:
+    event = db.session().get(CaseEvent, event_id)
+    if event is None:
+        raise NotFound(f"There is no case event with id {event_id}.")
     return event
 
 
@@ -127,3 +135,36 @@ def create_attachment(attachment: Attachment, content: bytes) -> Attachment:
     db.session().add(AttachmentContent(attachment_id=attachment.id, content=content))
     db.session().flush()
     return attachment
+
+
+def find_latest_clock(case: Case, clock: str) -> CaseClock | None:
+    query = (select(CaseClock).where(CaseClock.case_id == case.id, CaseClock.clock == clock)
+             .order_by(CaseClock.cycle.desc()).limit(1))
+    return db.session().exec(query).first()
+
+
+def find_clocks(case: Case) -> list[CaseClock]:
+    query = select(CaseClock).where(CaseClock.case_id == case.id).order_by(CaseClock.id)
+    return list(db.session().exec(query))
+
+
+def find_running_clocks(case_ids: list[int]) -> list[CaseClock]:
+    """The clocks counting now on these cases, soonest due first."""
+    if not case_ids:
+        return []
+    query = (select(CaseClock)
+             .where(CaseClock.case_id.in_(case_ids), CaseClock.running_since.is_not(None))
+             .order_by(CaseClock.due_on))
+    return list(db.session().exec(query))
+
+
+def create_clock(row: CaseClock) -> CaseClock:
+    db.session().add(row)
+    db.session().flush()
+    return row
+
+
+def find_last_event(case: Case, name: str) -> CaseEvent | None:
+    query = (select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.name == name)
+             .order_by(CaseEvent.sequence.desc()).limit(1))
+    return db.session().exec(query).first()

@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, current_app, request, send_file, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ifr_service.cases import queries, service
+from ifr_service.cases import actions, queries, service
 from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
 from ifr_service.cases.presenters import present_case, present_queue_item
 from ifr_service.cases.schemas import AttachmentSchema, CaseSchema, QueueSchema
@@ -124,6 +124,38 @@ def submit_case(reference: str):
     return _case_response(case, status)
 
 
+@cases.post("/cases/<reference>/actions/<action>")
+@allow(*CASE_READERS)
+def take_action(reference: str, action: str):
+    """Take a workflow action.
+    ---
+    post:
+      summary: Take one of the case's allowed actions, with the payload it needs
+      description: >-
+        GET /api/v1/cases/{reference} lists the caller's allowed actions and each one's payload
+        fields. An action the case's state does not allow answers 409 with the allowed actions;
+        one the caller's role may not take answers 403.
+      tags: [cases]
+      parameters:
+        - {in: path, name: reference, required: true, schema: {type: string}}
+        - {in: path, name: action, required: true, schema: {type: string}}
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses:
+        200: {description: The case after the action, content: {application/json: {schema: Case}}}
+        403: {description: Not for your role, content: {application/json: {schema: Error}}}
+        404: {description: No such case or action, content: {application/json: {schema: Error}}}
+        409: {description: Not allowed now, content: {application/json: {schema: Error}}}
+        422: {description: Payload with errors, content: {application/json: {schema: Error}}}
+    """
+    payload = request.get_json(silent=True) if request.content_length else {}
+    if payload is None:
+        raise ValidationFailed({"_request": "Send the payload as JSON (Content-Type: application/json)."})
+    case = actions.take_action(queries.get_case(reference, for_update=True), action, current_user(),
+                               payload)
+    return _case_response(case, 200)
+
+
 @cases.post("/cases/<reference>/attachments")
 @allow(Role.CLINICIAN)
 def add_attachment(reference: str):
@@ -208,10 +240,13 @@ def hub_queue(hub_code: str):
         raise NotFound(f"There is no hub queue {hub_code} for you.", field="hub_code")
     found, total = queries.find_hub_queue(hub.id, service.queue_states("ifr"), args["page"],
                                           args["page_size"])
+    next_due = {}
+    for clock in queries.find_running_clocks([case.id for case in found]):
+        next_due.setdefault(clock.case_id, clock)  # soonest due first
     return QueueSchema().dump({
         "hub": {"code": hub.code, "name": hub.name}, "page": args["page"],
         "page_size": args["page_size"], "total": total,
-        "cases": [present_queue_item(case) for case in found],
+        "cases": [present_queue_item(case, next_due.get(case.id)) for case in found],
     })
 
 

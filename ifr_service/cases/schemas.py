@@ -20,6 +20,37 @@ class AttachmentSchema(Schema):
     uploaded_utc = fields.DateTime(required=True)
 
 
+class PayloadFieldSchema(Schema):
+    field = fields.String(required=True)
+    label = fields.String(required=True)
+    type = fields.String(required=True)
+    required = fields.Boolean(required=True)
+    options = fields.List(fields.Raw())
+    item = fields.Dict(metadata={"description": "Each entry of a list."})
+    group_fields = fields.List(fields.Dict(), attribute="fields", data_key="fields",
+                               metadata={"description": "The fields of a group."})
+
+
+class AllowedActionSchema(Schema):
+    action = fields.String(required=True, metadata={
+        "description": "POST /api/v1/cases/{reference}/actions/{action} takes it."})
+    title = fields.String(required=True)
+    payload = fields.List(fields.Nested(PayloadFieldSchema), required=True)
+
+
+class ClockSchema(Schema):
+    clock = fields.String(required=True)
+    title = fields.String(required=True)
+    cycle = fields.Integer(required=True)
+    target_working_days = fields.Integer(required=True)
+    used_working_days = fields.Integer(required=True)
+    started_on = fields.Date(required=True)
+    due_on = fields.Date(allow_none=True, metadata={"description": "Null while paused or stopped."})
+    stopped_on = fields.Date(allow_none=True)
+    status = fields.String(required=True, metadata={
+        "enum": ["on_track", "due_soon", "overdue", "paused", "met", "missed"]})
+
+
 class CaseSchema(Schema):
     reference = fields.String(required=True, metadata={
         "description": "IFR-YYYY-NNNNNN once submitted; the draft reference before that."})
@@ -36,14 +67,19 @@ class CaseSchema(Schema):
     created_utc = fields.DateTime(required=True)
     updated_utc = fields.DateTime(required=True)
     submitted_utc = fields.DateTime(allow_none=True)
-    allowed_actions = fields.List(fields.String(), required=True, metadata={
-        "description": "What the calling user may do next with this case."})
+    allowed_actions = fields.List(fields.Nested(AllowedActionSchema), required=True, metadata={
+        "description": "What the calling user may do next with this case, and the payload each needs."})
+    clocks = fields.List(fields.Nested(ClockSchema), required=True, metadata={
+        "description": "The case's working-day clocks, running, paused and stopped."})
     answers = fields.Dict(required=True, metadata={"description": "The form's answers, by section."})
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
 
 
 class QueueItemSchema(Schema):
     reference = fields.String(required=True)
+    due_on = fields.Date(allow_none=True, metadata={"description": "When the next running clock falls due."})
+    clock = fields.String(allow_none=True)
+    clock_status = fields.String(allow_none=True)
     state = fields.String(required=True)
     urgency = fields.String(required=True)
     submitted_utc = fields.DateTime(allow_none=True)

@@ -13,10 +13,10 @@ import secrets
 
 from ifr_service import db
 from ifr_service.cases import queries
-from ifr_service.cases.access import check_can_see_case
+from ifr_service.cases.access import can_see_case, check_can_see_case
 from ifr_service.cases.attachments import check_file
+from ifr_service.cases.clocks import move_clocks
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
-from ifr_service.clock import today_in_england
 from ifr_service.db import utc_now
 from ifr_service.errors import Forbidden, ValidationFailed
 from ifr_service.forms.validation import validate_answers
@@ -24,6 +24,7 @@ from ifr_service.jobs.outbox import queue_job
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
+from ifr_service.workflows.definition import Action
 from ifr_service.workflows.engine import allowed_actions, next_state
 
 FORM_FOR_ROUTE = {"ifr": "ifr-application"}
@@ -38,6 +39,7 @@ def apply_action(case: Case, action: str, actor: User, payload: dict | None = No
     from_state, case.state = case.state, target
     case.updated_utc = utc_now()
     queries.record_event(case, workflow.action(action).event, actor, from_state, target, payload)
+    move_clocks(workflow, case, from_state, target, runtime().today())
     return case
 
 
@@ -47,7 +49,10 @@ def check_action_allowed(case: Case, action: str, actor: User) -> None:
     next_state(runtime().workflows[case.route], case.state, action, actor.role)
 
 
-def actions_for(case: Case, user: User) -> list[str]:
+def actions_for(case: Case, user: User) -> list[Action]:
+    """What this user may do next; nothing on a case they may not see."""
+    if not can_see_case(user, case):
+        return []
     return allowed_actions(runtime().workflows[case.route], case.state, user.role)
 
 
@@ -115,7 +120,7 @@ def submit_case(case: Case, actor: User) -> Case:
     case.answers = validate_answers(form, case.answers, complete=True)
     hub, region = _route_to_hub(case)
     case.hub_id, case.region_id = hub.id, region.id
-    today = today_in_england()
+    today = runtime().today()
     number = queries.allocate_reference_number(case.route, today.year)
     case.reference = f"{case.route.upper()}-{today.year}-{number:06d}"
     case.submitted_utc = utc_now()
@@ -164,7 +169,7 @@ def _once(actor: User, key: str | None, fingerprint: str, work, status_code: int
 def _route_to_hub(case: Case):
     code = case.answers["patient"]["commissioner"]
     commissioner = reference.find_commissioner(code)
-    hub = commissioner and reference.find_hub_for_commissioner(commissioner, today_in_england())
+    hub = commissioner and reference.find_hub_for_commissioner(commissioner, runtime().today())
     if hub is None:
         raise ValidationFailed({"patient.commissioner": "No hub serves this commissioner today."})
     case.commissioner_id = commissioner.id

@@ -115,7 +115,7 @@ def _value_at(data: dict, path: str):
     return (data.get(section) or {}).get(key)
 
 
-_SCHEMAS: dict[tuple[str, int], type[Schema]] = {}
+_SCHEMAS: dict = {}
 
 
 def schema_for(form: FormDefinition) -> type[Schema]:
@@ -142,6 +142,14 @@ def _build_schema(form: FormDefinition) -> type[Schema]:
                   for f in section.fields if f.required_when]
     attributes["conditional_rules"] = tuple(rules)
     return type(f"{_camel(form.key)}V{form.version}", (FormSchema,), attributes)
+
+
+def schema_for_fields(name: str, definitions: tuple[FieldDefinition, ...]) -> type[Schema]:
+    """A flat schema of some fields (an action's payload), built once per name."""
+    if name not in _SCHEMAS:
+        attributes = {f.key: build_field(f) for f in definitions}
+        _SCHEMAS[name] = type(_camel(name), (Schema,), {**attributes, "Meta": FormSchema.Meta})
+    return _SCHEMAS[name]
 
 
 def _camel(key: str) -> str:

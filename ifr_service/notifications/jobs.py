@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from ifr_service.cases.queries import get_case_by_id
+from ifr_service.cases.queries import get_case_by_id, get_event
 from ifr_service.jobs.queues import NOTIFICATIONS
 from ifr_service.jobs.registry import job
 from ifr_service.notifications.models import Notification
@@ -35,13 +35,37 @@ def send_case_acknowledgement(case_id: int) -> None:
         "This message contains no patient information. Please quote the reference in any "
         "correspondence.\n\nNHS England Specialised Commissioning\n"
     )
-    notification = Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
-                                subject=subject, body=body)
+    _send_once(Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
+                            subject=subject, body=body))
+
+
+def _send_once(notification: Notification) -> None:
+    """Record the message, then send it; a message recorded already is not sent again."""
     if not create_notification_once(notification):
-        return  # already sent
+        return
     message = EmailMessage()
     message["From"] = runtime().config.mail_sender
-    message["To"] = recipient
-    message["Subject"] = subject
-    message.set_content(body)
+    message["To"] = notification.recipient
+    message["Subject"] = notification.subject
+    message.set_content(notification.body)
     runtime().mail.send(message)
+
+
+@job("send_case_update", queue=NOTIFICATIONS)
+def send_case_update(case_id: int, event_id: int) -> None:
+    """Tell the requesting clinician that the case moved on and may need them; no patient details."""
+    case = get_case_by_id(case_id)
+    event = get_event(event_id)
+    recipient = case.answers["clinician"]["email"]
+    state = runtime().workflows[case.route].state(event.to_state)
+    subject = f"Individual Funding Request {case.reference}: {state.title.lower()}"
+    body = (
+        f"Dear {case.answers['clinician']['name']},\n\n"
+        f"Individual Funding Request {case.reference} is now: {state.title}.\n"
+        f"{state.description}\n\n"
+        "Sign in to ifr-service to read the details and to answer anything asked of you.\n\n"
+        "This message contains no patient information. Please quote the reference in any "
+        "correspondence.\n\nNHS England Specialised Commissioning\n"
+    )
+    _send_once(Notification(case_id=case.id, kind=f"case_update:{event.id}", recipient=recipient,
+                            subject=subject, body=body))

@@ -15,7 +15,7 @@ class Notification(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="ifr_case.id", index=True)
-    kind: str = Field(max_length=60)
+    kind: str = Field(max_length=60)  # what the message is, and for case updates which event
     recipient: str = Field(max_length=254)
     subject: str = Field(max_length=300)
     body: str

@@ -5,33 +5,45 @@ from __future__ import annotations
 from pathlib import Path
 
 from ifr_service.config import Config
-from ifr_service.users.models import Role
-from ifr_service.workflows.engine import Workflow, load_workflows, mermaid_diagram
+from ifr_service.workflows.definition import SAME, KnownNames, Workflow, load_workflows
+from ifr_service.workflows.diagram import mermaid_diagram
 
 
 def workflow_markdown(workflow: Workflow) -> str:
-    rows = "\n".join(
-        f"| `{a.key}` | {a.title} | {', '.join(a.from_states)} | {a.to} "
-        f"| {', '.join(a.roles)} | `{a.event}` |"
+    states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''} | {s.description} |"
+                       for s in workflow.states)
+    actions = "\n".join(
+        f"| `{a.key}` | {a.title} | {', '.join(a.from_states)} | "
+        f"{'(stays)' if a.to == SAME else a.to} | {', '.join(a.roles)} | "
+        f"{', '.join(f.key + ('*' if f.required else '') for f in a.payload) or '-'} | "
+        f"{', '.join(a.guards) or '-'} | {', '.join(a.effects) or '-'} | `{a.event}` |"
         for a in workflow.actions
     )
-    states = "\n".join(f"| `{s.key}` | {s.title} | {s.description} |" for s in workflow.states)
+    clocks = "\n".join(
+        f"| `{c.key}` | {c.title} | {c.working_days} | {', '.join(c.starts_in)} | "
+        f"{', '.join(c.runs_in)} | {', '.join(c.stops_in) or '-'} (and any final state) |"
+        for c in workflow.clocks
+    )
     return (
         f"# {workflow.title} workflow\n\n"
         f"Generated from `workflows/{workflow.key}.yaml` by `ifr-service docs workflows`; "
         "do not edit by hand.\n\n"
         f"```mermaid\n{mermaid_diagram(workflow)}```\n\n"
         f"## States\n\n| state | title | meaning |\n| --- | --- | --- |\n{states}\n\n"
-        "## Actions\n\n| action | title | from | to | who | event recorded |\n"
-        f"| --- | --- | --- | --- | --- | --- |\n{rows}\n"
+        "## Actions\n\nPayload fields marked * are required.\n\n"
+        "| action | title | from | to | who | payload | guards | effects | event recorded |\n"
+        f"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{actions}\n\n"
+        "## Clocks (working days in England)\n\n"
+        "| clock | title | target | starts in | runs in | stops in |\n"
+        f"| --- | --- | --- | --- | --- | --- |\n{clocks}\n"
     )
 
 
-def write_workflow_docs(config: Config) -> list[Path]:
+def write_workflow_docs(config: Config, known: KnownNames) -> list[Path]:
     out = config.project_root / "docs" / "workflows"
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for workflow in load_workflows(config.workflows_dir, {role.value for role in Role}).values():
+    for workflow in load_workflows(config.workflows_dir, known).values():
         path = out / f"{workflow.key}.md"
         path.write_text(workflow_markdown(workflow), encoding="utf-8")
         written.append(path)

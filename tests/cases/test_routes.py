@@ -38,7 +38,7 @@ def test_a_valid_application_is_submitted_and_lands_in_its_hubs_queue(client, au
     assert case["hub"] == {"code": "london", "name": "London"}
     assert case["region"] == {"code": "london", "name": "London"}
     assert case["form_version"] == 1
-    assert case["allowed_actions"] == []
+    assert [action["action"] for action in case["allowed_actions"]] == ["withdraw"]
     assert response.headers["Location"].endswith(f"/api/v1/cases/{case['reference']}")
 
     queue = client.get("/api/v1/hubs/london/queue", headers=auth(OFFICER))
@@ -144,7 +144,7 @@ def test_a_draft_can_be_built_up_and_then_submitted(client, auth, application):
     reference = draft.json["reference"]
     assert reference.startswith("DRAFT-")
     assert draft.json["state"] == "draft"
-    assert draft.json["allowed_actions"] == ["edit", "attach", "submit"]
+    assert [a["action"] for a in draft.json["allowed_actions"]] == ["edit", "attach", "submit"]
 
     rest = {key: value for key, value in application.items() if key != "patient"}
     patched = client.patch(f"/api/v1/cases/{reference}", json=rest, headers=clinician)
@@ -358,12 +358,13 @@ class TestWhoSeesWhat:
         assert client.get(f"/api/v1/cases/{reference}", headers=other).status_code == 404
         assert client.get("/api/v1/hubs/london/queue", headers=other).status_code == 404
 
-    def test_the_hub_officer_sees_the_submitted_case_but_cannot_act_as_clinician(
+    def test_the_hub_officer_sees_the_submitted_case_and_the_officers_next_steps(
             self, client, auth, application):
         reference = submit(client, auth, application).json["reference"]
         case = client.get(f"/api/v1/cases/{reference}", headers=auth(OFFICER))
         assert case.status_code == 200
-        assert case.json["allowed_actions"] == []
+        assert [a["action"] for a in case.json["allowed_actions"]] == [
+            "confirm_complete", "request_information", "refer_for_chairs_action"]
 
     def test_hub_staff_cannot_see_drafts(self, client, auth, application):
         reference = client.post("/api/v1/cases", json={"patient": application["patient"]},

@@ -5,53 +5,74 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from ifr_service.cases.actions import known_names
 from ifr_service.config import PROJECT_ROOT
 from ifr_service.errors import TransitionNotAllowed
-from ifr_service.users.models import Role
-from ifr_service.workflows.docs import workflow_markdown
-from ifr_service.workflows.engine import (
+from ifr_service.workflows.definition import (
     WorkflowDefinitionError,
-    allowed_actions,
     load_workflow_file,
     load_workflows,
-    next_state,
 )
+from ifr_service.workflows.docs import workflow_markdown
+from ifr_service.workflows.engine import allowed_actions, next_state
 
-ROLES = {role.value for role in Role}
+KNOWN = known_names()
 WORKFLOW_FILES = sorted((PROJECT_ROOT / "workflows").glob("*.yaml"))
-IFR = load_workflows(PROJECT_ROOT / "workflows", ROLES)["ifr"]
+IFR = load_workflows(PROJECT_ROOT / "workflows", KNOWN)["ifr"]
 
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda path: path.name)
 def test_every_workflow_file_loads(path):
-    assert load_workflow_file(path, ROLES).states
+    assert load_workflow_file(path, KNOWN).states
 
 
 def test_a_clinician_submits_a_draft():
     assert next_state(IFR, "draft", "submit", "clinician") == "submitted"
 
 
-def test_a_submitted_case_cannot_be_submitted_again():
+def test_an_action_that_keeps_the_state_keeps_it():
+    assert next_state(IFR, "awaiting_information", "attach", "clinician") == "awaiting_information"
+
+
+def test_a_step_the_state_does_not_allow_is_refused_with_what_is_allowed():
     with pytest.raises(TransitionNotAllowed) as error:
-        next_state(IFR, "submitted", "submit", "clinician")
+        next_state(IFR, "submitted", "approve", "panel_chair")
     assert error.value.status_code == 409
-
-
-def test_a_hub_officer_cannot_submit_a_clinicians_application():
+    assert error.value.extra["allowed_actions"] == []
     with pytest.raises(TransitionNotAllowed) as error:
-        next_state(IFR, "draft", "submit", "case_officer")
+        next_state(IFR, "submitted", "screen_to_panel", "case_officer")
+    assert error.value.extra["allowed_actions"] == [
+        "confirm_complete", "request_information", "refer_for_chairs_action"]
+
+
+def test_a_step_the_role_may_not_take_is_forbidden():
+    with pytest.raises(TransitionNotAllowed) as error:
+        next_state(IFR, "ready_for_panel", "approve", "case_officer")
     assert error.value.status_code == 403
 
 
-def test_an_unknown_action_is_refused():
-    with pytest.raises(TransitionNotAllowed, match="no action"):
-        next_state(IFR, "draft", "approve", "clinician")
+def test_an_unknown_action_is_not_found():
+    with pytest.raises(TransitionNotAllowed, match="no action") as error:
+        next_state(IFR, "draft", "teleport", "clinician")
+    assert error.value.status_code == 404
 
 
 def test_allowed_actions_list_what_the_role_may_do_now():
-    assert allowed_actions(IFR, "draft", "clinician") == ["edit", "attach", "submit"]
-    assert allowed_actions(IFR, "draft", "case_officer") == []
-    assert allowed_actions(IFR, "submitted", "clinician") == []
+    assert [a.key for a in allowed_actions(IFR, "draft", "clinician")] == ["edit", "attach", "submit"]
+    assert [a.key for a in allowed_actions(IFR, "screening", "case_officer")] == [
+        "request_information", "screen_not_responsible", "screen_routinely_commissioned",
+        "screen_cohort", "screen_to_panel", "refer_for_chairs_action"]
+    assert allowed_actions(IFR, "closed", "case_officer") == []
+
+
+def test_every_decision_needs_reasons_on_each_criterion():
+    for key in ("approve", "approve_with_conditions", "decline"):
+        findings = next(f for f in IFR.action(key).payload if f.key == "findings")
+        assert [c.key for c in findings.fields] == [
+            "significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
+            "value_for_money"]
+        assert all(c.required and {f.key for f in c.fields if f.required} == {"finding", "reasons"}
+                   for c in findings.fields)
 
 
 def bad_workflow(tmp_path, **changes):
@@ -62,22 +83,49 @@ def bad_workflow(tmp_path, **changes):
     return path
 
 
+def with_action(**action):
+    raw = yaml.safe_load(WORKFLOW_FILES[0].read_text())
+    base = {"key": "go", "title": "Go", "from": ["draft"], "to": "submitted",
+            "roles": ["clinician"], "event": "gone"}
+    return {"actions": [*raw["actions"], {**base, **action}]}
+
+
 @pytest.mark.parametrize(("changes", "problem"), [
     ({"initial": "nowhere"}, "initial state 'nowhere' is not a state"),
-    ({"actions": [{"key": "go", "title": "Go", "from": ["draft"], "to": "limbo",
-                   "roles": ["clinician"], "event": "gone"}]}, "unknown state 'limbo'"),
-    ({"actions": [{"key": "go", "title": "Go", "from": ["draft"], "to": "submitted",
-                   "roles": ["wizard"], "event": "gone"}]}, "unknown role 'wizard'"),
+    (with_action(to="limbo"), "unknown state 'limbo'"),
+    (with_action(roles=["wizard"]), "unknown role 'wizard'"),
+    (with_action(guards=["moon_is_full"]), "unknown guard 'moon_is_full'"),
+    (with_action(effects=["send_owl"]), "unknown effect 'send_owl'"),
+    (with_action(handler="do_magic"), "unknown handler 'do_magic'"),
+    (with_action(payload=[{"key": "x", "label": "X", "type": "colour"}]), "is not one of"),
     ({"actions": []}, "cannot be reached"),
     ({"states": "draft"}, "is not of type 'array'"),
+    ({"clocks": {"c": {"title": "C", "working_days": 5, "runs_in": ["nowhere"]}}},
+     "unknown state 'nowhere'"),
+    ({"clocks": {"c": {"title": "C", "working_days": 5, "runs_in": ["submitted"],
+                       "starts_in": ["draft"]}}}, "starts in 'draft', where it does not run"),
 ])
 def test_a_bad_workflow_is_refused_naming_the_file_and_the_problem(tmp_path, changes, problem):
     with pytest.raises(WorkflowDefinitionError, match=problem) as error:
-        load_workflow_file(bad_workflow(tmp_path, **changes), ROLES)
+        load_workflow_file(bad_workflow(tmp_path, **changes), KNOWN)
     assert "bad.yaml" in str(error.value)
 
 
-@pytest.mark.parametrize("workflow", load_workflows(PROJECT_ROOT / "workflows", ROLES).values(),
+def test_a_state_that_is_not_final_needs_a_way_out(tmp_path):
+    raw = yaml.safe_load(WORKFLOW_FILES[0].read_text())
+    states = [{**s, "final": False} if s["key"] == "withdrawn" else s for s in raw["states"]]
+    with pytest.raises(WorkflowDefinitionError, match="'withdrawn' is not final but no action"):
+        load_workflow_file(bad_workflow(tmp_path, states=states), KNOWN)
+
+
+def test_a_final_state_has_no_way_out(tmp_path):
+    raw = yaml.safe_load(WORKFLOW_FILES[0].read_text())
+    states = [{**s, "final": True} if s["key"] == "declined" else s for s in raw["states"]]
+    with pytest.raises(WorkflowDefinitionError, match="'declined' is final but an action leaves"):
+        load_workflow_file(bad_workflow(tmp_path, states=states), KNOWN)
+
+
+@pytest.mark.parametrize("workflow", load_workflows(PROJECT_ROOT / "workflows", KNOWN).values(),
                          ids=lambda workflow: workflow.key)
 def test_the_generated_workflow_diagram_in_docs_is_up_to_date(workflow):
     committed = PROJECT_ROOT / "docs" / "workflows" / f"{workflow.key}.md"
@@ -89,4 +137,4 @@ def test_two_workflows_for_one_route_are_refused(tmp_path):
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(WORKFLOW_FILES[0].read_text())
     with pytest.raises(WorkflowDefinitionError, match="second workflow for route 'ifr'"):
-        load_workflows(tmp_path, ROLES)
+        load_workflows(tmp_path, KNOWN)

@@ -1,0 +1,135 @@
+"""Taking a workflow action on a case: payload, guards, the transition, then its effects.
+
+The workflow file names guards, effects and handlers; this module holds the code
+behind each name, and the loader refuses a workflow naming one that is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from marshmallow import ValidationError
+
+from ifr_service.cases import queries, service
+from ifr_service.cases.clocks import view_clock
+from ifr_service.cases.models import Case, CaseEvent
+from ifr_service.errors import Conflict, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.forms.definition import FieldDefinition
+from ifr_service.forms.schema import schema_for_fields
+from ifr_service.jobs.outbox import queue_job
+from ifr_service.runtime import runtime
+from ifr_service.users.models import Role, User
+from ifr_service.workflows.definition import Action, KnownNames
+
+
+def take_action(case: Case, action_key: str, actor: User, payload) -> Case:
+    service.check_action_allowed(case, action_key, actor)
+    action = runtime().workflows[case.route].action(action_key)
+    if action.handler:
+        return HANDLERS[action.handler](case, actor, payload)
+    cleaned = validate_payload(case.route, action, payload)
+    for guard in action.guards:
+        GUARDS[guard](case, actor)
+    service.apply_action(case, action_key, actor, cleaned)
+    event = queries.find_last_event(case, action.event)
+    for effect in action.effects:
+        EFFECTS[effect](case, event)
+    return case
+
+
+def validate_payload(route: str, action: Action, payload) -> dict:
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise ValidationFailed({"_request": "Send the action's payload as a JSON object."})
+    schema = schema_for_fields(f"{route}-{action.key}-payload", action.payload)()
+    try:
+        return schema.dump(schema.load(payload))
+    except ValidationError as error:
+        raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error
+
+
+def describe_fields(definitions: tuple[FieldDefinition, ...]) -> list[dict]:
+    """The payload an action needs, as the API lists it beside each allowed action."""
+    described = []
+    for field in definitions:
+        entry = {"field": field.key, "label": field.label, "type": field.type,
+                 "required": field.required}
+        if field.options:
+            entry["options"] = list(field.option_values)
+        if field.fields:
+            entry["fields"] = describe_fields(field.fields)
+        if field.item is not None:
+            entry["item"] = describe_fields((field.item,))[0]
+        described.append(entry)
+    return described
+
+
+# Handlers: actions whose work is more than recording their payload.
+
+def _update_answers(case: Case, actor: User, payload) -> Case:
+    return service.update_draft(case, actor, payload)
+
+
+def _submit_application(case: Case, actor: User, payload) -> Case:
+    if payload:
+        raise ValidationFailed({"_request": "Submitting takes no payload: the answers are the case's."})
+    return service.submit_case(case, actor)
+
+
+def _attachments_endpoint(case: Case, actor: User, payload) -> Case:
+    raise ValidationFailed({"_request": f"Send files to POST /api/v1/cases/{case.public_reference}"
+                                        "/attachments as multipart/form-data."})
+
+
+HANDLERS: dict[str, Callable[[Case, User, object], Case]] = {
+    "update_answers": _update_answers,
+    "submit_application": _submit_application,
+    "attachments_endpoint": _attachments_endpoint,
+}
+
+
+# Guards: rules beyond the state and the role, each refusing with a reason.
+
+def _case_is_urgent(case: Case, actor: User) -> None:
+    if case.urgency not in ("urgent", "emergency"):
+        raise Conflict("Only a case the clinician marked urgent can go to urgent consideration.")
+
+
+def _within_review_window(case: Case, actor: User) -> None:
+    row = queries.find_latest_clock(case, "review_request_window")
+    if row is None:
+        return
+    view = view_clock(runtime().workflows[case.route], row, runtime().today())
+    if view.used_working_days > view.target_working_days:
+        raise Conflict(f"A review had to be asked for within {view.target_working_days} working "
+                       "days of the decision; that time has passed.")
+
+
+def _reviewer_took_no_part_in_decision(case: Case, actor: User) -> None:
+    decision = queries.find_last_event(case, "decision_recorded")
+    if decision is not None and decision.actor_id == actor.id:
+        raise Conflict("A review must be decided by someone who took no part in the decision.")
+
+
+GUARDS: dict[str, Callable[[Case, User], None]] = {
+    "case_is_urgent": _case_is_urgent,
+    "within_review_window": _within_review_window,
+    "reviewer_took_no_part_in_decision": _reviewer_took_no_part_in_decision,
+}
+
+
+# Effects: what follows a transition, queued through the outbox.
+
+def _notify_clinician(case: Case, event: CaseEvent) -> None:
+    queue_job("send_case_update", case_id=case.id, event_id=event.id)
+
+
+EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {
+    "notify_clinician": _notify_clinician,
+}
+
+
+def known_names() -> KnownNames:
+    return KnownNames(roles=frozenset(role.value for role in Role), guards=frozenset(GUARDS),
+                      effects=frozenset(EFFECTS), handlers=frozenset(HANDLERS))

@@ -1,0 +1,200 @@
+"""Workflow definitions: read from workflows/*.yaml, checked, and frozen.
+
+A workflow names its states, the actions between them (who may take each, what
+payload each needs, which guards must pass, which effects follow) and the
+working-day clocks that run while a case is in given states. The loader refuses
+a file that does not make sense, naming the file and the fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ifr_service.definitions import read_definition
+from ifr_service.forms.definition import META_SCHEMA as FORM_META_SCHEMA
+from ifr_service.forms.definition import FieldDefinition, parse_field
+
+META_SCHEMA = yaml.safe_load((Path(__file__).parent / "meta_schema.yaml").read_text())
+# Action payloads are described with the same field definitions as forms.
+META_SCHEMA["$defs"] = {**FORM_META_SCHEMA["$defs"], **META_SCHEMA.get("$defs", {})}
+
+
+SAME = "same"  # an action with `to: same` leaves the case in the state it is in
+
+
+class WorkflowDefinitionError(ValueError):
+    """A workflow file is not a valid workflow."""
+
+
+@dataclass(frozen=True)
+class State:
+    key: str
+    title: str
+    description: str = ""
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    title: str
+    from_states: tuple[str, ...]
+    to: str
+    roles: tuple[str, ...]
+    event: str
+    payload: tuple[FieldDefinition, ...] = ()
+    guards: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    handler: str | None = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A target in working days.
+
+    It starts when a case enters one of `starts_in` (by default `runs_in`), counts
+    while the case is in `runs_in`, pauses elsewhere, and stops on entering one of
+    `stops_in` or a final state. Started again later, it is a new cycle.
+    """
+
+    key: str
+    title: str
+    working_days: int
+    runs_in: tuple[str, ...]
+    starts_in: tuple[str, ...] = ()
+    stops_in: tuple[str, ...] = ()
+    due_soon_days: int = 2
+
+
+@dataclass(frozen=True)
+class Workflow:
+    key: str
+    title: str
+    route: str
+    initial: str
+    states: tuple[State, ...]
+    actions: tuple[Action, ...]
+    clocks: tuple[Clock, ...] = ()
+
+    def state(self, key: str) -> State:
+        return next(state for state in self.states if state.key == key)
+
+    def clock(self, key: str) -> Clock:
+        return next(clock for clock in self.clocks if clock.key == key)
+
+    def action(self, key: str) -> Action | None:
+        return next((action for action in self.actions if action.key == key), None)
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """What a workflow file may refer to: roles, and the guards, effects and handlers in code."""
+
+    roles: frozenset[str]
+    guards: frozenset[str] = frozenset()
+    effects: frozenset[str] = frozenset()
+    handlers: frozenset[str] = frozenset()
+
+
+def parse_workflow(raw: dict) -> Workflow:
+    return Workflow(
+        key=raw["key"], title=raw["title"], route=raw["route"], initial=raw["initial"],
+        states=tuple(State(key=s["key"], title=s["title"], description=s.get("description", ""),
+                           final=s.get("final", False)) for s in raw["states"]),
+        actions=tuple(_parse_action(a) for a in raw["actions"]),
+        clocks=tuple(_parse_clock(key, c) for key, c in raw.get("clocks", {}).items()),
+    )
+
+
+def _parse_clock(key: str, raw: dict) -> Clock:
+    return Clock(key=key, title=raw["title"], working_days=raw["working_days"],
+                 runs_in=tuple(raw["runs_in"]), starts_in=tuple(raw.get("starts_in", raw["runs_in"])),
+                 stops_in=tuple(raw.get("stops_in", ())), due_soon_days=raw.get("due_soon_days", 2))
+
+
+def _parse_action(raw: dict) -> Action:
+    return Action(
+        key=raw["key"], title=raw["title"], from_states=tuple(raw["from"]), to=raw["to"],
+        roles=tuple(raw["roles"]), event=raw["event"],
+        payload=tuple(parse_field(field) for field in raw.get("payload", ())),
+        guards=tuple(raw.get("guards", ())), effects=tuple(raw.get("effects", ())),
+        handler=raw.get("handler"),
+    )
+
+
+def check_workflow(workflow: Workflow, known: KnownNames) -> list[str]:
+    states = [state.key for state in workflow.states]
+    problems = _duplicates("state", states) + _duplicates("action", [a.key for a in workflow.actions])
+    if workflow.initial not in states:
+        problems.append(f"initial state {workflow.initial!r} is not a state")
+    for action in workflow.actions:
+        problems += _check_action(action, set(states), known)
+    for clock in workflow.clocks:
+        problems += [f"clock {clock.key!r} names unknown state {key!r}"
+                     for key in {*clock.runs_in, *clock.starts_in, *clock.stops_in} if key not in states]
+        problems += [f"clock {clock.key!r} starts in {key!r}, where it does not run"
+                     for key in clock.starts_in if key not in clock.runs_in]
+    reachable = _reachable(workflow)
+    problems += [f"state {key!r} cannot be reached from {workflow.initial!r}"
+                 for key in states if key not in reachable]
+    leaving = {source for action in workflow.actions if action.to != SAME
+               for source in action.from_states}
+    for state in workflow.states:
+        if not state.final and state.key not in leaving:
+            problems.append(f"state {state.key!r} is not final but no action leaves it")
+        if state.final and state.key in leaving:
+            problems.append(f"state {state.key!r} is final but an action leaves it")
+    return problems
+
+
+def _check_action(action: Action, states: set[str], known: KnownNames) -> list[str]:
+    where = f"action {action.key!r}"
+    targets = (*action.from_states, *(() if action.to == SAME else (action.to,)))
+    problems = [f"{where} refers to unknown state {target!r}" for target in targets
+                if target not in states]
+    problems += [f"{where} names unknown role {role!r}" for role in action.roles
+                 if role not in known.roles]
+    problems += [f"{where} names unknown guard {name!r}" for name in action.guards
+                 if name not in known.guards]
+    problems += [f"{where} names unknown effect {name!r}" for name in action.effects
+                 if name not in known.effects]
+    if action.handler and action.handler not in known.handlers:
+        problems.append(f"{where} names unknown handler {action.handler!r}")
+    problems += _duplicates(f"payload field of {where}", [field.key for field in action.payload])
+    return problems
+
+
+def _reachable(workflow: Workflow) -> set[str]:
+    seen, frontier = {workflow.initial}, [workflow.initial]
+    while frontier:
+        state = frontier.pop()
+        for action in workflow.actions:
+            if state in action.from_states and action.to not in seen and action.to != SAME:
+                seen.add(action.to)
+                frontier.append(action.to)
+    return seen
+
+
+def _duplicates(what: str, keys: list[str]) -> list[str]:
+    return [f"duplicate {what} {key!r}" for key in sorted({k for k in keys if keys.count(k) > 1})]
+
+
+def load_workflow_file(path: Path, known: KnownNames) -> Workflow:
+    workflow = parse_workflow(read_definition(path, META_SCHEMA, WorkflowDefinitionError))
+    problems = check_workflow(workflow, known)
+    if problems:
+        raise WorkflowDefinitionError(f"{path}: " + "; ".join(problems))
+    return workflow
+
+
+def load_workflows(workflows_dir: Path, known: KnownNames) -> dict[str, Workflow]:
+    by_route: dict[str, Workflow] = {}
+    for path in sorted(workflows_dir.glob("*.yaml")):
+        workflow = load_workflow_file(path, known)
+        if workflow.route in by_route:
+            raise WorkflowDefinitionError(f"{path}: a second workflow for route {workflow.route!r}")
+        by_route[workflow.route] = workflow
+    return by_route

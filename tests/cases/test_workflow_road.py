@@ -1,0 +1,268 @@
+"""Cases travel the whole IFR road through the one actions endpoint, on each backend."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.cases.models import CaseEvent
+from ifr_service.notifications.models import Notification
+
+CLINICIAN, OFFICER, CHAIR, REVIEW_CHAIR = (
+    "demo-clinician", "demo-officer", "demo-panel-chair", "review-chair")
+MONDAY = date(2026, 12, 21)  # the week before Christmas: three bank holidays follow
+
+
+def findings(finding: str = "no", reasons: str = "The panel considered the evidence submitted.") -> dict:
+    criteria = ("significantly_different", "significantly_more_benefit",
+                "evidence_of_effectiveness", "value_for_money")
+    return {criterion: {"finding": finding, "reasons": reasons} for criterion in criteria}
+
+
+DECISION = {"findings": findings("yes"), "summary": "Funded for twelve months, then reviewed."}
+REASON = {"reason": "The request describes one patient's exceptional circumstances."}
+
+
+class Road:
+    """Drives one case through the API, as each person would."""
+
+    def __init__(self, client, auth, application, urgency: str = "routine"):
+        self.client, self.auth = client, auth
+        application["urgency"] = {"level": urgency, "justification": "Rapid progression."}
+        response = client.post("/api/v1/cases?submit=true", json=application, headers=auth(CLINICIAN))
+        assert response.status_code == 201, response.json
+        self.reference = response.json["reference"]
+
+    def act(self, who: str, action: str, payload: dict | None = None, expect: int = 200):
+        response = self.client.post(f"/api/v1/cases/{self.reference}/actions/{action}",
+                                    json=payload or {}, headers=self.auth(who))
+        assert response.status_code == expect, response.json
+        return response
+
+    def case(self, who: str = OFFICER) -> dict:
+        return self.client.get(f"/api/v1/cases/{self.reference}", headers=self.auth(who)).json
+
+    def clock(self, key: str, who: str = OFFICER) -> dict:
+        return [c for c in self.case(who)["clocks"] if c["clock"] == key][-1]
+
+    def to_panel(self):
+        self.act(OFFICER, "confirm_complete")
+        self.act(OFFICER, "screen_to_panel", REASON)
+
+
+@pytest.fixture
+def road(client, auth, application, calendar):
+    calendar.set(MONDAY)
+    return lambda urgency="routine": Road(client, auth, application, urgency)
+
+
+def test_an_application_is_checked_screened_and_approved_by_the_panel(road, in_db):
+    case = road()
+    case.to_panel()
+    assert case.case()["state"] == "ready_for_panel"
+    approved = case.act(CHAIR, "approve", DECISION).json
+    assert approved["state"] == "approved"
+    assert {c["clock"]: c["status"] for c in approved["clocks"]} == {
+        "completeness_check": "met", "screening": "met", "decision": "met"}
+
+    def events():
+        return [e.name for e in db.session().exec(select(CaseEvent).order_by(CaseEvent.id))]
+
+    assert in_db(events) == ["draft_created", "case_submitted", "completeness_confirmed",
+                             "screening_completed", "decision_recorded"]
+
+
+def test_the_decision_and_its_reasons_are_recorded_in_the_event(road, in_db):
+    case = road()
+    case.to_panel()
+    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
+
+    def decision():
+        event = db.session().exec(select(CaseEvent).where(CaseEvent.name == "decision_recorded")).one()
+        return event.to_state, event.payload
+
+    state, payload = in_db(decision)
+    assert state == "declined"
+    assert payload["findings"]["value_for_money"] == {
+        "finding": "no", "reasons": "The panel considered the evidence submitted."}
+
+
+def test_a_decline_without_reasons_is_refused_and_changes_nothing(road):
+    case = road()
+    case.to_panel()
+    empty = findings("no", reasons="")
+    response = case.act(CHAIR, "decline", {"findings": empty, "summary": "No."}, expect=422)
+    fields = {error["field"] for error in response.json["errors"]}
+    assert "findings.value_for_money.reasons" in fields
+    assert "summary" in fields
+    assert case.case()["state"] == "ready_for_panel"
+
+
+def test_an_action_the_state_does_not_allow_answers_409_with_what_is_allowed(road):
+    case = road()
+    response = case.act(CHAIR, "approve", DECISION, expect=409)
+    assert response.json["allowed_actions"] == []
+    response = case.act(OFFICER, "screen_to_panel", REASON, expect=409)
+    assert response.json["allowed_actions"] == [
+        "confirm_complete", "request_information", "refer_for_chairs_action"]
+
+
+def test_an_action_the_role_may_not_take_answers_403(road):
+    case = road()
+    case.to_panel()
+    case.act(OFFICER, "approve", DECISION, expect=403)
+
+
+def test_an_unknown_payload_field_is_refused(road):
+    case = road()
+    response = case.act(OFFICER, "confirm_complete", {"notes": "ok", "verdict": "fine"}, expect=422)
+    assert response.json["errors"] == [{"field": "verdict", "message": "Unknown field."}]
+
+
+def test_each_allowed_action_lists_the_payload_it_needs(road):
+    case = road()
+    case.to_panel()
+    actions = {a["action"]: a for a in case.case(CHAIR)["allowed_actions"]}
+    assert set(actions) == {"approve", "approve_with_conditions", "decline", "defer"}
+    decline = {field["field"]: field for field in actions["decline"]["payload"]}
+    assert decline["summary"]["required"] is True
+    assert [c["field"] for c in decline["findings"]["fields"]] == [
+        "significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
+        "value_for_money"]
+
+
+def test_a_request_for_information_pauses_the_clock_across_the_bank_holidays(road, calendar):
+    case = road()  # submitted on Monday 21 December 2026
+    # 22, 23, 24 December; 25 and 28 are bank holidays (Boxing Day observed); 29, 30.
+    assert case.clock("completeness_check")["due_on"] == "2026-12-30"
+    calendar.set(date(2026, 12, 23))
+    case.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
+    paused = case.clock("completeness_check")
+    assert (paused["status"], paused["used_working_days"], paused["due_on"]) == ("paused", 2, None)
+    assert case.clock("information_response")["due_on"] == "2027-01-25"
+
+    calendar.set(date(2027, 1, 4))  # answered after Christmas, New Year's Day and Boxing Day
+    case.act(CLINICIAN, "provide_information", {"information": "MRI of 30 December attached."})
+    resumed = case.clock("completeness_check")
+    assert (resumed["status"], resumed["used_working_days"]) == ("on_track", 2)
+    assert resumed["due_on"] == "2027-01-07"  # the three working days left: 5, 6, 7 January
+    assert case.clock("information_response")["status"] == "met"
+
+
+def test_an_overdue_check_shows_in_the_hub_queue(road, calendar, client, auth):
+    case = road()
+    calendar.set(date(2027, 1, 6))
+    queue = client.get("/api/v1/hubs/london/queue", headers=auth(OFFICER)).json
+    item = next(item for item in queue["cases"] if item["reference"] == case.reference)
+    assert (item["clock"], item["due_on"], item["clock_status"]) == (
+        "completeness_check", "2026-12-30", "overdue")
+
+
+def test_a_cohort_is_closed_at_screening_and_the_clinician_told(road, in_db, run_jobs):
+    case = road()
+    case.act(OFFICER, "confirm_complete")
+    closed = case.act(OFFICER, "screen_cohort", {
+        "cohort_description": "Patients with ROS1-positive lung cancer progressing in the brain.",
+        "reason": "Several similar requests: a policy question, not an individual one."}).json
+    assert closed["state"] == "closed_cohort"
+    assert case.case(CLINICIAN)["allowed_actions"] == []
+    run_jobs()
+
+    def updates():
+        return [n.subject for n in db.session().exec(select(Notification))
+                if n.kind.startswith("case_update:")]
+
+    assert in_db(updates) == [f"Individual Funding Request {case.reference}: "
+                              "closed at screening: a cohort, referred for policy development"]
+
+
+def test_only_an_urgent_case_goes_to_chairs_action(road):
+    road().act(OFFICER, "refer_for_chairs_action", REASON, expect=409)
+
+
+def test_an_urgent_case_is_decided_by_chairs_action_within_its_clock(road, calendar):
+    case = road("emergency")
+    case.act(OFFICER, "refer_for_chairs_action", REASON)
+    assert case.clock("urgent_decision")["due_on"] == "2026-12-30"  # five working days
+    calendar.set(date(2026, 12, 24))
+    decided = case.act(CHAIR, "approve_with_conditions", {
+        **DECISION, "conditions": "Treatment at the regional centre only.",
+        "review_date": "2027-03-31", "stopping_criteria": "Progression on MRI at 12 weeks."}).json
+    assert decided["state"] == "approved_with_conditions"
+    assert case.clock("urgent_decision")["status"] == "met"
+
+
+def test_deferral_waits_for_the_clinician_then_returns_to_panel(road):
+    case = road()
+    case.to_panel()
+    case.act(CHAIR, "defer", {"information_needed": "The genomic report of the biopsy."})
+    assert case.clock("decision")["status"] == "paused"
+    case.act(CLINICIAN, "provide_deferred_information", {"information": "Report attached: ROS1 G2032R."})
+    assert case.case()["state"] == "ready_for_panel"
+    assert case.clock("decision")["status"] in {"on_track", "due_soon"}
+
+
+def test_reconsideration_on_new_information_returns_the_case_to_panel(road):
+    case = road()
+    case.to_panel()
+    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
+    case.act(CLINICIAN, "request_reconsideration", {
+        "new_information": "A new scan shows the disease is confined to the brain."})
+    case.act(OFFICER, "accept_reconsideration", {"reason": "Confinement to the brain is new."})
+    assert case.case()["state"] == "ready_for_panel"
+    assert case.act(CHAIR, "approve", DECISION).json["state"] == "approved"
+
+
+def test_a_review_is_decided_by_a_chair_who_took_no_part_and_can_remit(road):
+    case = road()
+    case.to_panel()
+    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
+    case.act(CLINICIAN, "request_review", {
+        "grounds": ["evidence_not_considered"],
+        "explanation": "The panel did not consider the second-line trial data sent."})
+    case.act(CHAIR, "remit_on_review", {"reason": "Reviewing my own panel."}, expect=409)
+    remitted = case.act(REVIEW_CHAIR, "remit_on_review", {
+        "reason": "The trial data sent with the application was not in the panel pack."}).json
+    assert remitted["state"] == "ready_for_panel"
+    assert case.clock("review")["status"] == "met"
+
+
+def test_a_review_asked_for_after_the_window_is_refused(road, calendar):
+    case = road()
+    case.to_panel()
+    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
+    calendar.set(date(2027, 3, 1))
+    response = case.act(CLINICIAN, "request_review", {
+        "grounds": ["policy_not_followed"], "explanation": "The panel was not quorate that day."},
+        expect=409)
+    assert "30 working days" in response.json["errors"][0]["message"]
+
+
+def test_review_grounds_are_only_the_stated_ones(road):
+    case = road()
+    case.to_panel()
+    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
+    response = case.act(CLINICIAN, "request_review", {
+        "grounds": ["we disagree"], "explanation": "We believe the patient is exceptional."},
+        expect=422)
+    assert response.json["errors"][0]["field"] == "grounds.0"
+
+
+def test_a_clinician_can_withdraw_before_the_decision_but_not_after(road):
+    case = road()
+    case.act(CLINICIAN, "withdraw", {"reason": "The patient chose another treatment."})
+    assert case.case(CLINICIAN)["state"] == "withdrawn"
+    decided = road()
+    decided.to_panel()
+    decided.act(CHAIR, "approve", DECISION)
+    decided.act(CLINICIAN, "withdraw", {}, expect=409)
+
+
+def test_files_go_to_the_attachments_endpoint_not_the_actions_endpoint(road):
+    case = road()
+    case.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
+    response = case.act(CLINICIAN, "attach", {}, expect=422)
+    assert "/attachments" in response.json["errors"][0]["message"]
