@@ -11,6 +11,7 @@ from ifr_service.cases.models import (
 )
 from ifr_service.db import metadata
 from ifr_service.jobs.models import OutboxMessage
+from ifr_service.letters.models import Letter
 from ifr_service.notifications.models import Notification
 from ifr_service.reference.models import (
     ClinicalReferenceGroup,
@@ -34,6 +35,7 @@ __all__ = [
     "CommissionerHub",
     "Hub",
     "IdempotencyRecord",
+    "Letter",
     "Notification",
     "OutboxMessage",
     "ProgrammeOfCare",

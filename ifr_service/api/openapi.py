@@ -23,6 +23,7 @@ def build_spec() -> APISpec:
         AttachmentSchema,
         CaseSchema,
         ErrorSchema,
+        LetterSchema,
         QueueSchema,
     )
     from ifr_service.forms.schema import schema_for
@@ -37,7 +38,8 @@ def build_spec() -> APISpec:
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     # Nested schemas first, so that apispec refers to them rather than naming them again.
-    for name, schema in [("Attachment", AttachmentSchema), ("Case", CaseSchema),
+    for name, schema in [("Attachment", AttachmentSchema), ("Letter", LetterSchema),
+                         ("Case", CaseSchema),
                          ("Queue", QueueSchema), ("Error", ErrorSchema),
                          ("Commissioner", CommissionerSchema), ("Hub", HubSchema)]:
         spec.components.schema(name, schema=schema)

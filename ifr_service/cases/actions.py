@@ -125,8 +125,13 @@ def _notify_clinician(case: Case, event: CaseEvent) -> None:
     queue_job("send_case_update", case_id=case.id, event_id=event.id)
 
 
+def _send_letter(case: Case, event: CaseEvent) -> None:
+    queue_job("prepare_letter", case_id=case.id, event_id=event.id)
+
+
 EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {
     "notify_clinician": _notify_clinician,
+    "send_letter": _send_letter,
 }
 
 

@@ -12,6 +12,7 @@ from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
 from ifr_service.cases.presenters import present_case, present_queue_item
 from ifr_service.cases.schemas import AttachmentSchema, CaseSchema, QueueSchema
 from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
 from ifr_service.users.access import allow, current_user
 from ifr_service.users.models import Role
@@ -214,6 +215,30 @@ def download_attachment(reference: str, attachment_id: int):
     response = send_file(io.BytesIO(queries.get_attachment_content(attachment)),
                          mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@cases.get("/cases/<reference>/letters/<int:letter_id>")
+@allow(*CASE_READERS)
+def download_letter(reference: str, letter_id: int):
+    """Download a letter.
+    ---
+    get:
+      summary: A letter about the case, as PDF
+      tags: [cases]
+      parameters:
+        - {in: path, name: reference, required: true, schema: {type: string}}
+        - {in: path, name: letter_id, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The PDF, content: {application/pdf: {}}}
+        404: {description: No such letter, content: {application/json: {schema: Error}}}
+    """
+    case = queries.get_case(reference)
+    check_can_see_case(current_user(), case)
+    letter = letters.get_letter(case.id, letter_id)
+    response = send_file(io.BytesIO(letter.content), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{case.public_reference}-letter-{letter.id}.pdf")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

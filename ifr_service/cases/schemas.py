@@ -51,6 +51,15 @@ class ClockSchema(Schema):
         "enum": ["on_track", "due_soon", "overdue", "paused", "met", "missed"]})
 
 
+class LetterSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    size_bytes = fields.Integer(required=True)
+    created_utc = fields.DateTime(required=True)
+
+
 class CaseSchema(Schema):
     reference = fields.String(required=True, metadata={
         "description": "IFR-YYYY-NNNNNN once submitted; the draft reference before that."})
@@ -73,6 +82,8 @@ class CaseSchema(Schema):
         "description": "The case's working-day clocks, running, paused and stopped."})
     answers = fields.Dict(required=True, metadata={"description": "The form's answers, by section."})
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
+    letters = fields.List(fields.Nested(LetterSchema), required=True, metadata={
+        "description": "Letters sent about the case; GET .../letters/{id} gives the PDF."})
 
 
 class QueueItemSchema(Schema):

@@ -30,6 +30,7 @@ def job(name: str, queue: str) -> Callable:
 
 
 def get_job(name: str) -> JobDefinition:
+    import ifr_service.letters.jobs
     import ifr_service.notifications.jobs  # noqa: F401  (registers the notification jobs)
 
     return JOBS[name]

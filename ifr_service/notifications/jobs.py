@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 from ifr_service.cases.queries import get_case_by_id, get_event
 from ifr_service.jobs.queues import NOTIFICATIONS
 from ifr_service.jobs.registry import job
 from ifr_service.notifications.models import Notification
-from ifr_service.notifications.queries import create_notification_once
+from ifr_service.notifications.sending import send_once
 from ifr_service.reference.queries import get_hub_by_id
 from ifr_service.runtime import runtime
 
@@ -35,20 +33,8 @@ def send_case_acknowledgement(case_id: int) -> None:
         "This message contains no patient information. Please quote the reference in any "
         "correspondence.\n\nNHS England Specialised Commissioning\n"
     )
-    _send_once(Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
+    send_once(Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
                             subject=subject, body=body))
-
-
-def _send_once(notification: Notification) -> None:
-    """Record the message, then send it; a message recorded already is not sent again."""
-    if not create_notification_once(notification):
-        return
-    message = EmailMessage()
-    message["From"] = runtime().config.mail_sender
-    message["To"] = notification.recipient
-    message["Subject"] = notification.subject
-    message.set_content(notification.body)
-    runtime().mail.send(message)
 
 
 @job("send_case_update", queue=NOTIFICATIONS)
@@ -67,5 +53,5 @@ def send_case_update(case_id: int, event_id: int) -> None:
         "This message contains no patient information. Please quote the reference in any "
         "correspondence.\n\nNHS England Specialised Commissioning\n"
     )
-    _send_once(Notification(case_id=case.id, kind=f"case_update:{event.id}", recipient=recipient,
+    send_once(Notification(case_id=case.id, kind=f"case_update:{event.id}", recipient=recipient,
                             subject=subject, body=body))

@@ -10,47 +10,9 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cases.models import CaseEvent
 from ifr_service.notifications.models import Notification
+from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, REASON, REVIEW_CHAIR, Road, findings
 
-CLINICIAN, OFFICER, CHAIR, REVIEW_CHAIR = (
-    "demo-clinician", "demo-officer", "demo-panel-chair", "review-chair")
 MONDAY = date(2026, 12, 21)  # the week before Christmas: three bank holidays follow
-
-
-def findings(finding: str = "no", reasons: str = "The panel considered the evidence submitted.") -> dict:
-    criteria = ("significantly_different", "significantly_more_benefit",
-                "evidence_of_effectiveness", "value_for_money")
-    return {criterion: {"finding": finding, "reasons": reasons} for criterion in criteria}
-
-
-DECISION = {"findings": findings("yes"), "summary": "Funded for twelve months, then reviewed."}
-REASON = {"reason": "The request describes one patient's exceptional circumstances."}
-
-
-class Road:
-    """Drives one case through the API, as each person would."""
-
-    def __init__(self, client, auth, application, urgency: str = "routine"):
-        self.client, self.auth = client, auth
-        application["urgency"] = {"level": urgency, "justification": "Rapid progression."}
-        response = client.post("/api/v1/cases?submit=true", json=application, headers=auth(CLINICIAN))
-        assert response.status_code == 201, response.json
-        self.reference = response.json["reference"]
-
-    def act(self, who: str, action: str, payload: dict | None = None, expect: int = 200):
-        response = self.client.post(f"/api/v1/cases/{self.reference}/actions/{action}",
-                                    json=payload or {}, headers=self.auth(who))
-        assert response.status_code == expect, response.json
-        return response
-
-    def case(self, who: str = OFFICER) -> dict:
-        return self.client.get(f"/api/v1/cases/{self.reference}", headers=self.auth(who)).json
-
-    def clock(self, key: str, who: str = OFFICER) -> dict:
-        return [c for c in self.case(who)["clocks"] if c["clock"] == key][-1]
-
-    def to_panel(self):
-        self.act(OFFICER, "confirm_complete")
-        self.act(OFFICER, "screen_to_panel", REASON)
 
 
 @pytest.fixture
@@ -161,7 +123,7 @@ def test_an_overdue_check_shows_in_the_hub_queue(road, calendar, client, auth):
         "completeness_check", "2026-12-30", "overdue")
 
 
-def test_a_cohort_is_closed_at_screening_and_the_clinician_told(road, in_db, run_jobs):
+def test_a_cohort_is_closed_at_screening_and_the_clinician_sent_a_letter(road, in_db, run_jobs):
     case = road()
     case.act(OFFICER, "confirm_complete")
     closed = case.act(OFFICER, "screen_cohort", {
@@ -175,8 +137,9 @@ def test_a_cohort_is_closed_at_screening_and_the_clinician_told(road, in_db, run
         return [n.subject for n in db.session().exec(select(Notification))
                 if n.kind.startswith("case_update:")]
 
-    assert in_db(updates) == [f"Individual Funding Request {case.reference}: "
-                              "closed at screening: a cohort, referred for policy development"]
+    assert in_db(updates) == []  # the clinician hears by letter
+    letter = case.case(CLINICIAN)["letters"][0]
+    assert letter["title"] == "Outcome of the screening of your Individual Funding Request"
 
 
 def test_only_an_urgent_case_goes_to_chairs_action(road):

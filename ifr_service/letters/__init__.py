@@ -1,0 +1,1 @@
+"""Letters: the PDF a clinician receives for a screening outcome, a decision or a review."""
