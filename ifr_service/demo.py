@@ -8,6 +8,10 @@ import json
 from ifr_service.cases import service
 from ifr_service.cases.queries import count_cases
 from ifr_service.config import PROJECT_ROOT
+from ifr_service.panels import service as panels
+from ifr_service.panels.models import Panel
+from ifr_service.panels.queries import find_panel_for_region
+from ifr_service.reference.queries import get_hub
 from ifr_service.users.demo import load_demo_users
 from ifr_service.users.queries import find_user
 
@@ -29,8 +33,30 @@ def example_application() -> dict:
     return json.loads(EXAMPLE.read_text(encoding="utf-8"))
 
 
+DEMO_PANEL = [
+    ("demo-panel-chair", "chair"),
+    ("demo-panel-vice-chair", "vice_chair"),
+    ("demo-panel-member", "public_health_consultant"),
+    ("demo-panel-pharmacist", "pharmacist"),
+    ("demo-panel-lay-member", "lay_member"),
+    ("demo-panel-commissioner", "commissioning_representative"),
+]
+
+
+def load_demo_panel() -> Panel:
+    """The London region's IFR panel, run by the London hub, with a member in every role."""
+    london = get_hub("london")
+    panel = find_panel_for_region(london.region_id)
+    if panel is None:
+        panel = panels.create_panel("London IFR panel", "london")
+        for username, panel_role in DEMO_PANEL:
+            panels.add_member(panel, username, panel_role)
+    return panel
+
+
 def load_demo_data() -> dict[str, int]:
     users = load_demo_users()
+    load_demo_panel()
     if count_cases():
         return {"users": users, "cases": 0}
     clinician = find_user("demo-clinician")

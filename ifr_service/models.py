@@ -13,6 +13,7 @@ from ifr_service.db import metadata
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.notifications.models import Notification
+from ifr_service.panels.models import AgendaItem, ConflictOfInterest, Panel, PanelMeeting, PanelMember
 from ifr_service.reference.models import (
     ClinicalReferenceGroup,
     Commissioner,
@@ -24,6 +25,7 @@ from ifr_service.reference.models import (
 from ifr_service.users.models import User
 
 __all__ = [
+    "AgendaItem",
     "Attachment",
     "AttachmentContent",
     "Case",
@@ -33,11 +35,15 @@ __all__ = [
     "ClinicalReferenceGroup",
     "Commissioner",
     "CommissionerHub",
+    "ConflictOfInterest",
     "Hub",
     "IdempotencyRecord",
     "Letter",
     "Notification",
     "OutboxMessage",
+    "Panel",
+    "PanelMeeting",
+    "PanelMember",
     "ProgrammeOfCare",
     "Region",
     "User",

@@ -38,6 +38,28 @@ class Road:
     def clock(self, key: str, who: str = OFFICER) -> dict:
         return [c for c in self.case(who)["clocks"] if c["clock"] == key][-1]
 
-    def to_panel(self):
+    def to_panel(self, hold_meeting: bool = True):
+        """Check, screen in, and (unless told not to) put the case before a quorate meeting today."""
         self.act(OFFICER, "confirm_complete")
         self.act(OFFICER, "screen_to_panel", REASON)
+        if hold_meeting:
+            self.meeting = self.hold_meeting()
+
+    def panel(self) -> dict:
+        return self.client.get("/api/v1/panels", headers=self.auth(OFFICER)).json[0]
+
+    def hold_meeting(self, absent: tuple[str, ...] = ()) -> dict:
+        """A meeting of the London panel today, with every member present but `absent`."""
+        panel = self.panel()
+        attendees = [m["id"] for m in panel["members"] if m["username"] not in absent]
+        today = self.client.application.extensions["ifr"].today()
+        meeting = self.client.post(f"/api/v1/panels/{panel['id']}/meetings", headers=self.auth(OFFICER),
+                                   json={"meeting_date": today.isoformat(), "attendee_ids": attendees})
+        assert meeting.status_code == 201, meeting.json
+        agenda = self.client.post(f"/api/v1/meetings/{meeting.json['id']}/agenda",
+                                  headers=self.auth(OFFICER))
+        assert agenda.status_code == 200, agenda.json
+        return agenda.json
+
+    def member_id(self, username: str) -> int:
+        return next(m["id"] for m in self.panel()["members"] if m["username"] == username)

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from ifr_service import db, migrate
 from ifr_service.app import create_app
 from ifr_service.config import PROJECT_ROOT, Config
+from ifr_service.demo import load_demo_panel
 from ifr_service.jobs.queues import ALL_QUEUES
 from ifr_service.models import metadata
 from ifr_service.reference.loader import load_reference_data
@@ -39,8 +40,9 @@ if os.environ.get("CI") == "true" and not HAS_PRODUCTION_STACK:
 BACKENDS = ["embedded", "production"] if HAS_PRODUCTION_STACK else ["embedded"]
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
-CASE_TABLES = ["letter", "case_clock", "notification", "outbox_message", "idempotency_record",
-               "attachment_content", "attachment", "case_event", "ifr_case", "case_reference_counter"]
+CASE_TABLES = ["conflict_of_interest", "agenda_item", "panel_meeting", "letter", "case_clock",
+               "notification", "outbox_message", "idempotency_record", "attachment_content",
+               "attachment", "case_event", "ifr_case", "case_reference_counter"]
 EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west"),
                ("review-chair", Role.PANEL_CHAIR, "london")]
 
@@ -80,6 +82,7 @@ def app(backend, tmp_path_factory):
         load_reference_data()
         load_demo_users()
         _load_extra_users()
+        load_demo_panel()
     yield application
     application.extensions["ifr"].engine.dispose()
 

@@ -43,6 +43,11 @@ def build_spec() -> APISpec:
                          ("Queue", QueueSchema), ("Error", ErrorSchema),
                          ("Commissioner", CommissionerSchema), ("Hub", HubSchema)]:
         spec.components.schema(name, schema=schema)
+    from ifr_service.panels import schemas as panel_schemas
+
+    for name in ("QuorumRule", "NewPanel", "NewMember", "NewMeeting", "Attendance", "NewConflict",
+                 "Member", "Panel", "Quorum", "AgendaEntry", "Meeting"):
+        spec.components.schema(name, schema=getattr(panel_schemas, f"{name}Schema"))
     for form in runtime().forms:
         name = f"{''.join(p.capitalize() for p in form.route.split('-'))}ApplicationV{form.version}"
         spec.components.schema(name, schema=schema_for(form))

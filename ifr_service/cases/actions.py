@@ -17,6 +17,7 @@ from ifr_service.errors import Conflict, ValidationFailed, flatten_marshmallow_e
 from ifr_service.forms.definition import FieldDefinition
 from ifr_service.forms.schema import schema_for_fields
 from ifr_service.jobs.outbox import queue_job
+from ifr_service.panels import service as panels
 from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
 from ifr_service.workflows.definition import Action, KnownNames
@@ -108,14 +109,21 @@ def _within_review_window(case: Case, actor: User) -> None:
 
 def _reviewer_took_no_part_in_decision(case: Case, actor: User) -> None:
     decision = queries.find_last_event(case, "decision_recorded")
-    if decision is not None and decision.actor_id == actor.id:
+    took_part = (decision is not None and decision.actor_id == actor.id) or (
+        actor.id in panels.users_who_sat_on(case))
+    if took_part:
         raise Conflict("A review must be decided by someone who took no part in the decision.")
+
+
+def _panel_may_decide(case: Case, actor: User) -> None:
+    panels.check_panel_may_decide(case, actor, runtime().today())
 
 
 GUARDS: dict[str, Callable[[Case, User], None]] = {
     "case_is_urgent": _case_is_urgent,
     "within_review_window": _within_review_window,
     "reviewer_took_no_part_in_decision": _reviewer_took_no_part_in_decision,
+    "panel_may_decide": _panel_may_decide,
 }
 
 

@@ -16,6 +16,12 @@ DEMO_USERS = [
     ("demo-officer", "Sam Patel", Role.CASE_OFFICER, None),
     ("demo-panel-chair", "Dr Helen Marsh", Role.PANEL_CHAIR, None),
     ("demo-panel-member", "Dr Ravi Kumar", Role.PANEL_MEMBER, None),
+    # The rest of the London panel, so that its meetings can be quorate.
+    ("demo-panel-vice-chair", "Dr Ann Lee", Role.PANEL_CHAIR, None),
+    ("demo-panel-pharmacist", "Mo Ahmed", Role.PANEL_MEMBER, None),
+    ("demo-panel-lay-member", "Pat Green", Role.PANEL_MEMBER, None),
+    ("demo-panel-commissioner", "Kim Walsh", Role.PANEL_MEMBER, None),
+    ("demo-review-chair", "Dr Sue Black", Role.PANEL_CHAIR, None),
     ("demo-cdf-admin", "Jo Evans", Role.CDF_ADMIN, None),
     ("demo-cet", "Chris Morgan", Role.CET_ANALYST, None),
     ("demo-admin", "Alex Reid", Role.ADMIN, None),

@@ -1,0 +1,1 @@
+"""Regional IFR panels: members and their roles, meetings, agendas, conflicts of interest, quorum."""

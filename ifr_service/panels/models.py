@@ -1,0 +1,89 @@
+"""Panels, their members, meetings, agenda items and declared conflicts of interest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ifr_service.db import utc_now
+from ifr_service.types import JsonDocument
+
+
+class PanelRole(StrEnum):
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+    PUBLIC_HEALTH_CONSULTANT = "public_health_consultant"
+    PHARMACIST = "pharmacist"
+    CLINICIAN = "clinician"
+    COMMISSIONING_REPRESENTATIVE = "commissioning_representative"
+    LAY_MEMBER = "lay_member"
+
+
+# A chair or vice-chair, a public health consultant, a pharmacist or clinician,
+# and a lay member: at least four members in all.
+DEFAULT_QUORUM = {
+    "minimum_members": 4,
+    "requires": [["chair", "vice_chair"], ["public_health_consultant"],
+                 ["pharmacist", "clinician"], ["lay_member"]],
+}
+
+
+class Panel(SQLModel, table=True):
+    """The IFR panel a region's lead hub runs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    hub_id: int = Field(foreign_key="hub.id", index=True)
+    region_id: int = Field(foreign_key="region.id", index=True, unique=True)
+    quorum: dict = Field(default_factory=lambda: dict(DEFAULT_QUORUM),
+                         sa_column=Column(JsonDocument, nullable=False))
+    created_utc: datetime = Field(default_factory=utc_now)
+
+
+class PanelMember(SQLModel, table=True):
+    __tablename__ = "panel_member"
+    __table_args__ = (UniqueConstraint("panel_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    panel_id: int = Field(foreign_key="panel.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    panel_role: str = Field(max_length=40)
+    is_active: bool = True
+
+
+class PanelMeeting(SQLModel, table=True):
+    __tablename__ = "panel_meeting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    panel_id: int = Field(foreign_key="panel.id", index=True)
+    meeting_date: date = Field(index=True)
+    kind: str = Field(default="ordinary", max_length=20)  # ordinary, extraordinary or review
+    attendee_ids: list = Field(default_factory=list, sa_column=Column(JsonDocument, nullable=False))
+    created_utc: datetime = Field(default_factory=utc_now)
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+    __table_args__ = (UniqueConstraint("meeting_id", "case_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="panel_meeting.id", index=True)
+    case_id: int = Field(foreign_key="ifr_case.id", index=True)
+    position: int
+
+
+class ConflictOfInterest(SQLModel, table=True):
+    """A member's declared interest in one case at one meeting: they take no part in it."""
+
+    __tablename__ = "conflict_of_interest"
+    __table_args__ = (UniqueConstraint("meeting_id", "case_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="panel_meeting.id", index=True)
+    case_id: int = Field(foreign_key="ifr_case.id")
+    member_id: int = Field(foreign_key="panel_member.id")
+    details: str = Field(max_length=1000)
+    declared_utc: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,217 @@
+"""The panels API: panels and members (administrators), meetings (the lead hub's IFR team)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from marshmallow import Schema, ValidationError
+
+from ifr_service.cases.access import check_can_see_case
+from ifr_service.cases.queries import get_case
+from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
+from ifr_service.panels import queries, service
+from ifr_service.panels.schemas import (
+    AttendanceSchema,
+    MeetingSchema,
+    NewConflictSchema,
+    NewMeetingSchema,
+    NewMemberSchema,
+    NewPanelSchema,
+    PanelSchema,
+)
+from ifr_service.reference.models import Hub, Region
+from ifr_service.reference.queries import find_organisation
+from ifr_service.users.access import allow, current_user
+from ifr_service.users.models import Role, User
+
+panels = Blueprint("panels", __name__)
+HUB_STAFF = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.ADMIN)
+RUNS_MEETINGS = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.ADMIN)
+
+
+@panels.get("/panels")
+@allow(*HUB_STAFF)
+def list_panels():
+    """Panels.
+    ---
+    get:
+      summary: The regional IFR panels, with their members and quorum rules
+      tags: [panels]
+      responses:
+        200: {description: Panels, content: {application/json: {schema: {type: array, items: Panel}}}}
+    """
+    return PanelSchema(many=True).dump([_panel(panel) for panel in queries.find_panels()])
+
+
+@panels.post("/panels")
+@allow(Role.ADMIN)
+def create_panel():
+    """Set up a panel.
+    ---
+    post:
+      summary: Set up a region's IFR panel, run by its lead hub
+      tags: [panels]
+      requestBody: {required: true, content: {application/json: {schema: NewPanel}}}
+      responses:
+        201: {description: The panel, content: {application/json: {schema: Panel}}}
+        422: {description: Errors, content: {application/json: {schema: Error}}}
+    """
+    body = _load(NewPanelSchema())
+    panel = service.create_panel(body["name"], body["hub_code"], body.get("quorum"))
+    return PanelSchema().dump(_panel(panel)), 201
+
+
+@panels.post("/panels/<int:panel_id>/members")
+@allow(Role.ADMIN)
+def add_member(panel_id: int):
+    """Add a member.
+    ---
+    post:
+      summary: Add a panel chair or panel member to the panel, with their role on it
+      tags: [panels]
+      parameters: [{in: path, name: panel_id, required: true, schema: {type: integer}}]
+      requestBody: {required: true, content: {application/json: {schema: NewMember}}}
+      responses:
+        201: {description: The panel, content: {application/json: {schema: Panel}}}
+        422: {description: Errors, content: {application/json: {schema: Error}}}
+    """
+    panel = queries.get_panel(panel_id)
+    body = _load(NewMemberSchema())
+    service.add_member(panel, body["username"], body["panel_role"])
+    return PanelSchema().dump(_panel(panel)), 201
+
+
+@panels.post("/panels/<int:panel_id>/meetings")
+@allow(*RUNS_MEETINGS)
+def schedule_meeting(panel_id: int):
+    """Schedule a meeting.
+    ---
+    post:
+      summary: Schedule a panel meeting (ordinary, extraordinary or review)
+      tags: [panels]
+      parameters: [{in: path, name: panel_id, required: true, schema: {type: integer}}]
+      requestBody: {required: true, content: {application/json: {schema: NewMeeting}}}
+      responses:
+        201: {description: The meeting, content: {application/json: {schema: Meeting}}}
+        422: {description: Errors, content: {application/json: {schema: Error}}}
+    """
+    panel = queries.get_panel(panel_id)
+    service.check_runs_panel(current_user(), panel)
+    body = _load(NewMeetingSchema())
+    meeting = service.schedule_meeting(panel, body["meeting_date"], body["kind"], body["attendee_ids"])
+    return MeetingSchema().dump(_meeting(meeting)), 201
+
+
+@panels.get("/meetings/<int:meeting_id>")
+@allow(*HUB_STAFF)
+def get_meeting(meeting_id: int):
+    """A meeting.
+    ---
+    get:
+      summary: A meeting, its attendees and its agenda, with quorum for each case
+      tags: [panels]
+      parameters: [{in: path, name: meeting_id, required: true, schema: {type: integer}}]
+      responses:
+        200: {description: The meeting, content: {application/json: {schema: Meeting}}}
+    """
+    meeting = _meeting_run_by_caller(meeting_id)
+    return MeetingSchema().dump(_meeting(meeting))
+
+
+@panels.post("/meetings/<int:meeting_id>/agenda")
+@allow(*RUNS_MEETINGS)
+def build_agenda(meeting_id: int):
+    """Build the agenda.
+    ---
+    post:
+      summary: Put every case of the region that is ready for panel on the meeting's agenda
+      tags: [panels]
+      parameters: [{in: path, name: meeting_id, required: true, schema: {type: integer}}]
+      responses:
+        200: {description: The meeting, content: {application/json: {schema: Meeting}}}
+    """
+    meeting = _meeting_run_by_caller(meeting_id)
+    service.build_agenda(meeting)
+    return MeetingSchema().dump(_meeting(meeting))
+
+
+@panels.put("/meetings/<int:meeting_id>/attendance")
+@allow(*RUNS_MEETINGS)
+def record_attendance(meeting_id: int):
+    """Record who attended.
+    ---
+    put:
+      summary: Record the members present
+      tags: [panels]
+      parameters: [{in: path, name: meeting_id, required: true, schema: {type: integer}}]
+      requestBody: {required: true, content: {application/json: {schema: Attendance}}}
+      responses:
+        200: {description: The meeting, content: {application/json: {schema: Meeting}}}
+        422: {description: Errors, content: {application/json: {schema: Error}}}
+    """
+    meeting = _meeting_run_by_caller(meeting_id)
+    service.record_attendance(meeting, _load(AttendanceSchema())["attendee_ids"])
+    return MeetingSchema().dump(_meeting(meeting))
+
+
+@panels.post("/meetings/<int:meeting_id>/conflicts")
+@allow(*HUB_STAFF)
+def declare_conflict(meeting_id: int):
+    """Declare a conflict of interest.
+    ---
+    post:
+      summary: Record a member's interest in a case; they take no part in deciding it
+      tags: [panels]
+      parameters: [{in: path, name: meeting_id, required: true, schema: {type: integer}}]
+      requestBody: {required: true, content: {application/json: {schema: NewConflict}}}
+      responses:
+        201: {description: The meeting, content: {application/json: {schema: Meeting}}}
+        422: {description: Errors, content: {application/json: {schema: Error}}}
+    """
+    meeting = _meeting_run_by_caller(meeting_id)
+    body = _load(NewConflictSchema())
+    case = get_case(body["case_reference"])
+    check_can_see_case(current_user(), case)
+    service.declare_conflict(meeting, case, body["member_id"], body["details"])
+    return MeetingSchema().dump(_meeting(meeting)), 201
+
+
+def _meeting_run_by_caller(meeting_id: int):
+    meeting = queries.get_meeting(meeting_id)
+    service.check_runs_panel(current_user(), queries.get_panel(meeting.panel_id))
+    return meeting
+
+
+def _panel(panel) -> dict:
+    members = []
+    for member in queries.find_members(panel.id):
+        user = queries.get_row(User, member.user_id)
+        members.append({"id": member.id, "username": user.username, "display_name": user.display_name,
+                        "panel_role": member.panel_role})
+    return {"id": panel.id, "name": panel.name, "hub": find_organisation(Hub, panel.hub_id)["code"],
+            "region": find_organisation(Region, panel.region_id)["code"], "quorum": panel.quorum,
+            "members": members}
+
+
+def _meeting(meeting) -> dict:
+    agenda = []
+    for item, case in queries.find_agenda(meeting.id):
+        result = service.quorum_for_case(meeting, case)
+        agenda.append({
+            "position": item.position, "reference": case.public_reference, "state": case.state,
+            "urgency": case.urgency,
+            "conflicted_member_ids": [c.member_id for c in queries.find_conflicts(meeting.id, case.id)],
+            "quorum": {"quorate": result.quorate, "present": result.present,
+                       "missing": list(result.missing)},
+        })
+    return {"id": meeting.id, "panel_id": meeting.panel_id, "meeting_date": meeting.meeting_date,
+            "kind": meeting.kind, "attendee_ids": meeting.attendee_ids, "agenda": agenda}
+
+
+def _load(schema: Schema) -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed({"_request": "Send a JSON object (Content-Type: application/json)."})
+    try:
+        return schema.load(body)
+    except ValidationError as error:
+        raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error

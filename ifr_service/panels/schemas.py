@@ -1,0 +1,89 @@
+"""The wire format of panels and meetings: requests checked, responses dumped, both documented."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from ifr_service.panels.models import PanelRole
+
+PANEL_ROLES = [role.value for role in PanelRole]
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class QuorumRuleSchema(StrictSchema):
+    minimum_members = fields.Integer(required=True, validate=validate.Range(min=1, max=30))
+    requires = fields.List(fields.List(fields.String(validate=validate.OneOf(PANEL_ROLES)),
+                                       validate=validate.Length(min=1)), required=True)
+
+
+class NewPanelSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    hub_code = fields.String(required=True, metadata={"description": "The region's lead hub."})
+    quorum = fields.Nested(QuorumRuleSchema, metadata={"description": "Defaults to the SOP's rule."})
+
+
+class NewMemberSchema(StrictSchema):
+    username = fields.String(required=True)
+    panel_role = fields.String(required=True, validate=validate.OneOf(PANEL_ROLES))
+
+
+class NewMeetingSchema(StrictSchema):
+    meeting_date = fields.Date(required=True)
+    kind = fields.String(load_default="ordinary",
+                         validate=validate.OneOf(["ordinary", "extraordinary", "review"]))
+    attendee_ids = fields.List(fields.Integer(), load_default=list,
+                               metadata={"description": "Panel member ids expected to attend."})
+
+
+class AttendanceSchema(StrictSchema):
+    attendee_ids = fields.List(fields.Integer(), required=True)
+
+
+class NewConflictSchema(StrictSchema):
+    case_reference = fields.String(required=True)
+    member_id = fields.Integer(required=True)
+    details = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class MemberSchema(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    panel_role = fields.String(required=True)
+
+
+class PanelSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    hub = fields.String(required=True)
+    region = fields.String(required=True)
+    quorum = fields.Dict(required=True)
+    members = fields.List(fields.Nested(MemberSchema), required=True)
+
+
+class QuorumSchema(Schema):
+    quorate = fields.Boolean(required=True)
+    present = fields.Integer(required=True)
+    missing = fields.List(fields.String(), required=True)
+
+
+class AgendaEntrySchema(Schema):
+    position = fields.Integer(required=True)
+    reference = fields.String(required=True)
+    state = fields.String(required=True)
+    urgency = fields.String(required=True)
+    conflicted_member_ids = fields.List(fields.Integer(), required=True)
+    quorum = fields.Nested(QuorumSchema, required=True)
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer(required=True)
+    panel_id = fields.Integer(required=True)
+    meeting_date = fields.Date(required=True)
+    kind = fields.String(required=True)
+    attendee_ids = fields.List(fields.Integer(), required=True)
+    agenda = fields.List(fields.Nested(AgendaEntrySchema), required=True)

@@ -1,0 +1,147 @@
+"""Panel use cases: set a panel up, schedule its meetings, build agendas, record conflicts, and
+decide whether a meeting may decide a case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ifr_service.cases.models import Case
+from ifr_service.cases.queries import find_last_event
+from ifr_service.errors import Conflict, Forbidden, ValidationFailed
+from ifr_service.panels import queries
+from ifr_service.panels.models import (
+    DEFAULT_QUORUM,
+    AgendaItem,
+    ConflictOfInterest,
+    Panel,
+    PanelMeeting,
+    PanelMember,
+    PanelRole,
+)
+from ifr_service.panels.quorum import QuorumResult, check_quorum
+from ifr_service.reference.queries import get_hub
+from ifr_service.users.models import Role, User
+from ifr_service.users.queries import find_user
+
+READY_STATES = ["ready_for_panel"]
+
+
+def create_panel(name: str, hub_code: str, quorum: dict | None = None) -> Panel:
+    hub = get_hub(hub_code)
+    if queries.find_panel_for_region(hub.region_id) is not None:
+        raise ValidationFailed({"hub_code": "This hub's region has a panel already."})
+    return queries.add(Panel(name=name, hub_id=hub.id, region_id=hub.region_id,
+                             quorum=quorum or dict(DEFAULT_QUORUM)))
+
+
+def add_member(panel: Panel, username: str, panel_role: str) -> PanelMember:
+    user = find_user(username)
+    if user is None:
+        raise ValidationFailed({"username": f"There is no user {username}."})
+    if user.role not in (Role.PANEL_CHAIR, Role.PANEL_MEMBER):
+        raise ValidationFailed({"username": "Only panel chairs and panel members can sit on a panel."})
+    if any(member.user_id == user.id for member in queries.find_members(panel.id)):
+        raise ValidationFailed({"username": f"{username} is a member of this panel already."})
+    return queries.add(PanelMember(panel_id=panel.id, user_id=user.id, panel_role=PanelRole(panel_role)))
+
+
+def check_runs_panel(actor: User, panel: Panel) -> None:
+    """Only the lead hub's staff (or an administrator) run its panel's meetings."""
+    if actor.role != Role.ADMIN and actor.hub_id != panel.hub_id:
+        raise Forbidden("Only the lead hub's IFR team runs this panel's meetings.")
+
+
+def schedule_meeting(panel: Panel, meeting_date: date, kind: str, attendee_ids: list[int]) -> PanelMeeting:
+    _check_attendees(panel, attendee_ids)
+    return queries.add(PanelMeeting(panel_id=panel.id, meeting_date=meeting_date, kind=kind,
+                                    attendee_ids=sorted(set(attendee_ids))))
+
+
+def record_attendance(meeting: PanelMeeting, attendee_ids: list[int]) -> PanelMeeting:
+    _check_attendees(queries.get_panel(meeting.panel_id), attendee_ids)
+    meeting.attendee_ids = sorted(set(attendee_ids))
+    return meeting
+
+
+def _check_attendees(panel: Panel, attendee_ids: list[int]) -> None:
+    members = {member.id for member in queries.find_members(panel.id) if member.is_active}
+    unknown = sorted(set(attendee_ids) - members)
+    if unknown:
+        raise ValidationFailed({"attendee_ids": f"Not active members of this panel: {unknown}."})
+
+
+def build_agenda(meeting: PanelMeeting) -> list[tuple[AgendaItem, Case]]:
+    """Put every case of the region that is ready for panel on the agenda, most urgent first."""
+    panel = queries.get_panel(meeting.panel_id)
+    listed = {case.id for _, case in queries.find_agenda(meeting.id)}
+    for case in queries.find_cases_ready_for_panel(panel.region_id, READY_STATES):
+        if case.id not in listed:
+            queries.add(AgendaItem(meeting_id=meeting.id, case_id=case.id,
+                                   position=queries.next_agenda_position(meeting.id)))
+    return queries.find_agenda(meeting.id)
+
+
+def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details: str) -> ConflictOfInterest:
+    if case.id not in {listed.id for _, listed in queries.find_agenda(meeting.id)}:
+        raise ValidationFailed({"case_reference": "The case is not on this meeting's agenda."})
+    if member_id not in {m.id for m in queries.find_members(meeting.panel_id)}:
+        raise ValidationFailed({"member_id": "Not a member of this panel."})
+    if not details.strip():
+        raise ValidationFailed({"details": "Say what the interest is."})
+    if any(c.member_id == member_id for c in queries.find_conflicts(meeting.id, case.id)):
+        raise ValidationFailed({"member_id": "This member has declared an interest in the case already."})
+    return queries.add(ConflictOfInterest(meeting_id=meeting.id, case_id=case.id, member_id=member_id,
+                                          details=details.strip()))
+
+
+def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
+    """Quorum counting only the members present who declared no interest in this case."""
+    members = {member.id: member for member in queries.find_members(meeting.panel_id)}
+    conflicted = {conflict.member_id for conflict in queries.find_conflicts(meeting.id, case.id)}
+    roles = [members[i].panel_role for i in meeting.attendee_ids if i in members and i not in conflicted]
+    return check_quorum(queries.get_panel(meeting.panel_id).quorum, roles)
+
+
+def check_panel_may_decide(case: Case, actor: User, today: date) -> None:
+    """A panel decision needs the case on a quorate meeting's agenda, recorded by a member present
+    who declared no interest in it. Chair's action on an urgent case needs no meeting."""
+    if case.state == "chairs_action":
+        return
+    meeting = queries.find_latest_meeting_for_case(case.id, today)
+    if meeting is None:
+        raise Conflict("The case is not on the agenda of a panel meeting held yet.")
+    result = quorum_for_case(meeting, case)
+    if not result.quorate:
+        raise Conflict(f"The meeting of {meeting.meeting_date:%d %B %Y} is not quorate for this case: "
+                       f"it lacks {', '.join(result.missing)}.")
+    present = _present_without_conflict(meeting, case)
+    if actor.id not in present:
+        raise Conflict("Only a member present at the meeting, with no interest in the case, can "
+                       "record its decision.")
+    if was_remitted(case):
+        earlier = set()
+        for other in queries.find_meetings_for_case(case.id):
+            if (other.meeting_date, other.id) < (meeting.meeting_date, meeting.id):
+                earlier |= _present_without_conflict(other, case)
+        if present & earlier:
+            raise Conflict("A case remitted on review goes to a newly constituted panel: members who "
+                           "sat on it before are present.")
+
+
+def _present_without_conflict(meeting: PanelMeeting, case: Case) -> set[int]:
+    members = {member.id: member.user_id for member in queries.find_members(meeting.panel_id)}
+    conflicted = {conflict.member_id for conflict in queries.find_conflicts(meeting.id, case.id)}
+    return {members[i] for i in meeting.attendee_ids if i in members and i not in conflicted}
+
+
+def was_remitted(case: Case) -> bool:
+    event = find_last_event(case, "review_decided")
+    return event is not None and event.to_state == "ready_for_panel"
+
+
+def users_who_sat_on(case: Case) -> set[int]:
+    """Everyone present at a meeting that had the case on its agenda."""
+    sat = set()
+    for meeting in queries.find_meetings_for_case(case.id):
+        sat |= _present_without_conflict(meeting, case)
+    return sat

@@ -1,0 +1,132 @@
+"""Panel meetings decide cases only when quorate without the members who declared an interest."""
+
+from __future__ import annotations
+
+from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, REVIEW_CHAIR, Road, findings
+
+
+def test_the_agenda_holds_the_regions_cases_ready_for_panel_most_urgent_first(
+        client, auth, application):
+    routine = Road(client, auth, application)
+    routine.to_panel(hold_meeting=False)
+    urgent = Road(client, auth, application, urgency="urgent")
+    urgent.to_panel(hold_meeting=False)
+    elsewhere = dict(application, patient={**application["patient"], "commissioner": "ccg-salford"})
+    north = Road(client, auth, elsewhere)  # for the North's panel, not London's
+    north.act("officer-north-west", "confirm_complete")
+    north.act("officer-north-west", "screen_to_panel", {"reason": "An individual request for panel."})
+    meeting = routine.hold_meeting()
+    assert [item["reference"] for item in meeting["agenda"]] == [urgent.reference, routine.reference]
+    assert all(item["quorum"]["quorate"] for item in meeting["agenda"])
+
+
+def test_a_meeting_without_a_lay_member_cannot_decide(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    road.hold_meeting(absent=("demo-panel-lay-member",))
+    response = road.act(CHAIR, "approve", DECISION, expect=409)
+    assert "not quorate" in response.json["errors"][0]["message"]
+    assert "lay member" in response.json["errors"][0]["message"]
+    assert road.case()["state"] == "ready_for_panel"
+
+
+def test_a_case_not_yet_before_a_meeting_cannot_be_decided(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    response = road.act(CHAIR, "decline", {"findings": findings(), "summary": "Not exceptional."},
+                        expect=409)
+    assert "agenda" in response.json["errors"][0]["message"]
+
+
+def test_a_conflicted_member_does_not_count_and_cannot_record_the_decision(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    meeting = road.hold_meeting(absent=("demo-panel-vice-chair",))
+    declared = client.post(f"/api/v1/meetings/{meeting['id']}/conflicts", headers=auth(OFFICER), json={
+        "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
+        "details": "The chair treated this patient in 2024."})
+    assert declared.status_code == 201
+    item = declared.json["agenda"][0]
+    assert item["conflicted_member_ids"] == [road.member_id("demo-panel-chair")]
+    assert item["quorum"] == {"quorate": False, "present": 4, "missing": ["chair or vice chair"]}
+    road.act(CHAIR, "approve", DECISION, expect=409)
+
+
+def test_with_the_vice_chair_present_the_meeting_decides_without_the_conflicted_chair(
+        client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    meeting = road.hold_meeting()
+    client.post(f"/api/v1/meetings/{meeting['id']}/conflicts", headers=auth(OFFICER), json={
+        "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
+        "details": "The chair's department made the request."})
+    road.act(CHAIR, "approve", DECISION, expect=409)  # conflicted: may not record it
+    assert road.act("demo-panel-vice-chair", "approve", DECISION).json["state"] == "approved"
+
+
+def test_a_remitted_case_goes_to_a_newly_constituted_panel(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel()
+    road.act(CHAIR, "decline", {"findings": findings(), "summary": "Not exceptional."})
+    road.act(CLINICIAN, "request_review", {
+        "grounds": ["policy_not_followed"], "explanation": "The panel did not have the policy before it."})
+    road.act(REVIEW_CHAIR, "remit_on_review", {"reason": "The policy was missing from the pack."})
+    road.hold_meeting()
+    response = road.act(CHAIR, "approve", DECISION, expect=409)
+    assert "newly constituted" in response.json["errors"][0]["message"]
+
+
+def test_a_panel_member_cannot_review_a_decision_they_sat_on(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel()
+    road.act("demo-panel-vice-chair", "decline", {"findings": findings(), "summary": "Not exceptional."})
+    road.act(CLINICIAN, "request_review", {
+        "grounds": ["unreasonable_decision"], "explanation": "No reasonable panel would decline this."})
+    road.act(CHAIR, "uphold_on_review", {"reason": "The process was followed."}, expect=409)
+    assert road.act(REVIEW_CHAIR, "uphold_on_review", {
+        "reason": "The process was followed."}).json["state"] == "decision_upheld"
+
+
+def test_urgent_chairs_action_needs_no_meeting(client, auth, application):
+    road = Road(client, auth, application, urgency="emergency")
+    road.act(OFFICER, "refer_for_chairs_action", {"reason": "Deterioration expected within weeks."})
+    assert road.act(CHAIR, "approve", DECISION).json["state"] == "approved"
+
+
+class TestPanelSetUp:
+    def test_only_an_administrator_sets_up_panels(self, client, auth):
+        response = client.post("/api/v1/panels", headers=auth(OFFICER),
+                               json={"name": "North panel", "hub_code": "north-west"})
+        assert response.status_code == 403
+
+    def test_a_region_has_one_panel(self, client, auth):
+        response = client.post("/api/v1/panels", headers=auth("demo-admin"),
+                               json={"name": "Second London panel", "hub_code": "london"})
+        assert response.status_code == 422
+        assert response.json["errors"][0]["field"] == "hub_code"
+
+    def test_bad_input_names_each_field(self, client, auth):
+        response = client.post("/api/v1/panels", headers=auth("demo-admin"), json={
+            "name": "N", "quorum": {"minimum_members": 0, "requires": [["wizard"]]}, "colour": "blue"})
+        assert response.status_code == 422
+        fields = {error["field"] for error in response.json["errors"]}
+        assert fields == {"name", "hub_code", "quorum.minimum_members", "quorum.requires.0.0", "colour"}
+
+    def test_only_panel_members_can_sit_on_a_panel(self, client, auth):
+        panel = client.get("/api/v1/panels", headers=auth(OFFICER)).json[0]
+        response = client.post(f"/api/v1/panels/{panel['id']}/members", headers=auth("demo-admin"),
+                               json={"username": "demo-clinician", "panel_role": "clinician"})
+        assert response.status_code == 422
+
+    def test_another_hubs_officer_cannot_run_the_london_panel(self, client, auth):
+        panel = client.get("/api/v1/panels", headers=auth(OFFICER)).json[0]
+        response = client.post(f"/api/v1/panels/{panel['id']}/meetings", headers=auth("officer-north-west"),
+                               json={"meeting_date": "2026-12-01"})
+        assert response.status_code == 403
+
+    def test_a_meeting_names_only_its_own_members(self, client, auth):
+        panel = client.get("/api/v1/panels", headers=auth(OFFICER)).json[0]
+        response = client.post(f"/api/v1/panels/{panel['id']}/meetings", headers=auth(OFFICER),
+                               json={"meeting_date": "2026-12-01", "attendee_ids": [9999]})
+        assert response.status_code == 422
+        assert response.json["errors"][0]["field"] == "attendee_ids"
