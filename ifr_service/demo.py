@@ -1,13 +1,20 @@
-"""A small demo data set: the demo users and a few IFR cases, some submitted, one a draft."""
+"""The demo data set: the demo users, the London panel, and an IFR case in every workflow state.
+
+Every case is moved by the same service calls the API makes, so the demo holds
+real events, clocks, letters and notifications, never rows written by hand.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
 
-from ifr_service.cases import service
+import nhs_number
+
+from ifr_service.cases import actions, service
 from ifr_service.cases.queries import count_cases
 from ifr_service.config import PROJECT_ROOT
+from ifr_service.panels import queries as panels_queries
 from ifr_service.panels import service as panels
 from ifr_service.panels.models import Panel
 from ifr_service.panels.queries import find_panel_for_region
@@ -17,17 +24,17 @@ from ifr_service.users.queries import find_user
 
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
 
-DEMO_VARIATIONS = [
-    ({}, True),
-    ({"patient": {"nhs_number": "9990000026", "given_name": "Sam", "family_name": "Sample",
-                  "commissioner": "ccg-islington"},
-      "urgency": {"level": "routine", "justification": None},
-      "intervention": {"name": "Example biologic infusion"}}, True),
-    ({"patient": {"nhs_number": "9990000034", "given_name": "Jo", "family_name": "Demo"},
-      "urgency": {"level": "emergency"}}, True),
-    ({"patient": {"nhs_number": "9990000042", "given_name": "Lee", "family_name": "Draft"}}, False),
-]
 
+def test_range_nhs_numbers(count: int) -> list[str]:
+    """Valid NHS numbers from the range reserved for testing (999 000 0000 upwards): never a patient's."""
+    numbers, serial = [], 0
+    while len(numbers) < count:
+        serial += 1
+        digits = f"999{serial:06d}"
+        check = nhs_number.calculate_checksum(digits)
+        if check is not None and check < 10:
+            numbers.append(digits + str(check))
+    return numbers
 
 def example_application() -> dict:
     return json.loads(EXAMPLE.read_text(encoding="utf-8"))
@@ -54,17 +61,96 @@ def load_demo_panel() -> Panel:
     return panel
 
 
+FINDINGS_NO = {criterion: {"finding": "no", "reasons": reasons} for criterion, reasons in {
+    "significantly_different": "Other patients at this stage of the disease present in the same way.",
+    "significantly_more_benefit": "No reason to expect more benefit than in other such patients.",
+    "evidence_of_effectiveness": "Evidence is limited to small single-arm studies.",
+    "value_for_money": "Not assessed as value for money given the evidence.",
+}.items()}
+FINDINGS_YES = {criterion: {"finding": "yes", "reasons": "The panel accepted the clinician's case."}
+                for criterion in FINDINGS_NO}
+DECLINE = ("decline", "demo-panel-chair", {"findings": FINDINGS_NO,
+                                           "summary": "The patient is not clinically exceptional."})
+APPROVE = ("approve", "demo-panel-chair", {"findings": FINDINGS_YES,
+                                           "summary": "Funded for twelve months, then reviewed."})
+CHECKED = [("confirm_complete", "demo-officer", {})]
+SCREENED_IN = [*CHECKED, ("screen_to_panel", "demo-officer",
+                          {"reason": "An individual request with a case for exceptionality."})]
+
+# One case in every state of the workflow: (name, urgency, steps before the panel meets, after).
+JOURNEYS = [
+    ("Draft", "routine", None, []),
+    ("Submitted", "routine", [], []),
+    ("Awaiting information", "routine", [("request_information", "demo-officer", {
+        "questions": "Please send the most recent MRI report and the MDT outcome."})], []),
+    ("Screening", "routine", CHECKED, []),
+    ("Urgent", "emergency", [("refer_for_chairs_action", "demo-officer", {
+        "reason": "Risk of irreversible deterioration within weeks."})], []),
+    ("Ready for panel", "routine", SCREENED_IN, []),
+    ("Deferred", "routine", SCREENED_IN, [("defer", "demo-panel-chair", {
+        "information_needed": "The genomic report of the latest biopsy."})]),
+    ("Approved", "urgent", SCREENED_IN, [APPROVE]),
+    ("Approved with conditions", "routine", SCREENED_IN, [("approve_with_conditions", "demo-panel-chair", {
+        "findings": FINDINGS_YES, "summary": "Funded on conditions.",
+        "conditions": "Treatment at the regional centre only.", "review_date": "2027-06-30",
+        "stopping_criteria": "Progression on MRI at twelve weeks."})]),
+    ("Declined", "routine", SCREENED_IN, [DECLINE]),
+    ("Reconsideration", "routine", SCREENED_IN, [DECLINE, ("request_reconsideration", "demo-clinician", {
+        "new_information": "A new scan shows the disease is now confined to the brain."})]),
+    ("Review", "routine", SCREENED_IN, [DECLINE, ("request_review", "demo-clinician", {
+        "grounds": ["evidence_not_considered"],
+        "explanation": "The second-line trial data sent with the application was not considered."})]),
+    ("Upheld", "routine", SCREENED_IN, [DECLINE, ("request_review", "demo-clinician", {
+        "grounds": ["policy_not_followed"], "explanation": "The panel did not consider the policy."}),
+        ("uphold_on_review", "demo-review-chair", {"reason": "The policy was in the pack and minuted."})]),
+    ("Not responsible", "routine", [*CHECKED, ("screen_not_responsible", "demo-officer", {
+        "responsible_commissioner": "NHS Camden CCG",
+        "reason": "The treatment is commissioned by the CCG, not NHS England."})], []),
+    ("Routinely commissioned", "routine", [*CHECKED, ("screen_routinely_commissioned", "demo-officer", {
+        "policy_reference": "An example national clinical commissioning policy",
+        "reason": "The patient meets the policy's criteria."})], []),
+    ("Cohort", "routine", [*CHECKED, ("screen_cohort", "demo-officer", {
+        "cohort_description": "Patients with ROS1-positive lung cancer progressing in the brain.",
+        "reason": "Several similar requests: a question for policy."})], []),
+    ("Withdrawn", "routine", [("withdraw", "demo-clinician", {"reason": "Chose otherwise."})], []),
+    ("Closed", "routine", SCREENED_IN, [APPROVE, ("close", "demo-officer", {"reason": "Treatment done."})]),
+]
+
+
 def load_demo_data() -> dict[str, int]:
     users = load_demo_users()
     load_demo_panel()
     if count_cases():
         return {"users": users, "cases": 0}
+    panel = load_demo_panel()
     clinician = find_user("demo-clinician")
-    for changes, submit in DEMO_VARIATIONS:
+    cases = []
+    for number, (name, urgency, before, _) in zip(test_range_nhs_numbers(len(JOURNEYS)), JOURNEYS,
+                                                  strict=True):
         answers = copy.deepcopy(example_application())
-        for section, values in changes.items():
-            answers[section].update(values)
+        answers["patient"].update(nhs_number=number, given_name=name)
+        answers["urgency"] = {"level": urgency, "justification": "Rapid progression." if urgency != "routine"
+                              else None}
         case = service.create_draft(clinician, answers)
-        if submit:
+        if before is not None:
             service.submit_case(case, clinician)
-    return {"users": users, "cases": len(DEMO_VARIATIONS)}
+            _take(case, before)
+        cases.append(case)
+    _hold_meeting(panel)
+    for case, (_, _, _, after) in zip(cases, JOURNEYS, strict=True):
+        _take(case, after)
+    return {"users": users, "cases": len(cases)}
+
+
+def _take(case, steps) -> None:
+    for action, username, payload in steps:
+        actions.take_action(case, action, find_user(username), payload)
+
+
+def _hold_meeting(panel: Panel) -> None:
+    """Today's meeting of the London panel, everyone present, with every case ready for it."""
+    from ifr_service.runtime import runtime
+
+    members = [member.id for member in panels_queries.find_members(panel.id)]
+    meeting = panels.schedule_meeting(panel, runtime().today(), "ordinary", members)
+    panels.build_agenda(meeting)
