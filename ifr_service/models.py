@@ -9,6 +9,7 @@ from ifr_service.cases.models import (
     CaseReferenceCounter,
     IdempotencyRecord,
 )
+from ifr_service.cet.models import CohortReferral
 from ifr_service.db import metadata
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
@@ -33,6 +34,7 @@ __all__ = [
     "CaseEvent",
     "CaseReferenceCounter",
     "ClinicalReferenceGroup",
+    "CohortReferral",
     "Commissioner",
     "CommissionerHub",
     "ConflictOfInterest",

@@ -40,9 +40,9 @@ if os.environ.get("CI") == "true" and not HAS_PRODUCTION_STACK:
 BACKENDS = ["embedded", "production"] if HAS_PRODUCTION_STACK else ["embedded"]
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
-CASE_TABLES = ["conflict_of_interest", "agenda_item", "panel_meeting", "letter", "case_clock",
-               "notification", "outbox_message", "idempotency_record", "attachment_content",
-               "attachment", "case_event", "ifr_case", "case_reference_counter"]
+CASE_TABLES = ["cohort_referral", "conflict_of_interest", "agenda_item", "panel_meeting", "letter",
+               "case_clock", "notification", "outbox_message", "idempotency_record",
+               "attachment_content", "attachment", "case_event", "ifr_case", "case_reference_counter"]
 EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west"),
                ("review-chair", Role.PANEL_CHAIR, "london")]
 

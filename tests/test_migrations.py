@@ -26,6 +26,7 @@ def test_migrations_are_numbered_in_one_chain_and_named_by_their_file():
     assert [revision.revision for revision in revisions] == files
     for number, revision in enumerate(revisions, start=1):
         assert re.fullmatch(rf"{number:04d}_[a-z0-9_]+", revision.revision)
+        assert len(revision.revision) <= 32, "alembic_version holds 32 characters"
         assert revision.down_revision == (revisions[number - 2].revision if number > 1 else None)
 
 

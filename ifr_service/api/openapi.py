@@ -25,6 +25,7 @@ def build_spec() -> APISpec:
         ErrorSchema,
         LetterSchema,
         QueueSchema,
+        SimilarRequestsSchema,
     )
     from ifr_service.forms.schema import schema_for
     from ifr_service.reference.routes import CommissionerSchema, HubSchema
@@ -38,7 +39,8 @@ def build_spec() -> APISpec:
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     # Nested schemas first, so that apispec refers to them rather than naming them again.
-    for name, schema in [("Attachment", AttachmentSchema), ("Letter", LetterSchema),
+    for name, schema in [("SimilarRequests", SimilarRequestsSchema),
+                         ("Attachment", AttachmentSchema), ("Letter", LetterSchema),
                          ("Case", CaseSchema),
                          ("Queue", QueueSchema), ("Error", ErrorSchema),
                          ("Commissioner", CommissionerSchema), ("Hub", HubSchema)]:
@@ -46,8 +48,11 @@ def build_spec() -> APISpec:
     from ifr_service.panels import schemas as panel_schemas
 
     for name in ("QuorumRule", "NewPanel", "NewMember", "NewMeeting", "Attendance", "NewConflict",
-                 "Member", "Panel", "Quorum", "AgendaEntry", "Meeting"):
+                 "Member", "Panel", "Quorum", "AgendaEntry", "Meeting", "PackCase", "PanelPack"):
         spec.components.schema(name, schema=getattr(panel_schemas, f"{name}Schema"))
+    from ifr_service.cet.routes import CohortReferralSchema
+
+    spec.components.schema("CohortReferral", schema=CohortReferralSchema)
     for form in runtime().forms:
         name = f"{''.join(p.capitalize() for p in form.route.split('-'))}ApplicationV{form.version}"
         spec.components.schema(name, schema=schema_for(form))

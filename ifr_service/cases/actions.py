@@ -13,6 +13,8 @@ from marshmallow import ValidationError
 from ifr_service.cases import queries, service
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseEvent
+from ifr_service.cet.models import CohortReferral
+from ifr_service.cet.queries import create_referral_once
 from ifr_service.errors import Conflict, ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.definition import FieldDefinition
 from ifr_service.forms.schema import schema_for_fields
@@ -133,6 +135,14 @@ def _notify_clinician(case: Case, event: CaseEvent) -> None:
     queue_job("send_case_update", case_id=case.id, event_id=event.id)
 
 
+def _refer_to_cet(case: Case, event: CaseEvent) -> None:
+    """A cohort goes, with its evidence (the case), to the CET's policy-development inbox."""
+    create_referral_once(CohortReferral(
+        case_id=case.id, hub_id=case.hub_id, icd10_category=case.icd10_category,
+        intervention_key=case.intervention_key, cohort_description=event.payload["cohort_description"],
+        reason=event.payload["reason"]))
+
+
 def _send_letter(case: Case, event: CaseEvent) -> None:
     queue_job("prepare_letter", case_id=case.id, event_id=event.id)
 
@@ -140,6 +150,7 @@ def _send_letter(case: Case, event: CaseEvent) -> None:
 EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {
     "notify_clinician": _notify_clinician,
     "send_letter": _send_letter,
+    "refer_to_cet": _refer_to_cet,
 }
 
 

@@ -36,6 +36,10 @@ class Case(SQLModel, table=True):
     region_id: int | None = Field(default=None, foreign_key="region.id", index=True)
     created_by_id: int = Field(foreign_key="app_user.id", index=True)
     provider_org_code: str | None = Field(default=None, max_length=10, index=True)
+    # Set on submission, so that similar requests are found nationally by plain indexed queries:
+    # the ICD-10 category (C34 for C34.1) and the requested treatment's name, normalised.
+    icd10_category: str | None = Field(default=None, max_length=3, index=True)
+    intervention_key: str | None = Field(default=None, max_length=200, index=True)
     created_utc: datetime = Field(default_factory=utc_now)
     updated_utc: datetime = Field(default_factory=utc_now)
     submitted_utc: datetime | None = None

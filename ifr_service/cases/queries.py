@@ -137,6 +137,18 @@ def create_attachment(attachment: Attachment, content: bytes) -> Attachment:
     return attachment
 
 
+def find_similar_cases(case: Case, limit: int = 10) -> tuple[int, dict[str, int], list[Case]]:
+    """Other submitted requests nationally for the same treatment in the same ICD-10 category:
+    how many, how many in each state, and the most recent."""
+    where = (Case.id != case.id, Case.icd10_category == case.icd10_category,
+             Case.intervention_key == case.intervention_key, Case.submitted_utc.is_not(None))
+    counts = select(Case.state, func.count()).where(*where).group_by(Case.state)
+    by_state = dict(db.session().exec(counts).all())
+    recent = list(db.session().exec(select(Case).where(*where)
+                                    .order_by(Case.submitted_utc.desc()).limit(limit)))
+    return sum(by_state.values()), by_state, recent
+
+
 def find_latest_clock(case: Case, clock: str) -> CaseClock | None:
     query = (select(CaseClock).where(CaseClock.case_id == case.id, CaseClock.clock == clock)
              .order_by(CaseClock.cycle.desc()).limit(1))

@@ -7,10 +7,15 @@ import io
 from flask import Blueprint, current_app, request, send_file, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ifr_service.cases import actions, queries, service
+from ifr_service.cases import actions, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
 from ifr_service.cases.presenters import present_case, present_queue_item
-from ifr_service.cases.schemas import AttachmentSchema, CaseSchema, QueueSchema
+from ifr_service.cases.schemas import (
+    AttachmentSchema,
+    CaseSchema,
+    QueueSchema,
+    SimilarRequestsSchema,
+)
 from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_errors
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
@@ -241,6 +246,25 @@ def download_letter(reference: str, letter_id: int):
                          download_name=f"{case.public_reference}-letter-{letter.id}.pdf")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@cases.get("/cases/<reference>/similar")
+@allow(*HUB_STAFF)
+def similar_requests(reference: str):
+    """Similar requests nationally.
+    ---
+    get:
+      summary: Requests nationally for the same treatment in the same ICD-10 category, and outcomes
+      description: Screening uses it to see whether a request is an individual one or a cohort.
+      tags: [cases]
+      parameters: [{in: path, name: reference, required: true, schema: {type: string}}]
+      responses:
+        200: {description: Similar requests, content: {application/json: {schema: SimilarRequests}}}
+        404: {description: No such case, content: {application/json: {schema: Error}}}
+    """
+    case = queries.get_case(reference)
+    check_can_see_case(current_user(), case)
+    return SimilarRequestsSchema().dump(similar.similar_requests(case))
 
 
 @cases.get("/hubs/<hub_code>/queue")

@@ -107,6 +107,21 @@ class QueueSchema(Schema):
     cases = fields.List(fields.Nested(QueueItemSchema), required=True)
 
 
+class SimilarCaseSchema(Schema):
+    reference = fields.String(required=True)
+    hub = fields.String(required=True)
+    state = fields.String(required=True)
+    submitted_utc = fields.DateTime(required=True)
+
+
+class SimilarRequestsSchema(Schema):
+    icd10_category = fields.String(allow_none=True)
+    intervention = fields.String(allow_none=True)
+    total = fields.Integer(required=True)
+    by_state = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    recent = fields.List(fields.Nested(SimilarCaseSchema), required=True)
+
+
 class ErrorItemSchema(Schema):
     field = fields.String(allow_none=True, required=True, metadata={
         "description": "Dotted path of the field in the request, or null for the request as a whole."})

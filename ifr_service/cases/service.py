@@ -123,6 +123,8 @@ def submit_case(case: Case, actor: User) -> Case:
     today = runtime().today()
     number = queries.allocate_reference_number(case.route, today.year)
     case.reference = f"{case.route.upper()}-{today.year}-{number:06d}"
+    case.icd10_category = case.answers["diagnosis"]["icd10_code"][:3]
+    case.intervention_key = intervention_key(case.answers["intervention"]["name"])
     case.submitted_utc = utc_now()
     apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
                                          "region": region.code})
@@ -164,6 +166,11 @@ def _once(actor: User, key: str | None, fingerprint: str, work, status_code: int
     if earlier.request_fingerprint != fingerprint:
         raise ValidationFailed({"Idempotency-Key": "This key was already used for a different request."})
     return queries.get_case_by_id(earlier.case_id), earlier.status_code
+
+
+def intervention_key(name: str) -> str:
+    """A treatment's name as requests are compared: case and spacing do not matter."""
+    return " ".join(name.lower().split())[:200]
 
 
 def _route_to_hub(case: Case):

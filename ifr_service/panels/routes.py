@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 from marshmallow import Schema, ValidationError
 
+from ifr_service.cases import similar
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.queries import get_case
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
@@ -16,10 +17,12 @@ from ifr_service.panels.schemas import (
     NewMeetingSchema,
     NewMemberSchema,
     NewPanelSchema,
+    PanelPackSchema,
     PanelSchema,
 )
 from ifr_service.reference.models import Hub, Region
 from ifr_service.reference.queries import find_organisation
+from ifr_service.runtime import runtime
 from ifr_service.users.access import allow, current_user
 from ifr_service.users.models import Role, User
 
@@ -115,6 +118,35 @@ def get_meeting(meeting_id: int):
     """
     meeting = _meeting_run_by_caller(meeting_id)
     return MeetingSchema().dump(_meeting(meeting))
+
+
+@panels.get("/meetings/<int:meeting_id>/pack")
+@allow(*HUB_STAFF)
+def panel_pack(meeting_id: int):
+    """The panel pack.
+    ---
+    get:
+      summary: Each agenda case as the panel reads it, without patient identifiers
+      description: >-
+        The application without the patient's name, NHS number, date of birth (their age
+        instead) or the clinician's contact details; the screening notes; the policy named at
+        screening; and similar requests nationally with their outcomes.
+      tags: [panels]
+      parameters: [{in: path, name: meeting_id, required: true, schema: {type: integer}}]
+      responses:
+        200: {description: The pack, content: {application/json: {schema: PanelPack}}}
+    """
+    meeting = _meeting_run_by_caller(meeting_id)
+    today = runtime().today()
+    return PanelPackSchema().dump({
+        "meeting_id": meeting.id, "meeting_date": meeting.meeting_date,
+        "cases": [{
+            "position": item.position, "reference": case.public_reference, "urgency": case.urgency,
+            "application": similar.deidentified_application(case, today),
+            "screening_notes": similar.screening_notes(case),
+            "similar_requests": similar.similar_requests(case),
+        } for item, case in queries.find_agenda(meeting.id)],
+    })
 
 
 @panels.post("/meetings/<int:meeting_id>/agenda")

@@ -80,6 +80,21 @@ class AgendaEntrySchema(Schema):
     quorum = fields.Nested(QuorumSchema, required=True)
 
 
+class PackCaseSchema(Schema):
+    position = fields.Integer(required=True)
+    reference = fields.String(required=True)
+    urgency = fields.String(required=True)
+    application = fields.Dict(required=True, metadata={"description": "De-identified answers."})
+    screening_notes = fields.List(fields.Dict(), required=True)
+    similar_requests = fields.Dict(required=True)
+
+
+class PanelPackSchema(Schema):
+    meeting_id = fields.Integer(required=True)
+    meeting_date = fields.Date(required=True)
+    cases = fields.List(fields.Nested(PackCaseSchema), required=True)
+
+
 class MeetingSchema(Schema):
     id = fields.Integer(required=True)
     panel_id = fields.Integer(required=True)

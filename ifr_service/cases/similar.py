@@ -1,0 +1,43 @@
+"""Similar requests nationally, and the de-identified view of a case a panel pack shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ifr_service.cases import queries
+from ifr_service.cases.models import Case
+from ifr_service.reference.models import Hub
+from ifr_service.reference.queries import find_organisation
+
+SCREENING_EVENTS = ("completeness_confirmed", "screening_completed", "urgent_consideration_requested")
+
+
+def similar_requests(case: Case) -> dict:
+    """Other requests for the same treatment in the same ICD-10 category, in every hub."""
+    total, by_state, recent = queries.find_similar_cases(case)
+    return {
+        "icd10_category": case.icd10_category, "intervention": case.intervention_key,
+        "total": total, "by_state": by_state,
+        "recent": [{"reference": other.reference, "hub": find_organisation(Hub, other.hub_id)["code"],
+                    "state": other.state, "submitted_utc": other.submitted_utc} for other in recent],
+    }
+
+
+def deidentified_application(case: Case, today: date) -> dict:
+    """The application as a panel reads it: no name, NHS number, date of birth or contact details."""
+    answers = {section: dict(values) for section, values in case.answers.items()}
+    patient = answers.pop("patient", {})
+    clinician = answers.pop("clinician", {})
+    born = date.fromisoformat(patient["date_of_birth"]) if patient.get("date_of_birth") else None
+    answers["patient"] = {"age_in_years": _age(born, today) if born else None, "sex": patient.get("sex")}
+    answers["clinician"] = {"role": clinician.get("role"), "provider_trust": clinician.get("provider_trust")}
+    return answers
+
+
+def screening_notes(case: Case) -> list[dict]:
+    return [{"event": event.name, "occurred_utc": event.occurred_utc, "notes": event.payload}
+            for event in queries.find_events(case) if event.name in SCREENING_EVENTS]
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

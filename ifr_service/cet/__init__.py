@@ -1,0 +1,1 @@
+"""The Clinical Effectiveness Team: cohort referrals from screening now; trends and policy later."""

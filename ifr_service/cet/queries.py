@@ -1,0 +1,19 @@
+"""Reads and writes of cohort referrals."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.cet.models import CohortReferral
+
+
+def create_referral_once(referral: CohortReferral) -> bool:
+    return db.insert_once(referral)
+
+
+def find_referrals(status: str | None = None) -> list[CohortReferral]:
+    query = select(CohortReferral).order_by(CohortReferral.referred_utc.desc())
+    if status is not None:
+        query = query.where(CohortReferral.status == status)
+    return list(db.session().exec(query))
