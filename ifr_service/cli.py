@@ -173,6 +173,29 @@ def dispatch_outbox() -> None:
     click.echo(f"dispatched {len(pending)} pending jobs")
 
 
+@main.group(help="The working-day clocks of cases.")
+def clocks() -> None:
+    pass
+
+
+@clocks.command(name="sweep", help="Send due reminders and escalations; close unanswered requests.")
+def sweep() -> None:
+    from ifr_service.cases.reminders import sweep_clocks
+
+    with _app().app_context():
+        report = sweep_clocks()
+    click.echo(f"{report.reminders} reminders, {report.escalations} escalations, "
+               f"{len(report.closed_unanswered)} closed unanswered")
+
+
+@main.command(help="Run the clock sweep on a schedule (rq's cron with Redis, a loop without).")
+@click.option("--every-minutes", default=15, show_default=True, type=int)
+def scheduler(every_minutes: int) -> None:
+    from ifr_service.jobs.schedule import run_scheduler
+
+    run_scheduler(_app(), every_minutes * 60)
+
+
 @main.group(help="Generated documentation.")
 def docs() -> None:
     pass

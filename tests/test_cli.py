@@ -69,7 +69,7 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
 def test_make_runs_steps_serve_a_working_service(fresh_env):
     run("db", "upgrade", env=fresh_env)
     run("reference", "load", env=fresh_env)
-    assert "13 new users" in run("demo", "load", env=fresh_env).stdout
+    assert "14 new users" in run("demo", "load", env=fresh_env).stdout
     clinician = run("token", "--user", "demo-clinician", env=fresh_env).stdout.strip()
     officer = run("token", "--user", "demo-officer", env=fresh_env).stdout.strip()
     port = free_port()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, or_
 from sqlmodel import select
 
@@ -27,8 +29,8 @@ def get_case(reference: str, for_update: bool = False) -> Case:
     return case
 
 
-def get_case_by_id(case_id: int) -> Case:
-    case = db.session().get(Case, case_id)
+def get_case_by_id(case_id: int, for_update: bool = False) -> Case:
+    case = db.session().get(Case, case_id, with_for_update=for_update)
     if case is None:
         raise NotFound(f"There is no case with id {case_id}.")
     return case
@@ -167,6 +169,19 @@ def find_running_clocks(case_ids: list[int]) -> list[CaseClock]:
     query = (select(CaseClock)
              .where(CaseClock.case_id.in_(case_ids), CaseClock.running_since.is_not(None))
              .order_by(CaseClock.due_on))
+    return list(db.session().exec(query))
+
+
+def get_clock(clock_id: int) -> CaseClock:
+    row = db.session().get(CaseClock, clock_id)
+    if row is None:
+        raise NotFound(f"There is no case clock {clock_id}.")
+    return row
+
+
+def find_running_clocks_due_by(day: date) -> list[CaseClock]:
+    query = (select(CaseClock).where(CaseClock.running_since.is_not(None), CaseClock.due_on <= day)
+             .order_by(CaseClock.due_on, CaseClock.id))
     return list(db.session().exec(query))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,8 +30,11 @@ def job(name: str, queue: str) -> Callable:
     return register
 
 
-def get_job(name: str) -> JobDefinition:
-    import ifr_service.letters.jobs
-    import ifr_service.notifications.jobs  # noqa: F401  (registers the notification jobs)
+# Importing these modules registers their jobs.
+JOB_MODULES = ("ifr_service.letters.jobs", "ifr_service.notifications.jobs")
 
+
+def get_job(name: str) -> JobDefinition:
+    for module in JOB_MODULES:
+        importlib.import_module(module)
     return JOBS[name]

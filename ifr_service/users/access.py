@@ -51,6 +51,6 @@ def _authenticate() -> User:
         raise Unauthorised("Sign in first: send an Authorization: Bearer token.")
     username = read_token(token.strip(), current_app.config["IFR"].secret_key)
     user = find_user(username)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.role == Role.SYSTEM:  # the service never signs in
         raise Unauthorised("Your account is not active on this service.")
     return user

@@ -14,6 +14,7 @@ DEMO_USERS = [
     ("demo-clinician-2", "Dr Tom Okafor", Role.CLINICIAN,
      ("RJ1", "Guy's and St Thomas' NHS Foundation Trust")),
     ("demo-officer", "Sam Patel", Role.CASE_OFFICER, None),
+    ("demo-hub-lead", "Jordan Hale", Role.CASE_OFFICER, None),
     ("demo-panel-chair", "Dr Helen Marsh", Role.PANEL_CHAIR, None),
     ("demo-panel-member", "Dr Ravi Kumar", Role.PANEL_MEMBER, None),
     # The rest of the London panel, so that its meetings can be quorate.
@@ -26,6 +27,7 @@ DEMO_USERS = [
     ("demo-cet", "Chris Morgan", Role.CET_ANALYST, None),
     ("demo-admin", "Alex Reid", Role.ADMIN, None),
 ]
+HUB_LEADS = {"demo-hub-lead"}
 HUB_ROLES = {Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
 
 
@@ -38,6 +40,7 @@ def load_demo_users() -> int:
             continue
         code, organisation = provider or (None, None)
         create_user(User(
+            leads_hub=username in HUB_LEADS,
             username=username, display_name=name, role=role.value,
             email=f"{username}@example.nhs.uk", organisation_code=code,
             organisation_name=organisation, hub_id=hub.id if role in HUB_ROLES else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from ifr_service.db import utc_now
@@ -18,6 +19,7 @@ class Role(StrEnum):
     CDF_ADMIN = "cdf_admin"
     CET_ANALYST = "cet_analyst"
     ADMIN = "admin"
+    SYSTEM = "system"  # the service itself, acting on a clock (never signs in)
 
 
 class User(SQLModel, table=True):
@@ -32,6 +34,8 @@ class User(SQLModel, table=True):
     organisation_code: str | None = Field(default=None, max_length=10)
     organisation_name: str | None = Field(default=None, max_length=200)
     hub_id: int | None = Field(default=None, foreign_key="hub.id")
+    # The hub's IFR lead: breaches of its clocks are escalated to them.
+    leads_hub: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     is_active: bool = True
     created_utc: datetime = Field(default_factory=utc_now)
 

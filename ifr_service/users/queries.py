@@ -12,6 +12,25 @@ def find_user(username: str) -> User | None:
     return db.session().exec(select(User).where(User.username == username)).first()
 
 
+def find_hub_staff(hub_id: int, role: str, leads_only: bool = False) -> list[User]:
+    query = select(User).where(User.hub_id == hub_id, User.role == role, User.is_active)
+    if leads_only:
+        query = query.where(User.leads_hub)
+    return list(db.session().exec(query.order_by(User.id)))
+
+
+SYSTEM_USERNAME = "ifr-service"
+
+
+def get_system_user() -> User:
+    """The service itself, as the actor of what a clock makes happen."""
+    user = find_user(SYSTEM_USERNAME)
+    if user is None:
+        user = create_user(User(username=SYSTEM_USERNAME, display_name="ifr-service (automatic)",
+                                email="ifr-service@nhs.net", role="system"))
+    return user
+
+
 def create_user(user: User) -> User:
     db.session().add(user)
     db.session().flush()

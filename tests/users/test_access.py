@@ -49,3 +49,12 @@ def test_a_token_for_an_unknown_user_is_refused(app, client):
     token = issue_token("nobody", app.config["IFR"].secret_key, 60)
     response = client.get("/api/v1/reference/hubs", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+def test_the_service_itself_cannot_sign_in(app, client, in_db):
+    from ifr_service.users.queries import get_system_user
+
+    in_db(get_system_user)
+    token = issue_token("ifr-service", app.config["IFR"].secret_key, 60)
+    response = client.get("/api/v1/reference/hubs", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401

@@ -1,0 +1,95 @@
+"""The clock sweep: reminders before a due date, escalation after it, and closing requests for
+information left unanswered (after notice). Run on a schedule; safe to run as often as wished,
+because each message is recorded once per clock and due date."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from ifr_service import db
+from ifr_service.cases import actions, queries
+from ifr_service.cases.clocks import view_clock
+from ifr_service.cases.models import Case, CaseClock
+from ifr_service.notifications.models import Notification
+from ifr_service.notifications.sending import send_once
+from ifr_service.runtime import runtime
+from ifr_service.users.models import Role
+from ifr_service.users.queries import find_hub_staff, get_system_user
+
+log = logging.getLogger(__name__)
+CLINICIANS_CLOCK = "information_response"
+
+
+@dataclass
+class SweepReport:
+    reminders: int = 0
+    escalations: int = 0
+    closed_unanswered: list[str] = field(default_factory=list)
+
+
+def sweep_clocks() -> SweepReport:
+    """Look at every clock due soon or overdue, each in its own unit of work, so that one
+    case's failure is logged and retried next time without holding up the others."""
+    engine, today = runtime().engine, runtime().today()
+    with db.unit_of_work(engine):
+        clock_ids = [row.id for row in queries.find_running_clocks_due_by(today_plus_soon(today))]
+    report = SweepReport()
+    for clock_id in clock_ids:
+        try:
+            with db.unit_of_work(engine):
+                _sweep_one(queries.get_clock(clock_id), today, report)
+        except Exception:
+            log.exception("clock %s could not be swept; it will be tried again", clock_id)
+    return report
+
+
+def _sweep_one(row: CaseClock, today: date, report: SweepReport) -> None:
+    if row.running_since is None:
+        return  # paused or stopped since it was listed
+    case = queries.get_case_by_id(row.case_id, for_update=True)
+    view = view_clock(runtime().workflows[case.route], row, today)
+    if view.status == "due_soon":
+        report.reminders += _remind(case, row, view.title)
+    elif view.status == "overdue" and row.clock == CLINICIANS_CLOCK:
+        actions.take_action(case, "close_unanswered", get_system_user(), {})
+        report.closed_unanswered.append(case.reference)
+    elif view.status == "overdue":
+        report.escalations += _escalate(case, row, view.title)
+
+
+def today_plus_soon(today: date) -> date:
+    """Clocks due within the longest 'due soon' warning of any workflow are worth a look."""
+    from ifr_service.clock import add_working_days
+
+    longest = max((c.due_soon_days for w in runtime().workflows.values() for c in w.clocks), default=0)
+    return add_working_days(today, longest)
+
+
+def _remind(case: Case, row: CaseClock, title: str) -> int:
+    if row.clock == CLINICIANS_CLOCK:
+        clinician = case.answers["clinician"]
+        body = (f"Dear {clinician['name']},\n\nNHS England asked for information about Individual "
+                f"Funding Request {case.reference}. If we do not have it by {row.due_on:%d %B %Y}, "
+                "the request will be closed as withdrawn. Sign in to ifr-service to answer.\n\n"
+                "This message contains no patient information.\n")
+        recipients = [(clinician["email"], body)]
+    else:
+        body = (f"{title} for Individual Funding Request {case.reference} is due on "
+                f"{row.due_on:%d %B %Y}.\n")
+        recipients = [(user.email, body) for user in find_hub_staff(case.hub_id, Role.CASE_OFFICER)]
+    return sum(send_once(Notification(
+        case_id=case.id, kind=f"clock_reminder:{row.id}:{row.due_on}", recipient=recipient,
+        subject=f"Individual Funding Request {case.reference}: {title.lower()} due "
+                f"{row.due_on:%d %B %Y}", body=text)) for recipient, text in recipients)
+
+
+def _escalate(case: Case, row: CaseClock, title: str) -> int:
+    leads = find_hub_staff(case.hub_id, Role.CASE_OFFICER, leads_only=True)
+    return sum(send_once(Notification(
+        case_id=case.id, kind=f"clock_escalation:{row.id}:{row.due_on}", recipient=lead.email,
+        subject=f"Overdue: {title.lower()} for Individual Funding Request {case.reference}",
+        body=(f"{title} for Individual Funding Request {case.reference} was due on "
+              f"{row.due_on:%d %B %Y} and is overdue. The case is "
+              f"{runtime().workflows[case.route].state(case.state).title.lower()}.\n"))) for lead in leads)
