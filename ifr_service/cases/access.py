@@ -16,8 +16,17 @@ def can_see_case(user: User, case: Case) -> bool:
     if role is Role.CLINICIAN:
         return case.provider_org_code is not None and case.provider_org_code == user.organisation_code
     if role in HUB_ROLES:
-        return case.submitted_utc is not None and case.hub_id is not None and case.hub_id == user.hub_id
+        return case.submitted_utc is not None and user.hub_id is not None and (
+            case.hub_id == user.hub_id or _runs_panel_of(user, case))
     return False
+
+
+def _runs_panel_of(user: User, case: Case) -> bool:
+    """Staff of a region's lead hub run its panel, so they see every case of the region."""
+    from ifr_service.panels.queries import find_panel_for_region
+
+    panel = case.region_id is not None and find_panel_for_region(case.region_id)
+    return bool(panel) and panel.hub_id == user.hub_id
 
 
 def check_can_see_case(user: User, case: Case) -> None:

@@ -26,7 +26,7 @@ class ClockView:
     started_on: date
     due_on: date | None
     stopped_on: date | None
-    status: str  # on_track, due_soon, overdue, paused, met or missed
+    status: str  # on_track, due_soon, overdue, paused, met, missed or stopped
 
 
 def move_clocks(workflow: Workflow, case: Case, from_state: str | None, to_state: str,
@@ -37,8 +37,10 @@ def move_clocks(workflow: Workflow, case: Case, from_state: str | None, to_state
     for clock in workflow.clocks:
         row = queries.find_latest_clock(case, clock.key)
         active = row is not None and row.stopped_on is None
-        if active and (final or to_state in clock.stops_in):
-            _stop(row, today)
+        if active and to_state in clock.stops_in:
+            _stop(row, today, judged=True)
+        elif active and final:
+            _stop(row, today, judged=False)
         elif to_state in clock.runs_in and active:
             _resume(row, today)
         elif to_state in clock.starts_in:
@@ -66,10 +68,13 @@ def _pause(row: CaseClock, today: date) -> None:
         row.due_on = None
 
 
-def _stop(row: CaseClock, today: date) -> None:
+def _stop(row: CaseClock, today: date, judged: bool) -> None:
+    """Stop the clock. Reaching its target state judges it met or missed; a case ending some other
+    way (withdrawn, closed at screening) leaves it unjudged, unless its time had already run out."""
     _pause(row, today)
     row.stopped_on = today
-    row.met = row.used_working_days <= row.target_working_days
+    within = row.used_working_days <= row.target_working_days
+    row.met = within if judged or not within else None
 
 
 def view_clock(workflow: Workflow, row: CaseClock, today: date) -> ClockView:
@@ -85,7 +90,7 @@ def view_clock(workflow: Workflow, row: CaseClock, today: date) -> ClockView:
 
 def _status(row: CaseClock, clock: Clock, today: date) -> str:
     if row.stopped_on is not None:
-        return "met" if row.met else "missed"
+        return {True: "met", False: "missed", None: "stopped"}[row.met]
     if row.running_since is None:
         return "paused"
     if today > row.due_on:

@@ -48,7 +48,7 @@ class ClockSchema(Schema):
     due_on = fields.Date(allow_none=True, metadata={"description": "Null while paused or stopped."})
     stopped_on = fields.Date(allow_none=True)
     status = fields.String(required=True, metadata={
-        "enum": ["on_track", "due_soon", "overdue", "paused", "met", "missed"]})
+        "enum": ["on_track", "due_soon", "overdue", "paused", "met", "missed", "stopped"]})
 
 
 class LetterSchema(Schema):

@@ -106,7 +106,7 @@ def check_form(form: FormDefinition) -> list[str]:
     return problems
 
 
-def _check_field(form: FormDefinition, path: str, definition: FieldDefinition) -> list[str]:
+def _check_field(form: FormDefinition | None, path: str, definition: FieldDefinition) -> list[str]:
     problems = _check_shape(path, definition)
     if definition.item is not None:
         problems += _check_field(form, f"{path}.item", definition.item)
@@ -116,6 +116,17 @@ def _check_field(form: FormDefinition, path: str, definition: FieldDefinition) -
             problems.append(f"{path}.{child.key}: required_when works on section fields only")
         problems += _check_field(form, f"{path}.{child.key}", child)
     return problems + _check_condition(form, path, definition.required_when)
+
+
+def check_fields(definitions: tuple[FieldDefinition, ...], where: str) -> list[str]:
+    """Checks for fields outside a form (an action's payload), where required_when has no place."""
+    problems = _duplicates(f"field in {where}", [f.key for f in definitions])
+    for definition in definitions:
+        path = f"{where}: {definition.key}"
+        if definition.required_when:
+            problems.append(f"{path}: required_when works in forms only")
+        problems += _check_field(None, path, definition)
+    return problems
 
 
 def _check_shape(path: str, definition: FieldDefinition) -> list[str]:
@@ -131,8 +142,8 @@ def _check_shape(path: str, definition: FieldDefinition) -> list[str]:
     return problems
 
 
-def _check_condition(form: FormDefinition, path: str, condition: dict | None) -> list[str]:
-    if not condition:
+def _check_condition(form: FormDefinition | None, path: str, condition: dict | None) -> list[str]:
+    if not condition or form is None:
         return []
     target = form.field_at(condition["field"])
     if target is None:

@@ -96,7 +96,7 @@ def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details:
 
 def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
     """Quorum counting only the members present who declared no interest in this case."""
-    members = {member.id: member for member in queries.find_members(meeting.panel_id)}
+    members = {member.id: member for member in queries.find_members(meeting.panel_id) if member.is_active}
     conflicted = {conflict.member_id for conflict in queries.find_conflicts(meeting.id, case.id)}
     roles = [members[i].panel_role for i in meeting.attendee_ids if i in members and i not in conflicted]
     return check_quorum(queries.get_panel(meeting.panel_id).quorum, roles)
@@ -140,8 +140,10 @@ def was_remitted(case: Case) -> bool:
 
 
 def users_who_sat_on(case: Case) -> set[int]:
-    """Everyone present at a meeting that had the case on its agenda."""
+    """Everyone present at a meeting that had the case on its agenda, whether or not they
+    declared an interest in it: none of them may review the decision."""
     sat = set()
     for meeting in queries.find_meetings_for_case(case.id):
-        sat |= _present_without_conflict(meeting, case)
+        members = {member.id: member.user_id for member in queries.find_members(meeting.panel_id)}
+        sat |= {members[i] for i in meeting.attendee_ids if i in members}
     return sat

@@ -15,7 +15,7 @@ import yaml
 
 from ifr_service.definitions import read_definition
 from ifr_service.forms.definition import META_SCHEMA as FORM_META_SCHEMA
-from ifr_service.forms.definition import FieldDefinition, parse_field
+from ifr_service.forms.definition import FieldDefinition, check_fields, parse_field
 
 META_SCHEMA = yaml.safe_load((Path(__file__).parent / "meta_schema.yaml").read_text())
 # Action payloads are described with the same field definitions as forms.
@@ -163,7 +163,10 @@ def _check_action(action: Action, states: set[str], known: KnownNames) -> list[s
                  if name not in known.effects]
     if action.handler and action.handler not in known.handlers:
         problems.append(f"{where} names unknown handler {action.handler!r}")
-    problems += _duplicates(f"payload field of {where}", [field.key for field in action.payload])
+    if action.handler and (action.guards or action.effects or action.payload):
+        problems.append(f"{where} has a handler, which does its own checks: it takes no guards, "
+                        "effects or payload in the workflow file")
+    problems += check_fields(action.payload, where)
     return problems
 
 

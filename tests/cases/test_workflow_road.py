@@ -229,3 +229,9 @@ def test_files_go_to_the_attachments_endpoint_not_the_actions_endpoint(road):
     case.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
     response = case.act(CLINICIAN, "attach", {}, expect=422)
     assert "/attachments" in response.json["errors"][0]["message"]
+
+
+def test_a_withdrawal_stops_the_clocks_without_judging_them(road):
+    case = road()
+    case.act(CLINICIAN, "withdraw", {})
+    assert case.clock("completeness_check", who=CLINICIAN)["status"] == "stopped"

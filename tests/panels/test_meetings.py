@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ifr_service import db
+from ifr_service.panels.models import Panel
 from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, REVIEW_CHAIR, Road, findings
 
 
@@ -130,3 +132,31 @@ class TestPanelSetUp:
                                json={"meeting_date": "2026-12-01", "attendee_ids": [9999]})
         assert response.status_code == 422
         assert response.json["errors"][0]["field"] == "attendee_ids"
+
+
+def test_a_member_who_declared_an_interest_still_took_part_and_cannot_review(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    meeting = road.hold_meeting()
+    client.post(f"/api/v1/meetings/{meeting['id']}/conflicts", headers=auth(OFFICER), json={
+        "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
+        "details": "Knows the family."})
+    road.act("demo-panel-vice-chair", "decline", {"findings": findings(), "summary": "Not exceptional."})
+    road.act(CLINICIAN, "request_review", {
+        "grounds": ["policy_not_followed"], "explanation": "The panel did not consider the policy."})
+    road.act(CHAIR, "uphold_on_review", {"reason": "The process was followed."}, expect=409)
+
+
+def test_the_lead_hubs_team_sees_the_cases_of_every_hub_in_its_region(client, auth, application, in_db):
+    application["patient"]["commissioner"] = "ccg-leeds-west"  # Yorkshire and Humber, in the North
+    road = Road(client, auth, application)
+    lead = auth("officer-north-west")
+    assert client.get(f"/api/v1/cases/{road.reference}", headers=lead).status_code == 404
+    created = client.post("/api/v1/panels", headers=auth("demo-admin"),
+                          json={"name": "North IFR panel", "hub_code": "north-west"})
+    assert created.status_code == 201
+    try:
+        assert client.get(f"/api/v1/cases/{road.reference}", headers=lead).status_code == 200
+        assert client.get("/api/v1/hubs/yorkshire-and-humber/queue", headers=lead).status_code == 404
+    finally:
+        in_db(lambda: db.session().delete(db.session().get(Panel, created.json["id"])))

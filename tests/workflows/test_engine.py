@@ -138,3 +138,16 @@ def test_two_workflows_for_one_route_are_refused(tmp_path):
         (tmp_path / name).write_text(WORKFLOW_FILES[0].read_text())
     with pytest.raises(WorkflowDefinitionError, match="second workflow for route 'ifr'"):
         load_workflows(tmp_path, KNOWN)
+
+
+@pytest.mark.parametrize(("action", "problem"), [
+    ({"handler": "submit_application", "guards": ["case_is_urgent"]}, "takes no guards"),
+    ({"payload": [{"key": "x", "label": "X", "type": "choice"}]}, "a choice field needs options"),
+    ({"payload": [{"key": "x", "label": "X", "type": "text"}, {"key": "x", "label": "Y", "type": "text"}]},
+     "duplicate field"),
+    ({"payload": [{"key": "x", "label": "X", "type": "text",
+                   "required_when": {"field": "a.b", "in": ["c"]}}]}, "works in forms only"),
+])
+def test_an_actions_payload_and_handler_are_checked_at_load(tmp_path, action, problem):
+    with pytest.raises(WorkflowDefinitionError, match=problem):
+        load_workflow_file(bad_workflow(tmp_path, **with_action(**action)), KNOWN)
