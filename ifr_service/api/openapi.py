@@ -50,9 +50,10 @@ def build_spec() -> APISpec:
     for name in ("QuorumRule", "NewPanel", "NewMember", "NewMeeting", "Attendance", "NewConflict",
                  "Member", "Panel", "Quorum", "AgendaEntry", "Meeting", "PackCase", "PanelPack"):
         spec.components.schema(name, schema=getattr(panel_schemas, f"{name}Schema"))
-    from ifr_service.cet.routes import CohortReferralSchema
+    from ifr_service.cet.routes import ClockPerformanceSchema, CohortReferralSchema
 
     spec.components.schema("CohortReferral", schema=CohortReferralSchema)
+    spec.components.schema("ClockPerformance", schema=ClockPerformanceSchema)
     for form in runtime().forms:
         name = f"{''.join(p.capitalize() for p in form.route.split('-'))}ApplicationV{form.version}"
         spec.components.schema(name, schema=schema_for(form))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-from marshmallow import Schema, fields
+from flask import Blueprint, request
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from ifr_service.cases.models import Case
-from ifr_service.cet import queries
+from ifr_service.cet import queries, reports
+from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 from ifr_service.panels.queries import get_row
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
@@ -26,6 +27,51 @@ class CohortReferralSchema(Schema):
     reason = fields.String(required=True)
     status = fields.String(required=True)
     referred_utc = fields.DateTime(required=True)
+
+
+class PerformanceArgs(Schema):
+    start = fields.Date(data_key="from", required=True)
+    end = fields.Date(data_key="to", required=True)
+
+    @validates_schema
+    def check_order(self, data, **_kwargs):
+        if data["start"] > data["end"]:
+            raise ValidationError("Give a 'from' date no later than the 'to' date.", field_name="from")
+
+
+class ClockPerformanceSchema(Schema):
+    hub = fields.String(required=True)
+    month = fields.String(required=True, metadata={"description": "YYYY-MM the clocks stopped in"})
+    clock = fields.String(required=True)
+    count = fields.Integer(required=True)
+    within_target = fields.Integer(required=True)
+    percent_within_target = fields.Float(required=True)
+    mean_working_days = fields.Float(required=True)
+    median_working_days = fields.Float(required=True)
+
+
+@cet.get("/cet/reports/clock-performance")
+@allow(Role.CET_ANALYST, Role.ADMIN)
+def clock_performance():
+    """Performance against each target.
+    ---
+    get:
+      summary: By hub, month and clock - how many were judged, the share within target, mean and median days
+      tags: [cet]
+      parameters:
+        - {in: query, name: from, required: true, schema: {type: string, format: date}}
+        - {in: query, name: to, required: true, schema: {type: string, format: date}}
+      responses:
+        200:
+          description: One row per hub, month and clock
+          content: {application/json: {schema: {type: array, items: ClockPerformance}}}
+        422: {description: Bad dates, content: {application/json: {schema: Error}}}
+    """
+    try:
+        args = PerformanceArgs().load(request.args.to_dict())
+    except ValidationError as error:
+        raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error
+    return ClockPerformanceSchema(many=True).dump(reports.clock_performance(args["start"], args["end"]))
 
 
 @cet.get("/cet/cohort-referrals")

@@ -25,7 +25,8 @@ SIMPLE_TYPES = {
 TEXT_TYPES = {"text", "long_text", "email"}
 
 
-def build_field(definition: FieldDefinition) -> fields.Field:
+def build_field(definition: FieldDefinition, prefix: str = "") -> fields.Field:
+    """The marshmallow field of a definition; `prefix` keeps the names of nested schemas apart."""
     optional = not definition.required
     common = {
         "required": definition.required,
@@ -47,10 +48,10 @@ def build_field(definition: FieldDefinition) -> fields.Field:
     if kind == "list":
         item = FieldDefinition(**{**definition.item.__dict__, "required": True,
                                   "key": f"{definition.key}_item"})
-        return fields.List(build_field(item), **common)
+        return fields.List(build_field(item, prefix), **common)
     if kind == "group":
-        group = Schema.from_dict({child.key: build_field(child) for child in definition.fields},
-                                 name=f"{_camel(definition.key)}Group")
+        group = Schema.from_dict({child.key: build_field(child, prefix) for child in definition.fields},
+                                 name=f"{prefix}{_camel(definition.key)}Group")
         return fields.Nested(group, **common)
     raise ValueError(f"unknown field type {kind!r}")
 
@@ -129,7 +130,7 @@ def _build_schema(form: FormDefinition) -> type[Schema]:
     attributes: dict = {}
     rules = []
     for section in form.sections:
-        section_fields = {f.key: build_field(f) for f in section.fields}
+        section_fields = {f.key: build_field(f, f"{_camel(form.key)}V{form.version}") for f in section.fields}
         section_schema = type(f"{_camel(form.key)}V{form.version}{_camel(section.key)}",
                               (Schema,), {**section_fields, "Meta": FormSchema.Meta})
         has_required = any(f.required for f in section.fields)
@@ -147,7 +148,7 @@ def _build_schema(form: FormDefinition) -> type[Schema]:
 def schema_for_fields(name: str, definitions: tuple[FieldDefinition, ...]) -> type[Schema]:
     """A flat schema of some fields (an action's payload), built once per name."""
     if name not in _SCHEMAS:
-        attributes = {f.key: build_field(f) for f in definitions}
+        attributes = {f.key: build_field(f, _camel(name)) for f in definitions}
         _SCHEMAS[name] = type(_camel(name), (Schema,), {**attributes, "Meta": FormSchema.Meta})
     return _SCHEMAS[name]
 

@@ -35,6 +35,7 @@ def letter_content(workflow: Workflow, case: Case, event: CaseEvent) -> LetterCo
         outcome=workflow.state(event.to_state).title,
         payload=event.payload, fields=action.payload,
         next_steps=next_steps(workflow, event.to_state, dated),
+        copy_to_patient=answers.get("consent", {}).get("copy_letters_to_patient") is True,
     )
 
 

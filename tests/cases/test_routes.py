@@ -37,7 +37,7 @@ def test_a_valid_application_is_submitted_and_lands_in_its_hubs_queue(client, au
     assert case["state"] == "submitted"
     assert case["hub"] == {"code": "london", "name": "London"}
     assert case["region"] == {"code": "london", "name": "London"}
-    assert case["form_version"] == 1
+    assert case["form_version"] == 2
     assert [action["action"] for action in case["allowed_actions"]] == ["withdraw"]
     assert response.headers["Location"].endswith(f"/api/v1/cases/{case['reference']}")
 

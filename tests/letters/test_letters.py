@@ -115,3 +115,18 @@ def test_another_trusts_clinician_cannot_read_the_letter(client, auth, applicati
     response = client.get(f"/api/v1/cases/{road.reference}/letters/{letter['id']}",
                           headers=auth("demo-clinician-2"))
     assert response.status_code == 404
+
+
+def test_the_letter_is_copied_to_the_patient_only_where_they_asked(client, auth, application, run_jobs):
+    asked = declined(client, auth, application, run_jobs)
+    assert "Copy: the patient" in pdf_text(letter_of(asked)[1])
+    application["consent"]["copy_letters_to_patient"] = False
+    not_asked = declined(client, auth, application, run_jobs)
+    assert "Copy: the patient" not in pdf_text(letter_of(not_asked)[1])
+
+
+def test_a_patient_who_wants_copies_needs_a_postal_address(client, auth, application):
+    del application["patient"]["postal_address"]
+    response = client.post("/api/v1/cases?submit=true", json=application, headers=auth(CLINICIAN))
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == ["patient.postal_address"]

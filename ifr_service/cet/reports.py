@@ -1,0 +1,34 @@
+"""Performance against each working-day target, by hub and month, for the CET."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from statistics import mean, median
+
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.cases.models import Case, CaseClock
+from ifr_service.reference.models import Hub
+
+
+def clock_performance(start: date, end: date) -> list[dict]:
+    """Clocks judged (met or missed) between two dates: how many, the share within target, and the
+    mean and median working days taken, by hub, month and clock."""
+    query = (select(Hub.code, CaseClock.clock, CaseClock.stopped_on, CaseClock.met,
+                    CaseClock.used_working_days)
+             .join(Case, Case.id == CaseClock.case_id).join(Hub, Hub.id == Case.hub_id)
+             .where(CaseClock.met.is_not(None), CaseClock.stopped_on >= start,
+                    CaseClock.stopped_on <= end))
+    groups: dict[tuple, list[tuple[bool, int]]] = defaultdict(list)
+    for hub, clock, stopped_on, met, used in db.session().exec(query):
+        groups[(hub, f"{stopped_on:%Y-%m}", clock)].append((met, used))
+    return [
+        {"hub": hub, "month": month, "clock": clock, "count": len(rows),
+         "within_target": sum(met for met, _ in rows),
+         "percent_within_target": round(100 * sum(met for met, _ in rows) / len(rows), 1),
+         "mean_working_days": round(mean(used for _, used in rows), 1),
+         "median_working_days": median(used for _, used in rows)}
+        for (hub, month, clock), rows in sorted(groups.items())
+    ]
