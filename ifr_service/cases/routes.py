@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, current_app, request, send_file, url_for
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
+from ifr_service.api.requests import json_body, load_query
 from ifr_service.cases import actions, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
 from ifr_service.cases.presenters import present_case, present_queue_item
@@ -16,7 +17,7 @@ from ifr_service.cases.schemas import (
     QueueSchema,
     SimilarRequestsSchema,
 )
-from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
 from ifr_service.users.access import allow, current_user
@@ -61,10 +62,10 @@ def create_case():
         403: {description: Not a clinician, content: {application/json: {schema: Error}}}
         422: {description: Answers with errors, content: {application/json: {schema: Error}}}
     """
-    args = _load_args(CreateArgs(), request.args)
+    args = load_query(CreateArgs())
     user = current_user()
     case, status = service.create_case_idempotently(
-        user, _json_body(), args["submit"], request.headers.get("Idempotency-Key"))
+        user, json_body(), args["submit"], request.headers.get("Idempotency-Key"))
     return _case_response(case, status)
 
 
@@ -104,7 +105,7 @@ def update_case(reference: str):
         422: {description: Answers with errors, content: {application/json: {schema: Error}}}
     """
     case = service.update_draft(queries.get_case(reference, for_update=True), current_user(),
-                                _json_body())
+                                json_body())
     return _case_response(case, 200)
 
 
@@ -154,9 +155,7 @@ def take_action(reference: str, action: str):
         409: {description: Not allowed now, content: {application/json: {schema: Error}}}
         422: {description: Payload with errors, content: {application/json: {schema: Error}}}
     """
-    payload = request.get_json(silent=True) if request.content_length else {}
-    if payload is None:
-        raise ValidationFailed({"_request": "Send the payload as JSON (Content-Type: application/json)."})
+    payload = json_body() if request.content_length else {}  # an action may need no payload
     case = actions.take_action(queries.get_case(reference, for_update=True), action, current_user(),
                                payload)
     return _case_response(case, 200)
@@ -283,7 +282,7 @@ def hub_queue(hub_code: str):
         200: {description: One page of the queue, content: {application/json: {schema: Queue}}}
         404: {description: No such hub, content: {application/json: {schema: Error}}}
     """
-    args = _load_args(QueueArgs(), request.args)
+    args = load_query(QueueArgs())
     hub = reference.get_hub(hub_code)
     if not can_see_hub_queue(current_user(), hub.id):
         raise NotFound(f"There is no hub queue {hub_code} for you.", field="hub_code")
@@ -303,18 +302,3 @@ def _case_response(case, status: int):
     body = CaseSchema().dump(present_case(case, current_user()))
     headers = {"Location": url_for("api.cases.get_case", reference=case.public_reference)}
     return body, status, headers
-
-
-def _json_body():
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ValidationFailed({"_request": "Send the answers as a JSON object "
-                                            "(Content-Type: application/json)."})
-    return body
-
-
-def _load_args(schema: Schema, args) -> dict:
-    try:
-        return schema.load(args.to_dict())
-    except ValidationError as error:
-        raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error

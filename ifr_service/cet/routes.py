@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
+from ifr_service.api.requests import load_query
 from ifr_service.cases.models import Case
 from ifr_service.cet import queries, reports
-from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 from ifr_service.panels.queries import get_row
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
@@ -67,10 +67,7 @@ def clock_performance():
           content: {application/json: {schema: {type: array, items: ClockPerformance}}}
         422: {description: Bad dates, content: {application/json: {schema: Error}}}
     """
-    try:
-        args = PerformanceArgs().load(request.args.to_dict())
-    except ValidationError as error:
-        raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error
+    args = load_query(PerformanceArgs())
     return ClockPerformanceSchema(many=True).dump(reports.clock_performance(args["start"], args["end"]))
 
 

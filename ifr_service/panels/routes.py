@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
-from marshmallow import Schema, ValidationError
+from flask import Blueprint
 
+from ifr_service.api.requests import load_json
 from ifr_service.cases import similar
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.queries import get_case
-from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 from ifr_service.panels import queries, service
 from ifr_service.panels.schemas import (
     AttendanceSchema,
@@ -58,7 +57,7 @@ def create_panel():
         201: {description: The panel, content: {application/json: {schema: Panel}}}
         422: {description: Errors, content: {application/json: {schema: Error}}}
     """
-    body = _load(NewPanelSchema())
+    body = load_json(NewPanelSchema())
     panel = service.create_panel(body["name"], body["hub_code"], body.get("quorum"))
     return PanelSchema().dump(_panel(panel)), 201
 
@@ -78,7 +77,7 @@ def add_member(panel_id: int):
         422: {description: Errors, content: {application/json: {schema: Error}}}
     """
     panel = queries.get_panel(panel_id)
-    body = _load(NewMemberSchema())
+    body = load_json(NewMemberSchema())
     service.add_member(panel, body["username"], body["panel_role"])
     return PanelSchema().dump(_panel(panel)), 201
 
@@ -99,7 +98,7 @@ def schedule_meeting(panel_id: int):
     """
     panel = queries.get_panel(panel_id)
     service.check_runs_panel(current_user(), panel)
-    body = _load(NewMeetingSchema())
+    body = load_json(NewMeetingSchema())
     meeting = service.schedule_meeting(panel, body["meeting_date"], body["kind"], body["attendee_ids"])
     return MeetingSchema().dump(_meeting(meeting)), 201
 
@@ -181,7 +180,7 @@ def record_attendance(meeting_id: int):
         422: {description: Errors, content: {application/json: {schema: Error}}}
     """
     meeting = _meeting_run_by_caller(meeting_id)
-    service.record_attendance(meeting, _load(AttendanceSchema())["attendee_ids"])
+    service.record_attendance(meeting, load_json(AttendanceSchema())["attendee_ids"])
     return MeetingSchema().dump(_meeting(meeting))
 
 
@@ -200,7 +199,7 @@ def declare_conflict(meeting_id: int):
         422: {description: Errors, content: {application/json: {schema: Error}}}
     """
     meeting = _meeting_run_by_caller(meeting_id)
-    body = _load(NewConflictSchema())
+    body = load_json(NewConflictSchema())
     case = get_case(body["case_reference"])
     check_can_see_case(current_user(), case)
     service.declare_conflict(meeting, case, body["member_id"], body["details"])
@@ -237,13 +236,3 @@ def _meeting(meeting) -> dict:
         })
     return {"id": meeting.id, "panel_id": meeting.panel_id, "meeting_date": meeting.meeting_date,
             "kind": meeting.kind, "attendee_ids": meeting.attendee_ids, "agenda": agenda}
-
-
-def _load(schema: Schema) -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationFailed({"_request": "Send a JSON object (Content-Type: application/json)."})
-    try:
-        return schema.load(body)
-    except ValidationError as error:
-        raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error
