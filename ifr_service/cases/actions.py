@@ -11,6 +11,7 @@ from collections.abc import Callable
 from marshmallow import ValidationError
 
 from ifr_service.cases import queries, service
+from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.cet.models import CohortReferral
@@ -25,14 +26,16 @@ from ifr_service.users.models import Role, User
 from ifr_service.workflows.definition import Action, KnownNames
 
 
-def take_action(case: Case, action_key: str, actor: User, payload) -> Case:
-    service.check_action_allowed(case, action_key, actor)
+def take_action(case: Case, action_key: str, actor: User, payload,
+                idempotency_key: str | None = None) -> Case:
+    check_can_see_case(actor, case)
     action = runtime().workflows[case.route].action(action_key)
-    if action.handler:
-        return HANDLERS[action.handler](case, actor, payload)
+    if action is not None and action.handler:  # it checks the workflow itself, after idempotency
+        return HANDLERS[action.handler](case, actor, payload, idempotency_key)
+    service.check_action_allowed(case, action_key, actor)
     cleaned = validate_payload(case.route, action, payload)
     for guard in action.guards:
-        GUARDS[guard](case, actor)
+        cleaned.update(GUARDS[guard](case, actor) or {})  # what a guard found is recorded too
     service.apply_action(case, action_key, actor, cleaned)
     event = queries.find_last_event(case, action.event)
     for effect in action.effects:
@@ -70,29 +73,31 @@ def describe_fields(definitions: tuple[FieldDefinition, ...]) -> list[dict]:
 
 # Handlers: actions whose work is more than recording their payload.
 
-def _update_answers(case: Case, actor: User, payload) -> Case:
+def _update_answers(case: Case, actor: User, payload, idempotency_key: str | None) -> Case:
     return service.update_draft(case, actor, payload)
 
 
-def _submit_application(case: Case, actor: User, payload) -> Case:
+def _submit_application(case: Case, actor: User, payload, idempotency_key: str | None) -> Case:
     if payload:
         raise ValidationFailed({"_request": "Submitting takes no payload: the answers are the case's."})
-    return service.submit_case(case, actor)
+    return service.submit_case_idempotently(case, actor, idempotency_key)[0]
 
 
-def _attachments_endpoint(case: Case, actor: User, payload) -> Case:
+def _attachments_endpoint(case: Case, actor: User, payload, idempotency_key: str | None) -> Case:
+    service.check_action_allowed(case, "attach", actor)
     raise ValidationFailed({"_request": f"Send files to POST /api/v1/cases/{case.public_reference}"
                                         "/attachments as multipart/form-data."})
 
 
-HANDLERS: dict[str, Callable[[Case, User, object], Case]] = {
+HANDLERS: dict[str, Callable[[Case, User, object, str | None], Case]] = {
     "update_answers": _update_answers,
     "submit_application": _submit_application,
     "attachments_endpoint": _attachments_endpoint,
 }
 
 
-# Guards: rules beyond the state and the role, each refusing with a reason.
+# Guards: rules beyond the state and the role, each refusing with a reason. What a guard
+# returns (the meeting that decided, say) is recorded with the event.
 
 def _case_is_urgent(case: Case, actor: User) -> None:
     if case.urgency not in ("urgent", "emergency"):
@@ -117,11 +122,15 @@ def _reviewer_took_no_part_in_decision(case: Case, actor: User) -> None:
         raise Conflict("A review must be decided by someone who took no part in the decision.")
 
 
-def _panel_may_decide(case: Case, actor: User) -> None:
-    panels.check_panel_may_decide(case, actor, runtime().today())
+def _panel_may_decide(case: Case, actor: User) -> dict | None:
+    meeting = panels.check_panel_may_decide(case, actor, runtime().today())
+    if meeting is None:
+        return {"decided_by": "chair's action"}
+    return {"decided_by": "panel", "panel_meeting": {"id": meeting.id,
+                                                     "date": meeting.meeting_date.isoformat()}}
 
 
-GUARDS: dict[str, Callable[[Case, User], None]] = {
+GUARDS: dict[str, Callable[[Case, User], dict | None]] = {
     "case_is_urgent": _case_is_urgent,
     "within_review_window": _within_review_window,
     "reviewer_took_no_part_in_decision": _reviewer_took_no_part_in_decision,

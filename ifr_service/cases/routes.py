@@ -146,6 +146,8 @@ def take_action(reference: str, action: str):
       parameters:
         - {in: path, name: reference, required: true, schema: {type: string}}
         - {in: path, name: action, required: true, schema: {type: string}}
+        - {in: header, name: Idempotency-Key, schema: {type: string, maxLength: 200},
+           description: For submit, a retried request returns the same case}
       requestBody:
         content: {application/json: {schema: {type: object}}}
       responses:
@@ -157,7 +159,7 @@ def take_action(reference: str, action: str):
     """
     payload = json_body() if request.content_length else {}  # an action may need no payload
     case = actions.take_action(queries.get_case(reference, for_update=True), action, current_user(),
-                               payload)
+                               payload, request.headers.get("Idempotency-Key"))
     return _case_response(case, 200)
 
 

@@ -36,7 +36,17 @@ def letter_content(workflow: Workflow, case: Case, event: CaseEvent) -> LetterCo
         payload=event.payload, fields=action.payload,
         next_steps=next_steps(workflow, event.to_state, dated),
         copy_to_patient=answers.get("consent", {}).get("copy_letters_to_patient") is True,
+        decided_by=decided_by(event.payload),
     )
+
+
+def decided_by(payload: dict) -> str | None:
+    if payload.get("decided_by") == "chair's action":
+        return "Decided urgently by the panel chair's action."
+    meeting = payload.get("panel_meeting")
+    if meeting:
+        return f"Decided by the IFR panel at its meeting of {date.fromisoformat(meeting['date']):%d %B %Y}."
+    return None
 
 
 def action_of(workflow: Workflow, event: CaseEvent) -> Action:

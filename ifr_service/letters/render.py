@@ -39,6 +39,7 @@ class LetterContent:
     fields: tuple[FieldDefinition, ...]
     next_steps: tuple[str, ...]
     copy_to_patient: bool = False
+    decided_by: str | None = None
 
 
 def render_letter(content: LetterContent) -> bytes:
@@ -79,6 +80,10 @@ def _story(content: LetterContent, styles: dict) -> list:
         Paragraph(escape(content.title), styles["heading"]),
         Paragraph(f"Requested treatment: {escape(content.intervention)}", body),
         Paragraph(f"<b>Outcome: {escape(content.outcome)}</b>", body),
+    ]
+    if content.decided_by:
+        story.append(Paragraph(escape(content.decided_by), body))
+    story += [
         Spacer(1, 4 * mm),
     ]
     for field in content.fields:

@@ -58,6 +58,8 @@ def schedule_meeting(panel: Panel, meeting_date: date, kind: str, attendee_ids: 
 
 
 def record_attendance(meeting: PanelMeeting, attendee_ids: list[int]) -> PanelMeeting:
+    if decided_at(meeting):
+        raise Conflict("The meeting has decided cases: who was present stands as recorded.")
     _check_attendees(queries.get_panel(meeting.panel_id), attendee_ids)
     meeting.attendee_ids = sorted(set(attendee_ids))
     return meeting
@@ -84,6 +86,8 @@ def build_agenda(meeting: PanelMeeting) -> list[tuple[AgendaItem, Case]]:
 def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details: str) -> ConflictOfInterest:
     if case.id not in {listed.id for _, listed in queries.find_agenda(meeting.id)}:
         raise ValidationFailed({"case_reference": "The case is not on this meeting's agenda."})
+    if case.id in decided_at(meeting):
+        raise Conflict("The meeting has decided this case: interests had to be declared before.")
     if member_id not in {m.id for m in queries.find_members(meeting.panel_id)}:
         raise ValidationFailed({"member_id": "Not a member of this panel."})
     if not details.strip():
@@ -94,6 +98,17 @@ def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details:
                                           details=details.strip()))
 
 
+def decided_at(meeting: PanelMeeting) -> set[int]:
+    """The cases this meeting decided (or deferred), by the meeting recorded with the decision."""
+    decided = set()
+    for _, case in queries.find_agenda(meeting.id):
+        for name in ("decision_recorded", "decision_deferred"):
+            event = find_last_event(case, name)
+            if event is not None and (event.payload.get("panel_meeting") or {}).get("id") == meeting.id:
+                decided.add(case.id)
+    return decided
+
+
 def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
     """Quorum counting only the members present who declared no interest in this case."""
     members = {member.id: member for member in queries.find_members(meeting.panel_id) if member.is_active}
@@ -102,11 +117,11 @@ def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
     return check_quorum(queries.get_panel(meeting.panel_id).quorum, roles)
 
 
-def check_panel_may_decide(case: Case, actor: User, today: date) -> None:
+def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting | None:
     """A panel decision needs the case on a quorate meeting's agenda, recorded by a member present
     who declared no interest in it. Chair's action on an urgent case needs no meeting."""
     if case.state == "chairs_action":
-        return
+        return None
     meeting = queries.find_latest_meeting_for_case(case.id, today)
     if meeting is None:
         raise Conflict("The case is not on the agenda of a panel meeting held yet.")
@@ -126,6 +141,7 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> None:
         if present & earlier:
             raise Conflict("A case remitted on review goes to a newly constituted panel: members who "
                            "sat on it before are present.")
+    return meeting
 
 
 def _present_without_conflict(meeting: PanelMeeting, case: Case) -> set[int]:

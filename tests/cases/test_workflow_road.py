@@ -235,3 +235,14 @@ def test_a_withdrawal_stops_the_clocks_without_judging_them(road):
     case = road()
     case.act(CLINICIAN, "withdraw", {})
     assert case.clock("completeness_check", who=CLINICIAN)["status"] == "stopped"
+
+
+def test_submitting_through_the_actions_endpoint_is_idempotent_too(client, auth, application):
+    draft = client.post("/api/v1/cases", json=application, headers=auth(CLINICIAN)).json["reference"]
+    headers = {**auth(CLINICIAN), "Idempotency-Key": "submit-once"}
+    first = client.post(f"/api/v1/cases/{draft}/actions/submit", json={}, headers=headers)
+    again = client.post(f"/api/v1/cases/{draft}/actions/submit", json={}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert first.json["reference"] == again.json["reference"]
+    without_key = client.post(f"/api/v1/cases/{draft}/actions/submit", json={}, headers=auth(CLINICIAN))
+    assert without_key.status_code == 409

@@ -45,6 +45,7 @@ def test_a_decline_letter_gives_each_criterion_and_the_review_deadline(
     assert letter["title"] == "Decision on your Individual Funding Request"
     assert f"Our reference: {road.reference}" in text
     assert "Outcome: Declined" in text
+    assert "Decided by the IFR panel at its meeting of" in text
     assert "Is there evidence of clinical effectiveness?" in text
     assert "Other patients at this stage respond to standard care." in text
     assert "The patient is not clinically exceptional." in text

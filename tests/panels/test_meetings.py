@@ -160,3 +160,27 @@ def test_the_lead_hubs_team_sees_the_cases_of_every_hub_in_its_region(client, au
         assert client.get("/api/v1/hubs/yorkshire-and-humber/queue", headers=lead).status_code == 404
     finally:
         in_db(lambda: db.session().delete(db.session().get(Panel, created.json["id"])))
+
+
+def test_the_decision_records_its_meeting_and_the_record_of_that_meeting_then_stands(
+        client, auth, application, in_db):
+    road = Road(client, auth, application)
+    road.to_panel()
+    decided = road.act(CHAIR, "approve", DECISION).json
+    assert decided["state"] == "approved"
+
+    from sqlmodel import select
+
+    from ifr_service.cases.models import CaseEvent
+
+    payload = in_db(lambda: db.session().exec(
+        select(CaseEvent).where(CaseEvent.name == "decision_recorded")).one().payload)
+    assert payload["decided_by"] == "panel"
+    assert payload["panel_meeting"]["id"] == road.meeting["id"]
+    attendance = client.put(f"/api/v1/meetings/{road.meeting['id']}/attendance", headers=auth(OFFICER),
+                            json={"attendee_ids": []})
+    assert attendance.status_code == 409
+    late = client.post(f"/api/v1/meetings/{road.meeting['id']}/conflicts", headers=auth(OFFICER), json={
+        "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
+        "details": "Remembered afterwards."})
+    assert late.status_code == 409
