@@ -151,6 +151,8 @@ def token(username: str) -> None:
         user = find_user(username)
     if user is None:
         raise click.ClickException(f"no user {username!r}: run `ifr-service demo load` first")
+    if user.role == "system":
+        raise click.ClickException("the service itself never signs in")
     click.echo(issue_token(user.username, config.secret_key, config.token_lifetime_seconds))
 
 

@@ -11,18 +11,20 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cases.models import Case, CaseClock
 from ifr_service.reference.models import Hub
+from ifr_service.runtime import runtime
 
 
 def clock_performance(start: date, end: date) -> list[dict]:
-    """Clocks judged (met or missed) between two dates: how many, the share within target, and the
+    """The hubs' clocks judged (met or missed) between two dates: how many, the share within target, and the
     mean and median working days taken, by hub, month and clock."""
     query = (select(Hub.code, CaseClock.clock, CaseClock.stopped_on, CaseClock.met,
                     CaseClock.used_working_days)
              .join(Case, Case.id == CaseClock.case_id).join(Hub, Hub.id == Case.hub_id)
              .where(CaseClock.met.is_not(None), CaseClock.stopped_on >= start,
                     CaseClock.stopped_on <= end))
+    hub_clocks = {c.key for w in runtime().workflows.values() for c in w.clocks if c.owner == "hub"}
     groups: dict[tuple, list[tuple[bool, int]]] = defaultdict(list)
-    for hub, clock, stopped_on, met, used in db.session().exec(query):
+    for hub, clock, stopped_on, met, used in db.session().exec(query.where(CaseClock.clock.in_(hub_clocks))):
         groups[(hub, f"{stopped_on:%Y-%m}", clock)].append((met, used))
     return [
         {"hub": hub, "month": month, "clock": clock, "count": len(rows),

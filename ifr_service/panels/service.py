@@ -145,7 +145,8 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
 
 
 def _present_without_conflict(meeting: PanelMeeting, case: Case) -> set[int]:
-    members = {member.id: member.user_id for member in queries.find_members(meeting.panel_id)}
+    members = {member.id: member.user_id for member in queries.find_members(meeting.panel_id)
+               if member.is_active}
     conflicted = {conflict.member_id for conflict in queries.find_conflicts(meeting.id, case.id)}
     return {members[i] for i in meeting.attendee_ids if i in members and i not in conflicted}
 

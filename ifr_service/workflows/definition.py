@@ -67,6 +67,7 @@ class Clock:
     starts_in: tuple[str, ...] = ()
     stops_in: tuple[str, ...] = ()
     due_soon_days: int = 2
+    owner: str = "hub"  # "hub": a target the hub is measured on; "clinician": the clinician's time
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def parse_workflow(raw: dict) -> Workflow:
 def _parse_clock(key: str, raw: dict) -> Clock:
     return Clock(key=key, title=raw["title"], working_days=raw["working_days"],
                  runs_in=tuple(raw["runs_in"]), starts_in=tuple(raw.get("starts_in", raw["runs_in"])),
-                 stops_in=tuple(raw.get("stops_in", ())), due_soon_days=raw.get("due_soon_days", 2))
+                 stops_in=tuple(raw.get("stops_in", ())), due_soon_days=raw.get("due_soon_days", 2),
+                 owner=raw.get("owner", "hub"))
 
 
 def _parse_action(raw: dict) -> Action:

@@ -20,7 +20,7 @@ def workflow_markdown(workflow: Workflow) -> str:
         for a in workflow.actions
     )
     clocks = "\n".join(
-        f"| `{c.key}` | {c.title} | {c.working_days} | {', '.join(c.starts_in)} | "
+        f"| `{c.key}` | {c.title} | {c.owner} | {c.working_days} | {', '.join(c.starts_in)} | "
         f"{', '.join(c.runs_in)} | {', '.join(c.stops_in) or '-'} (and any final state) |"
         for c in workflow.clocks
     )
@@ -34,8 +34,9 @@ def workflow_markdown(workflow: Workflow) -> str:
         "| action | title | from | to | who | payload | guards | effects | event recorded |\n"
         f"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{actions}\n\n"
         "## Clocks (working days in England)\n\n"
-        "| clock | title | target | starts in | runs in | stops in |\n"
-        f"| --- | --- | --- | --- | --- | --- |\n{clocks}\n"
+        "A hub's clock is a target it is measured on; a clinician's clock is the clinician's time.\n\n"
+        "| clock | title | whose | target | starts in | runs in | stops in |\n"
+        f"| --- | --- | --- | --- | --- | --- | --- |\n{clocks}\n"
     )
 
 

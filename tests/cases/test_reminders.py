@@ -59,8 +59,9 @@ def test_an_unanswered_request_for_information_is_noticed_then_closed_as_withdra
     assert due == "2027-01-21"
     calendar.set(date(2027, 1, 19))
     assert sweep(app).reminders == 1
-    notice = sent(in_db, "clock_reminder:")
-    assert notice[0][0] == "priya.shah@nhs.net" and "21 January 2027" in notice[0][1]
+    notice = sent(in_db, "clock_notice:")
+    assert notice == [("priya.shah@nhs.net", f"Individual Funding Request {road.reference}: "
+                                             "information needed by 21 January 2027")]
     calendar.set(date(2027, 1, 22))
     assert sweep(app).closed_unanswered == [road.reference]
     case = road.case(CLINICIAN)
@@ -95,3 +96,28 @@ def test_a_worker_runs_the_scheduled_sweep_from_its_queue(app, client, auth, app
     Queue(DEFAULT, connection=Redis.from_url(config.redis_url)).enqueue(run_clock_sweep)
     run_jobs()
     assert len(sent(in_db, "clock_escalation:")) == 1
+
+
+def test_a_request_found_overdue_without_notice_gets_notice_before_it_is_closed(
+        app, client, auth, application, calendar, in_db):
+    calendar.set(MONDAY)
+    road = Road(client, auth, application)
+    road.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
+    calendar.set(date(2027, 2, 1))  # the scheduler was down while the clock ran out
+    report = sweep(app)
+    assert (report.reminders, report.closed_unanswered) == (1, [])
+    assert sent(in_db, "clock_notice:")[0][1].endswith("information needed by 03 February 2027")
+    assert road.case()["state"] == "awaiting_information"
+
+
+def test_the_clinicians_review_window_is_not_the_hubs_to_chase(app, client, auth, application,
+                                                                calendar, in_db):
+    from tests.builders import CHAIR, findings
+
+    calendar.set(MONDAY)
+    road = Road(client, auth, application)
+    road.to_panel()
+    road.act(CHAIR, "decline", {"findings": findings(), "summary": "Not exceptional."})
+    calendar.set(date(2027, 6, 1))
+    report = sweep(app)
+    assert (report.reminders, report.escalations) == (0, 0)
