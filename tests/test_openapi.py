@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from ifr_service.config import PROJECT_ROOT
 
@@ -12,8 +13,7 @@ def api_routes(app) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi.openapi_document":
             continue
-        path = rule.rule.replace("<", "{").replace(">", "}")
-        path = path.replace("{int:", "{")
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         routes |= {(path, method.lower()) for method in rule.methods - {"HEAD", "OPTIONS"}}
     return routes
 

@@ -7,6 +7,9 @@ from marshmallow import Schema, ValidationError
 
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 
+# The URL converter for a row id: a PostgreSQL integer, so a larger number is simply not found.
+ID = "int(max=2147483647)"
+
 
 def json_body():
     """The request's JSON document, or a 422 saying it must be JSON."""

@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, current_app, request, send_file, url_for
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import json_body, load_query
+from ifr_service.api.requests import ID, json_body, load_query
 from ifr_service.cases import actions, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
 from ifr_service.cases.presenters import present_case, present_queue_item
@@ -200,7 +200,7 @@ def add_attachment(reference: str):
     return AttachmentSchema().dump(attachment), 201 if created else 200
 
 
-@cases.get("/cases/<reference>/attachments/<int:attachment_id>")
+@cases.get(f"/cases/<reference>/attachments/<{ID}:attachment_id>")
 @allow(*CASE_READERS)
 def download_attachment(reference: str, attachment_id: int):
     """Download an attached file.
@@ -225,7 +225,7 @@ def download_attachment(reference: str, attachment_id: int):
     return response
 
 
-@cases.get("/cases/<reference>/letters/<int:letter_id>")
+@cases.get(f"/cases/<reference>/letters/<{ID}:letter_id>")
 @allow(*CASE_READERS)
 def download_letter(reference: str, letter_id: int):
     """Download a letter.

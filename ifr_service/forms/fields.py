@@ -47,15 +47,27 @@ class Icd10Code(fields.String):
 
 
 class Money(fields.Decimal):
-    """Pounds and pence: refused, not rounded, when given to more than two decimal places."""
+    """Pounds and pence: refused, not rounded, when given to more than two decimal places.
 
-    def __init__(self, **kwargs):
+    Its range is checked here rather than by a Range validator, so that the OpenAPI document
+    states it as numbers (a validator on a string-dumped Decimal would state it as strings).
+    """
+
+    def __init__(self, minimum: float | None = None, maximum: float | None = None, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        bounds = {key: value for key, value in (("minimum", minimum), ("maximum", maximum))
+                  if value is not None}
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), **bounds}
         super().__init__(places=2, as_string=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
         amount = super()._deserialize(value, attr, data, **kwargs)
         if Decimal(str(value)).as_tuple().exponent < -2:
             raise ValidationError("Give the amount in pounds and pence, for example 1234.50.")
+        if self.minimum is not None and amount < Decimal(str(self.minimum)):
+            raise ValidationError(f"Enter an amount of at least £{self.minimum:,}.")
+        if self.maximum is not None and amount > Decimal(str(self.maximum)):
+            raise ValidationError(f"Enter an amount of no more than £{self.maximum:,}.")
         return amount
 
 

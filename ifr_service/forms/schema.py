@@ -42,7 +42,8 @@ def build_field(definition: FieldDefinition, prefix: str = "") -> fields.Field:
     if kind == "date":
         return (PastDate if definition.rules.get("not_future") else fields.Date)(**common)
     if kind == "money":
-        return Money(**common)
+        return Money(minimum=definition.rules.get("minimum"), maximum=definition.rules.get("maximum"),
+                     **common)
     if kind == "choice":
         return fields.Raw(**common)
     if kind == "list":
@@ -71,7 +72,7 @@ def _validators(definition: FieldDefinition) -> list:
     if "pattern" in rules:
         message = rules.get("pattern_message", "This is not in the expected format.")
         checks.append(validate.Regexp(rules["pattern"], error=message))
-    if "minimum" in rules or "maximum" in rules:
+    if ("minimum" in rules or "maximum" in rules) and definition.type != "money":
         checks.append(validate.Range(min=rules.get("minimum"), max=rules.get("maximum"),
                                      error="Enter a value between {min} and {max}."))
     if "must_be" in rules:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ifr_service.api.requests import load_json
+from ifr_service.api.requests import ID, load_json
 from ifr_service.cases import similar
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.queries import get_case
@@ -62,7 +62,7 @@ def create_panel():
     return PanelSchema().dump(_panel(panel)), 201
 
 
-@panels.post("/panels/<int:panel_id>/members")
+@panels.post(f"/panels/<{ID}:panel_id>/members")
 @allow(Role.ADMIN)
 def add_member(panel_id: int):
     """Add a member.
@@ -82,7 +82,7 @@ def add_member(panel_id: int):
     return PanelSchema().dump(_panel(panel)), 201
 
 
-@panels.post("/panels/<int:panel_id>/meetings")
+@panels.post(f"/panels/<{ID}:panel_id>/meetings")
 @allow(*RUNS_MEETINGS)
 def schedule_meeting(panel_id: int):
     """Schedule a meeting.
@@ -103,7 +103,7 @@ def schedule_meeting(panel_id: int):
     return MeetingSchema().dump(_meeting(meeting)), 201
 
 
-@panels.get("/meetings/<int:meeting_id>")
+@panels.get(f"/meetings/<{ID}:meeting_id>")
 @allow(*HUB_STAFF)
 def get_meeting(meeting_id: int):
     """A meeting.
@@ -119,7 +119,7 @@ def get_meeting(meeting_id: int):
     return MeetingSchema().dump(_meeting(meeting))
 
 
-@panels.get("/meetings/<int:meeting_id>/pack")
+@panels.get(f"/meetings/<{ID}:meeting_id>/pack")
 @allow(*HUB_STAFF)
 def panel_pack(meeting_id: int):
     """The panel pack.
@@ -148,7 +148,7 @@ def panel_pack(meeting_id: int):
     })
 
 
-@panels.post("/meetings/<int:meeting_id>/agenda")
+@panels.post(f"/meetings/<{ID}:meeting_id>/agenda")
 @allow(*RUNS_MEETINGS)
 def build_agenda(meeting_id: int):
     """Build the agenda.
@@ -165,7 +165,7 @@ def build_agenda(meeting_id: int):
     return MeetingSchema().dump(_meeting(meeting))
 
 
-@panels.put("/meetings/<int:meeting_id>/attendance")
+@panels.put(f"/meetings/<{ID}:meeting_id>/attendance")
 @allow(*RUNS_MEETINGS)
 def record_attendance(meeting_id: int):
     """Record who attended.
@@ -184,7 +184,7 @@ def record_attendance(meeting_id: int):
     return MeetingSchema().dump(_meeting(meeting))
 
 
-@panels.post("/meetings/<int:meeting_id>/conflicts")
+@panels.post(f"/meetings/<{ID}:meeting_id>/conflicts")
 @allow(*HUB_STAFF)
 def declare_conflict(meeting_id: int):
     """Declare a conflict of interest.

@@ -109,3 +109,10 @@ def test_a_blank_answer_to_a_required_question_is_no_answer(blank):
 
 def test_answers_are_kept_without_surrounding_spaces():
     assert load({"patient": {"family_name": "  Example "}})["patient"]["family_name"] == "Example"
+
+
+def test_the_cost_must_lie_within_the_forms_range_and_says_so_in_pounds():
+    assert errors_of({"cost": {"amount_gbp": "100000000.01"}})["cost"]["amount_gbp"] == [
+        "Enter an amount of no more than £100,000,000."]
+    assert errors_of({"cost": {"amount_gbp": "-0.01"}})["cost"]["amount_gbp"] == [
+        "Enter an amount of at least £0."]
