@@ -8,7 +8,7 @@ Production mode (`IFR_ENV=production`) refuses the defaults that are unsafe ther
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,6 @@ class Config:
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_sender: str = "ifr-service@nhs.net"
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
-from ifr_service.errors import Conflict, ValidationFailed
+from ifr_service.errors import Conflict
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,9 +29,6 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
-
-# Unique constraints whose violation is the caller's mistake, named by the field it concerns.
-CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {}
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +143,6 @@ def ping(engine: Engine) -> dict:
 
 
 def integrity_error_to_ifr_error(error: IntegrityError) -> Exception:
-    text = str(error.orig)
-    for constraint, (field, message) in CONSTRAINT_FIELDS.items():
-        if constraint in text:
-            return ValidationFailed({field: message})
+    """A clash on a unique constraint is two changes racing (the service checks everything a caller
+    can get wrong before it writes): answered 409, never with the database's message."""
     return Conflict("The change clashed with another change saved at the same time; please retry.")
