@@ -7,10 +7,12 @@ from ifr_service.cases.routes import cases
 from ifr_service.cet.routes import cet
 from ifr_service.panels.routes import panels
 from ifr_service.reference.routes import reference
+from ifr_service.users.routes import users
 
 api = Blueprint("api", __name__)
 api.register_blueprint(cases)
 api.register_blueprint(reference)
 api.register_blueprint(panels)
 api.register_blueprint(cet)
+api.register_blueprint(users)
 api.register_blueprint(openapi)

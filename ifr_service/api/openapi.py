@@ -47,12 +47,17 @@ def build_spec() -> APISpec:
         spec.components.schema(name, schema=schema)
     from ifr_service.panels import schemas as panel_schemas
 
-    for name in ("QuorumRule", "NewPanel", "NewMember", "NewMeeting", "Attendance", "NewConflict",
+    for name in ("QuorumRule", "NewPanel", "NewMember", "MemberChanges", "NewMeeting", "Attendance",
+                 "NewConflict",
                  "Member", "Panel", "Quorum", "AgendaEntry", "Meeting", "PackCase", "PanelPack"):
         spec.components.schema(name, schema=getattr(panel_schemas, f"{name}Schema"))
     from ifr_service.cet.routes import ClockPerformanceSchema, CohortReferralSchema
 
     spec.components.schema("CohortReferral", schema=CohortReferralSchema)
+    from ifr_service.users.routes import HubLeadSchema, HubLeadsSchema
+
+    spec.components.schema("HubLeads", schema=HubLeadsSchema)
+    spec.components.schema("HubLead", schema=HubLeadSchema)
     spec.components.schema("ClockPerformance", schema=ClockPerformanceSchema)
     for form in runtime().forms:
         name = f"{''.join(p.capitalize() for p in form.route.split('-'))}ApplicationV{form.version}"

@@ -12,6 +12,7 @@ from ifr_service.panels import queries, service
 from ifr_service.panels.schemas import (
     AttendanceSchema,
     MeetingSchema,
+    MemberChangesSchema,
     NewConflictSchema,
     NewMeetingSchema,
     NewMemberSchema,
@@ -80,6 +81,28 @@ def add_member(panel_id: int):
     body = load_json(NewMemberSchema())
     service.add_member(panel, body["username"], body["panel_role"])
     return PanelSchema().dump(_panel(panel)), 201
+
+
+@panels.patch(f"/panels/<{ID}:panel_id>/members/<{ID}:member_id>")
+@allow(Role.ADMIN)
+def update_member(panel_id: int, member_id: int):
+    """Change a member.
+    ---
+    patch:
+      summary: Change a member's role on the panel, or stand them down
+      tags: [panels]
+      parameters:
+        - {in: path, name: panel_id, required: true, schema: {type: integer}}
+        - {in: path, name: member_id, required: true, schema: {type: integer}}
+      requestBody: {required: true, content: {application/json: {schema: MemberChanges}}}
+      responses:
+        200: {description: The panel, content: {application/json: {schema: Panel}}}
+        404: {description: No such member, content: {application/json: {schema: Error}}}
+        422: {description: Errors, content: {application/json: {schema: Error}}}
+    """
+    panel = queries.get_panel(panel_id)
+    service.update_member(panel, member_id, load_json(MemberChangesSchema()))
+    return PanelSchema().dump(_panel(panel))
 
 
 @panels.post(f"/panels/<{ID}:panel_id>/meetings")
@@ -217,7 +240,7 @@ def _panel(panel) -> dict:
     for member in queries.find_members(panel.id):
         user = queries.get_row(User, member.user_id)
         members.append({"id": member.id, "username": user.username, "display_name": user.display_name,
-                        "panel_role": member.panel_role})
+                        "panel_role": member.panel_role, "is_active": member.is_active})
     return {"id": panel.id, "name": panel.name, "hub": find_organisation(Hub, panel.hub_id)["code"],
             "region": find_organisation(Region, panel.region_id)["code"], "quorum": panel.quorum,
             "members": members}

@@ -31,6 +31,11 @@ class NewMemberSchema(StrictSchema):
     panel_role = fields.String(required=True, validate=validate.OneOf(PANEL_ROLES))
 
 
+class MemberChangesSchema(StrictSchema):
+    panel_role = fields.String(validate=validate.OneOf(PANEL_ROLES))
+    is_active = fields.Boolean(metadata={"description": "False stands the member down."})
+
+
 class NewMeetingSchema(StrictSchema):
     meeting_date = fields.Date(required=True)
     kind = fields.String(load_default="ordinary",
@@ -54,6 +59,7 @@ class MemberSchema(Schema):
     username = fields.String(required=True)
     display_name = fields.String(required=True)
     panel_role = fields.String(required=True)
+    is_active = fields.Boolean(required=True)
 
 
 class PanelSchema(Schema):

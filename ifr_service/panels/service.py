@@ -7,7 +7,7 @@ from datetime import date
 
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import find_last_event
-from ifr_service.errors import Conflict, Forbidden, ValidationFailed
+from ifr_service.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ifr_service.panels import queries
 from ifr_service.panels.models import (
     DEFAULT_QUORUM,
@@ -43,6 +43,19 @@ def add_member(panel: Panel, username: str, panel_role: str) -> PanelMember:
     if any(member.user_id == user.id for member in queries.find_members(panel.id)):
         raise ValidationFailed({"username": f"{username} is a member of this panel already."})
     return queries.add(PanelMember(panel_id=panel.id, user_id=user.id, panel_role=PanelRole(panel_role)))
+
+
+def update_member(panel: Panel, member_id: int, changes: dict) -> PanelMember:
+    """Change a member's role on the panel, or stand them down (is_active false): a member stood
+    down no longer counts towards quorum or records decisions; past meetings keep them."""
+    member = next((m for m in queries.find_members(panel.id) if m.id == member_id), None)
+    if member is None:
+        raise NotFound("There is no such member of this panel.", field="member_id")
+    if "panel_role" in changes:
+        member.panel_role = PanelRole(changes["panel_role"])
+    if "is_active" in changes:
+        member.is_active = changes["is_active"]
+    return member
 
 
 def check_runs_panel(actor: User, panel: Panel) -> None:

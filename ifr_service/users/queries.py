@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from ifr_service import db
+from ifr_service.errors import ValidationFailed
 from ifr_service.users.models import User
 
 
@@ -17,6 +18,18 @@ def find_hub_staff(hub_id: int, role: str, leads_only: bool = False) -> list[Use
     if leads_only:
         query = query.where(User.leads_hub)
     return list(db.session().exec(query.order_by(User.id)))
+
+
+def set_hub_leads(hub_id: int, usernames: list[str]) -> list[User]:
+    """Make exactly these case officers of the hub its IFR leads."""
+    officers = {user.username: user for user in find_hub_staff(hub_id, "case_officer")}
+    unknown = sorted(set(usernames) - set(officers))
+    if unknown:
+        raise ValidationFailed({"usernames": f"Not case officers of this hub: {', '.join(unknown)}."})
+    for username, user in officers.items():
+        user.leads_hub = username in usernames
+    db.session().flush()
+    return [officers[username] for username in sorted(set(usernames))]
 
 
 SYSTEM_USERNAME = "ifr-service"

@@ -184,3 +184,33 @@ def test_the_decision_records_its_meeting_and_the_record_of_that_meeting_then_st
         "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
         "details": "Remembered afterwards."})
     assert late.status_code == 409
+
+
+def test_a_member_stood_down_no_longer_counts_towards_quorum(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    panel, lay = road.panel(), road.member_id("demo-panel-lay-member")
+    admin = auth("demo-admin")
+    url = f"/api/v1/panels/{panel['id']}/members/{lay}"
+    stood_down = client.patch(url, headers=admin, json={"is_active": False})
+    try:
+        assert stood_down.status_code == 200
+        assert {m["username"]: m["is_active"] for m in stood_down.json["members"]}[
+            "demo-panel-lay-member"] is False
+        meeting = road.hold_meeting(absent=("demo-panel-lay-member",))
+        assert meeting["agenda"][0]["quorum"]["missing"] == ["lay member"]
+    finally:
+        assert client.patch(url, headers=admin, json={"is_active": True}).status_code == 200
+
+
+def test_membership_changes_are_for_administrators_and_name_their_errors(client, auth):
+    panel = client.get("/api/v1/panels", headers=auth(OFFICER)).json[0]
+    member = panel["members"][0]["id"]
+    url = f"/api/v1/panels/{panel['id']}/members/{member}"
+    assert client.patch(url, headers=auth(OFFICER), json={"is_active": False}).status_code == 403
+    bad = client.patch(url, headers=auth("demo-admin"), json={"panel_role": "wizard", "x": 1})
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json["errors"]} == {"panel_role", "x"}
+    missing = client.patch(f"/api/v1/panels/{panel['id']}/members/99999", headers=auth("demo-admin"),
+                           json={"is_active": False})
+    assert missing.status_code == 404
