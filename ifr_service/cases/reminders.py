@@ -68,7 +68,7 @@ def _sweep_unanswered_request(case: Case, row: CaseClock, notice_days: int, toda
     if notice is None:
         closes_on = max(row.due_on, add_working_days(today, notice_days))
         report.reminders += _give_notice(case, row, closes_on)
-    elif today > row.due_on and working_days_between(_england_date(notice.sent_utc), today) > notice_days:
+    elif today > row.due_on and working_days_between(_england_date(notice.recorded_utc), today) > notice_days:
         actions.take_action(case, "close_unanswered", get_system_user(), {})
         report.closed_unanswered.append(case.reference)
 

@@ -11,6 +11,9 @@ from ifr_service.db import utc_now
 
 
 class Notification(SQLModel, table=True):
+    """A message to one person, recorded with the change that calls for it and delivered by a job
+    after that change commits; the record also makes sure the same message is never sent twice."""
+
     __table_args__ = (UniqueConstraint("case_id", "kind", "recipient"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -19,4 +22,5 @@ class Notification(SQLModel, table=True):
     recipient: str = Field(max_length=254)
     subject: str = Field(max_length=300)
     body: str
-    sent_utc: datetime = Field(default_factory=utc_now)
+    recorded_utc: datetime = Field(default_factory=utc_now)
+    delivered_utc: datetime | None = None

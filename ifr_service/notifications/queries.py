@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from ifr_service import db
+from ifr_service.errors import NotFound
 from ifr_service.notifications.models import Notification
+
+
+def get_notification(notification_id: int) -> Notification:
+    notification = db.session().get(Notification, notification_id)
+    if notification is None:
+        raise NotFound(f"There is no notification {notification_id}.")
+    return notification
 
 
 def create_notification_once(notification: Notification) -> bool:

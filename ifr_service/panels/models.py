@@ -87,3 +87,4 @@ class ConflictOfInterest(SQLModel, table=True):
     member_id: int = Field(foreign_key="panel_member.id")
     details: str = Field(max_length=1000)
     declared_utc: datetime = Field(default_factory=utc_now)
+    withdrawn_utc: datetime | None = None  # kept, not deleted: the declaration is part of the record

@@ -84,7 +84,9 @@ def find_meetings_for_case(case_id: int) -> list[PanelMeeting]:
 
 
 def find_conflicts(meeting_id: int, case_id: int | None = None) -> list[ConflictOfInterest]:
-    query = select(ConflictOfInterest).where(ConflictOfInterest.meeting_id == meeting_id)
+    """The interests declared and not withdrawn."""
+    query = select(ConflictOfInterest).where(ConflictOfInterest.meeting_id == meeting_id,
+                                             ConflictOfInterest.withdrawn_utc.is_(None))
     if case_id is not None:
         query = query.where(ConflictOfInterest.case_id == case_id)
     return list(db.session().exec(query.order_by(ConflictOfInterest.id)))

@@ -229,6 +229,28 @@ def declare_conflict(meeting_id: int):
     return MeetingSchema().dump(_meeting(meeting)), 201
 
 
+@panels.delete(f"/meetings/<{ID}:meeting_id>/conflicts/<{ID}:conflict_id>")
+@allow(*HUB_STAFF)
+def withdraw_conflict(meeting_id: int, conflict_id: int):
+    """Withdraw a declaration of interest.
+    ---
+    delete:
+      summary: Withdraw a declaration made in error, before the meeting decides the case
+      description: The declaration is kept, marked withdrawn; after the decision it stands.
+      tags: [panels]
+      parameters:
+        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
+        - {in: path, name: conflict_id, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The meeting, content: {application/json: {schema: Meeting}}}
+        404: {description: No such declaration, content: {application/json: {schema: Error}}}
+        409: {description: The case is decided, content: {application/json: {schema: Error}}}
+    """
+    meeting = _meeting_run_by_caller(meeting_id)
+    service.withdraw_conflict(meeting, conflict_id)
+    return MeetingSchema().dump(_meeting(meeting))
+
+
 def _meeting_run_by_caller(meeting_id: int):
     meeting = queries.get_meeting(meeting_id)
     service.check_runs_panel(current_user(), queries.get_panel(meeting.panel_id))
@@ -254,6 +276,8 @@ def _meeting(meeting) -> dict:
             "position": item.position, "reference": case.public_reference, "state": case.state,
             "urgency": case.urgency,
             "conflicted_member_ids": [c.member_id for c in queries.find_conflicts(meeting.id, case.id)],
+            "conflicts": [{"id": c.id, "member_id": c.member_id, "details": c.details}
+                          for c in queries.find_conflicts(meeting.id, case.id)],
             "quorum": {"quorate": result.quorate, "present": result.present,
                        "missing": list(result.missing)},
         })

@@ -83,6 +83,8 @@ class AgendaEntrySchema(Schema):
     state = fields.String(required=True)
     urgency = fields.String(required=True)
     conflicted_member_ids = fields.List(fields.Integer(), required=True)
+    conflicts = fields.List(fields.Dict(), required=True, metadata={
+        "description": "Each declaration not withdrawn: {id, member_id, details}."})
     quorum = fields.Nested(QuorumSchema, required=True)
 
 

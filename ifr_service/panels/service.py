@@ -7,6 +7,7 @@ from datetime import date
 
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import find_last_event
+from ifr_service.db import utc_now
 from ifr_service.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ifr_service.panels import queries
 from ifr_service.panels.models import (
@@ -120,6 +121,16 @@ def decided_at(meeting: PanelMeeting) -> set[int]:
             if event is not None and (event.payload.get("panel_meeting") or {}).get("id") == meeting.id:
                 decided.add(case.id)
     return decided
+
+
+def withdraw_conflict(meeting: PanelMeeting, conflict_id: int) -> ConflictOfInterest:
+    conflict = next((c for c in queries.find_conflicts(meeting.id) if c.id == conflict_id), None)
+    if conflict is None:
+        raise NotFound("There is no such declaration of interest at this meeting.", field="conflict_id")
+    if conflict.case_id in decided_at(meeting):
+        raise Conflict("The meeting has decided this case: the declaration stands.")
+    conflict.withdrawn_utc = utc_now()
+    return conflict
 
 
 def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:

@@ -214,3 +214,37 @@ def test_membership_changes_are_for_administrators_and_name_their_errors(client,
     missing = client.patch(f"/api/v1/panels/{panel['id']}/members/99999", headers=auth("demo-admin"),
                            json={"is_active": False})
     assert missing.status_code == 404
+
+
+def test_a_declaration_made_in_error_is_withdrawn_before_the_decision_but_kept(
+        client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    meeting = road.hold_meeting(absent=("demo-panel-vice-chair",))
+    declared = client.post(f"/api/v1/meetings/{meeting['id']}/conflicts", headers=auth(OFFICER), json={
+        "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
+        "details": "Recorded against the wrong member."}).json
+    conflict_id = declared["agenda"][0]["conflicts"][0]["id"]
+    assert declared["agenda"][0]["quorum"]["quorate"] is False
+    withdrawn = client.delete(f"/api/v1/meetings/{meeting['id']}/conflicts/{conflict_id}",
+                              headers=auth(OFFICER))
+    assert withdrawn.status_code == 200
+    assert withdrawn.json["agenda"][0]["quorum"]["quorate"] is True
+    assert road.act(CHAIR, "approve", DECISION).json["state"] == "approved"
+    again = client.delete(f"/api/v1/meetings/{meeting['id']}/conflicts/{conflict_id}",
+                          headers=auth(OFFICER))
+    assert again.status_code == 404
+
+
+def test_after_the_decision_a_declaration_stands(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    meeting = road.hold_meeting()
+    declared = client.post(f"/api/v1/meetings/{meeting['id']}/conflicts", headers=auth(OFFICER), json={
+        "case_reference": road.reference, "member_id": road.member_id("demo-panel-commissioner"),
+        "details": "Works for the provider trust."}).json
+    conflict_id = declared["agenda"][0]["conflicts"][0]["id"]
+    road.act(CHAIR, "approve", DECISION)
+    response = client.delete(f"/api/v1/meetings/{meeting['id']}/conflicts/{conflict_id}",
+                             headers=auth(OFFICER))
+    assert response.status_code == 409
