@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g
-from sqlalchemy.exc import IntegrityError
+from flask import Flask, g, request
+from sqlalchemy.exc import DataError, IntegrityError
 
 from ifr_service import db
 from ifr_service.config import Config
-from ifr_service.errors import IfrError, error_response, register_error_handlers
+from ifr_service.errors import (
+    IfrError,
+    NotFound,
+    ValidationFailed,
+    error_response,
+    register_error_handlers,
+)
 from ifr_service.forms.definition import FormRegistry
 from ifr_service.jobs.dispatch import InProcessDispatcher, RqDispatcher
 from ifr_service.notifications.relay import LogRelay, SmtpRelay
@@ -29,6 +35,8 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_handlers(app)
     app.register_error_handler(IntegrityError, lambda error: error_response(
         db.integrity_error_to_ifr_error(error)))
+    app.register_error_handler(DataError, lambda error: error_response(ValidationFailed({
+        "_request": "The request holds a value the database cannot store (too long, or a NUL)."})))
     register_unit_of_work(app)
     register_blueprints(app)
     return app
@@ -57,6 +65,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_unit_of_work(app: Flask) -> None:
     """Each request is one transaction: committed if it succeeded, rolled back if not."""
+
+    @app.before_request
+    def refuse_nul_in_the_url():
+        if "\x00" in request.path:
+            raise NotFound("There is nothing at this address.")
 
     @app.before_request
     def open_unit_of_work():

@@ -26,3 +26,14 @@ def test_a_unit_of_work_that_raises_saves_nothing(app, in_db):
         db.session().flush()
         raise RuntimeError("something failed after the flush")
     assert in_db(find_user, "half-saved") is None
+
+
+def test_a_nul_character_anywhere_in_a_request_is_refused_not_stored(app, client, auth, application):
+    application["patient"]["given_name"] = "Al\x00ex"
+    response = client.post("/api/v1/cases", json=application, headers=auth("demo-clinician"))
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "patient.given_name"
+    query = client.get("/api/v1/hubs/london/queue?page=1\x00", headers=auth("demo-officer"))
+    assert query.status_code == 422
+    path = client.get("/api/v1/cases/IFR-\x00", headers=auth("demo-officer"))
+    assert path.status_code == 404

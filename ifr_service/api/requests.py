@@ -12,11 +12,28 @@ ID = "int(max=2147483647)"
 
 
 def json_body():
-    """The request's JSON document, or a 422 saying it must be JSON."""
+    """The request's JSON document, or a 422 saying it must be JSON or naming a field that holds a
+    NUL character (which no text field needs, and PostgreSQL cannot store)."""
     body = request.get_json(silent=True)
     if body is None:
         raise ValidationFailed({"_request": "Send a JSON document (Content-Type: application/json)."})
+    bad = sorted(_paths_with_nul(body))
+    if bad:
+        raise ValidationFailed({path or "_request": "This holds a NUL character, which is not allowed."
+                                for path in bad})
     return body
+
+
+def _paths_with_nul(value, path: str = "") -> set[str]:
+    if isinstance(value, str):
+        return {path} if "\x00" in value else set()
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    found = set()
+    for key, child in items:
+        if isinstance(key, str) and "\x00" in key:
+            found.add(path)
+        found |= _paths_with_nul(child, f"{path}.{key}" if path else str(key))
+    return found
 
 
 def load_json(schema: Schema) -> dict:
@@ -27,7 +44,12 @@ def load_json(schema: Schema) -> dict:
 
 
 def load_query(schema: Schema) -> dict:
-    return _load(schema, request.args.to_dict())
+    args = request.args.to_dict()
+    bad = {name: "This holds a NUL character, which is not allowed." for name, value in args.items()
+           if "\x00" in value or "\x00" in name}
+    if bad:
+        raise ValidationFailed(bad)
+    return _load(schema, args)
 
 
 def _load(schema: Schema, data: dict) -> dict:

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 
 from ifr_service.cases import queries, service
 from ifr_service.cases.access import check_can_see_case
-from ifr_service.cases.clocks import view_clock
+from ifr_service.cases.clocks import SIGNALS, signal_clocks, view_clock
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.cet.models import CohortReferral
 from ifr_service.cet.queries import create_referral_once
@@ -154,6 +154,7 @@ def _refer_to_cet(case: Case, event: CaseEvent) -> None:
 
 def _send_letter(case: Case, event: CaseEvent) -> None:
     queue_job("prepare_letter", case_id=case.id, event_id=event.id)
+    signal_clocks(runtime().workflows[case.route], case, "letter_requested", runtime().today())
 
 
 EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {
@@ -165,4 +166,4 @@ EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {
 
 def known_names() -> KnownNames:
     return KnownNames(roles=frozenset(role.value for role in Role), guards=frozenset(GUARDS),
-                      effects=frozenset(EFFECTS), handlers=frozenset(HANDLERS))
+                      effects=frozenset(EFFECTS), handlers=frozenset(HANDLERS), signals=SIGNALS)

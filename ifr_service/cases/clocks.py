@@ -35,6 +35,8 @@ def move_clocks(workflow: Workflow, case: Case, from_state: str | None, to_state
         return
     final = workflow.state(to_state).final
     for clock in workflow.clocks:
+        if clock.is_service_clock:
+            continue  # moved by signals, not by states
         row = queries.find_latest_clock(case, clock.key)
         active = row is not None and row.stopped_on is None
         if active and to_state in clock.stops_in:
@@ -47,6 +49,24 @@ def move_clocks(workflow: Workflow, case: Case, from_state: str | None, to_state
             queries.create_clock(_start(case, clock, row, today))
         elif active:
             _pause(row, today)
+
+
+# The signals the code sends to service clocks.
+SIGNALS = frozenset({"acknowledgement_requested", "acknowledgement_sent", "letter_requested",
+                     "letter_sent"})
+
+
+def signal_clocks(workflow: Workflow, case: Case, signal: str, today: date) -> None:
+    """Start the service clocks that start on this signal and stop those that stop on it."""
+    for clock in workflow.clocks:
+        if signal not in (clock.starts_on, clock.stops_on):
+            continue
+        row = queries.find_latest_clock(case, clock.key)
+        active = row is not None and row.stopped_on is None
+        if signal == clock.stops_on and active:
+            _stop(row, today, judged=True)
+        elif signal == clock.starts_on and not active:
+            queries.create_clock(_start(case, clock, row, today))
 
 
 def _start(case: Case, clock: Clock, previous: CaseClock | None, today: date) -> CaseClock:

@@ -15,7 +15,7 @@ from ifr_service import db
 from ifr_service.cases import queries
 from ifr_service.cases.access import can_see_case, check_can_see_case
 from ifr_service.cases.attachments import check_file
-from ifr_service.cases.clocks import move_clocks
+from ifr_service.cases.clocks import move_clocks, signal_clocks
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
 from ifr_service.db import utc_now
 from ifr_service.errors import Forbidden, ValidationFailed
@@ -129,6 +129,7 @@ def submit_case(case: Case, actor: User) -> Case:
     apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
                                          "region": region.code})
     queue_job("send_case_acknowledgement", case_id=case.id)
+    signal_clocks(runtime().workflows[case.route], case, "acknowledgement_requested", runtime().today())
     return case
 
 

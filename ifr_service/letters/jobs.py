@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from ifr_service.cases.clocks import signal_clocks
 from ifr_service.cases.queries import get_case_by_id, get_event
 from ifr_service.jobs.queues import LETTERS
 from ifr_service.jobs.registry import job
@@ -34,6 +35,7 @@ def prepare_letter(case_id: int, event_id: int) -> None:
     if not queries.create_letter_once(letter):
         return
     case = get_case_by_id(case_id)
+    signal_clocks(runtime().workflows[case.route], case, "letter_sent", runtime().today())
     clinician = case.answers["clinician"]
     send_once(Notification(
         case_id=case.id, kind=f"letter:{letter.id}", recipient=clinician["email"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ifr_service.cases.clocks import signal_clocks
 from ifr_service.cases.queries import get_case_by_id, get_event
 from ifr_service.jobs.queues import NOTIFICATIONS
 from ifr_service.jobs.registry import job
@@ -35,6 +36,7 @@ def send_case_acknowledgement(case_id: int) -> None:
     )
     send_once(Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
                             subject=subject, body=body))
+    signal_clocks(runtime().workflows[case.route], case, "acknowledgement_sent", runtime().today())
 
 
 @job("send_case_update", queue=NOTIFICATIONS)

@@ -55,9 +55,11 @@ class Action:
 class Clock:
     """A target in working days.
 
-    It starts when a case enters one of `starts_in` (by default `runs_in`), counts
-    while the case is in `runs_in`, pauses elsewhere, and stops on entering one of
-    `stops_in` or a final state. Started again later, it is a new cycle.
+    A state clock starts when a case enters one of `starts_in` (by default `runs_in`),
+    counts while the case is in `runs_in`, pauses elsewhere, and stops on entering one of
+    `stops_in` or a final state. A service clock instead starts and stops on signals the
+    code sends (`starts_on`, `stops_on`: a letter asked for, a letter saved) and runs
+    whatever the case's state. Started again later, a clock is a new cycle.
     """
 
     key: str
@@ -68,6 +70,12 @@ class Clock:
     stops_in: tuple[str, ...] = ()
     due_soon_days: int = 2
     owner: str = "hub"  # "hub": a target the hub is measured on; "clinician": the clinician's time
+    starts_on: str | None = None
+    stops_on: str | None = None
+
+    @property
+    def is_service_clock(self) -> bool:
+        return self.starts_on is not None
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ class KnownNames:
     guards: frozenset[str] = frozenset()
     effects: frozenset[str] = frozenset()
     handlers: frozenset[str] = frozenset()
+    signals: frozenset[str] = frozenset()
 
 
 def parse_workflow(raw: dict) -> Workflow:
@@ -111,10 +120,11 @@ def parse_workflow(raw: dict) -> Workflow:
 
 
 def _parse_clock(key: str, raw: dict) -> Clock:
-    return Clock(key=key, title=raw["title"], working_days=raw["working_days"],
-                 runs_in=tuple(raw["runs_in"]), starts_in=tuple(raw.get("starts_in", raw["runs_in"])),
-                 stops_in=tuple(raw.get("stops_in", ())), due_soon_days=raw.get("due_soon_days", 2),
-                 owner=raw.get("owner", "hub"))
+    runs_in = tuple(raw.get("runs_in", ()))
+    return Clock(key=key, title=raw["title"], working_days=raw["working_days"], runs_in=runs_in,
+                 starts_in=tuple(raw.get("starts_in", runs_in)), stops_in=tuple(raw.get("stops_in", ())),
+                 due_soon_days=raw.get("due_soon_days", 2), owner=raw.get("owner", "hub"),
+                 starts_on=raw.get("starts_on"), stops_on=raw.get("stops_on"))
 
 
 def _parse_action(raw: dict) -> Action:
@@ -139,6 +149,7 @@ def check_workflow(workflow: Workflow, known: KnownNames) -> list[str]:
                      for key in {*clock.runs_in, *clock.starts_in, *clock.stops_in} if key not in states]
         problems += [f"clock {clock.key!r} starts in {key!r}, where it does not run"
                      for key in clock.starts_in if key not in clock.runs_in]
+        problems += _check_clock_kind(clock, known)
     reachable = _reachable(workflow)
     problems += [f"state {key!r} cannot be reached from {workflow.initial!r}"
                  for key in states if key not in reachable]
@@ -150,6 +161,18 @@ def check_workflow(workflow: Workflow, known: KnownNames) -> list[str]:
         if state.final and state.key in leaving:
             problems.append(f"state {state.key!r} is final but an action leaves it")
     return problems
+
+
+def _check_clock_kind(clock: Clock, known: KnownNames) -> list[str]:
+    where = f"clock {clock.key!r}"
+    if clock.is_service_clock != (clock.stops_on is not None):
+        return [f"{where} needs both starts_on and stops_on, or neither"]
+    if clock.is_service_clock and clock.runs_in:
+        return [f"{where} starts on a signal, so it runs in every state: it takes no runs_in"]
+    if not clock.is_service_clock and not clock.runs_in:
+        return [f"{where} needs runs_in (or starts_on and stops_on)"]
+    return [f"{where} names unknown signal {name!r}" for name in (clock.starts_on, clock.stops_on)
+            if name is not None and name not in known.signals]
 
 
 def _check_action(action: Action, states: set[str], known: KnownNames) -> list[str]:

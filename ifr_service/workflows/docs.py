@@ -20,8 +20,10 @@ def workflow_markdown(workflow: Workflow) -> str:
         for a in workflow.actions
     )
     clocks = "\n".join(
-        f"| `{c.key}` | {c.title} | {c.owner} | {c.working_days} | {', '.join(c.starts_in)} | "
-        f"{', '.join(c.runs_in)} | {', '.join(c.stops_in) or '-'} (and any final state) |"
+        f"| `{c.key}` | {c.title} | {c.owner} | {c.working_days} | " + (
+            f"signal `{c.starts_on}` | every state | signal `{c.stops_on}` |" if c.is_service_clock else
+            f"{', '.join(c.starts_in)} | {', '.join(c.runs_in)} | "
+            f"{', '.join(c.stops_in) or '-'} (and any final state) |")
         for c in workflow.clocks
     )
     return (

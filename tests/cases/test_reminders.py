@@ -26,9 +26,10 @@ def sent(in_db, prefix: str) -> list[tuple[str, str]]:
 
 
 def test_the_hub_team_is_reminded_once_when_a_check_falls_due_soon(app, client, auth, application,
-                                                                   calendar, in_db):
+                                                                   calendar, in_db, run_jobs):
     calendar.set(MONDAY)
     road = Road(client, auth, application)
+    run_jobs()  # the acknowledgement goes: only the completeness check is left to chase
     calendar.set(date(2026, 12, 23))  # three working days before: not yet "due soon"
     assert sweep(app).reminders == 0
     calendar.set(date(2026, 12, 24))
@@ -39,9 +40,11 @@ def test_the_hub_team_is_reminded_once_when_a_check_falls_due_soon(app, client, 
                                                ("demo-officer@example.nhs.uk", subject)]
 
 
-def test_an_overdue_check_is_escalated_to_the_hub_lead(app, client, auth, application, calendar, in_db):
+def test_an_overdue_check_is_escalated_to_the_hub_lead(app, client, auth, application, calendar, in_db,
+                                                       run_jobs):
     calendar.set(MONDAY)
     road = Road(client, auth, application)
+    run_jobs()
     calendar.set(date(2027, 1, 4))
     report = sweep(app)
     assert (report.escalations, report.reminders) == (1, 0)
@@ -111,13 +114,33 @@ def test_a_request_found_overdue_without_notice_gets_notice_before_it_is_closed(
 
 
 def test_the_clinicians_review_window_is_not_the_hubs_to_chase(app, client, auth, application,
-                                                                calendar, in_db):
+                                                                calendar, in_db, run_jobs):
     from tests.builders import CHAIR, findings
 
     calendar.set(MONDAY)
     road = Road(client, auth, application)
     road.to_panel()
     road.act(CHAIR, "decline", {"findings": findings(), "summary": "Not exceptional."})
+    run_jobs()  # the acknowledgement and the letter
     calendar.set(date(2027, 6, 1))
     report = sweep(app)
     assert (report.reminders, report.escalations) == (0, 0)
+
+
+def test_a_letter_not_made_in_time_is_escalated(app, client, auth, application, calendar, in_db,
+                                                run_jobs):
+    """With no worker running, the letter job waits in its queue; the sweep sees its clock run out."""
+    if not app.config["IFR"].redis_url:
+        pytest.skip("on the embedded default the letter is made in-process straight away")
+    from tests.builders import CHAIR, findings
+
+    calendar.set(MONDAY)
+    road = Road(client, auth, application)
+    road.to_panel()
+    road.act(CHAIR, "decline", {"findings": findings(), "summary": "Not exceptional."})
+    calendar.set(date(2027, 1, 6))
+    sweep(app)
+    assert [subject for _, subject in sent(in_db, "clock_escalation:")] == [
+        f"Overdue: acknowledgement to the clinician for Individual Funding Request {road.reference}",
+        f"Overdue: letter to the clinician after a screening outcome, decision or review for "
+        f"Individual Funding Request {road.reference}"]

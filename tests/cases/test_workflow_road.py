@@ -21,14 +21,16 @@ def road(client, auth, application, calendar):
     return lambda urgency="routine": Road(client, auth, application, urgency)
 
 
-def test_an_application_is_checked_screened_and_approved_by_the_panel(road, in_db):
+def test_an_application_is_checked_screened_and_approved_by_the_panel(road, in_db, run_jobs):
     case = road()
     case.to_panel()
     assert case.case()["state"] == "ready_for_panel"
     approved = case.act(CHAIR, "approve", DECISION).json
     assert approved["state"] == "approved"
-    assert {c["clock"]: c["status"] for c in approved["clocks"]} == {
-        "completeness_check": "met", "screening": "met", "decision": "met"}
+    run_jobs()  # the acknowledgement and the decision letter
+    assert {c["clock"]: c["status"] for c in case.case()["clocks"]} == {
+        "acknowledgement": "met", "completeness_check": "met", "screening": "met", "decision": "met",
+        "letter": "met"}
 
     def events():
         return [e.name for e in db.session().exec(select(CaseEvent).order_by(CaseEvent.id))]
@@ -114,8 +116,9 @@ def test_a_request_for_information_pauses_the_clock_across_the_bank_holidays(roa
     assert case.clock("information_response")["status"] == "met"
 
 
-def test_an_overdue_check_shows_in_the_hub_queue(road, calendar, client, auth):
+def test_an_overdue_check_shows_in_the_hub_queue(road, calendar, client, auth, run_jobs):
     case = road()
+    run_jobs()
     calendar.set(date(2027, 1, 6))
     queue = client.get("/api/v1/hubs/london/queue", headers=auth(OFFICER)).json
     item = next(item for item in queue["cases"] if item["reference"] == case.reference)

@@ -151,3 +151,16 @@ def test_two_workflows_for_one_route_are_refused(tmp_path):
 def test_an_actions_payload_and_handler_are_checked_at_load(tmp_path, action, problem):
     with pytest.raises(WorkflowDefinitionError, match=problem):
         load_workflow_file(bad_workflow(tmp_path, **with_action(**action)), KNOWN)
+
+
+@pytest.mark.parametrize(("clock", "problem"), [
+    ({"title": "C", "working_days": 2, "starts_on": "letter_requested"}, "both starts_on and stops_on"),
+    ({"title": "C", "working_days": 2, "starts_on": "letter_requested", "stops_on": "letter_sent",
+      "runs_in": ["submitted"]}, "takes no runs_in"),
+    ({"title": "C", "working_days": 2, "starts_on": "owl_sent", "stops_on": "letter_sent"},
+     "unknown signal 'owl_sent'"),
+    ({"title": "C", "working_days": 2}, "needs runs_in"),
+])
+def test_a_clock_is_either_a_state_clock_or_a_service_clock(tmp_path, clock, problem):
+    with pytest.raises(WorkflowDefinitionError, match=problem):
+        load_workflow_file(bad_workflow(tmp_path, clocks={"c": clock}), KNOWN)
