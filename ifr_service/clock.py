@@ -7,19 +7,23 @@ the server's time zone.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
-ENGLAND = "Europe/London"
+ENGLAND = ZoneInfo("Europe/London")
 
 
 def today_in_england() -> date:
     """Today's date in England; the year of a case reference and which structures apply."""
-    from zoneinfo import ZoneInfo
+    return england_date(datetime.now(UTC))
 
-    return datetime.now(ZoneInfo(ENGLAND)).date()
+
+def england_date(moment: datetime) -> date:
+    """The date in England at a moment (stored timestamps are UTC)."""
+    return moment.astimezone(ENGLAND).date()
 
 
 @cache

@@ -172,13 +172,6 @@ def find_running_clocks(case_ids: list[int]) -> list[CaseClock]:
     return list(db.session().exec(query))
 
 
-def find_notification(case_id: int, kind: str):
-    from ifr_service.notifications.models import Notification
-
-    query = select(Notification).where(Notification.case_id == case_id, Notification.kind == kind)
-    return db.session().exec(query).first()
-
-
 def get_clock(clock_id: int) -> CaseClock:
     row = db.session().get(CaseClock, clock_id)
     if row is None:

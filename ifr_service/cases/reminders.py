@@ -12,8 +12,9 @@ from ifr_service import db
 from ifr_service.cases import actions, queries
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseClock
-from ifr_service.clock import ENGLAND, add_working_days, working_days_between
+from ifr_service.clock import add_working_days, england_date, working_days_between
 from ifr_service.notifications.models import Notification
+from ifr_service.notifications.queries import find_notification
 from ifr_service.notifications.sending import send_once
 from ifr_service.runtime import runtime
 from ifr_service.users.models import Role
@@ -64,11 +65,11 @@ def _sweep_one(row: CaseClock, today: date, report: SweepReport) -> None:
 def _sweep_unanswered_request(case: Case, row: CaseClock, notice_days: int, today: date,
                               report: SweepReport) -> None:
     """Notice first, then closure: never closed until notice was given `notice_days` before."""
-    notice = queries.find_notification(case.id, _notice_kind(row))
+    notice = find_notification(case.id, _notice_kind(row))
     if notice is None:
         closes_on = max(row.due_on, add_working_days(today, notice_days))
         report.reminders += _give_notice(case, row, closes_on)
-    elif today > row.due_on and working_days_between(_england_date(notice.recorded_utc), today) > notice_days:
+    elif today > row.due_on and working_days_between(england_date(notice.recorded_utc), today) > notice_days:
         actions.take_action(case, "close_unanswered", get_system_user(), {})
         report.closed_unanswered.append(case.reference)
 
@@ -115,8 +116,3 @@ def _escalate(case: Case, row: CaseClock, title: str) -> int:
               f"{row.due_on:%d %B %Y} and is overdue. The case is "
               f"{runtime().workflows[case.route].state(case.state).title.lower()}.\n"))) for lead in leads)
 
-
-def _england_date(moment) -> date:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(ENGLAND)).date()

@@ -6,9 +6,8 @@ from flask import Blueprint
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from ifr_service.api.requests import load_query
-from ifr_service.cases.models import Case
+from ifr_service.cases.queries import get_case_by_id
 from ifr_service.cet import queries, reports
-from ifr_service.panels.queries import get_row
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
 from ifr_service.users.access import allow
@@ -85,7 +84,7 @@ def list_cohort_referrals():
           content: {application/json: {schema: {type: array, items: CohortReferral}}}
     """
     return CohortReferralSchema(many=True).dump([
-        {"id": r.id, "case_reference": get_row(Case, r.case_id).reference,
+        {"id": r.id, "case_reference": get_case_by_id(r.case_id).reference,
          "hub": find_organisation(Hub, r.hub_id)["code"], "icd10_category": r.icd10_category,
          "intervention": r.intervention_key, "cohort_description": r.cohort_description,
          "reason": r.reason, "status": r.status, "referred_utc": r.referred_utc}

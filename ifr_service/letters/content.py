@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from ifr_service.cases.models import Case, CaseEvent
-from ifr_service.clock import ENGLAND, add_working_days
+from ifr_service.clock import add_working_days, england_date
 from ifr_service.letters.render import LetterContent
 from ifr_service.reference.queries import get_hub_by_id
 from ifr_service.workflows.definition import Action, Workflow
@@ -23,7 +22,7 @@ RECONSIDERATION = ("If you have significant new clinical information about the p
 
 def letter_content(workflow: Workflow, case: Case, event: CaseEvent) -> LetterContent:
     action = action_of(workflow, event)
-    dated = event.occurred_utc.astimezone(ZoneInfo(ENGLAND)).date()
+    dated = england_date(event.occurred_utc)
     answers = case.answers
     return LetterContent(
         reference=case.reference, dated=dated,

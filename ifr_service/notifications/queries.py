@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from ifr_service import db
 from ifr_service.errors import NotFound
 from ifr_service.notifications.models import Notification
@@ -12,6 +14,11 @@ def get_notification(notification_id: int) -> Notification:
     if notification is None:
         raise NotFound(f"There is no notification {notification_id}.")
     return notification
+
+
+def find_notification(case_id: int, kind: str) -> Notification | None:
+    query = select(Notification).where(Notification.case_id == case_id, Notification.kind == kind)
+    return db.session().exec(query).first()
 
 
 def create_notification_once(notification: Notification) -> bool:

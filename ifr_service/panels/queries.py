@@ -91,6 +91,3 @@ def find_conflicts(meeting_id: int, case_id: int | None = None) -> list[Conflict
         query = query.where(ConflictOfInterest.case_id == case_id)
     return list(db.session().exec(query.order_by(ConflictOfInterest.id)))
 
-
-def get_row(model, row_id: int):
-    return db.session().get(model, row_id)

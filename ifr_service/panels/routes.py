@@ -24,7 +24,8 @@ from ifr_service.reference.models import Hub, Region
 from ifr_service.reference.queries import find_organisation
 from ifr_service.runtime import runtime
 from ifr_service.users.access import allow, current_user
-from ifr_service.users.models import Role, User
+from ifr_service.users.models import Role
+from ifr_service.users.queries import get_user_by_id
 
 panels = Blueprint("panels", __name__)
 HUB_STAFF = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.ADMIN)
@@ -260,7 +261,7 @@ def _meeting_run_by_caller(meeting_id: int):
 def _panel(panel) -> dict:
     members = []
     for member in queries.find_members(panel.id):
-        user = queries.get_row(User, member.user_id)
+        user = get_user_by_id(member.user_id)
         members.append({"id": member.id, "username": user.username, "display_name": user.display_name,
                         "panel_role": member.panel_role, "is_active": member.is_active})
     return {"id": panel.id, "name": panel.name, "hub": find_organisation(Hub, panel.hub_id)["code"],

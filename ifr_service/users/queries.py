@@ -13,6 +13,10 @@ def find_user(username: str) -> User | None:
     return db.session().exec(select(User).where(User.username == username)).first()
 
 
+def get_user_by_id(user_id: int) -> User:
+    return db.session().get(User, user_id)
+
+
 def find_hub_staff(hub_id: int, role: str, leads_only: bool = False) -> list[User]:
     query = select(User).where(User.hub_id == hub_id, User.role == role, User.is_active)
     if leads_only:
