@@ -8,6 +8,7 @@ from flask import Flask, g, request
 from sqlalchemy.exc import DataError, IntegrityError
 
 from ifr_service import db
+from ifr_service.cdf.definition import CdfList
 from ifr_service.config import Config
 from ifr_service.errors import (
     IfrError,
@@ -45,10 +46,12 @@ def create_app(config: Config | None = None) -> Flask:
 def build_runtime(config: Config) -> Runtime:
     from ifr_service.cases.actions import known_names
 
+    forms = FormRegistry.load(config.forms_dir)
     return Runtime(
         config=config,
         engine=db.make_engine(config.database_url),
-        forms=FormRegistry.load(config.forms_dir),
+        forms=forms,
+        cdf=CdfList.load(config.cdf_list_dir, forms),
         workflows=load_workflows(config.workflows_dir, known_names()),
         dispatcher=RqDispatcher(config.redis_url) if config.redis_url else InProcessDispatcher(),
         mail=SmtpRelay(config.smtp_host, config.smtp_port) if config.smtp_host else LogRelay(),

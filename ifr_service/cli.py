@@ -180,14 +180,18 @@ def clocks() -> None:
     pass
 
 
-@clocks.command(name="sweep", help="Send due reminders and escalations; close unanswered requests.")
+@clocks.command(name="sweep", help="Send due reminders and escalations; close unanswered requests; "
+                                   "expire and lapse CDF approvals past their dates.")
 def sweep() -> None:
     from ifr_service.cases.reminders import sweep_clocks
+    from ifr_service.cdf.sweep import sweep_cdf_approvals
 
     with _app().app_context():
         report = sweep_clocks()
+        ended = sweep_cdf_approvals()
     click.echo(f"{report.reminders} reminders, {report.escalations} escalations, "
-               f"{len(report.closed_unanswered)} closed unanswered")
+               f"{len(report.closed_unanswered)} closed unanswered; CDF approvals: "
+               f"{len(ended['expired'])} expired, {len(ended['lapsed'])} lapsed")
 
 
 @main.command(help="Run the clock sweep on a schedule (rq's cron with Redis, a loop without).")

@@ -22,7 +22,9 @@ def today_in_england() -> date:
 
 
 def england_date(moment: datetime) -> date:
-    """The date in England at a moment (stored timestamps are UTC)."""
+    """The date in England at a moment. Stored timestamps are UTC; SQLite returns them naive."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ENGLAND).date()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,8 @@ class Config:
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_sender: str = "ifr-service@nhs.net"
+    # The Cancer Drugs Fund's annual budget, against which spend is forecast.
+    cdf_annual_budget_pence: int = 340_000_000 * 100
 
     @property
     def is_production(self) -> bool:
@@ -43,6 +46,10 @@ class Config:
     @property
     def forms_dir(self) -> Path:
         return self.project_root / "forms"
+
+    @property
+    def cdf_list_dir(self) -> Path:
+        return self.forms_dir / "cdf" / "list"
 
     @property
     def workflows_dir(self) -> Path:
@@ -66,6 +73,7 @@ class Config:
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT", 25)),
             mail_sender=env.get("MAIL_SENDER", "ifr-service@nhs.net"),
+            cdf_annual_budget_pence=_pounds_to_pence(env.get("CDF_ANNUAL_BUDGET_GBP", "340000000")),
         )
         config.check()
         return config
@@ -83,6 +91,16 @@ class Config:
             raise ConfigError("production needs REDIS_URL: jobs must not run inside web requests")
         if not self.smtp_host:
             raise ConfigError("production needs SMTP_HOST: acknowledgements must reach clinicians")
+
+
+def _pounds_to_pence(text: str) -> int:
+    try:
+        pounds = Decimal(text)
+    except InvalidOperation:
+        raise ConfigError(f"CDF_ANNUAL_BUDGET_GBP must be an amount in pounds, not {text!r}") from None
+    if not pounds.is_finite() or pounds <= 0:
+        raise ConfigError("CDF_ANNUAL_BUDGET_GBP must be more than nothing")
+    return int(pounds * 100)
 
 
 def _embedded_database_url(root: Path) -> str:

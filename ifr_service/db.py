@@ -132,6 +132,15 @@ def insert_once(row) -> bool:
         return False
 
 
+def lock(name: str) -> None:
+    """Hold a named lock until the transaction ends, so that checks-then-writes on the same
+    thing (one patient's approvals for one drug) run one at a time. PostgreSQL's advisory lock;
+    SQLite, the embedded default, lets one writer at a time anyway."""
+    if session().get_bind().dialect.name == "postgresql":
+        session().execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
+                          {"name": name})
+
+
 def ping(engine: Engine) -> dict:
     """Does the database answer? For /healthz: names the error's kind, never a host."""
     try:

@@ -9,6 +9,7 @@ from ifr_service.cases.models import (
     CaseReferenceCounter,
     IdempotencyRecord,
 )
+from ifr_service.cdf.models import CdfApplication
 from ifr_service.cet.models import CohortReferral
 from ifr_service.db import metadata
 from ifr_service.jobs.models import OutboxMessage
@@ -33,6 +34,7 @@ __all__ = [
     "CaseClock",
     "CaseEvent",
     "CaseReferenceCounter",
+    "CdfApplication",
     "ClinicalReferenceGroup",
     "CohortReferral",
     "Commissioner",

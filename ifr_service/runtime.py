@@ -10,6 +10,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import Engine
 
+from ifr_service.cdf.definition import CdfList
 from ifr_service.clock import today_in_england
 from ifr_service.config import Config
 from ifr_service.forms.definition import FormRegistry
@@ -26,6 +27,7 @@ class Runtime:
     workflows: dict[str, Workflow]
     dispatcher: Dispatcher
     mail: EmailRelay
+    cdf: CdfList
     today: Callable[[], date] = today_in_england
     pid: int = field(default_factory=os.getpid)
 

@@ -14,6 +14,7 @@ import copy
 import json
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -40,11 +41,14 @@ if os.environ.get("CI") == "true" and not HAS_PRODUCTION_STACK:
 BACKENDS = ["embedded", "production"] if HAS_PRODUCTION_STACK else ["embedded"]
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
-CASE_TABLES = ["cohort_referral", "conflict_of_interest", "agenda_item", "panel_meeting", "letter",
+CDF_EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "cdf-application.json"
+CDF_EXAMPLE_DAY = date(2026, 11, 23)
+CASE_TABLES = ["cdf_application", "cohort_referral", "conflict_of_interest", "agenda_item", "panel_meeting", "letter",
                "case_clock", "notification", "outbox_message", "idempotency_record",
                "attachment_content", "attachment", "case_event", "ifr_case", "case_reference_counter"]
 EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west"),
                ("review-chair", Role.PANEL_CHAIR, "london")]
+EXTRA_CDF_ADMINS = [("cdf-admin-north", "north")]
 
 
 def backend_config(backend: str, tmp_path: Path) -> Config:
@@ -88,11 +92,15 @@ def app(backend, tmp_path_factory):
 
 
 def _load_extra_users() -> None:
-    from ifr_service.reference.queries import get_hub
+    from ifr_service.reference.queries import find_region, get_hub
 
     for username, role, hub_code in EXTRA_USERS:
         db.session().add(User(username=username, display_name=username, role=role.value,
                               email=f"{username}@example.nhs.uk", hub_id=get_hub(hub_code).id))
+    for username, region_code in EXTRA_CDF_ADMINS:
+        db.session().add(User(username=username, display_name=username, role=Role.CDF_ADMIN.value,
+                              email=f"{username}@example.nhs.uk",
+                              region_id=find_region(region_code).id))
 
 
 @pytest.fixture
@@ -173,6 +181,14 @@ def auth(app) -> Callable[[str], dict]:
 def application() -> dict:
     """A fresh copy of docs/examples/ifr-application.json: a complete, valid IFR."""
     return copy.deepcopy(json.loads(EXAMPLE.read_text()))
+
+
+@pytest.fixture
+def cdf_application(calendar) -> dict:
+    """A fresh copy of docs/examples/cdf-application.json: a complete CDF application meeting every
+    criterion. The service's calendar is set to CDF_EXAMPLE_DAY, a week before its planned start."""
+    calendar.set(CDF_EXAMPLE_DAY)
+    return copy.deepcopy(json.loads(CDF_EXAMPLE.read_text()))
 
 
 def count_rows(app) -> dict[str, int]:

@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from ifr_service.api.openapi import openapi
 from ifr_service.cases.routes import cases
+from ifr_service.cdf.routes import cdf
 from ifr_service.cet.routes import cet
 from ifr_service.panels.routes import panels
 from ifr_service.reference.routes import reference
@@ -11,6 +12,7 @@ from ifr_service.users.routes import users
 
 api = Blueprint("api", __name__)
 api.register_blueprint(cases)
+api.register_blueprint(cdf)
 api.register_blueprint(reference)
 api.register_blueprint(panels)
 api.register_blueprint(cet)

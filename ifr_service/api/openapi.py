@@ -39,6 +39,12 @@ def build_spec() -> APISpec:
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     # Nested schemas first, so that apispec refers to them rather than naming them again.
+    from ifr_service.cdf import schemas as cdf_schemas
+
+    for name in ("EntrySummary", "Criterion", "EntryCost", "Entry", "UnmetCriterion", "TreatmentRecord",
+                 "Application", "Approval", "RegionApplication", "RegionApplications", "AuditRow",
+                 "RegionAudit", "SpendLine", "RegionSpend", "Spend"):
+        spec.components.schema(f"Cdf{name}", schema=getattr(cdf_schemas, f"{name}Schema"))
     for name, schema in [("SimilarRequests", SimilarRequestsSchema),
                          ("Attachment", AttachmentSchema), ("Letter", LetterSchema),
                          ("Case", CaseSchema),
@@ -51,7 +57,9 @@ def build_spec() -> APISpec:
                  "NewConflict",
                  "Member", "Panel", "Quorum", "AgendaEntry", "Meeting", "PackCase", "PanelPack"):
         spec.components.schema(name, schema=getattr(panel_schemas, f"{name}Schema"))
-    from ifr_service.cet.routes import ClockPerformanceSchema, CohortReferralSchema
+    from ifr_service.cet.routes import ClockPerformanceSchema, CohortReferralSchema, TrendSchema
+
+    spec.components.schema("Trend", schema=TrendSchema)
 
     spec.components.schema("CohortReferral", schema=CohortReferralSchema)
     from ifr_service.users.routes import HubLeadSchema, HubLeadsSchema
@@ -59,8 +67,8 @@ def build_spec() -> APISpec:
     spec.components.schema("HubLeads", schema=HubLeadsSchema)
     spec.components.schema("HubLead", schema=HubLeadSchema)
     spec.components.schema("ClockPerformance", schema=ClockPerformanceSchema)
-    for form in runtime().forms:
-        name = f"{''.join(p.capitalize() for p in form.route.split('-'))}ApplicationV{form.version}"
+    for form in runtime().forms:  # IfrApplicationV2; the CDF's common part, CdfApplicationV1
+        name = f"{''.join(part.capitalize() for part in form.key.split('-'))}V{form.version}"
         spec.components.schema(name, schema=schema_for(form))
     for rule in current_app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi.openapi_document":

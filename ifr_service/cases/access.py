@@ -15,8 +15,10 @@ def can_see_case(user: User, case: Case) -> bool:
         return True
     if role is Role.CLINICIAN:
         return case.provider_org_code is not None and case.provider_org_code == user.organisation_code
-    if role in HUB_ROLES:
-        return case.submitted_utc is not None and user.hub_id is not None and (
+    if role is Role.CDF_ADMIN:
+        return case.route == "cdf" and user.region_id is not None and case.region_id == user.region_id
+    if role in HUB_ROLES:  # hub IFR teams and panels; the CDF is run by the regions' CDF teams
+        return case.route == "ifr" and case.submitted_utc is not None and user.hub_id is not None and (
             case.hub_id == user.hub_id or _runs_panel_of(user, case))
     return False
 

@@ -14,6 +14,7 @@ from ifr_service.cases import queries, service
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.clocks import SIGNALS, signal_clocks, view_clock
 from ifr_service.cases.models import Case, CaseEvent
+from ifr_service.cdf import treatment
 from ifr_service.cet.models import CohortReferral
 from ifr_service.cet.queries import create_referral_once
 from ifr_service.errors import Conflict, ValidationFailed, flatten_marshmallow_errors
@@ -23,6 +24,7 @@ from ifr_service.jobs.outbox import queue_job
 from ifr_service.panels import service as panels
 from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
+from ifr_service.users.queries import get_system_user
 from ifr_service.workflows.definition import Action, KnownNames
 
 
@@ -35,8 +37,18 @@ def take_action(case: Case, action_key: str, actor: User, payload,
     service.check_action_allowed(case, action_key, actor)
     cleaned = validate_payload(case.route, action, payload)
     for guard in action.guards:
-        cleaned.update(GUARDS[guard](case, actor) or {})  # what a guard found is recorded too
-    service.apply_action(case, action_key, actor, cleaned)
+        cleaned.update(GUARDS[guard](case, actor, cleaned) or {})  # what a guard found is recorded too
+    return _apply_with_effects(case, action, actor, cleaned)
+
+
+def take_system_action(case: Case, action_key: str, payload: dict) -> Case:
+    """An action the service takes by its own rule (a CDF decision), recorded with what it found."""
+    return _apply_with_effects(case, runtime().workflows[case.route].action(action_key),
+                               get_system_user(), payload)
+
+
+def _apply_with_effects(case: Case, action: Action, actor: User, payload: dict) -> Case:
+    service.apply_action(case, action.key, actor, payload)
     event = queries.find_last_event(case, action.event)
     for effect in action.effects:
         EFFECTS[effect](case, event)
@@ -96,15 +108,15 @@ HANDLERS: dict[str, Callable[[Case, User, object, str | None], Case]] = {
 }
 
 
-# Guards: rules beyond the state and the role, each refusing with a reason. What a guard
-# returns (the meeting that decided, say) is recorded with the event.
+# Guards: rules beyond the state and the role, each refusing with a reason; they see the
+# action's checked payload. What a guard returns (the meeting that decided, say) is recorded with the event.
 
-def _case_is_urgent(case: Case, actor: User) -> None:
+def _case_is_urgent(case: Case, actor: User, payload: dict) -> None:
     if case.urgency not in ("urgent", "emergency"):
         raise Conflict("Only a case the clinician marked urgent can go to urgent consideration.")
 
 
-def _within_review_window(case: Case, actor: User) -> None:
+def _within_review_window(case: Case, actor: User, payload: dict) -> None:
     row = queries.find_latest_clock(case, "review_request_window")
     if row is None:
         return
@@ -114,7 +126,7 @@ def _within_review_window(case: Case, actor: User) -> None:
                        "days of the decision; that time has passed.")
 
 
-def _reviewer_took_no_part_in_decision(case: Case, actor: User) -> None:
+def _reviewer_took_no_part_in_decision(case: Case, actor: User, payload: dict) -> None:
     decision = queries.find_last_event(case, "decision_recorded")
     took_part = (decision is not None and decision.actor_id == actor.id) or (
         actor.id in panels.users_who_sat_on(case))
@@ -122,7 +134,7 @@ def _reviewer_took_no_part_in_decision(case: Case, actor: User) -> None:
         raise Conflict("A review must be decided by someone who took no part in the decision.")
 
 
-def _panel_may_decide(case: Case, actor: User) -> dict | None:
+def _panel_may_decide(case: Case, actor: User, payload: dict) -> dict | None:
     meeting = panels.check_panel_may_decide(case, actor, runtime().today())
     if meeting is None:
         return {"decided_by": "chair's action"}
@@ -130,11 +142,14 @@ def _panel_may_decide(case: Case, actor: User) -> dict | None:
                                                      "date": meeting.meeting_date.isoformat()}}
 
 
-GUARDS: dict[str, Callable[[Case, User], dict | None]] = {
+GUARDS: dict[str, Callable[[Case, User, dict], dict | None]] = {
     "case_is_urgent": _case_is_urgent,
     "within_review_window": _within_review_window,
     "reviewer_took_no_part_in_decision": _reviewer_took_no_part_in_decision,
     "panel_may_decide": _panel_may_decide,
+    "cdf_start_in_time": treatment.check_start_in_time,
+    "cdf_break_within_limit": treatment.check_break_within_limit,
+    "cdf_stop_after_treatment": treatment.check_stop_after_treatment,
 }
 
 
@@ -161,6 +176,7 @@ EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {
     "notify_clinician": _notify_clinician,
     "send_letter": _send_letter,
     "refer_to_cet": _refer_to_cet,
+    "record_cdf_treatment": treatment.record_treatment,
 }
 
 

@@ -7,6 +7,7 @@ from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseClock
 from ifr_service.cases.service import actions_for
+from ifr_service.cdf.presenters import present_application
 from ifr_service.letters.queries import find_letters
 from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Commissioner, Hub, Region
@@ -37,6 +38,7 @@ def present_case(case: Case, user: User) -> dict:
         "answers": case.answers,
         "attachments": queries.find_attachments(case),
         "letters": find_letters(case.id),
+        "cdf": present_application(case) if case.route == "cdf" else None,
     }
 
 

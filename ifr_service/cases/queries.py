@@ -73,9 +73,10 @@ def find_events(case: Case) -> list[CaseEvent]:
     return list(db.session().exec(query))
 
 
-def find_hub_queue(hub_id: int, states: list[str], page: int, page_size: int) -> tuple[list[Case], int]:
-    """A hub's cases, most urgent first and newest first within an urgency."""
-    where = (Case.hub_id == hub_id, Case.state.in_(states))
+def find_hub_queue(hub_id: int, route: str, states: list[str], page: int,
+                   page_size: int) -> tuple[list[Case], int]:
+    """A hub's cases of a route, most urgent first and newest first within an urgency."""
+    where = (Case.hub_id == hub_id, Case.route == route, Case.state.in_(states))
     total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
     query = (select(Case).where(*where)
              .order_by(Case.urgency_rank, Case.submitted_utc.desc(), Case.id.desc())
@@ -142,7 +143,7 @@ def create_attachment(attachment: Attachment, content: bytes) -> Attachment:
 def find_similar_cases(case: Case, limit: int = 10) -> tuple[int, dict[str, int], list[Case]]:
     """Other submitted requests nationally for the same treatment in the same ICD-10 category:
     how many, how many in each state, and the most recent."""
-    where = (Case.id != case.id, Case.icd10_category == case.icd10_category,
+    where = (Case.id != case.id, Case.route == case.route, Case.icd10_category == case.icd10_category,
              Case.intervention_key == case.intervention_key, Case.submitted_utc.is_not(None))
     counts = select(Case.state, func.count()).where(*where).group_by(Case.state)
     by_state = dict(db.session().exec(counts).all())

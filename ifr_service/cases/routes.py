@@ -17,6 +17,7 @@ from ifr_service.cases.schemas import (
     QueueSchema,
     SimilarRequestsSchema,
 )
+from ifr_service.cdf import service as cdf
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
@@ -41,14 +42,17 @@ class QueueArgs(Schema):
 @cases.post("/cases")
 @allow(Role.CLINICIAN)
 def create_case():
-    """Create an IFR application.
+    """Create an IFR or CDF application.
     ---
     post:
-      summary: Create a draft IFR application, or create and submit it in one call
+      summary: Create a draft IFR application (or create and submit it), or apply to the CDF
       description: >-
         The body holds the form's answers by section (see docs/examples/ifr-application.json).
-        A draft may be incomplete; submission checks every answer. Send an Idempotency-Key
-        header to make a retried request return the same case.
+        A draft may be incomplete; submission checks every answer. With "route": "cdf" and an
+        "entry" of the national list, the body is a CDF application
+        (docs/examples/cdf-application.json), decided at once: the case answers approved with
+        its approval_number, or not_approved naming the unmet criteria; `submit` does not apply.
+        Send an Idempotency-Key header to make a retried request return the same case.
       tags: [cases]
       parameters:
         - {in: query, name: submit, schema: {type: boolean, default: false}}
@@ -60,12 +64,20 @@ def create_case():
         201: {description: The case, content: {application/json: {schema: Case}}}
         401: {description: Not signed in, content: {application/json: {schema: Error}}}
         403: {description: Not a clinician, content: {application/json: {schema: Error}}}
-        422: {description: Answers with errors, content: {application/json: {schema: Error}}}
+        409: {description: "CDF: an approval for this patient, drug and indication is in force",
+              content: {application/json: {schema: Error}}}
+        422: {description: "Answers with errors; for the CDF, an entry not on the list (with ifr_conversion)",
+              content: {application/json: {schema: Error}}}
     """
     args = load_query(CreateArgs())
-    user = current_user()
-    case, status = service.create_case_idempotently(
-        user, json_body(), args["submit"], request.headers.get("Idempotency-Key"))
+    user, body, key = current_user(), json_body(), request.headers.get("Idempotency-Key")
+    route = body.pop("route", "ifr") if isinstance(body, dict) else "ifr"
+    if route == "cdf":
+        case, status = cdf.apply_idempotently(user, body, key)
+    elif route == "ifr":
+        case, status = service.create_case_idempotently(user, body, args["submit"], key)
+    else:
+        raise ValidationFailed({"route": "Choose the route: ifr or cdf."})
     return _case_response(case, status)
 
 
@@ -288,7 +300,7 @@ def hub_queue(hub_code: str):
     hub = reference.get_hub(hub_code)
     if not can_see_hub_queue(current_user(), hub.id):
         raise NotFound(f"There is no hub queue {hub_code} for you.", field="hub_code")
-    found, total = queries.find_hub_queue(hub.id, service.queue_states("ifr"), args["page"],
+    found, total = queries.find_hub_queue(hub.id, "ifr", service.queue_states("ifr"), args["page"],
                                           args["page_size"])
     next_due = {}
     for clock in queries.find_running_clocks([case.id for case in found]):

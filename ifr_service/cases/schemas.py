@@ -84,6 +84,11 @@ class CaseSchema(Schema):
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
     letters = fields.List(fields.Nested(LetterSchema), required=True, metadata={
         "description": "Letters sent about the case; GET .../letters/{id} gives the PDF."})
+    approval_number = fields.Function(
+        lambda case: (case["cdf"] or {}).get("approval_number"), allow_none=True,
+        metadata={"type": "string", "description": "CDF: the approval number an invoice quotes."})
+    cdf = fields.Nested("ifr_service.cdf.schemas.ApplicationSchema", allow_none=True, metadata={
+        "description": "CDF only: the entry decided on, the approval and the treatment record."})
 
 
 class QueueItemSchema(Schema):

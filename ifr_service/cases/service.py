@@ -70,7 +70,7 @@ def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool 
     cleaned = validate_answers(form, answers, complete=complete)
     workflow = runtime().workflows[route]
     case = queries.create_case(Case(
-        draft_reference=_new_draft_reference(), route=route, state=workflow.initial,
+        draft_reference=new_draft_reference(), route=route, state=workflow.initial,
         form_key=form.key, form_version=form.version, answers=cleaned,
         created_by_id=actor.id, provider_org_code=actor.organisation_code,
     ))
@@ -118,7 +118,7 @@ def submit_case(case: Case, actor: User) -> Case:
     check_action_allowed(case, "submit", actor)
     form = runtime().forms.get(case.form_key, case.form_version)
     case.answers = validate_answers(form, case.answers, complete=True)
-    hub, region = _route_to_hub(case)
+    hub, region = route_to_hub(case)
     case.hub_id, case.region_id = hub.id, region.id
     today = runtime().today()
     number = queries.allocate_reference_number(case.route, today.year)
@@ -140,18 +140,20 @@ def create_case_idempotently(actor: User, answers: dict, submit: bool,
         case = create_draft(actor, answers, complete=submit)
         return submit_case(case, actor) if submit else case
 
-    fingerprint = _fingerprint({"answers": answers, "submit": submit})
-    return _once(actor, key, fingerprint, create, status_code=201)
+    return once(actor, key, {"answers": answers, "submit": submit}, create, status_code=201)
 
 
 def submit_case_idempotently(case: Case, actor: User, key: str | None) -> tuple[Case, int]:
-    fingerprint = _fingerprint({"submit": case.draft_reference})
-    return _once(actor, key, fingerprint, lambda: submit_case(case, actor), status_code=200)
+    return once(actor, key, {"submit": case.draft_reference}, lambda: submit_case(case, actor),
+                status_code=200)
 
 
-def _once(actor: User, key: str | None, fingerprint: str, work, status_code: int):
+def once(actor: User, key: str | None, request: dict, work, status_code: int):
+    """Do `work` once per user and Idempotency-Key: a retry of the same request answers the case
+    the first one made; the key reused for a different request is refused."""
     if key is None:
         return work(), status_code
+    fingerprint = _fingerprint(request)
     if not 1 <= len(key) <= 200:
         raise ValidationFailed({"Idempotency-Key": "Use a key of 1 to 200 characters."})
     earlier = queries.find_idempotency_record(actor.id, key)
@@ -174,7 +176,7 @@ def intervention_key(name: str) -> str:
     return " ".join(name.lower().split())[:200]
 
 
-def _route_to_hub(case: Case):
+def route_to_hub(case: Case):
     code = case.answers["patient"]["commissioner"]
     commissioner = reference.find_commissioner(code)
     hub = commissioner and reference.find_hub_for_commissioner(commissioner, runtime().today())
@@ -189,7 +191,7 @@ def _set_urgency(case: Case) -> None:
     case.urgency, case.urgency_rank = level, URGENCY_RANK[level]
 
 
-def _new_draft_reference() -> str:
+def new_draft_reference() -> str:
     return "DRAFT-" + "".join(secrets.choice(DRAFT_ALPHABET) for _ in range(8))
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ifr_service.api.requests import load_query
 from ifr_service.cases.queries import get_case_by_id
-from ifr_service.cet import queries, reports
+from ifr_service.cet import queries, reports, trends
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
 from ifr_service.users.access import allow
@@ -68,6 +68,41 @@ def clock_performance():
     """
     args = load_query(PerformanceArgs())
     return ClockPerformanceSchema(many=True).dump(reports.clock_performance(args["start"], args["end"]))
+
+
+class TrendArgs(PerformanceArgs):
+    route = fields.String(load_default=None, validate=validate.OneOf(
+        ["ifr", "cdf"], error="Choose the route: ifr or cdf."))
+
+
+class TrendSchema(Schema):
+    month = fields.String(required=True, metadata={"description": "YYYY-MM, in England"})
+    route = fields.String(required=True, metadata={"enum": ["ifr", "cdf"]})
+    region = fields.String(required=True)
+    measure = fields.String(required=True, metadata={"enum": sorted(set(trends.MEASURES.values()))})
+    count = fields.Integer(required=True)
+
+
+@cet.get("/cet/reports/trends")
+@allow(Role.CET_ANALYST, Role.ADMIN)
+def monthly_trends():
+    """Monthly trends of IFRs and the CDF.
+    ---
+    get:
+      summary: By month, route and region - IFR requests and outcomes; CDF applications and treatment
+      tags: [cet]
+      parameters:
+        - {in: query, name: from, required: true, schema: {type: string, format: date}}
+        - {in: query, name: to, required: true, schema: {type: string, format: date}}
+        - {in: query, name: route, schema: {type: string, enum: [ifr, cdf]}}
+      responses:
+        200:
+          description: One row per month, route, region and measure
+          content: {application/json: {schema: {type: array, items: Trend}}}
+        422: {description: Bad dates or route, content: {application/json: {schema: Error}}}
+    """
+    args = load_query(TrendArgs())
+    return TrendSchema(many=True).dump(trends.monthly_trends(args["start"], args["end"], args["route"]))
 
 
 @cet.get("/cet/cohort-referrals")

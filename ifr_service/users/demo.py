@@ -1,4 +1,6 @@
-"""Demo users, one per role, for development only. Never loaded in production."""
+"""Demo users, one per role, for development only. Never loaded in production.
+
+Hub staff work for the London hub; the CDF administrator for the London region."""
 
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ def load_demo_users() -> int:
             username=username, display_name=name, role=role.value,
             email=f"{username}@example.nhs.uk", organisation_code=code,
             organisation_name=organisation, hub_id=hub.id if role in HUB_ROLES else None,
+            region_id=hub.region_id if role is Role.CDF_ADMIN else None,
         ))
         created += 1
     return created

@@ -34,6 +34,8 @@ class User(SQLModel, table=True):
     organisation_code: str | None = Field(default=None, max_length=10)
     organisation_name: str | None = Field(default=None, max_length=200)
     hub_id: int | None = Field(default=None, foreign_key="hub.id")
+    # CDF administrators work for a region: they see its Cancer Drugs Fund applications.
+    region_id: int | None = Field(default=None, foreign_key="region.id")
     # The hub's IFR lead: breaches of its clocks are escalated to them.
     leads_hub: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     is_active: bool = True

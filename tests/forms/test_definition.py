@@ -10,7 +10,7 @@ import yaml
 from ifr_service.config import PROJECT_ROOT
 from ifr_service.forms.definition import FormDefinitionError, FormRegistry, load_form_file
 
-FORM_FILES = sorted((PROJECT_ROOT / "forms").glob("**/*.yaml"))
+FORM_FILES = sorted((PROJECT_ROOT / "forms").glob("*/*.yaml"))  # forms/cdf/list/ holds CDF entries
 
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda path: path.name)
@@ -75,8 +75,9 @@ def test_a_bad_form_file_is_refused_naming_the_file_and_the_problem(tmp_path, fo
 
 
 def test_two_files_with_the_same_form_version_are_refused(tmp_path):
+    (tmp_path / "ifr").mkdir()
     for name in ("one.yaml", "two.yaml"):
-        (tmp_path / name).write_text(yaml.safe_dump(minimal_form()))
+        (tmp_path / "ifr" / name).write_text(yaml.safe_dump(minimal_form()))
     with pytest.raises(FormDefinitionError, match="version 1 twice"):
         FormRegistry.load(tmp_path)
 
@@ -85,8 +86,8 @@ def test_the_app_refuses_to_start_on_a_bad_form(tmp_path):
     from ifr_service.app import create_app
     from ifr_service.config import Config
 
-    (tmp_path / "forms").mkdir()
-    write_form(tmp_path / "forms", with_field(type="choice"))
+    (tmp_path / "forms" / "ifr").mkdir(parents=True)
+    write_form(tmp_path / "forms" / "ifr", with_field(type="choice"))
     (tmp_path / "workflows").symlink_to(PROJECT_ROOT / "workflows")
     config = Config(environment="test", database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}",
                     project_root=tmp_path)

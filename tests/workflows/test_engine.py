@@ -18,6 +18,7 @@ from ifr_service.workflows.engine import allowed_actions, next_state
 
 KNOWN = known_names()
 WORKFLOW_FILES = sorted((PROJECT_ROOT / "workflows").glob("*.yaml"))
+IFR_WORKFLOW = PROJECT_ROOT / "workflows" / "ifr.yaml"
 IFR = load_workflows(PROJECT_ROOT / "workflows", KNOWN)["ifr"]
 
 
@@ -76,7 +77,7 @@ def test_every_decision_needs_reasons_on_each_criterion():
 
 
 def bad_workflow(tmp_path, **changes):
-    raw = yaml.safe_load(WORKFLOW_FILES[0].read_text())
+    raw = yaml.safe_load(IFR_WORKFLOW.read_text())
     raw.update(changes)
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(raw))
@@ -84,7 +85,7 @@ def bad_workflow(tmp_path, **changes):
 
 
 def with_action(**action):
-    raw = yaml.safe_load(WORKFLOW_FILES[0].read_text())
+    raw = yaml.safe_load(IFR_WORKFLOW.read_text())
     base = {"key": "go", "title": "Go", "from": ["draft"], "to": "submitted",
             "roles": ["clinician"], "event": "gone"}
     return {"actions": [*raw["actions"], {**base, **action}]}
@@ -112,14 +113,14 @@ def test_a_bad_workflow_is_refused_naming_the_file_and_the_problem(tmp_path, cha
 
 
 def test_a_state_that_is_not_final_needs_a_way_out(tmp_path):
-    raw = yaml.safe_load(WORKFLOW_FILES[0].read_text())
+    raw = yaml.safe_load(IFR_WORKFLOW.read_text())
     states = [{**s, "final": False} if s["key"] == "withdrawn" else s for s in raw["states"]]
     with pytest.raises(WorkflowDefinitionError, match="'withdrawn' is not final but no action"):
         load_workflow_file(bad_workflow(tmp_path, states=states), KNOWN)
 
 
 def test_a_final_state_has_no_way_out(tmp_path):
-    raw = yaml.safe_load(WORKFLOW_FILES[0].read_text())
+    raw = yaml.safe_load(IFR_WORKFLOW.read_text())
     states = [{**s, "final": True} if s["key"] == "declined" else s for s in raw["states"]]
     with pytest.raises(WorkflowDefinitionError, match="'declined' is final but an action leaves"):
         load_workflow_file(bad_workflow(tmp_path, states=states), KNOWN)
@@ -135,7 +136,7 @@ def test_the_generated_workflow_diagram_in_docs_is_up_to_date(workflow):
 
 def test_two_workflows_for_one_route_are_refused(tmp_path):
     for name in ("a.yaml", "b.yaml"):
-        (tmp_path / name).write_text(WORKFLOW_FILES[0].read_text())
+        (tmp_path / name).write_text(IFR_WORKFLOW.read_text())
     with pytest.raises(WorkflowDefinitionError, match="second workflow for route 'ifr'"):
         load_workflows(tmp_path, KNOWN)
 

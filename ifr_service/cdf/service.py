@@ -1,0 +1,173 @@
+"""The Cancer Drugs Fund use cases: an application decided at once against its entry's criteria
+form, and an application for a drug not on the list turned into an IFR draft.
+
+Like the case service, each function runs in the caller's unit of work: anything refused is
+refused before a row is written, so a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ifr_service import db
+from ifr_service.cases import queries as cases
+from ifr_service.cases import service as case_service
+from ifr_service.cases.actions import take_system_action
+from ifr_service.cases.models import Case
+from ifr_service.cdf import queries
+from ifr_service.cdf.approval_numbers import allocate_approval_number
+from ifr_service.cdf.definition import APPLICATION_FORM, UNLISTED_DRUG_FORM, CdfEntry
+from ifr_service.cdf.models import CdfApplication
+from ifr_service.db import utc_now
+from ifr_service.errors import Conflict, Forbidden, IfrError, ValidationFailed
+from ifr_service.forms.definition import FormDefinition
+from ifr_service.forms.validation import validate_answers
+from ifr_service.runtime import runtime
+from ifr_service.users.models import Role, User
+
+CONVERSION = {"href": "/api/v1/cdf/ifr-conversions", "method": "POST",
+              "description": "Turn this application into an Individual Funding Request draft that "
+                             "carries its patient, clinician and diagnosis."}
+
+
+def apply(actor: User, body) -> Case:
+    """Check a CDF application and decide it: approved with a number when every mandatory
+    criterion is confirmed, not approved (naming the unmet criteria) when any is not."""
+    _check_is_clinician(actor)
+    if not isinstance(body, dict):
+        raise ValidationFailed({"_request": "The request body must be a JSON object of answers."})
+    answers = dict(body)
+    today = runtime().today()
+    entry = _current_entry(answers.pop("entry", None), today)
+    answers = validate_answers(runtime().cdf.criteria_form(entry), answers, complete=True)
+    _check_indication(entry, answers["diagnosis"]["icd10_code"])
+    _check_planned_start(entry, date.fromisoformat(answers["treatment"]["planned_start_date"]), today)
+    nhs_number = answers["patient"]["nhs_number"]
+    db.lock(f"cdf:{nhs_number}:{entry.key}")
+    _refuse_duplicate(nhs_number, entry, today)
+    case = _receive(actor, entry, answers)
+    unmet = [c.key for c in entry.criteria if c.mandatory and answers["criteria"][c.key] is not True]
+    record = queries.create_application(CdfApplication(
+        case_id=case.id, entry_key=entry.key, entry_version=entry.version, nhs_number=nhs_number,
+        decided_on=today, unmet_criteria=unmet, treatment_break_weeks=entry.treatment_break_weeks,
+        funding_route=entry.funding_route, cost_unit=entry.cost.unit,
+        cost_unit_pence=entry.cost.unit_pence, cost_units=entry.cost.units))
+    if unmet:
+        return take_system_action(case, "not_approve", {"unmet_criteria": unmet})
+    record.approval_number = allocate_approval_number(today.year)
+    record.start_by = today + timedelta(weeks=entry.start_within_weeks)
+    return take_system_action(case, "approve", {"approval_number": record.approval_number,
+                                                "start_by": record.start_by.isoformat()})
+
+
+def apply_idempotently(actor: User, body, key: str | None) -> tuple[Case, int]:
+    return case_service.once(actor, key, {"cdf": body}, lambda: apply(actor, body), status_code=201)
+
+
+def convert_to_ifr(actor: User, body) -> Case:
+    """An IFR draft carrying the CDF application's patient, clinician, diagnosis and the drug
+    wanted; the clinician completes the rest (the clinical case, the cost) before submitting."""
+    _check_is_clinician(actor)
+    form = _conversion_form()
+    answers = validate_answers(form, body, complete=True)
+    drug = answers["drug"]
+    intervention = {"type": "drug", "name": drug["name"], "dose": drug["dose"],
+                    "frequency": drug["frequency"], "duration": drug["duration"]}
+    if drug.get("dmd_code"):
+        intervention["dmd_code"] = drug["dmd_code"]
+    ifr_answers = {"patient": answers["patient"], "clinician": answers["clinician"],
+                   "diagnosis": answers["diagnosis"], "intervention": intervention}
+    case = case_service.create_draft(actor, ifr_answers, route="ifr")
+    cases.record_event(case, "converted_from_cdf", actor, case.state, case.state, {
+        "drug": drug["name"], "planned_start_date": answers["treatment"]["planned_start_date"]})
+    return case
+
+
+def approval_status(record: CdfApplication, state: str, today: date) -> str:
+    """Whether an approval is in force today: active, expired, lapsed, stopped or not_approved."""
+    if record.approval_number is None:
+        return "not_approved"
+    if state == "approved":
+        return "active" if today <= record.start_by else "expired"
+    if state == "on_treatment":
+        return "active" if today <= break_ends_on(record) else "lapsed"
+    return {"treatment_stopped": "stopped"}.get(state, state)
+
+
+def break_ends_on(record: CdfApplication) -> date:
+    """The last day the next treatment may be given without a new application."""
+    return record.last_treatment_on + timedelta(weeks=record.treatment_break_weeks)
+
+
+def _check_is_clinician(actor: User) -> None:
+    if actor.role_enum is not Role.CLINICIAN:
+        raise Forbidden("Only a clinician can apply to the Cancer Drugs Fund.")
+
+
+def _current_entry(key, today: date) -> CdfEntry:
+    if not isinstance(key, str) or not key.strip():
+        raise ValidationFailed({"entry": "Choose a drug and indication from the national CDF list "
+                                         "(GET /api/v1/cdf/entries) and give its key."})
+    entry = runtime().cdf.current(key.strip(), today)
+    if entry is None:
+        raise IfrError(f"{key.strip()} is not on the national Cancer Drugs Fund list today, so it "
+                       "cannot be approved through the CDF. You can make an Individual Funding "
+                       "Request for it instead.", status_code=422, field="entry",
+                       ifr_conversion=CONVERSION)
+    return entry
+
+
+def _check_indication(entry: CdfEntry, icd10_code: str) -> None:
+    if icd10_code[:3] not in entry.icd10_categories:
+        raise IfrError(f"{icd10_code} is outside this entry's indication (ICD-10 "
+                       f"{', '.join(entry.icd10_categories)}): the CDF cannot fund {entry.drug_name} "
+                       "for it. You can make an Individual Funding Request instead.",
+                       status_code=422, field="diagnosis.icd10_code", ifr_conversion=CONVERSION)
+
+
+def _check_planned_start(entry: CdfEntry, planned: date, today: date) -> None:
+    latest = today + timedelta(weeks=entry.start_within_weeks)
+    if planned < today:
+        raise ValidationFailed({"treatment.planned_start_date": "The CDF approves treatment before "
+                                "it starts: give a planned start date from today on."})
+    if planned > latest:
+        raise ValidationFailed({"treatment.planned_start_date": "An approval lasts "
+                                f"{entry.start_within_weeks} weeks: apply no earlier than "
+                                f"{entry.start_within_weeks} weeks before the planned start "
+                                f"(by {latest:%d %B %Y})."})
+
+
+def _refuse_duplicate(nhs_number: str, entry: CdfEntry, today: date) -> None:
+    for record, case in queries.find_live_approvals(nhs_number, entry.key):
+        if approval_status(record, case.state, today) == "active":
+            raise Conflict(f"This patient already has an approval in force for {entry.drug_name} in "
+                           f"this indication: {record.approval_number}. Record its treatment "
+                           "instead of applying again.", field="entry",
+                           approval_number=record.approval_number)
+
+
+def _receive(actor: User, entry: CdfEntry, answers: dict) -> Case:
+    application = runtime().cdf.application_form
+    case = cases.create_case(Case(
+        draft_reference=case_service.new_draft_reference(), route="cdf",
+        state=runtime().workflows["cdf"].initial, form_key=application.key,
+        form_version=application.version, answers=answers, created_by_id=actor.id,
+        provider_org_code=actor.organisation_code))
+    hub, region = case_service.route_to_hub(case)
+    case.hub_id, case.region_id = hub.id, region.id
+    today = runtime().today()
+    case.reference = f"CDF-{today.year}-{cases.allocate_reference_number('cdf', today.year):06d}"
+    case.icd10_category = answers["diagnosis"]["icd10_code"][:3]
+    case.intervention_key = case_service.intervention_key(entry.drug_name)
+    case.submitted_utc = utc_now()
+    cases.record_event(case, "cdf_application_received", actor, None, case.state, {
+        "reference": case.reference, "entry": entry.key, "entry_version": entry.version,
+        "region": region.code})
+    return case
+
+
+def _conversion_form() -> FormDefinition:
+    application, drug = runtime().cdf.application_form, runtime().forms.latest(UNLISTED_DRUG_FORM)
+    return FormDefinition(key=f"{APPLICATION_FORM}-v{application.version}-unlisted-v{drug.version}",
+                          version=1, route="cdf", title=drug.title,
+                          sections=application.sections + drug.sections)
