@@ -1,4 +1,5 @@
-"""The demo data set: the demo users, the London panel, and an IFR case in every workflow state.
+"""The demo data set: the demo users, the London panel, an IFR case in every workflow state, and
+CDF applications approved, not approved, on treatment and stopped.
 
 Every case is moved by the same service calls the API makes, so the demo holds
 real events, clocks, letters and notifications, never rows written by hand.
@@ -23,6 +24,7 @@ from ifr_service.users.demo import load_demo_users
 from ifr_service.users.queries import find_user
 
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
+CDF_EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "cdf-application.json"
 
 
 def test_range_nhs_numbers(count: int) -> list[str]:
@@ -117,6 +119,17 @@ JOURNEYS = [
 ]
 
 
+# CDF applications: (name, entry, ICD-10 code, criteria not confirmed, treatment recorded).
+# Expired and lapsed approvals come with time: the sweep makes them once their dates pass.
+CDF_JOURNEYS = [
+    ("Cdf approved", "atezolizumab-urothelial-after-platinum", "C67.9", [], []),
+    ("Cdf not approved", "atezolizumab-urothelial-after-platinum", "C67.2", ["performance_status"], []),
+    ("Cdf on treatment", "sotorasib-nsclc-kras-g12c", "C34.1", [], ["record_start"]),
+    ("Cdf stopped", "olaparib-ovarian-brca-maintenance", "C56", [], ["record_start", "record_stop"]),
+    ("Cdf routine", "pembrolizumab-nsclc-untreated-pdl1", "C34.3", [], []),
+]
+
+
 def load_demo_data() -> dict[str, int]:
     users = load_demo_users()
     load_demo_panel()
@@ -139,7 +152,32 @@ def load_demo_data() -> dict[str, int]:
     _hold_meeting(panel)
     for case, (_, _, _, after) in zip(cases, JOURNEYS, strict=True):
         _take(case, after)
+    numbers = test_range_nhs_numbers(len(JOURNEYS) + len(CDF_JOURNEYS))[len(JOURNEYS):]
+    cases += [_cdf_case(clinician, number, *journey) for number, journey in zip(numbers, CDF_JOURNEYS,
+                                                                                strict=True)]
     return {"users": users, "cases": len(cases)}
+
+
+def _cdf_case(clinician, number: str, name: str, entry_key: str, icd10_code: str, unmet: list[str],
+              treatment: list[str]):
+    """A CDF application for a demo entry, decided as the API decides it, then its treatment."""
+    from ifr_service.cdf import service as cdf
+    from ifr_service.runtime import runtime
+
+    today = runtime().today()
+    entry = runtime().cdf.current(entry_key, today)
+    body = json.loads(CDF_EXAMPLE.read_text(encoding="utf-8"))
+    del body["route"]
+    body.update(entry=entry_key, criteria={c.key: c.key not in unmet for c in entry.criteria})
+    body["patient"].update(nhs_number=number, given_name=name)
+    body["diagnosis"]["icd10_code"] = icd10_code
+    body["treatment"] = {"planned_start_date": today.isoformat(),
+                         **{f.key: f.option_values[0] for f in entry.treatment_fields if f.options}}
+    case = cdf.apply(clinician, body)
+    payloads = {"record_start": {"date": today.isoformat()},
+                "record_stop": {"date": today.isoformat(), "reason": "toxicity"}}
+    _take(case, [(action, "demo-clinician", payloads[action]) for action in treatment])
+    return case
 
 
 def _take(case, steps) -> None:

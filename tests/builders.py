@@ -63,3 +63,43 @@ class Road:
 
     def member_id(self, username: str) -> int:
         return next(m["id"] for m in self.panel()["members"] if m["username"] == username)
+
+
+# The Cancer Drugs Fund
+
+CDF_ADMIN = "demo-cdf-admin"  # the London region's
+# A valid ICD-10 code inside each demo entry's indication.
+CDF_DIAGNOSES = {
+    "atezolizumab-urothelial-after-platinum": "C67.9", "olaparib-ovarian-brca-maintenance": "C56",
+    "daratumumab-myeloma-relapsed": "C90.0", "sotorasib-nsclc-kras-g12c": "C34.1",
+    "nivolumab-oesophageal-adjuvant": "C15.5", "pembrolizumab-nsclc-untreated-pdl1": "C34.1",
+}
+
+
+def cdf_application_for(client, auth, example: dict, entry_key: str, nhs_number: str | None = None) -> dict:
+    """The example application made for another entry of the list: every criterion confirmed and
+    each treatment question given its first option, as the entries endpoint describes them."""
+    entries = client.get("/api/v1/cdf/entries", headers=auth(CLINICIAN)).json
+    entry = next(entry for entry in entries if entry["key"] == entry_key)
+    body = {**example, "entry": entry_key,
+            "criteria": {criterion["key"]: True for criterion in entry["criteria"]},
+            "diagnosis": {**example["diagnosis"], "icd10_code": CDF_DIAGNOSES[entry_key]}}
+    body["treatment"] = {"planned_start_date": example["treatment"]["planned_start_date"],
+                         **{field["field"]: field["options"][0] for field in entry["treatment_fields"]
+                            if field.get("options")}}
+    if nhs_number:
+        body["patient"] = {**example["patient"], "nhs_number": nhs_number}
+    return body
+
+
+def apply_to_cdf(client, auth, body: dict, expect: int = 201) -> dict:
+    response = client.post("/api/v1/cases", json=body, headers=auth(CLINICIAN))
+    assert response.status_code == expect, response.json
+    return response.json
+
+
+def record_treatment(client, auth, reference: str, action: str, payload: dict, expect: int = 200):
+    response = client.post(f"/api/v1/cases/{reference}/actions/{action}", json=payload,
+                           headers=auth(CLINICIAN))
+    assert response.status_code == expect, response.json
+    return response.json

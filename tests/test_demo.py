@@ -1,4 +1,5 @@
-"""`make run`'s demo data holds a case in every state of the workflow, moved by the real rules."""
+"""`make run`'s demo data holds an IFR in every state of the workflow and CDF applications in the
+states a day can reach, moved by the real rules."""
 
 from sqlmodel import select
 
@@ -12,16 +13,18 @@ DECIDED = {"approved", "approved_with_conditions", "declined", "reconsideration_
 
 
 def test_the_demo_has_a_case_in_every_state_and_letters_for_the_decided(app, client, in_db, run_jobs):
-    assert in_db(load_demo_data)["cases"] == 18
+    assert in_db(load_demo_data)["cases"] == 18 + 5
     run_jobs()
 
-    def states_and_letters():
-        cases = list(db.session().exec(select(Case)))
+    def states_and_letters(route: str):
+        cases = list(db.session().exec(select(Case).where(Case.route == route)))
         lettered = {letter.case_id for letter in db.session().exec(select(Letter))}
         return ({case.state for case in cases},
                 {case.state for case in cases if case.id in lettered})
 
-    states, with_letters = in_db(states_and_letters)
+    states, with_letters = in_db(states_and_letters, "ifr")
     workflow = app.extensions["ifr"].workflows["ifr"]
     assert states == {state.key for state in workflow.states}
     assert with_letters >= DECIDED
+    cdf_states, _ = in_db(states_and_letters, "cdf")
+    assert cdf_states == {"approved", "not_approved", "on_treatment", "treatment_stopped"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 
@@ -57,3 +57,15 @@ def _load(schema: Schema, data: dict) -> dict:
         return schema.load(data)
     except ValidationError as error:
         raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error
+
+
+class PeriodArgs(Schema):
+    """A report's period in the query string: ?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included."""
+
+    start = fields.Date(data_key="from", required=True)
+    end = fields.Date(data_key="to", required=True)
+
+    @validates_schema
+    def check_order(self, data, **_kwargs):
+        if data["start"] > data["end"]:
+            raise ValidationError("Give a 'from' date no later than the 'to' date.", field_name="from")

@@ -26,7 +26,7 @@ from ifr_service.users.models import Role
 
 cases = Blueprint("cases", __name__)
 HUB_STAFF = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.ADMIN)
-CASE_READERS = (Role.CLINICIAN, *HUB_STAFF)
+CASE_READERS = (Role.CLINICIAN, Role.CDF_ADMIN, *HUB_STAFF)  # each sees only its own cases (access.py)
 
 
 class CreateArgs(Schema):

@@ -164,7 +164,11 @@ class CdfList:
         application = forms.latest(APPLICATION_FORM)
         entries: dict[tuple[str, int], CdfEntry] = {}
         for path in sorted(list_dir.glob("*.yaml")):
-            entry = parse_entry(read_definition(path, META_SCHEMA, CdfListError))
+            raw = read_definition(path, META_SCHEMA, CdfListError)
+            try:
+                entry = parse_entry(raw)
+            except ValueError as problem:  # a date that is not a day of the calendar
+                raise CdfListError(f"{path}: {problem}") from problem
             problems = check_entry(entry, application)
             if (entry.key, entry.version) in entries:
                 problems.append(f"entry {entry.key} version {entry.version} is in another file too")

@@ -4,9 +4,9 @@ drug to an IFR, and the regional CDF teams' lists, audit and spend."""
 from __future__ import annotations
 
 from flask import Blueprint, url_for
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import json_body, load_query
+from ifr_service.api.requests import PeriodArgs, json_body, load_query
 from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.presenters import present_case
@@ -46,16 +46,6 @@ class RegionListArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages start at 1."))
     page_size = fields.Integer(load_default=25, validate=validate.Range(
         min=1, max=100, error="Ask for between 1 and 100 applications a page."))
-
-
-class PeriodArgs(Schema):
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
-
-    @validates_schema
-    def check_order(self, data, **_kwargs):
-        if data["start"] > data["end"]:
-            raise ValidationError("Give a 'from' date no later than the 'to' date.", field_name="from")
 
 
 class SpendArgs(Schema):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import load_query
+from ifr_service.api.requests import PeriodArgs, load_query
 from ifr_service.cases.queries import get_case_by_id
 from ifr_service.cet import queries, reports, trends
 from ifr_service.reference.models import Hub
@@ -26,16 +26,6 @@ class CohortReferralSchema(Schema):
     reason = fields.String(required=True)
     status = fields.String(required=True)
     referred_utc = fields.DateTime(required=True)
-
-
-class PerformanceArgs(Schema):
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
-
-    @validates_schema
-    def check_order(self, data, **_kwargs):
-        if data["start"] > data["end"]:
-            raise ValidationError("Give a 'from' date no later than the 'to' date.", field_name="from")
 
 
 class ClockPerformanceSchema(Schema):
@@ -66,11 +56,11 @@ def clock_performance():
           content: {application/json: {schema: {type: array, items: ClockPerformance}}}
         422: {description: Bad dates, content: {application/json: {schema: Error}}}
     """
-    args = load_query(PerformanceArgs())
+    args = load_query(PeriodArgs())
     return ClockPerformanceSchema(many=True).dump(reports.clock_performance(args["start"], args["end"]))
 
 
-class TrendArgs(PerformanceArgs):
+class TrendArgs(PeriodArgs):
     route = fields.String(load_default=None, validate=validate.OneOf(
         ["ifr", "cdf"], error="Choose the route: ifr or cdf."))
 
