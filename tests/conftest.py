@@ -123,6 +123,14 @@ def clear_cases(app) -> None:
 
 
 @pytest.fixture
+def production(app):
+    """For tests of concurrent writers: the embedded default serves one request at a time (one
+    gunicorn worker on SQLite), so they run on the production stack only."""
+    if app.extensions["ifr"].engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers are a PostgreSQL matter")
+
+
+@pytest.fixture
 def calendar(app):
     """Set the date the service's clocks see; back to the real date after the test."""
     runtime = app.extensions["ifr"]

@@ -8,15 +8,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 SUBMITTERS = 8
-
-
-@pytest.fixture
-def production(app):
-    if app.extensions["ifr"].engine.dialect.name != "postgresql":
-        pytest.skip("concurrent writers are a PostgreSQL matter")
 
 
 def submit_together(app, auth, application, headers: dict) -> list:
