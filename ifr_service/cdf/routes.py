@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, url_for
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import PeriodArgs, json_body, load_query
+from ifr_service.api.requests import ID, PeriodArgs, json_body, load_query
 from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.presenters import present_case
@@ -72,6 +72,28 @@ def list_entries():
     """
     entries = runtime().cdf.current_list(runtime().today())
     return EntrySchema(many=True).dump([present_entry(entry, describe_fields) for entry in entries])
+
+
+@cdf.get(f"/cdf/entries/<key>/versions/<{ID}:version>")
+@allow(ANY_SIGNED_IN)
+def get_entry_version(key: str, version: int):
+    """One version of an entry.
+    ---
+    get:
+      summary: An entry version and its criteria form, current or not (a case names the one it was decided on)
+      tags: [cdf]
+      parameters:
+        - {in: path, name: key, required: true, schema: {type: string}}
+        - {in: path, name: version, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The entry version, content: {application/json: {schema: CdfEntry}}}
+        404: {description: No such entry version, content: {application/json: {schema: Error}}}
+    """
+    try:
+        entry = runtime().cdf.get(key, version)
+    except KeyError:
+        raise NotFound(f"The CDF list has no entry {key} version {version}.", field="key") from None
+    return EntrySchema().dump(present_entry(entry, describe_fields))
 
 
 @cdf.get("/cdf/approvals/<number>")

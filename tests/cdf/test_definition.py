@@ -113,3 +113,8 @@ def test_a_case_open_when_the_form_changes_keeps_the_version_it_was_approved_on(
     on_the_new_form = apply_to_cdf(client, auth, new_patient)
     assert (on_the_new_form["cdf"]["entry"]["version"],
             on_the_new_form["cdf"]["treatment"]["break_limit_weeks"]) == (2, 8)
+
+    versions = "/api/v1/cdf/entries/atezolizumab-urothelial-after-platinum/versions"
+    first = client.get(f"{versions}/1", headers=auth(CLINICIAN)).json  # the form the open case was read on
+    assert "no_autoimmune_disease" not in {c["key"] for c in first["criteria"]}
+    assert client.get(f"{versions}/3", headers=auth(CLINICIAN)).status_code == 404
