@@ -21,12 +21,13 @@ def _config() -> Config:
 
 def _app():
     from ifr_service.app import create_app
+    from ifr_service.cdf.definition import CdfListError
     from ifr_service.forms.definition import FormDefinitionError
     from ifr_service.workflows.definition import WorkflowDefinitionError
 
     try:
         return create_app(_config())
-    except (FormDefinitionError, WorkflowDefinitionError) as error:
+    except (FormDefinitionError, WorkflowDefinitionError, CdfListError) as error:
         raise click.ClickException(f"refusing to start: {error}") from error
 
 

@@ -1,4 +1,4 @@
-"""CDF approval numbers: CDFA-2026-000123-4, the last digit a Luhn check digit over the digits
+"""CDF approval numbers: CDFA-2026-000123-3, the last digit a Luhn check digit over the digits
 before it, so that a number mistyped on an invoice is caught before it is looked up."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def normalise_approval_number(text: str) -> str:
     number = re.sub(r"\s", "", text).upper()
     match = SHAPE.fullmatch(number)
     if match is None:
-        raise ValidationFailed({"number": "An approval number looks like CDFA-2026-000123-4."})
+        raise ValidationFailed({"number": "An approval number looks like CDFA-2026-000123-3."})
     if not luhn.is_valid("".join(match.groups())):
         raise ValidationFailed({"number": "This is not a CDF approval number: its check digit does not "
                                           "match. Check it against the approval."})

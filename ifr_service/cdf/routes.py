@@ -97,12 +97,14 @@ def get_entry_version(key: str, version: int):
 
 
 @cdf.get("/cdf/approvals/<number>")
-@allow(Role.CLINICIAN, Role.CASE_OFFICER, Role.CDF_ADMIN, Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CLINICIAN, Role.CDF_ADMIN, Role.CET_ANALYST, Role.ADMIN)
 def get_approval(number: str):
     """Look an approval up by its number.
     ---
     get:
       summary: Check a CDF approval number (as quoted on an invoice) and what it covers
+      description: >-
+        CDF teams and the CET look up any approval; a clinician, the approvals of their own trust.
       tags: [cdf]
       parameters: [{in: path, name: number, required: true, schema: {type: string}}]
       responses:
@@ -113,7 +115,10 @@ def get_approval(number: str):
           content: {application/json: {schema: Error}}
     """
     record, case = queries.find_by_approval_number(normalise_approval_number(number))
-    return ApprovalSchema().dump(present_approval(record, case, can_see_case(current_user(), case)))
+    user = current_user()
+    if user.role_enum is Role.CLINICIAN and case.provider_org_code != user.organisation_code:
+        raise NotFound(f"There is no CDF approval {record.approval_number} for your trust.", field="number")
+    return ApprovalSchema().dump(present_approval(record, case, can_see_case(user, case)))
 
 
 @cdf.post("/cdf/ifr-conversions")

@@ -207,6 +207,10 @@ def test_an_approval_is_looked_up_by_its_number_without_patient_details(client, 
     assert "9990000026" not in found.get_data(as_text=True)
     mine = client.get(f"/api/v1/cdf/approvals/{number}", headers=auth(CDF_ADMIN)).json
     assert mine["case_reference"] == case["reference"]
+    assert client.get(f"/api/v1/cdf/approvals/{number}", headers=auth(CLINICIAN)).status_code == 200
+    other_trust = client.get(f"/api/v1/cdf/approvals/{number}", headers=auth("demo-clinician-2"))
+    assert other_trust.status_code == 404  # a clinician checks their own trust's approvals
+    assert client.get(f"/api/v1/cdf/approvals/{number}", headers=auth("demo-officer")).status_code == 403
 
     wrong_digit = number[:-1] + str((int(number[-1]) + 1) % 10)
     assert client.get(f"/api/v1/cdf/approvals/{wrong_digit}", headers=auth(CDF_ADMIN)).status_code == 422
