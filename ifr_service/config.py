@@ -14,6 +14,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-never-use-in-production"
+DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-never-use-in-production"
 
 
 class ConfigError(RuntimeError):
@@ -32,6 +33,8 @@ class Config:
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_sender: str = "ifr-service@nhs.net"
+    # The key of the patient pseudonyms in the CET's national database (HMAC-SHA256).
+    pseudonym_key: str = DEVELOPMENT_PSEUDONYM_KEY
     # The Cancer Drugs Fund's annual budget, against which spend is forecast.
     cdf_annual_budget_pence: int = 340_000_000 * 100
 
@@ -68,6 +71,7 @@ class Config:
             database_url=env.get("DATABASE_URL") or _embedded_database_url(root),
             redis_url=env.get("REDIS_URL") or None,
             secret_key=env.get("SECRET_KEY", DEVELOPMENT_SECRET),
+            pseudonym_key=env.get("CET_PSEUDONYM_KEY", DEVELOPMENT_PSEUDONYM_KEY),
             project_root=root,
             attachment_max_bytes=int(env.get("IFR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)),
             smtp_host=env.get("SMTP_HOST") or None,
@@ -85,6 +89,10 @@ class Config:
             return
         if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:
             raise ConfigError("production needs SECRET_KEY set to at least 32 random characters")
+        if self.pseudonym_key == DEVELOPMENT_PSEUDONYM_KEY or len(self.pseudonym_key) < 32:
+            raise ConfigError("production needs CET_PSEUDONYM_KEY set to at least 32 random characters")
+        if self.pseudonym_key == self.secret_key:
+            raise ConfigError("CET_PSEUDONYM_KEY must differ from SECRET_KEY: they protect different things")
         if self.is_embedded_database:
             raise ConfigError("production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
         if not self.redis_url:

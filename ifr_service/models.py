@@ -10,7 +10,7 @@ from ifr_service.cases.models import (
     IdempotencyRecord,
 )
 from ifr_service.cdf.models import CdfApplication
-from ifr_service.cet.models import CohortReferral
+from ifr_service.cet.models import CohortReferral, NationalCase
 from ifr_service.db import metadata
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
@@ -43,6 +43,7 @@ __all__ = [
     "Hub",
     "IdempotencyRecord",
     "Letter",
+    "NationalCase",
     "Notification",
     "OutboxMessage",
     "Panel",

@@ -90,7 +90,7 @@ def test_make_runs_steps_serve_a_working_service(fresh_env):
 
 
 def test_token_is_refused_in_production(fresh_env):
-    env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": "s" * 40,
+    env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": "s" * 40, "CET_PSEUDONYM_KEY": "p" * 40,
            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
            "REDIS_URL": "redis://127.0.0.1:1/0", "SMTP_HOST": "127.0.0.1"}
     result = run("token", "--user", "demo-admin", env=env, check=False)

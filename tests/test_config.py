@@ -6,7 +6,7 @@ import pytest
 
 from ifr_service.config import Config, ConfigError
 
-PRODUCTION = {"IFR_ENV": "production", "SECRET_KEY": "k" * 40,
+PRODUCTION = {"IFR_ENV": "production", "SECRET_KEY": "k" * 40, "CET_PSEUDONYM_KEY": "p" * 40,
               "DATABASE_URL": "postgresql+psycopg://ifr@db/ifr", "REDIS_URL": "redis://redis:6379/0",
               "SMTP_HOST": "relay.nhs.net"}
 
@@ -27,6 +27,10 @@ def test_production_starts_with_a_real_secret_postgresql_and_redis():
     ({"DATABASE_URL": ""}, "PostgreSQL"),
     ({"REDIS_URL": ""}, "REDIS_URL"),
     ({"SMTP_HOST": ""}, "SMTP_HOST"),
+    ({"CET_PSEUDONYM_KEY": ""}, "CET_PSEUDONYM_KEY"),
+    ({"CET_PSEUDONYM_KEY": "k" * 40}, "must differ from SECRET_KEY"),
+    ({"CDF_ANNUAL_BUDGET_GBP": "lots"}, "CDF_ANNUAL_BUDGET_GBP"),
+    ({"CDF_ANNUAL_BUDGET_GBP": "-5"}, "CDF_ANNUAL_BUDGET_GBP"),
 ])
 def test_production_refuses_unsafe_defaults(missing, problem, tmp_path):
     environ = {**PRODUCTION, **missing, "IFR_PROJECT_ROOT": str(tmp_path)}

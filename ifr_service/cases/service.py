@@ -17,6 +17,8 @@ from ifr_service.cases.access import can_see_case, check_can_see_case
 from ifr_service.cases.attachments import check_file
 from ifr_service.cases.clocks import move_clocks, signal_clocks
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
+from ifr_service.cet import national
+from ifr_service.cet.deidentify import intervention_key
 from ifr_service.db import utc_now
 from ifr_service.errors import Forbidden, ValidationFailed
 from ifr_service.forms.validation import validate_answers
@@ -40,6 +42,7 @@ def apply_action(case: Case, action: str, actor: User, payload: dict | None = No
     case.updated_utc = utc_now()
     queries.record_event(case, workflow.action(action).event, actor, from_state, target, payload)
     move_clocks(workflow, case, from_state, target, runtime().today())
+    national.record_case(case, payload)  # the CET's national database, in the same transaction
     return case
 
 
@@ -124,7 +127,9 @@ def submit_case(case: Case, actor: User) -> Case:
     number = queries.allocate_reference_number(case.route, today.year)
     case.reference = f"{case.route.upper()}-{today.year}-{number:06d}"
     case.icd10_category = case.answers["diagnosis"]["icd10_code"][:3]
-    case.intervention_key = intervention_key(case.answers["intervention"]["name"])
+    intervention = case.answers["intervention"]
+    case.intervention_key = intervention_key(
+        intervention["name"], intervention.get("dmd_code") or intervention.get("opcs4_code"))
     case.submitted_utc = utc_now()
     apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
                                          "region": region.code})
@@ -169,11 +174,6 @@ def once(actor: User, key: str | None, request: dict, work, status_code: int):
     if earlier.request_fingerprint != fingerprint:
         raise ValidationFailed({"Idempotency-Key": "This key was already used for a different request."})
     return queries.get_case_by_id(earlier.case_id), earlier.status_code
-
-
-def intervention_key(name: str) -> str:
-    """A treatment's name as requests are compared: case and spacing do not matter."""
-    return " ".join(name.lower().split())[:200]
 
 
 def route_to_hub(case: Case):

@@ -18,6 +18,7 @@ from ifr_service.cdf import queries
 from ifr_service.cdf.approval_numbers import allocate_approval_number
 from ifr_service.cdf.definition import APPLICATION_FORM, UNLISTED_DRUG_FORM, CdfEntry
 from ifr_service.cdf.models import CdfApplication
+from ifr_service.cet.deidentify import intervention_key
 from ifr_service.db import utc_now
 from ifr_service.errors import Conflict, Forbidden, IfrError, ValidationFailed
 from ifr_service.forms.definition import FormDefinition
@@ -158,7 +159,7 @@ def _receive(actor: User, entry: CdfEntry, answers: dict) -> Case:
     today = runtime().today()
     case.reference = f"CDF-{today.year}-{cases.allocate_reference_number('cdf', today.year):06d}"
     case.icd10_category = answers["diagnosis"]["icd10_code"][:3]
-    case.intervention_key = case_service.intervention_key(entry.drug_name)
+    case.intervention_key = intervention_key(entry.drug_name, entry.dmd_code)
     case.submitted_utc = utc_now()
     cases.record_event(case, "cdf_application_received", actor, None, case.state, {
         "reference": case.reference, "entry": entry.key, "entry_version": entry.version,

@@ -1,9 +1,11 @@
-"""A cohort referral: a request closed at screening as a question for policy, sent to the CET."""
+"""The CET's records: cohort referrals from screening, and the national, pseudonymised database
+of every IFR and CDF case."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from ifr_service.db import utc_now
@@ -21,3 +23,49 @@ class CohortReferral(SQLModel, table=True):
     reason: str = Field(max_length=5000)
     status: str = Field(default="new", max_length=30)
     referred_utc: datetime = Field(default_factory=utc_now)
+
+
+class NationalCase(SQLModel, table=True):
+    """One IFR or CDF case in the CET's national database: what trend, cohort and equity analysis
+    need, and no direct patient identifier. No name, NHS number or date of birth: the patient is a
+    keyed pseudonym (the same patient, the same pseudonym, in every hub) and an age band.
+
+    Live cases are recorded here as they are submitted and decided; the history of earlier IFR
+    databases is imported (`ifr-service import cases`).
+    """
+
+    __tablename__ = "national_case"
+    __table_args__ = (
+        # Cohort detection: one intervention in one ICD-10 category over a window of receipt dates.
+        Index("ix_national_case_cohort", "route", "intervention_key", "icd10_category", "received_on"),
+        # Equity: decisions by hub over a period.
+        Index("ix_national_case_decisions", "decided_on", "hub_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_ref: str = Field(max_length=40, unique=True)
+    case_id: int | None = Field(default=None, foreign_key="ifr_case.id", unique=True)
+    route: str = Field(max_length=10)
+    received_on: date
+    decided_on: date | None = None
+    working_days_to_decision: int | None = None
+    region_id: int = Field(foreign_key="region.id")
+    hub_id: int = Field(foreign_key="hub.id", index=True)
+    commissioner_id: int = Field(foreign_key="commissioner.id")
+    patient_pseudonym: str = Field(max_length=64, index=True)
+    age_band: str = Field(max_length=10)
+    sex: str = Field(max_length=20)
+    icd10_code: str = Field(max_length=10)
+    icd10_category: str = Field(max_length=3)
+    icd10_chapter: str = Field(max_length=10)
+    intervention_key: str = Field(max_length=200)
+    intervention_name: str = Field(max_length=300)
+    intervention_type: str = Field(max_length=20)
+    intervention_code: str | None = Field(default=None, max_length=40)
+    crg_code: str | None = Field(default=None, max_length=10)
+    programme_of_care: str | None = Field(default=None, max_length=60)
+    urgency: str = Field(max_length=20)
+    estimated_cost_pence: int = Field(sa_type=BigInteger)  # up to £100m: past a 32-bit integer
+    outcome: str = Field(max_length=30, index=True)
+    exceptionality_found: bool | None = None
+    recorded_utc: datetime = Field(default_factory=utc_now)

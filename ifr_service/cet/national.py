@@ -1,0 +1,89 @@
+"""The national database's record of each live case, kept in step with the case in the same
+transaction as each change: submitted, screened, decided, reconsidered or withdrawn."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.cases.models import Case
+from ifr_service.cet.deidentify import age_band, icd10_chapter, intervention_key, patient_pseudonym
+from ifr_service.cet.models import NationalCase
+from ifr_service.clock import england_date, working_days_between
+from ifr_service.runtime import runtime
+
+PENDING = "pending"
+# The outcome a state means, in the national database's words. A state not named here
+# (closed, reconsideration or review requested) keeps the outcome the case already had.
+OUTCOME_OF_STATE = {
+    "ifr": {"submitted": PENDING, "awaiting_information": PENDING, "screening": PENDING,
+            "chairs_action": PENDING, "ready_for_panel": PENDING,
+            "deferred_awaiting_information": PENDING, "approved": "approved",
+            "approved_with_conditions": "approved_with_conditions", "declined": "declined",
+            "decision_upheld": "declined", "closed_not_responsible": "screened_out",
+            "closed_routinely_commissioned": "screened_out", "closed_cohort": "screened_out",
+            "withdrawn": "withdrawn"},
+    "cdf": {"received": PENDING, "approved": "approved", "not_approved": "declined",
+            "on_treatment": "approved", "treatment_stopped": "approved", "expired": "approved",
+            "lapsed": "approved"},
+}
+SEX = {"female": "female", "male": "male", "indeterminate": "other", "not_known": "unknown"}
+
+
+def record_case(case: Case, payload: dict | None = None) -> None:
+    """Create or update the case's national record from the case as it now is."""
+    if case.submitted_utc is None:
+        return  # a draft is not a request yet
+    row = db.session().exec(select(NationalCase).where(NationalCase.case_id == case.id)).first()
+    if row is None:
+        row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING,
+                           **_description(case))
+        db.session().add(row)
+    outcome = OUTCOME_OF_STATE[case.route].get(case.state, row.outcome)
+    if outcome != row.outcome:
+        row.outcome = outcome
+        row.decided_on = None if outcome == PENDING else runtime().today()
+        row.working_days_to_decision = (None if row.decided_on is None
+                                        else working_days_between(row.received_on, row.decided_on))
+    finding = ((payload or {}).get("findings") or {}).get("significantly_different")
+    if finding:
+        row.exceptionality_found = finding["finding"] == "yes"
+    db.session().flush()
+
+
+def _description(case: Case) -> dict:
+    """What a case is, without who the patient is."""
+    answers, received = case.answers, england_date(case.submitted_utc)
+    patient = answers["patient"]
+    code = answers["diagnosis"]["icd10_code"]
+    return {
+        "route": case.route, "received_on": received, "region_id": case.region_id,
+        "hub_id": case.hub_id, "commissioner_id": case.commissioner_id,
+        "patient_pseudonym": patient_pseudonym(patient["nhs_number"], runtime().config.pseudonym_key),
+        "age_band": age_band(date.fromisoformat(patient["date_of_birth"]), received),
+        "sex": SEX.get(patient["sex"], "unknown"), "icd10_code": code, "icd10_category": code[:3],
+        "icd10_chapter": icd10_chapter(code), "urgency": case.urgency,
+        **(_cdf_intervention(case) if case.route == "cdf" else _ifr_intervention(answers)),
+    }
+
+
+def _ifr_intervention(answers: dict) -> dict:
+    intervention = answers["intervention"]
+    code = intervention.get("dmd_code") or intervention.get("opcs4_code")
+    return {"intervention_name": intervention["name"], "intervention_type": intervention["type"],
+            "intervention_code": code, "intervention_key": intervention_key(intervention["name"], code),
+            "estimated_cost_pence": int(Decimal(answers["cost"]["amount_gbp"]) * 100)}
+
+
+def _cdf_intervention(case: Case) -> dict:
+    from ifr_service.cdf.queries import get_application
+
+    application = get_application(case.id)
+    entry = runtime().cdf.get(application.entry_key, application.entry_version)
+    return {"intervention_name": entry.drug_name, "intervention_type": "drug",
+            "intervention_code": entry.dmd_code,
+            "intervention_key": intervention_key(entry.drug_name, entry.dmd_code),
+            "estimated_cost_pence": application.expected_cost_pence}

@@ -1,0 +1,59 @@
+"""Every submitted case is recorded in the CET's national database as it changes, without the
+patient's identity: a keyed pseudonym and an age band instead of the NHS number and birth date."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.cet.deidentify import intervention_key, normalise_intervention, patient_pseudonym
+from ifr_service.cet.models import NationalCase
+from tests.builders import CHAIR, DECISION, OFFICER, Road, apply_to_cdf, findings
+
+
+def national_rows(in_db) -> dict[str, NationalCase]:
+    return {row.case_ref: row for row in in_db(lambda: list(db.session().exec(select(NationalCase))))}
+
+
+def test_a_case_is_recorded_from_submission_to_decision(client, auth, application, in_db, app):
+    client.post("/api/v1/cases", json=application, headers=auth("demo-clinician"))
+    assert national_rows(in_db) == {}  # a draft is not a request yet
+    road = Road(client, auth, application, urgency="urgent")
+
+    row = national_rows(in_db)[road.reference]
+    assert (row.route, row.outcome, row.decided_on, row.urgency) == ("ifr", "pending", None, "urgent")
+    key = app.config["IFR"].pseudonym_key
+    assert row.patient_pseudonym == patient_pseudonym("9990000018", key)
+    assert (row.age_band, row.sex, row.icd10_category, row.icd10_chapter) == ("50-59", "female", "C34", "II")
+    assert row.estimated_cost_pence == 6_240_000
+
+    road.act(OFFICER, "confirm_complete")
+    road.act(OFFICER, "screen_to_panel", {"reason": "An individual request for the panel."})
+    road.hold_meeting()
+    road.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not clinically exceptional."})
+    row = national_rows(in_db)[road.reference]
+    assert (row.outcome, row.exceptionality_found) == ("declined", False)
+    assert row.decided_on is not None and row.working_days_to_decision == 0
+
+
+def test_a_cdf_application_is_recorded_with_its_outcome(client, auth, cdf_application, in_db):
+    approved = apply_to_cdf(client, auth, cdf_application)
+    row = national_rows(in_db)[approved["reference"]]
+    assert (row.route, row.outcome, row.intervention_type, row.estimated_cost_pence) == (
+        "cdf", "approved", "drug", 6_473_073)
+
+
+def test_an_approval_is_recorded_with_the_exceptionality_found(client, auth, application, in_db):
+    road = Road(client, auth, application)
+    road.act(OFFICER, "confirm_complete")
+    road.act(OFFICER, "screen_to_panel", {"reason": "An individual request for the panel."})
+    road.hold_meeting()
+    road.act(CHAIR, "approve", DECISION)
+    assert national_rows(in_db)[road.reference].exceptionality_found is True
+
+
+def test_interventions_group_by_code_or_by_name_however_it_is_written():
+    assert normalise_intervention("  Drug-X,  100 MG ") == normalise_intervention("drugx 100 mg")
+    assert normalise_intervention("ÉTOPOSIDE") == "étoposide"
+    assert intervention_key("Anything", " 37752611002 ") == "37752611002"
+    assert intervention_key("Drug X", None) == "drug x"
