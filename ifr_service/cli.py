@@ -19,7 +19,7 @@ def _config() -> Config:
         raise click.ClickException(str(error)) from error
 
 
-def _app():
+def load_app():
     from ifr_service.app import create_app
     from ifr_service.cdf.definition import CdfListError
     from ifr_service.forms.definition import FormDefinitionError
@@ -72,7 +72,7 @@ def worker(burst: bool) -> None:
 
     from ifr_service.jobs.queues import ALL_QUEUES
 
-    app = _app()
+    app = load_app()
     config = app.config["IFR"]
     if not config.redis_url:
         raise click.ClickException("REDIS_URL is not set: without it jobs run in-process, no worker needed")
@@ -114,7 +114,7 @@ def reference() -> None:
 def load_reference(data_dir: Path | None) -> None:
     from ifr_service.reference.loader import DATA_DIR, ReferenceDataError, load_reference_data
 
-    app = _app()
+    app = load_app()
     try:
         with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
             report = load_reference_data(data_dir or DATA_DIR)
@@ -132,7 +132,7 @@ def demo() -> None:
 def load_demo() -> None:
     from ifr_service.demo import load_demo_data
 
-    app = _app()
+    app = load_app()
     _refuse_in_production(app.config["IFR"])
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
         counts = load_demo_data()
@@ -147,7 +147,7 @@ def token(username: str) -> None:
 
     config = _config()
     _refuse_in_production(config)
-    app = _app()
+    app = load_app()
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
         user = find_user(username)
     if user is None:
@@ -166,7 +166,7 @@ def outbox() -> None:
 def dispatch_outbox() -> None:
     from ifr_service.jobs.outbox import find_pending_messages
 
-    app = _app()
+    app = load_app()
     runtime = app.extensions["ifr"]
     with app.app_context():
         with db.unit_of_work(runtime.engine):
@@ -187,7 +187,7 @@ def sweep() -> None:
     from ifr_service.cases.reminders import sweep_clocks
     from ifr_service.cdf.sweep import sweep_cdf_approvals
 
-    with _app().app_context():
+    with load_app().app_context():
         report = sweep_clocks()
         ended = sweep_cdf_approvals()
     click.echo(f"{report.reminders} reminders, {report.escalations} escalations, "
@@ -200,7 +200,7 @@ def sweep() -> None:
 def scheduler(every_minutes: int) -> None:
     from ifr_service.jobs.schedule import run_scheduler
 
-    run_scheduler(_app(), every_minutes * 60)
+    run_scheduler(load_app(), every_minutes * 60)
 
 
 @main.group(help="Generated documentation.")
@@ -226,3 +226,13 @@ def _refuse_in_production(config: Config) -> None:
     if config.is_production:
         click.echo("refused: this command is for development only", err=True)
         sys.exit(2)
+
+
+def _register_feature_commands() -> None:
+    from ifr_service.cet.commands import cet, import_group
+
+    main.add_command(import_group)
+    main.add_command(cet)
+
+
+_register_feature_commands()

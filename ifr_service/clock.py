@@ -48,9 +48,16 @@ def add_working_days(start: date, count: int) -> date:
 
 
 def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end`; 0 when end is not after start."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        count += is_working_day(day)
-    return count
+    """Working days after `start` up to and including `end`; 0 when end is not after start.
+
+    Counted by whole weeks, then the days left, then less the bank holidays on weekdays between:
+    the national history's hundred thousand cases each need one."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    weekdays = weeks * 5 + sum((start + timedelta(days=offset)).weekday() < 5
+                               for offset in range(1, rest + 1))
+    holidays_between = sum(1 for year in range(start.year, end.year + 1) for day in _bank_holidays(year)
+                           if start < day <= end and day.weekday() < 5)
+    return weekdays - holidays_between

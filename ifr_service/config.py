@@ -35,12 +35,22 @@ class Config:
     mail_sender: str = "ifr-service@nhs.net"
     # The key of the patient pseudonyms in the CET's national database (HMAC-SHA256).
     pseudonym_key: str = DEVELOPMENT_PSEUDONYM_KEY
+    # The CET's cohort rule: this many requests, from this many hubs, within this many days.
+    cohort_min_cases: int = 5
+    cohort_min_hubs: int = 2
+    cohort_window_days: int = 364
     # The Cancer Drugs Fund's annual budget, against which spend is forecast.
     cdf_annual_budget_pence: int = 340_000_000 * 100
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def cohort_rule(self):
+        from ifr_service.cet.cohorts import CohortRule
+
+        return CohortRule(self.cohort_min_cases, self.cohort_min_hubs, self.cohort_window_days)
 
     @property
     def is_embedded_database(self) -> bool:
@@ -78,6 +88,9 @@ class Config:
             smtp_port=int(env.get("SMTP_PORT", 25)),
             mail_sender=env.get("MAIL_SENDER", "ifr-service@nhs.net"),
             cdf_annual_budget_pence=_pounds_to_pence(env.get("CDF_ANNUAL_BUDGET_GBP", "340000000")),
+            cohort_min_cases=_whole_number(env, "CET_COHORT_MIN_CASES", 5),
+            cohort_min_hubs=_whole_number(env, "CET_COHORT_MIN_HUBS", 2),
+            cohort_window_days=_whole_number(env, "CET_COHORT_WINDOW_DAYS", 364),
         )
         config.check()
         return config
@@ -99,6 +112,13 @@ class Config:
             raise ConfigError("production needs REDIS_URL: jobs must not run inside web requests")
         if not self.smtp_host:
             raise ConfigError("production needs SMTP_HOST: acknowledgements must reach clinicians")
+
+
+def _whole_number(env, name: str, default: int) -> int:
+    text = env.get(name, str(default))
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def _pounds_to_pence(text: str) -> int:

@@ -1,8 +1,10 @@
 """Working days in England: weekends and England's bank holidays do not count."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ifr_service.clock import add_working_days, is_working_day, working_days_between
 
@@ -31,3 +33,11 @@ def test_counting_back_agrees_with_counting_forward():
 def test_a_span_that_does_not_move_forward_has_no_working_days():
     assert working_days_between(date(2026, 5, 5), date(2026, 5, 5)) == 0
     assert working_days_between(date(2026, 5, 5), date(2026, 5, 1)) == 0
+
+
+@given(start=st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
+       length=st.integers(min_value=-10, max_value=1000))
+def test_working_days_between_counts_each_day_after_start_that_is_a_working_day(start, length):
+    end = start + timedelta(days=length)
+    one_by_one = sum(is_working_day(start + timedelta(days=offset)) for offset in range(1, length + 1))
+    assert working_days_between(start, end) == one_by_one

@@ -60,6 +60,10 @@ def build_spec() -> APISpec:
     from ifr_service.cet.routes import ClockPerformanceSchema, CohortReferralSchema, TrendSchema
 
     spec.components.schema("Trend", schema=TrendSchema)
+    from ifr_service.cet.routes import CohortCandidateSchema, EquitySchema
+
+    spec.components.schema("CohortCandidate", schema=CohortCandidateSchema)
+    spec.components.schema("Equity", schema=EquitySchema)
 
     spec.components.schema("CohortReferral", schema=CohortReferralSchema)
     from ifr_service.users.routes import HubLeadSchema, HubLeadsSchema

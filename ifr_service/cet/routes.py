@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from ifr_service.api.requests import PeriodArgs, load_query
 from ifr_service.cases.queries import get_case_by_id
-from ifr_service.cet import queries, reports, trends
+from ifr_service.cet import cohorts, equity, queries, reports, trends
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
 from ifr_service.users.access import allow
@@ -93,6 +93,96 @@ def monthly_trends():
     """
     args = load_query(TrendArgs())
     return TrendSchema(many=True).dump(trends.monthly_trends(args["start"], args["end"], args["route"]))
+
+
+class CohortArgs(Schema):
+    as_of = fields.Date(required=True, metadata={"description": "The day the window ends on."})
+
+
+class EquityArgs(PeriodArgs):
+    crg = fields.String(load_default=None, validate=validate.Length(min=1, max=10))
+
+
+class CohortCandidateSchema(Schema):
+    intervention_key = fields.String(required=True)
+    icd10_category = fields.String(required=True)
+    intervention_name = fields.String(required=True)
+    count = fields.Integer(required=True)
+    hub_count = fields.Integer(required=True)
+    hubs = fields.List(fields.String(), required=True)
+    case_refs = fields.List(fields.String(), required=True)
+    first_received = fields.Date(required=True)
+    last_received = fields.Date(required=True)
+    total_estimated_cost_gbp = fields.Decimal(as_string=True, places=2, required=True)
+    decided = fields.Integer(required=True)
+    approved = fields.Integer(required=True)
+    approval_rate = fields.Float(allow_none=True)
+
+
+class HubRateSchema(Schema):
+    hub = fields.String(required=True)
+    name = fields.String(required=True)
+    n = fields.Integer(required=True)
+    approvals = fields.Integer(required=True)
+    rate = fields.Float(required=True)
+    limits_95 = fields.List(fields.Float(), required=True)
+    limits_998 = fields.List(fields.Float(), required=True)
+    flag = fields.String(allow_none=True, metadata={"enum": ["low", "high", None]})
+
+
+class NationalRateSchema(Schema):
+    n = fields.Integer(required=True)
+    approvals = fields.Integer(required=True)
+    rate = fields.Float(allow_none=True)
+
+
+class EquitySchema(Schema):
+    start = fields.Date(data_key="from", required=True)
+    end = fields.Date(data_key="to", required=True)
+    crg = fields.String(allow_none=True)
+    national = fields.Nested(NationalRateSchema, required=True)
+    hubs = fields.List(fields.Nested(HubRateSchema), required=True)
+
+
+@cet.get("/cet/cohorts")
+@allow(Role.CET_ANALYST, Role.ADMIN)
+def cohort_candidates():
+    """Cohort candidates.
+    ---
+    get:
+      summary: Repeated IFRs for one intervention in one ICD-10 category from several hubs (docs/cet.md)
+      tags: [cet]
+      parameters: [{in: query, name: as_of, required: true, schema: {type: string, format: date}}]
+      responses:
+        200:
+          description: Largest first
+          content: {application/json: {schema: {type: array, items: CohortCandidate}}}
+        422: {description: Bad date, content: {application/json: {schema: Error}}}
+    """
+    args = load_query(CohortArgs())
+    return CohortCandidateSchema(many=True).dump(
+        [candidate.as_dict() for candidate in cohorts.find_candidates(args["as_of"])])
+
+
+@cet.get("/cet/equity")
+@allow(Role.CET_ANALYST, Role.ADMIN)
+def hub_equity():
+    """Equity between hubs.
+    ---
+    get:
+      summary: Each hub's IFR approval rate against the national rate, with 95% and 99.8% funnel limits
+      tags: [cet]
+      parameters:
+        - {in: query, name: from, required: true, schema: {type: string, format: date}}
+        - {in: query, name: to, required: true, schema: {type: string, format: date}}
+        - {in: query, name: crg, schema: {type: string}}
+      responses:
+        200: {description: The analysis, content: {application/json: {schema: Equity}}}
+        422: {description: Bad dates, content: {application/json: {schema: Error}}}
+    """
+    args = load_query(EquityArgs())
+    analysis = equity.hub_equity(args["start"], args["end"], args["crg"])
+    return EquitySchema().dump({**analysis, "start": analysis["from"], "end": analysis["to"]})
 
 
 @cet.get("/cet/cohort-referrals")

@@ -1,0 +1,87 @@
+"""Cohort detection: repeated IFRs for one intervention in one ICD-10 category, from several hubs,
+are a question for national policy rather than for individual funding.
+
+The rule (configurable, docs/cet.md): IFR cases of every outcome but withdrawn, grouped by
+intervention key and ICD-10 3-character category; a group is a candidate as of a day D when at
+least `min_cases` of its cases were received in the `window_days` up to and including D (from D
+minus 364 days by default), from at least `min_hubs` different hubs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.cet.models import NationalCase
+from ifr_service.reference.models import Hub
+from ifr_service.runtime import runtime
+
+APPROVED = ("approved", "approved_with_conditions")
+DECIDED = (*APPROVED, "declined")
+
+
+@dataclass(frozen=True)
+class CohortRule:
+    min_cases: int = 5
+    min_hubs: int = 2
+    window_days: int = 364
+
+
+@dataclass
+class CohortCandidate:
+    intervention_key: str
+    icd10_category: str
+    intervention_name: str
+    count: int
+    hub_count: int
+    hubs: list[str]
+    case_refs: list[str]
+    first_received: date
+    last_received: date
+    total_estimated_cost_gbp: Decimal
+    decided: int
+    approved: int
+    approval_rate: float | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def find_candidates(as_of: date, rule: CohortRule | None = None) -> list[CohortCandidate]:
+    """Every cohort candidate as of the day, largest first."""
+    rule = rule or runtime().config.cohort_rule
+    window = (NationalCase.route == "ifr", NationalCase.outcome != "withdrawn",
+              NationalCase.received_on >= as_of - timedelta(days=rule.window_days),
+              NationalCase.received_on <= as_of)
+    groups = db.session().exec(
+        select(NationalCase.intervention_key, NationalCase.icd10_category).where(*window)
+        .group_by(NationalCase.intervention_key, NationalCase.icd10_category)
+        .having(func.count() >= rule.min_cases,
+                func.count(func.distinct(NationalCase.hub_id)) >= rule.min_hubs)).all()
+    candidates = [_describe(key, category, window) for key, category in groups]
+    return sorted(candidates, key=lambda c: (-c.count, c.intervention_key, c.icd10_category))
+
+
+def _describe(key: str, category: str, window: tuple) -> CohortCandidate:
+    rows = db.session().exec(
+        select(NationalCase, Hub.code).join(Hub, Hub.id == NationalCase.hub_id)
+        .where(*window, NationalCase.intervention_key == key, NationalCase.icd10_category == category)
+        .order_by(NationalCase.received_on, NationalCase.case_ref)).all()
+    cases = [case for case, _ in rows]
+    decided = [case for case in cases if case.outcome in DECIDED]
+    approved = sum(case.outcome in APPROVED for case in decided)
+    hubs = sorted({hub for _, hub in rows})
+    return CohortCandidate(
+        intervention_key=key, icd10_category=category,
+        intervention_name=Counter(case.intervention_name for case in cases).most_common(1)[0][0],
+        count=len(cases), hub_count=len(hubs), hubs=hubs, case_refs=[case.case_ref for case in cases],
+        first_received=cases[0].received_on, last_received=cases[-1].received_on,
+        total_estimated_cost_gbp=Decimal(sum(case.estimated_cost_pence for case in cases)) / 100,
+        decided=len(decided), approved=approved,
+        approval_rate=round(approved / len(decided), 3) if decided else None)

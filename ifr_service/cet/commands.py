@@ -1,0 +1,107 @@
+"""The CET's commands: importing history into the national database, the synthetic history for
+testing and benchmarks, and the analyses (cohorts, equity) as JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ifr_service import db
+
+
+def _app():
+    from ifr_service.cli import load_app
+
+    return load_app()
+
+
+@click.group(name="import", help="Import data from other systems.")
+def import_group() -> None:
+    pass
+
+
+@import_group.command(name="cases", help="Import historical cases from a CSV file (docs/import-format.md).")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the rejected rows [default: CSV_FILE with .rejects.csv].")
+def import_cases(csv_file: Path, rejects: Path | None) -> None:
+    from ifr_service.cet.importer import ImportRefused
+    from ifr_service.cet.importer import import_cases as run_import
+
+    rejects = rejects or csv_file.with_suffix(".rejects.csv")
+    with _app().app_context(), csv_file.open(encoding="utf-8-sig", newline="") as source, \
+            rejects.open("w", encoding="utf-8", newline="") as rejected, \
+            click.progressbar(length=csv_file.stat().st_size, label="Importing", file=sys.stderr,
+                              show_eta=True) as bar:
+        try:
+            report = run_import(source, rejected, progress=bar.update)
+        except ImportRefused as error:
+            raise click.ClickException(f"{csv_file}: {error}") from error
+    click.echo(f"{report.rows} rows: {report.loaded} loaded, {report.already_present} already present, "
+               f"{report.rejected} rejected" + (f" (see {rejects})" if report.rejected else ""))
+
+
+@click.group(help="The Clinical Effectiveness Team's national analyses.")
+def cet() -> None:
+    pass
+
+
+@cet.command(help="Write a synthetic national history as import CSV, with planted cohorts and an "
+                  "outlier hub (docs/cet.md says what is planted).")
+@click.option("--cases", "count", default=100_000, show_default=True, type=click.IntRange(1_000))
+@click.option("--seed", default=2026, show_default=True, type=int)
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The history's last day [default: today].")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def generate(count: int, seed: int, as_of, out: Path) -> None:
+    from ifr_service.cet.synthetic import write_history
+
+    with _app().app_context(), db.unit_of_work(_engine()):
+        planted = write_history(out, count, seed, as_of.date() if as_of else date.today())
+    click.echo(f"wrote {count} cases to {out}; planted {len(planted.cohorts)} cohorts and outlier hub "
+               f"{planted.outlier_hub}")
+
+
+@cet.command(help="Cohort candidates as of a day: 5 or more requests for one intervention in one "
+                  "ICD-10 category within 364 days, from 2 or more hubs.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as a JSON array.")
+def cohorts(as_of, as_json: bool) -> None:
+    from ifr_service.cet.cohorts import find_candidates
+
+    with _app().app_context(), db.unit_of_work(_engine()):
+        candidates = [candidate.as_dict() for candidate in find_candidates(as_of.date())]
+    _print(candidates, as_json, lambda c: f"{c['intervention_key']} / {c['icd10_category']}: "
+                                          f"{c['count']} cases from {c['hub_count']} hubs")
+
+
+@cet.command(help="Approval rates by hub against the national rate, with 99.8% funnel limits.")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--crg", help="Only cases of this Clinical Reference Group code.")
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+def equity(start, end, crg: str | None, as_json: bool) -> None:
+    from ifr_service.cet.equity import hub_equity
+
+    if start > end:
+        raise click.BadParameter("--from must be no later than --to", param_hint="--from")
+    with _app().app_context(), db.unit_of_work(_engine()):
+        analysis = hub_equity(start.date(), end.date(), crg)
+    _print(analysis, as_json, None)
+
+
+def _engine():
+    from ifr_service.runtime import runtime
+
+    return runtime().engine
+
+
+def _print(data, as_json: bool, line) -> None:
+    if as_json or line is None:
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    for item in data:
+        click.echo(line(item))
