@@ -123,6 +123,15 @@ def clear_cases(app) -> None:
 
 
 @pytest.fixture
+def fresh_env(tmp_path) -> dict:
+    """An embedded-default environment with its own SQLite file, for running `ifr-service`."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "REDIS_URL", "IFR_ENV", "SECRET_KEY"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    return env
+
+
+@pytest.fixture
 def production(app):
     """For tests of concurrent writers: the embedded default serves one request at a time (one
     gunicorn worker on SQLite), so they run on the production stack only."""

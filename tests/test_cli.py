@@ -25,15 +25,6 @@ def run(*args: str, env: dict, check: bool = True) -> subprocess.CompletedProces
                           check=check, timeout=120)
 
 
-@pytest.fixture
-def fresh_env(tmp_path) -> dict:
-    """An embedded-default environment with its own SQLite file."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "IFR_ENV", "SECRET_KEY"}}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    return env
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

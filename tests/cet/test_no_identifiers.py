@@ -1,0 +1,43 @@
+"""No CET endpoint returns a patient identifier: no name, NHS number or date of birth, whatever data
+the national database holds. Every GET under /api/v1/cet/ is called; a new one must be added here."""
+
+from __future__ import annotations
+
+from tests.builders import OFFICER, Road, apply_to_cdf
+from tests.cet.test_import import GOOD, csv_lines, load
+
+QUERIES = {
+    "/api/v1/cet/reports/clock-performance": "from=2015-01-01&to=2030-12-31",
+    "/api/v1/cet/reports/trends": "from=2015-01-01&to=2030-12-31",
+    "/api/v1/cet/cohorts": "as_of=2026-11-23",
+    "/api/v1/cet/equity": "from=2015-01-01&to=2030-12-31",
+    "/api/v1/cet/cohort-referrals": "",
+}
+
+
+def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
+        app, client, auth, application, cdf_application):
+    identifiers = set()
+    for number, name in (("9990000018", "Alexandra"), ("9990000034", "Bartholomew")):
+        application["patient"].update(nhs_number=number, given_name=name, family_name=f"{name}son")
+        road = Road(client, auth, application)
+        road.act(OFFICER, "confirm_complete")
+        road.act(OFFICER, "screen_cohort", {"cohort_description": "Patients like this one, nationally.",
+                                             "reason": "Several similar requests have come."})
+        identifiers |= {number, f"{number[:3]} {number[3:6]} {number[6:]}", name, f"{name}son"}
+    identifiers.add(application["patient"]["date_of_birth"])
+    apply_to_cdf(client, auth, cdf_application)
+    identifiers |= {"9990000026", "Sam", cdf_application["patient"]["date_of_birth"]}
+    load(app, csv_lines({**GOOD, "date_of_birth": "1961-07-30"}))
+    identifiers.add("1961-07-30")
+
+    endpoints = sorted({rule.rule for rule in app.url_map.iter_rules()
+                        if rule.rule.startswith("/api/v1/cet/") and "GET" in rule.methods})
+    assert endpoints == sorted(QUERIES), "a new CET endpoint: add it to QUERIES"
+    for endpoint in endpoints:
+        response = client.get(f"{endpoint}?{QUERIES[endpoint]}", headers=auth("demo-cet"))
+        assert response.status_code == 200, (endpoint, response.json)
+        body = response.get_data(as_text=True)
+        assert len(body) > 2, endpoint  # something was returned to look through
+        leaked = sorted(identifier for identifier in identifiers if identifier in body)
+        assert leaked == [], f"{endpoint} returned {leaked}"
