@@ -16,6 +16,7 @@ from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.notifications.models import Notification
 from ifr_service.panels.models import AgendaItem, ConflictOfInterest, Panel, PanelMeeting, PanelMember
+from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
 from ifr_service.reference.models import (
     ClinicalReferenceGroup,
     Commissioner,
@@ -49,6 +50,9 @@ __all__ = [
     "Panel",
     "PanelMeeting",
     "PanelMember",
+    "Policy",
+    "PolicyEvent",
+    "PolicyItem",
     "ProgrammeOfCare",
     "Region",
     "User",

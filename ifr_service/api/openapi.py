@@ -63,6 +63,10 @@ def build_spec() -> APISpec:
     from ifr_service.cet.routes import CohortCandidateSchema, EquitySchema
 
     spec.components.schema("CohortCandidate", schema=CohortCandidateSchema)
+    from ifr_service.policy import routes as policy_routes
+
+    for name in ("PolicyEvent", "PolicyItem", "PolicyQueue", "Policy"):
+        spec.components.schema(name, schema=getattr(policy_routes, f"{name}Schema"))
     spec.components.schema("Equity", schema=EquitySchema)
 
     spec.components.schema("CohortReferral", schema=CohortReferralSchema)

@@ -181,5 +181,10 @@ EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {
 
 
 def known_names() -> KnownNames:
-    return KnownNames(roles=frozenset(role.value for role in Role), guards=frozenset(GUARDS),
-                      effects=frozenset(EFFECTS), handlers=frozenset(HANDLERS), signals=SIGNALS)
+    """What the workflow files may name: the cases' guards and effects, and policy development's."""
+    from ifr_service.policy import service as policy
+
+    return KnownNames(roles=frozenset(role.value for role in Role),
+                      guards=frozenset(GUARDS) | frozenset(policy.GUARDS),
+                      effects=frozenset(EFFECTS) | frozenset(policy.EFFECTS),
+                      handlers=frozenset(HANDLERS), signals=SIGNALS)

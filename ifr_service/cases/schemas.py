@@ -119,12 +119,22 @@ class SimilarCaseSchema(Schema):
     submitted_utc = fields.DateTime(required=True)
 
 
+class PublishedPolicySchema(Schema):
+    reference = fields.String(required=True)
+    title = fields.String(required=True)
+    position = fields.String(required=True)
+    criteria = fields.String(required=True)
+    published_on = fields.Date(required=True)
+
+
 class SimilarRequestsSchema(Schema):
     icd10_category = fields.String(allow_none=True)
     intervention = fields.String(allow_none=True)
     total = fields.Integer(required=True)
     by_state = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     recent = fields.List(fields.Nested(SimilarCaseSchema), required=True)
+    policies = fields.List(fields.Nested(PublishedPolicySchema), required=True, metadata={
+        "description": "National commissioning policies published for this treatment and category."})
 
 
 class ErrorItemSchema(Schema):

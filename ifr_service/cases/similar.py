@@ -13,9 +13,15 @@ SCREENING_EVENTS = ("completeness_confirmed", "screening_completed", "urgent_con
 
 
 def similar_requests(case: Case) -> dict:
-    """Other requests for the same treatment in the same ICD-10 category, in every hub."""
+    """Other requests for the same treatment in the same ICD-10 category, in every hub, and the
+    national policies published for it (screening checks the case against them)."""
+    from ifr_service.policy.queries import find_policies
+
     total, by_state, recent = queries.find_similar_cases(case)
+    policies = find_policies(case.intervention_key, case.icd10_category) if case.intervention_key else []
     return {
+        "policies": [{"reference": p.reference, "title": p.title, "position": p.position,
+                      "criteria": p.criteria, "published_on": p.published_on} for p in policies],
         "icd10_category": case.icd10_category, "intervention": case.intervention_key,
         "total": total, "by_state": by_state,
         "recent": [{"reference": other.reference, "hub": find_organisation(Hub, other.hub_id)["code"],

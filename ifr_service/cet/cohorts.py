@@ -48,6 +48,9 @@ class CohortCandidate:
     decided: int
     approved: int
     approval_rate: float | None
+    hub_approval_spread: float | None  # highest less lowest approval rate of the hubs that decided
+    urgent_share: float
+    suggested_crg_code: str | None  # the CRG most of the cases were recorded under
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -77,6 +80,8 @@ def _describe(key: str, category: str, window: tuple) -> CohortCandidate:
     decided = [case for case in cases if case.outcome in DECIDED]
     approved = sum(case.outcome in APPROVED for case in decided)
     hubs = sorted({hub for _, hub in rows})
+    rates = _hub_approval_rates([(case, hub) for case, hub in rows if case.outcome in DECIDED])
+    crgs = Counter(case.crg_code for case in cases if case.crg_code)
     return CohortCandidate(
         intervention_key=key, icd10_category=category,
         intervention_name=Counter(case.intervention_name for case in cases).most_common(1)[0][0],
@@ -84,4 +89,14 @@ def _describe(key: str, category: str, window: tuple) -> CohortCandidate:
         first_received=cases[0].received_on, last_received=cases[-1].received_on,
         total_estimated_cost_gbp=Decimal(sum(case.estimated_cost_pence for case in cases)) / 100,
         decided=len(decided), approved=approved,
-        approval_rate=round(approved / len(decided), 3) if decided else None)
+        approval_rate=round(approved / len(decided), 3) if decided else None,
+        hub_approval_spread=round(max(rates) - min(rates), 3) if rates else None,
+        urgent_share=round(sum(case.urgency != "routine" for case in cases) / len(cases), 3),
+        suggested_crg_code=crgs.most_common(1)[0][0] if crgs else None)
+
+
+def _hub_approval_rates(decided: list[tuple[NationalCase, str]]) -> list[float]:
+    by_hub: dict[str, list[bool]] = {}
+    for case, hub in decided:
+        by_hub.setdefault(hub, []).append(case.outcome in APPROVED)
+    return [sum(outcomes) / len(outcomes) for outcomes in by_hub.values()]

@@ -78,6 +78,17 @@ def cohorts(as_of, as_json: bool) -> None:
                                           f"{c['count']} cases from {c['hub_count']} hubs")
 
 
+@cet.command(name="file-cohorts", help="Find cohort candidates as of a day and file each new one in the "
+                                       "policy-development queue (the nightly job does this too).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="[default: today]")
+def file_cohorts(as_of) -> None:
+    from ifr_service.policy.jobs import file_cohort_candidates
+
+    with _app().app_context():
+        filed = file_cohort_candidates(as_of.date() if as_of else None)
+    click.echo(f"{len(filed['new'])} new candidates filed, {len(filed['updated'])} updated")
+
+
 @cet.command(help="Approval rates by hub against the national rate, with 99.8% funnel limits.")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)

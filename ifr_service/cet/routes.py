@@ -117,6 +117,10 @@ class CohortCandidateSchema(Schema):
     decided = fields.Integer(required=True)
     approved = fields.Integer(required=True)
     approval_rate = fields.Float(allow_none=True)
+    hub_approval_spread = fields.Float(allow_none=True, metadata={
+        "description": "The highest less the lowest approval rate of the hubs that decided cases."})
+    urgent_share = fields.Float(required=True)
+    suggested_crg_code = fields.String(allow_none=True)
 
 
 class HubRateSchema(Schema):

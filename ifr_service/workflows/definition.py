@@ -35,6 +35,7 @@ class State:
     title: str
     description: str = ""
     final: bool = False
+    target_working_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def parse_workflow(raw: dict) -> Workflow:
     return Workflow(
         key=raw["key"], title=raw["title"], route=raw["route"], initial=raw["initial"],
         states=tuple(State(key=s["key"], title=s["title"], description=s.get("description", ""),
-                           final=s.get("final", False)) for s in raw["states"]),
+                           final=s.get("final", False), target_working_days=s.get("target_working_days"))
+                     for s in raw["states"]),
         actions=tuple(_parse_action(a) for a in raw["actions"]),
         clocks=tuple(_parse_clock(key, c) for key, c in raw.get("clocks", {}).items()),
     )

@@ -3,6 +3,9 @@ the national database holds. Every GET under /api/v1/cet/ is called; a new one m
 
 from __future__ import annotations
 
+from datetime import date
+
+from ifr_service.policy.jobs import file_cohort_candidates
 from tests.builders import OFFICER, Road, apply_to_cdf
 from tests.cet.test_import import GOOD, csv_lines, load
 
@@ -12,6 +15,8 @@ QUERIES = {
     "/api/v1/cet/cohorts": "as_of=2026-11-23",
     "/api/v1/cet/equity": "from=2015-01-01&to=2030-12-31",
     "/api/v1/cet/cohort-referrals": "",
+    "/api/v1/cet/policy-queue": "",
+    "/api/v1/cet/policy-queue/<reference>": "",
 }
 
 
@@ -28,14 +33,20 @@ def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
     identifiers.add(application["patient"]["date_of_birth"])
     apply_to_cdf(client, auth, cdf_application)
     identifiers |= {"9990000026", "Sam", cdf_application["patient"]["date_of_birth"]}
-    load(app, csv_lines({**GOOD, "date_of_birth": "1961-07-30"}))
+    cohort = [{**GOOD, "case_ref": f"OLD-{i}", "commissioner": commissioner, "date_of_birth": "1961-07-30",
+               "received_date": "2026-06-01", "decision_date": "2026-06-10"}
+              for i, commissioner in enumerate(["NHS Camden CCG"] * 3 + ["NHS Leeds West CCG"] * 2)]
+    load(app, csv_lines(*cohort))
     identifiers.add("1961-07-30")
+    with app.app_context():
+        [item] = file_cohort_candidates(date(2026, 11, 23))["new"]
 
     endpoints = sorted({rule.rule for rule in app.url_map.iter_rules()
                         if rule.rule.startswith("/api/v1/cet/") and "GET" in rule.methods})
     assert endpoints == sorted(QUERIES), "a new CET endpoint: add it to QUERIES"
     for endpoint in endpoints:
-        response = client.get(f"{endpoint}?{QUERIES[endpoint]}", headers=auth("demo-cet"))
+        url = endpoint.replace("<reference>", item)
+        response = client.get(f"{url}?{QUERIES[endpoint]}", headers=auth("demo-cet"))
         assert response.status_code == 200, (endpoint, response.json)
         body = response.get_data(as_text=True)
         assert len(body) > 2, endpoint  # something was returned to look through

@@ -1,0 +1,1 @@
+"""Policy development: the CET's queue from cohort candidate to national commissioning policy."""

@@ -1,0 +1,68 @@
+"""Policy development items, their history, and the library of published policies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ifr_service.db import utc_now
+from ifr_service.types import JsonDocument
+
+
+class PolicyItem(SQLModel, table=True):
+    """One cohort (an intervention in an ICD-10 category) in the policy-development queue, with
+    the evidence that put it there. Filed once; a cohort that grows updates its evidence."""
+
+    __tablename__ = "policy_item"
+    __table_args__ = (UniqueConstraint("intervention_key", "icd10_category"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    state: str = Field(max_length=40, index=True)
+    intervention_key: str = Field(max_length=200)
+    icd10_category: str = Field(max_length=3)
+    title: str = Field(max_length=300)
+    suggested_crg_code: str | None = Field(default=None, max_length=10)
+    crg_code: str | None = Field(default=None, max_length=10)
+    owner_id: int | None = Field(default=None, foreign_key="app_user.id")
+    priority_score: float = Field(index=True)
+    evidence: dict = Field(default_factory=dict, sa_column=Column(JsonDocument, nullable=False))
+    due_on: date | None = None
+    created_utc: datetime = Field(default_factory=utc_now)
+    updated_utc: datetime = Field(default_factory=utc_now)
+
+
+class PolicyEvent(SQLModel, table=True):
+    """Append-only history of an item, written in the transaction of each change."""
+
+    __tablename__ = "policy_event"
+    __table_args__ = (UniqueConstraint("item_id", "sequence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="policy_item.id", index=True)
+    sequence: int
+    name: str = Field(max_length=60)
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    occurred_utc: datetime = Field(default_factory=utc_now)
+    from_state: str | None = Field(default=None, max_length=40)
+    to_state: str | None = Field(default=None, max_length=40)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JsonDocument, nullable=False))
+
+
+class Policy(SQLModel, table=True):
+    """A published national commissioning policy: the library IFR screening checks against."""
+
+    __tablename__ = "commissioning_policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    title: str = Field(max_length=300)
+    intervention_key: str = Field(max_length=200, index=True)
+    icd10_category: str = Field(max_length=3, index=True)
+    position: str = Field(max_length=40)
+    criteria: str = Field(max_length=5000)
+    crg_code: str | None = Field(default=None, max_length=10)
+    published_on: date
+    item_id: int = Field(foreign_key="policy_item.id", unique=True)

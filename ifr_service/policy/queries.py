@@ -1,0 +1,84 @@
+"""Reads and writes of policy items, their events and the policy library."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from ifr_service import db
+from ifr_service.cases.queries import allocate_reference_number
+from ifr_service.errors import NotFound
+from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
+from ifr_service.reference.models import ClinicalReferenceGroup
+
+
+def find_item(intervention_key: str, icd10_category: str, for_update: bool = False) -> PolicyItem | None:
+    query = select(PolicyItem).where(PolicyItem.intervention_key == intervention_key,
+                                     PolicyItem.icd10_category == icd10_category)
+    return db.session().exec(query.with_for_update() if for_update else query).first()
+
+
+def get_item(reference: str, for_update: bool = False) -> PolicyItem:
+    query = select(PolicyItem).where(PolicyItem.reference == reference)
+    item = db.session().exec(query.with_for_update() if for_update else query).first()
+    if item is None:
+        raise NotFound(f"There is no policy-development item {reference}.", field="reference")
+    return item
+
+
+def find_items(state: str | None, page: int, page_size: int) -> tuple[list[PolicyItem], int]:
+    """The queue, highest priority first."""
+    where = [PolicyItem.state == state] if state else []
+    total = db.session().exec(select(func.count()).select_from(PolicyItem).where(*where)).one()
+    query = (select(PolicyItem).where(*where)
+             .order_by(PolicyItem.priority_score.desc(), PolicyItem.id)
+             .offset((page - 1) * page_size).limit(page_size))
+    return list(db.session().exec(query)), total
+
+
+def create_item(item: PolicyItem) -> PolicyItem:
+    db.session().add(item)
+    db.session().flush()
+    return item
+
+
+def allocate_number(year: int) -> int:
+    return allocate_reference_number("policy", year)
+
+
+def record_event(event: PolicyEvent) -> PolicyEvent:
+    last = db.session().exec(select(func.max(PolicyEvent.sequence))
+                             .where(PolicyEvent.item_id == event.item_id)).one()
+    event.sequence = (last or 0) + 1
+    db.session().add(event)
+    db.session().flush()
+    return event
+
+
+def find_events(item: PolicyItem) -> list[PolicyEvent]:
+    query = select(PolicyEvent).where(PolicyEvent.item_id == item.id).order_by(PolicyEvent.sequence)
+    return list(db.session().exec(query))
+
+
+def crg_exists(code: str) -> bool:
+    query = select(ClinicalReferenceGroup.id).where(ClinicalReferenceGroup.code == code)
+    return db.session().exec(query).first() is not None
+
+
+def create_policy(policy: Policy) -> Policy:
+    db.session().add(policy)
+    db.session().flush()
+    return policy
+
+
+def find_policy_for_item(item_id: int) -> Policy | None:
+    return db.session().exec(select(Policy).where(Policy.item_id == item_id)).first()
+
+
+def find_policies(intervention_key: str | None = None, icd10_category: str | None = None) -> list[Policy]:
+    query = select(Policy).order_by(Policy.published_on.desc(), Policy.id.desc())
+    if intervention_key:
+        query = query.where(Policy.intervention_key == intervention_key)
+    if icd10_category:
+        query = query.where(Policy.icd10_category == icd10_category)
+    return list(db.session().exec(query))

@@ -1,0 +1,177 @@
+"""The policy-development queue and the policy library, over HTTP."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from marshmallow import Schema, fields, validate
+
+from ifr_service.api.requests import json_body, load_query
+from ifr_service.cases.actions import describe_fields
+from ifr_service.cases.schemas import AllowedActionSchema
+from ifr_service.policy import queries, service
+from ifr_service.runtime import runtime
+from ifr_service.users.access import ANY_SIGNED_IN, allow, current_user
+from ifr_service.users.models import Role
+
+policy = Blueprint("policy", __name__)
+STATES = ["candidate", "accepted", "assigned_to_crg", "evidence_review", "draft_policy", "board_review",
+          "published", "closed", "not_taken_forward"]
+
+
+class QueueArgs(Schema):
+    state = fields.String(load_default=None, validate=validate.OneOf(
+        STATES, error="Choose a state: " + ", ".join(STATES) + "."))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages start at 1."))
+    page_size = fields.Integer(load_default=25, validate=validate.Range(
+        min=1, max=100, error="Ask for between 1 and 100 items a page."))
+
+
+class LibraryArgs(Schema):
+    intervention_key = fields.String(load_default=None, validate=validate.Length(max=200))
+    icd10_category = fields.String(load_default=None, validate=validate.Length(equal=3))
+
+
+class PolicyEventSchema(Schema):
+    name = fields.String(required=True)
+    occurred_utc = fields.DateTime(required=True)
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String(allow_none=True)
+    payload = fields.Dict(required=True)
+
+
+class PolicyItemSchema(Schema):
+    reference = fields.String(required=True)
+    state = fields.String(required=True, metadata={"enum": STATES})
+    state_title = fields.String(required=True)
+    title = fields.String(required=True)
+    intervention_key = fields.String(required=True)
+    icd10_category = fields.String(required=True)
+    priority_score = fields.Float(required=True, metadata={"description": "0 to 100 (docs/cet.md)"})
+    suggested_crg_code = fields.String(allow_none=True)
+    crg_code = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    due_on = fields.Date(allow_none=True)
+    evidence = fields.Dict(required=True, metadata={
+        "description": "The cohort: its cases (case_refs), hubs, costs and outcomes when last found."})
+    allowed_actions = fields.List(fields.Nested(AllowedActionSchema), required=True)
+    events = fields.List(fields.Nested(PolicyEventSchema), required=True)
+
+
+class PolicyQueueSchema(Schema):
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    items = fields.List(fields.Nested(PolicyItemSchema), required=True)
+
+
+class PolicySchema(Schema):
+    reference = fields.String(required=True)
+    title = fields.String(required=True)
+    intervention_key = fields.String(required=True)
+    icd10_category = fields.String(required=True)
+    position = fields.String(required=True, metadata={
+        "enum": ["routinely_commissioned", "not_routinely_commissioned"]})
+    criteria = fields.String(required=True)
+    crg_code = fields.String(allow_none=True)
+    published_on = fields.Date(required=True)
+
+
+@policy.get("/cet/policy-queue")
+@allow(Role.CET_ANALYST, Role.ADMIN)
+def list_queue():
+    """The policy-development queue.
+    ---
+    get:
+      summary: Cohort candidates and policy work, highest priority first
+      tags: [policy]
+      parameters:
+        - {in: query, name: state, schema: {type: string}}
+        - {in: query, name: page, schema: {type: integer, minimum: 1, default: 1}}
+        - {in: query, name: page_size, schema: {type: integer, minimum: 1, maximum: 100, default: 25}}
+      responses:
+        200: {description: One page, content: {application/json: {schema: PolicyQueue}}}
+        422: {description: Bad query, content: {application/json: {schema: Error}}}
+    """
+    args = load_query(QueueArgs())
+    items, total = queries.find_items(args["state"], args["page"], args["page_size"])
+    return PolicyQueueSchema().dump({"page": args["page"], "page_size": args["page_size"], "total": total,
+                                     "items": [_present(item, with_events=False) for item in items]})
+
+
+@policy.get("/cet/policy-queue/<reference>")
+@allow(Role.CET_ANALYST, Role.ADMIN)
+def get_item(reference: str):
+    """A policy-development item.
+    ---
+    get:
+      summary: The item, its evidence, what may be done next and its history
+      tags: [policy]
+      parameters: [{in: path, name: reference, required: true, schema: {type: string}}]
+      responses:
+        200: {description: The item, content: {application/json: {schema: PolicyItem}}}
+        404: {description: No such item, content: {application/json: {schema: Error}}}
+    """
+    return PolicyItemSchema().dump(_present(queries.get_item(reference)))
+
+
+@policy.post("/cet/policy-queue/<reference>/actions/<action>")
+@allow(Role.CET_ANALYST, Role.ADMIN)
+def take_action(reference: str, action: str):
+    """Move a policy-development item on.
+    ---
+    post:
+      summary: Take one of the item's allowed actions (the policy workflow), with its payload
+      tags: [policy]
+      parameters:
+        - {in: path, name: reference, required: true, schema: {type: string}}
+        - {in: path, name: action, required: true, schema: {type: string}}
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses:
+        200: {description: The item after the action, content: {application/json: {schema: PolicyItem}}}
+        403: {description: Not for your role, content: {application/json: {schema: Error}}}
+        404: {description: No such item or action, content: {application/json: {schema: Error}}}
+        409: {description: Not allowed now, content: {application/json: {schema: Error}}}
+        422: {description: Payload with errors, content: {application/json: {schema: Error}}}
+    """
+    payload = json_body() if request.content_length else {}
+    item = service.take_action(queries.get_item(reference, for_update=True), action, current_user(), payload)
+    return PolicyItemSchema().dump(_present(item))
+
+
+@policy.get("/policies")
+@allow(ANY_SIGNED_IN)
+def list_policies():
+    """The policy library.
+    ---
+    get:
+      summary: Published national commissioning policies, newest first; screening checks against them
+      tags: [policy]
+      parameters:
+        - {in: query, name: intervention_key, schema: {type: string}}
+        - {in: query, name: icd10_category, schema: {type: string, minLength: 3, maxLength: 3}}
+      responses:
+        200:
+          description: The policies
+          content: {application/json: {schema: {type: array, items: Policy}}}
+    """
+    args = load_query(LibraryArgs())
+    found = queries.find_policies(args["intervention_key"], args["icd10_category"])
+    return PolicySchema(many=True).dump(found)
+
+
+def _present(item, with_events: bool = True) -> dict:
+    from ifr_service.users.queries import get_user_by_id
+
+    workflow = runtime().workflows[service.ROUTE]
+    return {
+        "reference": item.reference, "state": item.state, "state_title": workflow.state(item.state).title,
+        "title": item.title, "intervention_key": item.intervention_key,
+        "icd10_category": item.icd10_category, "priority_score": item.priority_score,
+        "suggested_crg_code": item.suggested_crg_code, "crg_code": item.crg_code,
+        "owner": get_user_by_id(item.owner_id).username if item.owner_id else None,
+        "due_on": item.due_on, "evidence": item.evidence,
+        "allowed_actions": [{"action": a.key, "title": a.title, "payload": describe_fields(a.payload)}
+                            for a in service.actions_for(item, current_user())],
+        "events": queries.find_events(item) if with_events else [],
+    }

@@ -1,0 +1,151 @@
+"""The policy-development use cases: filing cohort candidates, moving items through their
+workflow (the same engine and roles as cases), and publishing a policy into the library.
+
+The priority score (0 to 100) weighs what makes a cohort worth a national policy:
+- volume, 40 points: the cases in the window, full marks at 20 or more;
+- cost, 30 points: their total estimated cost, full marks at £1,000,000 or more;
+- approval variation, 20 points: the highest less the lowest approval rate of the hubs that
+  decided cases (1.0 when one hub approves every case and another declines every case) - the
+  unwarranted variation national policy removes;
+- urgency, 10 points: the share of the cases that were urgent.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ifr_service.cases.actions import validate_payload
+from ifr_service.cet.cohorts import CohortCandidate, find_candidates
+from ifr_service.clock import add_working_days
+from ifr_service.db import utc_now
+from ifr_service.errors import Conflict, ValidationFailed
+from ifr_service.policy import queries
+from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
+from ifr_service.runtime import runtime
+from ifr_service.users.models import User
+from ifr_service.users.queries import find_user, get_system_user
+from ifr_service.workflows.definition import Action, Workflow
+from ifr_service.workflows.engine import allowed_actions, next_state
+
+ROUTE = "policy"
+FULL_VOLUME, FULL_COST_PENCE = 20, 1_000_000 * 100
+
+
+def priority_score(candidate: CohortCandidate) -> float:
+    cost_pence = int(candidate.total_estimated_cost_gbp * 100)
+    return round(40 * min(candidate.count / FULL_VOLUME, 1) + 30 * min(cost_pence / FULL_COST_PENCE, 1)
+                 + 20 * (candidate.hub_approval_spread or 0) + 10 * candidate.urgent_share, 1)
+
+
+def file_candidates(as_of: date) -> dict[str, list[str]]:
+    """File each cohort candidate once; a candidate already filed gets its evidence updated."""
+    filed: dict[str, list[str]] = {"new": [], "updated": []}
+    system = get_system_user()
+    for candidate in find_candidates(as_of):
+        item = queries.find_item(candidate.intervention_key, candidate.icd10_category, for_update=True)
+        evidence = _evidence(candidate, as_of)
+        if item is None:
+            item = _new_item(candidate, evidence)
+            _record(item, "policy_candidate_filed", system, None, item.state, {"as_of": as_of.isoformat()})
+            filed["new"].append(item.reference)
+        elif evidence["case_refs"] != item.evidence.get("case_refs"):
+            item.evidence, item.priority_score = evidence, priority_score(candidate)
+            item.updated_utc = utc_now()
+            _record(item, "policy_evidence_updated", system, item.state, item.state,
+                    {"as_of": as_of.isoformat(), "count": candidate.count})
+            filed["updated"].append(item.reference)
+    return filed
+
+
+def take_action(item: PolicyItem, action_key: str, actor: User, payload) -> PolicyItem:
+    workflow = _workflow()
+    target = next_state(workflow, item.state, action_key, actor.role)
+    action = workflow.action(action_key)
+    cleaned = validate_payload(ROUTE, action, payload)
+    for guard in action.guards:
+        cleaned.update(GUARDS[guard](item, actor, cleaned) or {})
+    from_state, item.state = item.state, target
+    item.due_on = _due_on(workflow, target)
+    item.updated_utc = utc_now()
+    event = _record(item, action.event, actor, from_state, target, cleaned)
+    for effect in action.effects:
+        EFFECTS[effect](item, event)
+    return item
+
+
+def actions_for(item: PolicyItem, user: User) -> list[Action]:
+    return allowed_actions(_workflow(), item.state, user.role)
+
+
+def _workflow() -> Workflow:
+    return runtime().workflows[ROUTE]
+
+
+def _new_item(candidate: CohortCandidate, evidence: dict) -> PolicyItem:
+    today = runtime().today()
+    number = queries.allocate_number(today.year)
+    workflow = _workflow()
+    return queries.create_item(PolicyItem(
+        reference=f"POL-{today.year}-{number:04d}", state=workflow.initial,
+        intervention_key=candidate.intervention_key, icd10_category=candidate.icd10_category,
+        title=f"{candidate.intervention_name} for {candidate.icd10_category}",
+        suggested_crg_code=candidate.suggested_crg_code, priority_score=priority_score(candidate),
+        evidence=evidence, due_on=_due_on(workflow, workflow.initial)))
+
+
+def _evidence(candidate: CohortCandidate, as_of: date) -> dict:
+    evidence = candidate.as_dict()
+    return {key: (value.isoformat() if isinstance(value, date) else
+                  str(value) if isinstance(value, Decimal) else value)
+            for key, value in {**evidence, "as_of": as_of}.items()}
+
+
+def _due_on(workflow: Workflow, state: str) -> date | None:
+    target = workflow.state(state).target_working_days
+    return add_working_days(runtime().today(), target) if target else None
+
+
+def _record(item: PolicyItem, name: str, actor: User, from_state, to_state, payload: dict) -> PolicyEvent:
+    return queries.record_event(PolicyEvent(item_id=item.id, name=name, actor_id=actor.id,
+                                            from_state=from_state, to_state=to_state, payload=payload))
+
+
+# Guards and effects the policy workflow names (checked at start-up like the cases').
+
+def _owner_is_a_cet_analyst(item: PolicyItem, actor: User, payload: dict) -> dict:
+    """The owner named, or the analyst accepting the item."""
+    owner = find_user(payload["owner"]) if payload.get("owner") else actor
+    if owner is None or owner.role != "cet_analyst" or not owner.is_active:
+        raise ValidationFailed({"owner": f"{payload['owner']} is not an active CET analyst."})
+    item.owner_id = owner.id
+    return {"owner": owner.username}
+
+
+def _crg_is_known(item: PolicyItem, actor: User, payload: dict) -> dict:
+    code = payload.get("crg_code") or item.suggested_crg_code
+    if not code:
+        raise ValidationFailed({"crg_code": "No CRG could be suggested for this cohort: name one."})
+    if not queries.crg_exists(code):
+        raise ValidationFailed({"crg_code": f"{code} is not a Clinical Reference Group code."})
+    item.crg_code = code
+    return {"crg_code": code}
+
+
+def _publish_policy(item: PolicyItem, event: PolicyEvent) -> None:
+    """Into the library; open IFR cases for the same intervention and category are flagged."""
+    today = runtime().today()
+    if queries.find_policy_for_item(item.id) is not None:
+        raise Conflict("This item's policy is already published.")
+    policy = queries.create_policy(Policy(
+        reference=item.reference.replace("POL-", "NCP-"), title=event.payload["title"],
+        intervention_key=item.intervention_key, icd10_category=item.icd10_category,
+        position=event.payload["position"], criteria=event.payload["criteria"], crg_code=item.crg_code,
+        published_on=today, item_id=item.id))
+    from ifr_service.policy.flags import flag_open_cases
+
+    flag_open_cases(policy)
+
+
+GUARDS = {"crg_is_known": _crg_is_known, "owner_is_a_cet_analyst": _owner_is_a_cet_analyst}
+EFFECTS = {"publish_policy": _publish_policy}

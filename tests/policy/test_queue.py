@@ -1,0 +1,115 @@
+"""Cohorts become items of the policy-development queue, filed once; the items move through their
+workflow by the same engine and roles as cases, and a published policy enters the library and is
+flagged on the open IFR cases it answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ifr_service.cases.queries import find_last_event, get_case
+from ifr_service.notifications.queries import find_notification
+from ifr_service.policy.jobs import file_cohort_candidates
+from tests.builders import Road
+from tests.cet.test_import import GOOD, csv_lines, load
+
+AS_OF = date(2026, 11, 23)
+# The example IFR's treatment, requested before from two hubs: a cohort of five with the live case.
+COHORT = [{**GOOD, "case_ref": f"HIST-{i}", "received_date": f"2026-0{i + 1}-10",
+           "decision_date": f"2026-0{i + 1}-20",
+           "intervention_name": "Example kinase inhibitor 600 mg capsules",
+           "diagnosis_icd10": "C34.9", "commissioner": commissioner, "outcome": outcome, "urgency": "urgent",
+           "estimated_cost_gbp": "50000.00", "crg_code": "CIC"}
+          for i, (commissioner, outcome) in enumerate([
+              ("NHS Camden CCG", "approved"), ("NHS Camden CCG", "approved"),
+              ("NHS Leeds West CCG", "declined"), ("NHS Leeds West CCG", "declined")])]
+CET = "demo-cet"
+
+
+@pytest.fixture
+def cohort(app, client, auth, application, calendar):
+    """Four historical requests and a live one: five, from London and Yorkshire and the Humber."""
+    calendar.set(AS_OF)
+    load(app, csv_lines(*COHORT))
+    live = Road(client, auth, application)
+    with app.app_context():
+        filed = file_cohort_candidates(AS_OF)
+    assert len(filed["new"]) == 1
+    return {"reference": filed["new"][0], "live_case": live}
+
+
+def act(client, auth, reference: str, action: str, payload: dict | None = None, who: str = CET,
+        expect: int = 200) -> dict:
+    response = client.post(f"/api/v1/cet/policy-queue/{reference}/actions/{action}", json=payload or {},
+                           headers=auth(who))
+    assert response.status_code == expect, response.json
+    return response.json
+
+
+def test_a_cohort_is_filed_once_with_its_evidence_and_priority(app, client, auth, cohort):
+    item = client.get(f"/api/v1/cet/policy-queue/{cohort['reference']}", headers=auth(CET)).json
+    assert (item["state"], item["intervention_key"], item["icd10_category"]) == (
+        "candidate", "example kinase inhibitor 600 mg capsules", "C34")
+    evidence = item["evidence"]
+    assert (evidence["count"], evidence["hub_count"], evidence["approval_rate"]) == (5, 2, 0.5)
+    assert evidence["hub_approval_spread"] == 1.0 and item["suggested_crg_code"] == "CIC"
+    # 40 x 5/20 + 30 x £262,400/£1m + 20 x 1.0 + 10 x 4/5 urgent (the live case is routine)
+    assert item["priority_score"] == pytest.approx(10 + 7.872 + 20 + 8, abs=0.05)
+    assert item["due_on"] == "2026-12-21"  # 20 working days
+
+    with app.app_context():
+        assert file_cohort_candidates(AS_OF) == {"new": [], "updated": []}
+    load(app, csv_lines({**COHORT[0], "case_ref": "HIST-9", "received_date": "2026-06-01",
+                         "decision_date": "2026-06-15"}))
+    with app.app_context():
+        assert file_cohort_candidates(AS_OF) == {"new": [], "updated": [cohort["reference"]]}
+    grown = client.get(f"/api/v1/cet/policy-queue/{cohort['reference']}", headers=auth(CET)).json
+    assert grown["evidence"]["count"] == 6
+    assert [e["name"] for e in grown["events"]] == ["policy_candidate_filed", "policy_evidence_updated"]
+    queue = client.get("/api/v1/cet/policy-queue", headers=auth(CET)).json
+    assert queue["total"] == 1
+
+
+def test_an_item_moves_to_a_published_policy_that_screening_then_sees(app, client, auth, cohort, in_db):
+    reference = cohort["reference"]
+    accepted = act(client, auth, reference, "accept")
+    assert (accepted["owner"], accepted["state"]) == (CET, "accepted")
+    assert act(client, auth, reference, "assign_crg")["crg_code"] == "CIC"  # the suggestion
+    act(client, auth, reference, "start_evidence_review")
+    act(client, auth, reference, "draft", {"summary": "Fund for ROS1-positive disease after crizotinib."})
+    act(client, auth, reference, "submit_to_board")
+    published = act(client, auth, reference, "publish", {
+        "title": "Example kinase inhibitor for ROS1-positive lung cancer",
+        "position": "routinely_commissioned",
+        "criteria": "ROS1-positive NSCLC progressing after crizotinib; ECOG 0-2."})
+    assert (published["state"], published["due_on"], published["allowed_actions"]) == ("published", None, [])
+
+    library = client.get("/api/v1/policies?icd10_category=C34", headers=auth("demo-officer")).json
+    assert [(p["reference"], p["position"]) for p in library] == [(reference.replace("POL-", "NCP-"),
+                                                                   "routinely_commissioned")]
+    live = cohort["live_case"]
+    flag = in_db(lambda: find_last_event(get_case(live.reference), "policy_published"))
+    assert flag is not None and flag.payload["policy"] == reference.replace("POL-", "NCP-")
+    notice = in_db(lambda: find_notification(get_case(live.reference).id,
+                                             f"policy_published:{reference.replace('POL-', 'NCP-')}"))
+    assert notice is not None and live.reference in notice.body
+    similar = client.get(f"/api/v1/cases/{live.reference}/similar", headers=auth("demo-officer")).json
+    assert [p["reference"] for p in similar["policies"]] == [reference.replace("POL-", "NCP-")]
+
+
+def test_the_queue_workflow_is_enforced_like_a_cases(client, auth, cohort):
+    reference = cohort["reference"]
+    refused = act(client, auth, reference, "publish", {}, expect=409)
+    assert "accept" in refused["allowed_actions"]
+    act(client, auth, reference, "accept", who="demo-admin", expect=403)  # not a CET role in the workflow
+    assert client.post(f"/api/v1/cet/policy-queue/{reference}/actions/accept", json={},
+                       headers=auth("demo-officer")).status_code == 403
+    act(client, auth, reference, "accept", {"owner": "demo-officer"}, expect=422)
+    act(client, auth, reference, "accept")
+    act(client, auth, reference, "assign_crg", {"crg_code": "ZZZ"}, expect=422)
+    act(client, auth, reference, "not_take_forward", {"reason": "short"}, expect=422)
+    closed = act(client, auth, reference, "not_take_forward",
+                 {"reason": "A national policy is already planned."})
+    assert closed["state"] == "not_taken_forward"
+    act(client, auth, "POL-2026-9999", "accept", expect=404)
