@@ -1,8 +1,9 @@
 """What runs on a schedule, and the process that runs it.
 
-With Redis, rq's cron scheduler puts the clock sweep (and the CDF approvals' sweep) on the default queue every
-interval and `ifr-service worker` runs it. Without Redis (the embedded default)
-the scheduler runs the sweep itself, in a loop.
+With Redis, rq's cron scheduler puts the clock sweep (with the CDF approvals' sweep) on the default
+queue every interval, and the cohort detection every night, and `ifr-service worker` runs them.
+Without Redis (the embedded default) the scheduler runs them itself, in a loop: the sweep each
+round, the detection once a day.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from redis import Redis
 
 from ifr_service.jobs.queues import DEFAULT
 
+NIGHTLY = "30 2 * * *"  # cohort detection at 02:30, after the day's decisions
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +29,13 @@ def run_clock_sweep() -> None:
     log.info("CDF approvals ended: %s", sweep_cdf_approvals())
 
 
+def run_cohort_detection() -> None:
+    """The nightly job: cohort candidates as of today, filed in the policy-development queue once."""
+    from ifr_service.policy.jobs import file_cohort_candidates
+
+    file_cohort_candidates()
+
+
 def run_scheduler(app: Flask, interval_seconds: int) -> None:
     config = app.config["IFR"]
     if config.redis_url:
@@ -34,12 +43,27 @@ def run_scheduler(app: Flask, interval_seconds: int) -> None:
 
         scheduler = CronScheduler(connection=Redis.from_url(config.redis_url), name="ifr-service")
         scheduler.register(run_clock_sweep, queue_name=DEFAULT, interval=interval_seconds)
+        scheduler.register(run_cohort_detection, queue_name=DEFAULT, cron=NIGHTLY)
         scheduler.start()
         return
+    detected_on = None
     while True:
         with app.app_context():
-            try:
-                run_clock_sweep()
-            except Exception:
-                log.exception("clock sweep failed; trying again next time")
+            detected_on = _run_embedded_round(detected_on)
         time.sleep(interval_seconds)
+
+
+def _run_embedded_round(detected_on):
+    """One round of the loop that stands in for rq's cron: the sweep, and detection once a day."""
+    from ifr_service.runtime import runtime
+
+    for name, work in (("clock sweep", run_clock_sweep), ("cohort detection", run_cohort_detection)):
+        if work is run_cohort_detection and detected_on == runtime().today():
+            continue
+        try:
+            work()
+            if work is run_cohort_detection:
+                detected_on = runtime().today()
+        except Exception:
+            log.exception("%s failed; trying again next time", name)
+    return detected_on
