@@ -41,6 +41,9 @@ def import_cases(csv_file: Path, rejects: Path | None) -> None:
             report = run_import(source, rejected, progress=bar.update)
         except ImportRefused as error:
             raise click.ClickException(f"{csv_file}: {error}") from error
+        except UnicodeDecodeError as error:
+            raise click.ClickException(f"{csv_file}: not UTF-8 text (byte {error.start} of a line): "
+                                       "save the file as UTF-8 CSV and import it again") from error
     click.echo(f"{report.rows} rows: {report.loaded} loaded, {report.already_present} already present, "
                f"{report.rejected} rejected" + (f" (see {rejects})" if report.rejected else ""))
 
@@ -65,8 +68,9 @@ def generate(count: int, seed: int, as_of, out: Path) -> None:
                f"{planted.outlier_hub}")
 
 
-@cet.command(help="Cohort candidates as of a day: 5 or more requests for one intervention in one "
-                  "ICD-10 category within 364 days, from 2 or more hubs.")
+@cet.command(help="Cohort candidates as of a day, by the configured cohort rule (by default 5 or more "
+                  "requests for one intervention in one ICD-10 category within 364 days, from 2 or "
+                  "more hubs).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the candidates as a JSON array.")
 def cohorts(as_of, as_json: bool) -> None:
@@ -89,6 +93,52 @@ def file_cohorts(as_of) -> None:
     click.echo(f"{len(filed['new'])} new candidates filed, {len(filed['updated'])} updated")
 
 
+@cet.command(help="Cases, approval rates and median working days to decision, by any dimensions.")
+@click.option("--by", default="year", show_default=True,
+              help="Comma-separated: month, quarter, year, region, hub, programme_of_care, crg, "
+                   "intervention, icd10_chapter, icd10_category, route, urgency, outcome.")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--filter", "filters", multiple=True, metavar="DIMENSION=VALUE",
+              help="Keep only cases with this value (repeatable), e.g. --filter region=london.")
+@click.option("--format", "output", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the table to this file (needed for xlsx).")
+def trends(by: str, start, end, filters: tuple[str, ...], output: str, out: Path | None) -> None:
+    from ifr_service.cet import breakdown
+
+    dimensions = [name.strip() for name in by.split(",") if name.strip()]
+    chosen = dict(_filter(text) for text in filters)
+    unknown = sorted({*dimensions, *chosen} - set(breakdown.DIMENSIONS))
+    if unknown:
+        raise click.BadParameter(f"not dimensions: {', '.join(unknown)}", param_hint="--by/--filter")
+    if output == "xlsx" and out is None:
+        raise click.BadParameter("an xlsx table needs --out FILE", param_hint="--out")
+    with _app().app_context(), db.unit_of_work(_engine()):
+        table = breakdown.breakdown(dimensions, start.date(), end.date(), chosen)
+    if output == "xlsx":
+        out.write_bytes(breakdown.as_xlsx(table))
+    elif output == "csv":
+        _write(out, breakdown.as_csv(table))
+    else:
+        _write(out, json.dumps({"by": list(table.by), "rows": table.rows}, indent=2, default=str) + "\n")
+
+
+def _filter(text: str) -> tuple[str, str]:
+    name, separator, value = text.partition("=")
+    if not separator:
+        raise click.BadParameter(f"{text!r} is not DIMENSION=VALUE", param_hint="--filter")
+    return name.strip(), value.strip()
+
+
+def _write(out: Path | None, text: str) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
 @cet.command(help="Approval rates by hub against the national rate, with 99.8% funnel limits.")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
@@ -101,7 +151,13 @@ def equity(start, end, crg: str | None, as_json: bool) -> None:
         raise click.BadParameter("--from must be no later than --to", param_hint="--from")
     with _app().app_context(), db.unit_of_work(_engine()):
         analysis = hub_equity(start.date(), end.date(), crg)
-    _print(analysis, as_json, None)
+    if as_json:
+        _print(analysis, True, None)
+        return
+    click.echo(f"national: {analysis['national']['rate']} of {analysis['national']['n']} decided")
+    for hub in analysis["hubs"]:
+        click.echo(f"{hub['hub']}: {hub['rate']} of {hub['n']}, 99.8% limits {hub['limits_998']}"
+                   + (f" - {hub['flag'].upper()}" if hub["flag"] else ""))
 
 
 def _engine():

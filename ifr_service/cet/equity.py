@@ -48,10 +48,15 @@ def _hub(code: str, name: str, n: int, approvals: int, p: float) -> dict:
     low, high = p - Z_998 * spread, p + Z_998 * spread
     return {
         "hub": code, "name": name, "n": n, "approvals": approvals, "rate": _round(rate),
-        "limits_95": [_round(p - Z_95 * spread), _round(p + Z_95 * spread)],
-        "limits_998": [_round(low), _round(high)],
+        "limits_95": _limits(p, Z_95 * spread),
+        "limits_998": _limits(p, Z_998 * spread),
         "flag": "low" if rate < low else "high" if rate > high else None,
     }
+
+
+def _limits(p: float, width: float) -> list[float]:
+    """The funnel's limits, within the rates a hub can have (0 to 1)."""
+    return [_round(max(0.0, p - width)), _round(min(1.0, p + width))]
 
 
 def _round(value: float | None) -> float | None:

@@ -183,8 +183,9 @@ def _check_codes(values, problems, lookup, today) -> dict:
     if not (len(number) == 10 and number.isdigit() and nhs_number.is_valid(number)):
         problems["nhs_number"] = "is not a valid NHS number (10 digits with a matching check digit)"
     code = values["diagnosis_icd10"].upper()
-    if not code or not icd10.is_valid_item(code):
-        problems["diagnosis_icd10"] = f"{values['diagnosis_icd10']!r} is not a WHO ICD-10 code"
+    if not code or not icd10.is_valid_item(code) or not icd10.is_category_or_subcategory(code):
+        problems["diagnosis_icd10"] = (f"{values['diagnosis_icd10']!r} is not a WHO ICD-10 category or "
+                                       "subcategory code")
     else:
         code = icd10.add_dot(icd10.remove_dot(code))
     return {"nhs_number": number, "icd10": code}

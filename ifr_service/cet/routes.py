@@ -1,13 +1,15 @@
-"""The CET's inbox of cohort referrals from screening."""
+"""The CET's API: the national database's trends, cohorts and equity, the clock performance and
+activity reports, and the inbox of cohort referrals from screening."""
 
 from __future__ import annotations
 
-from flask import Blueprint
-from marshmallow import Schema, fields, validate
+from flask import Blueprint, Response
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from ifr_service.api.requests import PeriodArgs, load_query
 from ifr_service.cases.queries import get_case_by_id
-from ifr_service.cet import cohorts, equity, queries, reports, trends
+from ifr_service.cet import breakdown, cohorts, equity, queries, reports, trends
+from ifr_service.errors import ValidationFailed
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
 from ifr_service.users.access import allow
@@ -187,6 +189,66 @@ def hub_equity():
     args = load_query(EquityArgs())
     analysis = equity.hub_equity(args["start"], args["end"], args["crg"])
     return EquitySchema().dump({**analysis, "start": analysis["from"], "end": analysis["to"]})
+
+
+class BreakdownArgs(PeriodArgs):
+    by = fields.Method(deserialize="_dimensions", load_default=["year"])
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))
+
+    class Meta:
+        unknown = INCLUDE  # the filters: any dimension's name, with the value to keep
+
+    def _dimensions(self, text: str) -> list[str]:
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        unknown = [name for name in names if name not in breakdown.DIMENSIONS]
+        if unknown or not 1 <= len(names) <= 4:
+            raise ValidationError("Break down by 1 to 4 of: " + ", ".join(breakdown.DIMENSIONS) + ".")
+        return names
+
+
+@cet.get("/cet/trends")
+@allow(Role.CET_ANALYST, Role.ADMIN)
+def trends_by_dimension():
+    """Trends of the national database, by any dimension.
+    ---
+    get:
+      summary: Cases, decisions, approval rate and median working days to decision, broken down and filtered
+      description: >-
+        Dimensions (for `by`, comma-separated, and as filters by name, e.g. region=london):
+        month, quarter, year, region, hub, programme_of_care, crg, intervention, icd10_chapter,
+        icd10_category, route, urgency, outcome. `format=csv` or `format=xlsx` exports the table.
+      tags: [cet]
+      parameters:
+        - {in: query, name: from, required: true, schema: {type: string, format: date}}
+        - {in: query, name: to, required: true, schema: {type: string, format: date}}
+        - {in: query, name: by, schema: {type: string, default: year}}
+        - {in: query, name: format, schema: {type: string, enum: [json, csv, xlsx], default: json}}
+      responses:
+        200:
+          description: The table
+          content:
+            application/json: {schema: {type: object}}
+            text/csv: {}
+            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {}
+        422: {description: Bad dimension, filter or dates, content: {application/json: {schema: Error}}}
+    """
+    args = load_query(BreakdownArgs())
+    known = {"start", "end", "by", "format"}
+    filters = {name: value for name, value in args.items() if name not in known}
+    unknown = sorted(set(filters) - set(breakdown.DIMENSIONS))
+    if unknown:
+        raise ValidationFailed({name: "Not a dimension to filter on." for name in unknown})
+    table = breakdown.breakdown(args["by"], args["start"], args["end"], filters)
+    if args["format"] == "csv":
+        return Response(breakdown.as_csv(table), mimetype="text/csv", headers=_download("trends.csv"))
+    if args["format"] == "xlsx":
+        return Response(breakdown.as_xlsx(table), headers=_download("trends.xlsx"),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return {"by": list(table.by), "columns": table.columns, "rows": table.rows}
+
+
+def _download(filename: str) -> dict:
+    return {"Content-Disposition": f"attachment; filename={filename}", "X-Content-Type-Options": "nosniff"}
 
 
 @cet.get("/cet/cohort-referrals")

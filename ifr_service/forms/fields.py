@@ -52,6 +52,9 @@ class Icd10Code(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
         if not text or not icd10.is_valid_item(text):
             raise ValidationError(f"{text or 'This'} is not a code in the WHO ICD-10 classification.")
+        if not icd10.is_category_or_subcategory(text):  # a chapter (II) or block (C00-C14) is too broad
+            raise ValidationError(f"{text} is a chapter or block of ICD-10: give the condition's code, "
+                                  "for example C34.1.")
         return icd10.add_dot(icd10.remove_dot(text))
 
 

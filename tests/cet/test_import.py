@@ -53,7 +53,8 @@ def test_a_good_row_is_loaded_pseudonymised_and_derived_from_the_reference_data(
 
 @pytest.mark.parametrize(("changes", "problem"), [
     ({"nhs_number": "9990000017"}, "nhs_number: is not a valid NHS number"),
-    ({"diagnosis_icd10": "X99.9"}, "diagnosis_icd10: 'X99.9' is not a WHO ICD-10 code"),
+    ({"diagnosis_icd10": "X99.9"}, "diagnosis_icd10: 'X99.9' is not a WHO ICD-10 category"),
+    ({"diagnosis_icd10": "II"}, "diagnosis_icd10: 'II' is not a WHO ICD-10 category"),
     ({"commissioner": "NHS Atlantis CCG"}, "commissioner: 'NHS Atlantis CCG' is not a commissioner"),
     ({"received_date": "2014-01-01", "decision_date": ""}, "commissioner: no hub served this commissioner"),
     ({"decision_date": "2024-01-01"}, "decision_date: is before received_date"),
@@ -118,3 +119,7 @@ def test_the_command_prints_a_summary_and_writes_the_rejects(fresh_env, tmp_path
 
     refused = run("import", "cases", str(tmp_path / "legacy.rejects.csv"), env=fresh_env, check=False)
     assert refused.returncode != 0 and "not the import format" in refused.stderr
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("".join(csv_lines({**GOOD, "intervention_name": "Étoposide"})).encode("latin-1"))
+    refused = run("import", "cases", str(latin1), env=fresh_env, check=False)
+    assert refused.returncode != 0 and "not UTF-8" in refused.stderr

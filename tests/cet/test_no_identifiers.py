@@ -3,6 +3,7 @@ the national database holds. Every GET under /api/v1/cet/ is called; a new one m
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from ifr_service.policy.jobs import file_cohort_candidates
@@ -17,7 +18,9 @@ QUERIES = {
     "/api/v1/cet/cohort-referrals": "",
     "/api/v1/cet/policy-queue": "",
     "/api/v1/cet/policy-queue/<reference>": "",
+    "/api/v1/cet/trends": "from=2015-01-01&to=2030-12-31&by=hub,intervention,outcome,urgency",
 }
+EXPORTS = ["csv", "xlsx"]  # the trends table's exports, looked through too
 
 
 def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
@@ -52,3 +55,16 @@ def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
         assert len(body) > 2, endpoint  # something was returned to look through
         leaked = sorted(identifier for identifier in identifiers if identifier in body)
         assert leaked == [], f"{endpoint} returned {leaked}"
+    for kind in EXPORTS:
+        exported = client.get(f"/api/v1/cet/trends?{QUERIES['/api/v1/cet/trends']}&format={kind}",
+                              headers=auth("demo-cet"))
+        text = exported.get_data(as_text=True) if kind == "csv" else _cells(exported.data)
+        assert "london" in text
+        assert sorted(identifier for identifier in identifiers if identifier in text) == [], kind
+
+
+def _cells(xlsx: bytes) -> str:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx))["Trends"]
+    return "\n".join(",".join(str(cell.value) for cell in row) for row in sheet.iter_rows())

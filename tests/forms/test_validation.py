@@ -61,6 +61,11 @@ def test_codes_outside_the_who_classification_are_refused(code):
     assert "diagnosis" in errors_of({"diagnosis": {"icd10_code": code}})
 
 
+@pytest.mark.parametrize("code", ["II", "C00-C14", "C30-C39"])
+def test_a_chapter_or_block_is_too_broad_to_be_a_diagnosis(code):
+    assert "chapter or block" in str(errors_of({"diagnosis": {"icd10_code": code}}))
+
+
 def test_a_date_of_birth_in_the_future_is_refused():
     messages = errors_of({"patient": {"date_of_birth": "2999-01-01"}})
     assert messages["patient"]["date_of_birth"] == ["This date cannot be in the future."]
