@@ -53,6 +53,16 @@ def cet() -> None:
     pass
 
 
+@cet.command(help="Record in the national database the submitted cases it does not hold yet (cases "
+                  "from before migration 0009), each from its history. Safe to run again.")
+def backfill() -> None:
+    from ifr_service.cet.national import backfill as record_missing
+
+    with _app().app_context(), db.unit_of_work(_engine()):
+        count = record_missing()
+    click.echo(f"{count} cases recorded")
+
+
 @cet.command(help="Write a synthetic national history as import CSV, with planted cohorts and an "
                   "outlier hub (docs/cet.md says what is planted).")
 @click.option("--cases", "count", default=100_000, show_default=True, type=click.IntRange(1_000))

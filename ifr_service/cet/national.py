@@ -54,6 +54,38 @@ def record_case(case: Case, payload: dict | None = None) -> None:
     db.session().flush()
 
 
+def backfill() -> int:
+    """Record the submitted cases that have no national record (those decided before the national
+    database existed), each from its history: the outcome its states meant, decided on the day of
+    the event that settled it. Safe to run again: recorded cases are left alone."""
+    from ifr_service.cases.queries import find_events
+    from ifr_service.cet.deidentify import intervention_key as key_of
+
+    recorded = select(NationalCase.case_id).where(NationalCase.case_id.is_not(None))
+    missing = select(Case).where(Case.submitted_utc.is_not(None), Case.id.not_in(recorded)).order_by(Case.id)
+    count = 0
+    for case in db.session().exec(missing).all():
+        if case.route == "ifr":  # the intervention key as cohorts now group it
+            intervention = case.answers["intervention"]
+            case.intervention_key = key_of(intervention["name"], intervention.get("dmd_code")
+                                           or intervention.get("opcs4_code"))
+        row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING, **_description(case))
+        for event in find_events(case):
+            outcome = OUTCOME_OF_STATE[case.route].get(event.to_state, row.outcome)
+            if outcome != row.outcome:
+                row.outcome = outcome
+                row.decided_on = None if outcome == PENDING else england_date(event.occurred_utc)
+            finding = (event.payload.get("findings") or {}).get("significantly_different")
+            if finding:
+                row.exceptionality_found = finding["finding"] == "yes"
+        if row.decided_on is not None:
+            row.working_days_to_decision = working_days_between(row.received_on, row.decided_on)
+        db.session().add(row)
+        count += 1
+    db.session().flush()
+    return count
+
+
 def _description(case: Case) -> dict:
     """What a case is, without who the patient is."""
     answers, received = case.answers, england_date(case.submitted_utc)

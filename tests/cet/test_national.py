@@ -57,3 +57,22 @@ def test_interventions_group_by_code_or_by_name_however_it_is_written():
     assert normalise_intervention("ÉTOPOSIDE") == "étoposide"
     assert intervention_key("Anything", " 37752611002 ") == "37752611002"
     assert intervention_key("Drug X", None) == "drug x"
+
+
+def test_cases_from_before_the_national_database_are_backfilled_from_their_history(
+        client, auth, application, in_db):
+    from ifr_service.cet.national import backfill
+    from ifr_service.clock import today_in_england
+
+    closed = Road(client, auth, application)
+    closed.to_panel()
+    closed.act(CHAIR, "approve", DECISION)
+    closed.act(OFFICER, "close", {"reason": "Treatment given."})
+    in_db(lambda: [db.session().delete(row) for row in db.session().exec(select(NationalCase))])
+    assert national_rows(in_db) == {}
+
+    assert in_db(backfill) == 1
+    row = national_rows(in_db)[closed.reference]
+    assert (row.outcome, row.exceptionality_found) == ("approved", True)  # closed after approval
+    assert row.decided_on == today_in_england()  # the day of the approval's event
+    assert in_db(backfill) == 0
