@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import request
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 
@@ -69,3 +69,11 @@ class PeriodArgs(Schema):
     def check_order(self, data, **_kwargs):
         if data["start"] > data["end"]:
             raise ValidationError("Give a 'from' date no later than the 'to' date.", field_name="from")
+
+
+class PageArgs(Schema):
+    """One page of a list: ?page=1&page_size=25, at most 100 a page."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages start at 1."))
+    page_size = fields.Integer(load_default=25, validate=validate.Range(
+        min=1, max=100, error="Ask for between 1 and 100 a page."))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, current_app, request, send_file, url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from ifr_service.api.requests import ID, json_body, load_query
+from ifr_service.api.requests import ID, PageArgs, json_body, load_query
 from ifr_service.cases import actions, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
 from ifr_service.cases.presenters import present_case, present_queue_item
@@ -31,12 +31,6 @@ CASE_READERS = (Role.CLINICIAN, Role.CDF_ADMIN, *HUB_STAFF)  # each sees only it
 
 class CreateArgs(Schema):
     submit = fields.Boolean(load_default=False)
-
-
-class QueueArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages start at 1."))
-    page_size = fields.Integer(load_default=25, validate=validate.Range(
-        min=1, max=100, error="Ask for between 1 and 100 cases a page."))
 
 
 @cases.post("/cases")
@@ -296,7 +290,7 @@ def hub_queue(hub_code: str):
         200: {description: One page of the queue, content: {application/json: {schema: Queue}}}
         404: {description: No such hub, content: {application/json: {schema: Error}}}
     """
-    args = load_query(QueueArgs())
+    args = load_query(PageArgs())
     hub = reference.get_hub(hub_code)
     if not can_see_hub_queue(current_user(), hub.id):
         raise NotFound(f"There is no hub queue {hub_code} for you.", field="hub_code")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, url_for
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import ID, PeriodArgs, json_body, load_query
+from ifr_service.api.requests import ID, PageArgs, PeriodArgs, json_body, load_query
 from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.presenters import present_case
@@ -39,13 +39,10 @@ cdf = Blueprint("cdf", __name__)
 CDF_STATES = ["approved", "not_approved", "on_treatment", "treatment_stopped", "expired", "lapsed"]
 
 
-class RegionListArgs(Schema):
+class RegionListArgs(PageArgs):
     state = fields.String(load_default=None, validate=validate.OneOf(
         CDF_STATES, error="Choose a state: " + ", ".join(CDF_STATES) + "."))
     entry = fields.String(load_default=None, validate=validate.Length(max=60))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages start at 1."))
-    page_size = fields.Integer(load_default=25, validate=validate.Range(
-        min=1, max=100, error="Ask for between 1 and 100 applications a page."))
 
 
 class SpendArgs(Schema):

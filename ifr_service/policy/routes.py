@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import json_body, load_query
+from ifr_service.api.requests import PageArgs, json_body, load_query
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.schemas import AllowedActionSchema
 from ifr_service.policy import queries, service
@@ -18,12 +18,9 @@ STATES = ["candidate", "accepted", "assigned_to_crg", "evidence_review", "draft_
           "published", "closed", "not_taken_forward"]
 
 
-class QueueArgs(Schema):
+class QueueArgs(PageArgs):
     state = fields.String(load_default=None, validate=validate.OneOf(
         STATES, error="Choose a state: " + ", ".join(STATES) + "."))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages start at 1."))
-    page_size = fields.Integer(load_default=25, validate=validate.Range(
-        min=1, max=100, error="Ask for between 1 and 100 items a page."))
 
 
 class LibraryArgs(Schema):
