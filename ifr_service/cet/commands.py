@@ -119,6 +119,10 @@ def trends(by: str, start, end, filters: tuple[str, ...], output: str, out: Path
     from ifr_service.cet import breakdown
 
     dimensions = [name.strip() for name in by.split(",") if name.strip()]
+    if not 1 <= len(dimensions) <= 4:
+        raise click.BadParameter("give 1 to 4 dimensions", param_hint="--by")
+    if start > end:
+        raise click.BadParameter("--from must be no later than --to", param_hint="--from")
     chosen = dict(_filter(text) for text in filters)
     unknown = sorted({*dimensions, *chosen} - set(breakdown.DIMENSIONS))
     if unknown:

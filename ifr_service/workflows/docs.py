@@ -10,8 +10,8 @@ from ifr_service.workflows.diagram import mermaid_diagram
 
 
 def workflow_markdown(workflow: Workflow) -> str:
-    states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''} | {s.description} |"
-                       for s in workflow.states)
+    states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''} | {s.description}"
+                       f"{_due(s.target_working_days)} |" for s in workflow.states)
     actions = "\n".join(
         f"| `{a.key}` | {a.title} | {', '.join(a.from_states)} | "
         f"{'(stays)' if a.to == SAME else a.to} | {', '.join(a.roles)} | "
@@ -26,6 +26,12 @@ def workflow_markdown(workflow: Workflow) -> str:
             f"{', '.join(c.stops_in) or '-'} (and any final state) |")
         for c in workflow.clocks
     )
+    clock_section = (
+        "## Clocks (working days in England)\n\n"
+        "A hub's clock is a target it is measured on; a clinician's clock is the clinician's time.\n\n"
+        "| clock | title | whose | target | starts in | runs in | stops in |\n"
+        f"| --- | --- | --- | --- | --- | --- | --- |\n{clocks}\n"
+    ) if workflow.clocks else ""
     return (
         f"# {workflow.title} workflow\n\n"
         f"Generated from `workflows/{workflow.key}.yaml` by `ifr-service docs workflows`; "
@@ -34,12 +40,13 @@ def workflow_markdown(workflow: Workflow) -> str:
         f"## States\n\n| state | title | meaning |\n| --- | --- | --- |\n{states}\n\n"
         "## Actions\n\nPayload fields marked * are required.\n\n"
         "| action | title | from | to | who | payload | guards | effects | event recorded |\n"
-        f"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{actions}\n\n"
-        "## Clocks (working days in England)\n\n"
-        "A hub's clock is a target it is measured on; a clinician's clock is the clinician's time.\n\n"
-        "| clock | title | whose | target | starts in | runs in | stops in |\n"
-        f"| --- | --- | --- | --- | --- | --- | --- |\n{clocks}\n"
+        f"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{actions}\n"
+        + ("\n" + clock_section if clock_section else "")
     )
+
+
+def _due(days: int | None) -> str:
+    return f" Due within {days} working days." if days else ""
 
 
 def write_workflow_docs(config: Config, known: KnownNames) -> list[Path]:

@@ -19,7 +19,7 @@ def next_state(workflow: Workflow, state: str, action_key: str, role: str) -> st
                                    status_code=404, allowed_actions=allowed)
     if state not in action.from_states:
         raise TransitionNotAllowed(
-            f"You cannot {action.title[0].lower()}{action.title[1:]} while the case is "
+            f"You cannot {action.title[0].lower()}{action.title[1:]} while it is "
             f"{workflow.state(state).title.lower()}.", allowed_actions=allowed)
     if role not in action.roles:
         raise TransitionNotAllowed(f"Your role cannot {action.title.lower()}.", status_code=403,
