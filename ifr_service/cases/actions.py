@@ -17,6 +17,7 @@ from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.cdf import treatment
 from ifr_service.cet.models import CohortReferral
 from ifr_service.cet.queries import create_referral_once
+from ifr_service.clock import england_date
 from ifr_service.errors import Conflict, ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.definition import FieldDefinition
 from ifr_service.forms.schema import schema_for_fields
@@ -160,11 +161,15 @@ def _notify_clinician(case: Case, event: CaseEvent) -> None:
 
 
 def _refer_to_cet(case: Case, event: CaseEvent) -> None:
-    """A cohort goes, with its evidence (the case), to the CET's policy-development inbox."""
-    create_referral_once(CohortReferral(
-        case_id=case.id, hub_id=case.hub_id, icd10_category=case.icd10_category,
-        intervention_key=case.intervention_key, cohort_description=event.payload["cohort_description"],
-        reason=event.payload["reason"]))
+    """A cohort goes, with its evidence (the case), to the CET's inbox and its policy queue."""
+    from ifr_service.policy.service import file_referral
+
+    if create_referral_once(CohortReferral(
+            case_id=case.id, hub_id=case.hub_id, icd10_category=case.icd10_category,
+            intervention_key=case.intervention_key, cohort_description=event.payload["cohort_description"],
+            reason=event.payload["reason"])):
+        file_referral(case.reference, england_date(case.submitted_utc), case.intervention_key,
+                      case.icd10_category, event.payload["cohort_description"])
 
 
 def _send_letter(case: Case, event: CaseEvent) -> None:

@@ -59,9 +59,7 @@ class CohortCandidate:
 def find_candidates(as_of: date, rule: CohortRule | None = None) -> list[CohortCandidate]:
     """Every cohort candidate as of the day, largest first."""
     rule = rule or runtime().config.cohort_rule
-    window = (NationalCase.route == "ifr", NationalCase.outcome != "withdrawn",
-              NationalCase.received_on >= as_of - timedelta(days=rule.window_days),
-              NationalCase.received_on <= as_of)
+    window = _window(as_of, rule)
     groups = db.session().exec(
         select(NationalCase.intervention_key, NationalCase.icd10_category).where(*window)
         .group_by(NationalCase.intervention_key, NationalCase.icd10_category)
@@ -69,6 +67,18 @@ def find_candidates(as_of: date, rule: CohortRule | None = None) -> list[CohortC
                 func.count(func.distinct(NationalCase.hub_id)) >= rule.min_hubs)).all()
     candidates = [_describe(key, category, window) for key, category in groups]
     return sorted(candidates, key=lambda c: (-c.count, c.intervention_key, c.icd10_category))
+
+
+def describe_group(intervention_key: str, icd10_category: str, as_of: date) -> CohortCandidate:
+    """One group's cases in the rule's window, whether or not they make a candidate (a cohort a
+    hub referred at screening is considered however many requests it has)."""
+    return _describe(intervention_key, icd10_category, _window(as_of, runtime().config.cohort_rule))
+
+
+def _window(as_of: date, rule: CohortRule) -> tuple:
+    return (NationalCase.route == "ifr", NationalCase.outcome != "withdrawn",
+            NationalCase.received_on >= as_of - timedelta(days=rule.window_days),
+            NationalCase.received_on <= as_of)
 
 
 def _describe(key: str, category: str, window: tuple) -> CohortCandidate:

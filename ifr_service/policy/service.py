@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from ifr_service.cases.actions import validate_payload
-from ifr_service.cet.cohorts import CohortCandidate, find_candidates
+from ifr_service.cet.cohorts import CohortCandidate, describe_group, find_candidates
 from ifr_service.clock import add_working_days
 from ifr_service.db import utc_now
 from ifr_service.errors import Conflict, ValidationFailed
@@ -56,6 +56,23 @@ def file_candidates(as_of: date) -> dict[str, list[str]]:
                     {"as_of": as_of.isoformat(), "count": candidate.count})
             filed["updated"].append(item.reference)
     return filed
+
+
+def file_referral(case_reference: str, received_on: date, intervention_key: str, icd10_category: str,
+                  cohort_description: str) -> PolicyItem:
+    """A cohort a hub referred at screening goes into the queue: a new candidate with the group's
+    evidence so far (the referred case at least), or, if the cohort is already there, a note of the
+    referral on its item."""
+    today, system = max(runtime().today(), received_on), get_system_user()
+    item = queries.find_item(intervention_key, icd10_category, for_update=True)
+    referral = {"case": case_reference, "cohort_description": cohort_description}
+    if item is None:
+        group = describe_group(intervention_key, icd10_category, today)
+        item = _new_item(group, _evidence(group, today))
+        _record(item, "policy_candidate_filed", system, None, item.state, {"referred_at_screening": referral})
+    else:
+        _record(item, "policy_referral_added", system, item.state, item.state, referral)
+    return item
 
 
 def take_action(item: PolicyItem, action_key: str, actor: User, payload) -> PolicyItem:

@@ -113,3 +113,17 @@ def test_the_queue_workflow_is_enforced_like_a_cases(client, auth, cohort):
                  {"reason": "A national policy is already planned."})
     assert closed["state"] == "not_taken_forward"
     act(client, auth, "POL-2026-9999", "accept", expect=404)
+
+
+def test_a_cohort_referred_at_screening_is_filed_in_the_queue(client, auth, application, calendar):
+    calendar.set(AS_OF)
+    road = Road(client, auth, application)
+    road.act("demo-officer", "confirm_complete")
+    road.act("demo-officer", "screen_cohort", {"cohort_description": "ROS1-positive NSCLC after crizotinib.",
+                                               "reason": "A question for national policy."})
+    queue = client.get("/api/v1/cet/policy-queue", headers=auth(CET)).json
+    [item] = queue["items"]
+    assert (item["state"], item["icd10_category"]) == ("candidate", "C34")
+    assert item["evidence"]["case_refs"] == [road.reference]
+    events = client.get(f"/api/v1/cet/policy-queue/{item['reference']}", headers=auth(CET)).json["events"]
+    assert events[0]["payload"]["referred_at_screening"]["case"] == road.reference
