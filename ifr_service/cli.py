@@ -130,13 +130,16 @@ def demo() -> None:
 
 @demo.command(name="load", help="Load the demo users and a few demo cases.")
 def load_demo() -> None:
-    from ifr_service.demo import load_demo_data
+    from ifr_service.demo import load_demo_data, load_demo_history
 
     app = load_app()
     _refuse_in_production(app.config["IFR"])
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
         counts = load_demo_data()
-    click.echo(f"demo data loaded: {counts['users']} new users, {counts['cases']} new cases")
+    with app.app_context():
+        history = load_demo_history()
+    click.echo(f"demo data loaded: {counts['users']} new users, {counts['cases']} new cases, "
+               f"{history} historical cases in the national database")
 
 
 @main.command(help="Print an API bearer token for a demo user (development only).")

@@ -8,18 +8,27 @@ real events, clocks, letters and notifications, never rows written by hand.
 from __future__ import annotations
 
 import copy
+import io
 import json
+import tempfile
+from pathlib import Path
 
 import nhs_number
 
+from ifr_service import db
 from ifr_service.cases import actions, service
 from ifr_service.cases.queries import count_cases
+from ifr_service.cet.importer import import_cases
+from ifr_service.cet.queries import find_imported_case
+from ifr_service.cet.synthetic import write_history
 from ifr_service.config import PROJECT_ROOT
 from ifr_service.panels import queries as panels_queries
 from ifr_service.panels import service as panels
 from ifr_service.panels.models import Panel
 from ifr_service.panels.queries import find_panel_for_region
+from ifr_service.policy.jobs import file_cohort_candidates
 from ifr_service.reference.queries import get_hub
+from ifr_service.runtime import runtime
 from ifr_service.users.demo import load_demo_users
 from ifr_service.users.queries import find_user
 
@@ -162,7 +171,6 @@ def _cdf_case(clinician, number: str, name: str, entry_key: str, icd10_code: str
               treatment: list[str]):
     """A CDF application for a demo entry, decided as the API decides it, then its treatment."""
     from ifr_service.cdf import service as cdf
-    from ifr_service.runtime import runtime
 
     today = runtime().today()
     entry = runtime().cdf.current(entry_key, today)
@@ -187,8 +195,25 @@ def _take(case, steps) -> None:
 
 def _hold_meeting(panel: Panel) -> None:
     """Today's meeting of the London panel, everyone present, with every case ready for it."""
-    from ifr_service.runtime import runtime
-
     members = [member.id for member in panels_queries.find_members(panel.id)]
     meeting = panels.schedule_meeting(panel, runtime().today(), "ordinary", members)
     panels.build_agenda(meeting)
+
+
+DEMO_HISTORY_CASES = 5_000
+
+
+def load_demo_history() -> int:
+    """A synthetic national history in the CET's database (imported in its own units of work),
+    with its cohort candidates filed in the policy-development queue: what the CET's views show.
+    Loaded once; returns how many cases were imported."""
+    with db.unit_of_work(runtime().engine):
+        if find_imported_case() is not None:
+            return 0
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "history.csv"
+            write_history(path, DEMO_HISTORY_CASES, seed=2026, as_of=runtime().today())
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    report = import_cases(lines, io.StringIO())
+    file_cohort_candidates()
+    return report.loaded

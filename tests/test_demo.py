@@ -28,3 +28,13 @@ def test_the_demo_has_a_case_in_every_state_and_letters_for_the_decided(app, cli
     assert with_letters >= DECIDED
     cdf_states, _ = in_db(states_and_letters, "cdf")
     assert cdf_states == {"approved", "not_approved", "on_treatment", "treatment_stopped"}
+
+
+def test_the_demo_holds_a_national_history_for_the_cet_with_its_queue(app, client, auth, in_db):
+    from ifr_service.demo import DEMO_HISTORY_CASES, load_demo_history
+
+    with app.app_context():
+        assert load_demo_history() == DEMO_HISTORY_CASES
+        assert load_demo_history() == 0  # loaded once
+    queue = client.get("/api/v1/cet/policy-queue", headers=auth("demo-cet")).json
+    assert queue["total"] == 2  # the synthetic history's planted cohorts
