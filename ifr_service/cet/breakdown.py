@@ -8,8 +8,6 @@ decided cases' working days from receipt to decision.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet.cohorts import APPROVED, DECIDED
+from ifr_service.cet.export import Table
 from ifr_service.cet.models import NationalCase
 from ifr_service.reference.models import Hub, Region
 
@@ -54,6 +53,9 @@ class Breakdown:
     def columns(self) -> list[str]:
         return [*self.by, *MEASURES]
 
+    def as_table(self) -> Table:
+        return Table(title="Trends", columns=self.columns, rows=self.rows)
+
 
 def breakdown(by: list[str], start: date, end: date, filters: dict[str, str] | None = None) -> Breakdown:
     """Rows grouped by the dimensions `by`, in their order, of the cases received in [start, end]
@@ -81,24 +83,3 @@ def _measures(rows: list[dict]) -> dict:
     return {"cases": len(rows), "decided": len(decided), "approved": approved,
             "approval_rate": round(approved / len(decided), 4) if decided else None,
             "median_working_days": median(days) if days else None}
-
-
-def as_csv(table: Breakdown) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=table.columns)
-    writer.writeheader()
-    writer.writerows(table.rows)
-    return out.getvalue()
-
-
-def as_xlsx(table: Breakdown) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Trends")
-    sheet.append(table.columns)
-    for row in table.rows:
-        sheet.append([row[column] for column in table.columns])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

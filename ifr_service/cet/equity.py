@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet.cohorts import APPROVED, DECIDED
+from ifr_service.cet.export import Table
 from ifr_service.cet.models import NationalCase
 from ifr_service.reference.models import Hub
 
@@ -61,3 +62,14 @@ def _limits(p: float, width: float) -> list[float]:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def as_table(analysis: dict) -> Table:
+    """The hubs' rows flat, for export: one column for each limit."""
+    rows = [{**{key: value for key, value in hub.items() if not key.startswith("limits")},
+             "lower_95": hub["limits_95"][0], "upper_95": hub["limits_95"][1],
+             "lower_998": hub["limits_998"][0], "upper_998": hub["limits_998"][1],
+             "national_rate": analysis["national"]["rate"]} for hub in analysis["hubs"]]
+    return Table(title="Equity between hubs", rows=rows, columns=[
+        "hub", "name", "n", "approvals", "rate", "national_rate", "lower_95", "upper_95",
+        "lower_998", "upper_998", "flag"])

@@ -8,7 +8,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from ifr_service.api.requests import PeriodArgs, load_query
 from ifr_service.cases.queries import get_case_by_id
-from ifr_service.cet import breakdown, cohorts, equity, queries, reports, trends
+from ifr_service.cet import breakdown, cohorts, equity, export, queries, reports, trends
 from ifr_service.errors import ValidationFailed
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
@@ -97,11 +97,15 @@ def monthly_trends():
     return TrendSchema(many=True).dump(trends.monthly_trends(args["start"], args["end"], args["route"]))
 
 
-class CohortArgs(Schema):
+class ExportArgs(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(export.FORMATS))
+
+
+class CohortArgs(ExportArgs):
     as_of = fields.Date(required=True, metadata={"description": "The day the window ends on."})
 
 
-class EquityArgs(PeriodArgs):
+class EquityArgs(PeriodArgs, ExportArgs):
     crg = fields.String(load_default=None, validate=validate.Length(min=1, max=10))
 
 
@@ -166,8 +170,12 @@ def cohort_candidates():
         422: {description: Bad date, content: {application/json: {schema: Error}}}
     """
     args = load_query(CohortArgs())
-    return CohortCandidateSchema(many=True).dump(
+    found = CohortCandidateSchema(many=True).dump(
         [candidate.as_dict() for candidate in cohorts.find_candidates(args["as_of"])])
+    if args["format"] != "json":
+        columns = list(CohortCandidateSchema().fields)
+        return _export(export.Table("Cohort candidates", columns, found), args["format"])
+    return found
 
 
 @cet.get("/cet/equity")
@@ -188,12 +196,13 @@ def hub_equity():
     """
     args = load_query(EquityArgs())
     analysis = equity.hub_equity(args["start"], args["end"], args["crg"])
+    if args["format"] != "json":
+        return _export(equity.as_table(analysis), args["format"])
     return EquitySchema().dump({**analysis, "start": analysis["from"], "end": analysis["to"]})
 
 
-class BreakdownArgs(PeriodArgs):
+class BreakdownArgs(PeriodArgs, ExportArgs):
     by = fields.Method(deserialize="_dimensions", load_default=["year"])
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))
 
     class Meta:
         unknown = INCLUDE  # the filters: any dimension's name, with the value to keep
@@ -239,16 +248,16 @@ def trends_by_dimension():
     if unknown:
         raise ValidationFailed({name: "Not a dimension to filter on." for name in unknown})
     table = breakdown.breakdown(args["by"], args["start"], args["end"], filters)
-    if args["format"] == "csv":
-        return Response(breakdown.as_csv(table), mimetype="text/csv", headers=_download("trends.csv"))
-    if args["format"] == "xlsx":
-        return Response(breakdown.as_xlsx(table), headers=_download("trends.xlsx"),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if args["format"] != "json":
+        return _export(table.as_table(), args["format"])
     return {"by": list(table.by), "columns": table.columns, "rows": table.rows}
 
 
-def _download(filename: str) -> dict:
-    return {"Content-Disposition": f"attachment; filename={filename}", "X-Content-Type-Options": "nosniff"}
+def _export(table: export.Table, kind: str) -> Response:
+    content = export.as_csv(table) if kind == "csv" else export.as_xlsx(table)
+    filename = f"{table.title.lower().replace(' ', '-')}.{kind}"
+    return Response(content, mimetype=export.MEDIA_TYPES[kind], headers={
+        "Content-Disposition": f"attachment; filename={filename}", "X-Content-Type-Options": "nosniff"})
 
 
 @cet.get("/cet/cohort-referrals")

@@ -90,3 +90,24 @@ def test_the_command_prints_the_table(fresh_env, tmp_path):
     refused = run("cet", "trends", "--by", "colour", "--from", "2024-01-01", "--to", "2024-12-31",
                   env=fresh_env, check=False)
     assert refused.returncode != 0 and "not dimensions: colour" in refused.stderr
+
+
+def test_cohorts_and_equity_export_as_tables_too(app, client, auth, calendar):
+    from datetime import date
+
+    calendar.set(date(2024, 12, 31))
+    cohort = [{**GOOD, "case_ref": f"K{i}", "commissioner": commissioner, "outcome": outcome}
+              for i, (commissioner, outcome) in enumerate(
+                  [("NHS Camden CCG", "approved")] * 3 + [("NHS Leeds West CCG", "declined")] * 2)]
+    load(app, csv_lines(*cohort))
+
+    cohorts = client.get("/api/v1/cet/cohorts?as_of=2024-12-31&format=csv", headers=auth("demo-cet"))
+    [row] = list(csv.DictReader(io.StringIO(cohorts.get_data(as_text=True))))
+    assert (row["count"], row["hubs"], row["case_refs"]) == ("5", "london; yorkshire-and-humber",
+                                                             "K0; K1; K2; K3; K4")
+    equity = client.get(f"/api/v1/cet/equity?{PERIOD}&format=xlsx", headers=auth("demo-cet"))
+    assert "equity-between-hubs.xlsx" in equity.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(equity.data)).active
+    assert [cell.value for cell in sheet[1]] == ["hub", "name", "n", "approvals", "rate", "national_rate",
+                                                "lower_95", "upper_95", "lower_998", "upper_998", "flag"]
+    assert [cell.value for cell in sheet[2]][:4] == ["london", "London", 3, 3]

@@ -20,7 +20,7 @@ QUERIES = {
     "/api/v1/cet/policy-queue/<reference>": "",
     "/api/v1/cet/trends": "from=2015-01-01&to=2030-12-31&by=hub,intervention,outcome,urgency",
 }
-EXPORTS = ["csv", "xlsx"]  # the trends table's exports, looked through too
+EXPORTABLE = ["/api/v1/cet/trends", "/api/v1/cet/cohorts", "/api/v1/cet/equity"]  # as CSV and XLSX too
 
 
 def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
@@ -55,16 +55,18 @@ def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
         assert len(body) > 2, endpoint  # something was returned to look through
         leaked = sorted(identifier for identifier in identifiers if identifier in body)
         assert leaked == [], f"{endpoint} returned {leaked}"
-    for kind in EXPORTS:
-        exported = client.get(f"/api/v1/cet/trends?{QUERIES['/api/v1/cet/trends']}&format={kind}",
-                              headers=auth("demo-cet"))
-        text = exported.get_data(as_text=True) if kind == "csv" else _cells(exported.data)
-        assert "london" in text
-        assert sorted(identifier for identifier in identifiers if identifier in text) == [], kind
+    for endpoint in EXPORTABLE:
+        for kind in ("csv", "xlsx"):
+            exported = client.get(f"{endpoint}?{QUERIES[endpoint]}&format={kind}", headers=auth("demo-cet"))
+            assert exported.status_code == 200, (endpoint, kind)
+            text = exported.get_data(as_text=True) if kind == "csv" else _cells(exported.data)
+            assert len(text.splitlines()) > 1, (endpoint, kind)  # a header and rows to look through
+            leaked = sorted(identifier for identifier in identifiers if identifier in text)
+            assert leaked == [], f"{endpoint} as {kind} returned {leaked}"
 
 
 def _cells(xlsx: bytes) -> str:
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(xlsx))["Trends"]
+    sheet = load_workbook(io.BytesIO(xlsx)).active
     return "\n".join(",".join(str(cell.value) for cell in row) for row in sheet.iter_rows())
