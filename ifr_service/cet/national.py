@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.models import Case
+from ifr_service.cases.queries import find_events
 from ifr_service.cet.deidentify import age_band, icd10_chapter, intervention_key, patient_pseudonym
 from ifr_service.cet.models import NationalCase
 from ifr_service.clock import england_date, working_days_between
@@ -38,52 +39,56 @@ def record_case(case: Case, payload: dict | None = None) -> None:
     if case.submitted_utc is None:
         return  # a draft is not a request yet
     row = db.session().exec(select(NationalCase).where(NationalCase.case_id == case.id)).first()
-    if row is None:
-        row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING,
-                           **_description(case))
-        db.session().add(row)
+    if row is None:  # its first change since submission, or since the national database began
+        db.session().add(_from_history(case))
+        db.session().flush()
+        return
     outcome = OUTCOME_OF_STATE[case.route].get(case.state, row.outcome)
     if outcome != row.outcome:
-        row.outcome = outcome
-        row.decided_on = None if outcome == PENDING else runtime().today()
-        row.working_days_to_decision = (None if row.decided_on is None
-                                        else working_days_between(row.received_on, row.decided_on))
-    finding = ((payload or {}).get("findings") or {}).get("significantly_different")
-    if finding:
-        row.exceptionality_found = finding["finding"] == "yes"
+        _settle(row, outcome, runtime().today())
+    _note_finding(row, payload)
     db.session().flush()
 
 
 def backfill() -> int:
     """Record the submitted cases that have no national record (those decided before the national
-    database existed), each from its history: the outcome its states meant, decided on the day of
-    the event that settled it. Safe to run again: recorded cases are left alone."""
-    from ifr_service.cases.queries import find_events
-    from ifr_service.cet.deidentify import intervention_key as key_of
-
+    database existed), each from its history. Safe to run again: recorded cases are left alone."""
     recorded = select(NationalCase.case_id).where(NationalCase.case_id.is_not(None))
     missing = select(Case).where(Case.submitted_utc.is_not(None), Case.id.not_in(recorded)).order_by(Case.id)
-    count = 0
-    for case in db.session().exec(missing).all():
-        if case.route == "ifr":  # the intervention key as cohorts now group it
-            intervention = case.answers["intervention"]
-            case.intervention_key = key_of(intervention["name"], intervention.get("dmd_code")
-                                           or intervention.get("opcs4_code"))
-        row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING, **_description(case))
-        for event in find_events(case):
-            outcome = OUTCOME_OF_STATE[case.route].get(event.to_state, row.outcome)
-            if outcome != row.outcome:
-                row.outcome = outcome
-                row.decided_on = None if outcome == PENDING else england_date(event.occurred_utc)
-            finding = (event.payload.get("findings") or {}).get("significantly_different")
-            if finding:
-                row.exceptionality_found = finding["finding"] == "yes"
-        if row.decided_on is not None:
-            row.working_days_to_decision = working_days_between(row.received_on, row.decided_on)
-        db.session().add(row)
-        count += 1
+    cases = db.session().exec(missing).all()
+    for case in cases:
+        db.session().add(_from_history(case))
     db.session().flush()
-    return count
+    return len(cases)
+
+
+def _from_history(case: Case) -> NationalCase:
+    """The record a case's events add up to: the outcome its states meant, decided on the day of the
+    event that settled it, with the exceptionality the panel found."""
+    if case.route == "ifr":  # the intervention key as cohorts now group it (older cases had another)
+        intervention = case.answers["intervention"]
+        case.intervention_key = intervention_key(
+            intervention["name"], intervention.get("dmd_code") or intervention.get("opcs4_code"))
+    row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING, **_description(case))
+    for event in find_events(case):
+        outcome = OUTCOME_OF_STATE[case.route].get(event.to_state, row.outcome)
+        if outcome != row.outcome:
+            _settle(row, outcome, england_date(event.occurred_utc))
+        _note_finding(row, event.payload)
+    return row
+
+
+def _settle(row: NationalCase, outcome: str, day: date) -> None:
+    row.outcome = outcome
+    row.decided_on = None if outcome == PENDING else day
+    row.working_days_to_decision = (None if row.decided_on is None
+                                    else working_days_between(row.received_on, row.decided_on))
+
+
+def _note_finding(row: NationalCase, payload: dict | None) -> None:
+    finding = ((payload or {}).get("findings") or {}).get("significantly_different")
+    if finding:
+        row.exceptionality_found = finding["finding"] == "yes"
 
 
 def _description(case: Case) -> dict:

@@ -76,3 +76,15 @@ def test_cases_from_before_the_national_database_are_backfilled_from_their_histo
     assert (row.outcome, row.exceptionality_found) == ("approved", True)  # closed after approval
     assert row.decided_on == today_in_england()  # the day of the approval's event
     assert in_db(backfill) == 0
+
+
+def test_a_case_first_recorded_at_a_later_change_is_recorded_from_its_whole_history(
+        client, auth, application, in_db):
+    road = Road(client, auth, application)
+    road.to_panel()
+    road.act(CHAIR, "approve", DECISION)
+    in_db(lambda: [db.session().delete(row) for row in db.session().exec(select(NationalCase))])
+
+    road.act(OFFICER, "close", {"reason": "Treatment given."})  # before any backfill
+    row = national_rows(in_db)[road.reference]
+    assert (row.outcome, row.exceptionality_found) == ("approved", True)  # not pending
