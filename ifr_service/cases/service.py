@@ -121,21 +121,28 @@ def submit_case(case: Case, actor: User) -> Case:
     check_action_allowed(case, "submit", actor)
     form = runtime().forms.get(case.form_key, case.form_version)
     case.answers = validate_answers(form, case.answers, complete=True)
-    hub, region = route_to_hub(case)
-    case.hub_id, case.region_id = hub.id, region.id
-    today = runtime().today()
-    number = queries.allocate_reference_number(case.route, today.year)
-    case.reference = f"{case.route.upper()}-{today.year}-{number:06d}"
-    case.icd10_category = case.answers["diagnosis"]["icd10_code"][:3]
     intervention = case.answers["intervention"]
-    case.intervention_key = intervention_key(
-        intervention["name"], intervention.get("dmd_code") or intervention.get("opcs4_code"))
-    case.submitted_utc = utc_now()
+    hub, region = register_submission(case, intervention_key(
+        intervention["name"], intervention.get("dmd_code") or intervention.get("opcs4_code")))
     apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
                                          "region": region.code})
     queue_job("send_case_acknowledgement", case_id=case.id)
     signal_clocks(runtime().workflows[case.route], case, "acknowledgement_requested", runtime().today())
     return case
+
+
+def register_submission(case: Case, treatment_key: str):
+    """What every route does as a request arrives: route it through the patient's commissioner to
+    its hub and region, give it its reference (IFR-2026-000123, CDF-2026-000045) and the keys
+    similar requests are found by. Returns the hub and the region."""
+    hub, region = _route_to_hub(case)
+    case.hub_id, case.region_id = hub.id, region.id
+    year = runtime().today().year
+    case.reference = f"{case.route.upper()}-{year}-{queries.allocate_reference_number(case.route, year):06d}"
+    case.icd10_category = case.answers["diagnosis"]["icd10_code"][:3]
+    case.intervention_key = treatment_key
+    case.submitted_utc = utc_now()
+    return hub, region
 
 
 def create_case_idempotently(actor: User, answers: dict, submit: bool,
@@ -176,7 +183,7 @@ def once(actor: User, key: str | None, request: dict, work, status_code: int):
     return queries.get_case_by_id(earlier.case_id), earlier.status_code
 
 
-def route_to_hub(case: Case):
+def _route_to_hub(case: Case):
     code = case.answers["patient"]["commissioner"]
     commissioner = reference.find_commissioner(code)
     hub = commissioner and reference.find_hub_for_commissioner(commissioner, runtime().today())

@@ -19,7 +19,6 @@ from ifr_service.cdf.approval_numbers import allocate_approval_number
 from ifr_service.cdf.definition import APPLICATION_FORM, UNLISTED_DRUG_FORM, CdfEntry
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.cet.deidentify import intervention_key
-from ifr_service.db import utc_now
 from ifr_service.errors import Conflict, Forbidden, IfrError, ValidationFailed
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.validation import validate_answers
@@ -154,13 +153,7 @@ def _receive(actor: User, entry: CdfEntry, answers: dict) -> Case:
         state=runtime().workflows["cdf"].initial, form_key=application.key,
         form_version=application.version, answers=answers, created_by_id=actor.id,
         provider_org_code=actor.organisation_code))
-    hub, region = case_service.route_to_hub(case)
-    case.hub_id, case.region_id = hub.id, region.id
-    today = runtime().today()
-    case.reference = f"CDF-{today.year}-{cases.allocate_reference_number('cdf', today.year):06d}"
-    case.icd10_category = answers["diagnosis"]["icd10_code"][:3]
-    case.intervention_key = intervention_key(entry.drug_name, entry.dmd_code)
-    case.submitted_utc = utc_now()
+    _, region = case_service.register_submission(case, intervention_key(entry.drug_name, entry.dmd_code))
     cases.record_event(case, "cdf_application_received", actor, None, case.state, {
         "reference": case.reference, "entry": entry.key, "entry_version": entry.version,
         "region": region.code})
