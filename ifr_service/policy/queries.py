@@ -36,10 +36,9 @@ def find_items(state: str | None, page: int, page_size: int) -> tuple[list[Polic
     return list(db.session().exec(query)), total
 
 
-def create_item(item: PolicyItem) -> PolicyItem:
-    db.session().add(item)
-    db.session().flush()
-    return item
+def create_item_once(item: PolicyItem) -> bool:
+    """Insert the item; False if its cohort's item was made meanwhile (the unique key clashed)."""
+    return db.insert_once(item)
 
 
 def allocate_number(year: int) -> int:

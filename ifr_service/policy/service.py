@@ -43,10 +43,9 @@ def file_candidates(as_of: date) -> dict[str, list[str]]:
     filed: dict[str, list[str]] = {"new": [], "updated": []}
     system = get_system_user()
     for candidate in find_candidates(as_of):
-        item = queries.find_item(candidate.intervention_key, candidate.icd10_category, for_update=True)
         evidence = _evidence(candidate, as_of)
-        if item is None:
-            item = _new_item(candidate, evidence)
+        item, made = _item_for(candidate, evidence)
+        if made:
             _record(item, "policy_candidate_filed", system, None, item.state, {"as_of": as_of.isoformat()})
             filed["new"].append(item.reference)
         elif evidence["case_refs"] != item.evidence.get("case_refs"):
@@ -64,11 +63,10 @@ def file_referral(case_reference: str, received_on: date, intervention_key: str,
     evidence so far (the referred case at least), or, if the cohort is already there, a note of the
     referral on its item."""
     today, system = max(runtime().today(), received_on), get_system_user()
-    item = queries.find_item(intervention_key, icd10_category, for_update=True)
+    group = describe_group(intervention_key, icd10_category, today)
+    item, made = _item_for(group, _evidence(group, today))
     referral = {"case": case_reference, "cohort_description": cohort_description}
-    if item is None:
-        group = describe_group(intervention_key, icd10_category, today)
-        item = _new_item(group, _evidence(group, today))
+    if made:
         _record(item, "policy_candidate_filed", system, None, item.state, {"referred_at_screening": referral})
     else:
         _record(item, "policy_referral_added", system, item.state, item.state, referral)
@@ -99,16 +97,29 @@ def _workflow() -> Workflow:
     return runtime().workflows[ROUTE]
 
 
+def _item_for(candidate: CohortCandidate, evidence: dict) -> tuple[PolicyItem, bool]:
+    """The cohort's item, and whether it was made now. Two filings of a new cohort at the same moment
+    make one item: the later insert clashes on the unique key, and finds the item the other made."""
+    key, category = candidate.intervention_key, candidate.icd10_category
+    item = queries.find_item(key, category, for_update=True)
+    if item is not None:
+        return item, False
+    item = _new_item(candidate, evidence)
+    if queries.create_item_once(item):
+        return item, True
+    return queries.find_item(key, category, for_update=True), False
+
+
 def _new_item(candidate: CohortCandidate, evidence: dict) -> PolicyItem:
     today = runtime().today()
     number = queries.allocate_number(today.year)
     workflow = _workflow()
-    return queries.create_item(PolicyItem(
+    return PolicyItem(
         reference=f"POL-{today.year}-{number:04d}", state=workflow.initial,
         intervention_key=candidate.intervention_key, icd10_category=candidate.icd10_category,
         title=f"{candidate.intervention_name} for {candidate.icd10_category}",
         suggested_crg_code=candidate.suggested_crg_code, priority_score=priority_score(candidate),
-        evidence=evidence, due_on=_due_on(workflow, workflow.initial)))
+        evidence=evidence, due_on=_due_on(workflow, workflow.initial))
 
 
 def _evidence(candidate: CohortCandidate, as_of: date) -> dict:

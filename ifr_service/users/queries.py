@@ -42,9 +42,11 @@ SYSTEM_USERNAME = "ifr-service"
 def get_system_user() -> User:
     """The service itself, as the actor of what a clock makes happen."""
     user = find_user(SYSTEM_USERNAME)
-    if user is None:
-        user = create_user(User(username=SYSTEM_USERNAME, display_name="ifr-service (automatic)",
-                                email="ifr-service@nhs.net", role="system"))
+    if user is None:  # made on first need; two first needs at once make it once
+        user = User(username=SYSTEM_USERNAME, display_name="ifr-service (automatic)",
+                    email="ifr-service@nhs.net", role="system")
+        if not db.insert_once(user):
+            user = find_user(SYSTEM_USERNAME)
     return user
 
 
