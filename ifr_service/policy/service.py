@@ -12,6 +12,7 @@ The priority score (0 to 100) weighs what makes a cohort worth a national policy
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -44,7 +45,8 @@ def file_candidates(as_of: date) -> dict[str, list[str]]:
     system = get_system_user()
     for candidate in find_candidates(as_of):
         evidence = _evidence(candidate, as_of)
-        item, made = _item_for(candidate, evidence)
+        item, made = _item_for(candidate.intervention_key, candidate.icd10_category,
+                               lambda found=candidate, shown=evidence: (found, shown))
         if made:
             _record(item, "policy_candidate_filed", system, None, item.state, {"as_of": as_of.isoformat()})
             filed["new"].append(item.reference)
@@ -63,8 +65,12 @@ def file_referral(case_reference: str, received_on: date, intervention_key: str,
     evidence so far (the referred case at least), or, if the cohort is already there, a note of the
     referral on its item."""
     today, system = max(runtime().today(), received_on), get_system_user()
-    group = describe_group(intervention_key, icd10_category, today)
-    item, made = _item_for(group, _evidence(group, today))
+
+    def describe() -> tuple[CohortCandidate, dict]:  # only for a cohort new to the queue
+        group = describe_group(intervention_key, icd10_category, today)
+        return group, _evidence(group, today)
+
+    item, made = _item_for(intervention_key, icd10_category, describe)
     referral = {"case": case_reference, "cohort_description": cohort_description}
     if made:
         _record(item, "policy_candidate_filed", system, None, item.state, {"referred_at_screening": referral})
@@ -97,14 +103,15 @@ def _workflow() -> Workflow:
     return runtime().workflows[ROUTE]
 
 
-def _item_for(candidate: CohortCandidate, evidence: dict) -> tuple[PolicyItem, bool]:
-    """The cohort's item, and whether it was made now. Two filings of a new cohort at the same moment
-    make one item: the later insert clashes on the unique key, and finds the item the other made."""
-    key, category = candidate.intervention_key, candidate.icd10_category
+def _item_for(key: str, category: str,
+              describe: Callable[[], tuple[CohortCandidate, dict]]) -> tuple[PolicyItem, bool]:
+    """The cohort's item, and whether it was made now (from `describe`, called only then). Two
+    filings of a new cohort at the same moment make one item: the later insert clashes on the
+    unique key, and finds the item the other made."""
     item = queries.find_item(key, category, for_update=True)
     if item is not None:
         return item, False
-    item = _new_item(candidate, evidence)
+    item = _new_item(*describe())
     if queries.create_item_once(item):
         return item, True
     return queries.find_item(key, category, for_update=True), False
