@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev migrate data lint docs clean
+.PHONY: run test install install-dev assets migrate data lint docs clean
 
-run: install migrate data
+run: install assets migrate data
 	$(BIN)/ifr-service serve --host 127.0.0.1 --port 5000
 
-test: install-dev
+test: install-dev assets
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -30,6 +30,10 @@ install: $(INSTALLED)
 
 install-dev: $(INSTALLED_DEV)
 
+# The NHS.UK frontend (and axe-core for the accessibility tests), as package-lock.json pins them.
+assets: install
+	$(BIN)/ifr-service assets install
+
 migrate: install
 	$(BIN)/ifr-service db upgrade
 
@@ -44,4 +48,4 @@ docs: install
 	$(BIN)/ifr-service docs workflows
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules ifr_service/web/static

@@ -27,7 +27,7 @@ from ifr_service.workflows.definition import load_workflows
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_environment()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder="web/static")  # the NHS.UK frontend, from `make assets`
     app.config["IFR"] = config
     app.config["SECRET_KEY"] = config.secret_key
     app.config["MAX_CONTENT_LENGTH"] = config.attachment_max_bytes + 64 * 1024
@@ -61,9 +61,11 @@ def build_runtime(config: Config) -> Runtime:
 def register_blueprints(app: Flask) -> None:
     from ifr_service.api import api
     from ifr_service.health import health
+    from ifr_service.web.pages import register_pages
 
     app.register_blueprint(health)
     app.register_blueprint(api, url_prefix="/api/v1")
+    register_pages(app)
 
 
 def register_unit_of_work(app: Flask) -> None:

@@ -206,6 +206,24 @@ def scheduler(every_minutes: int) -> None:
     run_scheduler(load_app(), every_minutes * 60)
 
 
+@main.group(help="The front-end packages the pages use.")
+def assets() -> None:
+    pass
+
+
+@assets.command(name="install", help="Fetch the packages package-lock.json pins and publish the "
+                "NHS.UK frontend's CSS and JavaScript into the static folder.")
+def install_assets() -> None:
+    from ifr_service.web.assets import AssetError
+    from ifr_service.web.assets import install_assets as install
+
+    try:
+        fetched = install(_config().project_root)
+    except AssetError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"fetched {', '.join(fetched)}" if fetched else "front-end packages up to date")
+
+
 @main.group(help="Generated documentation.")
 def docs() -> None:
     pass

@@ -84,6 +84,42 @@ def find_hub_queue(hub_id: int, route: str, states: list[str], page: int,
     return list(db.session().exec(query)), total
 
 
+def next_due_on():
+    """The soonest due date of a case's running clocks: what its place in a work queue turns on."""
+    return (select(func.min(CaseClock.due_on))
+            .where(CaseClock.case_id == Case.id, CaseClock.running_since.is_not(None))
+            .correlate(Case).scalar_subquery())
+
+
+def find_hub_work(hub_id: int, states: list[str], urgency: str | None, due: tuple[date | None, date | None],
+                  page: int, page_size: int) -> tuple[list[Case], int]:
+    """A hub's IFR cases for its work queue page, soonest due first within each urgency.
+    `due` bounds the soonest due date (either end may be open); (None, None) takes every case."""
+    next_due = next_due_on()
+    where = [Case.hub_id == hub_id, Case.route == "ifr", Case.state.in_(states)]
+    if urgency:
+        where.append(Case.urgency == urgency)
+    after, before = due
+    if after is not None:
+        where.append(next_due >= after)
+    if before is not None:
+        where.append(next_due <= before)
+    total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
+    query = (select(Case).where(*where)
+             .order_by(Case.urgency_rank, next_due.is_(None), next_due, Case.submitted_utc, Case.id)
+             .offset((page - 1) * page_size).limit(page_size))
+    return list(db.session().exec(query)), total
+
+
+def find_provider_cases(org_code: str, page: int, page_size: int) -> tuple[list[Case], int]:
+    """The cases of a provider trust (drafts too), the most recently changed first."""
+    where = (Case.provider_org_code == org_code,)
+    total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
+    query = (select(Case).where(*where).order_by(Case.updated_utc.desc(), Case.id.desc())
+             .offset((page - 1) * page_size).limit(page_size))
+    return list(db.session().exec(query)), total
+
+
 def find_idempotency_record(user_id: int, key: str) -> IdempotencyRecord | None:
     query = select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id,
                                             IdempotencyRecord.key == key)

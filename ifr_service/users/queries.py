@@ -54,3 +54,7 @@ def create_user(user: User) -> User:
     db.session().add(user)
     db.session().flush()
     return user
+
+
+def find_users() -> list[User]:
+    return list(db.session().exec(select(User).order_by(User.role, User.display_name)))

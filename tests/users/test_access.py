@@ -21,12 +21,12 @@ def test_every_endpoint_declares_who_may_call_it(app):
     assert undeclared == []
 
 
-def test_only_health_and_the_api_description_are_public(app):
+def test_only_health_the_api_description_and_signing_in_are_public(app):
     public = sorted(
         rule.rule for rule in app.url_map.iter_rules()
         if "public" in getattr(app.view_functions[rule.endpoint], "access_rule", ())
     )
-    assert public == ["/api/v1/openapi.json", "/healthz"]
+    assert public == ["/", "/api/v1/openapi.json", "/healthz", "/sign-in", "/sign-out"]
 
 
 def test_a_token_names_its_user():

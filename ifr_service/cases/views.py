@@ -1,0 +1,214 @@
+"""Case pages: a clinician's cases, the hub's work queue, one case, and the actions on it.
+
+A case page shows what the workflow allows this user now; each action's page is built
+from the action's payload definition in workflows/, and taking it calls the same
+`take_action` as the API.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from marshmallow import Schema, fields, validate
+
+from ifr_service.api.requests import ID, load_query
+from ifr_service.cases import actions, queries, service
+from ifr_service.cases.access import check_can_see_case
+from ifr_service.cases.clocks import view_clock
+from ifr_service.cases.models import URGENCY_RANK, Case
+from ifr_service.cases.routes import CASE_READERS, HUB_STAFF
+from ifr_service.cases.similar import similar_requests
+from ifr_service.clock import add_working_days
+from ifr_service.errors import NotFound, ValidationFailed
+from ifr_service.letters import queries as letters
+from ifr_service.reference import queries as reference
+from ifr_service.runtime import runtime
+from ifr_service.users.access import current_user
+from ifr_service.users.models import Role, User
+from ifr_service.users.queries import get_user_by_id
+from ifr_service.web.fields import posted_values, read_fields
+from ifr_service.web.session import page_allow
+
+case_pages = Blueprint("cases", __name__)
+PAGE_SIZE = 25
+# Actions that have pages of their own rather than a payload form.
+ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application.check_answers",
+             "attach": ".add_attachment"}
+DUE_FILTERS = ["overdue", "due_soon", "on_track"]
+ONE_DAY = timedelta(days=1)
+
+
+class QueueArgs(Schema):
+    state = fields.String(load_default=None, validate=validate.Length(max=40))
+    urgency = fields.String(load_default=None, validate=validate.OneOf(list(URGENCY_RANK)))
+    due = fields.String(load_default=None, validate=validate.OneOf(DUE_FILTERS))
+    hub = fields.String(load_default=None, validate=validate.Length(max=60))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+@case_pages.get("/cases")
+@page_allow(Role.CLINICIAN)
+def list_cases():
+    page = load_query(QueueArgs(only=["page"]))["page"]
+    user = current_user()
+    found, total = queries.find_provider_cases(user.organisation_code or "", page, PAGE_SIZE)
+    return render_template("cases/list.html", title="Your organisation's cases", cases=found, total=total,
+                           page=page, pages=_pages(total), organisation=user.organisation_name)
+
+
+@case_pages.get("/queue")
+@page_allow(*HUB_STAFF)
+def queue():
+    args = load_query(QueueArgs())
+    user, workflow = current_user(), runtime().workflows["ifr"]
+    hub = _queue_hub(user, args["hub"])
+    open_states = [s.key for s in workflow.states if not s.final and s.key != workflow.initial]
+    if args["state"] and args["state"] not in service.queue_states("ifr"):
+        raise ValidationFailed({"state": f"{args['state']} is not a state of an IFR case."})
+    states = [args["state"]] if args["state"] else open_states
+    today = runtime().today()
+    found, total = queries.find_hub_work(hub.id, states, args["urgency"], _due_bounds(args["due"], today),
+                                         args["page"], PAGE_SIZE)
+    due = {}
+    for clock in queries.find_running_clocks([case.id for case in found]):
+        due.setdefault(clock.case_id, view_clock(workflow, clock, today))
+    return render_template("cases/queue.html", title=f"{hub.name}: work queue", hub=hub, cases=found,
+                           due=due, total=total, args=args, pages=_pages(total), workflow=workflow,
+                           hubs=reference.find_hubs() if user.role_enum is Role.ADMIN else [],
+                           states=[s for s in workflow.states if s.key != workflow.initial])
+
+
+@case_pages.get("/cases/<reference>")
+@page_allow(*CASE_READERS)
+def show_case(reference: str):
+    user, case = current_user(), _case(reference)
+    workflow = runtime().workflows[case.route]
+    if case.state == workflow.initial and user.role_enum is Role.CLINICIAN:
+        return redirect(url_for("pages.application.task_list", reference=reference))
+    today = runtime().today()
+    allowed = service.actions_for(case, user)
+    return render_template(
+        "cases/case.html", title=case.public_reference, case=case, workflow=workflow,
+        state=workflow.state(case.state), form=runtime().forms.get(case.form_key, case.form_version),
+        actions=[a for a in allowed if a.key not in ELSEWHERE],
+        can_attach=any(a.key == "attach" for a in allowed),
+        clocks=[view_clock(workflow, row, today) for row in queries.find_clocks(case)],
+        attachments=queries.find_attachments(case), letters=letters.find_letters(case.id),
+        timeline=_timeline(case), hub=case.hub_id and reference_names(case),
+        similar=similar_requests(case) if user.role in HUB_STAFF and case.route == "ifr" else None)
+
+
+@case_pages.route("/cases/<reference>/actions/<action>", methods=["GET", "POST"])
+@page_allow(*CASE_READERS)
+def take_action(reference: str, action: str):
+    user, case = current_user(), _case(reference)
+    definition = runtime().workflows[case.route].action(action)
+    if definition is None or action in ELSEWHERE:
+        raise NotFound(f"A case has no action {action!r} here.")
+    service.check_action_allowed(case, action, user)  # 404, 409 or 403 before the form is shown
+    if request.method == "GET":
+        return _action_page(case, definition, {}, None)
+    payload = read_fields(definition.payload, request.form)
+    try:
+        actions.take_action(queries.get_case(reference, for_update=True), action, user, payload)
+    except ValidationFailed as error:
+        return _action_page(case, definition, posted_values(request.form), error.fields), 422
+    state = runtime().workflows[case.route].state(case.state)
+    flash(f"{definition.title}: done. The case is now {state.title.lower()}.")
+    return redirect(url_for(".show_case", reference=case.public_reference))
+
+
+@case_pages.route("/cases/<reference>/attachments/new", methods=["GET", "POST"])
+@page_allow(Role.CLINICIAN)
+def add_attachment(reference: str):
+    case = _case(reference)
+    service.check_action_allowed(case, "attach", current_user())
+    if request.method == "GET":
+        return render_template("cases/attach.html", title="Attach supporting evidence", case=case)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationFailed({"file": "Choose a file to attach."})
+        content = upload.read(runtime().config.attachment_max_bytes + 1)
+        service.add_attachment(queries.get_case(reference, for_update=True), current_user(), upload.filename,
+                               content, request.form.get("description") or None)
+    except ValidationFailed as error:
+        return render_template("cases/attach.html", title="Attach supporting evidence", case=case,
+                               errors=error.fields, description=request.form.get("description", "")), 422
+    flash(f"{upload.filename} is attached to the case.")
+    return redirect(url_for(".show_case", reference=case.public_reference))
+
+
+@case_pages.get(f"/cases/<reference>/letters/<{ID}:letter_id>")
+@page_allow(*CASE_READERS)
+def download_letter(reference: str, letter_id: int):
+    case = _case(reference)
+    letter = letters.get_letter(case.id, letter_id)
+    return _download(letter.content, "application/pdf", f"{case.public_reference}-letter-{letter.id}.pdf")
+
+
+@case_pages.get(f"/cases/<reference>/attachments/<{ID}:attachment_id>")
+@page_allow(*CASE_READERS)
+def download_attachment(reference: str, attachment_id: int):
+    case = _case(reference)
+    attachment = queries.get_attachment(case, attachment_id)
+    return _download(queries.get_attachment_content(attachment), attachment.content_type, attachment.filename)
+
+
+def _case(reference: str) -> Case:
+    case = queries.get_case(reference)
+    check_can_see_case(current_user(), case)
+    return case
+
+
+def _queue_hub(user: User, code: str | None):
+    if user.role_enum is Role.ADMIN:
+        return reference.get_hub(code) if code else reference.find_hubs()[0]
+    if user.hub_id is None:
+        raise NotFound("You are not a member of a hub's IFR team, so there is no work queue for you.")
+    return reference.get_hub_by_id(user.hub_id)
+
+
+def _due_bounds(due: str | None, today):
+    """The soonest-due-date range each filter means: overdue is before today; due soon within
+    the next two working days."""
+    soon = add_working_days(today, 2)
+    return {"overdue": (None, today - ONE_DAY), "due_soon": (today, soon),
+            "on_track": (soon + ONE_DAY, None)}.get(due, (None, None))
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def _timeline(case: Case) -> list[dict]:
+    """The case's history as people read it: what happened, who did it, and what they wrote."""
+    workflow, names = runtime().workflows[case.route], {}
+    titles = {action.event: action for action in workflow.actions}
+    rows = []
+    for event in reversed(queries.find_events(case)):
+        if event.actor_id and event.actor_id not in names:
+            names[event.actor_id] = get_user_by_id(event.actor_id).display_name
+        action = titles.get(event.name)
+        rows.append({"event": event, "title": event.name.replace("_", " ").capitalize(),
+                     "actor": names.get(event.actor_id, "The service"), "action": action,
+                     "state": workflow.state(event.to_state).title if event.to_state else None})
+    return rows
+
+
+def reference_names(case: Case) -> dict:
+    hub = reference.get_hub_by_id(case.hub_id)
+    return {"hub": hub.name, "region": reference.get_region(case.region_id).name}
+
+
+def _action_page(case: Case, action, values: dict, errors: dict | None):
+    return render_template("cases/action.html", title=action.title, case=case, action=action, values=values,
+                           errors=errors)
+
+
+def _download(content: bytes, mimetype: str, filename: str):
+    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

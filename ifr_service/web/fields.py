@@ -1,0 +1,190 @@
+"""Form and payload definitions as page inputs, and posted values read back into answers.
+
+The same field definitions that build the API's schemas build the pages: a field's dotted
+path (`patient.nhs_number`, `findings.value_for_money.reasons`) is its input's name, so the
+service's error for a path lands beside the input that holds it. Reading a posted page only
+reshapes text into the answers' JSON form; every rule is checked by the service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from ifr_service.forms.definition import FieldDefinition
+
+MISSING = object()  # the page had no answer for this field: the draft keeps what it had
+SELECT_ABOVE = 8  # a choice with more options than this is a select, not radios
+ROW = re.compile(r"\.(\d+)\.")
+
+
+def field_id(path: str) -> str:
+    return "field-" + path.replace(".", "-")
+
+
+def error_list(errors: Mapping[str, list[str]]) -> list[dict]:
+    """The error summary's links: each to the input its message is about."""
+    return [{"text": message, "href": f"#{field_id(path)}"} if path != "_request" else {"text": message}
+            for path, messages in errors.items() for message in messages]
+
+
+def field_errors(errors: Mapping[str, list[str]] | None, path: str) -> str | None:
+    messages = (errors or {}).get(path)
+    return messages[0] if messages else None
+
+
+def read_fields(definitions: Iterable[FieldDefinition], form: Mapping[str, str], prefix: str = "") -> dict:
+    answers = {}
+    for definition in definitions:
+        value = read_field(definition, form, f"{prefix}{definition.key}")
+        if value is not MISSING:
+            answers[definition.key] = value
+    return answers
+
+
+def read_field(definition: FieldDefinition, form: Mapping[str, str], path: str):
+    if definition.type == "group":
+        return read_fields(definition.fields, form, f"{path}.") or MISSING
+    if definition.type == "list":
+        return _read_list(definition, form, path)
+    if definition.type == "date":
+        return _read_date(form, path)
+    raw = form.get(path)
+    if raw is None or not raw.strip():
+        return MISSING
+    if definition.type == "boolean":
+        return {"yes": True, "no": False}.get(raw, raw)
+    if definition.type == "choice":
+        return next((option["value"] for option in definition.options
+                     if option_text(option["value"]) == raw), raw)
+    return raw.strip()
+
+
+def _read_list(definition: FieldDefinition, form: Mapping[str, str], path: str):
+    if definition.item.type == "choice":  # checkboxes: one value for each box ticked
+        ticked = form.getlist(path) if hasattr(form, "getlist") else [form[path]] if path in form else []
+        return [read_field(definition.item, {path: value}, path) for value in ticked] or MISSING
+    if definition.item.type != "group":
+        raw = form.get(path)
+        return MISSING if raw is None else [line.strip() for line in raw.splitlines() if line.strip()]
+    rows = sorted({int(match.group(1)) for name in form if name.startswith(f"{path}.")
+                   for match in [ROW.match(name[len(path):])] if match})
+    if not rows:
+        return MISSING
+    items = [read_fields(definition.item.fields, form, f"{path}.{row}.") for row in rows]
+    return [item for item in items if item]
+
+
+def _read_date(form: Mapping[str, str], path: str):
+    day, month, year = (form.get(f"{path}[{part}]", "").strip() for part in ("day", "month", "year"))
+    if not (day or month or year):
+        return MISSING
+    if day.isdigit() and month.isdigit() and year.isdigit():
+        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{month}-{day}"  # the service names the field as not a valid date
+
+
+def option_text(value) -> str:
+    """An option's value as a page carries it: true/false for booleans, else its text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def shown_values(definitions: Iterable[FieldDefinition], answers: Mapping | None, prefix: str = "") -> dict:
+    """Saved answers flattened into the inputs' names and text: the reverse of read_fields."""
+    shown: dict[str, str] = {}
+    for definition in definitions:
+        value = (answers or {}).get(definition.key)
+        if value is not None:
+            _show(definition, value, f"{prefix}{definition.key}", shown)
+    return shown
+
+
+def _show(definition: FieldDefinition, value, path: str, shown: dict[str, str]) -> None:
+    if definition.type == "group" and isinstance(value, Mapping):
+        shown.update(shown_values(definition.fields, value, f"{path}."))
+    elif definition.type == "list" and isinstance(value, list):
+        if definition.item.type == "choice":
+            shown[path] = "\n".join(option_text(item) for item in value)
+        elif definition.item.type == "group":
+            for row, item in enumerate(value):
+                shown.update(shown_values(definition.item.fields, item, f"{path}.{row}."))
+        else:
+            shown[path] = "\n".join(str(item) for item in value)
+    elif definition.type == "date" and isinstance(value, str) and value.count("-") == 2:
+        year, month, day = value.split("-")
+        shown.update({f"{path}[day]": day, f"{path}[month]": month, f"{path}[year]": year})
+    elif definition.type == "boolean":
+        shown[path] = "yes" if value is True else "no" if value is False else str(value)
+    else:
+        shown[path] = option_text(value)
+
+
+def posted_values(form) -> dict[str, str]:
+    """What was just posted, as the inputs show it again beside its errors."""
+    return {name: "\n".join(values) for name, values in form.lists()}
+
+
+def row_count(shown: Mapping[str, str], path: str) -> int:
+    """How many rows a list of groups shows: those answered, and one more to fill in."""
+    rows = {int(match.group(1)) for name in shown if name.startswith(f"{path}.")
+            for match in [ROW.match(name[len(path):])] if match}
+    return (max(rows) + 1 if rows else 0) + 1
+
+
+def answer_text(definition: FieldDefinition, value) -> str:
+    """An answer as a person reads it on a summary: option labels, Yes/No, one line each."""
+    if value is None or value == "" or value == []:
+        return ""
+    if definition.type == "boolean":
+        return "Yes" if value is True else "No" if value is False else str(value)
+    if definition.options:
+        labels = {option_text(option["value"]): option["label"] for option in definition.options}
+        if isinstance(value, list):
+            return "\n".join(labels.get(option_text(item), str(item)) for item in value)
+        return labels.get(option_text(value), str(value))
+    if definition.type == "money":
+        return f"£{float(value):,.2f}"
+    if definition.type == "list":
+        if definition.item.type == "group":
+            return "\n\n".join("\n".join(f"{child.label}: {item.get(child.key, '')}"
+                                         for child in definition.item.fields) for item in value)
+        return "\n".join(str(item) for item in value)
+    if definition.type == "group" and isinstance(value, Mapping):
+        return "\n".join(f"{child.label}: {answer_text(child, value.get(child.key))}"
+                         for child in definition.fields)
+    return str(value)
+
+
+# What the field macro needs beside the definition (templates/macros/fields.html).
+
+def option_items(options: Iterable[dict], chosen: Iterable[str | None], mark: str = "checked") -> list[dict]:
+    chosen = set(chosen)
+    return [{"value": option_text(option["value"]), "text": option["label"],
+             mark: option_text(option["value"]) in chosen} for option in options]
+
+
+def commissioner_items(chosen: str | None) -> list[dict]:
+    from ifr_service.reference.queries import find_commissioners
+    from ifr_service.runtime import runtime
+
+    return [{"value": commissioner.code, "text": commissioner.name, "selected": commissioner.code == chosen}
+            for commissioner in find_commissioners(runtime().today())]
+
+
+INPUT_OPTIONS = {
+    "nhs_number": {"inputmode": "numeric", "width": 10, "autocomplete": "off", "spellcheck": False},
+    "money": {"prefix": "£", "inputmode": "decimal", "width": 10, "spellcheck": False},
+    "email": {"type": "email", "autocomplete": "email", "spellcheck": False},
+    "icd10": {"width": 5, "spellcheck": False, "autocapitalize": "characters"},
+}
+
+
+def input_options(definition: FieldDefinition) -> dict:
+    return INPUT_OPTIONS.get(definition.type, {})
+
+
+TEMPLATE_GLOBALS = {function.__name__: function for function in (
+    field_id, field_errors, error_list, row_count, option_items, commissioner_items, input_options,
+    answer_text)} | {"select_above": SELECT_ABOVE}

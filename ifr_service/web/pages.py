@@ -1,0 +1,96 @@
+"""The pages people use in a browser: server-rendered with the NHS.UK design system.
+
+One parent blueprint holds every feature's `views.py`; it signs people in, checks each
+form's CSRF token and turns a service error into an error page. Views are thin: they
+read a form, call the same service functions as the API, and render a template.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+
+from ifr_service.errors import IfrError
+from ifr_service.web.fields import TEMPLATE_GLOBALS
+
+csrf = CSRFProtect()
+pages = Blueprint("pages", __name__, template_folder="templates")
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+ERROR_TITLES = {400: "Something was wrong with that request", 403: "You cannot see this page",
+                404: "Page not found", 409: "That cannot be done now",
+                500: "Sorry, there is a problem with the service"}
+
+
+def register_pages(app: Flask) -> None:
+    # The NHS.UK frontend's own macros, ported to Jinja, sit behind our templates.
+    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined,
+                         "extensions": [*app.jinja_options.get("extensions", ()), "jinja2.ext.do"],
+                         "loader": ChoiceLoader([app.create_global_jinja_loader(),
+                                                 PackageLoader("nhsuk_frontend_jinja")])}
+    app.config.update(WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None,
+                      SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=app.config["IFR"].is_production)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    csrf.init_app(app)
+    app.register_blueprint(pages)
+    app.register_error_handler(404, _not_found)
+
+
+@pages.before_request
+def check_form_token():
+    """Every form posted to a page carries the session's CSRF token (the API uses bearer tokens)."""
+    if request.method in UNSAFE_METHODS:
+        csrf.protect()
+
+
+@pages.app_context_processor
+def page_globals():
+    from ifr_service.web.session import navigation_for, signed_in_user
+
+    user = signed_in_user()
+    return {"signed_in": user, "navigation": navigation_for(user)}
+
+
+def render_error_page(status: int, message: str):
+    return render_template("error.html", title=ERROR_TITLES.get(status, ERROR_TITLES[400]),
+                           message=message, status=status), status
+
+
+@pages.errorhandler(IfrError)
+def _service_error(error: IfrError):
+    return render_error_page(error.status_code, error.message)
+
+
+@pages.errorhandler(CSRFError)
+def _form_expired(error: CSRFError):
+    return render_error_page(400, "This form has expired or was not sent by this service. "
+                                  "Go back, reload the page and try again. Nothing was saved.")
+
+
+def _not_found(error):
+    """A page address that does not exist gets a page; an API address keeps its JSON error."""
+    if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
+        from ifr_service.errors import NotFound, error_response
+
+        return error_response(NotFound("There is nothing at this address."))
+    return render_error_page(404, "If you typed the web address, check it is correct.")
+
+
+# Each feature's pages: "module:blueprint", registered under the pages blueprint.
+FEATURE_VIEWS = [
+    "ifr_service.web.session:session_pages",
+    "ifr_service.cases.application_views:application_pages",
+    "ifr_service.cases.views:case_pages",
+]
+
+
+def _register_feature_views() -> None:
+    from importlib import import_module
+
+    for target in FEATURE_VIEWS:
+        module, _, name = target.partition(":")
+        pages.register_blueprint(getattr(import_module(module), name))
+
+
+_register_feature_views()
