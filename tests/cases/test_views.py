@@ -1,0 +1,142 @@
+"""The case pages: a clinician applies a section a page, the hub works the case from its queue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ifr_service.web.fields import shown_values
+from tests.builders import CLINICIAN, OFFICER, Road
+from tests.web.browsing import Person
+
+DRAFT = re.compile(r"/cases/(DRAFT-[A-Z0-9]+)/application")
+
+
+def form_sections(app):
+    with app.app_context():
+        return app.extensions["ifr"].forms.latest("ifr-application").sections
+
+
+def start_draft(person: Person) -> str:
+    response = person.submit("/cases/new", expect=302)
+    return DRAFT.search(response.headers["Location"]).group(1)
+
+
+def fill_in(person: Person, draft: str, section, answers: dict, expect: int = 302):
+    """Post a section's page as a person typing the answers would."""
+    posted = shown_values(section.fields, answers, f"{section.key}.")
+    return person.submit(f"/cases/{draft}/application/{section.key}", posted, expect=expect)
+
+
+@pytest.fixture
+def clinician(client):
+    return Person(client, CLINICIAN)
+
+
+def test_a_clinician_applies_a_section_a_page_and_gets_a_reference(app, clinician, application):
+    draft = start_draft(clinician)
+    sections = form_sections(app)
+    for position, section in enumerate(sections):
+        response = fill_in(clinician, draft, section, application[section.key])
+        following = sections[position + 1].key if position + 1 < len(sections) else None
+        assert response.headers["Location"].endswith(
+            f"/application/{following}" if following else f"/cases/{draft}/check")
+    assert "You have completed 10 of 10 sections." in clinician.open(f"/cases/{draft}/application")
+    check = clinician.open(f"/cases/{draft}/check")
+    assert "Example kinase inhibitor 600 mg capsules" in check and "Crizotinib 250 mg twice daily" in check
+    submitted = clinician.submit(f"/cases/{draft}/check", expect=302)
+    confirmation = clinician.open(submitted.headers["Location"])
+    reference = re.search(r"IFR-\d{4}-\d{6}", confirmation).group(0)
+    assert reference in clinician.open("/cases")
+    assert "Awaiting completeness check" in clinician.open(f"/cases/{reference}")
+
+
+def test_a_wrong_answer_names_the_field_and_saves_nothing_on_that_page(app, clinician, application):
+    draft = start_draft(clinician)
+    patient = next(s for s in form_sections(app) if s.key == "patient")
+    wrong = {**application["patient"], "nhs_number": "943 476 5918"}  # check digit does not match
+    response = fill_in(clinician, draft, patient, wrong, expect=422)
+    assert "There is a problem" in response.text
+    assert 'href="#field-patient-nhs_number"' in response.text
+    assert "check digit does not match" in response.text
+    assert 'value="Alex"' in response.text  # what was typed is shown again beside the error
+    assert "Not started" in clinician.open(f"/cases/{draft}/application")
+
+
+def test_save_and_come_back_later_keeps_a_part_answered_section(app, clinician, application):
+    draft = start_draft(clinician)
+    patient = next(s for s in form_sections(app) if s.key == "patient")
+    posted = {"patient.given_name": "Alex", "save_and_return": "1"}
+    response = clinician.submit(f"/cases/{draft}/application/patient", posted, expect=302)
+    assert response.headers["Location"].endswith(f"/cases/{draft}/application")
+    assert "In progress" in clinician.open(f"/cases/{draft}/application")
+    assert 'value="Alex"' in clinician.open(f"/cases/{draft}/application/{patient.key}")
+
+
+def test_submitting_an_incomplete_application_links_each_problem_to_its_section(clinician):
+    draft = start_draft(clinician)
+    response = clinician.submit(f"/cases/{draft}/check", expect=422)
+    assert f'href="/cases/{draft}/application/patient#field-patient-nhs_number"' in response.text
+    assert draft in clinician.open("/cases")  # still a draft
+
+
+def test_another_row_of_treatments_tried_can_be_added(app, clinician):
+    draft = start_draft(clinician)
+    posted = {"clinical_case.treatments_tried.0.treatment": "Crizotinib",
+              "clinical_case.treatments_tried.0.when": "2025", "clinical_case.treatments_tried.0.outcome": "Worked",
+              "add_row": "clinical_case.treatments_tried"}
+    response = clinician.submit(f"/cases/{draft}/application/clinical_case", posted, expect=302)
+    assert response.headers["Location"].endswith("/application/clinical_case")
+    page = clinician.open(f"/cases/{draft}/application/clinical_case")
+    assert 'name="clinical_case.treatments_tried.1.treatment"' in page and 'value="Crizotinib"' in page
+
+
+def test_the_case_officer_takes_an_action_from_the_case_page(client, auth, application):
+    road = Road(client, auth, application)
+    officer = Person(client, OFFICER)
+    assert road.reference in officer.open("/queue")
+    case_page = officer.open(f"/cases/{road.reference}")
+    assert f"/cases/{road.reference}/actions/confirm_complete" in case_page
+    response = officer.submit(f"/cases/{road.reference}/actions/confirm_complete", {}, expect=302)
+    assert "Confirm" in officer.open(response.headers["Location"])
+    assert road.case()["state"] == "screening"
+
+
+def test_an_action_without_its_reason_names_the_field_and_changes_nothing(client, auth, application):
+    road = Road(client, auth, application)
+    road.act(OFFICER, "confirm_complete")
+    officer = Person(client, OFFICER)
+    response = officer.submit(f"/cases/{road.reference}/actions/screen_to_panel", {"reason": ""}, expect=422)
+    assert 'href="#field-reason"' in response.text
+    assert road.case()["state"] == "screening"
+
+
+def test_an_action_the_state_does_not_allow_is_refused_with_a_page(client, auth, application):
+    road = Road(client, auth, application)
+    officer = Person(client, OFFICER)
+    page = officer.open(f"/cases/{road.reference}/actions/screen_to_panel", expect=409)
+    assert "That cannot be done now" in page
+
+
+def test_the_queue_filters_by_urgency_and_overdue_target(client, auth, application, calendar):
+    from datetime import date
+
+    calendar.set(date(2026, 11, 2))
+    urgent = Road(client, auth, application, urgency="urgent")
+    routine = Road(client, auth, application)
+    officer = Person(client, OFFICER)
+    only_urgent = officer.open("/queue?urgency=urgent")
+    assert urgent.reference in only_urgent and routine.reference not in only_urgent
+    calendar.set(date(2026, 11, 23))  # three weeks on: the 2-day acknowledgement target has passed
+    overdue = officer.open("/queue?due=overdue")
+    assert urgent.reference in overdue and "Overdue" in overdue
+    assert "No cases match." in officer.open("/queue?due=on_track")
+    assert "urgency" in officer.open("/queue?urgency=soon", expect=422)
+
+
+def test_a_clinician_of_another_trust_cannot_see_the_case(client, auth, application):
+    road = Road(client, auth, application)
+    other = Person(client, "demo-clinician-2")
+    assert road.reference not in other.open("/cases")
+    other.open(f"/cases/{road.reference}", expect=404)

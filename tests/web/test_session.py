@@ -1,0 +1,73 @@
+"""Signing in to the pages: who may open what, and forms only this service sent."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.web.browsing import Person
+
+
+def test_someone_not_signed_in_is_sent_to_sign_in_and_brought_back(client):
+    response = client.get("/queue")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=/queue")
+    person = Person(client)
+    signed_in = person.submit("/sign-in", {"username": "demo-officer", "next": "/queue?urgency=urgent"},
+                              expect=302)
+    assert signed_in.headers["Location"] == "/queue?urgency=urgent"
+
+
+def test_signing_in_takes_each_role_to_its_work(client):
+    homes = {"demo-clinician": "/cases", "demo-officer": "/queue"}
+    for username, home in homes.items():
+        person = Person(client)
+        response = person.submit("/sign-in", {"username": username}, expect=302)
+        assert response.headers["Location"] == home
+
+
+def test_signing_in_never_sends_the_browser_to_another_site(client):
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = Person(client).submit("/sign-in", {"username": "demo-officer", "next": target}, expect=302)
+        assert response.headers["Location"] == "/queue"
+
+
+def test_signing_in_as_nobody_names_the_field(client):
+    response = Person(client).submit("/sign-in", {"username": "no-such-person"}, expect=422)
+    assert "Choose who you are signing in as." in response.text
+    assert 'href="#field-username"' in response.text
+
+
+def test_a_form_without_this_services_token_is_refused_and_changes_nothing(client):
+    Person(client, "demo-clinician")
+    response = client.post("/cases/new", data={})
+    assert response.status_code == 400
+    assert "This form has expired" in response.text
+    assert Person(client, "demo-clinician").open("/cases").count("DRAFT-") == 0
+
+
+def test_a_page_of_another_role_is_forbidden(client):
+    person = Person(client, "demo-clinician")
+    assert "Your role does not allow you to use this page." in person.open("/queue", expect=403)
+
+
+def test_a_missing_page_is_a_page_and_a_missing_api_address_is_json(client):
+    page = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "Page not found" in page.text
+    api = client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json["errors"]
+
+
+def test_signing_out_ends_the_session(client):
+    person = Person(client, "demo-officer")
+    person.submit("/sign-out", form_page="/queue", expect=302)
+    assert client.get("/queue").status_code == 302
+
+
+def test_production_does_not_offer_the_demo_users(client, app):
+    config = app.config["IFR"]
+    app.config["IFR"] = replace(config, environment="production")
+    try:
+        page = client.get("/sign-in")
+        assert "national identity provider" in page.text and "demo-officer" not in page.text
+    finally:
+        app.config["IFR"] = config
