@@ -83,8 +83,8 @@ def test_submitting_an_incomplete_application_links_each_problem_to_its_section(
 
 def test_another_row_of_treatments_tried_can_be_added(app, clinician):
     draft = start_draft(clinician)
-    posted = {"clinical_case.treatments_tried.0.treatment": "Crizotinib",
-              "clinical_case.treatments_tried.0.when": "2025", "clinical_case.treatments_tried.0.outcome": "Worked",
+    row = "clinical_case.treatments_tried.0"
+    posted = {f"{row}.treatment": "Crizotinib", f"{row}.when": "2025", f"{row}.outcome": "Worked",
               "add_row": "clinical_case.treatments_tried"}
     response = clinician.submit(f"/cases/{draft}/application/clinical_case", posted, expect=302)
     assert response.headers["Location"].endswith("/application/clinical_case")

@@ -36,7 +36,8 @@ def test_blank_rows_of_a_list_are_left_out():
     tried = FORM.field_at("clinical_case.treatments_tried")
     posted = {"t.0.treatment": "Crizotinib", "t.0.when": "2025", "t.0.outcome": "Worked",
               "t.1.treatment": "", "t.1.when": "", "t.1.outcome": ""}
-    assert read_field(tried, posted, "t") == [{"treatment": "Crizotinib", "when": "2025", "outcome": "Worked"}]
+    expected = [{"treatment": "Crizotinib", "when": "2025", "outcome": "Worked"}]
+    assert read_field(tried, posted, "t") == expected
 
 
 def test_answers_read_as_people_write_them():
