@@ -26,6 +26,13 @@ class Road:
         assert response.status_code == 201, response.json
         self.reference = response.json["reference"]
 
+    @classmethod
+    def of(cls, client, auth, reference: str) -> Road:
+        """The road of a case made some other way (in the browser, say)."""
+        road = cls.__new__(cls)
+        road.client, road.auth, road.reference = client, auth, reference
+        return road
+
     def act(self, who: str, action: str, payload: dict | None = None, expect: int = 200):
         response = self.client.post(f"/api/v1/cases/{self.reference}/actions/{action}",
                                     json=payload or {}, headers=self.auth(who))

@@ -1,0 +1,105 @@
+"""What a person does in the browser: sign in, use only the keyboard, check a page with axe-core."""
+
+from __future__ import annotations
+
+from ifr_service.config import PROJECT_ROOT
+
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+MOST_TABS = 200  # far more than any page here has stops; a control further away is unreachable
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} — "
+            + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+            for violation in results["violations"] if violation["impact"] in ("serious", "critical")]
+
+
+def sign_in(page, display_name: str) -> None:
+    page.goto("/sign-in")
+    page.get_by_label(display_name).check()
+    page.get_by_role("button", name="Sign in").click()
+
+
+def tab_to(page, selector: str) -> None:
+    """Move focus with the Tab key alone until it reaches the control `selector` matches."""
+    for _ in range(MOST_TABS):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"the Tab key never reaches {selector} on {page.url}")
+
+
+def type_into(page, name: str, text: str) -> None:
+    tab_to(page, f'[name="{name}"]')
+    page.keyboard.type(text)
+
+
+def choose_radio(page, name: str, value: str) -> None:
+    """Tab into a group of radios, then move to the option with the arrow keys, as people do."""
+    tab_to(page, f'input[type=radio][name="{name}"]')
+    for _ in range(20):
+        if page.evaluate("() => document.activeElement.value") == value:
+            page.keyboard.press("Space")
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no option {value} in the radios {name}")
+
+
+def tick(page, name: str) -> None:
+    tab_to(page, f'input[type=checkbox][name="{name}"]')
+    page.keyboard.press("Space")
+
+
+def choose_option(page, name: str, label: str) -> None:
+    """Choose an option of a select by typing the start of its text while the select has focus."""
+    tab_to(page, f'select[name="{name}"]')
+    page.keyboard.type(label)
+    chosen = page.evaluate("() => document.activeElement.selectedOptions[0].text")
+    assert chosen == label, f"typing {label!r} chose {chosen!r}"
+
+
+def press(page, text: str) -> None:
+    """Tab to the button or link whose words are `text` and press Enter."""
+    for _ in range(MOST_TABS):
+        if page.evaluate("t => { const e = document.activeElement; return !!e && "
+                         "['BUTTON', 'A'].includes(e.tagName) && e.textContent.trim() === t; }", text):
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"the Tab key never reaches {text!r} on {page.url}")
+
+
+def fill_in_by_keyboard(page, section, answers: dict, names: dict[str, str]) -> None:
+    """Answer a section of the application with the keyboard alone. `names` gives the text a
+    select shows for a coded answer (a commissioner's name for its code)."""
+    for field in section.fields:
+        value = answers.get(field.key)
+        if value is not None:
+            answer_by_keyboard(page, field, f"{section.key}.{field.key}", value, names)
+
+
+def answer_by_keyboard(page, field, path: str, value, names: dict[str, str]) -> None:
+    if field.type == "date":
+        year, month, day = value.split("-")
+        for part, text in (("day", day), ("month", month), ("year", year)):
+            type_into(page, f"{path}[{part}]", text)
+    elif field.type == "boolean":
+        tick(page, path) if field.rules.get("must_be") else choose_radio(page, path, "yes" if value else "no")
+    elif field.type == "choice":
+        choose_radio(page, path, str(value))
+    elif field.type == "commissioner":
+        choose_option(page, path, names[value])
+    elif field.type == "list" and field.item.type == "group":
+        for row, item in enumerate(value):
+            if row:
+                press(page, "Add another")
+            for child in field.item.fields:
+                type_into(page, f"{path}.{row}.{child.key}", item[child.key])
+    elif field.type == "list":
+        type_into(page, path, "\n".join(value))
+    else:
+        type_into(page, path, str(value))
