@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev assets migrate data lint docs clean
+.PHONY: run test install install-dev assets migrate data lint docs screenshots clean
 
 run: install assets migrate data
 	$(BIN)/ifr-service serve --host 127.0.0.1 --port 5000
@@ -46,6 +46,10 @@ lint: install-dev
 
 docs: install
 	$(BIN)/ifr-service docs workflows
+
+# The main pages, as docs/screenshots/*.png (needs Debian's chromium).
+screenshots: install-dev assets
+	$(BIN)/ifr-service docs screenshots
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules ifr_service/web/static

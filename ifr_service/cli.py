@@ -243,6 +243,15 @@ def write_workflow_docs() -> None:
         click.echo(f"wrote {path}")
 
 
+@docs.command(name="screenshots", help="Write docs/screenshots/*.png: the main pages in headless Chromium, "
+              "over a fresh demo database (needs the dev install and Debian's chromium).")
+def write_screenshots() -> None:
+    from ifr_service.web.screenshots import take_screenshots
+
+    for path in take_screenshots(_config().project_root / "docs" / "screenshots"):
+        click.echo(f"wrote {path}")
+
+
 def _refuse_in_production(config: Config) -> None:
     if config.is_production:
         click.echo("refused: this command is for development only", err=True)

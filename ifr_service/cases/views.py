@@ -38,6 +38,7 @@ ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application
              "attach": ".add_attachment"}
 DUE_FILTERS = ["overdue", "due_soon", "on_track"]
 ONE_DAY = timedelta(days=1)
+REPEATED_EVENTS = {"draft_updated", "attachment_added"}
 
 
 class QueueArgs(Schema):
@@ -191,9 +192,12 @@ def _timeline(case: Case) -> list[dict]:
     for event in reversed(queries.find_events(case)):
         if event.actor_id and event.actor_id not in names:
             names[event.actor_id] = get_user_by_id(event.actor_id).display_name
-        action = titles.get(event.name)
-        rows.append({"event": event, "title": event.name.replace("_", " ").capitalize(),
-                     "actor": names.get(event.actor_id, "The service"), "action": action,
+        if rows and rows[-1]["event"].name == event.name and rows[-1]["event"].actor_id == event.actor_id \
+                and event.name in REPEATED_EVENTS:
+            rows[-1]["times"] += 1  # a draft saved page by page is one line, not ten
+            continue
+        rows.append({"event": event, "title": event.name.replace("_", " ").capitalize(), "times": 1,
+                     "actor": names.get(event.actor_id, "The service"), "action": titles.get(event.name),
                      "state": workflow.state(event.to_state).title if event.to_state else None})
     return rows
 

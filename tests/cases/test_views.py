@@ -49,7 +49,9 @@ def test_a_clinician_applies_a_section_a_page_and_gets_a_reference(app, clinicia
     confirmation = clinician.open(submitted.headers["Location"])
     reference = re.search(r"IFR-\d{4}-\d{6}", confirmation).group(0)
     assert reference in clinician.open("/cases")
-    assert "Awaiting completeness check" in clinician.open(f"/cases/{reference}")
+    case_page = clinician.open(f"/cases/{reference}")
+    assert "Awaiting completeness check" in case_page
+    assert "Edit the application (10 times)" in case_page  # the draft, saved a page at a time
 
 
 def test_a_wrong_answer_names_the_field_and_saves_nothing_on_that_page(app, clinician, application):

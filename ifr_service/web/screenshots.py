@@ -1,0 +1,106 @@
+"""Screenshots of the main pages for docs/screenshots/, made by one command:
+`ifr-service docs screenshots` (or `make screenshots`).
+
+It builds a fresh embedded database with the reference and demo data, serves it on a local
+port and visits each page in Debian's headless Chromium as the person who uses it. Playwright
+is a development dependency, so it is imported here only when the command runs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from sqlmodel import select
+
+from ifr_service import db, migrate
+from ifr_service.config import Config
+from ifr_service.web.live import serving
+
+CHROMIUM = "/usr/bin/chromium"
+# (file name, who, the page: a path with {placeholders} found in the demo data)
+SHOTS = [
+    ("start", None, "/"),
+    ("sign-in", None, "/sign-in"),
+    ("clinician-cases", "demo-clinician", "/cases"),
+    ("clinician-task-list", "demo-clinician", "/cases/{draft}/application"),
+    ("clinician-section", "demo-clinician", "/cases/{draft}/application/patient"),
+    ("clinician-check-answers", "demo-clinician", "/cases/{draft}/check"),
+    ("clinician-decided-case", "demo-clinician", "/cases/{approved}"),
+    ("cdf-choose-drug", "demo-clinician", "/cdf"),
+    ("officer-queue", "demo-officer", "/queue"),
+    ("officer-case", "demo-officer", "/cases/{screening}"),
+    ("officer-screening-action", "demo-officer", "/cases/{screening}/actions/screen_to_panel"),
+    ("panel-meetings", "demo-panel-chair", "/panel/meetings"),
+    ("panel-meeting", "demo-panel-chair", "/panel/meetings/{meeting}"),
+    ("panel-decision", "demo-panel-chair", "/cases/{ready}/actions/decline"),
+    ("panel-minutes", "demo-panel-chair", "/panel/meetings/{meeting}/minutes"),
+    ("cdf-admin-applications", "demo-cdf-admin", "/cdf/applications"),
+    ("cet-dashboard", "demo-cet", "/cet"),
+    ("cet-policy-queue", "demo-cet", "/cet/policy-queue"),
+]
+
+
+def take_screenshots(target: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as scratch:
+        app = _demo_app(Path(scratch))
+        known = _demo_references(app)
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        with serving(app) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+            for name, username, path in SHOTS:
+                written.append(_shoot(browser, url, username, path.format(**known), target / f"{name}.png"))
+            browser.close()
+        app.extensions["ifr"].engine.dispose()
+    return written
+
+
+def _shoot(browser, url: str, username: str | None, path: str, file: Path) -> Path:
+    context = browser.new_context(base_url=url, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    if username:
+        page.goto("/sign-in")
+        page.locator(f'input[name="username"][value="{username}"]').check()
+        page.get_by_role("button", name="Sign in").click()
+    response = page.goto(path)
+    if response is None or response.status != 200:
+        raise RuntimeError(f"{path} answered {response and response.status} for {username}")
+    page.screenshot(path=str(file), full_page=True)
+    context.close()
+    return file
+
+
+def _demo_app(scratch: Path):
+    from ifr_service.app import create_app
+    from ifr_service.demo import load_demo_data, load_demo_history
+    from ifr_service.reference.loader import load_reference_data
+
+    config = Config(environment="development", database_url=f"sqlite:///{scratch / 'screenshots.sqlite3'}",
+                    secret_key="screenshots-only-" + "x" * 32)
+    migrate.upgrade(config)
+    app = create_app(config)
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        load_reference_data()
+        load_demo_data()
+    with app.app_context():
+        load_demo_history()
+    return app
+
+
+def _demo_references(app) -> dict[str, str]:
+    from ifr_service.cases.models import Case
+    from ifr_service.panels.models import PanelMeeting
+
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        session = db.session()
+
+        def first(state: str) -> str:
+            case = session.exec(select(Case).where(Case.state == state).order_by(Case.id)).first()
+            return case.public_reference
+
+        meeting = session.exec(select(PanelMeeting).order_by(PanelMeeting.id.desc())).first()
+        return {"draft": first("draft"), "approved": first("approved"), "screening": first("screening"),
+                "ready": first("ready_for_panel"), "meeting": str(meeting.id)}
