@@ -35,10 +35,15 @@ def changed_app(app, tmp_path):
         shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
     (tmp_path / "migrations").symlink_to(PROJECT_ROOT / "migrations")
 
-    def build():
-        return create_app(replace(app.config["IFR"], project_root=tmp_path))
+    built = []
 
-    return tmp_path, build
+    def build():
+        built.append(create_app(replace(app.config["IFR"], project_root=tmp_path)))
+        return built[-1]
+
+    yield tmp_path, build
+    for changed in built:
+        changed.extensions["ifr"].engine.dispose()
 
 
 def test_a_question_added_to_the_form_is_asked_on_its_sections_page(changed_app, client):
