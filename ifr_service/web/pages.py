@@ -18,13 +18,14 @@ csrf = CSRFProtect()
 pages = Blueprint("pages", __name__, template_folder="templates")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 ERROR_TITLES = {400: "Something was wrong with that request", 403: "You cannot see this page",
-                404: "Page not found", 409: "That cannot be done now",
+                404: "Page not found", 409: "That cannot be done now", 422: "Something was wrong with that request",
                 500: "Sorry, there is a problem with the service"}
 
 
 def register_pages(app: Flask) -> None:
     # The NHS.UK frontend's own macros, ported to Jinja, sit behind our templates.
-    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined,
+    # Autoescape everything: Flask would only escape .html, and the ported macros are .jinja files.
+    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined, "autoescape": True,
                          "extensions": [*app.jinja_options.get("extensions", ()), "jinja2.ext.do"],
                          "loader": ChoiceLoader([app.create_global_jinja_loader(),
                                                  PackageLoader("nhsuk_frontend_jinja")])}
@@ -82,6 +83,10 @@ FEATURE_VIEWS = [
     "ifr_service.web.session:session_pages",
     "ifr_service.cases.application_views:application_pages",
     "ifr_service.cases.views:case_pages",
+    "ifr_service.panels.views:panel_pages",
+    "ifr_service.cdf.views:cdf_pages",
+    "ifr_service.cet.views:cet_pages",
+    "ifr_service.policy.views:policy_pages",
 ]
 
 

@@ -142,3 +142,19 @@ def test_a_clinician_of_another_trust_cannot_see_the_case(client, auth, applicat
     other = Person(client, "demo-clinician-2")
     assert road.reference not in other.open("/cases")
     other.open(f"/cases/{road.reference}", expect=404)
+
+
+def test_what_a_clinician_types_is_shown_as_text_never_run_as_markup(client, auth, application):
+    application["intervention"]["name"] = '<script>alert("x")</script> "quoted" & more'
+    road = Road(client, auth, application)
+    page = Person(client, OFFICER).open(f"/cases/{road.reference}")
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &#34;quoted&#34; &amp; more" in page
+
+
+def test_a_refused_date_is_shown_again_as_it_was_typed(app, clinician, application):
+    draft = start_draft(clinician)
+    posted = {"patient.date_of_birth[day]": "31", "patient.date_of_birth[month]": "2",
+              "patient.date_of_birth[year]": "1968"}
+    page = clinician.submit(f"/cases/{draft}/application/patient", posted, expect=422).text
+    assert 'name="patient.date_of_birth[day]" type="text" value="31"' in page
