@@ -83,6 +83,15 @@ def convert_to_ifr(actor: User, body) -> Case:
     return case
 
 
+def convert_application_to_ifr(actor: User, case: Case, drug: dict) -> Case:
+    """An IFR draft from a CDF application already made (one not approved, say): its patient,
+    clinician, diagnosis and planned start, with the drug as the clinician describes it."""
+    answers = case.answers
+    return convert_to_ifr(actor, {
+        "patient": answers["patient"], "clinician": answers["clinician"], "diagnosis": answers["diagnosis"],
+        "treatment": {"planned_start_date": answers["treatment"]["planned_start_date"]}, "drug": drug})
+
+
 def approval_status(record: CdfApplication, state: str, today: date) -> str:
     """Whether an approval is in force today: active, expired, lapsed, stopped or not_approved."""
     if record.approval_number is None:

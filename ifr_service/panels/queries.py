@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.cases.models import Case
+from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.errors import NotFound
 from ifr_service.panels.models import (
     AgendaItem,
@@ -17,6 +17,10 @@ from ifr_service.panels.models import (
     PanelMeeting,
     PanelMember,
 )
+from ifr_service.users.models import User
+
+# The events a meeting records its decisions with (see cases/actions.py _panel_may_decide).
+DECISION_EVENTS = ("decision_recorded", "decision_deferred")
 
 
 def add(row):
@@ -43,6 +47,39 @@ def find_panel_for_region(region_id: int) -> Panel | None:
 def find_members(panel_id: int) -> list[PanelMember]:
     query = select(PanelMember).where(PanelMember.panel_id == panel_id).order_by(PanelMember.id)
     return list(db.session().exec(query))
+
+
+def find_panels_for_hub(hub_id: int) -> list[Panel]:
+    return list(db.session().exec(select(Panel).where(Panel.hub_id == hub_id).order_by(Panel.name)))
+
+
+def find_members_with_users(panel_id: int) -> list[tuple[PanelMember, User]]:
+    query = (select(PanelMember, User).join(User, User.id == PanelMember.user_id)
+             .where(PanelMember.panel_id == panel_id).order_by(PanelMember.id))
+    return list(db.session().exec(query))
+
+
+def find_meetings(panel_id: int) -> list[PanelMeeting]:
+    query = (select(PanelMeeting).where(PanelMeeting.panel_id == panel_id)
+             .order_by(PanelMeeting.meeting_date, PanelMeeting.id))
+    return list(db.session().exec(query))
+
+
+def count_agenda_items(meeting_ids: list[int]) -> dict[int, int]:
+    query = (select(AgendaItem.meeting_id, func.count()).where(AgendaItem.meeting_id.in_(meeting_ids))
+             .group_by(AgendaItem.meeting_id))
+    return dict(db.session().exec(query).all()) if meeting_ids else {}
+
+
+def find_meeting_decisions(meeting_id: int) -> list[tuple[Case, CaseEvent]]:
+    """The decisions and deferrals recorded at a meeting, in agenda order: a decision's event
+    names the meeting that made it, and only a case on its agenda can be decided there."""
+    query = (select(Case, CaseEvent).join(AgendaItem, AgendaItem.case_id == Case.id)
+             .join(CaseEvent, CaseEvent.case_id == Case.id)
+             .where(AgendaItem.meeting_id == meeting_id, CaseEvent.name.in_(DECISION_EVENTS))
+             .order_by(AgendaItem.position, CaseEvent.sequence))
+    return [(case, event) for case, event in db.session().exec(query)
+            if (event.payload.get("panel_meeting") or {}).get("id") == meeting_id]
 
 
 def get_meeting(meeting_id: int) -> PanelMeeting:

@@ -65,6 +65,13 @@ def check_runs_panel(actor: User, panel: Panel) -> None:
         raise Forbidden("Only the lead hub's IFR team runs this panel's meetings.")
 
 
+def panels_run_by(actor: User) -> list[Panel]:
+    """The panels whose meetings this user runs: their hub's (every panel for an administrator)."""
+    if actor.role == Role.ADMIN:
+        return queries.find_panels()
+    return queries.find_panels_for_hub(actor.hub_id) if actor.hub_id is not None else []
+
+
 def schedule_meeting(panel: Panel, meeting_date: date, kind: str, attendee_ids: list[int]) -> PanelMeeting:
     _check_attendees(panel, attendee_ids)
     return queries.add(PanelMeeting(panel_id=panel.id, meeting_date=meeting_date, kind=kind,

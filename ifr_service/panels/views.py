@@ -1,0 +1,272 @@
+"""The regional IFR panel's pages: its meetings, each meeting's agenda, the panel pack of one case
+and the minutes.
+
+The lead hub's IFR team runs the panel, so these pages are theirs; they call the same panel
+service as the API, and a decision is taken on the case's own action page, whose guard decides
+whether this meeting may make it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ifr_service.api.requests import ID
+from ifr_service.cases import service as cases
+from ifr_service.cases import similar
+from ifr_service.cases.access import check_can_see_case
+from ifr_service.cases.models import Case
+from ifr_service.cases.queries import get_case
+from ifr_service.cases.views import ELSEWHERE
+from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
+from ifr_service.panels import queries, service
+from ifr_service.panels.models import Panel, PanelMeeting
+from ifr_service.panels.routes import HUB_STAFF, RUNS_MEETINGS
+from ifr_service.panels.schemas import NewConflictSchema, NewMeetingSchema
+from ifr_service.runtime import runtime
+from ifr_service.users.access import current_user
+from ifr_service.users.queries import get_user_by_id
+from ifr_service.web.fields import answer_text, posted_values, read_fields
+from ifr_service.web.session import page_allow
+
+panel_pages = Blueprint("panels", __name__)
+KINDS = [{"value": "ordinary", "label": "Ordinary"}, {"value": "extraordinary", "label": "Extraordinary"},
+         {"value": "review", "label": "Review"}]
+KIND_TITLES = {kind["value"]: kind["label"] for kind in KINDS}
+# Who the request is for and from, as far as the panel may know (similar.deidentified_application).
+ABOUT = [("patient", "age_in_years", "Patient's age"), ("patient", "sex", "Patient's sex"),
+         ("clinician", "role", "Requesting clinician's role"),
+         ("clinician", "provider_trust", "Provider trust")]
+
+
+class MeetingForm(NewMeetingSchema):
+    meeting_date = fields.Date(required=True, error_messages={
+        "required": "Enter the date of the meeting.",
+        "invalid": "Enter the date of the meeting as a real date, for example 30 11 2026."})
+
+
+class ConflictForm(NewConflictSchema):
+    case_reference = fields.String(required=True, error_messages={
+        "required": "Choose the case the interest is in."})
+    member_id = fields.Integer(required=True, error_messages={
+        "required": "Choose the member who has the interest."})
+    details = fields.String(required=True, validate=validate.Length(
+        min=1, max=1000, error="Say what the interest is, in up to 1,000 characters."),
+        error_messages={"required": "Say what the interest is."})
+
+
+@panel_pages.get("/panel/meetings")
+@page_allow(*HUB_STAFF)
+def list_meetings():
+    return _meetings_page({}, None)
+
+
+@panel_pages.post(f"/panel/<{ID}:panel_id>/meetings")
+@page_allow(*RUNS_MEETINGS)
+def schedule_meeting(panel_id: int):
+    panel = queries.get_panel(panel_id)
+    service.check_runs_panel(current_user(), panel)
+    try:
+        posted = _load(MeetingForm(), read_fields(_meeting_fields(panel), request.form))
+        meeting = service.schedule_meeting(panel, posted["meeting_date"], posted["kind"],
+                                           posted["attendee_ids"])
+    except ValidationFailed as error:
+        return _meetings_page(posted_values(request.form), error.fields), 422
+    flash(f"The meeting of {meeting.meeting_date:%-d %B %Y} is scheduled.")
+    return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+
+
+@panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>")
+@page_allow(*HUB_STAFF)
+def show_meeting(meeting_id: int):
+    return _meeting_page(_meeting(meeting_id), {}, None)
+
+
+@panel_pages.post(f"/panel/meetings/<{ID}:meeting_id>/agenda")
+@page_allow(*RUNS_MEETINGS)
+def build_agenda(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    before = len(queries.find_agenda(meeting.id))
+    agenda = service.build_agenda(meeting)
+    added = len(agenda) - before
+    flash(f"{added} case{'' if added == 1 else 's'} ready for panel added: the agenda has {len(agenda)}.")
+    return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+
+
+@panel_pages.post(f"/panel/meetings/<{ID}:meeting_id>/conflicts")
+@page_allow(*HUB_STAFF)
+def declare_conflict(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        posted = _load(ConflictForm(), read_fields(_conflict_fields(meeting), request.form))
+        case = get_case(posted["case_reference"])
+        check_can_see_case(current_user(), case)
+        service.declare_conflict(meeting, case, posted["member_id"], posted["details"])
+    except ValidationFailed as error:
+        return _meeting_page(meeting, posted_values(request.form), error.fields)
+    flash(f"The interest in {case.public_reference} is recorded: that member takes no part in deciding it.")
+    return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+
+
+@panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/cases/<reference>")
+@page_allow(*HUB_STAFF)
+def case_pack(meeting_id: int, reference: str):
+    meeting = _meeting(meeting_id)
+    case, user = _agenda_case(meeting, reference), current_user()
+    form = runtime().forms.get(case.form_key, case.form_version)
+    application = similar.deidentified_application(case, runtime().today())
+    notes = similar.screening_notes(case)
+    return render_template(
+        "panels/pack.html", title=f"Panel pack: {case.public_reference}", meeting=meeting, case=case,
+        form=form, application=application, about=_about(form, application), notes=notes,
+        note_labels=_payload_labels(), similar=similar.similar_requests(case),
+        policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
+        workflow=runtime().workflows["ifr"], quorum=service.quorum_for_case(meeting, case),
+        actions=[a for a in cases.actions_for(case, user) if a.key not in ELSEWHERE])
+
+
+@panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/minutes")
+@page_allow(*HUB_STAFF)
+def minutes(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    workflow = runtime().workflows["ifr"]
+    members = queries.find_members_with_users(meeting.panel_id)
+    decisions = [{"case": case, "event": event, "outcome": workflow.state(event.to_state).title,
+                  "action": _action_for(event), "by": get_user_by_id(event.actor_id).display_name}
+                 for case, event in queries.find_meeting_decisions(meeting.id)]
+    title = f"Minutes of the meeting of {meeting.meeting_date:%-d %B %Y}"
+    return render_template("panels/minutes.html", title=title, meeting=meeting, members=members,
+                           panel=queries.get_panel(meeting.panel_id), decisions=decisions,
+                           conflicts=_conflicts(meeting, members), kinds=KIND_TITLES)
+
+
+def _meetings_page(values: dict, errors: dict | None):
+    today, user = runtime().today(), current_user()
+    panels = [_panel_view(panel, today) for panel in service.panels_run_by(user)]
+    # One scheduling form on the page: for the one panel a hub's team runs.
+    schedulable = panels[0] if len(panels) == 1 and user.role in RUNS_MEETINGS else None
+    return render_template("panels/meetings.html", title="Panel meetings", panels=panels, kinds=KIND_TITLES,
+                           schedulable=schedulable, values=values or {"kind": "ordinary"}, errors=errors,
+                           meeting_fields=_meeting_fields(schedulable["panel"]) if schedulable else ())
+
+
+def _panel_view(panel: Panel, today) -> dict:
+    meetings = queries.find_meetings(panel.id)
+    return {"panel": panel, "active": sum(1 for m in queries.find_members(panel.id) if m.is_active),
+            "agenda_sizes": queries.count_agenda_items([m.id for m in meetings]),
+            "upcoming": [m for m in meetings if m.meeting_date >= today],
+            "past": [m for m in reversed(meetings) if m.meeting_date < today]}
+
+
+def _meeting_page(meeting: PanelMeeting, values: dict, errors: dict | None):
+    user, members = current_user(), queries.find_members_with_users(meeting.panel_id)
+    agenda = [{"case": case, "quorum": service.quorum_for_case(meeting, case),
+               "conflicts": len(queries.find_conflicts(meeting.id, case.id))}
+              for _, case in queries.find_agenda(meeting.id)]
+    status = 422 if errors else 200
+    return render_template(
+        "panels/meeting.html", title=f"Panel meeting of {meeting.meeting_date:%-d %B %Y}", meeting=meeting,
+        panel=queries.get_panel(meeting.panel_id), members=members, agenda=agenda,
+        conflicts=_conflicts(meeting, members), kinds=KIND_TITLES, can_run=user.role in RUNS_MEETINGS,
+        conflict_fields=_conflict_fields(meeting) if agenda else (), values=values, errors=errors,
+        workflow=runtime().workflows["ifr"]), status
+
+
+def _meeting(meeting_id: int) -> PanelMeeting:
+    """A meeting of a panel the user's hub runs; another hub's is forbidden, as in the API."""
+    meeting = queries.get_meeting(meeting_id)
+    service.check_runs_panel(current_user(), queries.get_panel(meeting.panel_id))
+    return meeting
+
+
+def _agenda_case(meeting: PanelMeeting, reference: str) -> Case:
+    case = next((case for _, case in queries.find_agenda(meeting.id)
+                 if reference in (case.reference, case.draft_reference)), None)
+    if case is None:
+        raise NotFound("That case is not on this meeting's agenda.")
+    check_can_see_case(current_user(), case)
+    return case
+
+
+def _meeting_fields(panel: Panel) -> tuple[FieldDefinition, ...]:
+    """The scheduling form, as field definitions so the shared field macro draws and reads it."""
+    members = _member_options(panel.id, active_only=True)
+    return (
+        parse_field({"key": "meeting_date", "label": "Date of the meeting", "type": "date",
+                     "required": True}),
+        parse_field({"key": "kind", "label": "Kind of meeting", "type": "choice", "required": True,
+                     "options": KINDS}),
+        parse_field({"key": "attendee_ids", "label": "Members expected to attend", "type": "list",
+                     "help": "Only active members of the panel can be named.",
+                     "item": {"type": "choice", "options": members}}),
+    )
+
+
+def _conflict_fields(meeting: PanelMeeting) -> tuple[FieldDefinition, ...]:
+    members = _member_options(meeting.panel_id, active_only=False)
+    agenda = [{"value": case.public_reference,
+               "label": f"{case.public_reference}: {_treatment(case)}"}
+              for _, case in queries.find_agenda(meeting.id)]
+    return (
+        parse_field({"key": "member_id", "label": "Member with the interest", "type": "choice",
+                     "required": True, "options": members}),
+        parse_field({"key": "case_reference", "label": "Case", "type": "choice", "required": True,
+                     "options": agenda}),
+        parse_field({"key": "details", "label": "What the interest is", "type": "long_text",
+                     "required": True, "help": "For example, the member treated the patient."}),
+    )
+
+
+def _member_options(panel_id: int, active_only: bool) -> list[dict]:
+    """Only active members can be named as attendees; an interest may be any member's."""
+    return [{"value": member.id, "label": f"{user.display_name} ({_role(member.panel_role)})"}
+            for member, user in queries.find_members_with_users(panel_id)
+            if member.is_active or not active_only]
+
+
+def _load(schema: Schema, data: dict) -> dict:
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error
+
+
+def _about(form: FormDefinition, application: dict) -> list[dict]:
+    definitions = {(s.key, f.key): f for s in form.sections for f in s.fields}
+    rows = []
+    for section, key, label in ABOUT:
+        value = (application.get(section) or {}).get(key)
+        definition = definitions.get((section, key))
+        if definition is None:  # the age, worked out for the pack in place of the date of birth
+            text = f"{value} years" if value is not None else ""
+        else:
+            text = answer_text(definition, value)
+        rows.append({"key": {"text": label}, "value": {"text": text or "Not given"}})
+    return rows
+
+
+def _payload_labels() -> dict[tuple[str, str], str]:
+    """What each screening note's field is called on the action that recorded it."""
+    return {(action.event, field.key): field.label for action in runtime().workflows["ifr"].actions
+            for field in action.payload}
+
+
+def _action_for(event):
+    return next(action for action in runtime().workflows["ifr"].actions
+                if action.event == event.name and action.to == event.to_state)
+
+
+def _conflicts(meeting: PanelMeeting, members) -> list[dict]:
+    names = {member.id: user.display_name for member, user in members}
+    cases = {case.id: case for _, case in queries.find_agenda(meeting.id)}
+    return [{"conflict": conflict, "member": names.get(conflict.member_id, "A former member"),
+             "case": cases.get(conflict.case_id)} for conflict in queries.find_conflicts(meeting.id)]
+
+
+def _role(panel_role: str) -> str:
+    return panel_role.replace("_", " ").capitalize()
+
+
+def _treatment(case: Case) -> str:
+    return (case.answers.get("intervention") or {}).get("name") or "Treatment not given"
