@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet.models import CohortReferral, NationalCase
+from ifr_service.reference.models import ClinicalReferenceGroup
 
 
 def create_referral_once(referral: CohortReferral) -> bool:
@@ -22,3 +23,15 @@ def find_referrals(status: str | None = None) -> list[CohortReferral]:
 def find_imported_case() -> NationalCase | None:
     """Any case of the national database that came from an import rather than from this service."""
     return db.session().exec(select(NationalCase).where(NationalCase.case_id.is_(None)).limit(1)).first()
+
+
+def find_crg_choices() -> list[tuple[str, str]]:
+    """The Clinical Reference Groups that have a code, as (code, name), once per code: two CRGs share MSD."""
+    query = (select(ClinicalReferenceGroup.code, ClinicalReferenceGroup.name)
+             .where(ClinicalReferenceGroup.code.is_not(None))
+             .order_by(ClinicalReferenceGroup.code, ClinicalReferenceGroup.name))
+    names: dict[str, list[str]] = {}
+    for code, name in db.session().exec(query):
+        if name not in names.setdefault(code, []):
+            names[code].append(name)
+    return [(code, " / ".join(found)) for code, found in names.items()]

@@ -18,6 +18,19 @@ def find_item(intervention_key: str, icd10_category: str, for_update: bool = Fal
     return db.session().exec(query.with_for_update() if for_update else query).first()
 
 
+def find_item_references(cohorts: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The reference of each cohort's item, for those of the (intervention key, ICD-10 category)
+    pairs that are filed."""
+    if not cohorts:
+        return {}
+    keys = {key for key, _ in cohorts}
+    query = select(PolicyItem.intervention_key, PolicyItem.icd10_category, PolicyItem.reference).where(
+        PolicyItem.intervention_key.in_(keys))
+    wanted = set(cohorts)
+    return {(key, category): reference for key, category, reference in db.session().exec(query)
+            if (key, category) in wanted}
+
+
 def get_item(reference: str, for_update: bool = False) -> PolicyItem:
     query = select(PolicyItem).where(PolicyItem.reference == reference)
     item = db.session().exec(query.with_for_update() if for_update else query).first()

@@ -95,6 +95,12 @@ def take_action(item: PolicyItem, action_key: str, actor: User, payload) -> Poli
     return item
 
 
+def check_action_allowed(item: PolicyItem, action_key: str, actor: User) -> None:
+    """404 for no such action, 409 when the item's state does not allow it, 403 for the wrong role:
+    before an action's form is shown, as when it is taken."""
+    next_state(_workflow(), item.state, action_key, actor.role)
+
+
 def actions_for(item: PolicyItem, user: User) -> list[Action]:
     return allowed_actions(_workflow(), item.state, user.role)
 

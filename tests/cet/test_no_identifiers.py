@@ -1,14 +1,18 @@
-"""No CET endpoint returns a patient identifier: no name, NHS number or date of birth, whatever data
-the national database holds. Every GET under /api/v1/cet/ is called; a new one must be added here."""
+"""No CET endpoint or page returns a patient identifier: no name, NHS number or date of birth, whatever
+data the national database holds. Every GET under /api/v1/cet/, and every CET and policy page, is
+called; a new one must be added here."""
 
 from __future__ import annotations
 
 import io
 from datetime import date
 
+import pytest
+
 from ifr_service.policy.jobs import file_cohort_candidates
 from tests.builders import OFFICER, Road, apply_to_cdf
 from tests.cet.test_import import GOOD, csv_lines, load
+from tests.web.browsing import Person
 
 QUERIES = {
     "/api/v1/cet/reports/clock-performance": "from=2015-01-01&to=2030-12-31",
@@ -20,11 +24,21 @@ QUERIES = {
     "/api/v1/cet/policy-queue/<reference>": "",
     "/api/v1/cet/trends": "from=2015-01-01&to=2030-12-31&by=hub,intervention,outcome,urgency",
 }
+PAGES = {
+    "/cet": "from=2015-01-01&to=2030-12-31",
+    "/cet/policy-queue": "",
+    "/cet/policy-queue/<reference>": "",
+    "/cet/policy-queue/<reference>/actions/<action>": "",
+    "/policies": "",
+}
 EXPORTABLE = ["/api/v1/cet/trends", "/api/v1/cet/cohorts", "/api/v1/cet/equity"]  # as CSV and XLSX too
 
 
-def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
-        app, client, auth, application, cdf_application):
+@pytest.fixture
+def national_data(app, client, auth, application, cdf_application) -> tuple[set[str], str]:
+    """Live IFRs referred as cohorts, a CDF application and imported history, all with names, NHS
+    numbers and dates of birth; and a cohort filed in the policy-development queue. Returns the
+    identifiers no CET answer may hold, and the filed item's reference."""
     identifiers = set()
     for number, name in (("9990000018", "Alexandra"), ("9990000034", "Bartholomew")):
         application["patient"].update(nhs_number=number, given_name=name, family_name=f"{name}son")
@@ -43,7 +57,11 @@ def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
     identifiers.add("1961-07-30")
     with app.app_context():
         [item] = file_cohort_candidates(date(2026, 11, 23))["new"]
+    return identifiers, item
 
+
+def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(app, client, auth, national_data):
+    identifiers, item = national_data
     endpoints = sorted({rule.rule for rule in app.url_map.iter_rules()
                         if rule.rule.startswith("/api/v1/cet/") and "GET" in rule.methods})
     assert endpoints == sorted(QUERIES), "a new CET endpoint: add it to QUERIES"
@@ -63,6 +81,20 @@ def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(
             assert len(text.splitlines()) > 1, (endpoint, kind)  # a header and rows to look through
             leaked = sorted(identifier for identifier in identifiers if identifier in text)
             assert leaked == [], f"{endpoint} as {kind} returned {leaked}"
+
+
+def test_no_cet_page_shows_a_name_an_nhs_number_or_a_date_of_birth(app, client, national_data):
+    identifiers, item = national_data
+    analyst = Person(client, "demo-cet")
+    pages = sorted({rule.rule for rule in app.url_map.iter_rules()
+                    if rule.endpoint.startswith(("pages.cet.", "pages.policy.")) and "GET" in rule.methods})
+    assert pages == sorted(PAGES), "a new CET page: add it to PAGES"
+    for page in pages:
+        url = page.replace("<reference>", item).replace("<action>", "accept")
+        body = analyst.open(f"{url}?{PAGES[page]}")
+        assert "<main" in body  # a page was shown to look through
+        leaked = sorted(identifier for identifier in identifiers if identifier in body)
+        assert leaked == [], f"{page} showed {leaked}"
 
 
 def _cells(xlsx: bytes) -> str:

@@ -1,0 +1,110 @@
+"""The policy-development queue's pages: the queue, one item with its evidence and history, and
+the actions the workflow allows on it; and the library of published national policies.
+
+Each action's page is built from the action's payload definition in workflows/policy.yaml, and
+taking it calls the same `service.take_action` as the API.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from ifr_service.api.requests import load_query
+from ifr_service.errors import NotFound, ValidationFailed
+from ifr_service.policy import queries, service
+from ifr_service.policy.models import PolicyItem
+from ifr_service.policy.routes import QueueArgs
+from ifr_service.reference.queries import find_hubs
+from ifr_service.runtime import runtime
+from ifr_service.users.access import ANY_SIGNED_IN, current_user
+from ifr_service.users.models import Role
+from ifr_service.users.queries import get_user_by_id
+from ifr_service.web.fields import posted_values, read_fields
+from ifr_service.web.session import page_allow
+
+policy_pages = Blueprint("policy", __name__)
+PAGE_SIZE = 25
+# Events the service records itself, not through an action of the workflow.
+SERVICE_EVENTS = {"policy_candidate_filed": "Filed as a cohort candidate",
+                  "policy_evidence_updated": "Evidence updated from the national database",
+                  "policy_referral_added": "Referred by a hub at screening"}
+
+
+@policy_pages.get("/cet/policy-queue")
+@page_allow(Role.CET_ANALYST)
+def list_items():
+    args = load_query(QueueArgs(only=["state", "page"]))
+    items, total = queries.find_items(args["state"], args["page"], PAGE_SIZE)
+    workflow = runtime().workflows[service.ROUTE]
+    return render_template("policy/list.html", title="Policy-development queue", items=items, total=total,
+                           args=args, pages=max(1, -(-total // PAGE_SIZE)), workflow=workflow,
+                           owners=_owner_names(items))
+
+
+@policy_pages.get("/cet/policy-queue/<reference>")
+@page_allow(Role.CET_ANALYST)
+def show_item(reference: str):
+    item = queries.get_item(reference)
+    workflow = runtime().workflows[service.ROUTE]
+    return render_template(
+        "policy/item.html", title=item.reference, item=item, workflow=workflow,
+        state=workflow.state(item.state), evidence=item.evidence, owners=_owner_names([item]),
+        hub_names={hub.code: hub.name for hub in find_hubs()},
+        actions=service.actions_for(item, current_user()), policy=queries.find_policy_for_item(item.id),
+        timeline=_timeline(item))
+
+
+@policy_pages.route("/cet/policy-queue/<reference>/actions/<action>", methods=["GET", "POST"])
+@page_allow(Role.CET_ANALYST)
+def take_action(reference: str, action: str):
+    user, item = current_user(), queries.get_item(reference)
+    definition = runtime().workflows[service.ROUTE].action(action)
+    if definition is None:
+        raise NotFound(f"A policy-development item has no action {action!r}.")
+    service.check_action_allowed(item, action, user)  # 409 or 403 before the form is shown
+    if request.method == "GET":
+        return _action_page(item, definition, {}, None)
+    payload = read_fields(definition.payload, request.form)
+    try:
+        service.take_action(queries.get_item(reference, for_update=True), action, user, payload)
+    except ValidationFailed as error:
+        return _action_page(item, definition, posted_values(request.form), error.fields), 422
+    state = runtime().workflows[service.ROUTE].state(item.state)
+    flash(f"{definition.title}: done. The item is now {state.title[0].lower()}{state.title[1:]}.")
+    return redirect(url_for(".show_item", reference=item.reference))
+
+
+@policy_pages.get("/policies")
+@page_allow(ANY_SIGNED_IN)
+def list_policies():
+    return render_template("policy/library.html", title="National commissioning policies",
+                           policies=queries.find_policies())
+
+
+def _action_page(item: PolicyItem, action, values: dict, errors: dict | None):
+    return render_template("policy/action.html", title=action.title, item=item, action=action, values=values,
+                           errors=errors)
+
+
+def _owner_names(items: list[PolicyItem]) -> dict[int, str]:
+    return {owner_id: get_user_by_id(owner_id).display_name
+            for owner_id in {item.owner_id for item in items if item.owner_id}}
+
+
+def _timeline(item: PolicyItem) -> list[dict]:
+    """The item's history as people read it, newest first: what happened, who did it, what they wrote."""
+    workflow, names = runtime().workflows[service.ROUTE], {}
+    actions = {action.event: action for action in workflow.actions}
+    rows = []
+    for event in reversed(queries.find_events(item)):
+        if event.actor_id and event.actor_id not in names:
+            names[event.actor_id] = get_user_by_id(event.actor_id).display_name
+        action = actions.get(event.name)
+        rows.append({"event": event, "action": action,
+                     "title": action.title if action else SERVICE_EVENTS.get(
+                         event.name, event.name.replace("_", " ").capitalize()),
+                     "actor": names.get(event.actor_id, "The service"),
+                     "state": workflow.state(event.to_state).title if event.to_state else None,
+                     "referral": event.payload.get("referred_at_screening") or (
+                         event.payload if event.name == "policy_referral_added" else None)})
+    return rows

@@ -1,0 +1,139 @@
+"""The CET's national dashboard: monthly trends, equity between hubs on a funnel plot with both
+limits, and today's cohort candidates, on the synthetic national history."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from datetime import date
+
+import pytest
+
+from ifr_service.cet.importer import import_cases
+from ifr_service.cet.synthetic import OUTLIER_HUB, write_history
+from ifr_service.cet.views import twelve_months_to
+from ifr_service.policy.jobs import file_cohort_candidates
+from tests.builders import CLINICIAN
+from tests.web.browsing import Person
+
+AS_OF = date(2026, 10, 31)
+CET = "demo-cet"
+WHOLE_HISTORY = "/cet?from=2015-04-01&to=2026-10-31"
+
+
+@pytest.fixture
+def history(app, client, in_db, calendar, tmp_path):
+    """3,000 synthetic cases up to AS_OF, with two planted cohorts and South West approving less."""
+    calendar.set(AS_OF)
+    path = tmp_path / "history.csv"
+    in_db(write_history, path, 3000, 2026, AS_OF)
+    with app.app_context(), path.open(encoding="utf-8", newline="") as lines:
+        report = import_cases(lines, io.StringIO())
+    assert report.rejected == 0
+
+
+@pytest.fixture
+def analyst(client):
+    return Person(client, CET)
+
+
+def table(page: str, table_id: str) -> str:
+    return re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, re.S).group(0)
+
+
+def test_the_dashboard_draws_the_funnel_plot_with_both_limits(history, analyst):
+    page = analyst.open(WHOLE_HISTORY)
+    funnel = re.search(r'<svg[^>]*id="chart-funnel".*?</svg>', page, re.S).group(0)
+    assert 'role="img"' in funnel and '<title id="chart-funnel-title">' in funnel
+    assert "<desc" in funnel and "South West (low)" in funnel
+    assert 'stroke-dasharray="8 5"' in funnel and 'stroke-dasharray="2 4"' in funnel  # 95% and 99.8%
+    assert "95% limits (dashed)" in funnel and "99.8% limits (dotted)" in funnel
+    assert funnel.count("<polygon") == 1 + 2  # South West, and the legend's low and high markers
+    assert "Cases decided (n)" in funnel and "Approval rate" in funnel
+
+
+def test_a_hub_outside_the_limits_is_named_in_text_and_flagged_in_the_table(history, analyst):
+    page = analyst.open(WHOLE_HISTORY)
+    assert "1 hub outside the 99.8% limits:" in page
+    assert re.search(r"South West: 14\.5% of 69 decided,\s+below the lower limit of 21\.2%", page)
+    rows = re.findall(r"<tr class=\"nhsuk-table__row\">\s*<th scope=\"row\"[^>]*>([^<]+)</th>(.*?)</tr>",
+                      table(page, "equity-table"), re.S)
+    flags = {hub: "Low" in cells for hub, cells in rows}
+    assert len(flags) == 10 and [hub for hub, low in flags.items() if low] == ["South West"]
+    assert OUTLIER_HUB == "south-west"
+
+
+def test_the_dashboard_shows_the_twelve_months_to_today_by_default(history, analyst):
+    page = analyst.open("/cet")
+    assert "Showing 1 November 2025 to 31 October 2026." in page
+    trends = table(page, "trends-table")
+    months = re.findall(r'<th scope="row" class="nhsuk-table__header">([^<]+)</th>', trends)
+    assert months[0] == "Nov 2025" and months[-1] == "Oct 2026" and len(months) == 12
+    assert 'id="chart-received"' in page and 'id="chart-approval-rate"' in page
+    assert 'value="2025-11-01"' in page and 'value="2026-10-31"' in page  # the period, shown in the boxes
+
+
+def test_a_months_cases_in_the_table_are_those_the_trends_api_counts(history, analyst, client, auth):
+    page = analyst.open("/cet?from=2026-01-01&to=2026-03-31")
+    api = client.get("/api/v1/cet/trends?from=2026-01-01&to=2026-03-31&by=month", headers=auth(CET)).json
+    trends = table(page, "trends-table")
+    for row in api["rows"]:
+        label = date.fromisoformat(f"{row['month']}-01").strftime("%b %Y")
+        shown = re.search(rf">{label}</th>\s*<td[^>]*>([\d,]+)</td>", trends).group(1)
+        assert int(shown.replace(",", "")) == row["cases"]
+
+
+def test_the_crg_filter_counts_only_that_crgs_cases(history, analyst, client, auth):
+    page = analyst.open(f"{WHOLE_HISTORY}&crg=CFS")
+    api = client.get("/api/v1/cet/equity?from=2015-04-01&to=2026-10-31&crg=CFS", headers=auth(CET)).json
+    national = f"{api['national']['n']:,} decided"
+    assert "Clinical Reference Group CFS only" in page and national in page
+    assert '<option value="CFS" selected' in page
+
+
+def test_the_dashboard_lists_todays_cohort_candidates_with_their_policy_items(app, history, analyst):
+    before = table(analyst.open("/cet"), "cohorts-table")
+    assert "Plantuzumab" in before and before.count("Not filed yet") == 2
+    with app.app_context():
+        filed = file_cohort_candidates(AS_OF)["new"]
+    cohorts = table(analyst.open("/cet"), "cohorts-table")
+    assert "2 cohort candidates, largest first" in cohorts
+    assert "London, North West, Wessex" in cohorts and ">C50<" in cohorts
+    for reference in filed:
+        assert f'href="/cet/policy-queue/{reference}"' in cohorts
+
+
+def test_a_from_date_after_the_to_date_names_the_field(history, analyst):
+    response = analyst.client.get("/cet?from=2026-10-01&to=2026-09-01")
+    assert response.status_code == 422
+    assert "There is a problem" in response.text and 'href="#field-from"' in response.text
+    assert "Give a 'from' date no later than the 'to' date." in html.unescape(response.text)
+    assert 'id="chart-funnel"' not in response.text
+
+
+def test_a_date_that_is_not_a_date_names_the_field(analyst):
+    response = analyst.client.get("/cet?to=31/10/2026")
+    assert response.status_code == 422 and 'href="#field-to"' in response.text
+
+
+def test_an_empty_period_says_nothing_was_decided(analyst):
+    page = analyst.open("/cet")
+    assert "No IFR case was decided in this period." in page
+    assert "There are no cohort candidates today." in page
+
+
+def test_a_clinician_cannot_open_the_dashboard(client):
+    response = Person(client, CLINICIAN).client.get("/cet")
+    assert response.status_code == 403
+
+
+def test_someone_not_signed_in_is_sent_to_sign_in_first(client):
+    response = client.get("/cet")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_the_default_period_starts_on_the_first_of_the_month_eleven_months_before():
+    assert twelve_months_to(date(2026, 10, 31)) == date(2025, 11, 1)
+    assert twelve_months_to(date(2026, 1, 15)) == date(2025, 2, 1)
+    assert twelve_months_to(date(2026, 12, 1)) == date(2026, 1, 1)
