@@ -1,0 +1,61 @@
+"""Every page passes axe-core with no serious or critical violation, as each person sees it, and
+shows its words as words: markup escaped twice would show as text."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.people import serious_violations, sign_in
+from tests.builders import DECISION, OFFICER, Road, cdf_application_for
+
+PAGES = {
+    None: ["/", "/sign-in", "/no-such-page"],
+    "Dr Priya Shah": ["/cases", "/cases/new", "{draft}/application", *(
+        f"{{draft}}/application/{section}" for section in (
+            "patient", "clinician", "diagnosis", "intervention", "cost", "clinical_case", "evidence",
+            "policy", "urgency", "consent")), "{draft}/check", "/cases/{decided}", "/cases/{screening}",
+        "/cases/{decided}/actions/request_reconsideration", "/cdf", "/cdf/{entry}/apply",
+        "/cdf/applications/{cdf}"],
+    "Sam Patel": ["/queue", "/queue?due=overdue", "/cases/{screening}",
+                  "/cases/{screening}/actions/screen_to_panel", "/panel/meetings",
+                  "/panel/meetings/{meeting}", "/panel/meetings/{meeting}/minutes"],
+    "Dr Helen Marsh": ["/panel/meetings/{meeting}/cases/{ready}", "/cases/{ready}/actions/approve"],
+    "Jo Evans": ["/cdf/applications", "/cases/{cdf}"],
+    "Chris Morgan": ["/cet", "/cet/policy-queue"],
+}
+
+
+def arrange(client, auth, application, cdf_example) -> dict[str, str]:
+    """A case at each step the pages show: screening, ready for the panel, decided; a CDF approval."""
+    screening = Road(client, auth, application)
+    screening.act(OFFICER, "confirm_complete")
+    ready = Road(client, auth, application)
+    ready.to_panel()
+    decided = Road(client, auth, application)
+    decided.to_panel()
+    decided.act("demo-panel-chair", "decline", DECISION)
+    entry = "pembrolizumab-nsclc-untreated-pdl1"
+    cdf = client.post("/api/v1/cases", json=cdf_application_for(client, auth, cdf_example, entry),
+                      headers=auth("demo-clinician")).json
+    return {"screening": screening.reference, "ready": ready.reference, "decided": decided.reference,
+            "meeting": str(ready.meeting["id"]),
+            "cdf": cdf["reference"], "entry": entry}
+
+
+def test_every_page_has_no_serious_accessibility_violation(page, client, auth, application, cdf_application):
+    known = arrange(client, auth, application, cdf_application)
+    found = []
+    for person, paths in PAGES.items():
+        page.context.clear_cookies()
+        if person:
+            sign_in(page, person)
+        if person == "Dr Priya Shah":
+            page.goto("/cases/new")
+            page.get_by_role("button", name="Start now").click()
+            known["draft"] = re.search(r"(/cases/DRAFT-[A-Z0-9]+)", page.url).group(1)
+        for path in paths:
+            page.goto(path.format(**known))
+            found += serious_violations(page)
+            if re.search(r"</?(p|br|strong|ul|li|span)\b", page.inner_text("body")):
+                found.append(f"{page.url}: markup shown as text")
+    assert found == []

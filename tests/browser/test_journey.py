@@ -1,0 +1,91 @@
+"""One request from start to finish in the browser: a clinician submits it with the keyboard
+alone, the hub screens it, the panel decides it, the clinician downloads the letter and the
+Clinical Effectiveness Team sees it on the national dashboard."""
+
+from __future__ import annotations
+
+import re
+
+from pypdf import PdfReader
+
+from tests.browser.people import fill_in_by_keyboard, press, serious_violations, sign_in
+from tests.builders import Road
+from tests.cases.test_views import form_sections
+
+CRITERIA = ("significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
+            "value_for_money")
+
+
+def commissioner_names(in_db) -> dict[str, str]:
+    from ifr_service.reference.queries import find_commissioners
+
+    return in_db(lambda: {c.code: c.name for c in find_commissioners()})
+
+
+def submit_with_the_keyboard(page, app, in_db, application) -> str:
+    page.goto("/")
+    press(page, "Sign in")
+    page.keyboard.press("Tab")  # into the radios of demo users: the clinician is chosen by keyboard too
+    page.get_by_label("Dr Priya Shah").focus()
+    page.keyboard.press("Space")
+    press(page, "Sign in")
+    press(page, "Start an Individual Funding Request")
+    press(page, "Start now")
+    press(page, "The patient")
+    names = commissioner_names(in_db)
+    for section in form_sections(app):
+        fill_in_by_keyboard(page, section, application[section.key], names)
+        press(page, "Save and continue")
+    assert "Check your answers" in page.title()
+    press(page, "Submit application")
+    return re.search(r"IFR-\d{4}-\d{6}", page.inner_text("main")).group(0)
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def take_action(page, reference: str, button: str, fill: dict[str, str], choose: dict[str, str] = {}):  # noqa: B006
+    page.goto(f"/cases/{reference}")
+    page.get_by_role("button", name=button, exact=True).click()  # a link styled, and announced, as a button
+    for name, text in fill.items():
+        page.locator(f'[name="{name}"]').fill(text)
+    for name, value in choose.items():
+        page.locator(f'input[name="{name}"][value="{value}"]').check()
+    page.get_by_role("button", name=button, exact=True).click()
+    assert "done" in page.inner_text(".nhsuk-notification-banner"), page.inner_text("main")
+
+
+def test_a_request_from_submission_to_the_letter_and_the_national_dashboard(
+        page, app, client, auth, in_db, run_jobs, application):
+    reference = submit_with_the_keyboard(page, app, in_db, application)
+    assert serious_violations(page) == []
+    sign_out(page)
+
+    sign_in(page, "Sam Patel")  # the London hub's case officer
+    page.get_by_role("link", name=reference).click()
+    take_action(page, reference, "Confirm the application is complete", {})
+    take_action(page, reference, "Send to the IFR panel", {"reason": "An individual request: no cohort."})
+    sign_out(page)
+
+    Road.of(client, auth, reference).hold_meeting()  # a quorate London panel meets today
+    sign_in(page, "Dr Helen Marsh")  # its chair
+    reasons = {f"findings.{c}.reasons": "The panel weighed the evidence submitted." for c in CRITERIA}
+    take_action(page, reference, "Approve", {**reasons, "summary": "Funded for a year, then reviewed."},
+                {f"findings.{c}.finding": "yes" for c in CRITERIA})
+    sign_out(page)
+    run_jobs()  # the letter is made by a job: on rq in production, in-process on the embedded default
+
+    sign_in(page, "Dr Priya Shah")
+    page.goto(f"/cases/{reference}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Decision")).first.click()
+    text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert reference in text and "approved" in text.lower()
+    sign_out(page)
+
+    sign_in(page, "Chris Morgan")  # the Clinical Effectiveness Team
+    page.goto("/cet")
+    dashboard = page.inner_text("main")
+    assert "London" in dashboard and reference not in dashboard  # the national view is pseudonymised
+    assert serious_violations(page) == []
