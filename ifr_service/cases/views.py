@@ -28,7 +28,7 @@ from ifr_service.runtime import runtime
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_user_by_id
-from ifr_service.web.fields import posted_values, read_fields
+from ifr_service.web.fields import action_page, posted_values, read_fields
 from ifr_service.web.session import page_allow
 
 case_pages = Blueprint("cases", __name__)
@@ -208,8 +208,8 @@ def reference_names(case: Case) -> dict:
 
 
 def _action_page(case: Case, action, values: dict, errors: dict | None):
-    return render_template("cases/action.html", title=action.title, case=case, action=action, values=values,
-                           errors=errors)
+    back = url_for(".show_case", reference=case.public_reference), f"Back to {case.public_reference}"
+    return action_page(action, case.public_reference, back, values, errors)
 
 
 def _download(content: bytes, mimetype: str, filename: str):

@@ -19,7 +19,7 @@ from ifr_service.runtime import runtime
 from ifr_service.users.access import ANY_SIGNED_IN, current_user
 from ifr_service.users.models import Role
 from ifr_service.users.queries import get_user_by_id
-from ifr_service.web.fields import posted_values, read_fields
+from ifr_service.web.fields import action_page, posted_values, read_fields
 from ifr_service.web.session import page_allow
 
 policy_pages = Blueprint("policy", __name__)
@@ -82,8 +82,8 @@ def list_policies():
 
 
 def _action_page(item: PolicyItem, action, values: dict, errors: dict | None):
-    return render_template("policy/action.html", title=action.title, item=item, action=action, values=values,
-                           errors=errors)
+    back = url_for(".show_item", reference=item.reference), f"Back to {item.reference}"
+    return action_page(action, f"{item.reference}: {item.title}", back, values, errors)
 
 
 def _owner_names(items: list[PolicyItem]) -> dict[int, str]:

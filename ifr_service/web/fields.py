@@ -126,6 +126,15 @@ def posted_values(form) -> dict[str, str]:
     return {name: "\n".join(values) for name, values in form.lists()}
 
 
+def action_page(action, caption: str, back: tuple[str, str], values: Mapping[str, str],
+                errors: Mapping[str, list[str]] | None):
+    """The page of a workflow action: its payload as inputs. `back` is (address, words)."""
+    from flask import render_template
+
+    return render_template("action.html", title=action.title, action=action, caption=caption,
+                           back_link={"href": back[0], "text": back[1]}, values=values, errors=errors)
+
+
 def row_count(shown: Mapping[str, str], path: str) -> int:
     """How many rows a list of groups shows: those answered, and one more to fill in."""
     rows = {int(match.group(1)) for name in shown if name.startswith(f"{path}.")

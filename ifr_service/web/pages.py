@@ -18,7 +18,8 @@ csrf = CSRFProtect()
 pages = Blueprint("pages", __name__, template_folder="templates")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 ERROR_TITLES = {400: "Something was wrong with that request", 403: "You cannot see this page",
-                404: "Page not found", 409: "That cannot be done now", 422: "Something was wrong with that request",
+                404: "Page not found", 409: "That cannot be done now",
+                422: "Something was wrong with that request",
                 500: "Sorry, there is a problem with the service"}
 
 
