@@ -91,6 +91,10 @@ def register_unit_of_work(app: Flask) -> None:
         try:
             unit.commit()
         except IfrError as error:
+            from ifr_service.web.pages import is_page_request, render_error_page
+
+            if is_page_request():
+                return app.make_response(render_error_page(error.status_code, error.message))
             return app.make_response(error_response(error))
         return response
 

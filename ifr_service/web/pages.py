@@ -7,13 +7,19 @@ read a form, call the same service functions as the API, and render a template.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import HTTPException
 
+from ifr_service import db
 from ifr_service.errors import IfrError
 from ifr_service.web.fields import TEMPLATE_GLOBALS
 
+log = logging.getLogger(__name__)
 csrf = CSRFProtect()
 pages = Blueprint("pages", __name__, template_folder="templates")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -36,7 +42,8 @@ def register_pages(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     csrf.init_app(app)
     app.register_blueprint(pages)
-    app.register_error_handler(404, _not_found)
+    app.register_error_handler(404, _unrouted)
+    app.register_error_handler(405, _unrouted)
 
 
 @pages.before_request
@@ -64,19 +71,49 @@ def _service_error(error: IfrError):
     return render_error_page(error.status_code, error.message)
 
 
+@pages.errorhandler(IntegrityError)
+def _conflicting_write(error: IntegrityError):
+    return _service_error(db.integrity_error_to_ifr_error(error))
+
+
+@pages.errorhandler(DataError)
+def _unstorable_value(error: DataError):
+    return render_error_page(422, "The form holds a value the service cannot store (too long, say). "
+                                  "Go back, change it and try again. Nothing was saved.")
+
+
+@pages.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return render_error_page(error.code or 500, error.description)
+
+
+@pages.errorhandler(Exception)
+def _unexpected(error: Exception):
+    log.exception("unhandled error on a page")
+    return render_error_page(500, "Something went wrong on our side. Nothing was saved; please try again.")
+
+
 @pages.errorhandler(CSRFError)
 def _form_expired(error: CSRFError):
     return render_error_page(400, "This form has expired or was not sent by this service. "
                                   "Go back, reload the page and try again. Nothing was saved.")
 
 
-def _not_found(error):
-    """A page address that does not exist gets a page; an API address keeps its JSON error."""
-    if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
-        from ifr_service.errors import NotFound, error_response
+def is_page_request() -> bool:
+    return (request.blueprint or "").startswith(f"{pages.name}.")
 
-        return error_response(NotFound("There is nothing at this address."))
-    return render_error_page(404, "If you typed the web address, check it is correct.")
+
+def _unrouted(error: HTTPException):
+    """An address (or method) no route takes: a page for a browser, the JSON error for the API."""
+    if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
+        from ifr_service.errors import IfrError, NotFound, error_response
+
+        if error.code == 404:
+            return error_response(NotFound("There is nothing at this address."))
+        return error_response(IfrError(error.description, status_code=error.code))
+    if error.code == 404:
+        return render_error_page(404, "If you typed the web address, check it is correct.")
+    return render_error_page(error.code, error.description)
 
 
 # Each feature's pages: "module:blueprint", registered under the pages blueprint.

@@ -7,7 +7,9 @@ production refuses that and says so.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -19,6 +21,8 @@ from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user, find_users
 
 session_pages = Blueprint("session", __name__)
+# The session cookie is signed, not stored: a sign-in lasts a working day, however the cookie is kept.
+SIGNED_IN_FOR = timedelta(hours=12)
 
 # What each role works on: the header's links, and where signing in takes them.
 HUB_TEAM = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER)
@@ -31,6 +35,7 @@ NAVIGATION = [
     ((Role.CDF_ADMIN,), "CDF applications", "pages.cdf.list_applications"),
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
     ((Role.CET_ANALYST,), "Policy development", "pages.policy.list_items"),
+    ((Role.CET_ANALYST, Role.CASE_OFFICER), "Policy library", "pages.policy.list_policies"),
 ]
 
 
@@ -64,7 +69,9 @@ def page_allow(*roles: Role | str) -> Callable:
 
 def signed_in_user() -> User | None:
     if "page_user" not in g:
-        username = session.get("username")
+        signed_in_at = session.get("signed_in_at", 0)
+        fresh = 0 <= time.time() - signed_in_at <= SIGNED_IN_FOR.total_seconds()
+        username = session.get("username") if fresh else None
         user = find_user(username) if username else None
         g.page_user = user if user and user.is_active and user.role != Role.SYSTEM else None
     return g.page_user
@@ -109,7 +116,7 @@ def sign_in():
         return render_template("sign_in.html", choices=choices, errors=error.fields,
                                next=request.form.get("next", "")), 422
     session.clear()  # a new session on every sign-in, so an earlier one cannot be carried over
-    session["username"] = user.username
+    session["username"], session["signed_in_at"] = user.username, time.time()
     g.pop("page_user", None)
     return redirect(_safe_next(request.form.get("next")) or home_for(user))
 
@@ -127,5 +134,7 @@ def _safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:  # a browser reads a backslash as a slash: /\evil.example is another site
         return None
     return target

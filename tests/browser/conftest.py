@@ -22,7 +22,8 @@ RESULTS = PROJECT_ROOT / "test-results"
 def browser():
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"CI runs the browser tests: {CHROMIUM} is missing (.ci/run installs chromium)")
+            pytest.fail(f"CI runs the browser tests: {CHROMIUM} is missing "
+                        "(.ci/start-services installs chromium)")
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser tests")
     from playwright.sync_api import sync_playwright
 

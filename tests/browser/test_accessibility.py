@@ -13,7 +13,8 @@ PAGES = {
     "Dr Priya Shah": ["/cases", "/cases/new", "{draft}/application", *(
         f"{{draft}}/application/{section}" for section in (
             "patient", "clinician", "diagnosis", "intervention", "cost", "clinical_case", "evidence",
-            "policy", "urgency", "consent")), "{draft}/check", "/cases/{decided}", "/cases/{screening}",
+            "policy", "urgency", "consent")), "{draft}/check", "{draft}/attachments/new",
+        "/cases/{screening}/submitted", "/cases/{decided}", "/cases/{screening}",
         "/cases/{decided}/actions/request_reconsideration", "/cdf", "/cdf/{entry}/apply",
         "/cdf/applications/{cdf}"],
     "Sam Patel": ["/queue", "/queue?due=overdue", "/cases/{screening}",
@@ -21,7 +22,8 @@ PAGES = {
                   "/panel/meetings/{meeting}", "/panel/meetings/{meeting}/minutes"],
     "Dr Helen Marsh": ["/panel/meetings/{meeting}/cases/{ready}", "/cases/{ready}/actions/approve"],
     "Jo Evans": ["/cdf/applications", "/cases/{cdf}"],
-    "Chris Morgan": ["/cet", "/cet/policy-queue"],
+    "Chris Morgan": ["/cet", "/cet/policy-queue", "/cet/policy-queue/{item}",
+                     "/cet/policy-queue/{item}/actions/close", "/policies", "/queue"],
 }
 
 
@@ -34,12 +36,24 @@ def arrange(client, auth, application, cdf_example) -> dict[str, str]:
     decided = Road(client, auth, application)
     decided.to_panel()
     decided.act("demo-panel-chair", "decline", DECISION)
+    cohort = Road(client, auth, application)
+    cohort.act(OFFICER, "confirm_complete")
+    cohort.act(OFFICER, "screen_cohort", {"cohort_description": "Adults with this tumour after crizotinib.",
+                                          "reason": "Several hubs see the same request."})
     entry = "pembrolizumab-nsclc-untreated-pdl1"
     cdf = client.post("/api/v1/cases", json=cdf_application_for(client, auth, cdf_example, entry),
                       headers=auth("demo-clinician")).json
     return {"screening": screening.reference, "ready": ready.reference, "decided": decided.reference,
             "meeting": str(ready.meeting["id"]),
-            "cdf": cdf["reference"], "entry": entry}
+            "cdf": cdf["reference"], "entry": entry, "item": policy_items(client.application)[0]}
+
+
+def policy_items(app) -> list[str]:
+    from ifr_service import db
+    from ifr_service.policy.queries import find_items
+
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        return [item.reference for item in find_items(None, 1, 10)[0]]
 
 
 def test_every_page_has_no_serious_accessibility_violation(page, client, auth, application, cdf_application):
@@ -58,4 +72,8 @@ def test_every_page_has_no_serious_accessibility_violation(page, client, auth, a
             found += serious_violations(page)
             if re.search(r"</?(p|br|strong|ul|li|span)\b", page.inner_text("body")):
                 found.append(f"{page.url}: markup shown as text")
+        if person == "Dr Priya Shah":  # a page of errors: the error summary, each message by its field
+            page.goto(f"{known['draft']}/check")
+            page.get_by_role("button", name="Submit application").click()
+            found += serious_violations(page)
     assert found == []

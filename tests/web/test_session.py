@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
-from tests.web.browsing import Person
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from ifr_service.web.session import SIGNED_IN_FOR
+from tests.web.browsing import CSRF, Person
 
 
 def test_someone_not_signed_in_is_sent_to_sign_in_and_brought_back(client):
@@ -26,7 +31,7 @@ def test_signing_in_takes_each_role_to_its_work(client):
 
 
 def test_signing_in_never_sends_the_browser_to_another_site(client):
-    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"):
         response = Person(client).submit("/sign-in", {"username": "demo-officer", "next": target}, expect=302)
         assert response.headers["Location"] == "/queue"
 
@@ -71,3 +76,30 @@ def test_production_does_not_offer_the_demo_users(client, app):
         assert "national identity provider" in page.text and "demo-officer" not in page.text
     finally:
         app.config["IFR"] = config
+
+
+def test_a_sign_in_lasts_a_working_day(client):
+    Person(client, "demo-officer")
+    with client.session_transaction() as session:
+        session["signed_in_at"] -= SIGNED_IN_FOR.total_seconds() + 1
+    assert client.get("/queue").headers["Location"].startswith("/sign-in")
+
+
+def test_a_method_a_page_does_not_take_is_a_page_and_the_api_keeps_json(client):
+    page = client.delete("/cases", headers={"Accept": "text/html"})
+    assert page.status_code == 405 and "<h1>" in page.text
+    assert client.delete("/api/v1/cases", headers={"Accept": "text/html"}).json["status"] == 405
+
+
+def test_a_file_too_large_for_the_service_is_refused_with_a_page(client, auth, application, app):
+    from tests.builders import CLINICIAN
+
+    draft = client.post("/api/v1/cases", json=application, headers=auth(CLINICIAN)).json["reference"]
+    person, page = Person(client, CLINICIAN), f"/cases/{draft}/attachments/new"
+    token = CSRF.search(person.open(page)).group(1)
+    too_large = b"%PDF-1.4" + b"0" * app.config["MAX_CONTENT_LENGTH"]
+    # Encoded here in memory: the test client would spool so large a body to a file it never closes.
+    boundary, body = encode_multipart({"csrf_token": token,
+                                       "file": FileStorage(io.BytesIO(too_large), "scan.pdf")})
+    response = client.post(page, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 413 and "<h1>" in response.text
