@@ -8,7 +8,7 @@ import re
 
 from pypdf import PdfReader
 
-from tests.browser.people import fill_in_by_keyboard, press, serious_violations, sign_in
+from tests.browser.people import choose_radio, fill_in_by_keyboard, press, serious_violations, sign_in
 from tests.builders import Road
 from tests.cases.test_views import form_sections
 
@@ -25,9 +25,7 @@ def commissioner_names(in_db) -> dict[str, str]:
 def submit_with_the_keyboard(page, app, in_db, application) -> str:
     page.goto("/")
     press(page, "Sign in")
-    page.keyboard.press("Tab")  # into the radios of demo users: the clinician is chosen by keyboard too
-    page.get_by_label("Dr Priya Shah").focus()
-    page.keyboard.press("Space")
+    choose_radio(page, "username", "demo-clinician")  # Tab into the demo users, then the arrow keys
     press(page, "Sign in")
     press(page, "Start an Individual Funding Request")
     press(page, "Start now")
