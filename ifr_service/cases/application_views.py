@@ -57,6 +57,10 @@ def edit_section(reference: str, section: str):
         shown = shown_values(definition.fields, case.answers.get(section), f"{section}.")
         return _section_page(case, form, definition, shown, None)
     answers = read_fields(definition.fields, request.form, f"{section}.")
+    # A blank optional question clears its earlier answer (null, as in the API); a blank required
+    # one keeps its answer until another is given.
+    answers |= {field.key: None for field in definition.fields
+                if not field.required and field.key not in answers}
     try:
         if answers:
             service.update_draft(queries.get_case(reference, for_update=True), current_user(),

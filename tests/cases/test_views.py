@@ -158,3 +158,15 @@ def test_a_refused_date_is_shown_again_as_it_was_typed(app, clinician, applicati
               "patient.date_of_birth[year]": "1968"}
     page = clinician.submit(f"/cases/{draft}/application/patient", posted, expect=422).text
     assert 'name="patient.date_of_birth[day]" type="text" value="31"' in page
+
+
+def test_emptying_an_optional_answer_clears_it_and_a_required_one_is_kept(app, clinician, application):
+    draft = start_draft(clinician)
+    section = next(s for s in form_sections(app) if s.key == "clinician")
+    fill_in(clinician, draft, section, application["clinician"])
+    emptied = {**shown_values(section.fields, application["clinician"], "clinician."),
+               "clinician.telephone": "", "clinician.name": ""}
+    clinician.submit(f"/cases/{draft}/application/clinician", emptied, expect=302)
+    page = clinician.open(f"/cases/{draft}/application/clinician")
+    assert 'value="020 3456 7890"' not in page  # the telephone number is gone
+    assert 'value="Dr Priya Shah"' in page  # the name stays until another is given
