@@ -53,6 +53,19 @@ def check_form_token():
         csrf.protect()
 
 
+# Pages hold patients' details and forms that change cases: never framed by another site (clickjacking),
+# never sniffed into another type, and never named in a Referer sent elsewhere.
+PAGE_HEADERS = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
+
+
+@pages.after_request
+def protect_page(response):
+    for name, value in PAGE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 @pages.app_context_processor
 def page_globals():
     from ifr_service.web.session import navigation_for, signed_in_user

@@ -103,3 +103,12 @@ def test_a_file_too_large_for_the_service_is_refused_with_a_page(client, auth, a
                                        "file": FileStorage(io.BytesIO(too_large), "scan.pdf")})
     response = client.post(page, data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 413 and "<h1>" in response.text
+
+
+def test_pages_are_never_framed_sniffed_cached_or_named_to_other_sites(client):
+    Person(client, "demo-officer")
+    response = client.get("/queue")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
