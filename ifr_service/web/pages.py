@@ -8,8 +8,9 @@ read a form, call the same service functions as the API, and render a template.
 from __future__ import annotations
 
 import logging
+import secrets
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, current_app, g, render_template, request, send_from_directory
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from sqlalchemy.exc import DataError, IntegrityError
@@ -17,7 +18,10 @@ from werkzeug.exceptions import HTTPException
 
 from ifr_service import db
 from ifr_service.errors import IfrError
+from ifr_service.users.access import PUBLIC
+from ifr_service.web.assets import FRONTEND, STATIC_DIR
 from ifr_service.web.fields import TEMPLATE_GLOBALS
+from ifr_service.web.session import page_allow
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -46,9 +50,19 @@ def register_pages(app: Flask) -> None:
     app.register_error_handler(405, _unrouted)
 
 
+# Scripts and styles only from this service, or inline with this response's nonce; the design
+# system's fonts from the NHS's own asset host.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+                           "style-src 'self' 'nonce-{nonce}'; "
+                           "img-src 'self' data:; font-src 'self' https://assets.nhs.uk; object-src 'none'; "
+                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 @pages.before_request
 def check_form_token():
     """Every form posted to a page carries the session's CSRF token (the API uses bearer tokens)."""
+    g.csp_nonce = secrets.token_urlsafe(16)
     if request.method in UNSAFE_METHODS:
         csrf.protect()
 
@@ -63,7 +77,18 @@ PAGE_HEADERS = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
 def protect_page(response):
     for name, value in PAGE_HEADERS.items():
         response.headers.setdefault(name, value)
+    if "csp_nonce" in g:
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(nonce=g.csp_nonce)
+    if current_app.config["IFR"].is_production:  # served over HTTPS only, so say so to the browser
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
+
+
+@pages.get("/assets/<path:filename>")
+@page_allow(PUBLIC)
+def design_system_asset(filename: str):
+    """The icons the design system's compiled CSS asks for at /assets/ (its own asset path)."""
+    return send_from_directory(STATIC_DIR / FRONTEND / "assets", filename)
 
 
 @pages.app_context_processor
@@ -71,7 +96,7 @@ def page_globals():
     from ifr_service.web.session import navigation_for, signed_in_user
 
     user = signed_in_user()
-    return {"signed_in": user, "navigation": navigation_for(user)}
+    return {"signed_in": user, "navigation": navigation_for(user), "cspNonce": g.get("csp_nonce")}
 
 
 def render_error_page(status: int, message: str):

@@ -13,6 +13,7 @@ import pytest
 
 from ifr_service.config import PROJECT_ROOT
 from ifr_service.web.live import serving
+from tests.browser.people import AXE
 
 CHROMIUM = Path(os.environ.get("IFR_CHROMIUM", "/usr/bin/chromium"))
 RESULTS = PROJECT_ROOT / "test-results"
@@ -45,6 +46,7 @@ def page(browser, live_url):
     context = browser.new_context(base_url=live_url, viewport={"width": 1200, "height": 900},
                                   accept_downloads=True)
     context.set_default_timeout(15_000)
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     yield page
     context.close()

@@ -9,8 +9,8 @@ MOST_TABS = 200  # far more than any page here has stops; a control further away
 
 
 def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
+    """axe-core's serious and critical findings on the page as it is now. axe is put in every page
+    before its own scripts (the `page` fixture), as the pages' CSP refuses scripts added later."""
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} — "
             + "; ".join(node["target"][0] for node in violation["nodes"][:3])

@@ -1,5 +1,6 @@
 """Every page passes axe-core with no serious or critical violation, as each person sees it, and
-shows its words as words: markup escaped twice would show as text."""
+shows its words as words: markup escaped twice would show as text. Nothing a page loads is missing
+or refused by its Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -59,6 +60,10 @@ def policy_items(app) -> list[str]:
 def test_every_page_has_no_serious_accessibility_violation(page, client, auth, application, cdf_application):
     known = arrange(client, auth, application, cdf_application)
     found = []
+    page.on("console", lambda message: found.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    page.on("response", lambda response: found.append(f"{response.url} answered {response.status}")
+            if response.status >= 400 and response.request.resource_type != "document" else None)
     for person, paths in PAGES.items():
         page.context.clear_cookies()
         if person:

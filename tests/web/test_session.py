@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 
 from werkzeug.datastructures import FileStorage
@@ -112,3 +113,33 @@ def test_pages_are_never_framed_sniffed_cached_or_named_to_other_sites(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_pages_run_only_their_own_scripts_and_each_inline_one_carries_the_responses_nonce(client):
+    Person(client, "demo-officer")
+    response = client.get("/queue")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    scripts = re.findall(r"<script([^>]*)>", response.text)
+    assert scripts and all(f'nonce="{nonce}"' in attributes for attributes in scripts)
+    assert nonce not in client.get("/queue").headers["Content-Security-Policy"]  # a new one each time
+
+
+def test_production_pages_tell_the_browser_to_use_https_only(client, app):
+    config = app.config["IFR"]
+    app.config["IFR"] = replace(config, environment="production")
+    try:
+        assert "max-age=31536000" in client.get("/sign-in").headers["Strict-Transport-Security"]
+    finally:
+        app.config["IFR"] = config
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+
+
+def test_the_design_systems_icons_are_where_its_css_asks_for_them(client):
+    with client.get("/static/nhsuk-frontend/nhsuk-frontend.min.css") as stylesheet:
+        icons = set(re.findall(r"url\((/assets/[^)]+)\)", stylesheet.text))
+    assert icons
+    for icon in icons:
+        with client.get(icon) as response:
+            assert response.status_code == 200, icon
