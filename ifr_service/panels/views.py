@@ -99,7 +99,8 @@ def build_agenda(meeting_id: int):
 def declare_conflict(meeting_id: int):
     meeting = _meeting(meeting_id)
     try:
-        posted = _load(ConflictForm(), read_fields(_conflict_fields(meeting), request.form))
+        posted = _load(ConflictForm(), read_fields(_conflict_fields(meeting, _agenda_cases(meeting)),
+                                                   request.form))
         case = get_case(posted["case_reference"])
         check_can_see_case(current_user(), case)
         service.declare_conflict(meeting, case, posted["member_id"], posted["details"])
@@ -138,7 +139,8 @@ def minutes(meeting_id: int):
     title = f"Minutes of the meeting of {meeting.meeting_date:%-d %B %Y}"
     return render_template("panels/minutes.html", title=title, meeting=meeting, members=members,
                            panel=queries.get_panel(meeting.panel_id), decisions=decisions,
-                           conflicts=_conflicts(meeting, members), kinds=KIND_TITLES)
+                           conflicts=_conflicts(_agenda_cases(meeting), queries.find_conflicts(meeting.id),
+                                                members), kinds=KIND_TITLES)
 
 
 def _meetings_page(values: dict, errors: dict | None):
@@ -161,15 +163,16 @@ def _panel_view(panel: Panel, today) -> dict:
 
 def _meeting_page(meeting: PanelMeeting, values: dict, errors: dict | None):
     user, members = current_user(), queries.find_members_with_users(meeting.panel_id)
+    cases, declared = _agenda_cases(meeting), queries.find_conflicts(meeting.id)
     agenda = [{"case": case, "quorum": service.quorum_for_case(meeting, case),
-               "conflicts": len(queries.find_conflicts(meeting.id, case.id))}
-              for _, case in queries.find_agenda(meeting.id)]
+               "conflicts": sum(1 for conflict in declared if conflict.case_id == case.id)}
+              for case in cases]
     status = 422 if errors else 200
     return render_template(
         "panels/meeting.html", title=f"Panel meeting of {meeting.meeting_date:%-d %B %Y}", meeting=meeting,
         panel=queries.get_panel(meeting.panel_id), members=members, agenda=agenda,
-        conflicts=_conflicts(meeting, members), kinds=KIND_TITLES, can_run=user.role in RUNS_MEETINGS,
-        conflict_fields=_conflict_fields(meeting) if agenda else (), values=values, errors=errors,
+        conflicts=_conflicts(cases, declared, members), kinds=KIND_TITLES, can_run=user.role in RUNS_MEETINGS,
+        conflict_fields=_conflict_fields(meeting, cases) if agenda else (), values=values, errors=errors,
         workflow=runtime().workflows["ifr"]), status
 
 
@@ -181,7 +184,7 @@ def _meeting(meeting_id: int) -> PanelMeeting:
 
 
 def _agenda_case(meeting: PanelMeeting, reference: str) -> Case:
-    case = next((case for _, case in queries.find_agenda(meeting.id)
+    case = next((case for case in _agenda_cases(meeting)
                  if reference in (case.reference, case.draft_reference)), None)
     if case is None:
         raise NotFound("That case is not on this meeting's agenda.")
@@ -203,11 +206,14 @@ def _meeting_fields(panel: Panel) -> tuple[FieldDefinition, ...]:
     )
 
 
-def _conflict_fields(meeting: PanelMeeting) -> tuple[FieldDefinition, ...]:
+def _agenda_cases(meeting: PanelMeeting) -> list[Case]:
+    return [case for _, case in queries.find_agenda(meeting.id)]
+
+
+def _conflict_fields(meeting: PanelMeeting, cases: list[Case]) -> tuple[FieldDefinition, ...]:
     members = _member_options(meeting.panel_id, active_only=False)
-    agenda = [{"value": case.public_reference,
-               "label": f"{case.public_reference}: {_treatment(case)}"}
-              for _, case in queries.find_agenda(meeting.id)]
+    agenda = [{"value": case.public_reference, "label": f"{case.public_reference}: {_treatment(case)}"}
+              for case in cases]
     return (
         parse_field({"key": "member_id", "label": "Member with the interest", "type": "choice",
                      "required": True, "options": members}),
@@ -257,11 +263,11 @@ def _action_for(event):
                 if action.event == event.name and action.to == event.to_state)
 
 
-def _conflicts(meeting: PanelMeeting, members) -> list[dict]:
+def _conflicts(cases: list[Case], declared, members) -> list[dict]:
     names = {member.id: user.display_name for member, user in members}
-    cases = {case.id: case for _, case in queries.find_agenda(meeting.id)}
+    by_id = {case.id: case for case in cases}
     return [{"conflict": conflict, "member": names.get(conflict.member_id, "A former member"),
-             "case": cases.get(conflict.case_id)} for conflict in queries.find_conflicts(meeting.id)]
+             "case": by_id.get(conflict.case_id)} for conflict in declared]
 
 
 def _role(panel_role: str) -> str:
