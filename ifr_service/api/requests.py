@@ -1,8 +1,11 @@
-"""Reading a request's JSON body and query string through a schema, with the one error shape."""
+"""Reading a request's JSON body and query string through a schema, with the one error shape;
+and the shapes of a few answers (a page count, a file to download)."""
 
 from __future__ import annotations
 
-from flask import request
+import io
+
+from flask import request, send_file
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
@@ -69,6 +72,18 @@ class PeriodArgs(Schema):
     def check_order(self, data, **_kwargs):
         if data["start"] > data["end"]:
             raise ValidationError("Give a 'from' date no later than the 'to' date.", field_name="from")
+
+
+def page_count(total: int, page_size: int) -> int:
+    """How many pages `total` rows fill; an empty list is still one page."""
+    return max(1, -(-total // page_size))
+
+
+def file_download(content: bytes, mimetype: str, filename: str):
+    """A file to save, never to be sniffed into another type and run (a letter or an attachment)."""
+    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class PageArgs(Schema):

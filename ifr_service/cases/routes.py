@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, current_app, request, send_file, url_for
+from flask import Blueprint, current_app, request, url_for
 from marshmallow import Schema, fields
 
-from ifr_service.api.requests import ID, PageArgs, json_body, load_query
+from ifr_service.api.requests import ID, PageArgs, file_download, json_body, load_query
 from ifr_service.cases import actions, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
 from ifr_service.cases.presenters import present_case, present_queue_item
@@ -224,11 +222,8 @@ def download_attachment(reference: str, attachment_id: int):
     case = queries.get_case(reference)
     check_can_see_case(current_user(), case)
     attachment = queries.get_attachment(case, attachment_id)
-    response = send_file(io.BytesIO(queries.get_attachment_content(attachment)),
-                         mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(queries.get_attachment_content(attachment), attachment.content_type,
+                         attachment.filename)
 
 
 @cases.get(f"/cases/<reference>/letters/<{ID}:letter_id>")
@@ -249,10 +244,7 @@ def download_letter(reference: str, letter_id: int):
     case = queries.get_case(reference)
     check_can_see_case(current_user(), case)
     letter = letters.get_letter(case.id, letter_id)
-    response = send_file(io.BytesIO(letter.content), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{case.public_reference}-letter-{letter.id}.pdf")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(letter.content, "application/pdf", f"{case.public_reference}-letter-{letter.id}.pdf")
 
 
 @cases.get("/cases/<reference>/similar")

@@ -7,13 +7,12 @@ from the action's payload definition in workflows/, and taking it calls the same
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import ID, load_query
+from ifr_service.api.requests import ID, file_download, load_query, page_count
 from ifr_service.cases import actions, queries, service
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.clocks import view_clock
@@ -56,7 +55,7 @@ def list_cases():
     user = current_user()
     found, total = queries.find_provider_cases(user.organisation_code or "", page, PAGE_SIZE)
     return render_template("cases/list.html", title="Your organisation's cases", cases=found, total=total,
-                           page=page, pages=_pages(total), organisation=user.organisation_name)
+                           page=page, pages=page_count(total, PAGE_SIZE), organisation=user.organisation_name)
 
 
 @case_pages.get("/queue")
@@ -76,7 +75,8 @@ def queue():
     for clock in queries.find_running_clocks([case.id for case in found]):
         due.setdefault(clock.case_id, view_clock(workflow, clock, today))
     return render_template("cases/queue.html", title=f"{hub.name}: work queue", hub=hub, cases=found,
-                           due=due, total=total, args=args, pages=_pages(total), workflow=workflow,
+                           due=due, total=total, args=args, pages=page_count(total, PAGE_SIZE),
+                           workflow=workflow,
                            hubs=reference.find_hubs() if user.role_enum is Role.ADMIN else [],
                            states=[s for s in workflow.states if s.key != workflow.initial])
 
@@ -147,7 +147,7 @@ def add_attachment(reference: str):
 def download_letter(reference: str, letter_id: int):
     case = _case(reference)
     letter = letters.get_letter(case.id, letter_id)
-    return _download(letter.content, "application/pdf", f"{case.public_reference}-letter-{letter.id}.pdf")
+    return file_download(letter.content, "application/pdf", f"{case.public_reference}-letter-{letter.id}.pdf")
 
 
 @case_pages.get(f"/cases/<reference>/attachments/<{ID}:attachment_id>")
@@ -155,7 +155,8 @@ def download_letter(reference: str, letter_id: int):
 def download_attachment(reference: str, attachment_id: int):
     case = _case(reference)
     attachment = queries.get_attachment(case, attachment_id)
-    return _download(queries.get_attachment_content(attachment), attachment.content_type, attachment.filename)
+    return file_download(queries.get_attachment_content(attachment), attachment.content_type,
+                         attachment.filename)
 
 
 def _case(reference: str) -> Case:
@@ -178,10 +179,6 @@ def _due_bounds(due: str | None, today):
     soon = add_working_days(today, 2)
     return {"overdue": (None, today - ONE_DAY), "due_soon": (today, soon),
             "on_track": (soon + ONE_DAY, None)}.get(due, (None, None))
-
-
-def _pages(total: int) -> int:
-    return max(1, -(-total // PAGE_SIZE))
 
 
 def _timeline(case: Case) -> list[dict]:
@@ -212,7 +209,3 @@ def _action_page(case: Case, action, values: dict, errors: dict | None):
     return action_page(action, case.public_reference, back, values, errors)
 
 
-def _download(content: bytes, mimetype: str, filename: str):
-    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response

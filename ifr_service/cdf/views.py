@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import fields, validate
 
-from ifr_service.api.requests import PageArgs, load_query
+from ifr_service.api.requests import PageArgs, load_query, page_count
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import get_case
@@ -95,7 +95,7 @@ def list_applications():
     return render_template(
         "cdf/applications.html", title=f"{region.name}: Cancer Drugs Fund applications", region=region,
         applications=[present_region_item(record, case) for record, case in found], total=total,
-        args=args, pages=max(1, -(-total // PAGE_SIZE)), states=CDF_STATES, statuses=STATUS_TITLES,
+        args=args, pages=page_count(total, PAGE_SIZE), states=CDF_STATES, statuses=STATUS_TITLES,
         entries=runtime().cdf.current_list(runtime().today()), workflow=runtime().workflows["cdf"])
 
 

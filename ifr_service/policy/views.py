@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ifr_service.api.requests import load_query
+from ifr_service.api.requests import load_query, page_count
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.policy import queries, service
 from ifr_service.policy.models import PolicyItem
@@ -37,7 +37,7 @@ def list_items():
     items, total = queries.find_items(args["state"], args["page"], PAGE_SIZE)
     workflow = runtime().workflows[service.ROUTE]
     return render_template("policy/list.html", title="Policy-development queue", items=items, total=total,
-                           args=args, pages=max(1, -(-total // PAGE_SIZE)), workflow=workflow,
+                           args=args, pages=page_count(total, PAGE_SIZE), workflow=workflow,
                            owners=_owner_names(items))
 
 
