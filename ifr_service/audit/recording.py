@@ -1,0 +1,78 @@
+"""Noting, during a request, each case a person reads, changes or is refused, and writing the
+notes at its end (app.py's unit of work): with the change when the request succeeds, so the two
+commit together; in a transaction of their own after the rollback when it fails, so a refusal is
+kept although nothing else is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import g, has_request_context, request
+from sqlalchemy import Engine
+
+from ifr_service import db
+from ifr_service.audit import queries
+from ifr_service.audit.models import CHANGE, DENIED, READ, AuditEvent
+
+READ_METHODS = {"GET", "HEAD"}
+# One row per case per request: the strongest of what happened to it.
+STRENGTH = {READ: 0, CHANGE: 1, DENIED: 2}
+PATH_LENGTH = AuditEvent.__table__.c.path.type.length
+
+
+@dataclass(frozen=True)
+class Note:
+    username: str
+    role: str
+    action: str
+    case_reference: str
+
+
+def note_case_seen(user, case, action: str | None = None) -> None:
+    """Note that the request's person read or changed the case (by the request's method), or,
+    with action=DENIED, was refused it."""
+    if not has_request_context():
+        return  # a job or a command: the service's own work, which the case's events record
+    action = action or (READ if request.method in READ_METHODS else CHANGE)
+    # The person whose request this is: the service's own steps inside it (a CDF decision, taken
+    # as the system user) are taken on their behalf.
+    person = g.get("user") or user
+    notes = g.setdefault("audit_notes", {})
+    earlier = notes.get(case.id)
+    if earlier is not None and STRENGTH[earlier.action] > STRENGTH[action]:
+        action = earlier.action
+    # The latest reference: a draft submitted in this request is recorded by its new reference.
+    notes[case.id] = Note(person.username, person.role, action, case.public_reference)
+
+
+def note_cases_shown(user, cases: Iterable) -> None:
+    """A list showing cases' details (a work queue, an agenda): one read of each case on it."""
+    for case in cases:
+        note_case_seen(user, case, action=READ)
+
+
+def take_notes() -> list[Note]:
+    """The request's notes, taken once: anything noted later (a job run in-process after the
+    commit) is the service's own work, not this person's."""
+    return list(g.pop("audit_notes", {}).values())
+
+
+def record_in_unit(notes: list[Note], status_code: int) -> None:
+    if notes:
+        queries.add_events(_events(notes, status_code))
+
+
+def record_apart(engine: Engine, notes: list[Note], status_code: int) -> None:
+    """For a failed request, whose own unit of work has been rolled back (so holds no lock)."""
+    if notes:
+        with db.unit_of_work(engine):
+            queries.add_events(_events(notes, status_code))
+
+
+def _events(notes: list[Note], status_code: int) -> list[AuditEvent]:
+    return [AuditEvent(username=note.username, role=note.role, action=note.action,
+                       case_reference=note.case_reference, what=request.endpoint or "",
+                       method=request.method, path=request.path[:PATH_LENGTH],
+                       address=request.remote_addr, status_code=status_code)
+            for note in notes]

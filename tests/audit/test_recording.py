@@ -1,0 +1,197 @@
+"""Every read of a case, every change and every refusal is recorded: who, when, what, from where."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from ifr_service.audit import recording
+from tests.builders import CDF_ADMIN, CHAIR, CLINICIAN, OFFICER, Road, findings
+from tests.web.browsing import Person
+
+OTHER_TRUSTS_CLINICIAN = "demo-clinician-2"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_clinician_reading_their_case_through_the_api_is_recorded_with_who_what_and_where(
+        client, auth, application, audit_log):
+    road = Road(client, auth, application)
+
+    response = client.get(f"/api/v1/cases/{road.reference}?search=Smith", headers=auth(CLINICIAN))
+
+    assert response.status_code == 200
+    row = audit_log.one(what="api.cases.get_case")
+    assert row["username"] == CLINICIAN and row["role"] == "clinician"
+    assert row["action"] == "read" and row["case_reference"] == road.reference
+    assert row["method"] == "GET" and row["status_code"] == 200
+    assert row["path"] == f"/api/v1/cases/{road.reference}"  # never the query string
+    assert row["address"] == "127.0.0.1"
+    assert row["occurred_utc"] is not None
+
+
+def test_a_case_page_view_is_recorded(client, auth, application, audit_log):
+    road = Road(client, auth, application)
+
+    Person(client, OFFICER).open(f"/cases/{road.reference}")
+
+    row = audit_log.one(what="pages.cases.show_case")
+    assert (row["username"], row["role"], row["action"]) == (OFFICER, "case_officer", "read")
+    assert row["case_reference"] == road.reference and row["path"] == f"/cases/{road.reference}"
+
+
+def test_an_attachment_downloaded_through_the_api_or_a_page_is_recorded(client, auth, application, audit_log):
+    draft = client.post("/api/v1/cases", json={"patient": application["patient"]},
+                        headers=auth(CLINICIAN)).json["reference"]
+    attached = client.post(f"/api/v1/cases/{draft}/attachments", headers=auth(CLINICIAN),
+                           data={"file": (io.BytesIO(PDF), "clinic letter.pdf")})
+    assert attached.status_code == 201
+    address = f"/cases/{draft}/attachments/{attached.json['id']}"
+
+    assert client.get(f"/api/v1{address}", headers=auth(CLINICIAN)).status_code == 200
+    Person(client, CLINICIAN).open(address)
+
+    assert audit_log.one(what="api.cases.download_attachment")["case_reference"] == draft
+    assert audit_log.one(what="pages.cases.download_attachment")["action"] == "read"
+    assert audit_log.one(what="api.cases.add_attachment")["action"] == "change"
+
+
+def test_a_letter_downloaded_is_recorded(client, auth, application, audit_log, run_jobs):
+    road = Road(client, auth, application)
+    road.to_panel()
+    road.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not clinically exceptional."})
+    run_jobs()
+    letter = road.case(CLINICIAN)["letters"][-1]
+
+    response = client.get(f"/api/v1/cases/{road.reference}/letters/{letter['id']}", headers=auth(CLINICIAN))
+
+    assert response.status_code == 200
+    row = audit_log.one(what="api.cases.download_letter")
+    assert (row["username"], row["action"], row["case_reference"]) == (CLINICIAN, "read", road.reference)
+
+
+def test_creating_and_submitting_a_case_is_one_change_under_its_new_reference(client, auth, application,
+                                                                                audit_log):
+    road = Road(client, auth, application)
+
+    row = audit_log.one(what="api.cases.create_case")
+    assert (row["action"], row["case_reference"], row["status_code"]) == ("change", road.reference, 201)
+
+
+def test_an_action_is_recorded_as_a_change(client, auth, application, audit_log):
+    road = Road(client, auth, application)
+
+    road.act(OFFICER, "confirm_complete")
+
+    row = audit_log.one(what="api.cases.take_action")
+    assert (row["username"], row["action"], row["method"], row["status_code"]) == (
+        OFFICER, "change", "POST", 200)
+
+
+def test_a_change_whose_audit_row_cannot_be_written_is_not_saved(client, auth, application, audit_log,
+                                                                  monkeypatch):
+    road = Road(client, auth, application)
+
+    def broken(_notes, _status_code):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(recording, "record_in_unit", broken)
+    response = client.post(f"/api/v1/cases/{road.reference}/actions/confirm_complete", json={},
+                           headers=auth(OFFICER))
+    monkeypatch.undo()
+
+    assert response.status_code == 500
+    assert road.case()["state"] == "submitted"  # the change and its audit commit together, or neither
+
+
+def test_a_refused_change_is_recorded_though_nothing_else_is_saved(client, auth, application, audit_log):
+    road = Road(client, auth, application)
+
+    road.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Too soon."}, expect=409)
+
+    row = audit_log.one(what="api.cases.take_action")
+    assert (row["username"], row["action"], row["status_code"]) == (CHAIR, "change", 409)
+    assert road.case()["state"] == "submitted"
+
+
+@pytest.mark.parametrize("through", ["api", "page"])
+def test_another_organisations_clinician_gets_404_and_a_denied_row(client, auth, application, audit_log,
+                                                                   through):
+    road = Road(client, auth, application)
+
+    if through == "api":
+        response = client.get(f"/api/v1/cases/{road.reference}", headers=auth(OTHER_TRUSTS_CLINICIAN))
+        assert response.status_code == 404
+    else:
+        Person(client, OTHER_TRUSTS_CLINICIAN).open(f"/cases/{road.reference}", expect=404)
+
+    row = audit_log.one(username=OTHER_TRUSTS_CLINICIAN)
+    assert (row["action"], row["case_reference"], row["status_code"]) == ("denied", road.reference, 404)
+
+
+def test_an_unknown_reference_records_nothing(client, auth, audit_log):
+    assert client.get("/api/v1/cases/IFR-2026-999999", headers=auth(CLINICIAN)).status_code == 404
+    assert audit_log.rows() == []
+
+
+def test_the_hub_queue_records_a_read_of_each_case_on_it(client, auth, application, audit_log):
+    first, second = Road(client, auth, application), Road(client, auth, application)
+
+    Person(client, OFFICER).open("/queue")
+    assert client.get("/api/v1/hubs/london/queue", headers=auth(OFFICER)).status_code == 200
+
+    for what in ("pages.cases.queue", "api.cases.hub_queue"):
+        rows = audit_log.rows(what=what)
+        assert sorted(row["case_reference"] for row in rows) == sorted([first.reference, second.reference])
+        assert {row["action"] for row in rows} == {"read"}
+
+
+def test_a_clinicians_list_of_cases_records_a_read_of_each(client, auth, application, audit_log):
+    road = Road(client, auth, application)
+
+    Person(client, CLINICIAN).open("/cases")
+
+    assert audit_log.one(what="pages.cases.list_cases")["case_reference"] == road.reference
+
+
+def test_a_cdf_application_is_recorded_as_its_clinicians_change_and_its_region_list_as_reads(
+        client, auth, cdf_application, audit_log):
+    response = client.post("/api/v1/cases", json=cdf_application, headers=auth(CLINICIAN))
+    assert response.status_code == 201
+    reference = response.json["reference"]
+
+    row = audit_log.one(what="api.cases.create_case")  # decided by the service, on the clinician's request
+    assert (row["username"], row["action"], row["case_reference"]) == (CLINICIAN, "change", reference)
+
+    Person(client, CDF_ADMIN).open("/cdf/applications")
+    listed = client.get("/api/v1/cdf/regions/london/applications", headers=auth(CDF_ADMIN))
+    assert listed.status_code == 200
+    Person(client, CDF_ADMIN).open(f"/cdf/applications/{reference}")
+
+    for what in ("pages.cdf.list_applications", "api.cdf.region_applications", "pages.cdf.show_application"):
+        row = audit_log.one(what=what)
+        assert (row["username"], row["action"], row["case_reference"]) == (CDF_ADMIN, "read", reference)
+
+
+def test_the_panel_pack_records_a_read_of_each_case_on_the_agenda(client, auth, application, audit_log):
+    road = Road(client, auth, application)
+    road.to_panel()
+
+    response = client.get(f"/api/v1/meetings/{road.meeting['id']}/pack", headers=auth(CHAIR))
+
+    assert response.status_code == 200
+    row = audit_log.one(what="api.panels.panel_pack")
+    assert (row["username"], row["action"], row["case_reference"]) == (CHAIR, "read", road.reference)
+
+
+def test_an_approval_looked_up_by_number_is_a_read_or_for_another_trust_a_denial(
+        client, auth, cdf_application, audit_log):
+    approved = client.post("/api/v1/cases", json=cdf_application, headers=auth(CLINICIAN)).json
+    address = f"/api/v1/cdf/approvals/{approved['approval_number']}"
+
+    assert client.get(address, headers=auth("demo-cet")).status_code == 200
+    assert client.get(address, headers=auth(OTHER_TRUSTS_CLINICIAN)).status_code == 404
+
+    assert audit_log.one(what="api.cdf.get_approval", action="read")["username"] == "demo-cet"
+    denied = audit_log.one(what="api.cdf.get_approval", action="denied")
+    assert (denied["username"], denied["case_reference"]) == (OTHER_TRUSTS_CLINICIAN, approved["reference"])
