@@ -1,0 +1,74 @@
+"""The service as an OpenID Connect relying party: authorisation code flow with PKCE, the ID token
+checked against the provider's published keys, its nonce, audience and issuer.
+
+One client per issuer, kept for the life of the process (authlib caches the provider's metadata
+and keys in it, and fetches the keys again when a token names one it has not seen).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import requests
+from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
+from authlib.integrations.requests_client import OAuth2Session
+from flask import Flask, current_app, request
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+DEVELOPMENT_PROVIDER_PATH = "dev-identity"
+
+
+def identity_provider() -> FlaskOAuth2App:
+    config = current_app.config["IFR"]
+    issuer = config.oidc_issuer or request.host_url + DEVELOPMENT_PROVIDER_PATH
+    clients = current_app.extensions.setdefault("ifr_identity_providers", {})
+    if issuer not in clients:
+        client = FlaskOAuth2App(
+            FlaskIntegration("identity"), name="identity",
+            client_id=config.oidc_client_id, client_secret=config.oidc_client_secret,
+            server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
+            client_kwargs={"scope": config.oidc_scopes, "code_challenge_method": "S256", "timeout": 10})
+        if config.uses_development_identity:
+            client.client_cls = InProcessSession
+        clients[issuer] = client
+    return clients[issuer]
+
+
+class InProcessSession(OAuth2Session):
+    """The development provider is part of this service: its back channel (metadata, keys, the code
+    exchange) is answered by this application in-process, so that one single-threaded server can
+    sign people in without calling itself over the network."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        adapter = WsgiAdapter(current_app._get_current_object())
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+
+
+class WsgiAdapter(BaseAdapter):
+    def __init__(self, app: Flask):
+        super().__init__()
+        self.app = app
+
+    def send(self, prepared, **_kwargs) -> requests.Response:
+        url = urlsplit(prepared.url)
+        builder = EnvironBuilder(
+            method=prepared.method, base_url=f"{url.scheme}://{url.netloc}", path=url.path,
+            query_string=url.query, headers=dict(prepared.headers), data=prepared.body or b"",
+            environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        with self.app.app_context():  # its own `g`: Flask would otherwise share the caller's
+            body, status, headers = run_wsgi_app(self.app, builder.get_environ(), buffered=True)
+        response = requests.Response()
+        response.status_code = int(status.split(" ", 1)[0])
+        response.reason = status.partition(" ")[2]
+        response.headers = CaseInsensitiveDict(headers)
+        response._content = b"".join(body)
+        response.url, response.request = prepared.url, prepared
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+        return response
+
+    def close(self) -> None:
+        pass

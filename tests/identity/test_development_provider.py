@@ -1,0 +1,116 @@
+"""The development identity provider speaks OpenID Connect as a real one does, and the service
+checks everything it is sent: state, PKCE, the code's single use, the client's secret, the ID
+token's signature, issuer, audience and nonce."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from ifr_service.app import create_app
+from ifr_service.web.live import serving
+from tests.web.browsing import CSRF, Person
+
+CLIENT = ("ifr-service", "development-only-identity-secret")
+
+
+def query(url: str) -> dict:
+    return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+
+
+def code_for(client, username: str) -> tuple[dict, str]:
+    """Go through the provider's page as `username`; the authorisation request and the code."""
+    authorize = client.get("/sign-in").headers["Location"]
+    callback = Person(client).submit(authorize, {"username": username}, expect=302).headers["Location"]
+    return query(authorize), query(callback)["code"]
+
+
+def verifier_for(client, state: str) -> str:
+    with client.session_transaction() as session:
+        return session[f"_state_identity_{state}"]["data"]["code_verifier"]
+
+
+def exchange(client, code: str, verifier: str, secret: str = CLIENT[1]):
+    basic = base64.b64encode(f"{CLIENT[0]}:{secret}".encode()).decode()
+    return client.post("/dev-identity/token", headers={"Authorization": f"Basic {basic}"}, data={
+        "grant_type": "authorization_code", "code": code, "code_verifier": verifier,
+        "redirect_uri": "http://localhost/sign-in/callback"})
+
+
+def test_the_id_token_names_the_person_role_and_organisation_and_is_signed_with_the_published_key(client):
+    request, code = code_for(client, "demo-clinician")
+    token = exchange(client, code, verifier_for(client, request["state"]))
+    assert token.status_code == 200, token.text
+    keys = KeySet.import_key_set(client.get("/dev-identity/jwks").json)
+    claims = jwt.decode(token.json["id_token"], keys, algorithms=["ES256"]).claims
+    assert claims["iss"] == "http://localhost/dev-identity" and claims["aud"] == ["ifr-service"]
+    assert claims["nonce"] == request["nonce"] and request["code_challenge_method"] == "S256"
+    assert (claims["sub"], claims["roles"], claims["org"]) == ("demo-clinician", ["clinician"], "RRV")
+
+
+def test_a_code_is_exchanged_once_only(client):
+    request, code = code_for(client, "demo-officer")
+    verifier = verifier_for(client, request["state"])
+    assert exchange(client, code, verifier).status_code == 200
+    replay = exchange(client, code, verifier)
+    assert replay.status_code == 400 and replay.json["error"] == "invalid_grant"
+
+
+def test_a_code_needs_the_verifier_of_the_request_that_asked_for_it(client):
+    _request, code = code_for(client, "demo-officer")
+    stolen = exchange(client, code, "a-verifier-of-someone-else-" + "x" * 30)
+    assert stolen.status_code == 400 and stolen.json["error"] == "invalid_grant"
+
+
+def test_a_code_needs_the_services_client_secret(client):
+    request, code = code_for(client, "demo-officer")
+    wrong = exchange(client, code, verifier_for(client, request["state"]), secret="guess")
+    assert wrong.status_code == 401 and wrong.json["error"] == "invalid_client"
+
+
+def test_the_provider_never_sends_a_code_to_another_site(client):
+    authorize = client.get("/sign-in").headers["Location"]
+    evil = authorize.replace("redirect_uri=http%3A%2F%2Flocalhost", "redirect_uri=https%3A%2F%2Fevil.example")
+    assert evil != authorize
+    response = client.get(evil)
+    assert response.status_code == 400 and "Location" not in response.headers
+    assert "The sign-in request is not valid" in response.text
+
+
+def test_a_callback_this_browser_did_not_start_signs_nobody_in(client, app):
+    _request, code = code_for(client, "demo-officer")
+    other = app.test_client()
+    response = other.get(f"/sign-in/callback?code={code}&state=forged")
+    assert response.status_code == 400 and "Signing in did not complete" in response.text
+    assert other.get("/queue").status_code == 302
+
+
+def test_the_provider_refuses_an_unknown_client(client):
+    authorize = client.get("/sign-in").headers["Location"].replace("client_id=ifr-service", "client_id=other")
+    assert client.get(authorize).status_code == 400
+
+
+def test_a_configured_provider_is_reached_over_the_network(app):
+    """The relying party against an issuer elsewhere: here the development provider of the same
+    database, served on a port, so discovery, keys and the code exchange travel over HTTP."""
+    with serving(app) as provider_url:
+        service = create_app(replace(app.config["IFR"], oidc_issuer=f"{provider_url}/dev-identity"))
+        browser = service.test_client()
+        assert not any(rule.rule.startswith("/dev-identity") for rule in service.url_map.iter_rules())
+        authorize = browser.get("/sign-in?next=/queue").headers["Location"]
+        assert authorize.startswith(provider_url)
+        at_provider = requests.Session()
+        token = CSRF.search(at_provider.get(authorize, timeout=10).text).group(1)
+        chosen = at_provider.post(authorize, data={"username": "demo-officer", "csrf_token": token},
+                                  allow_redirects=False, timeout=10)
+        callback = urlsplit(chosen.headers["Location"])
+        signed_in = browser.get(f"{callback.path}?{callback.query}")
+        assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/queue"
+        assert re.search(r"Sam Patel", browser.get("/queue").text)
+        service.extensions["ifr"].engine.dispose()
