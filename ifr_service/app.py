@@ -8,6 +8,7 @@ from flask import Flask, g, request
 from sqlalchemy.exc import DataError, IntegrityError
 
 from ifr_service import db
+from ifr_service.audit import recording as audit
 from ifr_service.cdf.definition import CdfList
 from ifr_service.config import Config
 from ifr_service.errors import (
@@ -19,6 +20,7 @@ from ifr_service.errors import (
 )
 from ifr_service.forms.definition import FormRegistry
 from ifr_service.jobs.dispatch import InProcessDispatcher, RqDispatcher
+from ifr_service.limits import init_limits
 from ifr_service.notifications.relay import LogRelay, SmtpRelay
 from ifr_service.runtime import Runtime
 from ifr_service.workflows.definition import load_workflows
@@ -39,6 +41,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_error_handler(DataError, lambda error: error_response(ValidationFailed({
         "_request": "The request holds a value the database cannot store (too long, or a NUL)."})))
     register_unit_of_work(app)
+    init_limits(app)
     register_blueprints(app)
     return app
 
@@ -69,7 +72,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_unit_of_work(app: Flask) -> None:
-    """Each request is one transaction: committed if it succeeded, rolled back if not."""
+    """Each request is one transaction: committed if it succeeded, rolled back if not. The cases the
+    request read, changed or was refused (audit.recording) are written with it, or apart if it failed."""
 
     @app.before_request
     def refuse_nul_in_the_url():
@@ -85,14 +89,18 @@ def register_unit_of_work(app: Flask) -> None:
         unit = g.get("unit")
         if unit is None:
             return response
+        engine, audit_notes = app.extensions["ifr"].engine, audit.take_notes()
         if response.status_code >= 400:
             unit.rollback()
+            audit.record_apart(engine, audit_notes, response.status_code)  # a refusal is kept
             return response
+        audit.record_in_unit(audit_notes, response.status_code)  # commits with the change it records
         try:
             unit.commit()
         except IfrError as error:
             from ifr_service.web.pages import is_page_request, render_error_page
 
+            audit.record_apart(engine, audit_notes, error.status_code)
             if is_page_request():
                 return app.make_response(render_error_page(error.status_code, error.message))
             return app.make_response(error_response(error))

@@ -43,6 +43,8 @@ def main() -> None:
 def serve(host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from ifr_service import gunicorn_conf
+
     config = _config()
     if config.is_embedded_database:
         workers = 1  # SQLite allows one writer; one process keeps it simple
@@ -51,7 +53,8 @@ def serve(host: str, port: int, workers: int) -> None:
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
+            self.cfg.set("accesslog", gunicorn_conf.accesslog)
+            self.cfg.set("access_log_format", gunicorn_conf.access_log_format)
 
         def load(self):
             from ifr_service.app import create_app
@@ -260,9 +263,11 @@ def _refuse_in_production(config: Config) -> None:
 
 def _register_feature_commands() -> None:
     from ifr_service.cet.commands import cet, import_group
+    from ifr_service.users.commands import clients
 
     main.add_command(import_group)
     main.add_command(cet)
+    main.add_command(clients)
 
 
 _register_feature_commands()

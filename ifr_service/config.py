@@ -15,6 +15,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-never-use-in-production"
 DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-never-use-in-production"
+DEVELOPMENT_OIDC_SECRET = "development-only-identity-secret"
 
 
 class ConfigError(RuntimeError):
@@ -30,6 +31,9 @@ class Config:
     project_root: Path = PROJECT_ROOT
     attachment_max_bytes: int = 10 * 1024 * 1024
     token_lifetime_seconds: int = 8 * 60 * 60
+    # Rate limits per remote address (flask-limiter's notation), ifr_service/limits.py.
+    sign_in_rate_limit: str = "10 per minute"
+    token_rate_limit: str = "30 per minute"
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_sender: str = "ifr-service@nhs.net"
@@ -41,10 +45,28 @@ class Config:
     cohort_window_days: int = 364
     # The Cancer Drugs Fund's annual budget, against which spend is forecast.
     cdf_annual_budget_pence: int = 340_000_000 * 100
+    # Sign-in through OpenID Connect. With no issuer, development and test use the service's
+    # own development identity provider (at /dev-identity); production must name a real one.
+    oidc_issuer: str | None = None
+    oidc_client_id: str = "ifr-service"
+    oidc_client_secret: str = DEVELOPMENT_OIDC_SECRET
+    oidc_scopes: str = "openid profile email"
+    oidc_username_claim: str = "sub"
+    oidc_role_claim: str = "roles"
+    oidc_organisation_claim: str = "org"
+    # The identity provider's role names to this service's (empty: the provider uses ours).
+    oidc_role_map: tuple[tuple[str, str], ...] = ()
+    # A page sign-in ends after this long without a request, and after this long in all.
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def uses_development_identity(self) -> bool:
+        return self.oidc_issuer is None
 
     @property
     def cohort_rule(self):
@@ -86,11 +108,14 @@ class Config:
             attachment_max_bytes=int(env.get("IFR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)),
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT", 25)),
+            sign_in_rate_limit=_rate_limit(env, "SIGN_IN_RATE_LIMIT", "10 per minute"),
+            token_rate_limit=_rate_limit(env, "TOKEN_RATE_LIMIT", "30 per minute"),
             mail_sender=env.get("MAIL_SENDER", "ifr-service@nhs.net"),
             cdf_annual_budget_pence=_pounds_to_pence(env.get("CDF_ANNUAL_BUDGET_GBP", "340000000")),
             cohort_min_cases=_whole_number(env, "CET_COHORT_MIN_CASES", 5),
             cohort_min_hubs=_whole_number(env, "CET_COHORT_MIN_HUBS", 2),
             cohort_window_days=_whole_number(env, "CET_COHORT_WINDOW_DAYS", 364),
+            **_identity_settings(env),
         )
         config.check()
         return config
@@ -112,6 +137,56 @@ class Config:
             raise ConfigError("production needs REDIS_URL: jobs must not run inside web requests")
         if not self.smtp_host:
             raise ConfigError("production needs SMTP_HOST: acknowledgements must reach clinicians")
+        self._check_identity_provider()
+
+    def _check_identity_provider(self) -> None:
+        if self.uses_development_identity:
+            raise ConfigError("production needs OIDC_ISSUER: staff sign in through the national identity "
+                              "provider, never the development one")
+        if not self.oidc_issuer.startswith("https://"):
+            raise ConfigError("OIDC_ISSUER must be an https:// address in production")
+        if self.oidc_client_secret == DEVELOPMENT_OIDC_SECRET or len(self.oidc_client_secret) < 16:
+            raise ConfigError("production needs OIDC_CLIENT_SECRET, as the identity provider issued it")
+
+
+def _identity_settings(env) -> dict:
+    settings = {
+        "oidc_issuer": env.get("OIDC_ISSUER") or None,
+        "oidc_client_id": env.get("OIDC_CLIENT_ID", "ifr-service"),
+        "oidc_client_secret": env.get("OIDC_CLIENT_SECRET", DEVELOPMENT_OIDC_SECRET),
+        "oidc_scopes": env.get("OIDC_SCOPES", "openid profile email"),
+        "oidc_username_claim": env.get("OIDC_USERNAME_CLAIM", "sub"),
+        "oidc_role_claim": env.get("OIDC_ROLE_CLAIM", "roles"),
+        "oidc_organisation_claim": env.get("OIDC_ORGANISATION_CLAIM", "org"),
+        "oidc_role_map": _pairs(env.get("OIDC_ROLE_MAP", ""), "OIDC_ROLE_MAP"),
+        "session_idle_minutes": _whole_number(env, "SESSION_IDLE_MINUTES", 30),
+        "session_absolute_hours": _whole_number(env, "SESSION_ABSOLUTE_HOURS", 12),
+    }
+    if "openid" not in settings["oidc_scopes"].split():
+        raise ConfigError("OIDC_SCOPES must include openid")
+    return settings
+
+
+def _pairs(text: str, name: str) -> tuple[tuple[str, str], ...]:
+    """`theirs=ours,theirs=ours`, as OIDC_ROLE_MAP names the identity provider's roles."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        theirs, equals, ours = (part.strip() for part in item.partition("="))
+        if not equals or not theirs or not ours:
+            raise ConfigError(f"{name} must be pairs like 'their-role=clinician', not {item!r}")
+        pairs.append((theirs, ours))
+    return tuple(pairs)
+
+
+def _rate_limit(env, name: str, default: str) -> str:
+    from limits import parse_many
+
+    text = env.get(name, default)
+    try:
+        parse_many(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate like '10 per minute', not {text!r}") from None
+    return text
 
 
 def _whole_number(env, name: str, default: int) -> int:

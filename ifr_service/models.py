@@ -1,5 +1,6 @@
 """Imports every table so that Alembic and the tests see the whole schema."""
 
+from ifr_service.audit.models import AuditEvent
 from ifr_service.cases.models import (
     Attachment,
     AttachmentContent,
@@ -25,12 +26,14 @@ from ifr_service.reference.models import (
     ProgrammeOfCare,
     Region,
 )
-from ifr_service.users.models import User
+from ifr_service.users.models import ApiClient, User
 
 __all__ = [
     "AgendaItem",
+    "ApiClient",
     "Attachment",
     "AttachmentContent",
+    "AuditEvent",
     "Case",
     "CaseClock",
     "CaseEvent",

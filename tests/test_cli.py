@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ifr_service.config import PROJECT_ROOT
+from tests.log_scan import find_identifiers, written_nhs_numbers
 
 COMMAND = [str(Path(sys.executable).parent / "ifr-service")]
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
@@ -60,7 +61,8 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
 def test_make_runs_steps_serve_a_working_service(fresh_env):
     run("db", "upgrade", env=fresh_env)
     run("reference", "load", env=fresh_env)
-    assert "14 new users" in run("demo", "load", env=fresh_env).stdout
+    demo = run("demo", "load", env=fresh_env)
+    assert "15 new users" in demo.stdout
     clinician = run("token", "--user", "demo-clinician", env=fresh_env).stdout.strip()
     officer = run("token", "--user", "demo-officer", env=fresh_env).stdout.strip()
     port = free_port()
@@ -77,13 +79,18 @@ def test_make_runs_steps_serve_a_working_service(fresh_env):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        output = server.stdout.read()
         server.stdout.close()
+    # Its log and gunicorn's access log: the path without the query, and no NHS number anywhere.
+    assert '"POST /api/v1/cases HTTP/1.1" 201' in output and "submit=true" not in output
+    assert find_identifiers((demo.stderr + output).splitlines(), written_nhs_numbers()) == []
 
 
 def test_token_is_refused_in_production(fresh_env):
     env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": "s" * 40, "CET_PSEUDONYM_KEY": "p" * 40,
            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
-           "REDIS_URL": "redis://127.0.0.1:1/0", "SMTP_HOST": "127.0.0.1"}
+           "REDIS_URL": "redis://127.0.0.1:1/0", "SMTP_HOST": "127.0.0.1",
+           "OIDC_ISSUER": "https://identity.example.nhs.uk", "OIDC_CLIENT_SECRET": "c" * 32}
     result = run("token", "--user", "demo-admin", env=env, check=False)
     assert result.returncode != 0
     assert "development only" in result.stderr

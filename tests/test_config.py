@@ -8,7 +8,8 @@ from ifr_service.config import Config, ConfigError
 
 PRODUCTION = {"IFR_ENV": "production", "SECRET_KEY": "k" * 40, "CET_PSEUDONYM_KEY": "p" * 40,
               "DATABASE_URL": "postgresql+psycopg://ifr@db/ifr", "REDIS_URL": "redis://redis:6379/0",
-              "SMTP_HOST": "relay.nhs.net"}
+              "SMTP_HOST": "relay.nhs.net", "OIDC_ISSUER": "https://identity.example.nhs.uk/realms/Healthcare",
+              "OIDC_CLIENT_ID": "ifr-service", "OIDC_CLIENT_SECRET": "s" * 32}
 
 
 def test_the_embedded_default_is_sqlite_under_instance_with_in_process_jobs(tmp_path):
@@ -27,6 +28,9 @@ def test_production_starts_with_a_real_secret_postgresql_and_redis():
     ({"DATABASE_URL": ""}, "PostgreSQL"),
     ({"REDIS_URL": ""}, "REDIS_URL"),
     ({"SMTP_HOST": ""}, "SMTP_HOST"),
+    ({"OIDC_ISSUER": ""}, "OIDC_ISSUER"),
+    ({"OIDC_ISSUER": "http://idp.example"}, "https"),
+    ({"OIDC_CLIENT_SECRET": ""}, "OIDC_CLIENT_SECRET"),
     ({"CET_PSEUDONYM_KEY": ""}, "CET_PSEUDONYM_KEY"),
     ({"CET_PSEUDONYM_KEY": "k" * 40}, "must differ from SECRET_KEY"),
     ({"CDF_ANNUAL_BUDGET_GBP": "lots"}, "CDF_ANNUAL_BUDGET_GBP"),
@@ -42,3 +46,12 @@ def test_production_refuses_unsafe_defaults(missing, problem, tmp_path):
 def test_an_unknown_environment_name_is_refused():
     with pytest.raises(ConfigError, match="IFR_ENV"):
         Config.from_environment({"IFR_ENV": "staging"})
+
+
+def test_the_identity_providers_roles_are_mapped_by_configuration():
+    config = Config.from_environment({**PRODUCTION, "OIDC_ROLE_MAP": "R8000=clinician, R8001=case_officer"})
+    assert config.oidc_role_map == (("R8000", "clinician"), ("R8001", "case_officer"))
+    with pytest.raises(ConfigError, match="OIDC_ROLE_MAP"):
+        Config.from_environment({**PRODUCTION, "OIDC_ROLE_MAP": "R8000"})
+    with pytest.raises(ConfigError, match="openid"):
+        Config.from_environment({**PRODUCTION, "OIDC_SCOPES": "profile"})

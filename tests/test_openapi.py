@@ -47,3 +47,22 @@ def test_the_example_request_body_is_a_complete_valid_application(app, in_db):
     example = json.loads((PROJECT_ROOT / "docs/examples/ifr-application.json").read_text())
     form = app.extensions["ifr"].forms.latest("ifr-application")
     assert in_db(validate_answers, form, example, complete=True)
+
+
+def test_every_operation_documents_the_errors_its_shared_rules_can_give(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    meeting = paths["/api/v1/meetings/{meeting_id}"]["get"]["responses"]
+    assert {"200", "401", "403", "404"} <= set(meeting)
+    hubs = paths["/api/v1/reference/hubs"]["get"]["responses"]  # any signed-in user, no parameters
+    assert "401" in hubs and not {"403", "404", "422"} & set(hubs)
+    queue = paths["/api/v1/hubs/{hub_code}/queue"]["get"]["responses"]  # pages of a query
+    assert queue["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    create = paths["/api/v1/cases"]["post"]["responses"]
+    assert create["403"]["description"] == "Not a clinician"  # the docstring's own wording is kept
+
+
+def test_sums_of_money_are_documented_as_the_text_they_are_sent_as(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    for cost in (schemas["CdfEntryCost"]["properties"]["per_patient_gbp"],
+                 schemas["CohortCandidate"]["properties"]["total_estimated_cost_gbp"]):
+        assert (cost["type"], cost["format"]) == ("string", "decimal")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from apispec import APISpec
+from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Blueprint, current_app
 
-from ifr_service.users.access import PUBLIC, allow
+from ifr_service.users.access import ANY_SIGNED_IN, PUBLIC, allow
 
 openapi = Blueprint("openapi", __name__)
 
@@ -34,7 +34,7 @@ def build_spec() -> APISpec:
     spec = APISpec(
         title="ifr-service", version="1", openapi_version="3.0.3",
         info={"description": "Individual Funding Requests and the Cancer Drugs Fund for NHS England."},
-        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+        plugins=[FlaskPlugin(), SharedErrorsPlugin(), MarshmallowPlugin()],
         security=[{"bearer": []}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
@@ -70,11 +70,15 @@ def build_spec() -> APISpec:
     spec.components.schema("Equity", schema=EquitySchema)
 
     spec.components.schema("CohortReferral", schema=CohortReferralSchema)
-    from ifr_service.users.routes import HubLeadSchema, HubLeadsSchema
+    from ifr_service.users import routes as user_routes
 
-    spec.components.schema("HubLeads", schema=HubLeadsSchema)
-    spec.components.schema("HubLead", schema=HubLeadSchema)
+    for name in ("HubLeads", "HubLead", "TokenRequest", "Token", "OAuthError"):
+        spec.components.schema(name, schema=getattr(user_routes, f"{name}Schema"))
     spec.components.schema("ClockPerformance", schema=ClockPerformanceSchema)
+    from ifr_service.audit.routes import AuditEventSchema, AuditEventsSchema
+
+    spec.components.schema("AuditEvent", schema=AuditEventSchema)
+    spec.components.schema("AuditEvents", schema=AuditEventsSchema)
     for form in runtime().forms:  # IfrApplicationV2; the CDF's common part, CdfApplicationV1
         name = f"{''.join(part.capitalize() for part in form.key.split('-'))}V{form.version}"
         spec.components.schema(name, schema=schema_for(form))
@@ -82,3 +86,40 @@ def build_spec() -> APISpec:
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi.openapi_document":
             spec.path(view=current_app.view_functions[rule.endpoint], app=current_app)
     return spec
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": "Error"}}}
+
+
+class SharedErrorsPlugin(BasePlugin):
+    """The errors any operation can answer by the service's shared rules, documented for each one
+    whose docstring does not describe them itself (a docstring's own, more exact wording wins):
+
+    - 401 and 403 from `allow(...)`: 401 unless the route is public; 403 when it admits only some roles;
+    - 404 when the path has parameters: no such thing, one the caller may not see, or an id the URL
+      converter refuses (above a PostgreSQL integer);
+    - 422 when the operation takes query parameters or a JSON body, read by `load_query` or `json_body`.
+    """
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        rule = getattr(kwargs.get("view"), "access_rule", (PUBLIC,))
+        for operation in (operations or {}).values():
+            shared = {}
+            if PUBLIC not in rule:
+                shared[401] = _error("Not signed in, or the account is not active")
+            if PUBLIC not in rule and ANY_SIGNED_IN not in rule:
+                shared[403] = _error("The caller's role does not allow this")
+            if "{" in (path or ""):
+                shared[404] = _error("Nothing at this address that the caller may see")
+            if _reads_query_or_json(operation):
+                shared[422] = _error("The query or the JSON body has errors")
+            responses = operation.setdefault("responses", {})
+            documented = {str(code) for code in responses}
+            responses.update({code: answer for code, answer in shared.items() if str(code) not in documented})
+
+
+def _reads_query_or_json(operation: dict) -> bool:
+    takes_query = any(isinstance(parameter, dict) and parameter.get("in") == "query"
+                      for parameter in operation.get("parameters", ()))
+    return takes_query or "application/json" in operation.get("requestBody", {}).get("content", {})

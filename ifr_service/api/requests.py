@@ -87,8 +87,10 @@ def file_download(content: bytes, mimetype: str, filename: str):
 
 
 class PageArgs(Schema):
-    """One page of a list: ?page=1&page_size=25, at most 100 a page."""
+    """One page of a list: ?page=1&page_size=25, at most 100 a page and 100,000 pages (a larger page's
+    offset would overflow the database's integer)."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages start at 1."))
+    page = fields.Integer(load_default=1, validate=validate.Range(
+        min=1, max=100_000, error="Ask for a page between 1 and 100,000."))
     page_size = fields.Integer(load_default=25, validate=validate.Range(
         min=1, max=100, error="Ask for between 1 and 100 a page."))

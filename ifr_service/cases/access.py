@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ifr_service.audit.models import DENIED
+from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases.models import Case
 from ifr_service.errors import NotFound
 from ifr_service.users.models import Role, User
@@ -10,14 +12,18 @@ HUB_ROLES = {Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
 
 
 def can_see_case(user: User, case: Case) -> bool:
+    """Administrators, CET analysts and auditors never see a case's contents: the CET works on the
+    pseudonymised national database, auditors on the audit log."""
     role = user.role_enum
-    if role in (Role.ADMIN, Role.SYSTEM):
+    if role is Role.SYSTEM:
         return True
     if role is Role.CLINICIAN:
         return case.provider_org_code is not None and case.provider_org_code == user.organisation_code
     if role is Role.CDF_ADMIN:
         return case.route == "cdf" and user.region_id is not None and case.region_id == user.region_id
-    if role in HUB_ROLES:  # hub IFR teams and panels; the CDF is run by the regions' CDF teams
+    if role is Role.PANEL_MEMBER:  # only what their panel is asked to consider
+        return case.route == "ifr" and _on_agenda_of_panel_of(user, case)
+    if role in HUB_ROLES:  # hub IFR teams and chairs; the CDF is run by the regions' CDF teams
         return case.route == "ifr" and case.submitted_utc is not None and user.hub_id is not None and (
             case.hub_id == user.hub_id or _runs_panel_of(user, case))
     return False
@@ -31,10 +37,29 @@ def _runs_panel_of(user: User, case: Case) -> bool:
     return bool(panel) and panel.hub_id == user.hub_id
 
 
+def _on_agenda_of_panel_of(user: User, case: Case) -> bool:
+    from ifr_service.panels.queries import is_on_agenda_of_members_panel
+
+    return case.id is not None and is_on_agenda_of_members_panel(case.id, user.id)
+
+
+def get_visible_case(reference: str, user: User, for_update: bool = False) -> Case:
+    """The case, if this person may see it. A case they may not see is answered exactly as a
+    reference nobody has, before anything else about the request is looked at."""
+    from ifr_service.cases.queries import get_case
+
+    case = get_case(reference, for_update=for_update)
+    check_can_see_case(user, case)
+    return case
+
+
 def check_can_see_case(user: User, case: Case) -> None:
+    """Every read or change of a case for a person comes through here, so here it is audited."""
     if not can_see_case(user, case):
+        note_case_seen(user, case, action=DENIED)
         raise NotFound("There is no case with that reference.", field="reference")
+    note_case_seen(user, case)
 
 
 def can_see_hub_queue(user: User, hub_id: int) -> bool:
-    return user.role_enum is Role.ADMIN or (user.role_enum in HUB_ROLES and user.hub_id == hub_id)
+    return user.role_enum in (Role.CASE_OFFICER, Role.PANEL_CHAIR) and user.hub_id == hub_id

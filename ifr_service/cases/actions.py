@@ -154,6 +154,21 @@ GUARDS: dict[str, Callable[[Case, User, dict], dict | None]] = {
 }
 
 
+# Guards about the case, the person and the day, not about what they will send: checked before an
+# action's form is shown too, so that nobody fills in a form they may not send (a chair who declared
+# an interest in a case is not shown its decision form).
+BEFORE_THE_FORM = {"case_is_urgent", "within_review_window", "reviewer_took_no_part_in_decision",
+                   "panel_may_decide"}
+
+
+def check_may_start(case: Case, action_key: str, actor: User) -> None:
+    """Refuse (404, 403 or 409) before the action's form is shown."""
+    service.check_action_allowed(case, action_key, actor)
+    for guard in runtime().workflows[case.route].action(action_key).guards:
+        if guard in BEFORE_THE_FORM:
+            GUARDS[guard](case, actor, {})
+
+
 # Effects: what follows a transition, queued through the outbox.
 
 def _notify_clinician(case: Case, event: CaseEvent) -> None:

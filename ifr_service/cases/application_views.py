@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from ifr_service.cases import queries, service
-from ifr_service.cases.access import check_can_see_case
+from ifr_service.cases import service
+from ifr_service.cases.access import get_visible_case
 from ifr_service.cases.models import Case
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.forms.definition import FormDefinition, SectionDefinition
@@ -63,8 +63,8 @@ def edit_section(reference: str, section: str):
                 if not field.required and field.key not in answers}
     try:
         if answers:
-            service.update_draft(queries.get_case(reference, for_update=True), current_user(),
-                                 {section: answers})
+            user = current_user()
+            service.update_draft(get_visible_case(reference, user, for_update=True), user, {section: answers})
     except ValidationFailed as error:
         return _section_page(case, form, definition, posted_values(request.form), error.fields), 422
     if "add_row" in request.form:  # "Add another": the same page, with one more empty row
@@ -81,7 +81,8 @@ def check_answers(reference: str):
     if request.method == "GET":
         return _check_page(case, form, None)
     try:
-        case = service.submit_case(queries.get_case(reference, for_update=True), current_user())
+        user = current_user()
+        case = service.submit_case(get_visible_case(reference, user, for_update=True), user)
     except ValidationFailed as error:
         return _check_page(case, form, error.fields), 422
     return redirect(url_for(".submitted", reference=case.public_reference))
@@ -90,14 +91,12 @@ def check_answers(reference: str):
 @application_pages.get("/cases/<reference>/submitted")
 @page_allow(Role.CLINICIAN)
 def submitted(reference: str):
-    case = queries.get_case(reference)
-    check_can_see_case(current_user(), case)
+    case = get_visible_case(reference, current_user())
     return render_template("cases/submitted.html", title="Application submitted", case=case)
 
 
 def _draft(reference: str) -> tuple[Case, FormDefinition]:
-    case = queries.get_case(reference)
-    check_can_see_case(current_user(), case)
+    case = get_visible_case(reference, current_user())
     if case.state != runtime().workflows[case.route].initial:
         raise NotFound("This application has been submitted: it can no longer be changed here.")
     return case, runtime().forms.get(case.form_key, case.form_version)

@@ -6,8 +6,9 @@ from flask import Blueprint, current_app, request, url_for
 from marshmallow import Schema, fields
 
 from ifr_service.api.requests import ID, PageArgs, file_download, json_body, load_query
+from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import actions, queries, service, similar
-from ifr_service.cases.access import can_see_hub_queue, check_can_see_case
+from ifr_service.cases.access import can_see_hub_queue, get_visible_case
 from ifr_service.cases.presenters import present_case, present_queue_item
 from ifr_service.cases.schemas import (
     AttachmentSchema,
@@ -19,12 +20,10 @@ from ifr_service.cdf import service as cdf
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
-from ifr_service.users.access import allow, current_user
+from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, allow, current_user
 from ifr_service.users.models import Role
 
 cases = Blueprint("cases", __name__)
-HUB_STAFF = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.ADMIN)
-CASE_READERS = (Role.CLINICIAN, Role.CDF_ADMIN, *HUB_STAFF)  # each sees only its own cases (access.py)
 
 
 class CreateArgs(Schema):
@@ -86,8 +85,7 @@ def get_case(reference: str):
         200: {description: The case, content: {application/json: {schema: Case}}}
         404: {description: No such case for this user, content: {application/json: {schema: Error}}}
     """
-    case = queries.get_case(reference)
-    check_can_see_case(current_user(), case)
+    case = get_visible_case(reference, current_user())
     return _case_response(case, 200)
 
 
@@ -108,7 +106,7 @@ def update_case(reference: str):
         409: {description: The case is no longer a draft, content: {application/json: {schema: Error}}}
         422: {description: Answers with errors, content: {application/json: {schema: Error}}}
     """
-    case = service.update_draft(queries.get_case(reference, for_update=True), current_user(),
+    case = service.update_draft(get_visible_case(reference, current_user(), for_update=True), current_user(),
                                 json_body())
     return _case_response(case, 200)
 
@@ -130,7 +128,7 @@ def submit_case(reference: str):
         422: {description: The application is incomplete, content: {application/json: {schema: Error}}}
     """
     case, status = service.submit_case_idempotently(
-        queries.get_case(reference, for_update=True), current_user(),
+        get_visible_case(reference, current_user(), for_update=True), current_user(),
         request.headers.get("Idempotency-Key"))
     return _case_response(case, status)
 
@@ -162,7 +160,8 @@ def take_action(reference: str, action: str):
         422: {description: Payload with errors, content: {application/json: {schema: Error}}}
     """
     payload = json_body() if request.content_length else {}  # an action may need no payload
-    case = actions.take_action(queries.get_case(reference, for_update=True), action, current_user(),
+    user = current_user()
+    case = actions.take_action(get_visible_case(reference, user, for_update=True), action, user,
                                payload, request.headers.get("Idempotency-Key"))
     return _case_response(case, 200)
 
@@ -191,7 +190,7 @@ def add_attachment(reference: str):
         200: {description: Already attached, content: {application/json: {schema: Attachment}}}
         422: {description: Not an accepted file, content: {application/json: {schema: Error}}}
     """
-    case = queries.get_case(reference, for_update=True)
+    case = get_visible_case(reference, current_user(), for_update=True)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed({"file": "Choose a file to attach (multipart/form-data field 'file')."})
@@ -219,8 +218,7 @@ def download_attachment(reference: str, attachment_id: int):
         200: {description: The file, content: {application/octet-stream: {}}}
         404: {description: No such attachment, content: {application/json: {schema: Error}}}
     """
-    case = queries.get_case(reference)
-    check_can_see_case(current_user(), case)
+    case = get_visible_case(reference, current_user())
     attachment = queries.get_attachment(case, attachment_id)
     return file_download(queries.get_attachment_content(attachment), attachment.content_type,
                          attachment.filename)
@@ -241,14 +239,13 @@ def download_letter(reference: str, letter_id: int):
         200: {description: The PDF, content: {application/pdf: {}}}
         404: {description: No such letter, content: {application/json: {schema: Error}}}
     """
-    case = queries.get_case(reference)
-    check_can_see_case(current_user(), case)
+    case = get_visible_case(reference, current_user())
     letter = letters.get_letter(case.id, letter_id)
     return file_download(letter.content, "application/pdf", f"{case.public_reference}-letter-{letter.id}.pdf")
 
 
 @cases.get("/cases/<reference>/similar")
-@allow(*HUB_STAFF)
+@allow(*HUB_TEAM)
 def similar_requests(reference: str):
     """Similar requests nationally.
     ---
@@ -261,13 +258,12 @@ def similar_requests(reference: str):
         200: {description: Similar requests, content: {application/json: {schema: SimilarRequests}}}
         404: {description: No such case, content: {application/json: {schema: Error}}}
     """
-    case = queries.get_case(reference)
-    check_can_see_case(current_user(), case)
+    case = get_visible_case(reference, current_user())
     return SimilarRequestsSchema().dump(similar.similar_requests(case))
 
 
 @cases.get("/hubs/<hub_code>/queue")
-@allow(*HUB_STAFF)
+@allow(*WORKS_THE_QUEUE)
 def hub_queue(hub_code: str):
     """A hub's queue.
     ---
@@ -288,6 +284,7 @@ def hub_queue(hub_code: str):
         raise NotFound(f"There is no hub queue {hub_code} for you.", field="hub_code")
     found, total = queries.find_hub_queue(hub.id, "ifr", service.queue_states("ifr"), args["page"],
                                           args["page_size"])
+    note_cases_shown(current_user(), found)
     next_due = {}
     for clock in queries.find_running_clocks([case.id for case in found]):
         next_due.setdefault(clock.case_id, clock)  # soonest due first

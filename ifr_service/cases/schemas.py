@@ -5,6 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 
+def money_text(**kwargs) -> fields.Decimal:
+    """A sum in pounds answered as text with two decimal places ("1234.50": no float rounds it), and
+    documented as such (apispec would call any Decimal a number)."""
+    metadata = {"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{2}$",
+                **kwargs.pop("metadata", {})}
+    return fields.Decimal(places=2, as_string=True, metadata=metadata, **kwargs)
+
+
 class OrganisationSchema(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)

@@ -12,6 +12,7 @@ import json
 import secrets
 
 from ifr_service import db
+from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases import queries
 from ifr_service.cases.access import can_see_case, check_can_see_case
 from ifr_service.cases.attachments import check_file
@@ -80,6 +81,7 @@ def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool 
     _set_urgency(case)
     queries.record_event(case, "draft_created", actor, None, case.state,
                          {"form": form.key, "form_version": form.version, "fields": _paths(cleaned)})
+    note_case_seen(actor, case)  # a new draft passes no access check, but its creation is audited too
     return case
 
 

@@ -13,18 +13,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
 from ifr_service.api.requests import ID, file_download, load_query, page_count
+from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import actions, queries, service
-from ifr_service.cases.access import check_can_see_case
+from ifr_service.cases.access import get_visible_case
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import URGENCY_RANK, Case
-from ifr_service.cases.routes import CASE_READERS, HUB_STAFF
 from ifr_service.cases.similar import similar_requests
 from ifr_service.clock import add_working_days
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
-from ifr_service.users.access import current_user
+from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, current_user
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_user_by_id
 from ifr_service.web.fields import action_page, posted_values, read_fields
@@ -54,12 +54,13 @@ def list_cases():
     page = load_query(QueueArgs(only=["page"]))["page"]
     user = current_user()
     found, total = queries.find_provider_cases(user.organisation_code or "", page, PAGE_SIZE)
+    note_cases_shown(user, found)  # with the patients' names
     return render_template("cases/list.html", title="Your organisation's cases", cases=found, total=total,
                            page=page, pages=page_count(total, PAGE_SIZE), organisation=user.organisation_name)
 
 
 @case_pages.get("/queue")
-@page_allow(*HUB_STAFF)
+@page_allow(*WORKS_THE_QUEUE)
 def queue():
     args = load_query(QueueArgs())
     user, workflow = current_user(), runtime().workflows["ifr"]
@@ -71,13 +72,13 @@ def queue():
     today = runtime().today()
     found, total = queries.find_hub_work(hub.id, states, args["urgency"], _due_bounds(args["due"], today),
                                          args["page"], PAGE_SIZE)
+    note_cases_shown(user, found)
     due = {}
     for clock in queries.find_running_clocks([case.id for case in found]):
         due.setdefault(clock.case_id, view_clock(workflow, clock, today))
     return render_template("cases/queue.html", title=f"{hub.name}: work queue", hub=hub, cases=found,
                            due=due, total=total, args=args, pages=page_count(total, PAGE_SIZE),
                            workflow=workflow,
-                           hubs=reference.find_hubs() if user.role_enum is Role.ADMIN else [],
                            states=[s for s in workflow.states if s.key != workflow.initial])
 
 
@@ -98,7 +99,7 @@ def show_case(reference: str):
         clocks=[view_clock(workflow, row, today) for row in queries.find_clocks(case)],
         attachments=queries.find_attachments(case), letters=letters.find_letters(case.id),
         timeline=_timeline(case), hub=case.hub_id and reference_names(case),
-        similar=similar_requests(case) if user.role in HUB_STAFF and case.route == "ifr" else None)
+        similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)
 
 
 @case_pages.route("/cases/<reference>/actions/<action>", methods=["GET", "POST"])
@@ -108,12 +109,12 @@ def take_action(reference: str, action: str):
     definition = runtime().workflows[case.route].action(action)
     if definition is None or action in ELSEWHERE:
         raise NotFound(f"A case has no action {action!r} here.")
-    service.check_action_allowed(case, action, user)  # 404, 409 or 403 before the form is shown
+    actions.check_may_start(case, action, user)  # 404, 403 or 409 before the form is shown
     if request.method == "GET":
         return _action_page(case, definition, {}, None)
     payload = read_fields(definition.payload, request.form)
     try:
-        actions.take_action(queries.get_case(reference, for_update=True), action, user, payload)
+        actions.take_action(get_visible_case(reference, user, for_update=True), action, user, payload)
     except ValidationFailed as error:
         return _action_page(case, definition, posted_values(request.form), error.fields), 422
     state = runtime().workflows[case.route].state(case.state)
@@ -133,7 +134,8 @@ def add_attachment(reference: str):
         if upload is None or not upload.filename:
             raise ValidationFailed({"file": "Choose a file to attach."})
         content = upload.read(runtime().config.attachment_max_bytes + 1)
-        service.add_attachment(queries.get_case(reference, for_update=True), current_user(), upload.filename,
+        user = current_user()
+        service.add_attachment(get_visible_case(reference, user, for_update=True), user, upload.filename,
                                content, request.form.get("description") or None)
     except ValidationFailed as error:
         return render_template("cases/attach.html", title="Attach supporting evidence", case=case,
@@ -160,14 +162,11 @@ def download_attachment(reference: str, attachment_id: int):
 
 
 def _case(reference: str) -> Case:
-    case = queries.get_case(reference)
-    check_can_see_case(current_user(), case)
+    case = get_visible_case(reference, current_user())
     return case
 
 
 def _queue_hub(user: User, code: str | None):
-    if user.role_enum is Role.ADMIN:
-        return reference.get_hub(code) if code else reference.find_hubs()[0]
     if user.hub_id is None:
         raise NotFound("You are not a member of a hub's IFR team, so there is no work queue for you.")
     return reference.get_hub_by_id(user.hub_id)

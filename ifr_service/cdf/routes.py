@@ -7,6 +7,8 @@ from flask import Blueprint, url_for
 from marshmallow import Schema, fields, validate
 
 from ifr_service.api.requests import ID, PageArgs, PeriodArgs, json_body, load_query
+from ifr_service.audit.models import DENIED
+from ifr_service.audit.recording import note_case_seen, note_cases_shown
 from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.presenters import present_case
@@ -94,7 +96,7 @@ def get_entry_version(key: str, version: int):
 
 
 @cdf.get("/cdf/approvals/<number>")
-@allow(Role.CLINICIAN, Role.CDF_ADMIN, Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CLINICIAN, Role.CDF_ADMIN, Role.CET_ANALYST)
 def get_approval(number: str):
     """Look an approval up by its number.
     ---
@@ -114,7 +116,9 @@ def get_approval(number: str):
     record, case = queries.find_by_approval_number(normalise_approval_number(number))
     user = current_user()
     if user.role_enum is Role.CLINICIAN and case.provider_org_code != user.organisation_code:
+        note_case_seen(user, case, action=DENIED)
         raise NotFound(f"There is no CDF approval {record.approval_number} for your trust.", field="number")
+    note_cases_shown(user, [case])  # one patient's treatment, whoever looks it up
     return ApprovalSchema().dump(present_approval(record, case, can_see_case(user, case)))
 
 
@@ -143,7 +147,7 @@ def convert_to_ifr():
 
 
 @cdf.get("/cdf/regions/<region_code>/applications")
-@allow(Role.CDF_ADMIN, Role.ADMIN)
+@allow(Role.CDF_ADMIN)
 def region_applications(region_code: str):
     """A region's CDF applications.
     ---
@@ -164,6 +168,7 @@ def region_applications(region_code: str):
     region = _region_for_user(region_code)
     found, total = queries.find_region_applications(region.id, args["state"], args["entry"],
                                                     args["page"], args["page_size"])
+    note_cases_shown(current_user(), [case for _, case in found])
     return RegionApplicationsSchema().dump({
         "region": {"code": region.code, "name": region.name}, "page": args["page"],
         "page_size": args["page_size"], "total": total,
@@ -171,7 +176,7 @@ def region_applications(region_code: str):
 
 
 @cdf.get("/cdf/regions/<region_code>/audit")
-@allow(Role.CDF_ADMIN, Role.ADMIN)
+@allow(Role.CDF_ADMIN)
 def region_audit(region_code: str):
     """A region's CDF audit.
     ---
@@ -197,7 +202,7 @@ def region_audit(region_code: str):
 
 
 @cdf.get("/cdf/spend")
-@allow(Role.CDF_ADMIN, Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CDF_ADMIN, Role.CET_ANALYST)
 def cdf_spend():
     """The fund's spend against its budget.
     ---

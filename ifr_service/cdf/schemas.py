@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from ifr_service.cases.schemas import OrganisationSchema, PayloadFieldSchema
+from ifr_service.cases.schemas import OrganisationSchema, PayloadFieldSchema, money_text
 
 FUNDING_ROUTES = ["managed_access", "interim_funding", "routine_commissioning"]
 STATUSES = ["active", "expired", "lapsed", "stopped", "not_approved", "received"]
 
 
 def _money(description: str) -> fields.Decimal:
-    return fields.Decimal(places=2, as_string=True, required=True, metadata={"description": description})
+    return money_text(required=True, metadata={"description": description})
 
 
 class EntrySummarySchema(Schema):

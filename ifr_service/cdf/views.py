@@ -11,9 +11,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import fields, validate
 
 from ifr_service.api.requests import PageArgs, load_query, page_count
-from ifr_service.cases.access import check_can_see_case
+from ifr_service.audit.recording import note_cases_shown
+from ifr_service.cases.access import get_visible_case
 from ifr_service.cases.models import Case
-from ifr_service.cases.queries import get_case
 from ifr_service.cdf import queries, service
 from ifr_service.cdf.definition import UNLISTED_DRUG_FORM, CdfEntry
 from ifr_service.cdf.presenters import present_application, present_region_item
@@ -29,7 +29,7 @@ from ifr_service.web.session import page_allow
 
 cdf_pages = Blueprint("cdf", __name__)
 PAGE_SIZE = 25
-CDF_READERS = (Role.CLINICIAN, Role.CDF_ADMIN, Role.ADMIN)  # each sees only its own (cases/access.py)
+CDF_READERS = (Role.CLINICIAN, Role.CDF_ADMIN)  # each sees only its own (cases/access.py)
 STATUS_TITLES = {"active": "Active", "expired": "Expired", "lapsed": "Lapsed", "stopped": "Stopped",
                  "not_approved": "Not approved"}
 
@@ -92,6 +92,7 @@ def list_applications():
         raise NotFound("You are not a member of a region's CDF team, so there are no applications for you.")
     found, total = queries.find_region_applications(region.id, args["state"], args["entry"], args["page"],
                                                     PAGE_SIZE)
+    note_cases_shown(current_user(), [case for _, case in found])
     return render_template(
         "cdf/applications.html", title=f"{region.name}: Cancer Drugs Fund applications", region=region,
         applications=[present_region_item(record, case) for record, case in found], total=total,
@@ -120,8 +121,7 @@ def _field_errors(error: IfrError) -> dict[str, list[str]]:
 
 
 def _cdf_case(reference: str) -> Case:
-    case = get_case(reference)
-    check_can_see_case(current_user(), case)
+    case = get_visible_case(reference, current_user())
     if case.route != "cdf":
         raise NotFound("That case is not a Cancer Drugs Fund application.")
     return case

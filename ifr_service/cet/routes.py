@@ -3,11 +3,14 @@ activity reports, and the inbox of cohort referrals from screening."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from ifr_service.api.requests import PeriodArgs, load_query
 from ifr_service.cases.queries import get_case_by_id
+from ifr_service.cases.schemas import money_text
 from ifr_service.cet import breakdown, cohorts, equity, export, queries, reports, trends
 from ifr_service.errors import ValidationFailed
 from ifr_service.reference.models import Hub
@@ -42,7 +45,7 @@ class ClockPerformanceSchema(Schema):
 
 
 @cet.get("/cet/reports/clock-performance")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def clock_performance():
     """Performance against each target.
     ---
@@ -76,7 +79,7 @@ class TrendSchema(Schema):
 
 
 @cet.get("/cet/reports/trends")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def monthly_trends():
     """Monthly trends of IFRs and the CDF.
     ---
@@ -102,7 +105,9 @@ class ExportArgs(Schema):
 
 
 class CohortArgs(ExportArgs):
-    as_of = fields.Date(required=True, metadata={"description": "The day the window ends on."})
+    # From 1900: the window reaches back a year from it (a date near year 1 would overflow).
+    as_of = fields.Date(required=True, metadata={"description": "The day the window ends on."},
+                        validate=validate.Range(min=date(1900, 1, 1), error="Give a day from 1900 on."))
 
 
 class EquityArgs(PeriodArgs, ExportArgs):
@@ -119,7 +124,7 @@ class CohortCandidateSchema(Schema):
     case_refs = fields.List(fields.String(), required=True)
     first_received = fields.Date(required=True)
     last_received = fields.Date(required=True)
-    total_estimated_cost_gbp = fields.Decimal(as_string=True, places=2, required=True)
+    total_estimated_cost_gbp = money_text(required=True)
     decided = fields.Integer(required=True)
     approved = fields.Integer(required=True)
     approval_rate = fields.Float(allow_none=True)
@@ -155,7 +160,7 @@ class EquitySchema(Schema):
 
 
 @cet.get("/cet/cohorts")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def cohort_candidates():
     """Cohort candidates.
     ---
@@ -179,7 +184,7 @@ def cohort_candidates():
 
 
 @cet.get("/cet/equity")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def hub_equity():
     """Equity between hubs.
     ---
@@ -216,7 +221,7 @@ class BreakdownArgs(PeriodArgs, ExportArgs):
 
 
 @cet.get("/cet/trends")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def trends_by_dimension():
     """Trends of the national database, by any dimension.
     ---
@@ -261,7 +266,7 @@ def _export(table: export.Table, kind: str) -> Response:
 
 
 @cet.get("/cet/cohort-referrals")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def list_cohort_referrals():
     """Cohort referrals.
     ---

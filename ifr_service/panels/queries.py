@@ -128,3 +128,12 @@ def find_conflicts(meeting_id: int, case_id: int | None = None) -> list[Conflict
         query = query.where(ConflictOfInterest.case_id == case_id)
     return list(db.session().exec(query.order_by(ConflictOfInterest.id)))
 
+
+
+def is_on_agenda_of_members_panel(case_id: int, user_id: int) -> bool:
+    """Whether a meeting of a panel the user sits on has the case on its agenda."""
+    query = (select(AgendaItem.id)
+             .join(PanelMeeting, PanelMeeting.id == AgendaItem.meeting_id)
+             .join(PanelMember, PanelMember.panel_id == PanelMeeting.panel_id)
+             .where(AgendaItem.case_id == case_id, PanelMember.user_id == user_id).limit(1))
+    return db.session().exec(query).first() is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ifr_service.api.requests import ID, load_json
+from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import similar
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.queries import get_case
@@ -23,17 +24,15 @@ from ifr_service.panels.schemas import (
 from ifr_service.reference.models import Hub, Region
 from ifr_service.reference.queries import find_organisation
 from ifr_service.runtime import runtime
-from ifr_service.users.access import allow, current_user
+from ifr_service.users.access import HUB_TEAM, RUNS_MEETINGS, allow, current_user
 from ifr_service.users.models import Role
 from ifr_service.users.queries import get_user_by_id
 
 panels = Blueprint("panels", __name__)
-HUB_STAFF = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.ADMIN)
-RUNS_MEETINGS = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.ADMIN)
 
 
 @panels.get("/panels")
-@allow(*HUB_STAFF)
+@allow(*HUB_TEAM, Role.ADMIN)  # who sits on which panel: administrators keep it
 def list_panels():
     """Panels.
     ---
@@ -128,7 +127,7 @@ def schedule_meeting(panel_id: int):
 
 
 @panels.get(f"/meetings/<{ID}:meeting_id>")
-@allow(*HUB_STAFF)
+@allow(*HUB_TEAM)
 def get_meeting(meeting_id: int):
     """A meeting.
     ---
@@ -144,7 +143,7 @@ def get_meeting(meeting_id: int):
 
 
 @panels.get(f"/meetings/<{ID}:meeting_id>/pack")
-@allow(*HUB_STAFF)
+@allow(*HUB_TEAM)
 def panel_pack(meeting_id: int):
     """The panel pack.
     ---
@@ -161,6 +160,8 @@ def panel_pack(meeting_id: int):
     """
     meeting = _meeting_run_by_caller(meeting_id)
     today = runtime().today()
+    agenda = queries.find_agenda(meeting.id)
+    note_cases_shown(current_user(), [case for _, case in agenda])
     return PanelPackSchema().dump({
         "meeting_id": meeting.id, "meeting_date": meeting.meeting_date,
         "cases": [{
@@ -168,7 +169,7 @@ def panel_pack(meeting_id: int):
             "application": similar.deidentified_application(case, today),
             "screening_notes": similar.screening_notes(case),
             "similar_requests": similar.similar_requests(case),
-        } for item, case in queries.find_agenda(meeting.id)],
+        } for item, case in agenda],
     })
 
 
@@ -209,7 +210,7 @@ def record_attendance(meeting_id: int):
 
 
 @panels.post(f"/meetings/<{ID}:meeting_id>/conflicts")
-@allow(*HUB_STAFF)
+@allow(*HUB_TEAM)
 def declare_conflict(meeting_id: int):
     """Declare a conflict of interest.
     ---
@@ -231,7 +232,7 @@ def declare_conflict(meeting_id: int):
 
 
 @panels.delete(f"/meetings/<{ID}:meeting_id>/conflicts/<{ID}:conflict_id>")
-@allow(*HUB_STAFF)
+@allow(*HUB_TEAM)
 def withdraw_conflict(meeting_id: int, conflict_id: int):
     """Withdraw a declaration of interest.
     ---
@@ -270,8 +271,9 @@ def _panel(panel) -> dict:
 
 
 def _meeting(meeting) -> dict:
-    agenda = []
-    for item, case in queries.find_agenda(meeting.id):
+    agenda, listed = [], queries.find_agenda(meeting.id)
+    note_cases_shown(current_user(), [case for _, case in listed])
+    for item, case in listed:
         result = service.quorum_for_case(meeting, case)
         agenda.append({
             "position": item.position, "reference": case.public_reference, "state": case.state,

@@ -20,7 +20,7 @@ from ifr_service.panels.models import (
     PanelRole,
 )
 from ifr_service.panels.quorum import QuorumResult, check_quorum
-from ifr_service.reference.queries import get_hub
+from ifr_service.reference.queries import find_hub
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user
 
@@ -28,7 +28,9 @@ READY_STATES = ["ready_for_panel"]
 
 
 def create_panel(name: str, hub_code: str, quorum: dict | None = None) -> Panel:
-    hub = get_hub(hub_code)
+    hub = find_hub(hub_code)  # named in the body, so a field's error (422), not a missing address
+    if hub is None:
+        raise ValidationFailed({"hub_code": f"There is no hub with the code {hub_code!r}."})
     if queries.find_panel_for_region(hub.region_id) is not None:
         raise ValidationFailed({"hub_code": "This hub's region has a panel already."})
     return queries.add(Panel(name=name, hub_id=hub.id, region_id=hub.region_id,

@@ -12,6 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ifr_service.api.requests import ID
+from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import service as cases
 from ifr_service.cases import similar
 from ifr_service.cases.access import check_can_see_case
@@ -22,10 +23,9 @@ from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_e
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
 from ifr_service.panels import queries, service
 from ifr_service.panels.models import Panel, PanelMeeting
-from ifr_service.panels.routes import HUB_STAFF, RUNS_MEETINGS
 from ifr_service.panels.schemas import NewConflictSchema, NewMeetingSchema
 from ifr_service.runtime import runtime
-from ifr_service.users.access import current_user
+from ifr_service.users.access import HUB_TEAM, RUNS_MEETINGS, current_user
 from ifr_service.users.queries import get_user_by_id
 from ifr_service.web.fields import answer_text, posted_values, read_fields
 from ifr_service.web.session import page_allow
@@ -57,7 +57,7 @@ class ConflictForm(NewConflictSchema):
 
 
 @panel_pages.get("/panel/meetings")
-@page_allow(*HUB_STAFF)
+@page_allow(*HUB_TEAM)
 def list_meetings():
     return _meetings_page({}, None)
 
@@ -78,7 +78,7 @@ def schedule_meeting(panel_id: int):
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>")
-@page_allow(*HUB_STAFF)
+@page_allow(*HUB_TEAM)
 def show_meeting(meeting_id: int):
     return _meeting_page(_meeting(meeting_id), {}, None)
 
@@ -95,7 +95,7 @@ def build_agenda(meeting_id: int):
 
 
 @panel_pages.post(f"/panel/meetings/<{ID}:meeting_id>/conflicts")
-@page_allow(*HUB_STAFF)
+@page_allow(*HUB_TEAM)
 def declare_conflict(meeting_id: int):
     meeting = _meeting(meeting_id)
     try:
@@ -111,7 +111,7 @@ def declare_conflict(meeting_id: int):
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/cases/<reference>")
-@page_allow(*HUB_STAFF)
+@page_allow(*HUB_TEAM)
 def case_pack(meeting_id: int, reference: str):
     meeting = _meeting(meeting_id)
     case, user = _agenda_case(meeting, reference), current_user()
@@ -128,7 +128,7 @@ def case_pack(meeting_id: int, reference: str):
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/minutes")
-@page_allow(*HUB_STAFF)
+@page_allow(*HUB_TEAM)
 def minutes(meeting_id: int):
     meeting = _meeting(meeting_id)
     workflow = runtime().workflows["ifr"]
@@ -136,11 +136,13 @@ def minutes(meeting_id: int):
     decisions = [{"case": case, "event": event, "outcome": workflow.state(event.to_state).title,
                   "action": _action_for(event), "by": get_user_by_id(event.actor_id).display_name}
                  for case, event in queries.find_meeting_decisions(meeting.id)]
+    agenda = _agenda_cases(meeting)
+    note_cases_shown(current_user(), [*agenda, *(decision["case"] for decision in decisions)])
     title = f"Minutes of the meeting of {meeting.meeting_date:%-d %B %Y}"
     return render_template("panels/minutes.html", title=title, meeting=meeting, members=members,
                            panel=queries.get_panel(meeting.panel_id), decisions=decisions,
-                           conflicts=_conflicts(_agenda_cases(meeting), queries.find_conflicts(meeting.id),
-                                                members), kinds=KIND_TITLES)
+                           conflicts=_conflicts(agenda, queries.find_conflicts(meeting.id), members),
+                           kinds=KIND_TITLES)
 
 
 def _meetings_page(values: dict, errors: dict | None):
@@ -164,6 +166,7 @@ def _panel_view(panel: Panel, today) -> dict:
 def _meeting_page(meeting: PanelMeeting, values: dict, errors: dict | None):
     user, members = current_user(), queries.find_members_with_users(meeting.panel_id)
     cases, declared = _agenda_cases(meeting), queries.find_conflicts(meeting.id)
+    note_cases_shown(user, cases)
     agenda = [{"case": case, "quorum": service.quorum_for_case(meeting, case),
                "conflicts": sum(1 for conflict in declared if conflict.case_id == case.id)}
               for case in cases]

@@ -74,7 +74,7 @@ class PolicySchema(Schema):
 
 
 @policy.get("/cet/policy-queue")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def list_queue():
     """The policy-development queue.
     ---
@@ -96,7 +96,7 @@ def list_queue():
 
 
 @policy.get("/cet/policy-queue/<reference>")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def get_item(reference: str):
     """A policy-development item.
     ---
@@ -112,7 +112,7 @@ def get_item(reference: str):
 
 
 @policy.post("/cet/policy-queue/<reference>/actions/<action>")
-@allow(Role.CET_ANALYST, Role.ADMIN)
+@allow(Role.CET_ANALYST)
 def take_action(reference: str, action: str):
     """Move a policy-development item on.
     ---

@@ -11,8 +11,12 @@ from ifr_service.errors import NotFound
 from ifr_service.reference.models import Commissioner, CommissionerHub, Hub, Region
 
 
+def find_hub(code: str) -> Hub | None:
+    return db.session().exec(select(Hub).where(Hub.code == code)).first()
+
+
 def get_hub(code: str) -> Hub:
-    hub = db.session().exec(select(Hub).where(Hub.code == code)).first()
+    hub = find_hub(code)
     if hub is None:
         raise NotFound(f"There is no hub with the code {code!r}.")
     return hub

@@ -19,6 +19,14 @@ from ifr_service.users.tokens import read_token
 PUBLIC = "public"
 ANY_SIGNED_IN = "any signed-in user"
 
+# The role groups every route's rule is written with. A group says who may call a route at all;
+# which cases each of them may see is decided in one place, ifr_service/cases/access.py.
+# Administrators keep reference data, panels and users; they never see a case's contents.
+HUB_TEAM = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER)
+WORKS_THE_QUEUE = (Role.CASE_OFFICER, Role.PANEL_CHAIR)  # chairs take chair's urgent action from it
+RUNS_MEETINGS = (Role.CASE_OFFICER, Role.PANEL_CHAIR)
+CASE_READERS = (Role.CLINICIAN, Role.CDF_ADMIN, *HUB_TEAM)
+
 
 def allow(*roles: Role | str) -> Callable:
     """Declare who may call a view: roles, ANY_SIGNED_IN or PUBLIC."""

@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("demo-cdf-admin", "Jo Evans", Role.CDF_ADMIN, None),
     ("demo-cet", "Chris Morgan", Role.CET_ANALYST, None),
     ("demo-admin", "Alex Reid", Role.ADMIN, None),
+    ("demo-auditor", "Morgan Price", Role.AUDITOR, None),
 ]
 HUB_LEADS = {"demo-hub-lead"}
 HUB_ROLES = {Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}

@@ -19,6 +19,7 @@ class Role(StrEnum):
     CDF_ADMIN = "cdf_admin"
     CET_ANALYST = "cet_analyst"
     ADMIN = "admin"
+    AUDITOR = "auditor"  # information governance: reads the audit log, never a case
     SYSTEM = "system"  # the service itself, acting on a clock (never signs in)
 
 
@@ -44,3 +45,20 @@ class User(SQLModel, table=True):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+
+class ApiClient(SQLModel, table=True):
+    """A system that calls the API for itself (a trust's electronic patient record, say), with OAuth 2.0
+    client credentials. It acts as its own user of this service (`user_id`: a clinician of its trust,
+    named `client:<client_id>`), so every access rule of that role and organisation applies unchanged."""
+
+    __tablename__ = "api_client"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=60, unique=True)
+    secret_hash: str = Field(max_length=255)  # scrypt, salted: the secret itself is never kept
+    name: str = Field(max_length=200)
+    user_id: int = Field(foreign_key="app_user.id", unique=True)
+    is_active: bool = True
+    created_utc: datetime = Field(default_factory=utc_now)
+    revoked_utc: datetime | None = None

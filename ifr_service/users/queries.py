@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.errors import ValidationFailed
-from ifr_service.users.models import User
+from ifr_service.errors import NotFound, ValidationFailed
+from ifr_service.users.models import ApiClient, User
 
 
 def find_user(username: str) -> User | None:
@@ -58,3 +58,26 @@ def create_user(user: User) -> User:
 
 def find_users() -> list[User]:
     return list(db.session().exec(select(User).order_by(User.role, User.display_name)))
+
+
+def find_api_client(client_id: str) -> ApiClient | None:
+    return db.session().exec(select(ApiClient).where(ApiClient.client_id == client_id)).first()
+
+
+def get_api_client(client_id: str) -> ApiClient:
+    client = find_api_client(client_id)
+    if client is None:
+        raise NotFound(f"There is no API client {client_id!r}.", field="client_id")
+    return client
+
+
+def find_api_clients() -> list[tuple[ApiClient, User]]:
+    """Every registered system with the user it acts as, newest first."""
+    query = select(ApiClient, User).join(User, ApiClient.user_id == User.id)
+    return list(db.session().exec(query.order_by(ApiClient.created_utc.desc(), ApiClient.id.desc())))
+
+
+def create_api_client(client: ApiClient) -> ApiClient:
+    db.session().add(client)
+    db.session().flush()
+    return client

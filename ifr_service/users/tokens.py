@@ -19,9 +19,12 @@ ISSUER = "ifr-service"
 ALGORITHM = "HS256"
 
 
-def issue_token(username: str, secret_key: str, lifetime_seconds: int) -> str:
+def issue_token(username: str, secret_key: str, lifetime_seconds: int,
+                extra_claims: dict | None = None) -> str:
+    """A token naming `username`; `extra_claims` add to it (a system's client_id and organisation)."""
     now = int(time.time())
-    claims = {"iss": ISSUER, "sub": username, "iat": now, "exp": now + lifetime_seconds}
+    claims = {**(extra_claims or {}),
+              "iss": ISSUER, "sub": username, "iat": now, "exp": now + lifetime_seconds}
     return jwt.encode({"alg": ALGORITHM}, claims, OctKey.import_key(secret_key))
 
 

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from ifr_service import db
 from ifr_service.errors import IfrError
+from ifr_service.headers import HSTS
 from ifr_service.users.access import PUBLIC
 from ifr_service.web.assets import FRONTEND, STATIC_DIR
 from ifr_service.web.fields import TEMPLATE_GLOBALS
@@ -29,6 +30,7 @@ pages = Blueprint("pages", __name__, template_folder="templates")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 ERROR_TITLES = {400: "Something was wrong with that request", 403: "You cannot see this page",
                 404: "Page not found", 409: "That cannot be done now",
+                429: "Too many attempts: wait a minute and try again",
                 422: "Something was wrong with that request",
                 500: "Sorry, there is a problem with the service"}
 
@@ -40,12 +42,21 @@ def register_pages(app: Flask) -> None:
                          "extensions": [*app.jinja_options.get("extensions", ()), "jinja2.ext.do"],
                          "loader": ChoiceLoader([app.create_global_jinja_loader(),
                                                  PackageLoader("nhsuk_frontend_jinja")])}
+    production = app.config["IFR"].is_production
+    # The session cookie: never read by scripts, not sent with other sites' requests (Lax lets the
+    # identity provider's redirect back carry it), and over HTTPS only in production, where the
+    # __Host- prefix also stops a sibling domain from planting one.
     app.config.update(WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None,
-                      SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=app.config["IFR"].is_production)
+                      SESSION_COOKIE_NAME="__Host-ifr-session" if production else "ifr-session",
+                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=production)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     csrf.init_app(app)
     app.register_blueprint(pages)
+    if app.config["IFR"].uses_development_identity:
+        from ifr_service.identity.development import register_development_identity
+
+        register_development_identity(app)
     app.register_error_handler(404, _unrouted)
     app.register_error_handler(405, _unrouted)
 
@@ -56,7 +67,6 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}
                            "style-src 'self' 'nonce-{nonce}'; "
                            "img-src 'self' data:; font-src 'self' https://assets.nhs.uk; object-src 'none'; "
                            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-HSTS = "max-age=31536000; includeSubDomains"
 
 
 @pages.before_request
@@ -163,6 +173,7 @@ FEATURE_VIEWS = [
     "ifr_service.cdf.views:cdf_pages",
     "ifr_service.cet.views:cet_pages",
     "ifr_service.policy.views:policy_pages",
+    "ifr_service.audit.views:audit_pages",
 ]
 
 

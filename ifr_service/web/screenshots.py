@@ -79,7 +79,8 @@ def _demo_app(scratch: Path):
     from ifr_service.reference.loader import load_reference_data
 
     config = Config(environment="development", database_url=f"sqlite:///{scratch / 'screenshots.sqlite3'}",
-                    secret_key="screenshots-only-" + "x" * 32)
+                    secret_key="screenshots-only-" + "x" * 32,
+                    sign_in_rate_limit="1000 per minute")  # a sign-in a shot, in quick succession
     migrate.upgrade(config)
     app = create_app(config)
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):

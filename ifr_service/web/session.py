@@ -1,48 +1,54 @@
 """Signing in to the pages, and the rule each page declares about who may open it.
 
-Pages keep who is signed in in Flask's signed session cookie. Until sign-in through the
-national identity provider arrives, development and test sign in as one of the demo users;
-production refuses that and says so.
+People sign in through an OpenID Connect identity provider (the national one in production, the
+service's own development provider otherwise). Pages then keep who is signed in in Flask's signed
+session cookie (HttpOnly, SameSite=Lax, Secure in production), which ends after a time without use
+and after a working day in all.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
+from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from joserfc.errors import JoseError
+from requests import RequestException
 
-from ifr_service.errors import Forbidden, ValidationFailed
-from ifr_service.users.access import ANY_SIGNED_IN, PUBLIC
+from ifr_service.errors import Forbidden
+from ifr_service.identity.accounts import account_for
+from ifr_service.identity.relying_party import identity_provider
+from ifr_service.limits import sign_in_limit
+from ifr_service.users.access import ANY_SIGNED_IN, HUB_TEAM, PUBLIC, WORKS_THE_QUEUE
 from ifr_service.users.models import Role, User
-from ifr_service.users.queries import find_user, find_users
+from ifr_service.users.queries import find_user
 
+log = logging.getLogger(__name__)
 session_pages = Blueprint("session", __name__)
-# The session cookie is signed, not stored: a sign-in lasts a working day, however the cookie is kept.
-SIGNED_IN_FOR = timedelta(hours=12)
 
 # What each role works on: the header's links, and where signing in takes them.
-HUB_TEAM = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER)
 NAVIGATION = [
     ((Role.CLINICIAN,), "Your cases", "pages.cases.list_cases"),
     ((Role.CLINICIAN,), "Start an IFR", "pages.application.start_application"),
     ((Role.CLINICIAN,), "Cancer Drugs Fund", "pages.cdf.choose_drug"),
-    ((*HUB_TEAM, Role.ADMIN), "Work queue", "pages.cases.queue"),
+    (WORKS_THE_QUEUE, "Work queue", "pages.cases.queue"),
     (HUB_TEAM, "Panel meetings", "pages.panels.list_meetings"),
     ((Role.CDF_ADMIN,), "CDF applications", "pages.cdf.list_applications"),
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
     ((Role.CET_ANALYST,), "Policy development", "pages.policy.list_items"),
-    ((Role.CET_ANALYST, Role.CASE_OFFICER), "Policy library", "pages.policy.list_policies"),
+    ((Role.CET_ANALYST, Role.CASE_OFFICER, Role.ADMIN), "Policy library", "pages.policy.list_policies"),
+    ((Role.AUDITOR,), "Audit log", "pages.audit.search"),
 ]
 
 
 ROLE_TITLES = {Role.CLINICIAN: "Clinician", Role.CASE_OFFICER: "Hub IFR case officer",
                Role.PANEL_CHAIR: "IFR panel chair", Role.PANEL_MEMBER: "IFR panel member",
                Role.CDF_ADMIN: "Regional CDF administrator", Role.CET_ANALYST: "Clinical Effectiveness Team",
-               Role.ADMIN: "Service administrator"}
+               Role.ADMIN: "Service administrator", Role.AUDITOR: "Information governance auditor"}
 
 
 def page_allow(*roles: Role | str) -> Callable:
@@ -69,12 +75,21 @@ def page_allow(*roles: Role | str) -> Callable:
 
 def signed_in_user() -> User | None:
     if "page_user" not in g:
-        signed_in_at = session.get("signed_in_at", 0)
-        fresh = 0 <= time.time() - signed_in_at <= SIGNED_IN_FOR.total_seconds()
-        username = session.get("username") if fresh else None
+        username = session.get("username") if _session_is_live() else None
         user = find_user(username) if username else None
         g.page_user = user if user and user.is_active and user.role != Role.SYSTEM else None
+        if g.page_user is not None:
+            session["active_at"] = time.time()
     return g.page_user
+
+
+def _session_is_live() -> bool:
+    """Signed in within the absolute limit (a working day), and used within the idle limit."""
+    config, now = current_app.config["IFR"], time.time()
+    signed_in_at = session.get("signed_in_at", 0)
+    active_at = session.get("active_at", signed_in_at)
+    return (0 <= now - signed_in_at <= config.session_absolute_hours * 3600
+            and 0 <= now - active_at <= config.session_idle_minutes * 60)
 
 
 def navigation_for(user: User | None) -> list[dict]:
@@ -94,31 +109,38 @@ def home_for(user: User) -> str:
 @page_allow(PUBLIC)
 def start():
     user = signed_in_user()
-    if user is not None:
+    if user is not None and navigation_for(user):
         return redirect(home_for(user))
     return render_template("start.html")
 
 
-@session_pages.route("/sign-in", methods=["GET", "POST"])
+@session_pages.get("/sign-in")
 @page_allow(PUBLIC)
 def sign_in():
-    config = current_app.config["IFR"]
-    if config.is_production:
-        return render_template("sign_in.html", production=True), 200 if request.method == "GET" else 403
-    users = [user for user in find_users() if user.is_active and user.role != Role.SYSTEM]
-    choices = [{"value": user.username, "text": user.display_name, "hint": {"text": ", ".join(
-                   filter(None, [ROLE_TITLES[user.role_enum], user.organisation_name]))}} for user in users]
-    if request.method == "GET":
-        return render_template("sign_in.html", choices=choices, next=request.args.get("next", ""))
-    user = find_user(request.form.get("username", ""))
-    if user is None or user not in users:
-        error = ValidationFailed({"username": "Choose who you are signing in as."})
-        return render_template("sign_in.html", choices=choices, errors=error.fields,
-                               next=request.form.get("next", "")), 422
+    """Off to the identity provider; it sends the browser back to `finish_sign_in`."""
+    session["sign_in_next"] = _safe_next(request.args.get("next"))
+    return identity_provider().authorize_redirect(url_for("pages.session.finish_sign_in", _external=True))
+
+
+@session_pages.get("/sign-in/callback")
+@sign_in_limit
+@page_allow(PUBLIC)
+def finish_sign_in():
+    """Check what the identity provider says (its signed ID token), and sign that person in."""
+    from ifr_service.web.pages import render_error_page
+
+    try:
+        claims = identity_provider().authorize_access_token()["userinfo"]
+    except (OAuthError, JoseError, RequestException, KeyError, TypeError) as error:
+        log.warning("a sign-in did not complete: %s", type(error).__name__)
+        return render_error_page(400, "Signing in did not complete. Go back to the start and sign in again.")
+    user = account_for(claims, current_app.config["IFR"])
+    next_page = session.get("sign_in_next")
     session.clear()  # a new session on every sign-in, so an earlier one cannot be carried over
-    session["username"], session["signed_in_at"] = user.username, time.time()
+    session["username"] = user.username
+    session["signed_in_at"] = session["active_at"] = time.time()
     g.pop("page_user", None)
-    return redirect(_safe_next(request.form.get("next")) or home_for(user))
+    return redirect(next_page or home_for(user))
 
 
 @session_pages.post("/sign-out")

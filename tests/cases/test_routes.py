@@ -335,7 +335,7 @@ class TestQueue:
         assert error_fields(response) == {"page", "page_size"}
 
     def test_an_unknown_hub_is_not_found(self, client, auth):
-        assert client.get("/api/v1/hubs/atlantis/queue", headers=auth("demo-admin")).status_code == 404
+        assert client.get("/api/v1/hubs/atlantis/queue", headers=auth("demo-officer")).status_code == 404
 
 
 class TestWhoSeesWhat:

@@ -107,6 +107,13 @@ class TestPanelSetUp:
         assert response.status_code == 422
         assert response.json["errors"][0]["field"] == "hub_code"
 
+    def test_an_unknown_hub_is_an_error_of_its_field(self, client, auth):
+        response = client.post("/api/v1/panels", headers=auth("demo-admin"),
+                               json={"name": "Nowhere panel", "hub_code": "atlantis"})
+        assert response.status_code == 422
+        assert response.json["errors"] == [{"field": "hub_code",
+                                             "message": "There is no hub with the code 'atlantis'."}]
+
     def test_bad_input_names_each_field(self, client, auth):
         response = client.post("/api/v1/panels", headers=auth("demo-admin"), json={
             "name": "N", "quorum": {"minimum_members": 0, "requires": [["wizard"]]}, "colour": "blue"})

@@ -172,3 +172,17 @@ def _panel_id(page: str, road: Road | None = None) -> str:
     if road is not None:
         return str(road.panel()["id"])
     return re.search(r'action="/panel/(\d+)/meetings"', page).group(1)
+
+
+def test_a_chair_who_declared_an_interest_is_not_shown_the_cases_decision_form(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel()
+    declared = client.post(f"/api/v1/meetings/{road.meeting['id']}/conflicts", headers=auth(OFFICER), json={
+        "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
+        "details": "The patient is a relative."})
+    assert declared.status_code == 201, declared.json
+    chair = Person(client, "demo-panel-chair")
+    refused = chair.open(f"/cases/{road.reference}/actions/approve", expect=409)
+    assert "no interest in the case" in refused and "findings" not in refused
+    vice_chair = Person(client.application.test_client(), "demo-panel-vice-chair")
+    assert "findings" in vice_chair.open(f"/cases/{road.reference}/actions/approve")

@@ -13,9 +13,16 @@ class Person:
         if username:
             self.sign_in(username)
 
-    def sign_in(self, username: str) -> None:
-        response = self.submit("/sign-in", {"username": username})
-        assert response.status_code == 302, response.text
+    def sign_in(self, username: str, next_page: str | None = None):
+        """Through the development identity provider, as a browser would: the redirect to it, the
+        choice of demo user, and the redirect back with a code. Returns the service's last answer."""
+        start = self.client.get("/sign-in", query_string={"next": next_page} if next_page else None)
+        assert start.status_code == 302, start.text
+        authorize = start.headers["Location"]
+        chosen = self.submit(authorize, {"username": username}, expect=302)
+        response = self.client.get(chosen.headers["Location"])
+        assert response.status_code == 302, (response.status_code, response.text[:2000])
+        return response
 
     def open(self, url: str, expect: int = 200) -> str:
         response = self.client.get(url)

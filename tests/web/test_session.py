@@ -9,7 +9,6 @@ from dataclasses import replace
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from ifr_service.web.session import SIGNED_IN_FOR
 from tests.web.browsing import CSRF, Person
 
 
@@ -17,28 +16,24 @@ def test_someone_not_signed_in_is_sent_to_sign_in_and_brought_back(client):
     response = client.get("/queue")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in?next=/queue")
-    person = Person(client)
-    signed_in = person.submit("/sign-in", {"username": "demo-officer", "next": "/queue?urgency=urgent"},
-                              expect=302)
+    signed_in = Person(client).sign_in("demo-officer", next_page="/queue?urgency=urgent")
     assert signed_in.headers["Location"] == "/queue?urgency=urgent"
 
 
 def test_signing_in_takes_each_role_to_its_work(client):
     homes = {"demo-clinician": "/cases", "demo-officer": "/queue"}
     for username, home in homes.items():
-        person = Person(client)
-        response = person.submit("/sign-in", {"username": username}, expect=302)
-        assert response.headers["Location"] == home
+        assert Person(client).sign_in(username).headers["Location"] == home
 
 
 def test_signing_in_never_sends_the_browser_to_another_site(client):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"):
-        response = Person(client).submit("/sign-in", {"username": "demo-officer", "next": target}, expect=302)
-        assert response.headers["Location"] == "/queue"
+        assert Person(client).sign_in("demo-officer", next_page=target).headers["Location"] == "/queue"
 
 
 def test_signing_in_as_nobody_names_the_field(client):
-    response = Person(client).submit("/sign-in", {"username": "no-such-person"}, expect=422)
+    authorize = client.get("/sign-in").headers["Location"]
+    response = Person(client).submit(authorize, {"username": "no-such-person"}, expect=422)
     assert "Choose who you are signing in as." in response.text
     assert 'href="#field-username"' in response.text
 
@@ -69,21 +64,30 @@ def test_signing_out_ends_the_session(client):
     assert client.get("/queue").status_code == 302
 
 
-def test_production_does_not_offer_the_demo_users(client, app):
-    config = app.config["IFR"]
-    app.config["IFR"] = replace(config, environment="production")
-    try:
-        page = client.get("/sign-in")
-        assert "national identity provider" in page.text and "demo-officer" not in page.text
-    finally:
-        app.config["IFR"] = config
-
-
-def test_a_sign_in_lasts_a_working_day(client):
+def test_a_sign_in_lasts_a_working_day_however_busy(client, app):
     Person(client, "demo-officer")
     with client.session_transaction() as session:
-        session["signed_in_at"] -= SIGNED_IN_FOR.total_seconds() + 1
+        session["signed_in_at"] -= app.config["IFR"].session_absolute_hours * 3600 + 1
     assert client.get("/queue").headers["Location"].startswith("/sign-in")
+
+
+def test_a_sign_in_ends_after_a_while_without_use_and_each_page_keeps_it_going(client, app):
+    idle = app.config["IFR"].session_idle_minutes * 60
+    Person(client, "demo-officer")
+    with client.session_transaction() as session:
+        session["active_at"] -= idle - 60  # a minute to spare
+    assert client.get("/queue").status_code == 200
+    with client.session_transaction() as session:
+        assert session["active_at"] > session["signed_in_at"]
+        session["active_at"] -= idle + 1
+    assert client.get("/queue").headers["Location"].startswith("/sign-in")
+
+
+def test_the_session_cookie_is_out_of_scripts_reach_and_stays_on_this_site(client):
+    authorize = client.get("/sign-in").headers["Location"]
+    chosen = Person(client).submit(authorize, {"username": "demo-officer"}, expect=302)
+    cookie = client.get(chosen.headers["Location"]).headers["Set-Cookie"]
+    assert cookie.startswith("ifr-session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_a_method_a_page_does_not_take_is_a_page_and_the_api_keeps_json(client):
@@ -130,10 +134,10 @@ def test_production_pages_tell_the_browser_to_use_https_only(client, app):
     config = app.config["IFR"]
     app.config["IFR"] = replace(config, environment="production")
     try:
-        assert "max-age=31536000" in client.get("/sign-in").headers["Strict-Transport-Security"]
+        assert "max-age=31536000" in client.get("/").headers["Strict-Transport-Security"]
     finally:
         app.config["IFR"] = config
-    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+    assert "Strict-Transport-Security" not in client.get("/").headers
 
 
 def test_the_design_systems_icons_are_where_its_css_asks_for_them(client):
