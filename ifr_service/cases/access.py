@@ -6,9 +6,8 @@ from ifr_service.audit.models import DENIED
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases.models import Case
 from ifr_service.errors import NotFound
+from ifr_service.users.access import WORKS_THE_QUEUE
 from ifr_service.users.models import Role, User
-
-HUB_ROLES = {Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
 
 
 def can_see_case(user: User, case: Case) -> bool:
@@ -23,7 +22,7 @@ def can_see_case(user: User, case: Case) -> bool:
         return case.route == "cdf" and user.region_id is not None and case.region_id == user.region_id
     if role is Role.PANEL_MEMBER:  # only what their panel is asked to consider
         return case.route == "ifr" and _on_agenda_of_panel_of(user, case)
-    if role in HUB_ROLES:  # hub IFR teams and chairs; the CDF is run by the regions' CDF teams
+    if role in WORKS_THE_QUEUE:  # hub case officers and chairs; the CDF is run by the regions' CDF teams
         return case.route == "ifr" and case.submitted_utc is not None and user.hub_id is not None and (
             case.hub_id == user.hub_id or _runs_panel_of(user, case))
     return False
@@ -62,4 +61,4 @@ def check_can_see_case(user: User, case: Case) -> None:
 
 
 def can_see_hub_queue(user: User, hub_id: int) -> bool:
-    return user.role_enum in (Role.CASE_OFFICER, Role.PANEL_CHAIR) and user.hub_id == hub_id
+    return user.role_enum in WORKS_THE_QUEUE and user.hub_id == hub_id

@@ -5,6 +5,7 @@ Hub staff work for the London hub; the CDF administrator for the London region."
 from __future__ import annotations
 
 from ifr_service.reference.queries import get_hub
+from ifr_service.users.access import HUB_TEAM
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import create_user, find_user
 
@@ -31,7 +32,6 @@ DEMO_USERS = [
     ("demo-auditor", "Morgan Price", Role.AUDITOR, None),
 ]
 HUB_LEADS = {"demo-hub-lead"}
-HUB_ROLES = {Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
 
 
 def load_demo_users() -> int:
@@ -46,7 +46,7 @@ def load_demo_users() -> int:
             leads_hub=username in HUB_LEADS,
             username=username, display_name=name, role=role.value,
             email=f"{username}@example.nhs.uk", organisation_code=code,
-            organisation_name=organisation, hub_id=hub.id if role in HUB_ROLES else None,
+            organisation_name=organisation, hub_id=hub.id if role in HUB_TEAM else None,
             region_id=hub.region_id if role is Role.CDF_ADMIN else None,
         ))
         created += 1
