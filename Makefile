@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev assets migrate data lint docs screenshots clean
+.PHONY: run test install install-dev assets migrate data lint docs screenshots bench bench-quick clean
 
 run: install assets migrate data
 	$(BIN)/ifr-service serve --host 127.0.0.1 --port 5000
@@ -50,6 +50,13 @@ docs: install
 # The main pages, as docs/screenshots/*.png (needs Debian's chromium).
 screenshots: install-dev assets
 	$(BIN)/ifr-service docs screenshots
+
+# Speed at national scale on PostgreSQL and Redis (started when missing): benchmarks/results/latest.*
+bench: install-dev
+	$(BIN)/python -m benchmarks --cases 1000000
+
+bench-quick: install-dev
+	$(BIN)/python -m benchmarks --cases 100000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules ifr_service/web/static

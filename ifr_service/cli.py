@@ -73,8 +73,10 @@ def worker(burst: bool) -> None:
     from redis import Redis
     from rq import Worker
 
+    from ifr_service.jobs.dispatch import load_job_code
     from ifr_service.jobs.queues import ALL_QUEUES
 
+    load_job_code()
     app = load_app()
     config = app.config["IFR"]
     if not config.redis_url:

@@ -68,12 +68,19 @@ def backfill() -> None:
 @click.option("--cases", "count", default=100_000, show_default=True, type=click.IntRange(1_000))
 @click.option("--seed", default=2026, show_default=True, type=int)
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The history's last day [default: today].")
+@click.option("--years", default=5, show_default=True, type=click.IntRange(1, 11),
+              help="How many years the history covers (it starts no earlier than April 2015).")
+@click.option("--repeated-share", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="The share of background cases asking for a skewed catalogue of interventions "
+                   "(a few often, a long tail rarely), as national activity does; 0 keeps every "
+                   "background request unique.")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def generate(count: int, seed: int, as_of, out: Path) -> None:
+def generate(count: int, seed: int, as_of, years: int, repeated_share: float, out: Path) -> None:
     from ifr_service.cet.synthetic import write_history
 
     with _app().app_context(), db.unit_of_work(_engine()):
-        planted = write_history(out, count, seed, as_of.date() if as_of else date.today())
+        planted = write_history(out, count, seed, as_of.date() if as_of else date.today(), years,
+                                repeated_share)
     click.echo(f"wrote {count} cases to {out}; planted {len(planted.cohorts)} cohorts and outlier hub "
                f"{planted.outlier_hub}")
 

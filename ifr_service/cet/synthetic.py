@@ -9,7 +9,10 @@ What is planted, as of the history's last day D:
 - An outlier hub (`OUTLIER_HUB`): it approves 15% of the IFRs it decides where every other hub
   approves 40%, exactly, in every year; it sees 3% of the cases, so the national rate stays close
   to the other hubs' and only the outlier falls outside the 99.8% funnel limits.
-Every other case asks for a treatment no other case asks for, so no cohort forms by chance.
+Every other case asks for a treatment no other case asks for, so no cohort forms by chance, unless
+`repeated_share` asks for a national-scale shape (the benchmarks'): that share of the background
+asks for interventions from a catalogue with a Zipf-like skew, a few asked for often and a long tail
+asked for rarely, as national IFR activity is; cohorts then form by chance too.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import csv
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 import nhs_number
@@ -31,6 +35,7 @@ OUTLIER_HUB = "south-west"
 OUTLIER_SHARE = 0.03
 APPROVAL_RATE = {"usual": 0.40, "outlier": 0.15}
 YEARS = 5
+CATALOGUE_SIZE = 2_000  # the repeated interventions; the k-th is asked for about 1/k as often as the first
 DIAGNOSES = ["C34.1", "C50.9", "C18.7", "C61", "G35", "M05.9", "E75.2", "I27.0", "D61.9", "K50.9",
              "C71.9", "G12.2", "Q87.4", "E84.0", "L40.0"]
 CRGS = ["CFS", "HPB", "VAS", "RDI", "CIC", ""]
@@ -72,9 +77,11 @@ class Planted:
     cohorts: list[dict] = field(default_factory=list)
 
 
-def write_history(path: Path, count: int, seed: int, as_of: date) -> Planted:
-    """Write `count` cases (planted ones included) ending on `as_of`; returns what was planted."""
-    generator = _Generator(random.Random(seed), as_of)
+def write_history(path: Path, count: int, seed: int, as_of: date, years: int = YEARS,
+                  repeated_share: float = 0.0) -> Planted:
+    """Write `count` cases (planted ones included) over `years` ending on `as_of`; returns what was
+    planted. `repeated_share` of the background asks for the skewed catalogue's interventions."""
+    generator = _Generator(random.Random(seed), as_of, years, repeated_share)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
@@ -88,9 +95,11 @@ def write_history(path: Path, count: int, seed: int, as_of: date) -> Planted:
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, as_of: date):
-        self.rng, self.as_of, self.serial = rng, as_of, 0
-        self.first_day = max(date(2015, 4, 1), as_of - timedelta(days=365 * YEARS))
+    def __init__(self, rng: random.Random, as_of: date, years: int = YEARS, repeated_share: float = 0.0):
+        self.rng, self.as_of, self.serial, self.years = rng, as_of, 0, years
+        self.repeated_share = repeated_share
+        self.catalogue_weights = list(accumulate(1 / rank for rank in range(1, CATALOGUE_SIZE + 1)))
+        self.first_day = max(date(2015, 4, 1), as_of - timedelta(days=365 * years))
         commissioners = {c.id: c.name for c in db.session().exec(select(Commissioner))}
         hubs = {h.id: h.code for h in db.session().exec(select(Hub))}
         self.by_hub: dict[str, list[str]] = {}
@@ -124,7 +133,7 @@ class _Generator:
         shares[self.usual_hubs[0]] += count - sum(shares.values())
         for hub, hub_count in shares.items():
             rate = APPROVAL_RATE["outlier" if hub == OUTLIER_HUB else "usual"]
-            for year, year_cases in enumerate(_split(hub_count, YEARS)):
+            for year, year_cases in enumerate(_split(hub_count, self.years)):
                 yield from self._year(hub, year, year_cases, rate)
 
     def _year(self, hub: str, year: int, count: int, rate: float):
@@ -140,14 +149,22 @@ class _Generator:
         for outcome in outcomes:
             received = self._day_in_year(year)
             serial = self._next()
-            yield self._row(f"SYN-{serial}", "IFR", received, hub, self.rng.choice(DIAGNOSES),
-                            f"Background therapy {serial}", "", outcome)
+            diagnosis, name = self._request(serial)
+            yield self._row(f"SYN-{serial}", "IFR", received, hub, diagnosis, name, "", outcome)
+
+    def _request(self, serial: int) -> tuple[str, str]:
+        """A diagnosis and intervention: one of the catalogue's (each with its own diagnosis), or one
+        asked for by this case alone."""
+        if self.repeated_share and self.rng.random() < self.repeated_share:
+            item = self.rng.choices(range(CATALOGUE_SIZE), cum_weights=self.catalogue_weights)[0]
+            return DIAGNOSES[item % len(DIAGNOSES)], f"Repeated therapy {item + 1}"
+        return self.rng.choice(DIAGNOSES), f"Background therapy {serial}"
 
     def _day_in_year(self, year: int) -> date:
         # Decisions come up to 60 days after receipt and never after D, so receipts end 60 days before it.
         span = (self.as_of - timedelta(days=60) - self.first_day).days
-        return self.first_day + timedelta(days=self.rng.randrange(span * year // YEARS,
-                                                                  span * (year + 1) // YEARS))
+        return self.first_day + timedelta(days=self.rng.randrange(span * year // self.years,
+                                                                  span * (year + 1) // self.years))
 
     def _row(self, ref: str, route: str, received: date, hub: str, icd10: str, name: str, code: str,
              outcome: str) -> list[str]:

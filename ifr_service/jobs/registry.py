@@ -35,7 +35,12 @@ JOB_MODULES = ("ifr_service.letters.jobs", "ifr_service.notifications.jobs",
                "ifr_service.notifications.sending")
 
 
-def get_job(name: str) -> JobDefinition:
+def load_jobs() -> None:
+    """Import every job's module, which registers its jobs."""
     for module in JOB_MODULES:
         importlib.import_module(module)
+
+
+def get_job(name: str) -> JobDefinition:
+    load_jobs()
     return JOBS[name]
