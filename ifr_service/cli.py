@@ -67,22 +67,34 @@ def serve(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
-@main.command(help="Run an rq worker on every ifr-service queue.")
+@main.command(help="Run an rq worker on every ifr-service queue (or only those given).")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-def worker(burst: bool) -> None:
+@click.option("--queue", "queues", multiple=True, help="Serve only this queue (repeatable), e.g. a worker "
+              "of its own for ifr-letters.")
+@click.option("--max-jobs", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Stop after this many jobs, for the process manager to start a fresh one.")
+def worker(burst: bool, queues: tuple[str, ...], max_jobs: int) -> None:
     from redis import Redis
-    from rq import Worker
+    from rq import SimpleWorker
 
     from ifr_service.jobs.dispatch import load_job_code
     from ifr_service.jobs.queues import ALL_QUEUES
 
+    unknown = sorted(set(queues) - set(ALL_QUEUES))
+    if unknown:
+        raise click.BadParameter(f"not ifr-service queues: {', '.join(unknown)}", param_hint="--queue")
     load_job_code()
     app = load_app()
     config = app.config["IFR"]
     if not config.redis_url:
         raise click.ClickException("REDIS_URL is not set: without it jobs run in-process, no worker needed")
+    # Jobs run in this process, not in a work-horse forked for each: a horse started cold, connecting
+    # to PostgreSQL and warming reportlab afresh every time, and letters came at 2.6 a second instead
+    # of 14 (docs/scaling.md). Our jobs are short, our own and idempotent; rq's job timeout still
+    # holds, and --max-jobs has the process manager start a fresh worker now and then.
     with app.app_context():
-        Worker(list(ALL_QUEUES), connection=Redis.from_url(config.redis_url)).work(burst=burst)
+        SimpleWorker([q for q in ALL_QUEUES if not queues or q in queues],
+                     connection=Redis.from_url(config.redis_url)).work(burst=burst, max_jobs=max_jobs)
 
 
 @main.group(name="db", help="Database migrations.")
