@@ -76,6 +76,10 @@ def copy_cases(template_ids: list[int], copies: int, tag: str, with_events: bool
         f"SELECT copy.id, k.due_on + ((copy.id * 7919) % 41 - 20), "
         f"{', '.join('k.' + name for name in clock_columns)} "
         f"FROM case_clock k JOIN ifr_case copy ON k.case_id = {template_of}"))
+    # The copies' clocks fall due on other days than their templates': their soonest, as clocks.py keeps it.
+    session.execute(text(
+        "UPDATE ifr_case c SET next_due_on = (SELECT min(k.due_on) FROM case_clock k "
+        "WHERE k.case_id = c.id AND k.running_since IS NOT NULL) WHERE c.id = ANY(:ids)"), {"ids": list(ids)})
     if with_events:
         event_columns = [c.name for c in CaseEvent.__table__.columns if c.name not in {"id", "case_id"}]
         session.execute(text(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Date, Integer, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from ifr_service import migrate
@@ -69,6 +70,42 @@ def test_upgrade_downgrade_upgrade_leaves_the_same_schema(scratch_config):
     assert _tables(scratch_config) <= {"alembic_version"}
     migrate.upgrade(scratch_config)
     assert _tables(scratch_config) == first == set(metadata.tables) | {"alembic_version"}
+
+
+def test_the_migration_gives_each_case_the_soonest_due_date_of_its_running_clocks(scratch_config):
+    reset_database(scratch_config)
+    migrate.upgrade(scratch_config, "0012_add_api_clients")
+    engine = create_engine(scratch_config.database_url)
+    now = datetime(2026, 12, 21, 9, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO app_user (id, username, display_name, email, role, is_active, created_utc) "
+            "VALUES (1, 'clinician', 'A clinician', 'clinician@example.org', 'clinician', :yes, :now)"),
+            {"yes": True, "now": now})
+        for case_id in (1, 2):
+            connection.execute(text(
+                "INSERT INTO ifr_case (id, draft_reference, route, state, form_key, form_version, answers, "
+                "urgency, urgency_rank, created_by_id, created_utc, updated_utc) VALUES (:id, :draft, 'ifr', "
+                "'submitted', 'ifr-application', 1, '{}', 'routine', 2, 1, :now, :now)"),
+                {"id": case_id, "draft": f"DRAFT-{case_id}", "now": now})
+        # Case 1: two clocks running, one paused; case 2: its only clock paused.
+        for case_id, clock, running_since, due_on in [
+                (1, "decision", date(2026, 12, 21), date(2027, 2, 3)),
+                (1, "screening", date(2026, 12, 21), date(2027, 1, 7)),
+                (1, "completeness_check", None, None),
+                (2, "completeness_check", None, None)]:
+            connection.execute(text(
+                "INSERT INTO case_clock (case_id, clock, cycle, target_working_days, started_on, "
+                "running_since, used_working_days, due_on) "
+                "VALUES (:case_id, :clock, 1, 10, :started, :running_since, 0, :due_on)"),
+                {"case_id": case_id, "clock": clock, "started": date(2026, 12, 21),
+                 "running_since": running_since, "due_on": due_on})
+    migrate.upgrade(scratch_config)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, next_due_on FROM ifr_case ORDER BY id")
+                                  .columns(id=Integer, next_due_on=Date)).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [(1, date(2027, 1, 7)), (2, None)]
 
 
 def test_postgresql_refuses_to_change_or_delete_a_case_event(app, client, auth, application):

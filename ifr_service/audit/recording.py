@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from ifr_service import db
 from ifr_service.audit import queries
 from ifr_service.audit.models import CHANGE, DENIED, READ, AuditEvent
+from ifr_service.db import utc_now
 
 READ_METHODS = {"GET", "HEAD"}
 # One row per case per request: the strongest of what happened to it.
@@ -70,9 +71,10 @@ def record_apart(engine: Engine, notes: list[Note], status_code: int) -> None:
             queries.add_events(_events(notes, status_code))
 
 
-def _events(notes: list[Note], status_code: int) -> list[AuditEvent]:
-    return [AuditEvent(username=note.username, role=note.role, action=note.action,
-                       case_reference=note.case_reference, what=request.endpoint or "",
-                       method=request.method, path=request.path[:PATH_LENGTH],
-                       address=request.remote_addr, status_code=status_code)
+def _events(notes: list[Note], status_code: int) -> list[dict]:
+    occurred_utc = utc_now()
+    return [{"occurred_utc": occurred_utc, "username": note.username, "role": note.role,
+             "action": note.action, "case_reference": note.case_reference, "what": request.endpoint or "",
+             "method": request.method, "path": request.path[:PATH_LENGTH], "address": request.remote_addr,
+             "status_code": status_code}
             for note in notes]

@@ -2,7 +2,8 @@
 
 A clock counts working days in England while the case is in the states it runs
 in. Each change is written in the transaction of the transition that caused it,
-so due dates are plain columns that queues can sort and reports can count.
+so due dates are plain columns that queues can sort and reports can count; the
+soonest of a case's running clocks is kept on the case too (Case.next_due_on).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def move_clocks(workflow: Workflow, case: Case, from_state: str | None, to_state
             queries.create_clock(_start(case, clock, row, today))
         elif active:
             _pause(row, today)
+    _note_next_due(case)
 
 
 # The signals the code sends to service clocks.
@@ -67,6 +69,12 @@ def signal_clocks(workflow: Workflow, case: Case, signal: str, today: date) -> N
             _stop(row, today, judged=True)
         elif signal == clock.starts_on and not active:
             queries.create_clock(_start(case, clock, row, today))
+    _note_next_due(case)
+
+
+def _note_next_due(case: Case) -> None:
+    """Keep the case's copy of its soonest running due date, which work queues sort by."""
+    case.next_due_on = queries.find_next_due_on(case)
 
 
 def _start(case: Case, clock: Clock, previous: CaseClock | None, today: date) -> CaseClock:

@@ -15,9 +15,12 @@ URGENCY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
 
 class Case(SQLModel, table=True):
     __tablename__ = "ifr_case"
-    # The hub queue: a hub's cases in a state, most urgent then newest first.
-    __table_args__ = (Index("ix_ifr_case_hub_queue", "hub_id", "state", "urgency_rank",
-                            "submitted_utc"),)
+    __table_args__ = (
+        # The hub queue: a hub's cases in a state, most urgent then newest first.
+        Index("ix_ifr_case_hub_queue", "hub_id", "state", "urgency_rank", "submitted_utc"),
+        # The work queue page's order, so its first page is read from the index, not sorted.
+        Index("ix_ifr_case_hub_work", "hub_id", "urgency_rank", "next_due_on", "submitted_utc", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # Every case has a draft reference from creation; the human-readable
@@ -43,6 +46,9 @@ class Case(SQLModel, table=True):
     created_utc: datetime = Field(default_factory=utc_now)
     updated_utc: datetime = Field(default_factory=utc_now)
     submitted_utc: datetime | None = None
+    # The soonest due date of the case's running clocks (None when none runs), kept by clocks.py
+    # as they move, so a work queue sorts and filters by a column instead of a subquery per case.
+    next_due_on: date | None = None
 
     @property
     def public_reference(self) -> str:

@@ -6,6 +6,7 @@ from ifr_service.cases import queries
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseClock
+from ifr_service.cases.queries import QueueLine
 from ifr_service.cases.service import actions_for
 from ifr_service.cdf.presenters import present_application
 from ifr_service.letters.queries import find_letters
@@ -46,9 +47,9 @@ def present_action(action: Action) -> dict:
     return {"action": action.key, "title": action.title, "payload": describe_fields(action.payload)}
 
 
-def present_queue_item(case: Case, next_clock: CaseClock | None) -> dict:
+def present_queue_item(line: QueueLine, next_clock: CaseClock | None) -> dict:
     """One line of a hub queue: the case and the clock that falls due next."""
-    answers = case.answers
+    case = line.case
     due = next_clock and view_clock(runtime().workflows[case.route], next_clock, runtime().today())
     return {
         "due_on": due.due_on if due else None,
@@ -58,7 +59,7 @@ def present_queue_item(case: Case, next_clock: CaseClock | None) -> dict:
         "state": case.state,
         "urgency": case.urgency,
         "submitted_utc": case.submitted_utc,
-        "intervention": answers.get("intervention", {}).get("name"),
-        "diagnosis_icd10": answers.get("diagnosis", {}).get("icd10_code"),
-        "provider_trust": answers.get("clinician", {}).get("provider_trust"),
+        "intervention": line.intervention,
+        "diagnosis_icd10": line.diagnosis_icd10,
+        "provider_trust": line.provider_trust,
     }

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import defer
 from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.models import (
+    URGENCY_RANK,
     Attachment,
     AttachmentContent,
     Case,
@@ -73,42 +76,58 @@ def find_events(case: Case) -> list[CaseEvent]:
     return list(db.session().exec(query))
 
 
+class QueueLine(NamedTuple):
+    """A case on a work queue with the answers its line shows (the case's own answers not loaded)."""
+
+    case: Case
+    intervention: str | None
+    diagnosis_icd10: str | None
+    provider_trust: str | None
+
+
+# A queue line's answers, read in SQL: a page of a queue neither fetches nor decodes whole applications.
+QUEUE_ANSWERS = (Case.answers[("intervention", "name")].as_string(),
+                 Case.answers[("diagnosis", "icd10_code")].as_string(),
+                 Case.answers[("clinician", "provider_trust")].as_string())
+WITHOUT_ANSWERS = defer(Case.answers, raiseload=True)  # a line reading them would be a query per case
+
+
 def find_hub_queue(hub_id: int, route: str, states: list[str], page: int,
-                   page_size: int) -> tuple[list[Case], int]:
+                   page_size: int) -> tuple[list[QueueLine], int]:
     """A hub's cases of a route, most urgent first and newest first within an urgency."""
     where = (Case.hub_id == hub_id, Case.route == route, Case.state.in_(states))
     total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
-    query = (select(Case).where(*where)
-             .order_by(Case.urgency_rank, Case.submitted_utc.desc(), Case.id.desc())
-             .offset((page - 1) * page_size).limit(page_size))
-    return list(db.session().exec(query)), total
-
-
-def next_due_on():
-    """The soonest due date of a case's running clocks: what its place in a work queue turns on."""
-    return (select(func.min(CaseClock.due_on))
-            .where(CaseClock.case_id == Case.id, CaseClock.running_since.is_not(None))
-            .correlate(Case).scalar_subquery())
+    order = (Case.urgency_rank, Case.submitted_utc.desc(), Case.id.desc())
+    return _find_queue_lines(where, order, page, page_size), total
 
 
 def find_hub_work(hub_id: int, states: list[str], urgency: str | None, due: tuple[date | None, date | None],
-                  page: int, page_size: int) -> tuple[list[Case], int]:
+                  page: int, page_size: int) -> tuple[list[QueueLine], int]:
     """A hub's IFR cases for its work queue page, soonest due first within each urgency.
     `due` bounds the soonest due date (either end may be open); (None, None) takes every case."""
-    next_due = next_due_on()
     where = [Case.hub_id == hub_id, Case.route == "ifr", Case.state.in_(states)]
     if urgency:
-        where.append(Case.urgency == urgency)
+        # The rank too, which ix_ifr_case_hub_work leads with.
+        where += [Case.urgency == urgency, Case.urgency_rank == URGENCY_RANK[urgency]]
     after, before = due
     if after is not None:
-        where.append(next_due >= after)
+        where.append(Case.next_due_on >= after)
     if before is not None:
-        where.append(next_due <= before)
+        where.append(Case.next_due_on <= before)
     total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
-    query = (select(Case).where(*where)
-             .order_by(Case.urgency_rank, next_due.is_(None), next_due, Case.submitted_utc, Case.id)
-             .offset((page - 1) * page_size).limit(page_size))
-    return list(db.session().exec(query)), total
+    # NULLS LAST is PostgreSQL's own ascending order, so ix_ifr_case_hub_work serves it.
+    order = (Case.urgency_rank, Case.next_due_on.asc().nulls_last(), Case.submitted_utc, Case.id)
+    return _find_queue_lines(where, order, page, page_size), total
+
+
+def _find_queue_lines(where, order, page: int, page_size: int) -> list[QueueLine]:
+    """The page's ids first, then only their rows and answers: reading the answers from the JSON
+    of every case a sort passes over would cost more than the sort."""
+    ids = (select(Case.id).where(*where).order_by(*order)
+           .offset((page - 1) * page_size).limit(page_size).subquery())
+    query = (select(Case, *QUEUE_ANSWERS).options(WITHOUT_ANSWERS).join(ids, ids.c.id == Case.id)
+             .order_by(*order))
+    return [QueueLine(*row) for row in db.session().exec(query)]
 
 
 def find_provider_cases(org_code: str, page: int, page_size: int) -> tuple[list[Case], int]:
@@ -199,14 +218,26 @@ def find_clocks(case: Case) -> list[CaseClock]:
     return list(db.session().exec(query))
 
 
-def find_running_clocks(case_ids: list[int]) -> list[CaseClock]:
-    """The clocks counting now on these cases, soonest due first."""
-    if not case_ids:
-        return []
-    query = (select(CaseClock)
-             .where(CaseClock.case_id.in_(case_ids), CaseClock.running_since.is_not(None))
-             .order_by(CaseClock.due_on))
-    return list(db.session().exec(query))
+def find_next_clocks(cases: list[Case]) -> dict[int, CaseClock]:
+    """The running clock that falls due soonest on each of these cases (the one its next_due_on
+    comes from), by case id."""
+    if not cases:
+        return {}
+    query = (select(CaseClock).join(Case, Case.id == CaseClock.case_id)
+             .where(CaseClock.case_id.in_([case.id for case in cases]), CaseClock.running_since.is_not(None),
+                    CaseClock.due_on == Case.next_due_on)
+             .order_by(CaseClock.id))
+    found = {}
+    for row in db.session().exec(query):
+        found.setdefault(row.case_id, row)  # of two due the same day, the one made first
+    return found
+
+
+def find_next_due_on(case: Case) -> date | None:
+    """The soonest due date of the case's running clocks: what its place in a work queue turns on."""
+    query = select(func.min(CaseClock.due_on)).where(CaseClock.case_id == case.id,
+                                                     CaseClock.running_since.is_not(None))
+    return db.session().exec(query).one()
 
 
 def get_clock(clock_id: int) -> CaseClock:

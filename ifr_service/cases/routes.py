@@ -284,14 +284,13 @@ def hub_queue(hub_code: str):
         raise NotFound(f"There is no hub queue {hub_code} for you.", field="hub_code")
     found, total = queries.find_hub_queue(hub.id, "ifr", service.queue_states("ifr"), args["page"],
                                           args["page_size"])
-    note_cases_shown(current_user(), found)
-    next_due = {}
-    for clock in queries.find_running_clocks([case.id for case in found]):
-        next_due.setdefault(clock.case_id, clock)  # soonest due first
+    cases = [line.case for line in found]
+    note_cases_shown(current_user(), cases)
+    next_clocks = queries.find_next_clocks(cases)
     return QueueSchema().dump({
         "hub": {"code": hub.code, "name": hub.name}, "page": args["page"],
         "page_size": args["page_size"], "total": total,
-        "cases": [present_queue_item(case, next_due.get(case.id)) for case in found],
+        "cases": [present_queue_item(line, next_clocks.get(line.case.id)) for line in found],
     })
 
 

@@ -72,11 +72,11 @@ def queue():
     today = runtime().today()
     found, total = queries.find_hub_work(hub.id, states, args["urgency"], _due_bounds(args["due"], today),
                                          args["page"], PAGE_SIZE)
-    note_cases_shown(user, found)
-    due = {}
-    for clock in queries.find_running_clocks([case.id for case in found]):
-        due.setdefault(clock.case_id, view_clock(workflow, clock, today))
-    return render_template("cases/queue.html", title=f"{hub.name}: work queue", hub=hub, cases=found,
+    cases = [line.case for line in found]
+    note_cases_shown(user, cases)
+    due = {case_id: view_clock(workflow, clock, today)
+           for case_id, clock in queries.find_next_clocks(cases).items()}
+    return render_template("cases/queue.html", title=f"{hub.name}: work queue", hub=hub, lines=found,
                            due=due, total=total, args=args, pages=page_count(total, PAGE_SIZE),
                            workflow=workflow,
                            states=[s for s in workflow.states if s.key != workflow.initial])

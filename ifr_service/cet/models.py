@@ -40,6 +40,10 @@ class NationalCase(SQLModel, table=True):
         Index("ix_national_case_cohort", "route", "intervention_key", "icd10_category", "received_on"),
         # Equity: decisions by hub over a period.
         Index("ix_national_case_decisions", "decided_on", "hub_id"),
+        # Trends (breakdown.py): a range of receipt dates by month and hub or region, read from the
+        # index alone on PostgreSQL.
+        Index("ix_national_case_trends", "received_on",
+              postgresql_include=["hub_id", "region_id", "outcome", "working_days_to_decision"]),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -23,6 +23,7 @@ from ifr_service.users.access import PUBLIC
 from ifr_service.web.assets import FRONTEND, STATIC_DIR
 from ifr_service.web.fields import TEMPLATE_GLOBALS
 from ifr_service.web.session import page_allow
+from ifr_service.web.tags import design_tag
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -50,7 +51,7 @@ def register_pages(app: Flask) -> None:
                       SESSION_COOKIE_NAME="__Host-ifr-session" if production else "ifr-session",
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=production)
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, design_tag=design_tag)
     csrf.init_app(app)
     app.register_blueprint(pages)
     if app.config["IFR"].uses_development_identity:

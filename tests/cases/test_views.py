@@ -7,7 +7,7 @@ import re
 import pytest
 
 from ifr_service.web.fields import shown_values
-from tests.builders import CLINICIAN, OFFICER, Road
+from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, Road
 from tests.web.browsing import Person
 
 DRAFT = re.compile(r"/cases/(DRAFT-[A-Z0-9]+)/application")
@@ -135,6 +135,25 @@ def test_the_queue_filters_by_urgency_and_overdue_target(client, auth, applicati
     assert urgent.reference in overdue and "Overdue" in overdue
     assert "No cases match." in officer.open("/queue?due=on_track")
     assert "urgency" in officer.open("/queue?urgency=soon", expect=422)
+
+
+def test_the_queue_puts_the_soonest_due_first_and_cases_with_no_clock_running_last(
+        client, auth, application, calendar, run_jobs):
+    from datetime import date
+
+    calendar.set(date(2026, 11, 2))
+    asked = Road(client, auth, application)  # asked for information: due when the answer is
+    calendar.set(date(2026, 11, 3))
+    waiting = Road(client, auth, application)  # its completeness check due 5 working days on
+    decided = Road(client, auth, application)
+    run_jobs()
+    asked.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
+    decided.to_panel()
+    decided.act(CHAIR, "approve", DECISION)
+    run_jobs()  # the decision letter: now no clock runs on the approved case
+    queue = Person(client, OFFICER).open("/queue")
+    places = [queue.index(road.reference) for road in (waiting, asked, decided)]
+    assert places == sorted(places)
 
 
 def test_a_clinician_of_another_trust_cannot_see_the_case(client, auth, application):

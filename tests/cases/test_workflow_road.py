@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.models import CaseEvent
+from ifr_service.cases.queries import get_case
 from ifr_service.notifications.models import Notification
 from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, REASON, REVIEW_CHAIR, Road, findings
 
@@ -114,6 +115,25 @@ def test_a_request_for_information_pauses_the_clock_across_the_bank_holidays(roa
     assert (resumed["status"], resumed["used_working_days"]) == ("on_track", 2)
     assert resumed["due_on"] == "2027-01-07"  # the three working days left: 5, 6, 7 January
     assert case.clock("information_response")["status"] == "met"
+
+
+def test_the_case_keeps_the_soonest_due_date_of_its_running_clocks(road, calendar, in_db, run_jobs):
+    case = road()  # submitted on Monday 21 December 2026
+    run_jobs()  # the acknowledgement is sent, which stops its clock
+
+    def next_due_on():
+        return get_case(case.reference).next_due_on
+
+    assert in_db(next_due_on) == date(2026, 12, 30)  # the completeness check's
+    calendar.set(date(2026, 12, 23))
+    case.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
+    assert in_db(next_due_on) == date(2027, 1, 25)  # the check paused: only the answer's clock runs
+    calendar.set(date(2027, 1, 4))
+    case.act(CLINICIAN, "provide_information", {"information": "MRI of 30 December attached."})
+    assert in_db(next_due_on) == date(2027, 1, 7)  # the check resumed; the answer's clock stopped
+    case.act(CLINICIAN, "withdraw", {"reason": "The patient has moved abroad."})
+    run_jobs()
+    assert in_db(next_due_on) is None  # every clock stopped
 
 
 def test_an_overdue_check_shows_in_the_hub_queue(road, calendar, client, auth, run_jobs):

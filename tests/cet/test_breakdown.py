@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 
+from ifr_service import db
+from ifr_service.cet import breakdown
 from tests.cet.test_import import GOOD, csv_lines, load
 from tests.test_cli import run
 
@@ -93,8 +96,6 @@ def test_the_command_prints_the_table(fresh_env, tmp_path):
 
 
 def test_cohorts_and_equity_export_as_tables_too(app, client, auth, calendar):
-    from datetime import date
-
     calendar.set(date(2024, 12, 31))
     cohort = [{**GOOD, "case_ref": f"K{i}", "commissioner": commissioner, "outcome": outcome}
               for i, (commissioner, outcome) in enumerate(
@@ -111,3 +112,67 @@ def test_cohorts_and_equity_export_as_tables_too(app, client, auth, calendar):
     assert [cell.value for cell in sheet[1]] == ["hub", "name", "n", "approvals", "rate", "national_rate",
                                                 "lower_95", "upper_95", "lower_998", "upper_998", "flag"]
     assert [cell.value for cell in sheet[2]][:4] == ["london", "London", 3, 3]
+
+
+JUNE = [  # all received on Monday 3 June 2024; working days to decision in the comments
+    {**GOOD, "case_ref": "J1", "received_date": "2024-06-03", "decision_date": "2024-06-04",
+     "outcome": "approved"},  # 1
+    {**GOOD, "case_ref": "J2", "received_date": "2024-06-03", "decision_date": "2024-06-06",
+     "outcome": "declined"},  # 3
+    {**GOOD, "case_ref": "J3", "received_date": "2024-06-03", "decision_date": "2024-06-13",
+     "outcome": "approved", "crg_code": ""},  # 8
+    {**GOOD, "case_ref": "J4", "received_date": "2024-06-03", "decision_date": "2024-07-01",
+     "outcome": "declined", "urgency": "urgent"},  # 20
+    {**GOOD, "case_ref": "J5", "received_date": "2024-06-03", "decision_date": "2024-06-05",
+     "outcome": "withdrawn", "crg_code": ""},  # 2, but not a decision
+    {**GOOD, "case_ref": "J6", "received_date": "2024-06-03", "decision_date": "", "outcome": "pending"},
+]
+
+
+def rows_of(app, by: list[str], start: date = date(2024, 1, 1), end: date = date(2024, 12, 31),
+            **filters: str) -> list[dict]:
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        return breakdown.breakdown(by, start, end, filters).rows
+
+
+def test_the_median_of_an_even_count_is_the_mean_of_the_two_middle_decisions(app, client):
+    load(app, csv_lines(*JUNE))
+    assert rows_of(app, ["route"]) == [
+        {"route": "ifr", "cases": 6, "decided": 4, "approved": 2, "approval_rate": 0.5,
+         "median_working_days": 5.5}]  # 1, 3, 8 and 20: the withdrawn case's 2 days are no decision
+    assert [row["median_working_days"] for row in rows_of(app, ["outcome"])] == [4.5, 11.5, None, None]
+
+
+def test_the_median_of_an_odd_count_is_the_middle_decision_itself(app, client):
+    load(app, csv_lines(*JUNE))
+    routine, urgent = rows_of(app, ["urgency"])
+    assert (routine["urgency"], routine["median_working_days"], urgent["median_working_days"]) == (
+        "routine", 3, 20)
+    assert isinstance(routine["median_working_days"], int)
+
+
+def test_a_case_with_no_crg_is_a_group_of_its_own_and_the_filter_none_keeps_it(app, client):
+    load(app, csv_lines(*JUNE))
+    assert [(row["crg"], row["cases"]) for row in rows_of(app, ["crg"])] == [("CFS", 4), (None, 2)]
+    assert [(row["outcome"], row["cases"]) for row in rows_of(app, ["outcome"], crg="None")] == [
+        ("approved", 1), ("withdrawn", 1)]
+
+
+def test_filters_on_periods_and_hubs_compare_their_labels(app, client):
+    load(app, csv_lines(*ROWS))
+
+    def cases(**filters: str) -> int | None:
+        found = rows_of(app, ["route"], **filters)
+        return found[0]["cases"] if found else None
+
+    assert (cases(month="2024-01"), cases(quarter="2024-Q2"), cases(year="2024")) == (1, 3, 5)
+    assert (cases(hub="yorkshire-and-humber"), cases(hub="london", quarter="2024-Q2")) == (1, 2)
+    assert (cases(month="2024-1"), cases(year="2023"), cases(hub="nowhere")) == (None, None, None)
+
+
+def test_a_period_with_no_cases_has_its_columns_and_no_rows(app, client, auth):
+    load(app, csv_lines(*ROWS))
+    assert rows_of(app, ["year"], date(2024, 12, 31), date(2024, 1, 1)) == []
+    empty = client.get("/api/v1/cet/trends?from=2030-01-01&to=2030-12-31&by=month,hub",
+                       headers=auth("demo-cet")).json
+    assert (empty["columns"][:3], empty["rows"]) == (["month", "hub", "cases"], [])
