@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import groupby
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -24,6 +25,11 @@ from ifr_service.runtime import runtime
 
 APPROVED = ("approved", "approved_with_conditions")
 DECIDED = (*APPROVED, "declined")
+# What describing a group reads of each case: plain rows, not whole records (a large cohort has
+# thousands of cases, and building an object for each was most of the detection's time).
+DESCRIBED = (NationalCase.intervention_key, NationalCase.icd10_category, NationalCase.case_ref,
+             NationalCase.received_on, NationalCase.outcome, NationalCase.intervention_name,
+             NationalCase.estimated_cost_pence, NationalCase.urgency, NationalCase.crg_code)
 
 
 @dataclass(frozen=True)
@@ -57,15 +63,23 @@ class CohortCandidate:
 
 
 def find_candidates(as_of: date, rule: CohortRule | None = None) -> list[CohortCandidate]:
-    """Every cohort candidate as of the day, largest first."""
+    """Every cohort candidate as of the day, largest first: the groups that meet the rule, and all
+    their cases in the window read in one query (not one query a candidate), described in Python."""
     rule = rule or runtime().config.cohort_rule
     window = _window(as_of, rule)
-    groups = db.session().exec(
-        select(NationalCase.intervention_key, NationalCase.icd10_category).where(*window)
-        .group_by(NationalCase.intervention_key, NationalCase.icd10_category)
-        .having(func.count() >= rule.min_cases,
-                func.count(func.distinct(NationalCase.hub_id)) >= rule.min_hubs)).all()
-    candidates = [_describe(key, category, window) for key, category in groups]
+    groups = (select(NationalCase.intervention_key, NationalCase.icd10_category).where(*window)
+              .group_by(NationalCase.intervention_key, NationalCase.icd10_category)
+              .having(func.count() >= rule.min_cases,
+                      func.count(func.distinct(NationalCase.hub_id)) >= rule.min_hubs).subquery())
+    rows = db.session().exec(
+        select(*DESCRIBED, Hub.code).join(Hub, Hub.id == NationalCase.hub_id)
+        .join(groups, (groups.c.intervention_key == NationalCase.intervention_key)
+              & (groups.c.icd10_category == NationalCase.icd10_category))
+        .where(*window)
+        .order_by(NationalCase.intervention_key, NationalCase.icd10_category, NationalCase.received_on,
+                  NationalCase.case_ref)).all()
+    candidates = [_summarise(key, category, [(row, row.code) for row in group]) for (key, category), group
+                  in groupby(rows, key=lambda row: (row.intervention_key, row.icd10_category))]
     return sorted(candidates, key=lambda c: (-c.count, c.intervention_key, c.icd10_category))
 
 
@@ -83,9 +97,14 @@ def _window(as_of: date, rule: CohortRule) -> tuple:
 
 def _describe(key: str, category: str, window: tuple) -> CohortCandidate:
     rows = db.session().exec(
-        select(NationalCase, Hub.code).join(Hub, Hub.id == NationalCase.hub_id)
+        select(*DESCRIBED, Hub.code).join(Hub, Hub.id == NationalCase.hub_id)
         .where(*window, NationalCase.intervention_key == key, NationalCase.icd10_category == category)
         .order_by(NationalCase.received_on, NationalCase.case_ref)).all()
+    return _summarise(key, category, [(row, row.code) for row in rows])
+
+
+def _summarise(key: str, category: str, rows: list[tuple]) -> CohortCandidate:
+    """A group's cases (with their hubs' codes), in order of receipt, described."""
     cases = [case for case, _ in rows]
     decided = [case for case in cases if case.outcome in DECIDED]
     approved = sum(case.outcome in APPROVED for case in decided)
