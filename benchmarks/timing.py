@@ -27,8 +27,3 @@ def p95(seconds: list[float]) -> float:
     """The 95th percentile (inclusive method: within the observed range however few samples)."""
     return statistics.quantiles(seconds, n=20, method="inclusive")[-1]
 
-
-def timed(work: Callable[[], object]) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = work()
-    return time.perf_counter() - started, result

@@ -32,7 +32,8 @@ class Runtime:
     pid: int = field(default_factory=os.getpid)
 
     def after_fork(self) -> None:
-        """A forked rq work-horse must not share the parent's database connections."""
+        """A forked process (a gunicorn worker forked after the app was loaded, say) must not share the
+        parent's database connections. rq no longer forks a work-horse per job (cli.worker)."""
         if self.pid != os.getpid():
             self.engine.dispose(close=False)
             self.pid = os.getpid()
