@@ -3,6 +3,8 @@ in the scheduler's own loop on the embedded default, and once a day there."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from ifr_service import db
@@ -43,7 +45,7 @@ def test_the_embedded_loop_detects_once_a_day(app, client, in_db, calendar):
         load(app, csv_lines(*FIVE))
         assert _run_embedded_round(detected_on) == AS_OF  # the same day: not again
         assert items(in_db) == []
-    next_day = AS_OF.replace(day=AS_OF.day + 1)
+    next_day = AS_OF + timedelta(days=1)
     calendar.set(next_day)
     with app.app_context():
         assert _run_embedded_round(AS_OF) == next_day

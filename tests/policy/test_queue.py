@@ -4,20 +4,27 @@ flagged on the open IFR cases it answers."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from ifr_service.cases.queries import find_last_event, get_case
+from ifr_service.clock import add_working_days, today_in_england
 from ifr_service.notifications.queries import find_notification
 from ifr_service.policy.jobs import file_cohort_candidates
 from tests.builders import Road
 from tests.cet.test_import import GOOD, csv_lines, load
 
-AS_OF = date(2026, 11, 23)
-# The example IFR's treatment, requested before from two hubs: a cohort of five with the live case.
-COHORT = [{**GOOD, "case_ref": f"HIST-{i}", "received_date": f"2026-0{i + 1}-10",
-           "decision_date": f"2026-0{i + 1}-20",
+# Today: the live case is received on the real date (its submission's timestamp), which the cohort's
+# window must hold.
+AS_OF = today_in_england()
+# The example IFR's treatment, requested before from two hubs: a cohort of five with the live case,
+# the first of them 300 days before it.
+HISTORY_DATES = [(AS_OF - timedelta(days=300 - 30 * i), AS_OF - timedelta(days=290 - 30 * i))
+                 for i in range(4)]
+TRIAGE_DUE = add_working_days(AS_OF, 20)
+COHORT = [{**GOOD, "case_ref": f"HIST-{i}", "received_date": HISTORY_DATES[i][0].isoformat(),
+           "decision_date": HISTORY_DATES[i][1].isoformat(),
            "intervention_name": "Example kinase inhibitor 600 mg capsules",
            "diagnosis_icd10": "C34.9", "commissioner": commissioner, "outcome": outcome, "urgency": "urgent",
            "estimated_cost_gbp": "50000.00", "crg_code": "CIC"}
@@ -56,12 +63,12 @@ def test_a_cohort_is_filed_once_with_its_evidence_and_priority(app, client, auth
     assert evidence["hub_approval_spread"] == 1.0 and item["suggested_crg_code"] == "CIC"
     # 40 x 5/20 + 30 x £262,400/£1m + 20 x 1.0 + 10 x 4/5 urgent (the live case is routine)
     assert item["priority_score"] == pytest.approx(10 + 7.872 + 20 + 8, abs=0.05)
-    assert item["due_on"] == "2026-12-21"  # 20 working days
+    assert item["due_on"] == TRIAGE_DUE.isoformat()  # 20 working days
 
     with app.app_context():
         assert file_cohort_candidates(AS_OF) == {"new": [], "updated": []}
-    load(app, csv_lines({**COHORT[0], "case_ref": "HIST-9", "received_date": "2026-06-01",
-                         "decision_date": "2026-06-15"}))
+    load(app, csv_lines({**COHORT[0], "case_ref": "HIST-9", "received_date": str(AS_OF - timedelta(days=180)),
+                         "decision_date": str(AS_OF - timedelta(days=166))}))
     with app.app_context():
         assert file_cohort_candidates(AS_OF) == {"new": [], "updated": [cohort["reference"]]}
     grown = client.get(f"/api/v1/cet/policy-queue/{cohort['reference']}", headers=auth(CET)).json
