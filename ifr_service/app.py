@@ -25,6 +25,8 @@ from ifr_service.notifications.relay import LogRelay, SmtpRelay
 from ifr_service.runtime import Runtime
 from ifr_service.workflows.definition import load_workflows
 
+log = logging.getLogger(__name__)
+
 
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_environment()
@@ -40,10 +42,18 @@ def create_app(config: Config | None = None) -> Flask:
         db.integrity_error_to_ifr_error(error)))
     app.register_error_handler(DataError, lambda error: error_response(ValidationFailed({
         "_request": "The request holds a value the database cannot store (too long, or a NUL)."})))
+    for unavailable in db.DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, _database_unavailable)
     register_unit_of_work(app)
     init_limits(app)
     register_blueprints(app)
     return app
+
+
+def _database_unavailable(error: Exception):
+    """The database is down or restarting: 503 with Retry-After at once, never a hang or a 500."""
+    log.warning("database unavailable: %s", type(error).__name__)
+    return error_response(db.unavailable_error())
 
 
 def build_runtime(config: Config) -> Runtime:
@@ -87,24 +97,7 @@ def register_unit_of_work(app: Flask) -> None:
     @app.after_request
     def commit_or_roll_back(response):
         unit = g.get("unit")
-        if unit is None:
-            return response
-        engine, audit_notes = app.extensions["ifr"].engine, audit.take_notes()
-        if response.status_code >= 400:
-            unit.rollback()
-            audit.record_apart(engine, audit_notes, response.status_code)  # a refusal is kept
-            return response
-        audit.record_in_unit(audit_notes, response.status_code)  # commits with the change it records
-        try:
-            unit.commit()
-        except IfrError as error:
-            from ifr_service.web.pages import is_page_request, render_error_page
-
-            audit.record_apart(engine, audit_notes, error.status_code)
-            if is_page_request():
-                return app.make_response(render_error_page(error.status_code, error.message))
-            return app.make_response(error_response(error))
-        return response
+        return response if unit is None else finish_unit_of_work(app, unit, response)
 
     @app.teardown_request
     def close_unit_of_work(_error=None):
@@ -112,3 +105,34 @@ def register_unit_of_work(app: Flask) -> None:
         if unit is not None:
             unit.rollback()  # a no-op after a commit; undoes a request that raised
             db.end(unit, g.pop("unit_token"))
+
+
+def finish_unit_of_work(app: Flask, unit: db.UnitOfWork, response):
+    """Commit a successful request with its audit rows; roll back a failed one, keeping its audit
+    rows apart; and answer 409 or 503 instead when the commit itself fails."""
+    engine, audit_notes = app.extensions["ifr"].engine, audit.take_notes()
+    if response.status_code >= 400:
+        unit.rollback()
+        audit.record_apart(engine, audit_notes, response.status_code)  # a refusal is kept
+        return response
+    try:
+        audit.record_in_unit(audit_notes, response.status_code)  # commits with the change it records
+        unit.commit()
+    except IfrError as error:
+        audit.record_apart(engine, audit_notes, error.status_code)
+        return _failed_commit_response(app, error)
+    except db.DATABASE_UNAVAILABLE as error:
+        # The commit's answer was lost with the connection: the whole change or none of it is saved,
+        # never part, and an Idempotency-Key makes sending it again safe.
+        log.warning("database unavailable at commit: %s", type(error).__name__)
+        unit.rollback()
+        return _failed_commit_response(app, db.unavailable_error())
+    return response
+
+
+def _failed_commit_response(app: Flask, error: IfrError):
+    from ifr_service.web.pages import is_page_request, render_error_page
+
+    if is_page_request():
+        return app.make_response(render_error_page(error.status_code, error.message))
+    return app.make_response(error_response(error))

@@ -177,23 +177,59 @@ def token(username: str) -> None:
     click.echo(issue_token(user.username, config.secret_key, config.token_lifetime_seconds))
 
 
-@main.group(help="The outbox of background jobs.")
+@main.group(help="The outbox of background jobs: the relay, and the failed list.")
 def outbox() -> None:
     pass
 
 
-@outbox.command(name="dispatch", help="Hand every job not yet completed to the queue again.")
-def dispatch_outbox() -> None:
-    from ifr_service.jobs.outbox import find_pending_messages
+@outbox.command(name="relay", help="Hand on every job that is due and every job the queue lost, every "
+                "few seconds (or once).")
+@click.option("--every-seconds", default=5.0, show_default=True, type=click.FloatRange(min=0.1))
+@click.option("--once", is_flag=True, help="One pass, then stop (after a Redis outage, say).")
+def relay_outbox(every_seconds: float, once: bool) -> None:
+    from ifr_service.jobs.relay import relay_outbox as relay
+    from ifr_service.jobs.relay import run_relay
 
     app = load_app()
-    runtime = app.extensions["ifr"]
+    if not once:
+        click.echo(f"outbox relay: a pass every {every_seconds:g} s")
+        run_relay(app, every_seconds)
     with app.app_context():
-        with db.unit_of_work(runtime.engine):
-            pending = [(m.id, m.queue) for m in find_pending_messages()]
-        for message_id, queue in pending:
-            runtime.dispatcher.dispatch(message_id, queue)
-    click.echo(f"dispatched {len(pending)} pending jobs")
+        report = relay()
+    click.echo(f"{report.handed_on} jobs handed on, {report.recovered} lost jobs recovered")
+
+
+@outbox.command(name="failed", help="List the jobs that failed for good, newest first, with their errors.")
+@click.option("--json", "as_json", is_flag=True)
+def list_failed_jobs(as_json: bool) -> None:
+    from ifr_service.jobs.presenters import present_message
+    from ifr_service.jobs.queries import find_failed_messages
+
+    app = load_app()
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        failed = [present_message(message) for message in find_failed_messages()]
+    if as_json:
+        click.echo(json.dumps(failed, indent=2))
+        return
+    for message in failed:
+        click.echo(f"{message['id']}  {message['job']}  {message['attempts']} attempts  failed "
+                   f"{message['failed_utc']}  {message['last_error']}")
+    click.echo(f"{len(failed)} failed jobs")
+
+
+@outbox.command(name="retry", help="Retry a job from the failed list, with a fresh set of attempts.")
+@click.argument("message_id", type=int)
+def retry_failed_job(message_id: int) -> None:
+    from ifr_service.errors import IfrError
+    from ifr_service.jobs.outbox import retry_failed_message
+
+    app = load_app()
+    try:
+        with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+            message = retry_failed_message(message_id)
+    except IfrError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"job {message.id} ({message.job}) handed on again")
 
 
 @main.group(help="The working-day clocks of cases.")
@@ -277,11 +313,13 @@ def _refuse_in_production(config: Config) -> None:
 
 def _register_feature_commands() -> None:
     from ifr_service.cet.commands import cet, import_group
+    from ifr_service.storage.commands import verify_storage_command
     from ifr_service.users.commands import clients
 
     main.add_command(import_group)
     main.add_command(cet)
     main.add_command(clients)
+    main.add_command(verify_storage_command)
 
 
 _register_feature_commands()

@@ -15,10 +15,11 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, MetaData, event, text
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, SQLModel, create_engine
 
-from ifr_service.errors import Conflict
+from ifr_service.errors import Conflict, ServiceUnavailable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,11 +33,25 @@ metadata: MetaData = SQLModel.metadata
 
 log = logging.getLogger(__name__)
 
+# The errors that mean the database is down, restarting or out of connections (not that it refused a
+# change): answered 503 with Retry-After.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+CONNECT_TIMEOUT_SECONDS = 3
+POOL_TIMEOUT_SECONDS = 5
+UNAVAILABLE_MESSAGE = ("The service cannot reach its database just now. Try again in a few seconds: a "
+                       "change you sent may not have been saved (with the same Idempotency-Key, an "
+                       "API request is safe to send again).")
+
 _current: ContextVar[UnitOfWork | None] = ContextVar("ifr_unit_of_work", default=None)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp, timezone-aware: SQLite returns them naive, and they are all UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def make_engine(url: str) -> Engine:
@@ -47,7 +62,12 @@ def make_engine(url: str) -> Engine:
                                hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    # Fail fast, never hang, while PostgreSQL is down or restarting: a connection is refused after
+    # CONNECT_TIMEOUT_SECONDS and a request waits at most POOL_TIMEOUT_SECONDS for one from the pool;
+    # the pre-ping replaces connections that died with the server, so the service recovers by itself.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True,
+                         pool_timeout=POOL_TIMEOUT_SECONDS,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -75,7 +95,7 @@ class UnitOfWork:
         for callback in callbacks:
             try:
                 callback()
-            except Exception:  # the change is saved; `outbox dispatch` re-sends what was missed
+            except Exception:  # the change is saved; the outbox relay hands on what was missed
                 log.exception("after-commit step failed")
 
     def rollback(self) -> None:
@@ -152,6 +172,17 @@ def ping(engine: Engine) -> dict:
     except SQLAlchemyError as error:
         return {"ok": False, "kind": engine.dialect.name, "error": type(error).__name__}
     return {"ok": True, "kind": engine.dialect.name}
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """The database is down, restarting or out of connections, rather than refusing this change."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, DATABASE_UNAVAILABLE)
+
+
+def unavailable_error() -> ServiceUnavailable:
+    return ServiceUnavailable(UNAVAILABLE_MESSAGE)
 
 
 def integrity_error_to_ifr_error(error: IntegrityError) -> Exception:

@@ -64,12 +64,24 @@ class Conflict(IfrError):
     status_code = 409
 
 
+class ServiceUnavailable(IfrError):
+    """A part the service needs (the database) is down or restarting: try again shortly."""
+
+    status_code = 503
+    retry_after_seconds = 5
+
+
 class TransitionNotAllowed(Conflict):
-    """The workflow does not allow this action now; the body lists the actions that are allowed."""
+    """The workflow does not allow this action now. The body names the state the case is in
+    (`current_state`, its key and title: another person may have moved it on a moment ago)
+    and lists the actions that are allowed from it."""
 
     def __init__(self, message: str, status_code: int | None = None,
-                 allowed_actions: list[str] | None = None):
-        super().__init__(message, status_code=status_code, allowed_actions=allowed_actions or [])
+                 allowed_actions: list[str] | None = None, current_state: dict | None = None):
+        extra = {"current_state": current_state} if current_state is not None else {}
+        super().__init__(message, status_code=status_code, allowed_actions=allowed_actions or [],
+                         **extra)
+        self.current_state = current_state
 
 
 def flatten_marshmallow_errors(messages: dict | list, prefix: str = "") -> dict[str, list[str]]:
@@ -92,7 +104,8 @@ def _as_list(messages: Iterable[str] | str) -> list[str]:
 
 def error_response(error: IfrError):
     body = {"errors": error.errors(), "status": error.status_code, **error.extra}
-    return jsonify(body), error.status_code
+    headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, ServiceUnavailable) else {}
+    return jsonify(body), error.status_code, headers
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -11,7 +11,7 @@ def test_health_reports_the_database_and_the_queue(app, client):
     assert body["queue"] == {"ok": True, "kind": expected_queue}
 
 
-def test_health_is_degraded_when_the_queue_is_unreachable(app, client):
+def test_health_is_degraded_but_serving_when_the_queue_is_unreachable(app, client):
     from ifr_service.jobs.dispatch import RqDispatcher
 
     runtime = app.extensions["ifr"]
@@ -21,5 +21,22 @@ def test_health_is_degraded_when_the_queue_is_unreachable(app, client):
         response = client.get("/healthz")
     finally:
         runtime.dispatcher = working
-    assert response.status_code == 503
+    assert response.status_code == 200  # submissions still work: their jobs wait in the outbox
+    assert response.json["status"] == "degraded"
     assert response.json["queue"]["ok"] is False
+
+
+def test_health_is_down_with_retry_after_when_the_database_is_unreachable(app, client):
+    from ifr_service.db import make_engine
+
+    runtime = app.extensions["ifr"]
+    working = runtime.engine
+    runtime.engine = make_engine("postgresql+psycopg://nobody:nothing@127.0.0.1:1/none")
+    try:
+        response = client.get("/healthz")
+    finally:
+        runtime.engine = working
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.json["status"] == "down"
+    assert response.json["database"] == {"ok": False, "kind": "postgresql", "error": "OperationalError"}

@@ -9,6 +9,7 @@ from ifr_service.cases.routes import cases
 from ifr_service.cdf.routes import cdf
 from ifr_service.cet.routes import cet
 from ifr_service.headers import HSTS
+from ifr_service.jobs.routes import jobs
 from ifr_service.panels.routes import panels
 from ifr_service.policy.routes import policy
 from ifr_service.reference.routes import reference
@@ -23,6 +24,7 @@ api.register_blueprint(cet)
 api.register_blueprint(policy)
 api.register_blueprint(users)
 api.register_blueprint(audit)
+api.register_blueprint(jobs)
 api.register_blueprint(openapi)
 
 # Answers hold case data and are JSON or files to save, never a document to render: nothing may run

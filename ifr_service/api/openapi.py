@@ -79,6 +79,10 @@ def build_spec() -> APISpec:
 
     spec.components.schema("AuditEvent", schema=AuditEventSchema)
     spec.components.schema("AuditEvents", schema=AuditEventsSchema)
+    from ifr_service.jobs.routes import JobSchema, JobsSchema
+
+    spec.components.schema("Job", schema=JobSchema)
+    spec.components.schema("Jobs", schema=JobsSchema)
     for form in runtime().forms:  # IfrApplicationV2; the CDF's common part, CdfApplicationV1
         name = f"{''.join(part.capitalize() for part in form.key.split('-'))}V{form.version}"
         spec.components.schema(name, schema=schema_for(form))
@@ -99,7 +103,8 @@ class SharedErrorsPlugin(BasePlugin):
     - 401 and 403 from `allow(...)`: 401 unless the route is public; 403 when it admits only some roles;
     - 404 when the path has parameters: no such thing, one the caller may not see, or an id the URL
       converter refuses (above a PostgreSQL integer);
-    - 422 when the operation takes query parameters or a JSON body, read by `load_query` or `json_body`.
+    - 422 when the operation takes query parameters or a JSON body, read by `load_query` or `json_body`;
+    - 503 with Retry-After from any operation while the database is down or restarting.
     """
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
@@ -114,6 +119,9 @@ class SharedErrorsPlugin(BasePlugin):
                 shared[404] = _error("Nothing at this address that the caller may see")
             if _reads_query_or_json(operation):
                 shared[422] = _error("The query or the JSON body has errors")
+            shared[503] = {**_error("The database is down or restarting: nothing was changed, or the "
+                                    "whole change was; send it again after Retry-After seconds"),
+                           "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
             responses = operation.setdefault("responses", {})
             documented = {str(code) for code in responses}
             responses.update({code: answer for code, answer in shared.items() if str(code) not in documented})

@@ -5,16 +5,20 @@ kept although nothing else is."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import g, has_request_context, request
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from ifr_service import db
 from ifr_service.audit import queries
 from ifr_service.audit.models import CHANGE, DENIED, READ, AuditEvent
 from ifr_service.db import utc_now
+
+log = logging.getLogger(__name__)
 
 READ_METHODS = {"GET", "HEAD"}
 # One row per case per request: the strongest of what happened to it.
@@ -65,10 +69,18 @@ def record_in_unit(notes: list[Note], status_code: int) -> None:
 
 
 def record_apart(engine: Engine, notes: list[Note], status_code: int) -> None:
-    """For a failed request, whose own unit of work has been rolled back (so holds no lock)."""
-    if notes:
+    """For a failed request, whose own unit of work has been rolled back (so holds no lock). With the
+    database down there is nowhere to keep it: that is logged, by case reference only."""
+    if not notes:
+        return
+    try:
         with db.unit_of_work(engine):
             queries.add_events(_events(notes, status_code))
+    except SQLAlchemyError as error:
+        if not db.is_database_unavailable(error):
+            raise
+        log.warning("audit rows for %s not kept, the database being unavailable: %s",
+                    sorted({note.case_reference for note in notes}), type(error).__name__)
 
 
 def _events(notes: list[Note], status_code: int) -> list[dict]:

@@ -1,73 +1,117 @@
 """The transactional outbox.
 
-`queue_job` writes the job as a row in the same transaction as the change that
-needs it, and hands it to the dispatcher only after that transaction commits:
-a job is never sent for a change that rolled back, and never lost for one that
-committed (`ifr-service outbox dispatch` re-sends any left undispatched).
+`queue_job` writes the job as a row in the same transaction as the change that needs it, and hands it
+to the dispatcher only after that transaction commits: a job is never sent for a change that rolled
+back, and never lost for one that committed. The outbox, not the queue, keeps each job's life: its
+attempts, its back-off after a failure, and the failed list it lands in after the last attempt
+(models.py). The relay (relay.py) hands on whatever is due and whatever the queue lost.
+
+A job runs holding its message's row lock and is marked completed in the same transaction as its
+work, so running a message twice, or two runs at once, has the effect of one.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
-
-from sqlmodel import select
+from datetime import timedelta
 
 from ifr_service import db
+from ifr_service.jobs import queries
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.jobs.registry import get_job
 
 log = logging.getLogger(__name__)
 
+# After the first attempt fails, the next ones come after these waits; after the last, the message
+# is failed for good and waits in the failed list for an administrator.
+RETRY_INTERVALS_SECONDS = (10, 30, 120, 600, 1800)
+MAX_ATTEMPTS = len(RETRY_INTERVALS_SECONDS) + 1
+
 
 def queue_job(name: str, **payload) -> OutboxMessage:
-    from ifr_service.runtime import runtime
-
     definition = get_job(name)
     message = OutboxMessage(job=name, queue=definition.queue, payload=payload)
     db.session().add(message)
     db.session().flush()
-    dispatcher = runtime().dispatcher
-    db.current_unit().after_commit(lambda: dispatcher.dispatch(message.id, message.queue))
+    _dispatch_after_commit(message)
     return message
 
 
-def run_outbox_message(message_id: int) -> None:
-    """Run one outbox job, once: a completed message is never run again."""
+def _dispatch_after_commit(message: OutboxMessage) -> None:
     from ifr_service.runtime import runtime
 
-    engine = runtime().engine
+    dispatcher, message_id, queue = runtime().dispatcher, message.id, message.queue
+    db.current_unit().after_commit(lambda: dispatcher.dispatch(message_id, queue))
+
+
+def run_outbox_message(message_id: int) -> None:
+    """Run one outbox job: at most once to completion, whoever hands it over and however often.
+
+    A failure is recorded on the message (its retry, or the failed list) instead of being raised:
+    the outbox, not the queue, decides what happens next.
+    """
+    from ifr_service.runtime import runtime
+
     try:
-        with db.unit_of_work(engine):
-            message = db.session().get(OutboxMessage, message_id, with_for_update=True)
-            if message is None or message.completed_utc is not None:
-                return
+        with db.unit_of_work(runtime().engine):
+            message = queries.get_message(message_id, for_update=True)
+            if not message.is_open or message.dispatched_utc is None:
+                return  # done, failed for good, or waiting for its back-off: a stray delivery
             get_job(message.job).run(**message.payload)
             message.attempts += 1
             message.completed_utc = db.utc_now()
     except Exception as error:
-        _record_failure(engine, message_id, error)
-        raise
+        record_failure(message_id, error)  # if the database is what failed, this raises in turn
 
 
-def _record_failure(engine, message_id: int, error: Exception) -> None:
-    with db.unit_of_work(engine):
-        message = db.session().get(OutboxMessage, message_id)
-        if message is not None:
-            message.attempts += 1
-            message.last_error = "".join(traceback.format_exception_only(error))[-2000:]
-
-
-def mark_dispatched(message_id: int) -> None:
+def record_failure(message_id: int, error: Exception) -> None:
+    """Count the attempt and keep the error; wait for the next attempt, or fail for good."""
     from ifr_service.runtime import runtime
 
     with db.unit_of_work(runtime().engine):
-        message = db.session().get(OutboxMessage, message_id)
-        if message is not None and message.dispatched_utc is None:
-            message.dispatched_utc = db.utc_now()
+        message = queries.get_message(message_id, for_update=True)
+        if not message.is_open:
+            return
+        now = db.utc_now()
+        message.attempts += 1
+        message.last_error = "".join(traceback.format_exception_only(error))[-2000:]
+        message.dispatched_utc = None
+        if message.attempts >= MAX_ATTEMPTS:
+            message.failed_utc, message.next_attempt_utc = now, None
+            log.error("outbox message %s (%s) failed for good after %s attempts: %s", message.id,
+                      message.job, message.attempts, type(error).__name__)
+        else:
+            wait = RETRY_INTERVALS_SECONDS[message.attempts - 1]
+            message.next_attempt_utc = now + timedelta(seconds=wait)
+            log.warning("outbox message %s (%s) failed (%s); attempt %s in %s s", message.id,
+                        message.job, type(error).__name__, message.attempts + 1, wait)
 
 
-def find_pending_messages(limit: int = 500) -> list[OutboxMessage]:
-    query = (select(OutboxMessage).where(OutboxMessage.completed_utc.is_(None))
-             .order_by(OutboxMessage.id).limit(limit))
-    return list(db.session().exec(query))
+def mark_dispatched(message_id: int, dispatched: bool = True) -> bool:
+    """Mark an open message handed on (or, when handing on failed, waiting again); False if it
+    is not open. Marked before the queue has it, so a worker never finds it unmarked."""
+    from ifr_service.runtime import runtime
+
+    with db.unit_of_work(runtime().engine):
+        message = queries.get_message(message_id)
+        if not message.is_open:
+            return False
+        message.dispatched_utc = db.utc_now() if dispatched else None
+        return True
+
+
+def retry_failed_message(message_id: int) -> OutboxMessage:
+    """An administrator's retry of a message in the failed list: a fresh set of attempts, handed
+    on once this transaction commits. Its last error stays until it completes."""
+    message = queries.get_message(message_id, for_update=True)
+    if message.failed_utc is None:
+        from ifr_service.errors import Conflict
+
+        raise Conflict("Only a job in the failed list can be retried; this one is "
+                       f"{'completed' if message.completed_utc else 'still being tried'}.", field="id")
+    message.failed_utc = message.next_attempt_utc = message.dispatched_utc = None
+    message.attempts = 0
+    _dispatch_after_commit(message)
+    log.info("outbox message %s (%s) retried by an administrator", message.id, message.job)
+    return message

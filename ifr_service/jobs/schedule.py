@@ -2,8 +2,8 @@
 
 With Redis, rq's cron scheduler puts the clock sweep (with the CDF approvals' sweep) on the default
 queue every interval, and the cohort detection every night, and `ifr-service worker` runs them.
-Without Redis (the embedded default) the scheduler runs them itself, in a loop: the sweep each
-round, the detection once a day.
+Without Redis (the embedded default) the scheduler runs them itself, in a loop: the outbox relay and
+the sweep each round, the detection once a day.
 """
 
 from __future__ import annotations
@@ -54,10 +54,13 @@ def run_scheduler(app: Flask, interval_seconds: int) -> None:
 
 
 def _run_embedded_round(detected_on):
-    """One round of the loop that stands in for rq's cron: the sweep, and detection once a day."""
+    """One round of the loop that stands in for rq's cron: the outbox relay (the retries of jobs
+    that failed in-process), the sweep, and detection once a day."""
+    from ifr_service.jobs.relay import relay_outbox
     from ifr_service.runtime import runtime
 
-    for name, work in (("clock sweep", run_clock_sweep), ("cohort detection", run_cohort_detection)):
+    for name, work in (("outbox relay", relay_outbox), ("clock sweep", run_clock_sweep),
+                       ("cohort detection", run_cohort_detection)):
         if work is run_cohort_detection and detected_on == runtime().today():
             continue
         try:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from ifr_service import db
-from ifr_service.errors import IfrError
+from ifr_service.errors import IfrError, ServiceUnavailable
 from ifr_service.headers import HSTS
 from ifr_service.users.access import PUBLIC
 from ifr_service.web.assets import FRONTEND, STATIC_DIR
@@ -33,7 +33,8 @@ ERROR_TITLES = {400: "Something was wrong with that request", 403: "You cannot s
                 404: "Page not found", 409: "That cannot be done now",
                 429: "Too many attempts: wait a minute and try again",
                 422: "Something was wrong with that request",
-                500: "Sorry, there is a problem with the service"}
+                500: "Sorry, there is a problem with the service",
+                503: "Sorry, the service is unavailable for a moment"}
 
 
 def register_pages(app: Flask) -> None:
@@ -111,13 +112,24 @@ def page_globals():
 
 
 def render_error_page(status: int, message: str):
+    headers = {"Retry-After": str(ServiceUnavailable.retry_after_seconds)} if status == 503 else {}
     return render_template("error.html", title=ERROR_TITLES.get(status, ERROR_TITLES[400]),
-                           message=message, status=status), status
+                           message=message, status=status), status, headers
 
 
 @pages.errorhandler(IfrError)
 def _service_error(error: IfrError):
     return render_error_page(error.status_code, error.message)
+
+
+def _database_unavailable(error: Exception):
+    log.warning("database unavailable for a page: %s", type(error).__name__)
+    g.setdefault("page_user", None)  # the page around the message must not ask the database again
+    return render_error_page(503, db.UNAVAILABLE_MESSAGE)
+
+
+for _unavailable in db.DATABASE_UNAVAILABLE:
+    pages.register_error_handler(_unavailable, _database_unavailable)
 
 
 @pages.errorhandler(IntegrityError)
@@ -175,6 +187,7 @@ FEATURE_VIEWS = [
     "ifr_service.cet.views:cet_pages",
     "ifr_service.policy.views:policy_pages",
     "ifr_service.audit.views:audit_pages",
+    "ifr_service.jobs.views:job_pages",
 ]
 
 

@@ -42,6 +42,7 @@ NAVIGATION = [
     ((Role.CET_ANALYST,), "Policy development", "pages.policy.list_items"),
     ((Role.CET_ANALYST, Role.CASE_OFFICER, Role.ADMIN), "Policy library", "pages.policy.list_policies"),
     ((Role.AUDITOR,), "Audit log", "pages.audit.search"),
+    ((Role.ADMIN,), "Background jobs", "pages.jobs.list_jobs"),
 ]
 
 

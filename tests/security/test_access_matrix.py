@@ -17,6 +17,7 @@ from ifr_service import db
 from ifr_service.cases.models import Case
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.demo import load_demo_data
+from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.panels.models import Panel, PanelMeeting, PanelMember
 from ifr_service.policy.models import PolicyItem
@@ -58,6 +59,7 @@ def world(app, client, auth, in_db, run_jobs) -> dict:
             "other_members": list(session.exec(select(PanelMember.id).where(
                 PanelMember.panel_id == panel.id, PanelMember.user_id != member))),
             "entry_key": cdf.entry_key, "version": cdf.entry_version,
+            "message_id": session.exec(select(OutboxMessage.id)).first(),  # completed: retry answers 409
         }
 
     known = in_db(read)
@@ -161,6 +163,8 @@ EVERYONE = set(PEOPLE)
 # and CDF application of the London hub and region, and of the clinician's trust).
 EXPECTED = {
     "api.audit.search_audit_log": {'auditor'},
+    "api.jobs.list_jobs": {'admin'},
+    "api.jobs.retry_job": {'admin'},
     "api.cases.add_attachment": {'clinician'},
     "api.cases.create_case": {'clinician'},
     "api.cases.download_attachment": {'case_officer', 'clinician', 'panel_chair'},
@@ -208,6 +212,8 @@ EXPECTED = {
     "pages.application.submitted": {'clinician'},
     "pages.application.task_list": {'clinician'},
     "pages.audit.search": {'auditor'},
+    "pages.jobs.list_jobs": {'admin'},
+    "pages.jobs.retry_job": {'admin'},
     "pages.cases.add_attachment": {'clinician'},
     "pages.cases.download_attachment": {'case_officer', 'clinician', 'panel_chair'},
     "pages.cases.download_letter": {'case_officer', 'clinician', 'panel_chair', 'panel_member'},
