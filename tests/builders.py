@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 CLINICIAN, OFFICER, CHAIR, REVIEW_CHAIR = (
     "demo-clinician", "demo-officer", "demo-panel-chair", "review-chair")
 
@@ -14,6 +16,48 @@ def findings(finding: str = "no", reasons: str = "The panel considered the evide
 
 DECISION = {"findings": findings("yes"), "summary": "Funded for twelve months, then reviewed."}
 REASON = {"reason": "The request describes one patient's exceptional circumstances."}
+# A valid payload for each IFR action a person takes through the actions endpoint.
+PAYLOADS = {
+    "confirm_complete": {},
+    "request_information": {"questions": "Please send the latest MRI report."},
+    "provide_information": {"information": "MRI of 30 December attached."},
+    "screen_not_responsible": {"responsible_commissioner": "The patient's integrated care board",
+                               **REASON},
+    "screen_routinely_commissioned": {"policy_reference": "NHS England 170001/P", **REASON},
+    "screen_cohort": {
+        "cohort_description": "Patients with ROS1-positive lung cancer progressing in the brain.",
+        "reason": "Several similar requests: a policy question, not an individual one."},
+    "screen_to_panel": REASON,
+    "refer_for_chairs_action": REASON,
+    "call_extraordinary_panel": REASON,
+    "approve": DECISION,
+    "approve_with_conditions": {
+        **DECISION, "conditions": "Treatment at the regional centre only.",
+        "review_date": "2027-03-31", "stopping_criteria": "Progression on MRI at 12 weeks."},
+    "decline": {"findings": findings("no"), "summary": "Not exceptional."},
+    "defer": {"information_needed": "The genomic report of the biopsy."},
+    "provide_deferred_information": {"information": "Report attached: ROS1 G2032R."},
+    "request_reconsideration": {
+        "new_information": "A new scan shows the disease is confined to the brain."},
+    "accept_reconsideration": {"reason": "Confinement to the brain is new."},
+    "refuse_reconsideration": REASON,
+    "request_review": {
+        "grounds": ["evidence_not_considered"],
+        "explanation": "The panel did not consider the second-line trial data sent."},
+    "uphold_on_review": REASON,
+    "remit_on_review": {"reason": "The trial data sent with the application was not in the panel pack."},
+    "withdraw": {"reason": "The patient chose another treatment."},
+    "close": {},
+}
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """A case event as replay reads it: its name, and the states it was taken from and to."""
+
+    name: str
+    from_state: str | None
+    to_state: str | None
 
 
 class Road:

@@ -24,16 +24,19 @@ from ifr_service.errors import NotFound
 
 
 def get_case(reference: str, for_update: bool = False) -> Case:
-    """A case by its reference or its draft reference; `for_update` locks it till commit."""
+    """A case by its reference or its draft reference; `for_update` locks it till commit, and reads it
+    afresh once locked: a case this session loaded before waiting for the lock may have moved on."""
     query = select(Case).where(or_(Case.reference == reference, Case.draft_reference == reference))
-    case = db.session().exec(query.with_for_update() if for_update else query).first()
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    case = db.session().exec(query).first()
     if case is None:
         raise NotFound("There is no case with that reference.", field="reference")
     return case
 
 
 def get_case_by_id(case_id: int, for_update: bool = False) -> Case:
-    case = db.session().get(Case, case_id, with_for_update=for_update)
+    case = db.session().get(Case, case_id, with_for_update=for_update, populate_existing=for_update)
     if case is None:
         raise NotFound(f"There is no case with id {case_id}.")
     return case

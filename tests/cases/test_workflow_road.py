@@ -11,7 +11,17 @@ from ifr_service import db
 from ifr_service.cases.models import CaseEvent
 from ifr_service.cases.queries import get_case
 from ifr_service.notifications.models import Notification
-from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, REASON, REVIEW_CHAIR, Road, findings
+from tests.builders import (
+    CHAIR,
+    CLINICIAN,
+    DECISION,
+    OFFICER,
+    PAYLOADS,
+    REASON,
+    REVIEW_CHAIR,
+    Road,
+    findings,
+)
 
 MONDAY = date(2026, 12, 21)  # the week before Christmas: three bank holidays follow
 
@@ -43,7 +53,7 @@ def test_an_application_is_checked_screened_and_approved_by_the_panel(road, in_d
 def test_the_decision_and_its_reasons_are_recorded_in_the_event(road, in_db):
     case = road()
     case.to_panel()
-    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
+    case.act(CHAIR, "decline", PAYLOADS["decline"])
 
     def decision():
         event = db.session().exec(select(CaseEvent).where(CaseEvent.name == "decision_recorded")).one()
@@ -104,13 +114,13 @@ def test_a_request_for_information_pauses_the_clock_across_the_bank_holidays(roa
     # 22, 23, 24 December; 25 and 28 are bank holidays (Boxing Day observed); 29, 30.
     assert case.clock("completeness_check")["due_on"] == "2026-12-30"
     calendar.set(date(2026, 12, 23))
-    case.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
+    case.act(OFFICER, "request_information", PAYLOADS["request_information"])
     paused = case.clock("completeness_check")
     assert (paused["status"], paused["used_working_days"], paused["due_on"]) == ("paused", 2, None)
     assert case.clock("information_response")["due_on"] == "2027-01-25"
 
     calendar.set(date(2027, 1, 4))  # answered after Christmas, New Year's Day and Boxing Day
-    case.act(CLINICIAN, "provide_information", {"information": "MRI of 30 December attached."})
+    case.act(CLINICIAN, "provide_information", PAYLOADS["provide_information"])
     resumed = case.clock("completeness_check")
     assert (resumed["status"], resumed["used_working_days"]) == ("on_track", 2)
     assert resumed["due_on"] == "2027-01-07"  # the three working days left: 5, 6, 7 January
@@ -126,10 +136,10 @@ def test_the_case_keeps_the_soonest_due_date_of_its_running_clocks(road, calenda
 
     assert in_db(next_due_on) == date(2026, 12, 30)  # the completeness check's
     calendar.set(date(2026, 12, 23))
-    case.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
+    case.act(OFFICER, "request_information", PAYLOADS["request_information"])
     assert in_db(next_due_on) == date(2027, 1, 25)  # the check paused: only the answer's clock runs
     calendar.set(date(2027, 1, 4))
-    case.act(CLINICIAN, "provide_information", {"information": "MRI of 30 December attached."})
+    case.act(CLINICIAN, "provide_information", PAYLOADS["provide_information"])
     assert in_db(next_due_on) == date(2027, 1, 7)  # the check resumed; the answer's clock stopped
     case.act(CLINICIAN, "withdraw", {"reason": "The patient has moved abroad."})
     run_jobs()
@@ -149,9 +159,7 @@ def test_an_overdue_check_shows_in_the_hub_queue(road, calendar, client, auth, r
 def test_a_cohort_is_closed_at_screening_and_the_clinician_sent_a_letter(road, in_db, run_jobs):
     case = road()
     case.act(OFFICER, "confirm_complete")
-    closed = case.act(OFFICER, "screen_cohort", {
-        "cohort_description": "Patients with ROS1-positive lung cancer progressing in the brain.",
-        "reason": "Several similar requests: a policy question, not an individual one."}).json
+    closed = case.act(OFFICER, "screen_cohort", PAYLOADS["screen_cohort"]).json
     assert closed["state"] == "closed_cohort"
     assert case.case(CLINICIAN)["allowed_actions"] == []
     run_jobs()
@@ -174,9 +182,7 @@ def test_an_urgent_case_is_decided_by_chairs_action_within_its_clock(road, calen
     case.act(OFFICER, "refer_for_chairs_action", REASON)
     assert case.clock("urgent_decision")["due_on"] == "2026-12-30"  # five working days
     calendar.set(date(2026, 12, 24))
-    decided = case.act(CHAIR, "approve_with_conditions", {
-        **DECISION, "conditions": "Treatment at the regional centre only.",
-        "review_date": "2027-03-31", "stopping_criteria": "Progression on MRI at 12 weeks."}).json
+    decided = case.act(CHAIR, "approve_with_conditions", PAYLOADS["approve_with_conditions"]).json
     assert decided["state"] == "approved_with_conditions"
     assert case.clock("urgent_decision")["status"] == "met"
 
@@ -184,9 +190,9 @@ def test_an_urgent_case_is_decided_by_chairs_action_within_its_clock(road, calen
 def test_deferral_waits_for_the_clinician_then_returns_to_panel(road):
     case = road()
     case.to_panel()
-    case.act(CHAIR, "defer", {"information_needed": "The genomic report of the biopsy."})
+    case.act(CHAIR, "defer", PAYLOADS["defer"])
     assert case.clock("decision")["status"] == "paused"
-    case.act(CLINICIAN, "provide_deferred_information", {"information": "Report attached: ROS1 G2032R."})
+    case.act(CLINICIAN, "provide_deferred_information", PAYLOADS["provide_deferred_information"])
     assert case.case()["state"] == "ready_for_panel"
     assert case.clock("decision")["status"] in {"on_track", "due_soon"}
 
@@ -194,10 +200,9 @@ def test_deferral_waits_for_the_clinician_then_returns_to_panel(road):
 def test_reconsideration_on_new_information_returns_the_case_to_panel(road):
     case = road()
     case.to_panel()
-    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
-    case.act(CLINICIAN, "request_reconsideration", {
-        "new_information": "A new scan shows the disease is confined to the brain."})
-    case.act(OFFICER, "accept_reconsideration", {"reason": "Confinement to the brain is new."})
+    case.act(CHAIR, "decline", PAYLOADS["decline"])
+    case.act(CLINICIAN, "request_reconsideration", PAYLOADS["request_reconsideration"])
+    case.act(OFFICER, "accept_reconsideration", PAYLOADS["accept_reconsideration"])
     assert case.case()["state"] == "ready_for_panel"
     assert case.act(CHAIR, "approve", DECISION).json["state"] == "approved"
 
@@ -205,13 +210,10 @@ def test_reconsideration_on_new_information_returns_the_case_to_panel(road):
 def test_a_review_is_decided_by_a_chair_who_took_no_part_and_can_remit(road):
     case = road()
     case.to_panel()
-    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
-    case.act(CLINICIAN, "request_review", {
-        "grounds": ["evidence_not_considered"],
-        "explanation": "The panel did not consider the second-line trial data sent."})
+    case.act(CHAIR, "decline", PAYLOADS["decline"])
+    case.act(CLINICIAN, "request_review", PAYLOADS["request_review"])
     case.act(CHAIR, "remit_on_review", {"reason": "Reviewing my own panel."}, expect=409)
-    remitted = case.act(REVIEW_CHAIR, "remit_on_review", {
-        "reason": "The trial data sent with the application was not in the panel pack."}).json
+    remitted = case.act(REVIEW_CHAIR, "remit_on_review", PAYLOADS["remit_on_review"]).json
     assert remitted["state"] == "ready_for_panel"
     assert case.clock("review")["status"] == "met"
 
@@ -219,7 +221,7 @@ def test_a_review_is_decided_by_a_chair_who_took_no_part_and_can_remit(road):
 def test_a_review_asked_for_after_the_window_is_refused(road, calendar):
     case = road()
     case.to_panel()
-    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
+    case.act(CHAIR, "decline", PAYLOADS["decline"])
     calendar.set(date(2027, 3, 1))
     response = case.act(CLINICIAN, "request_review", {
         "grounds": ["policy_not_followed"], "explanation": "The panel was not quorate that day."},
@@ -230,7 +232,7 @@ def test_a_review_asked_for_after_the_window_is_refused(road, calendar):
 def test_review_grounds_are_only_the_stated_ones(road):
     case = road()
     case.to_panel()
-    case.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
+    case.act(CHAIR, "decline", PAYLOADS["decline"])
     response = case.act(CLINICIAN, "request_review", {
         "grounds": ["we disagree"], "explanation": "We believe the patient is exceptional."},
         expect=422)
@@ -239,7 +241,7 @@ def test_review_grounds_are_only_the_stated_ones(road):
 
 def test_a_clinician_can_withdraw_before_the_decision_but_not_after(road):
     case = road()
-    case.act(CLINICIAN, "withdraw", {"reason": "The patient chose another treatment."})
+    case.act(CLINICIAN, "withdraw", PAYLOADS["withdraw"])
     assert case.case(CLINICIAN)["state"] == "withdrawn"
     decided = road()
     decided.to_panel()
@@ -249,7 +251,7 @@ def test_a_clinician_can_withdraw_before_the_decision_but_not_after(road):
 
 def test_files_go_to_the_attachments_endpoint_not_the_actions_endpoint(road):
     case = road()
-    case.act(OFFICER, "request_information", {"questions": "Please send the latest MRI report."})
+    case.act(OFFICER, "request_information", PAYLOADS["request_information"])
     response = case.act(CLINICIAN, "attach", {}, expect=422)
     assert "/attachments" in response.json["errors"][0]["message"]
 
