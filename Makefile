@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev assets migrate data lint docs screenshots bench bench-quick clean
+.PHONY: run test install install-dev assets migrate data lint docs screenshots bench bench-quick soak clean
 
 run: install assets migrate data
 	$(BIN)/ifr-service serve --host 127.0.0.1 --port 5000
@@ -57,6 +57,11 @@ bench: install-dev
 
 bench-quick: install-dev
 	$(BIN)/python -m benchmarks --cases 100000
+
+# The production stack for 10 minutes at a steady mixed load (not part of test): benchmarks/results/soak.*
+# SOAK_ARGS="--minutes 1" for a short run.
+soak: install-dev
+	$(BIN)/python -m benchmarks.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules ifr_service/web/static

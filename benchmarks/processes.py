@@ -36,7 +36,7 @@ def gunicorn(app: str, workers: int, environment: dict[str, str]) -> Iterator[st
         _wait_until_healthy(base, process)
         yield base
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 @contextlib.contextmanager
@@ -47,7 +47,7 @@ def rq_workers(count: int, environment: dict[str, str]) -> Iterator[list[subproc
         yield workers
     finally:
         for worker in workers:
-            _stop(worker)
+            stop_process(worker)
 
 
 def run_burst_worker(command: list[str], environment: dict[str, str]) -> None:
@@ -68,7 +68,7 @@ def _wait_until_healthy(base: str, process: subprocess.Popen, seconds: float = 6
     raise RuntimeError(f"{base} did not become healthy in {seconds} s")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=30)

@@ -51,7 +51,7 @@ class Run:
         lines = [
             f"# Benchmarks: {self.cases:,} cases of national history",
             "",
-            f"Run {self.started_utc} on {platform.node()} ({_machine()}). {met} of "
+            f"Run {self.started_utc} on {platform.node()} ({describe_machine()}). {met} of "
             f"{len(self.figures)} targets met.",
             "",
             "| figure | value | baseline | ratio | target | met |",
@@ -89,7 +89,7 @@ def _rounded(value):
     return round(value, 4) if isinstance(value, float) else value
 
 
-def _machine() -> str:
+def describe_machine() -> str:
     import os
 
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30

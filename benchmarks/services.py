@@ -36,14 +36,17 @@ class Services:
                 "IFR_ENV": "development", "PYTHONUNBUFFERED": "1"}
 
 
-def prepare() -> Services:
-    database_url, redis_url = os.environ.get("IFR_BENCH_DATABASE_URL"), os.environ.get("IFR_BENCH_REDIS_URL")
+def prepare(database: str = BENCH_DATABASE, redis_db: int = BENCH_REDIS_DB,
+            variables: str = "IFR_BENCH") -> Services:
+    """The run's services: those named by <variables>_DATABASE_URL and <variables>_REDIS_URL, or else
+    the database `database` and Redis database `redis_db` on the servers .ci/start-services starts."""
+    database_url = os.environ.get(f"{variables}_DATABASE_URL")
+    redis_url = os.environ.get(f"{variables}_REDIS_URL")
     if not (database_url and redis_url):
         started = _start_services()
         server = make_url(started["IFR_TEST_DATABASE_URL"])
-        database_url = database_url or server.set(database=BENCH_DATABASE).render_as_string(
-            hide_password=False)
-        redis_url = redis_url or re.sub(r"/\d*$", f"/{BENCH_REDIS_DB}", started["IFR_TEST_REDIS_URL"])
+        database_url = database_url or server.set(database=database).render_as_string(hide_password=False)
+        redis_url = redis_url or re.sub(r"/\d*$", f"/{redis_db}", started["IFR_TEST_REDIS_URL"])
     services = Services(database_url, redis_url)
     _recreate_database(services)
     Redis.from_url(redis_url).flushdb()
