@@ -17,6 +17,7 @@ import traceback
 from datetime import timedelta
 
 from ifr_service import db
+from ifr_service.errors import Conflict
 from ifr_service.jobs import queries
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.jobs.registry import get_job
@@ -106,8 +107,6 @@ def retry_failed_message(message_id: int) -> OutboxMessage:
     on once this transaction commits. Its last error stays until it completes."""
     message = queries.get_message(message_id, for_update=True)
     if message.failed_utc is None:
-        from ifr_service.errors import Conflict
-
         raise Conflict("Only a job in the failed list can be retried; this one is "
                        f"{'completed' if message.completed_utc else 'still being tried'}.", field="id")
     message.failed_utc = message.next_attempt_utc = message.dispatched_utc = None
