@@ -10,6 +10,7 @@ reference data and the demo users; every test starts from that state.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -88,15 +89,37 @@ def backend(request, tmp_path_factory) -> str:
 def app(backend, tmp_path_factory):
     config = backend_config(backend, tmp_path_factory.mktemp(backend))
     reset_database(config)
+    application = build_suite_app(config, extra_users=True)
+    yield application
+    application.extensions["ifr"].engine.dispose()
+
+
+def build_suite_app(config: Config, extra_users: bool = False):
+    """The app on an empty database: migrated, with the reference data, the demo users and panel."""
     migrate.upgrade(config)
     application = create_app(config)
     with application.app_context(), db.unit_of_work(application.extensions["ifr"].engine):
         load_reference_data()
         load_demo_users()
-        _load_extra_users()
+        if extra_users:
+            _load_extra_users()
         load_demo_panel()
-    yield application
-    application.extensions["ifr"].engine.dispose()
+    return application
+
+
+@contextlib.contextmanager
+def database_down(app):
+    """The app's database refusing every connection, as a stopped server does, for the block."""
+    from ifr_service.db import make_engine
+
+    runtime = app.extensions["ifr"]
+    working = runtime.engine
+    runtime.engine = make_engine("postgresql+psycopg://nobody:nothing@127.0.0.1:1/none")
+    try:
+        yield
+    finally:
+        runtime.engine.dispose()
+        runtime.engine = working
 
 
 def _load_extra_users() -> None:

@@ -3,26 +3,10 @@ the API's one error shape or as an error page, never a 500 and never a wait."""
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 
-from ifr_service.db import make_engine
+from tests.conftest import count_rows, database_down
 from tests.web.browsing import Person
-
-NOWHERE = "postgresql+psycopg://nobody:nothing@127.0.0.1:1/none"  # refuses every connection
-
-
-@contextlib.contextmanager
-def database_down(app):
-    runtime = app.extensions["ifr"]
-    working = runtime.engine
-    runtime.engine = make_engine(NOWHERE)
-    try:
-        yield
-    finally:
-        runtime.engine.dispose()
-        runtime.engine = working
 
 
 @pytest.mark.parametrize("path", ["/api/v1/hubs/london/queue", "/api/v1/cases/IFR-2026-000001"])
@@ -38,8 +22,6 @@ def test_an_api_request_is_answered_503_with_retry_after(app, client, auth, path
 
 
 def test_a_submission_is_answered_503_and_nothing_is_saved(app, client, auth, application, in_db):
-    from tests.conftest import count_rows
-
     before = count_rows(app)
     headers = {**auth("demo-clinician"), "Idempotency-Key": "during-the-outage"}
     with database_down(app):

@@ -27,15 +27,10 @@ def test_health_is_degraded_but_serving_when_the_queue_is_unreachable(app, clien
 
 
 def test_health_is_down_with_retry_after_when_the_database_is_unreachable(app, client):
-    from ifr_service.db import make_engine
+    from tests.conftest import database_down
 
-    runtime = app.extensions["ifr"]
-    working = runtime.engine
-    runtime.engine = make_engine("postgresql+psycopg://nobody:nothing@127.0.0.1:1/none")
-    try:
+    with database_down(app):
         response = client.get("/healthz")
-    finally:
-        runtime.engine = working
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert response.json["status"] == "down"

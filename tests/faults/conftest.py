@@ -17,13 +17,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from ifr_service import db, migrate
-from ifr_service.app import create_app
 from ifr_service.config import Config
-from ifr_service.demo import load_demo_panel
-from ifr_service.reference.loader import load_reference_data
-from ifr_service.users.demo import load_demo_users
-from tests.conftest import EXAMPLE, SUITE_RATE_LIMITS, TEST_SECRET, clear_cases, token_for
+from tests.conftest import EXAMPLE, SUITE_RATE_LIMITS, TEST_SECRET, build_suite_app, clear_cases, token_for
 from tests.faults.processes import MailRelay, PostgresServer, RedisServer, require_parts
 
 ENVIRONMENT_OF_THE_SUITE = {"DATABASE_URL", "REDIS_URL", "IFR_ENV", "SECRET_KEY", "SMTP_HOST", "SMTP_PORT",
@@ -61,12 +56,7 @@ def stack():
     redis.start()
     config = Config(environment="test", database_url=postgres.url, redis_url=redis.url,
                     secret_key=TEST_SECRET, **SUITE_RATE_LIMITS)
-    migrate.upgrade(config)
-    app = create_app(config)
-    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
-        load_reference_data()
-        load_demo_users()
-        load_demo_panel()
+    app = build_suite_app(config)
     yield Stack(postgres, redis, app, folder)
     app.extensions["ifr"].engine.dispose()
     redis.stop()
