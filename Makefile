@@ -10,8 +10,7 @@ INSTALLED_DEV := $(VENV)/.installed-dev
 run: install assets migrate data
 	$(BIN)/ifr-service serve --host 127.0.0.1 --port 5000
 
-test: install-dev assets
-	$(BIN)/ruff check .
+test: install-dev assets lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 $(BIN)/python:
@@ -41,15 +40,21 @@ data: install
 	$(BIN)/ifr-service reference load
 	$(BIN)/ifr-service demo load
 
+# ruff, then deptry twice: the running service (ifr_service/, migrations/) imports only its runtime
+# dependencies, each declared directly and each used; the whole tree (tests, benchmarks, tools) imports
+# nothing that is declared nowhere or that only another package brings. pyproject.toml says more.
+DEPTRY_WHOLE_TREE := --exclude '\.venv|node_modules|\.git|docs|build' --ignore DEP002,DEP004
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/deptry --no-ansi .
+	$(BIN)/deptry --no-ansi . $(DEPTRY_WHOLE_TREE)
 
 docs: install
 	$(BIN)/ifr-service docs workflows
 
 # The main pages, as docs/screenshots/*.png (needs Debian's chromium).
 screenshots: install-dev assets
-	$(BIN)/ifr-service docs screenshots
+	$(BIN)/python -m tools.screenshots
 
 # Speed at national scale on PostgreSQL and Redis (started when missing): benchmarks/results/latest.*
 bench: install-dev

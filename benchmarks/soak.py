@@ -32,7 +32,7 @@ WEB_WORKERS = 2
 DRAIN_SECONDS = 180
 RELAY = [world.IFR_SERVICE, "outbox", "relay"]
 RELAY_LOG = Path(tempfile.gettempdir()) / "ifr-soak-relay.log"
-STACK = f"gunicorn with {WEB_WORKERS} sync workers, one `ifr-service worker`, `ifr-service outbox relay`"
+STACK = f"gunicorn with {WEB_WORKERS} threaded workers, one `ifr-service worker`, `ifr-service outbox relay`"
 NOTES = ["Latencies are from sending a request to reading its whole answer, over a new loopback "
          "connection each; requests start on a fixed schedule, whatever the answers before them.",
          "Workflow actions take the cases this run submitted: a completeness check on a submitted "

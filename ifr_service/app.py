@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_environment()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = Flask(__name__, static_folder="web/static")  # the NHS.UK frontend, from `make assets`
+    app = Flask(__name__, static_folder=None)  # the NHS.UK frontend is served by web/static.py
     app.config["IFR"] = config
     app.config["SECRET_KEY"] = config.secret_key
     app.config["MAX_CONTENT_LENGTH"] = config.attachment_max_bytes + 64 * 1024
@@ -75,10 +75,12 @@ def register_blueprints(app: Flask) -> None:
     from ifr_service.api import api
     from ifr_service.health import health
     from ifr_service.web.pages import register_pages
+    from ifr_service.web.static import serve_static_files
 
     app.register_blueprint(health)
     app.register_blueprint(api, url_prefix="/api/v1")
     register_pages(app)
+    serve_static_files(app)
 
 
 def register_unit_of_work(app: Flask) -> None:

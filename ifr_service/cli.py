@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ifr_service import db
+from ifr_service import db, gunicorn_conf
 from ifr_service.config import Config, ConfigError
 
 
@@ -38,21 +38,23 @@ def main() -> None:
 
 @main.command(help="Serve the web application with gunicorn.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1))
+@click.option("--threads", default=gunicorn_conf.threads, show_default=True, type=click.IntRange(1),
+              help="Threads a process: each connection holds one.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
-
-    from ifr_service import gunicorn_conf
 
     config = _config()
     if config.is_embedded_database:
-        workers = 1  # SQLite allows one writer; one process keeps it simple
+        workers = 1  # SQLite allows one writer; one process keeps it simple, its threads share it
 
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", gunicorn_conf.worker_class)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", gunicorn_conf.accesslog)
             self.cfg.set("access_log_format", gunicorn_conf.access_log_format)
 
@@ -63,7 +65,8 @@ def serve(host: str, port: int, workers: int) -> None:
 
     database = "SQLite" if config.is_embedded_database else "PostgreSQL"
     jobs = "rq" if config.redis_url else "in-process"
-    click.echo(f"ifr-service on http://{host}:{port} ({database}, {jobs} jobs)")
+    click.echo(f"ifr-service on http://{host}:{port} ({database}, {jobs} jobs, "
+               f"{workers} process{'es' if workers > 1 else ''} of {threads} threads)")
     Server().run()
 
 
@@ -293,15 +296,6 @@ def write_workflow_docs() -> None:
     except WorkflowDefinitionError as error:
         raise click.ClickException(str(error)) from error
     for path in written:
-        click.echo(f"wrote {path}")
-
-
-@docs.command(name="screenshots", help="Write docs/screenshots/*.png: the main pages in headless Chromium, "
-              "over a fresh demo database (needs the dev install and Debian's chromium).")
-def write_screenshots() -> None:
-    from ifr_service.web.screenshots import take_screenshots
-
-    for path in take_screenshots(_config().project_root / "docs" / "screenshots"):
         click.echo(f"wrote {path}")
 
 

@@ -8,3 +8,11 @@ filter, the code of a sign-in coming back from the identity provider.
 
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"'
+
+# Threaded workers: one connection holds one thread, never the whole process, so one idle or slow
+# client cannot freeze the service (the embedded default runs one process; a sync worker waited on an
+# idle connection for 35 s). gunicorn's gthread worker also hands a connection that has sent nothing
+# for 5 s back to its poller, freeing the thread. Eight threads a process suits requests that mostly
+# wait on the database; SQLAlchemy's pool (db.make_engine) holds enough connections for them.
+worker_class = "gthread"
+threads = 8

@@ -86,6 +86,32 @@ def test_make_runs_steps_serve_a_working_service(fresh_env):
     assert find_identifiers((demo.stderr + output).splitlines(), written_nhs_numbers()) == []
 
 
+def test_idle_connections_do_not_hold_up_the_embedded_server(fresh_env):
+    """A sync worker waited 35 s on one connection that sent nothing, and the embedded default has one
+    process: one such connection froze the service. Each connection now holds one thread."""
+    run("db", "upgrade", env=fresh_env)
+    port = free_port()
+    server = subprocess.Popen([*COMMAND, "serve", "--port", str(port)], env=fresh_env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    idle = []
+    try:
+        wait_for(f"{base}/healthz", server)
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]  # open, send nothing
+        idle[0].sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and one that stops mid-way
+        time.sleep(0.2)  # the server has accepted them
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{base}/healthz", timeout=1) as reply:
+            assert reply.status == 200
+        assert time.monotonic() - started < 1
+    finally:
+        for connection in idle:
+            connection.close()
+        server.terminate()
+        server.wait(timeout=30)
+        server.stdout.close()
+
+
 def test_token_is_refused_in_production(fresh_env):
     env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": "s" * 40, "CET_PSEUDONYM_KEY": "p" * 40,
            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",

@@ -3,17 +3,20 @@
 `npm ci` would do the same, but a fresh machine need not have Node.js: this reads the
 lockfile, downloads each package's tarball, refuses one whose SHA-512 differs from the
 lockfile's integrity, and unpacks it into node_modules/. The NHS.UK frontend's compiled
-CSS, JavaScript and images are then copied into the git-ignored static folder the pages
-are served from. Nothing of a third party's code is kept in the repository.
+CSS, JavaScript and images are then published, under fingerprinted names and with gzip
+copies, into the git-ignored static folder the pages are served from (web/static.py).
+Nothing of a third party's code is kept in the repository.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tarfile
 import urllib.request
@@ -21,7 +24,15 @@ from pathlib import Path
 
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
 STATIC_DIR = Path(__file__).parent / "static"
+STATIC_URL = "/static/"
+MANIFEST = "manifest.json"
 FRONTEND = "nhsuk-frontend"
+FINGERPRINT_LENGTH = 12  # hex digits of SHA-256: far beyond any chance of two versions colliding
+COMPRESSIBLE = {"css", "js", "svg", "ico"}  # PNGs are compressed already
+FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+ICON_URL = re.compile(r"url\(/assets/(images/[^)\s\"']+)\)")
+EXTERNAL_URL = re.compile(r"url\([\"']?((?:https?:)?//[^)\"']+)")
+SOURCE_MAP = re.compile(r"/[*/]# sourceMappingURL=[^\n*]*(?:\*/)?")
 
 
 class AssetError(RuntimeError):
@@ -37,7 +48,7 @@ def install_assets(project_root: Path, registry: str | None = None) -> list[str]
         if installed_version(target) != locked["version"]:
             unpack(download(registry, name, locked), target)
             fetched.append(f"{name}@{locked['version']}")
-    publish_frontend(project_root / "node_modules" / FRONTEND / "dist" / "nhsuk", STATIC_DIR / FRONTEND)
+    publish_frontend(project_root / "node_modules" / FRONTEND / "dist" / "nhsuk", STATIC_DIR)
     return fetched
 
 
@@ -78,16 +89,78 @@ def unpack(tarball: bytes, target: Path) -> None:
 
 
 def publish_frontend(dist: Path, static: Path) -> None:
+    """Publish what the pages use of the design system into `static`, unless it is there already.
+
+    Each file gets a fingerprinted name (its content's hash), so browsers may keep it for a year and
+    a new version is a new address; each text file a gzip copy beside it, for the browsers that
+    accept one (web.static serves them). The compiled CSS asks for the NHS's web font from
+    assets.nhs.uk and for its icons at /assets/: the font rules are dropped (the design system's own
+    stack then falls back to Arial; docs/decisions/0006) and the icons are pointed at their
+    fingerprinted copies, so no page waits on another site.
+    """
     if not dist.is_dir():
         raise AssetError(f"{dist} is missing: run `ifr-service assets install` again")
-    if static.exists() and _same_tree(dist, static):
+    files, manifest = build_publication(dist)
+    if read_manifest(static) == manifest and all((static / name).is_file() for name in files):
         return
-    shutil.rmtree(static, ignore_errors=True)
-    shutil.copytree(dist, static)
+    fresh = static.with_name(static.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    for name, content in files.items():
+        (fresh / name).parent.mkdir(parents=True, exist_ok=True)
+        (fresh / name).write_bytes(content)
+    (fresh / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    # Swap whole folders, so that a process serving the old files never sees half of the new ones.
+    stale = static.with_name(static.name + ".old")
+    shutil.rmtree(stale, ignore_errors=True)
+    if static.exists():
+        static.rename(stale)
+    fresh.rename(static)
+    shutil.rmtree(stale, ignore_errors=True)
 
 
-def _same_tree(left: Path, right: Path) -> bool:
-    def listing(root: Path) -> set[tuple[str, int]]:
-        return {(str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*") if p.is_file()}
+def build_publication(dist: Path) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The files to publish (their fingerprinted names and bytes, gzip copies included) and the
+    manifest from each logical name the templates use to its published name."""
+    manifest: dict[str, str] = {}
+    files: dict[str, bytes] = {}
 
-    return listing(left) == listing(right)
+    def publish(logical: str, content: bytes) -> None:
+        stem, dot, extension = logical.rpartition(".")
+        name = f"{stem}.{hashlib.sha256(content).hexdigest()[:FINGERPRINT_LENGTH]}{dot}{extension}"
+        manifest[logical], files[name] = name, content
+        if extension in COMPRESSIBLE:
+            files[name + ".gz"] = gzip.compress(content, compresslevel=9, mtime=0)  # the same bytes each time
+
+    for image in sorted((dist / "assets" / "images").iterdir()):
+        publish(f"images/{image.name}", image.read_bytes())
+    css = (dist / "nhsuk-frontend.min.css").read_text()
+    publish("nhsuk-frontend.min.css", local_stylesheet(css, manifest).encode())
+    js = (dist / "nhsuk-frontend.min.js").read_text()
+    publish("nhsuk-frontend.min.js", SOURCE_MAP.sub("", js).encode())
+    return files, manifest
+
+
+def local_stylesheet(css: str, manifest: dict[str, str]) -> str:
+    """The design system's CSS asking for nothing from another site: its web-font rules dropped, its
+    icons pointed at their published copies. Refuses a stylesheet that would still go elsewhere."""
+    css = FONT_FACE.sub(lambda rule: "" if "url(http" in rule.group(0) else rule.group(0), css)
+
+    def published_icon(match: re.Match) -> str:
+        logical = match.group(1)
+        if logical not in manifest:
+            raise AssetError(f"the design system's CSS asks for /assets/{logical}, which it does not ship")
+        return f"url({STATIC_URL}{manifest[logical]})"
+
+    css = SOURCE_MAP.sub("", ICON_URL.sub(published_icon, css))
+    elsewhere = EXTERNAL_URL.findall(css)
+    if elsewhere:
+        raise AssetError(f"the design system's CSS asks another site for {elsewhere[0]}: pages must not wait "
+                         "on another site (docs/decisions/0006)")
+    return css
+
+
+def read_manifest(static: Path) -> dict[str, str] | None:
+    try:
+        return json.loads((static / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None

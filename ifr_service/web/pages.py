@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Blueprint, Flask, current_app, g, render_template, request, send_from_directory
+from flask import Blueprint, Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from sqlalchemy.exc import DataError, IntegrityError
@@ -19,10 +19,8 @@ from werkzeug.exceptions import HTTPException
 from ifr_service import db
 from ifr_service.errors import IfrError, ServiceUnavailable
 from ifr_service.headers import HSTS
-from ifr_service.users.access import PUBLIC
-from ifr_service.web.assets import FRONTEND, STATIC_DIR
 from ifr_service.web.fields import TEMPLATE_GLOBALS
-from ifr_service.web.session import page_allow
+from ifr_service.web.static import asset_url
 from ifr_service.web.tags import design_tag
 
 log = logging.getLogger(__name__)
@@ -52,7 +50,7 @@ def register_pages(app: Flask) -> None:
                       SESSION_COOKIE_NAME="__Host-ifr-session" if production else "ifr-session",
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=production)
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS, design_tag=design_tag)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, design_tag=design_tag, asset_url=asset_url)
     csrf.init_app(app)
     app.register_blueprint(pages)
     if app.config["IFR"].uses_development_identity:
@@ -63,11 +61,11 @@ def register_pages(app: Flask) -> None:
     app.register_error_handler(405, _unrouted)
 
 
-# Scripts and styles only from this service, or inline with this response's nonce; the design
-# system's fonts from the NHS's own asset host.
+# Scripts, styles, images and fonts only from this service (no page waits on another site:
+# docs/decisions/0006), or inline with this response's nonce.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
                            "style-src 'self' 'nonce-{nonce}'; "
-                           "img-src 'self' data:; font-src 'self' https://assets.nhs.uk; object-src 'none'; "
+                           "img-src 'self' data:; font-src 'self'; object-src 'none'; "
                            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
@@ -94,13 +92,6 @@ def protect_page(response):
     if current_app.config["IFR"].is_production:  # served over HTTPS only, so say so to the browser
         response.headers["Strict-Transport-Security"] = HSTS
     return response
-
-
-@pages.get("/assets/<path:filename>")
-@page_allow(PUBLIC)
-def design_system_asset(filename: str):
-    """The icons the design system's compiled CSS asks for at /assets/ (its own asset path)."""
-    return send_from_directory(STATIC_DIR / FRONTEND / "assets", filename)
 
 
 @pages.app_context_processor

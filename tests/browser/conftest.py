@@ -47,9 +47,27 @@ def page(browser, live_url):
                                   accept_downloads=True)
     context.set_default_timeout(15_000)
     context.add_init_script(path=str(AXE))
+    elsewhere = refuse_other_hosts(context, live_url)
     page = context.new_page()
     yield page
     context.close()
+    assert elsewhere == [], f"pages asked another site for {elsewhere[:5]}: no page may wait on one"
+
+
+def refuse_other_hosts(context, service_url: str) -> list[str]:
+    """Abort, and list, every request the pages make to anywhere but the service: without internet
+    such a request stalls the page (docs/decisions/0006). Inline data: URLs never reach the network."""
+    asked: list[str] = []
+
+    def is_elsewhere(url: str) -> bool:
+        return not (url == service_url or url.startswith(service_url + "/"))
+
+    def refuse(route) -> None:
+        asked.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    context.route(is_elsewhere, refuse)
+    return asked
 
 
 @pytest.hookimpl(hookwrapper=True)

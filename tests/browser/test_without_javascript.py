@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from tests.browser.conftest import refuse_other_hosts
 from tests.browser.people import sign_in
 
 
 def test_a_clinician_starts_and_saves_an_application_with_javascript_switched_off(browser, live_url):
     context = browser.new_context(base_url=live_url, java_script_enabled=False)
+    elsewhere = refuse_other_hosts(context, live_url)
     page = context.new_page()
     sign_in(page, "Dr Priya Shah")
     page.goto("/cases/new")
@@ -22,3 +24,4 @@ def test_a_clinician_starts_and_saves_an_application_with_javascript_switched_of
     page.get_by_role("link", name="The patient").click()
     assert page.get_by_label("Given name").input_value() == "Alex"
     context.close()
+    assert elsewhere == []

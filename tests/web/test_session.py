@@ -138,12 +138,3 @@ def test_production_pages_tell_the_browser_to_use_https_only(client, app):
     finally:
         app.config["IFR"] = config
     assert "Strict-Transport-Security" not in client.get("/").headers
-
-
-def test_the_design_systems_icons_are_where_its_css_asks_for_them(client):
-    with client.get("/static/nhsuk-frontend/nhsuk-frontend.min.css") as stylesheet:
-        icons = set(re.findall(r"url\((/assets/[^)]+)\)", stylesheet.text))
-    assert icons
-    for icon in icons:
-        with client.get(icon) as response:
-            assert response.status_code == 200, icon

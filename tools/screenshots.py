@@ -1,9 +1,9 @@
-"""Screenshots of the main pages for docs/screenshots/, made by one command:
-`ifr-service docs screenshots` (or `make screenshots`).
+"""Screenshots of the main pages for docs/screenshots/, made by one command: `make screenshots`
+(`python -m tools.screenshots`).
 
 It builds a fresh embedded database with the reference and demo data, serves it on a local
-port and visits each page in Debian's headless Chromium as the person who uses it. Playwright
-is a development dependency, so it is imported here only when the command runs.
+port and visits each page in Debian's headless Chromium as the person who uses it. It lives
+outside the service's package because Playwright is a development dependency.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
 from sqlmodel import select
 
 from ifr_service import db, migrate
-from ifr_service.config import Config
+from ifr_service.config import PROJECT_ROOT, Config
 from ifr_service.web.live import serving
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,8 +43,6 @@ SHOTS = [
 
 
 def take_screenshots(target: Path) -> list[Path]:
-    from playwright.sync_api import sync_playwright
-
     with tempfile.TemporaryDirectory() as scratch:
         app = _demo_app(Path(scratch))
         known = _demo_references(app)
@@ -105,3 +104,8 @@ def _demo_references(app) -> dict[str, str]:
         meeting = session.exec(select(PanelMeeting).order_by(PanelMeeting.id.desc())).first()
         return {"draft": first("draft"), "approved": first("approved"), "screening": first("screening"),
                 "ready": first("ready_for_panel"), "meeting": str(meeting.id)}
+
+
+if __name__ == "__main__":
+    for path in take_screenshots(PROJECT_ROOT / "docs" / "screenshots"):
+        print(f"wrote {path.relative_to(PROJECT_ROOT)}")
