@@ -4,11 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# `make run` writes what its steps and the server say here, and prints only what it is doing.
+RUN_LOG := instance/make-run.log
+SHOW_LOG_AND_FAIL = { echo "make run: that step failed; the end of $(RUN_LOG):" >&2; tail -n 25 $(RUN_LOG) >&2; exit 1; }
 
 .PHONY: run test install install-dev assets migrate data lint docs screenshots bench bench-quick soak clean
 
-run: install assets migrate data
-	$(BIN)/ifr-service serve --host 127.0.0.1 --port 5000
+run:
+	@mkdir -p instance && : > $(RUN_LOG)
+	@echo "make run: installing the runtime into $(VENV)/ and the design system (log: $(RUN_LOG))"
+	@$(MAKE) --no-print-directory install assets >> $(RUN_LOG) 2>&1 || $(SHOW_LOG_AND_FAIL)
+	@echo "make run: migrating the database"
+	@$(MAKE) --no-print-directory migrate >> $(RUN_LOG) 2>&1 || $(SHOW_LOG_AND_FAIL)
+	@echo "make run: loading the reference and demo data"
+	@$(MAKE) --no-print-directory data >> $(RUN_LOG) 2>&1 || $(SHOW_LOG_AND_FAIL)
+	@echo "make run: serving on http://$(HOST):$(PORT)/ : open it and sign in as any demo user (Ctrl-C stops it)"
+	@$(BIN)/ifr-service serve --host $(HOST) --port $(PORT) >> $(RUN_LOG) 2>&1 || $(SHOW_LOG_AND_FAIL)
 
 test: install-dev assets lint
 	$(BIN)/pytest $(PYTEST_ARGS)
