@@ -5,9 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 
 class PathOnlyRequestHandler(WSGIRequestHandler):
@@ -23,10 +27,28 @@ class PathOnlyRequestHandler(WSGIRequestHandler):
             self.path = full
 
 
+def whole_responses(app: WSGIApplication) -> WSGIApplication:
+    """Each response read whole and closed at once. werkzeug's server closes a response only after
+    draining the request, and skips the close when that drain finds the connection dropped (a browser
+    cancelling an icon's request as it moves to the next page), leaving a static file open. Pages and
+    files here are small, and this server is for tests and screenshots only."""
+
+    def application(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return application
+
+
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve `app` on a free port of 127.0.0.1 until the block ends; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=PathOnlyRequestHandler)
+    server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True,
+                         request_handler=PathOnlyRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="ifr-live-server", daemon=True)
     thread.start()
     try:
