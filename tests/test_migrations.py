@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError
 
 from ifr_service import migrate
+from ifr_service.cet.deidentify import patient_pseudonym
 from ifr_service.config import PROJECT_ROOT, Config
 from ifr_service.models import metadata
 from tests.conftest import backend_config, reset_database
@@ -156,12 +157,36 @@ def test_the_migration_writes_stored_identifiers_in_the_digits_0_to_9_and_mends_
             "unmet_criteria, treatment_break_weeks, funding_route, cost_unit, cost_unit_pence, cost_units, "
             "cycles_given) VALUES (1, 'example', 1, :number, :day, '[]', 4, 'cdf', 'cycle', 100, 1, 0)"),
             {"number": fullwidth, "day": date(2026, 11, 23)})
+        keyed_from_fullwidth = patient_pseudonym(fullwidth, scratch_config.pseudonym_key)
+        _national_record(connection, case_id=1, pseudonym=keyed_from_fullwidth)
     migrate.upgrade(scratch_config)
     with engine.connect() as connection:
         stored = connection.execute(select(cases.c.answers).where(cases.c.id == 1)).scalar_one()
         number = connection.execute(text("SELECT nhs_number FROM cdf_application")).scalar_one()
+        pseudonym = connection.execute(text("SELECT patient_pseudonym FROM national_case")).scalar_one()
     engine.dispose()
     assert stored["patient"]["nhs_number"] == number == "9990000026"
+    assert pseudonym == patient_pseudonym("9990000026", scratch_config.pseudonym_key)
     assert stored["diagnosis"]["icd10_code"] == "C34.1"
     assert stored["patient"]["given_name"] == "Ann\ufffd" + ("\ufffd" if sqlite else "")
     assert stored["patient"]["postal_address"] == "1 Example Street\nLeeds"
+
+
+def _national_record(connection, case_id: int, pseudonym: str) -> None:
+    """A case's row in the national database, with the reference rows it points to."""
+    day = {"day": date(2020, 1, 1)}
+    connection.execute(text("INSERT INTO region (id, code, name, valid_from, source) "
+                            "VALUES (1, 'london', 'London', :day, 'test')"), day)
+    connection.execute(text("INSERT INTO hub (id, code, name, region_id, valid_from, source) "
+                            "VALUES (1, 'london', 'London hub', 1, :day, 'test')"), day)
+    connection.execute(text("INSERT INTO commissioner (id, code, name, kind, valid_from, source) "
+                            "VALUES (1, '07P', 'NHS Example CCG', 'ccg', :day, 'test')"), day)
+    connection.execute(text(
+        "INSERT INTO national_case (case_ref, case_id, route, received_on, region_id, hub_id, "
+        "commissioner_id, patient_pseudonym, age_band, sex, icd10_code, icd10_category, icd10_chapter, "
+        "intervention_key, intervention_name, intervention_type, urgency, estimated_cost_pence, outcome, "
+        "recorded_utc) "
+        "VALUES ('CDF-2026-000001', :case_id, 'cdf', :day, 1, 1, 1, :pseudonym, '50-59', 'female', 'C34.1', "
+        "'C34', 'II', 'example', 'Example', 'drug', 'routine', 100, 'approved', :now)"),
+        {"case_id": case_id, "pseudonym": pseudonym, "day": date(2026, 11, 23),
+         "now": datetime(2026, 11, 23, 9, tzinfo=UTC)})
