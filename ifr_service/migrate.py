@@ -12,6 +12,8 @@ def alembic_config(config: Config) -> AlembicConfig:
     alembic = AlembicConfig()
     alembic.set_main_option("script_location", str(config.migrations_dir))
     alembic.set_main_option("sqlalchemy.url", config.database_url.replace("%", "%%"))
+    # For data migrations that recompute a pseudonym (0017): the key is never written to a file.
+    alembic.attributes["pseudonym_key"] = config.pseudonym_key
     return alembic
 
 

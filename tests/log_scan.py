@@ -7,7 +7,9 @@ Loaded by tests/conftest.py (`pytest_plugins`). The numbers searched for:
   (`demo.test_range_nhs_numbers`), the synthetic national history's and the tests' own;
 - every NHS number written out in the tests, the demo and docs/examples, good check digit or not
   (the refused ones of the 422 tests included);
-each found with or without its spaces (999 000 0018, 9990000018, 999-000-0018).
+each found with or without its spaces (999 000 0018, 9990000018, 999-000-0018), and in any script's
+digits (fullwidth, Arabic-Indic...) or as JSON's \\uXXXX escapes of them: a number is folded to the
+digits 0 to 9 before it is looked for, so no spelling of a patient's number slips past.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,8 +28,27 @@ import pytest
 from ifr_service.config import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "test-results"
-# Ten digits as 3-3-4, spaced, hyphenated or not, and not part of a longer number.
-CANDIDATE = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
+# Ten digits as 3-3-4, spaced (any space), hyphenated or not, and not part of a longer number; looked
+# for in a line whose digits are folded to 0 to 9.
+CANDIDATE = re.compile(r"(?<![0-9])([0-9]{3})[\s-]?([0-9]{3})[\s-]?([0-9]{4})(?![0-9])")
+JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+class _AsciiDigits(dict):
+    """A str.translate table folding every script's decimal digits to 0 to 9, filled as met."""
+
+    def __missing__(self, codepoint: int) -> int:
+        value = unicodedata.decimal(chr(codepoint), None)
+        self[codepoint] = folded = ord(str(value)) if value is not None else codepoint
+        return folded
+
+
+ASCII_DIGITS = _AsciiDigits()
+
+
+def folded(line: str) -> str:
+    """The line with JSON's \\uXXXX escapes read and every digit written as 0 to 9."""
+    return JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), line).translate(ASCII_DIGITS)
 TEST_RANGE_PREFIX = "999"
 LITERAL_SOURCES = ["tests/**/*.py", "ifr_service/demo.py", "docs/examples/*.json"]
 # A quoted NHS number: of the test range, or given as a patient's `nhs_number`.
@@ -54,7 +76,7 @@ def find_identifiers(lines: Iterable[str], written: set[str]) -> list[tuple[int,
     """(line number, NHS number as ten digits, line) for every known NHS number in the lines."""
     found = []
     for number, line in enumerate(lines, start=1):
-        for match in CANDIDATE.finditer(line):
+        for match in CANDIDATE.finditer(folded(line)):
             digits = "".join(match.groups())
             if is_known_nhs_number(digits, written):
                 found.append((number, digits, line.rstrip("\n")))

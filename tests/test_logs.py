@@ -123,6 +123,17 @@ def test_the_scan_finds_a_planted_number_in_either_form_and_says_where():
     assert "[parameters: ('999 000 0018', 'Alex')]" in found[0][2]
 
 
+@pytest.mark.parametrize("spelling", [
+    "\uff19\uff19\uff19 \uff10\uff10\uff10 \uff10\uff10\uff11\uff18",  # fullwidth
+    "\u0669\u0669\u0669\u0660\u0660\u0660\u0660\u0660\u0661\u0668",  # Arabic-Indic
+    "999\u00a0000\u00a00018",  # no-break spaces
+    "\\uff19\\uff19\\uff19\\uff10\\uff10\\uff10\\uff10\\uff10\\uff11\\uff18",  # JSON's escapes of it
+])
+def test_the_scan_finds_a_number_in_any_scripts_digits(spelling):
+    line = f"2026-11-23 10:00:05 WARNING somewhere refused {spelling} for a draft"
+    assert [number for _, number, _ in find_identifiers([line], written_nhs_numbers())] == ["9990000018"]
+
+
 def test_the_scan_looks_for_every_number_of_the_demo_the_examples_and_the_tests():
     from ifr_service.demo import CDF_JOURNEYS, JOURNEYS, test_range_nhs_numbers
 

@@ -9,10 +9,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Date, Integer, create_engine, inspect, text
+from sqlalchemy import JSON, Date, Integer, column, create_engine, inspect, select, table, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError
 
 from ifr_service import migrate
+from ifr_service.cet.deidentify import patient_pseudonym
 from ifr_service.config import PROJECT_ROOT, Config
 from ifr_service.models import metadata
 from tests.conftest import backend_config, reset_database
@@ -124,3 +126,67 @@ def _tables(config: Config) -> set[str]:
         return set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_the_migration_writes_stored_identifiers_in_the_digits_0_to_9_and_mends_unshowable_text(
+        scratch_config):
+    reset_database(scratch_config)
+    migrate.upgrade(scratch_config, "0015_add_outbox_retries")
+    engine = create_engine(scratch_config.database_url)
+    answers_type = JSON().with_variant(JSONB(), "postgresql")
+    cases = table("ifr_case", column("id", Integer), column("answers", answers_type))
+    fullwidth = "\uff19\uff19\uff19\uff10\uff10\uff10\uff10\uff10\uff12\uff16"  # 999 000 0026
+    sqlite = engine.dialect.name == "sqlite"  # only SQLite could store a lone surrogate
+    answers = {"patient": {"nhs_number": fullwidth, "given_name": "Ann\u202e" + ("\ud800" if sqlite else ""),
+                           "postal_address": "1 Example Street\nLeeds"},
+               "diagnosis": {"icd10_code": "C\u0663\u0664.1"},
+               "treatment": {"planned_start_date": "2026-11-30"}}
+    now = datetime(2026, 12, 7, 9, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO app_user (id, username, display_name, email, role, is_active, created_utc) "
+            "VALUES (1, 'clinician', 'A clinician', 'clinician@example.org', 'clinician', :yes, :now)"),
+            {"yes": True, "now": now})
+        connection.execute(text(
+            "INSERT INTO ifr_case (id, draft_reference, route, state, form_key, form_version, answers, "
+            "urgency, urgency_rank, created_by_id, created_utc, updated_utc) VALUES (1, 'DRAFT-1', 'cdf', "
+            "'approved', 'cdf-application', 1, '{}', 'routine', 2, 1, :now, :now)"), {"now": now})
+        connection.execute(cases.update().where(cases.c.id == 1).values(answers=answers))
+        connection.execute(text(
+            "INSERT INTO cdf_application (case_id, entry_key, entry_version, nhs_number, decided_on, "
+            "unmet_criteria, treatment_break_weeks, funding_route, cost_unit, cost_unit_pence, cost_units, "
+            "cycles_given) VALUES (1, 'example', 1, :number, :day, '[]', 4, 'cdf', 'cycle', 100, 1, 0)"),
+            {"number": fullwidth, "day": date(2026, 11, 23)})
+        keyed_from_fullwidth = patient_pseudonym(fullwidth, scratch_config.pseudonym_key)
+        _national_record(connection, case_id=1, pseudonym=keyed_from_fullwidth)
+    migrate.upgrade(scratch_config)
+    with engine.connect() as connection:
+        stored = connection.execute(select(cases.c.answers).where(cases.c.id == 1)).scalar_one()
+        number = connection.execute(text("SELECT nhs_number FROM cdf_application")).scalar_one()
+        pseudonym = connection.execute(text("SELECT patient_pseudonym FROM national_case")).scalar_one()
+    engine.dispose()
+    assert stored["patient"]["nhs_number"] == number == "9990000026"
+    assert pseudonym == patient_pseudonym("9990000026", scratch_config.pseudonym_key)
+    assert stored["diagnosis"]["icd10_code"] == "C34.1"
+    assert stored["patient"]["given_name"] == "Ann\ufffd" + ("\ufffd" if sqlite else "")
+    assert stored["patient"]["postal_address"] == "1 Example Street\nLeeds"
+
+
+def _national_record(connection, case_id: int, pseudonym: str) -> None:
+    """A case's row in the national database, with the reference rows it points to."""
+    day = {"day": date(2020, 1, 1)}
+    connection.execute(text("INSERT INTO region (id, code, name, valid_from, source) "
+                            "VALUES (1, 'london', 'London', :day, 'test')"), day)
+    connection.execute(text("INSERT INTO hub (id, code, name, region_id, valid_from, source) "
+                            "VALUES (1, 'london', 'London hub', 1, :day, 'test')"), day)
+    connection.execute(text("INSERT INTO commissioner (id, code, name, kind, valid_from, source) "
+                            "VALUES (1, '07P', 'NHS Example CCG', 'ccg', :day, 'test')"), day)
+    connection.execute(text(
+        "INSERT INTO national_case (case_ref, case_id, route, received_on, region_id, hub_id, "
+        "commissioner_id, patient_pseudonym, age_band, sex, icd10_code, icd10_category, icd10_chapter, "
+        "intervention_key, intervention_name, intervention_type, urgency, estimated_cost_pence, outcome, "
+        "recorded_utc) "
+        "VALUES ('CDF-2026-000001', :case_id, 'cdf', :day, 1, 1, 1, :pseudonym, '50-59', 'female', 'C34.1', "
+        "'C34', 'II', 'example', 'Example', 'drug', 'routine', 100, 'approved', :now)"),
+        {"case_id": case_id, "pseudonym": pseudonym, "day": date(2026, 11, 23),
+         "now": datetime(2026, 11, 23, 9, tzinfo=UTC)})

@@ -4,38 +4,44 @@ and the shapes of a few answers (a page count, a file to download)."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from flask import request, send_file
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
+from ifr_service.text import has_unsafe_text, quoted, text_problem
 
 # The URL converter for a row id: a PostgreSQL integer, so a larger number is simply not found.
 ID = "int(max=2147483647)"
 
 
 def json_body():
-    """The request's JSON document, or a 422 saying it must be JSON or naming a field that holds a
-    NUL character (which no text field needs, and PostgreSQL cannot store)."""
+    """The request's JSON document, or a 422 saying it must be JSON or naming each field whose
+    text no field may hold (NUL, a broken character, a control character other than a new line or
+    tab, a direction override: ifr_service/text.py). A field of one line refuses new lines too, in
+    its schema."""
     body = request.get_json(silent=True)
     if body is None:
         raise ValidationFailed({"_request": "Send a JSON document (Content-Type: application/json)."})
-    bad = sorted(_paths_with_nul(body))
-    if bad:
-        raise ValidationFailed({path or "_request": "This holds a NUL character, which is not allowed."
-                                for path in bad})
+    problems = _text_problems(body)
+    if problems:
+        raise ValidationFailed(problems)
     return body
 
 
-def _paths_with_nul(value, path: str = "") -> set[str]:
+def _text_problems(value, path: str = "") -> dict[str, str]:
     if isinstance(value, str):
-        return {path} if "\x00" in value else set()
+        problem = text_problem(value, multiline=True)
+        return {path or "_request": problem} if problem else {}
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    found = set()
+    found = {}
     for key, child in items:
-        if isinstance(key, str) and "\x00" in key:
-            found.add(path)
-        found |= _paths_with_nul(child, f"{path}.{key}" if path else str(key))
+        child_path = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and has_unsafe_text(key):
+            found[path or "_request"] = f"A name in this holds text that is not allowed: {quoted(key)}."
+            continue
+        found |= _text_problems(child, child_path)
     return found
 
 
@@ -47,9 +53,15 @@ def load_json(schema: Schema) -> dict:
 
 
 def load_query(schema: Schema) -> dict:
+    """The query string loaded by `schema`; a 422 naming each parameter whose text could hurt (a
+    parameter's value is one line: ifr_service/text.py)."""
     args = request.args.to_dict()
-    bad = {name: "This holds a NUL character, which is not allowed." for name, value in args.items()
-           if "\x00" in value or "\x00" in name}
+    bad = {}
+    for name, value in args.items():
+        if has_unsafe_text(name):
+            bad["_request"] = f"A parameter's name holds text that is not allowed: {quoted(name)}."
+        elif problem := text_problem(value):
+            bad[name] = problem
     if bad:
         raise ValidationFailed(bad)
     return _load(schema, args)
@@ -62,11 +74,30 @@ def _load(schema: Schema, data: dict) -> dict:
         raise ValidationFailed(flatten_marshmallow_errors(error.messages)) from error
 
 
+class SearchDate(fields.Date):
+    """A day a search or report starts or ends on, within the years the service's data can hold
+    (cases, their history and the audit log: 2000 to 2099). A day like 9999-12-31 is refused
+    with a 422: a period's end is searched up to the day after it, which would overflow."""
+
+    EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), "minimum": str(self.EARLIEST),
+                              "maximum": str(self.LATEST)}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not self.EARLIEST <= day <= self.LATEST:
+            raise ValidationError(f"Give a date from {self.EARLIEST:%-d %B %Y} to {self.LATEST:%-d %B %Y}.")
+        return day
+
+
 class PeriodArgs(Schema):
     """A report's period in the query string: ?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included."""
 
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
+    start = SearchDate(data_key="from", required=True)
+    end = SearchDate(data_key="to", required=True)
 
     @validates_schema
     def check_order(self, data, **_kwargs):

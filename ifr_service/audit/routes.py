@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from ifr_service.api.requests import PageArgs, load_query
+from ifr_service.api.requests import PageArgs, SearchDate, load_query
 from ifr_service.audit import queries
 from ifr_service.audit.models import ACTIONS, AuditEvent
 from ifr_service.cases.queries import get_case
@@ -21,8 +21,8 @@ class AuditSearchArgs(PageArgs):
 
     case = fields.String(load_default=None, validate=validate.Length(max=40))
     user = fields.String(load_default=None, validate=validate.Length(max=100))
-    start = fields.Date(data_key="from", load_default=None)
-    end = fields.Date(data_key="to", load_default=None)
+    start = SearchDate(data_key="from", load_default=None)
+    end = SearchDate(data_key="to", load_default=None)
 
     @pre_load
     def drop_blanks(self, data, **_kwargs):

@@ -16,6 +16,7 @@ from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.forms.definition import FormDefinition, SectionDefinition
 from ifr_service.forms.validation import validate_answers
 from ifr_service.runtime import runtime
+from ifr_service.text import quoted
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
 from ifr_service.web.fields import field_id, posted_values, read_fields, shown_values
@@ -56,12 +57,12 @@ def edit_section(reference: str, section: str):
     if request.method == "GET":
         shown = shown_values(definition.fields, case.answers.get(section), f"{section}.")
         return _section_page(case, form, definition, shown, None)
-    answers = read_fields(definition.fields, request.form, f"{section}.")
-    # A blank optional question clears its earlier answer (null, as in the API); a blank required
-    # one keeps its answer until another is given.
-    answers |= {field.key: None for field in definition.fields
-                if not field.required and field.key not in answers}
     try:
+        answers = read_fields(definition.fields, request.form, f"{section}.")
+        # A blank optional question clears its earlier answer (null, as in the API); a blank
+        # required one keeps its answer until another is given.
+        answers |= {field.key: None for field in definition.fields
+                    if not field.required and field.key not in answers}
         if answers:
             user = current_user()
             service.update_draft(get_visible_case(reference, user, for_update=True), user, {section: answers})
@@ -105,7 +106,7 @@ def _draft(reference: str) -> tuple[Case, FormDefinition]:
 def _section(form: FormDefinition, key: str) -> SectionDefinition:
     section = next((s for s in form.sections if s.key == key), None)
     if section is None:
-        raise NotFound(f"The application has no section {key!r}.")
+        raise NotFound(f"The application has no section {quoted(key)}.")
     return section
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import filetype
 
 from ifr_service.errors import ValidationFailed
+from ifr_service.text import text_problem
 
 ACCEPTED_TYPES = {
     "application/pdf": "PDF",
@@ -26,8 +27,15 @@ class CheckedFile:
 
 
 def check_file(filename: str | None, content: bytes, max_bytes: int) -> CheckedFile:
+    """The file's checked name, type and hash; ValidationFailed naming `file` if its name holds text
+    no name may (a NUL, a control character, a direction override that shows "cod.exe" as
+    "exe.doc"), or its content is empty, too large or not an accepted type."""
     if not filename or not filename.strip():
         raise ValidationFailed({"file": "Choose a file to attach."})
+    problem = text_problem(filename)
+    if problem:
+        raise ValidationFailed({"file": f"The file's name cannot be used. {problem} Rename the file and "
+                                        "try again."})
     if not content:
         raise ValidationFailed({"file": "The file is empty."})
     if len(content) > max_bytes:

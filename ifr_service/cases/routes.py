@@ -20,6 +20,7 @@ from ifr_service.cdf import service as cdf
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
+from ifr_service.text import shortened
 from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, allow, current_user
 from ifr_service.users.models import Role
 
@@ -281,7 +282,7 @@ def hub_queue(hub_code: str):
     args = load_query(PageArgs())
     hub = reference.get_hub(hub_code)
     if not can_see_hub_queue(current_user(), hub.id):
-        raise NotFound(f"There is no hub queue {hub_code} for you.", field="hub_code")
+        raise NotFound(f"There is no hub queue {shortened(hub_code)} for you.", field="hub_code")
     found, total = queries.find_hub_queue(hub.id, "ifr", service.queue_states("ifr"), args["page"],
                                           args["page_size"])
     cases = [line.case for line in found]

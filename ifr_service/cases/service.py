@@ -26,6 +26,7 @@ from ifr_service.forms.validation import validate_answers
 from ifr_service.jobs.outbox import queue_job
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
+from ifr_service.text import text_problem
 from ifr_service.users.models import Role, User
 from ifr_service.workflows.definition import Action
 from ifr_service.workflows.engine import allowed_actions, next_state
@@ -105,6 +106,8 @@ def add_attachment(case: Case, actor: User, filename: str | None, content: bytes
     checked = check_file(filename, content, runtime().config.attachment_max_bytes)
     if description is not None and len(description) > 500:
         raise ValidationFailed({"description": "Enter no more than 500 characters."})
+    if description is not None and text_problem(description, multiline=True):
+        raise ValidationFailed({"description": text_problem(description, multiline=True)})
     existing = queries.find_attachment_by_hash(case, checked.sha256)
     if existing is not None:
         return existing, False

@@ -24,6 +24,7 @@ from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
+from ifr_service.text import quoted, shortened
 from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, current_user
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_user_by_id
@@ -67,7 +68,7 @@ def queue():
     hub = _queue_hub(user, args["hub"])
     open_states = [s.key for s in workflow.states if not s.final and s.key != workflow.initial]
     if args["state"] and args["state"] not in service.queue_states("ifr"):
-        raise ValidationFailed({"state": f"{args['state']} is not a state of an IFR case."})
+        raise ValidationFailed({"state": f"{shortened(args['state'])} is not a state of an IFR case."})
     states = [args["state"]] if args["state"] else open_states
     today = runtime().today()
     found, total = queries.find_hub_work(hub.id, states, args["urgency"], _due_bounds(args["due"], today),
@@ -108,7 +109,7 @@ def take_action(reference: str, action: str):
     user, case = current_user(), _case(reference)
     definition = runtime().workflows[case.route].action(action)
     if definition is None or action in ELSEWHERE:
-        raise NotFound(f"A case has no action {action!r} here.")
+        raise NotFound(f"A case has no action {quoted(action)} here.")
     actions.check_may_start(case, action, user)  # 404, 403 or 409 before the form is shown
     if request.method == "GET":
         return _action_page(case, definition, {}, None)

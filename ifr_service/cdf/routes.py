@@ -34,6 +34,7 @@ from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Region
 from ifr_service.reference.queries import find_organisation
 from ifr_service.runtime import runtime
+from ifr_service.text import shortened
 from ifr_service.users.access import ANY_SIGNED_IN, allow, current_user
 from ifr_service.users.models import Role
 
@@ -91,7 +92,8 @@ def get_entry_version(key: str, version: int):
     try:
         entry = runtime().cdf.get(key, version)
     except KeyError:
-        raise NotFound(f"The CDF list has no entry {key} version {version}.", field="key") from None
+        raise NotFound(f"The CDF list has no entry {shortened(key)} version {version}.",
+                       field="key") from None
     return EntrySchema().dump(present_entry(entry, describe_fields))
 
 
@@ -246,5 +248,5 @@ def _region_for_user(region_code: str):
     region = reference.find_region(region_code)
     user = current_user()
     if region is None or (user.role_enum is Role.CDF_ADMIN and user.region_id != region.id):
-        raise NotFound(f"There is no region {region_code} for you.", field="region_code")
+        raise NotFound(f"There is no region {shortened(region_code)} for you.", field="region_code")
     return region

@@ -23,6 +23,7 @@ from ifr_service.errors import Conflict, Forbidden, IfrError, ValidationFailed
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.validation import validate_answers
 from ifr_service.runtime import runtime
+from ifr_service.text import shortened
 from ifr_service.users.models import Role, User
 
 CONVERSION = {"href": "/api/v1/cdf/ifr-conversions", "method": "POST",
@@ -119,7 +120,7 @@ def _current_entry(key, today: date) -> CdfEntry:
                                          "(GET /api/v1/cdf/entries) and give its key."})
     entry = runtime().cdf.current(key.strip(), today)
     if entry is None:
-        raise IfrError(f"{key.strip()} is not on the national Cancer Drugs Fund list today, so it "
+        raise IfrError(f"{shortened(key.strip())} is not on the national Cancer Drugs Fund list today, so it "
                        "cannot be approved through the CDF. You can make an Individual Funding "
                        "Request for it instead.", status_code=422, field="entry",
                        ifr_conversion=CONVERSION)

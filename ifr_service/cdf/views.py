@@ -22,6 +22,7 @@ from ifr_service.errors import IfrError, NotFound, ValidationFailed
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.reference.queries import get_region
 from ifr_service.runtime import runtime
+from ifr_service.text import shortened
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
 from ifr_service.web.fields import posted_values, read_fields
@@ -103,7 +104,7 @@ def list_applications():
 def _current_entry(key: str) -> CdfEntry:
     entry = runtime().cdf.current(key, runtime().today())
     if entry is None:
-        raise NotFound(f"{key} is not on the national Cancer Drugs Fund list today.")
+        raise NotFound(f"{shortened(key)} is not on the national Cancer Drugs Fund list today.")
     return entry
 
 

@@ -29,11 +29,13 @@ def import_group() -> None:
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the rejected rows [default: CSV_FILE with .rejects.csv].")
 def import_cases(csv_file: Path, rejects: Path | None) -> None:
-    from ifr_service.cet.importer import ImportRefused
+    from ifr_service.cet.importer import ImportInterrupted, ImportRefused
     from ifr_service.cet.importer import import_cases as run_import
 
     rejects = rejects or csv_file.with_suffix(".rejects.csv")
-    with _app().app_context(), csv_file.open(encoding="utf-8-sig", newline="") as source, \
+    # surrogateescape: a line that is not UTF-8 is rejected as a row, not the end of the import
+    with _app().app_context(), \
+            csv_file.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as source, \
             rejects.open("w", encoding="utf-8", newline="") as rejected, \
             click.progressbar(length=csv_file.stat().st_size, label="Importing", file=sys.stderr,
                               show_eta=True) as bar:
@@ -41,11 +43,17 @@ def import_cases(csv_file: Path, rejects: Path | None) -> None:
             report = run_import(source, rejected, progress=bar.update)
         except ImportRefused as error:
             raise click.ClickException(f"{csv_file}: {error}") from error
-        except UnicodeDecodeError as error:
-            raise click.ClickException(f"{csv_file}: not UTF-8 text (byte {error.start} of a line): "
-                                       "save the file as UTF-8 CSV and import it again") from error
-    click.echo(f"{report.rows} rows: {report.loaded} loaded, {report.already_present} already present, "
-               f"{report.rejected} rejected" + (f" (see {rejects})" if report.rejected else ""))
+        except ImportInterrupted as error:
+            click.echo(_import_summary(error.report, rejects))
+            raise click.ClickException(f"{csv_file}: the import {error}. The rows counted as loaded are "
+                                       "in the database; run the same command again to carry on "
+                                       "(rows already loaded are not loaded twice).") from None
+    click.echo(_import_summary(report, rejects))
+
+
+def _import_summary(report, rejects: Path) -> str:
+    return (f"{report.rows} rows: {report.loaded} loaded, {report.already_present} already present, "
+            f"{report.rejected} rejected" + (f" (see {rejects})" if report.rejected else ""))
 
 
 @click.group(help="The Clinical Effectiveness Team's national analyses.")

@@ -4,12 +4,16 @@ The file is read as a stream, a batch at a time, each batch its own transaction:
 flat however long the file, and an import stopped half way loses nothing already loaded. Each row
 is checked like a submitted case; a bad row goes to the rejects file with its line number and
 every problem, and the good rows are loaded. A case_ref already in the database is left as it is,
-so importing the same file again changes nothing. docs/import-format.md describes the format.
+so importing the same file again changes nothing, and a run stopped part way is carried on by running
+it again. A row whatever its bytes (not UTF-8, a NUL, a control character, a fullwidth digit) is
+rejected, never the import: the file is read with Python's surrogateescape, so an undecodable byte
+reaches the row's checks as a lone surrogate. docs/import-format.md describes the format.
 """
 
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,6 +40,9 @@ from ifr_service.reference.models import (
     ProgrammeOfCare,
 )
 from ifr_service.runtime import runtime
+from ifr_service.text import ascii_digits_problem, quoted, text_problem
+
+log = logging.getLogger(__name__)
 
 COLUMNS = ["case_ref", "route", "received_date", "decision_date", "commissioner", "nhs_number",
            "date_of_birth", "sex", "diagnosis_icd10", "intervention_code", "intervention_name",
@@ -48,6 +55,12 @@ CHOICES = {
     "exceptionality_found": ("yes", "no", ""),
 }
 TEXT_LIMITS = (("case_ref", 40, True), ("intervention_name", 300, True), ("intervention_code", 40, False))
+# Columns of codes, dates and amounts: written in the digits 0 to 9, so one patient or code has one
+# spelling (a fullwidth NHS number would be another pseudonym for the same patient).
+CODED = ("case_ref", "received_date", "decision_date", "nhs_number", "date_of_birth", "diagnosis_icd10",
+         "intervention_code", "crg_code", "estimated_cost_gbp")
+# From 1900: an earlier date of birth is a typing slip.
+EARLIEST_DATE = date(1900, 1, 1)
 EXCEPTIONALITY = {"yes": True, "no": False, "": None}
 # Rows a transaction: large enough that a commit's fixed cost is small beside the rows' inserts, and
 # two batches (one being checked, one being loaded) still only a few tens of MB.
@@ -61,6 +74,15 @@ class ImportRefused(ValueError):
 
 class RowRejected(ValueError):
     """A row fails its checks; the message names every field at fault."""
+
+
+class ImportInterrupted(RuntimeError):
+    """The import stopped part way (the database went away, say): `report` says what was loaded,
+    all of it in whole batches, and running the same file again carries on."""
+
+    def __init__(self, report: ImportReport, cause: BaseException) -> None:
+        super().__init__(f"stopped after {report.rows} rows ({type(cause).__name__})")
+        self.report = report
 
 
 @dataclass
@@ -115,9 +137,14 @@ def import_cases(lines: Iterable[str], rejects: TextIO, progress: Callable[[int]
     with db.unit_of_work(engine):
         lookup = ReferenceLookup()
     report = ImportReport()
-    with BatchLoader(engine, report) as loader:
-        for batch in _checked_batches(reader, writer, lookup, runtime().today(), report, batch_size):
-            loader.load(batch)
+    try:
+        with BatchLoader(engine, report) as loader:
+            for batch in _checked_batches(reader, writer, lookup, runtime().today(), report, batch_size):
+                loader.load(batch)
+    except Exception as error:  # the summary must still say what was loaded: never a bare traceback
+        log.error("import stopped after %d rows (%d loaded): %s", report.rows, report.loaded,
+                  type(error).__name__)
+        raise ImportInterrupted(report, error) from None
     return report
 
 
@@ -125,13 +152,16 @@ def _checked_batches(reader, rejects, lookup: ReferenceLookup, today: date, repo
                      batch_size: int) -> Iterator[list[dict]]:
     """The good rows as national records, batch_size at a time; the bad ones written to `rejects`."""
     batch: list[dict] = []
-    for row in reader:
+    for row in _rows(reader):
         report.rows += 1
         try:
+            if isinstance(row, csv.Error):
+                raise RowRejected(f"is not a CSV row ({row})")
             batch.append(check_row(row, lookup, today))
         except RowRejected as problem:
             report.rejected += 1
-            rejects.writerow([reader.line_num, row[0] if row else "", str(problem)])
+            case_ref = row[0] if isinstance(row, list) and row else ""
+            rejects.writerow([reader.line_num, _shown(case_ref), str(problem)])
         if len(batch) >= batch_size:
             yield batch
             batch = []
@@ -139,16 +169,47 @@ def _checked_batches(reader, rejects, lookup: ReferenceLookup, today: date, repo
         yield batch
 
 
+def _rows(reader) -> Iterator[list[str] | csv.Error]:
+    """The reader's rows, with a line csv cannot read (a field past its size limit) given as the
+    csv.Error in its place, so that it is rejected like any bad row."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield error
+
+
+def _shown(text: str) -> str:
+    """A case_ref as the rejects file can hold it: undecodable bytes and control characters escaped."""
+    return text if text_problem(text) is None and len(text) <= 40 else quoted(text)
+
+
 def check_row(row: list[str], lookup: ReferenceLookup, today: date) -> dict:
     """The row as a national record, or RowRejected naming each field at fault."""
     if len(row) != len(COLUMNS):
         raise RowRejected(f"expected {len(COLUMNS)} columns, found {len(row)}")
     values = dict(zip(COLUMNS, map(str.strip, row), strict=True))
-    problems: dict[str, str] = {}
+    problems = _text_problems(values)
+    if problems:  # what cannot be stored or shown is not looked at further
+        raise RowRejected("; ".join(f"{field}: {message}" for field, message in problems.items()))
     checked = {name: check(values, problems, lookup, today) for name, check in CHECKS}
     if problems:
         raise RowRejected("; ".join(f"{field}: {message}" for field, message in problems.items()))
     return _record(values, checked, lookup)
+
+
+def _text_problems(values: dict) -> dict[str, str]:
+    problems = {}
+    for field, value in values.items():
+        if any("\udc80" <= character <= "\udcff" for character in value):
+            problems[field] = "is not UTF-8 text: save the file as UTF-8 CSV"
+        elif problem := text_problem(value):
+            problems[field] = problem
+        elif field in CODED and ascii_digits_problem(value, field):
+            problems[field] = "has digits other than 0 to 9 (a fullwidth or another script's digit)"
+    return problems
 
 
 def _check_text(values: dict, problems: dict) -> None:
@@ -163,7 +224,7 @@ def _check_text(values: dict, problems: dict) -> None:
 def _check_choices(values: dict, problems: dict) -> None:
     for field, allowed in CHOICES.items():
         if values[field] not in allowed:
-            problems[field] = f"{values[field]!r} is not one of {', '.join(a for a in allowed if a)}"
+            problems[field] = f"{quoted(values[field])} is not one of {', '.join(a for a in allowed if a)}"
 
 
 def _day(values: dict, problems: dict, field: str, today: date, required: bool = True) -> date | None:
@@ -175,10 +236,12 @@ def _day(values: dict, problems: dict, field: str, today: date, required: bool =
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        problems[field] = f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)"
+        problems[field] = f"{quoted(text)} is not an ISO 8601 date (YYYY-MM-DD)"
         return None
     if day > today:
         problems[field] = "is in the future"
+    elif day < EARLIEST_DATE:
+        problems[field] = "is before 1900"
     return day
 
 
@@ -203,7 +266,7 @@ def _check_codes(values, problems, lookup, today) -> dict:
         problems["nhs_number"] = "is not a valid NHS number (10 digits with a matching check digit)"
     code = _icd10_code(values["diagnosis_icd10"].upper())
     if code is None:
-        problems["diagnosis_icd10"] = (f"{values['diagnosis_icd10']!r} is not a WHO ICD-10 category or "
+        problems["diagnosis_icd10"] = (f"{quoted(values['diagnosis_icd10'])} is not a WHO ICD-10 category or "
                                        "subcategory code")
     return {"nhs_number": number, "icd10": code}
 
@@ -220,7 +283,8 @@ def _check_organisations(values, problems, lookup, today) -> dict:
     commissioner_id = lookup.commissioners.get(values["commissioner"].casefold())
     hub_id = None
     if commissioner_id is None:
-        problems["commissioner"] = f"{values['commissioner']!r} is not a commissioner in the reference data"
+        problems["commissioner"] = (f"{quoted(values['commissioner'])} is not a commissioner in the "
+                                    "reference data")
     else:
         received = _quiet_day(values["received_date"])
         hub_id = received and lookup.hub_on(commissioner_id, received)
@@ -228,7 +292,7 @@ def _check_organisations(values, problems, lookup, today) -> dict:
             problems["commissioner"] = "no hub served this commissioner on received_date"
     crg = values["crg_code"] or None
     if crg and crg not in lookup.crg_programmes:
-        problems["crg_code"] = f"{crg!r} is not a Clinical Reference Group code"
+        problems["crg_code"] = f"{quoted(crg)} is not a Clinical Reference Group code"
     return {"commissioner_id": commissioner_id, "hub_id": hub_id, "crg": crg}
 
 
@@ -351,7 +415,7 @@ def _copy_into_postgresql(connection, batch: list[dict], recorded_utc: datetime)
 def _counted(lines: Iterable[str], progress: Callable[[int], None] | None) -> Iterator[str]:
     for line in lines:
         if progress is not None:
-            progress(len(line.encode("utf-8")))
+            progress(len(line.encode("utf-8", "surrogateescape")))
         yield line
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
-from ifr_service.api.requests import load_query
+from ifr_service.api.requests import SearchDate, load_query
 from ifr_service.cet import breakdown, cohorts, equity, queries
 from ifr_service.errors import ValidationFailed
 from ifr_service.policy import queries as policy_queries
@@ -27,8 +27,8 @@ TITLE = "National IFR dashboard"
 class DashboardArgs(Schema):
     """The period (both days included; by default the 12 months up to today) and an optional CRG."""
 
-    start = fields.Date(data_key="from", load_default=None)
-    end = fields.Date(data_key="to", load_default=None)
+    start = SearchDate(data_key="from", load_default=None)
+    end = SearchDate(data_key="to", load_default=None)
     crg = fields.String(load_default=None, validate=validate.Length(min=1, max=10))
 
     @pre_load

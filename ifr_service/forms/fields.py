@@ -12,23 +12,62 @@ from flask import has_app_context
 from marshmallow import ValidationError, fields
 
 from ifr_service.clock import today_in_england
+from ifr_service.text import ascii_digits_problem, shortened, text_problem
 
-NON_DIGITS = re.compile(r"[\s-]")
+NON_DIGITS = re.compile(r"[ -]")
+# Every date a form holds (a birth, a treatment's start, a meeting) falls in these years: a year 1 or
+# 9999 is a typing slip, and the second would overflow any date arithmetic on it.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2099, 12, 31)
 
 
-class Text(fields.String):
+class SafeString(fields.String):
+    """A line of text that cannot hurt: no NUL, broken characters, control characters or
+    direction overrides (ifr_service/text.py); `multiline` allows new lines and tabs."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problem = text_problem(text, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem)
+        return text
+
+
+class Text(SafeString):
     """Free text with the surrounding spaces removed, so a blank answer is no answer."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
-class NhsNumber(fields.String):
-    """A 10-digit NHS number with a valid modulus-11 check digit; spaces are allowed."""
+class Code(Text):
+    """A code checked by a pattern (ODS, dm+d, OPCS-4, GMC): its digits only 0 to 9, so that one
+    code has one spelling (a fullwidth eight (U+FF18) looks like 8 to a person, not to the database)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problem = ascii_digits_problem(text, "code")
+        if problem:
+            raise ValidationError(problem)
+        return text
+
+
+class Email(fields.Email, SafeString):
+    pass
+
+
+class NhsNumber(SafeString):
+    """A 10-digit NHS number with a valid modulus-11 check digit; spaces and hyphens are allowed.
+    Digits of other scripts are refused, not folded: a patient has one spelling of the number."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         text = NON_DIGITS.sub("", super()._deserialize(value, attr, data, **kwargs))
-        if not re.fullmatch(r"\d{10}", text):
+        if ascii_digits_problem(text, "NHS number"):
+            raise ValidationError("Type the NHS number in the digits 0 to 9, for example 943 476 5919.")
+        if not re.fullmatch(r"[0-9]{10}", text):
             raise ValidationError("Enter the NHS number as 10 digits, for example 943 476 5919.")
         if nhs_number.calculate_checksum(text[:9]) != int(text[9]):
             raise ValidationError("This is not a valid NHS number: its check digit does not match.")
@@ -50,11 +89,14 @@ class Icd10Code(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
-        if not text or not icd10.is_valid_item(text):
-            raise ValidationError(f"{text or 'This'} is not a code in the WHO ICD-10 classification.")
+        if ascii_digits_problem(text, "ICD-10 code"):
+            raise ValidationError("Type the ICD-10 code in the letters A to Z and the digits 0 to 9.")
+        if not text or not text.isascii() or not icd10.is_valid_item(text):
+            raise ValidationError(f"{shortened(text) if text else 'This'} is not a code in the WHO ICD-10 "
+                                  "classification.")
         if not icd10.is_category_or_subcategory(text):  # a chapter (II) or block (C00-C14) is too broad
-            raise ValidationError(f"{text} is a chapter or block of ICD-10: give the condition's code, "
-                                  "for example C34.1.")
+            raise ValidationError(f"{shortened(text)} is a chapter or block of ICD-10: give the condition's "
+                                  "code, for example C34.1.")
         return icd10.add_dot(icd10.remove_dot(text))
 
 
@@ -73,6 +115,8 @@ class Money(fields.Decimal):
         super().__init__(places=2, as_string=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
+        if isinstance(value, str) and (not value.isascii() or text_problem(value)):
+            raise ValidationError("Type the amount in the digits 0 to 9, for example 1234.50.")
         amount = super()._deserialize(value, attr, data, **kwargs)
         if Decimal(str(value)).as_tuple().exponent < -2:
             raise ValidationError("Give the amount in pounds and pence, for example 1234.50.")
@@ -92,12 +136,33 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
-class PastDate(fields.Date):
-    """A date that cannot be in the future (a date of birth, a date a treatment started), by the
-    service's calendar: the same day its clocks and CDF approvals see."""
+class Integer(fields.Integer):
+    """A whole number written in the digits 0 to 9 (int() alone takes any script's digits)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        if isinstance(value, str) and not value.isascii():
+            raise ValidationError("Type the number in the digits 0 to 9.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Date(fields.Date):
+    """A day from 1900 to 2099, written YYYY-MM-DD in the digits 0 to 9."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
+        self.check_bounds(day)
+        return day
+
+    def check_bounds(self, day: date) -> None:
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValidationError(f"Enter a date from {EARLIEST_DATE:%-d %B %Y} to {LATEST_DATE:%-d %B %Y}.")
+
+
+class PastDate(Date):
+    """A date that cannot be in the future (a date of birth, a date a treatment started), by the
+    service's calendar: the same day its clocks and CDF approvals see; and not before 1900."""
+
+    def check_bounds(self, day: date) -> None:
         if day > _service_today():
             raise ValidationError("This date cannot be in the future.")
-        return day
+        super().check_bounds(day)

@@ -10,17 +10,27 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ifr_service.forms.definition import FieldDefinition, FormDefinition
-from ifr_service.forms.fields import Icd10Code, Money, NhsNumber, PastDate, StrictBoolean, Text
+from ifr_service.forms.fields import (
+    Code,
+    Date,
+    Email,
+    Icd10Code,
+    Integer,
+    Money,
+    NhsNumber,
+    PastDate,
+    SafeString,
+    StrictBoolean,
+    Text,
+)
 
 SIMPLE_TYPES = {
-    "text": Text,
-    "long_text": Text,
-    "email": fields.Email,
+    "email": Email,
     "boolean": StrictBoolean,
-    "integer": fields.Integer,
+    "integer": Integer,
     "nhs_number": NhsNumber,
     "icd10": Icd10Code,
-    "commissioner": fields.String,
+    "commissioner": SafeString,
 }
 TEXT_TYPES = {"text", "long_text", "email"}
 
@@ -39,8 +49,11 @@ def build_field(definition: FieldDefinition, prefix: str = "") -> fields.Field:
     kind = definition.type
     if kind in SIMPLE_TYPES:
         return SIMPLE_TYPES[kind](**common)
+    if kind in ("text", "long_text"):  # a text with a pattern is a code: its digits only 0 to 9
+        text = Code if "pattern" in definition.rules else Text
+        return text(multiline=kind == "long_text", **common)
     if kind == "date":
-        return (PastDate if definition.rules.get("not_future") else fields.Date)(**common)
+        return (PastDate if definition.rules.get("not_future") else Date)(**common)
     if kind == "money":
         return Money(minimum=definition.rules.get("minimum"), maximum=definition.rules.get("maximum"),
                      **common)
@@ -71,13 +84,27 @@ def _validators(definition: FieldDefinition) -> list:
         checks.append(_length(rules.get("min_items"), rules.get("max_items"), "items"))
     if "pattern" in rules:
         message = rules.get("pattern_message", "This is not in the expected format.")
-        checks.append(validate.Regexp(rules["pattern"], error=message))
+        checks.append(_full_match(rules["pattern"], message))
     if ("minimum" in rules or "maximum" in rules) and definition.type != "money":
         checks.append(validate.Range(min=rules.get("minimum"), max=rules.get("maximum"),
                                      error="Enter a value between {min} and {max}."))
     if "must_be" in rules:
         checks.append(validate.Equal(rules["must_be"], error="You must confirm this to continue."))
     return checks
+
+
+def _full_match(pattern: str, message: str) -> validate.Regexp:
+    return FullMatch(pattern, error=message)
+
+
+class FullMatch(validate.Regexp):
+    """The pattern matched by the whole answer: re.match's `$` also matches before a final new
+    line, so "RRV\n" would pass a pattern of ^[A-Z0-9]{3,6}$."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
 
 
 def _length(minimum: int | None, maximum: int | None, unit: str) -> validate.Length:

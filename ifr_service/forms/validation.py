@@ -13,6 +13,7 @@ from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.schema import schema_for
 from ifr_service.reference import queries as reference
+from ifr_service.text import shortened
 
 
 def validate_answers(form: FormDefinition, answers, complete: bool) -> dict:
@@ -43,7 +44,7 @@ def _reference_errors(form: FormDefinition, loaded: dict, known: dict) -> dict[s
             continue
         commissioner = reference.find_commissioner(code)
         if commissioner is None:
-            errors[path] = [f"{code} is not a commissioner this service knows."]
+            errors[path] = [f"{shortened(code)} is not a commissioner this service knows."]
         elif not commissioner.is_valid_on(today_in_england()):
             errors[path] = [f"{commissioner.name} no longer commissions care; choose its successor."]
     return errors

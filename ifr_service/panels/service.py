@@ -21,6 +21,7 @@ from ifr_service.panels.models import (
 )
 from ifr_service.panels.quorum import QuorumResult, check_quorum
 from ifr_service.reference.queries import find_hub
+from ifr_service.text import quoted, shortened
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user
 
@@ -30,7 +31,7 @@ READY_STATES = ["ready_for_panel"]
 def create_panel(name: str, hub_code: str, quorum: dict | None = None) -> Panel:
     hub = find_hub(hub_code)  # named in the body, so a field's error (422), not a missing address
     if hub is None:
-        raise ValidationFailed({"hub_code": f"There is no hub with the code {hub_code!r}."})
+        raise ValidationFailed({"hub_code": f"There is no hub with the code {quoted(hub_code)}."})
     if queries.find_panel_for_region(hub.region_id) is not None:
         raise ValidationFailed({"hub_code": "This hub's region has a panel already."})
     return queries.add(Panel(name=name, hub_id=hub.id, region_id=hub.region_id,
@@ -40,11 +41,11 @@ def create_panel(name: str, hub_code: str, quorum: dict | None = None) -> Panel:
 def add_member(panel: Panel, username: str, panel_role: str) -> PanelMember:
     user = find_user(username)
     if user is None:
-        raise ValidationFailed({"username": f"There is no user {username}."})
+        raise ValidationFailed({"username": f"There is no user {shortened(username)}."})
     if user.role not in (Role.PANEL_CHAIR, Role.PANEL_MEMBER):
         raise ValidationFailed({"username": "Only panel chairs and panel members can sit on a panel."})
     if any(member.user_id == user.id for member in queries.find_members(panel.id)):
-        raise ValidationFailed({"username": f"{username} is a member of this panel already."})
+        raise ValidationFailed({"username": f"{shortened(username)} is a member of this panel already."})
     return queries.add(PanelMember(panel_id=panel.id, user_id=user.id, panel_role=PanelRole(panel_role)))
 
 

@@ -10,6 +10,7 @@ from ifr_service.cases.queries import allocate_reference_number
 from ifr_service.errors import NotFound
 from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
 from ifr_service.reference.models import ClinicalReferenceGroup
+from ifr_service.text import shortened
 
 
 def find_item(intervention_key: str, icd10_category: str, for_update: bool = False) -> PolicyItem | None:
@@ -35,7 +36,7 @@ def get_item(reference: str, for_update: bool = False) -> PolicyItem:
     query = select(PolicyItem).where(PolicyItem.reference == reference)
     item = db.session().exec(query.with_for_update() if for_update else query).first()
     if item is None:
-        raise NotFound(f"There is no policy-development item {reference}.", field="reference")
+        raise NotFound(f"There is no policy-development item {shortened(reference)}.", field="reference")
     return item
 
 

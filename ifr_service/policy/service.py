@@ -24,6 +24,7 @@ from ifr_service.errors import Conflict, ValidationFailed
 from ifr_service.policy import queries
 from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
 from ifr_service.runtime import runtime
+from ifr_service.text import shortened
 from ifr_service.users.models import User
 from ifr_service.users.queries import find_user, get_system_user
 from ifr_service.workflows.definition import Action, Workflow
@@ -158,7 +159,7 @@ def _owner_is_a_cet_analyst(item: PolicyItem, actor: User, payload: dict) -> dic
     """The owner named, or the analyst accepting the item."""
     owner = find_user(payload["owner"]) if payload.get("owner") else actor
     if owner is None or owner.role != "cet_analyst" or not owner.is_active:
-        raise ValidationFailed({"owner": f"{payload['owner']} is not an active CET analyst."})
+        raise ValidationFailed({"owner": f"{shortened(payload['owner'])} is not an active CET analyst."})
     item.owner_id = owner.id
     return {"owner": owner.username}
 
@@ -168,7 +169,7 @@ def _crg_is_known(item: PolicyItem, actor: User, payload: dict) -> dict:
     if not code:
         raise ValidationFailed({"crg_code": "No CRG could be suggested for this cohort: name one."})
     if not queries.crg_exists(code):
-        raise ValidationFailed({"crg_code": f"{code} is not a Clinical Reference Group code."})
+        raise ValidationFailed({"crg_code": f"{shortened(code)} is not a Clinical Reference Group code."})
     item.crg_code = code
     return {"crg_code": code}
 

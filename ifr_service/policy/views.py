@@ -16,6 +16,7 @@ from ifr_service.policy.models import PolicyItem
 from ifr_service.policy.routes import QueueArgs
 from ifr_service.reference.queries import find_hubs
 from ifr_service.runtime import runtime
+from ifr_service.text import quoted
 from ifr_service.users.access import ANY_SIGNED_IN, current_user
 from ifr_service.users.models import Role
 from ifr_service.users.queries import get_user_by_id
@@ -60,7 +61,7 @@ def take_action(reference: str, action: str):
     user, item = current_user(), queries.get_item(reference)
     definition = runtime().workflows[service.ROUTE].action(action)
     if definition is None:
-        raise NotFound(f"A policy-development item has no action {action!r}.")
+        raise NotFound(f"A policy-development item has no action {quoted(action)}.")
     service.check_action_allowed(item, action, user)  # 409 or 403 before the form is shown
     if request.method == "GET":
         return _action_page(item, definition, {}, None)

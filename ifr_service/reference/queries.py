@@ -9,6 +9,7 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.errors import NotFound
 from ifr_service.reference.models import Commissioner, CommissionerHub, Hub, Region
+from ifr_service.text import quoted
 
 
 def find_hub(code: str) -> Hub | None:
@@ -18,7 +19,7 @@ def find_hub(code: str) -> Hub | None:
 def get_hub(code: str) -> Hub:
     hub = find_hub(code)
     if hub is None:
-        raise NotFound(f"There is no hub with the code {code!r}.")
+        raise NotFound(f"There is no hub with the code {quoted(code)}.")
     return hub
 
 

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.errors import NotFound, ValidationFailed
+from ifr_service.text import quoted, shortened
 from ifr_service.users.models import ApiClient, User
 
 
@@ -29,7 +30,8 @@ def set_hub_leads(hub_id: int, usernames: list[str]) -> list[User]:
     officers = {user.username: user for user in find_hub_staff(hub_id, "case_officer")}
     unknown = sorted(set(usernames) - set(officers))
     if unknown:
-        raise ValidationFailed({"usernames": f"Not case officers of this hub: {', '.join(unknown)}."})
+        raise ValidationFailed({"usernames": "Not case officers of this hub: "
+                                             f"{shortened(', '.join(unknown), 200)}."})
     for username, user in officers.items():
         user.leads_hub = username in usernames
     db.session().flush()
@@ -67,7 +69,7 @@ def find_api_client(client_id: str) -> ApiClient | None:
 def get_api_client(client_id: str) -> ApiClient:
     client = find_api_client(client_id)
     if client is None:
-        raise NotFound(f"There is no API client {client_id!r}.", field="client_id")
+        raise NotFound(f"There is no API client {quoted(client_id)}.", field="client_id")
     return client
 
 

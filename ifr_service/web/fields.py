@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from ifr_service.errors import ValidationFailed
 from ifr_service.forms.definition import FieldDefinition
+from ifr_service.text import ascii_digits_problem, text_problem
 
 MISSING = object()  # the page had no answer for this field: the draft keeps what it had
 SELECT_ABOVE = 8  # a choice with more options than this is a select, not radios
@@ -43,13 +45,15 @@ def read_fields(definitions: Iterable[FieldDefinition], form: Mapping[str, str],
 
 
 def read_field(definition: FieldDefinition, form: Mapping[str, str], path: str):
+    """The posted answer to one field, or MISSING; ValidationFailed naming the field if its text
+    is not allowed (a NUL, a control character, a direction override: ifr_service/text.py)."""
     if definition.type == "group":
         return read_fields(definition.fields, form, f"{path}.") or MISSING
     if definition.type == "list":
         return _read_list(definition, form, path)
     if definition.type == "date":
         return _read_date(form, path)
-    raw = form.get(path)
+    raw = _checked(form.get(path), path, multiline=definition.type == "long_text")
     if raw is None or not raw.strip():
         return MISSING
     if definition.type == "boolean":
@@ -65,7 +69,7 @@ def _read_list(definition: FieldDefinition, form: Mapping[str, str], path: str):
         ticked = form.getlist(path) if hasattr(form, "getlist") else [form[path]] if path in form else []
         return [read_field(definition.item, {path: value}, path) for value in ticked] or MISSING
     if definition.item.type != "group":
-        raw = form.get(path)
+        raw = _checked(form.get(path), path, multiline=True)
         return MISSING if raw is None else [line.strip() for line in raw.splitlines() if line.strip()]
     rows = sorted({int(match.group(1)) for name in form if name.startswith(f"{path}.")
                    for match in [ROW.match(name[len(path):])] if match})
@@ -75,10 +79,20 @@ def _read_list(definition: FieldDefinition, form: Mapping[str, str], path: str):
     return [item for item in items if item]
 
 
+def _checked(raw: str | None, path: str, multiline: bool) -> str | None:
+    problem = raw and text_problem(raw, multiline=multiline)
+    if problem:
+        raise ValidationFailed({path: problem})
+    return raw
+
+
 def _read_date(form: Mapping[str, str], path: str):
-    day, month, year = (form.get(f"{path}[{part}]", "").strip() for part in ("day", "month", "year"))
+    day, month, year = (_checked(form.get(f"{path}[{part}]", ""), path, multiline=False).strip()
+                        for part in ("day", "month", "year"))
     if not (day or month or year):
         return MISSING
+    if ascii_digits_problem(day + month + year, "date"):
+        raise ValidationFailed({path: "Type the date in the digits 0 to 9, for example 27 3 2007."})
     if day.isdigit() and month.isdigit() and year.isdigit():
         return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     return f"{year}-{month}-{day}"  # the service names the field as not a valid date

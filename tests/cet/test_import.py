@@ -119,7 +119,61 @@ def test_the_command_prints_a_summary_and_writes_the_rejects(fresh_env, tmp_path
 
     refused = run("import", "cases", str(tmp_path / "legacy.rejects.csv"), env=fresh_env, check=False)
     assert refused.returncode != 0 and "not the import format" in refused.stderr
-    latin1 = tmp_path / "latin1.csv"
-    latin1.write_bytes("".join(csv_lines({**GOOD, "intervention_name": "Étoposide"})).encode("latin-1"))
-    refused = run("import", "cases", str(latin1), env=fresh_env, check=False)
-    assert refused.returncode != 0 and "not UTF-8" in refused.stderr
+
+
+def test_a_row_that_is_not_utf8_is_rejected_with_its_line_and_the_rest_load(fresh_env, tmp_path):
+    run("db", "upgrade", env=fresh_env)
+    run("reference", "load", env=fresh_env)
+    rows = [{**GOOD, "case_ref": f"LEGACY-{n}"} for n in range(1, 6)]
+    text = "".join(csv_lines(*rows)).encode("utf-8")
+    # line 4 (LEGACY-3): its intervention's name gets a Latin-1 byte and a lone surrogate's bytes
+    lines = text.split(b"\n")
+    lines[3] = lines[3].replace(b",,Example", b",,\xc9t\xed\xa0\x80")
+    latin1 = b"\n".join(lines)
+    assert latin1 != text
+    source = tmp_path / "legacy.csv"
+    source.write_bytes(latin1)
+
+    result = run("import", "cases", str(source), env=fresh_env)
+    assert "5 rows: 4 loaded, 0 already present, 1 rejected" in result.stdout
+    rejects = list(csv.DictReader(io.StringIO((tmp_path / "legacy.rejects.csv").read_text(encoding="utf-8"))))
+    assert [(r["line"], r["case_ref"]) for r in rejects] == [("4", "LEGACY-3")]
+    assert "intervention_name: is not UTF-8 text" in rejects[0]["reason"]
+    assert "5 rows: 0 loaded, 4 already present, 1 rejected" in run("import", "cases", str(source),
+                                                                       env=fresh_env).stdout
+
+
+BAD_BYTES = [
+    ({"intervention_name": "Example\x00inhibitor"}, "intervention_name: This holds a NUL character"),
+    ({"intervention_name": "\udcc9toposide"}, "intervention_name: is not UTF-8 text"),  # a Latin-1 byte
+    ({"intervention_name": "Example \ud800"}, "intervention_name: This holds a broken character"),
+    ({"intervention_name": "Example \x1b[2J"}, "intervention_name: This holds a control character"),
+    ({"intervention_name": "Example \u202eenil"}, "intervention_name: This holds an invisible character"),
+    ({"nhs_number": "\uff19\uff19\uff19\uff10\uff10\uff10\uff10\uff10\uff11\uff18"},
+     "nhs_number: has digits other than 0 to 9"),
+    ({"estimated_cost_gbp": "\u0661\u0662\u0663"}, "estimated_cost_gbp: has digits other than 0 to 9"),
+    ({"case_ref": "LEGACY-\uff11"}, "case_ref: has digits other than 0 to 9"),
+    ({"date_of_birth": "0001-01-01"}, "date_of_birth: is before 1900"),
+    ({"commissioner": "Q" * 100_000}, "commissioner: 'QQQQ"),
+]
+
+
+@pytest.mark.parametrize(("changes", "problem"), BAD_BYTES)
+def test_a_bad_row_in_the_middle_of_a_file_is_rejected_and_the_import_carries_on_across_batches(
+        app, client, in_db, changes, problem):
+    rows = [{**GOOD, "case_ref": f"LEGACY-{n}"} for n in range(1, 301)]
+    rows[149] = {**rows[149], **changes}  # line 151, in the third batch of 50
+    lines = csv_lines(*rows)  # as the command reads a file: undecodable bytes as lone surrogates
+    rejects = io.StringIO()
+    with app.app_context():
+        report = import_cases(lines, rejects, batch_size=50)
+    rejected = list(csv.DictReader(io.StringIO(rejects.getvalue())))
+    assert (report.rows, report.loaded, report.already_present, report.rejected) == (300, 299, 0, 1)
+    assert rejected[0]["line"] == "151"
+    assert problem in rejected[0]["reason"]
+    assert len(rejected[0]["reason"]) < 300
+    assert in_db(lambda: len(db.session().exec(select(NationalCase)).all())) == 299
+
+    with app.app_context():
+        again = import_cases(lines, io.StringIO(), batch_size=50)
+    assert (again.loaded, again.already_present, again.rejected) == (0, 299, 1)
