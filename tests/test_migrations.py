@@ -53,7 +53,7 @@ def scratch_config(backend, tmp_path) -> Config:
         yield config
         return
     admin = create_engine(config.database_url, isolation_level="AUTOCOMMIT")
-    name = "ifr_migration_test"
+    name = config.database_url.rsplit("/", 1)[1] + "_migrations"  # the checkout's own, as its test database
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         connection.execute(text(f"CREATE DATABASE {name}"))
