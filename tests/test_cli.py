@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -113,13 +114,23 @@ def test_idle_connections_do_not_hold_up_the_embedded_server(fresh_env):
 
 
 def test_token_is_refused_in_production(fresh_env):
-    env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": "s" * 40, "CET_PSEUDONYM_KEY": "p" * 40,
+    env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(40),
+           "CET_PSEUDONYM_KEY": secrets.token_urlsafe(40),
            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
            "REDIS_URL": "redis://127.0.0.1:1/0", "SMTP_HOST": "127.0.0.1",
            "OIDC_ISSUER": "https://identity.example.nhs.uk", "OIDC_CLIENT_SECRET": "c" * 32}
     result = run("token", "--user", "demo-admin", env=env, check=False)
     assert result.returncode != 0
     assert "development only" in result.stderr
+
+
+def test_without_ifr_env_a_postgresql_database_refuses_to_start_and_says_why(fresh_env):
+    env = {**fresh_env, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    commands = (["db", "upgrade"], ["serve", "--port", str(free_port())], ["token", "--user", "demo-admin"])
+    for command in commands:
+        result = run(*command, env=env, check=False)
+        assert result.returncode != 0
+        assert "IFR_ENV is not set" in result.stderr and "IFR_ENV=production" in result.stderr
 
 
 def test_production_refuses_to_start_on_the_development_defaults(fresh_env):
@@ -133,8 +144,8 @@ def test_the_worker_command_runs_queued_jobs_from_redis(app, client, auth, appli
     if not config.redis_url:
         pytest.skip("needs the production stack (PostgreSQL and Redis)")
     client.post("/api/v1/cases?submit=true", json=application, headers=auth("demo-clinician"))
-    env = {**os.environ, "DATABASE_URL": config.database_url, "REDIS_URL": config.redis_url,
-           "SECRET_KEY": config.secret_key}
+    env = {**os.environ, "IFR_ENV": "test", "DATABASE_URL": config.database_url,
+           "REDIS_URL": config.redis_url, "SECRET_KEY": config.secret_key}
     run("worker", "--burst", env=env)
 
     from sqlmodel import select
