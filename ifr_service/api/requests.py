@@ -8,35 +8,71 @@ import io
 from flask import request, send_file
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ifr_service.config import JSON_MAX_DEPTH, JSON_MAX_ITEMS
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 
 # The URL converter for a row id: a PostgreSQL integer, so a larger number is simply not found.
 ID = "int(max=2147483647)"
 
 
+NUL_MESSAGE = "This holds a NUL character, which is not allowed."
+
+
 def json_body():
-    """The request's JSON document, or a 422 saying it must be JSON or naming a field that holds a
-    NUL character (which no text field needs, and PostgreSQL cannot store)."""
-    body = request.get_json(silent=True)
+    """The request's JSON document, or a 422 saying it must be JSON, or naming the part of it that
+    breaks a bound of the API before any schema walks it: nested more than JSON_MAX_DEPTH deep, a list
+    or object of more than JSON_MAX_ITEMS, or a NUL character (which no text field needs, and
+    PostgreSQL cannot store). The body's size is bounded before it is read (app.limit_request_body)."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: far past JSON_MAX_DEPTH
+        raise ValidationFailed({"_request": TOO_DEEP}) from None
     if body is None:
         raise ValidationFailed({"_request": "Send a JSON document (Content-Type: application/json)."})
-    bad = sorted(_paths_with_nul(body))
-    if bad:
-        raise ValidationFailed({path or "_request": "This holds a NUL character, which is not allowed."
-                                for path in bad})
+    problems = find_shape_problems(body)
+    if problems:
+        raise ValidationFailed(problems)
     return body
 
 
-def _paths_with_nul(value, path: str = "") -> set[str]:
-    if isinstance(value, str):
-        return {path} if "\x00" in value else set()
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    found = set()
-    for key, child in items:
-        if isinstance(key, str) and "\x00" in key:
-            found.add(path)
-        found |= _paths_with_nul(child, f"{path}.{key}" if path else str(key))
-    return found
+TOO_DEEP = f"The JSON document nests more than {JSON_MAX_DEPTH} levels deep."
+TOO_MANY = f"Send no more than {JSON_MAX_ITEMS} items here."
+
+
+def find_shape_problems(document) -> dict[str, str]:
+    """The paths of the document (dotted, as the errors name fields) that break the API's bounds.
+
+    One pass, without recursion: a container's size and depth are checked before its children are
+    visited, so no document costs more than its own length, and a too-long list costs nothing."""
+    problems: dict[str, str] = {}
+    pending = [(document, "", 1)]
+    while pending:
+        value, path, depth = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                problems[path or "_request"] = NUL_MESSAGE
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > JSON_MAX_DEPTH:
+            problems[path or "_request"] = TOO_DEEP
+        elif len(value) > JSON_MAX_ITEMS:
+            problems[path or "_request"] = TOO_MANY
+        else:
+            for key, child in value.items() if isinstance(value, dict) else enumerate(value):
+                if isinstance(key, str) and "\x00" in key:
+                    problems[path or "_request"] = NUL_MESSAGE
+                if isinstance(child, str | dict | list):
+                    pending.append((child, f"{path}.{key}" if path else str(key), depth + 1))
+    return problems
+
+
+def takes_file(view):
+    """Marks a view that receives a file: its body may be as large as an attachment
+    (IFR_ATTACHMENT_MAX_BYTES), not only the JSON limit (app.limit_request_bodies). Put it next to the
+    route decorator."""
+    view.takes_file = True
+    return view
 
 
 def load_json(schema: Schema) -> dict:
@@ -48,7 +84,7 @@ def load_json(schema: Schema) -> dict:
 
 def load_query(schema: Schema) -> dict:
     args = request.args.to_dict()
-    bad = {name: "This holds a NUL character, which is not allowed." for name, value in args.items()
+    bad = {name: NUL_MESSAGE for name, value in args.items()
            if "\x00" in value or "\x00" in name}
     if bad:
         raise ValidationFailed(bad)

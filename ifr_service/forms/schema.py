@@ -10,7 +10,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ifr_service.forms.definition import FieldDefinition, FormDefinition
-from ifr_service.forms.fields import Icd10Code, Money, NhsNumber, PastDate, StrictBoolean, Text
+from ifr_service.forms.fields import BoundedList, Icd10Code, Money, NhsNumber, PastDate, StrictBoolean, Text
 
 SIMPLE_TYPES = {
     "text": Text,
@@ -49,7 +49,9 @@ def build_field(definition: FieldDefinition, prefix: str = "") -> fields.Field:
     if kind == "list":
         item = FieldDefinition(**{**definition.item.__dict__, "required": True,
                                   "key": f"{definition.key}_item"})
-        return fields.List(build_field(item, prefix), **common)
+        minimum, maximum = definition.rules.get("min_items"), definition.rules["max_items"]
+        return BoundedList(build_field(item, prefix), max_items=maximum, min_items=minimum,
+                           error=_length(minimum, maximum, "items").error, **common)
     if kind == "group":
         group = Schema.from_dict({child.key: build_field(child, prefix) for child in definition.fields},
                                  name=f"{prefix}{_camel(definition.key)}Group")
@@ -67,8 +69,6 @@ def _validators(definition: FieldDefinition) -> list:
         checks.append(validate.Length(min=1, error=f"Answer this question: {definition.label}."))
     if "min_length" in rules or "max_length" in rules:
         checks.append(_length(rules.get("min_length"), rules.get("max_length"), "characters"))
-    if "min_items" in rules or "max_items" in rules:
-        checks.append(_length(rules.get("min_items"), rules.get("max_items"), "items"))
     if "pattern" in rules:
         message = rules.get("pattern_message", "This is not in the expected format.")
         checks.append(validate.Regexp(rules["pattern"], error=message))
