@@ -6,7 +6,8 @@ INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# `make run` writes what its steps and the server say here, and prints only what it is doing.
+# `make run` writes what its steps and the server say here, and prints only what it is doing. It serves
+# with IFR_ENV=development, which alone offers the development sign-in ("sign in as any demo user").
 RUN_LOG := instance/make-run.log
 SHOW_LOG_AND_FAIL = { echo "make run: that step failed; the end of $(RUN_LOG):" >&2; tail -n 25 $(RUN_LOG) >&2; exit 1; }
 
@@ -21,7 +22,7 @@ run:
 	@echo "make run: loading the reference and demo data"
 	@$(MAKE) --no-print-directory data >> $(RUN_LOG) 2>&1 || $(SHOW_LOG_AND_FAIL)
 	@echo "make run: serving on http://$(HOST):$(PORT)/ : open it and sign in as any demo user (Ctrl-C stops it)"
-	@$(BIN)/ifr-service serve --host $(HOST) --port $(PORT) >> $(RUN_LOG) 2>&1 || $(SHOW_LOG_AND_FAIL)
+	@IFR_ENV=development $(BIN)/ifr-service serve --host $(HOST) --port $(PORT) >> $(RUN_LOG) 2>&1 || $(SHOW_LOG_AND_FAIL)
 
 test: install-dev assets lint
 	$(BIN)/pytest $(PYTEST_ARGS)

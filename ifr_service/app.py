@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, g, request
 from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ifr_service import db
 from ifr_service.audit import recording as audit
@@ -34,6 +35,8 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)  # the NHS.UK frontend is served by web/static.py
     app.config["IFR"] = config
     app.config["SECRET_KEY"] = config.secret_key
+    # The largest body of all, an attachment's; every other request is held to the JSON limit
+    # (limit_request_bodies).
     app.config["MAX_CONTENT_LENGTH"] = config.attachment_max_bytes + 64 * 1024
     app.json.sort_keys = False
     app.extensions["ifr"] = build_runtime(config)
@@ -44,6 +47,8 @@ def create_app(config: Config | None = None) -> Flask:
         "_request": "The request holds a value the database cannot store (too long, or a NUL)."})))
     for unavailable in db.DATABASE_UNAVAILABLE:
         app.register_error_handler(unavailable, _database_unavailable)
+    app.register_error_handler(RequestEntityTooLarge, _body_too_large)
+    limit_request_bodies(app)
     register_unit_of_work(app)
     init_limits(app)
     register_blueprints(app)
@@ -54,6 +59,29 @@ def _database_unavailable(error: Exception):
     """The database is down or restarting: 503 with Retry-After at once, never a hang or a 500."""
     log.warning("database unavailable: %s", type(error).__name__)
     return error_response(db.unavailable_error())
+
+
+def limit_request_bodies(app: Flask) -> None:
+    """Every request's body is held to IFR_JSON_MAX_BYTES, well below an attachment's limit, except
+    where a view takes a file (api.requests.takes_file). A larger body is answered 413 when it would be
+    read, before any of it is parsed."""
+
+    @app.before_request
+    def limit_request_body():
+        view = app.view_functions.get(request.endpoint)
+        if not getattr(view, "takes_file", False):
+            request.max_content_length = app.config["IFR"].json_max_bytes
+
+
+def _body_too_large(_error: RequestEntityTooLarge):
+    from ifr_service.web.pages import is_page_request, render_error_page
+
+    limit = request.max_content_length or 0
+    message = (f"The request is larger than this address accepts ({limit:,} bytes). Attach files "
+               "separately, each up to the attachment limit.")
+    if is_page_request():
+        return render_error_page(413, message)
+    return error_response(IfrError(message, 413))
 
 
 def build_runtime(config: Config) -> Runtime:

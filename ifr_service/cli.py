@@ -51,12 +51,9 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
     class Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("worker_class", gunicorn_conf.worker_class)
-            self.cfg.set("threads", threads)
-            self.cfg.set("accesslog", gunicorn_conf.accesslog)
-            self.cfg.set("access_log_format", gunicorn_conf.access_log_format)
+            for name, value in {**gunicorn_conf.settings(), "bind": f"{host}:{port}", "workers": workers,
+                                "threads": threads}.items():
+                self.cfg.set(name, value)
 
         def load(self):
             from ifr_service.app import create_app

@@ -3,11 +3,20 @@
 With nothing set the service runs on the embedded default: a SQLite file under
 `instance/` and background jobs run in-process after the request commits.
 Production mode (`IFR_ENV=production`) refuses the defaults that are unsafe there.
+
+The service fails closed: without an explicit `IFR_ENV` it runs only as the embedded default (the
+environment `embedded`), and refuses to start when given any real part (a PostgreSQL database, Redis,
+an SMTP relay), since that is a deployment that forgot to say it is production. The development
+identity provider, which lets anyone sign in as anyone, exists only when `IFR_ENV` is explicitly
+`development` or `test`.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,6 +25,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-never-use-in-production"
 DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-never-use-in-production"
 DEVELOPMENT_OIDC_SECRET = "development-only-identity-secret"
+ENVIRONMENTS = ("development", "test", "production")  # what IFR_ENV may name
+EMBEDDED = "embedded"  # no IFR_ENV: the embedded default on one machine, and nothing more
+# A production secret: at least this long, and at least this much entropy as its own characters
+# estimate it (32 random hex digits estimate 112 bits on average and above 90 in a million tries;
+# "a" * 32 estimates none, "password" * 4 has 7 distinct characters).
+SECRET_MIN_LENGTH = 32
+SECRET_MIN_ESTIMATED_BITS = 80
+SECRET_MIN_DISTINCT_CHARACTERS = 8
+# The largest JSON body the API reads (attachments are uploaded apart, with their own limit), and how
+# deeply it may nest: a form's answers nest five deep, and no list in the API holds more than
+# JSON_MAX_ITEMS (a form's own lists hold fewer: forms/, max_items).
+JSON_MAX_BYTES = 1024 * 1024
+JSON_MAX_DEPTH = 32
+JSON_MAX_ITEMS = 1000
 
 
 class ConfigError(RuntimeError):
@@ -30,6 +53,7 @@ class Config:
     secret_key: str = DEVELOPMENT_SECRET
     project_root: Path = PROJECT_ROOT
     attachment_max_bytes: int = 10 * 1024 * 1024
+    json_max_bytes: int = JSON_MAX_BYTES
     token_lifetime_seconds: int = 8 * 60 * 60
     # Rate limits per remote address (flask-limiter's notation), ifr_service/limits.py.
     sign_in_rate_limit: str = "10 per minute"
@@ -66,7 +90,9 @@ class Config:
 
     @property
     def uses_development_identity(self) -> bool:
-        return self.oidc_issuer is None
+        """The development identity provider (anyone signs in as anyone): only when IFR_ENV says
+        development or test and no real provider is named."""
+        return self.oidc_issuer is None and self.environment in {"development", "test"}
 
     @property
     def cohort_rule(self):
@@ -99,13 +125,14 @@ class Config:
         env = os.environ if environ is None else environ
         root = Path(env.get("IFR_PROJECT_ROOT", PROJECT_ROOT))
         config = cls(
-            environment=env.get("IFR_ENV", "development"),
+            environment=env.get("IFR_ENV") or EMBEDDED,
             database_url=env.get("DATABASE_URL") or _embedded_database_url(root),
             redis_url=env.get("REDIS_URL") or None,
             secret_key=env.get("SECRET_KEY", DEVELOPMENT_SECRET),
             pseudonym_key=env.get("CET_PSEUDONYM_KEY", DEVELOPMENT_PSEUDONYM_KEY),
             project_root=root,
             attachment_max_bytes=int(env.get("IFR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)),
+            json_max_bytes=_whole_number(env, "IFR_JSON_MAX_BYTES", JSON_MAX_BYTES),
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT", 25)),
             sign_in_rate_limit=_rate_limit(env, "SIGN_IN_RATE_LIMIT", "10 per minute"),
@@ -121,14 +148,19 @@ class Config:
         return config
 
     def check(self) -> None:
-        if self.environment not in {"development", "test", "production"}:
+        if self.environment not in (*ENVIRONMENTS, EMBEDDED):
             raise ConfigError(f"IFR_ENV must be development, test or production, not {self.environment!r}")
+        if self.environment == EMBEDDED:
+            self._check_embedded_only()
         if not self.is_production:
             return
-        if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:
-            raise ConfigError("production needs SECRET_KEY set to at least 32 random characters")
-        if self.pseudonym_key == DEVELOPMENT_PSEUDONYM_KEY or len(self.pseudonym_key) < 32:
-            raise ConfigError("production needs CET_PSEUDONYM_KEY set to at least 32 random characters")
+        if self.secret_key == DEVELOPMENT_SECRET or not is_strong_secret(self.secret_key):
+            raise ConfigError(f"production needs SECRET_KEY set to at least {SECRET_MIN_LENGTH} random "
+                              "characters (for example from `python -c 'import secrets; "
+                              "print(secrets.token_urlsafe(48))'`)")
+        if self.pseudonym_key == DEVELOPMENT_PSEUDONYM_KEY or not is_strong_secret(self.pseudonym_key):
+            raise ConfigError(f"production needs CET_PSEUDONYM_KEY set to at least {SECRET_MIN_LENGTH} "
+                              "random characters")
         if self.pseudonym_key == self.secret_key:
             raise ConfigError("CET_PSEUDONYM_KEY must differ from SECRET_KEY: they protect different things")
         if self.is_embedded_database:
@@ -139,14 +171,42 @@ class Config:
             raise ConfigError("production needs SMTP_HOST: acknowledgements must reach clinicians")
         self._check_identity_provider()
 
+    def _check_embedded_only(self) -> None:
+        """No IFR_ENV: the embedded default, or nothing. A real part means a deployment that forgot
+        IFR_ENV, which must not start on the development secrets and sign-in."""
+        real = [name for name, given in (("DATABASE_URL (PostgreSQL)", not self.is_embedded_database),
+                                         ("REDIS_URL", bool(self.redis_url)),
+                                         ("SMTP_HOST", bool(self.smtp_host))) if given]
+        if real:
+            verb = "is" if len(real) == 1 else "are"
+            raise ConfigError(f"IFR_ENV is not set, but {', '.join(real)} {verb} set: set "
+                              "IFR_ENV=production (or development or test) to say which this is; without "
+                              "IFR_ENV the service runs only on the embedded default")
+
     def _check_identity_provider(self) -> None:
-        if self.uses_development_identity:
+        if self.oidc_issuer is None:
             raise ConfigError("production needs OIDC_ISSUER: staff sign in through the national identity "
                               "provider, never the development one")
         if not self.oidc_issuer.startswith("https://"):
             raise ConfigError("OIDC_ISSUER must be an https:// address in production")
         if self.oidc_client_secret == DEVELOPMENT_OIDC_SECRET or len(self.oidc_client_secret) < 16:
             raise ConfigError("production needs OIDC_CLIENT_SECRET, as the identity provider issued it")
+
+
+def is_strong_secret(secret: str) -> bool:
+    """Long enough and random-looking, as far as its own characters tell: enough distinct characters,
+    enough entropy estimated from their frequencies, not a shorter text repeated, and not a run of
+    neighbouring characters. Refuses "a" * 32, a word repeated, "0123456789" * 4, the alphabet; passes
+    a generated secret (secrets.token_hex(16) upwards) every time."""
+    if len(secret) < SECRET_MIN_LENGTH:
+        return False
+    counts = Counter(secret)
+    bits_per_character = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    steps = sum(abs(ord(a) - ord(b)) <= 1 for a, b in itertools.pairwise(secret))
+    return (len(counts) >= SECRET_MIN_DISTINCT_CHARACTERS
+            and bits_per_character * len(secret) >= SECRET_MIN_ESTIMATED_BITS
+            and secret not in (secret + secret)[1:-1]  # not a shorter text repeated
+            and steps < len(secret) * 3 // 4)  # random hex: 6 in 31 on average
 
 
 def _identity_settings(env) -> dict:

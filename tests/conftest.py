@@ -154,9 +154,10 @@ def clear_cases(app) -> None:
 
 @pytest.fixture
 def fresh_env(tmp_path) -> dict:
-    """An embedded-default environment with its own SQLite file, for running `ifr-service`."""
+    """An embedded-default environment with its own SQLite file, for running `ifr-service`: without
+    IFR_ENV, so without any real part (config.py refuses one there)."""
     env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "IFR_ENV", "SECRET_KEY"}}
+           if key not in {"DATABASE_URL", "REDIS_URL", "IFR_ENV", "SECRET_KEY", "SMTP_HOST", "SMTP_PORT"}}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     return env
 

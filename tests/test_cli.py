@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -112,14 +114,100 @@ def test_idle_connections_do_not_hold_up_the_embedded_server(fresh_env):
         server.stdout.close()
 
 
+@pytest.fixture
+def served(fresh_env):
+    """`ifr-service serve` on a free loopback port, with two threads: few enough that a test needs few
+    slow sockets to outnumber them. Yields its port."""
+    run("db", "upgrade", env=fresh_env)
+    port = free_port()
+    server = subprocess.Popen([*COMMAND, "serve", "--port", str(port), "--threads", "2"], env=fresh_env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", server)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stdout.close()
+
+
+def test_clients_sending_their_headers_slowly_do_not_hold_up_the_server(served):
+    """A client that sent a header line every 2 s held a thread for as long as it liked, and as many
+    such clients as threads froze the service. A thread now takes a request only once its headers
+    are whole, and headers not whole within HEAD_SECONDS are closed."""
+    from ifr_service.gunicorn_worker import HEAD_SECONDS
+
+    slow = [socket.create_connection(("127.0.0.1", served)) for _ in range(6)]  # three per thread
+    try:
+        for connection in slow:
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        open_until_cut_off = set(range(len(slow)))
+        stop = time.monotonic() + HEAD_SECONDS + 3
+        while time.monotonic() < stop:
+            for index in sorted(open_until_cut_off):
+                try:
+                    slow[index].sendall(b"X-Slowly: one line at a time\r\n")
+                except OSError:  # the server closed it
+                    open_until_cut_off.discard(index)
+            started = time.monotonic()
+            with urllib.request.urlopen(f"http://127.0.0.1:{served}/healthz", timeout=2) as reply:
+                assert reply.status == 200
+            assert time.monotonic() - started < 1
+            time.sleep(0.5)
+        for connection in slow:  # each was closed once its headers had taken HEAD_SECONDS
+            connection.settimeout(2)
+            with contextlib.suppress(ConnectionResetError):
+                assert connection.recv(1024) == b""
+    finally:
+        for connection in slow:
+            connection.close()
+
+
+def raw_answer(port: int, request: bytes) -> tuple[int, dict, dict]:
+    """Send bytes as they are, and read the status, headers and JSON body of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, json.loads(body)
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), [
+    (b"GET /api/v1/cases?q=" + b"x" * 5000 + b" HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+    (b"GET /healthz HTTP/1.1\r\nHost: a\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(101)) + b"\r\n",
+     431),
+    (b"GET /healthz HTTP/1.1\r\nHost: a\r\nX-Big: " + b"y" * 9000 + b"\r\n\r\n", 431),
+    (b"NOT HTTP AT ALL\r\n\r\n", 400),
+])
+def test_what_gunicorn_refuses_before_the_app_is_answered_in_the_apis_error_shape(served, request_bytes,
+                                                                                   status):
+    answered, headers, body = raw_answer(served, request_bytes)
+    assert answered == status and headers["Content-Type"] == "application/json"
+    assert body["status"] == status and body["errors"][0]["field"] is None and body["errors"][0]["message"]
+
+
 def test_token_is_refused_in_production(fresh_env):
-    env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": "s" * 40, "CET_PSEUDONYM_KEY": "p" * 40,
+    env = {**fresh_env, "IFR_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(40),
+           "CET_PSEUDONYM_KEY": secrets.token_urlsafe(40),
            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
            "REDIS_URL": "redis://127.0.0.1:1/0", "SMTP_HOST": "127.0.0.1",
            "OIDC_ISSUER": "https://identity.example.nhs.uk", "OIDC_CLIENT_SECRET": "c" * 32}
     result = run("token", "--user", "demo-admin", env=env, check=False)
     assert result.returncode != 0
     assert "development only" in result.stderr
+
+
+def test_without_ifr_env_a_postgresql_database_refuses_to_start_and_says_why(fresh_env):
+    env = {**fresh_env, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    commands = (["db", "upgrade"], ["serve", "--port", str(free_port())], ["token", "--user", "demo-admin"])
+    for command in commands:
+        result = run(*command, env=env, check=False)
+        assert result.returncode != 0
+        assert "IFR_ENV is not set" in result.stderr and "IFR_ENV=production" in result.stderr
 
 
 def test_production_refuses_to_start_on_the_development_defaults(fresh_env):
@@ -133,8 +221,8 @@ def test_the_worker_command_runs_queued_jobs_from_redis(app, client, auth, appli
     if not config.redis_url:
         pytest.skip("needs the production stack (PostgreSQL and Redis)")
     client.post("/api/v1/cases?submit=true", json=application, headers=auth("demo-clinician"))
-    env = {**os.environ, "DATABASE_URL": config.database_url, "REDIS_URL": config.redis_url,
-           "SECRET_KEY": config.secret_key}
+    env = {**os.environ, "IFR_ENV": "test", "DATABASE_URL": config.database_url,
+           "REDIS_URL": config.redis_url, "SECRET_KEY": config.secret_key}
     run("worker", "--burst", env=env)
 
     from sqlmodel import select

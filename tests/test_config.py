@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
-from ifr_service.config import Config, ConfigError
+from ifr_service.config import PROJECT_ROOT, Config, ConfigError
 
-PRODUCTION = {"IFR_ENV": "production", "SECRET_KEY": "k" * 40, "CET_PSEUDONYM_KEY": "p" * 40,
+STRONG_SECRET = "Jq3vT9xLw2Rk8ZpN4bYc6HsDf1GmUa7eXo5WtQiV"  # as secrets.token_urlsafe makes them
+STRONG_PSEUDONYM_KEY = "r7PkX2mWq9LzT4vYb8NcH3sJd6FgA1eUo5KiR0tS"
+PRODUCTION = {"IFR_ENV": "production", "SECRET_KEY": STRONG_SECRET, "CET_PSEUDONYM_KEY": STRONG_PSEUDONYM_KEY,
               "DATABASE_URL": "postgresql+psycopg://ifr@db/ifr", "REDIS_URL": "redis://redis:6379/0",
               "SMTP_HOST": "relay.nhs.net", "OIDC_ISSUER": "https://identity.example.nhs.uk/realms/Healthcare",
               "OIDC_CLIENT_ID": "ifr-service", "OIDC_CLIENT_SECRET": "s" * 32}
@@ -32,7 +36,7 @@ def test_production_starts_with_a_real_secret_postgresql_and_redis():
     ({"OIDC_ISSUER": "http://idp.example"}, "https"),
     ({"OIDC_CLIENT_SECRET": ""}, "OIDC_CLIENT_SECRET"),
     ({"CET_PSEUDONYM_KEY": ""}, "CET_PSEUDONYM_KEY"),
-    ({"CET_PSEUDONYM_KEY": "k" * 40}, "must differ from SECRET_KEY"),
+    ({"CET_PSEUDONYM_KEY": STRONG_SECRET}, "must differ from SECRET_KEY"),
     ({"CDF_ANNUAL_BUDGET_GBP": "lots"}, "CDF_ANNUAL_BUDGET_GBP"),
     ({"CDF_ANNUAL_BUDGET_GBP": "-5"}, "CDF_ANNUAL_BUDGET_GBP"),
 ])
@@ -55,3 +59,69 @@ def test_the_identity_providers_roles_are_mapped_by_configuration():
         Config.from_environment({**PRODUCTION, "OIDC_ROLE_MAP": "R8000"})
     with pytest.raises(ConfigError, match="openid"):
         Config.from_environment({**PRODUCTION, "OIDC_SCOPES": "profile"})
+
+
+# Without IFR_ENV: the embedded default, or nothing. A real part is a deployment that forgot to say it
+# is production, which must not start on the secrets and the sign-in that config.py publishes.
+REAL_PARTS = [
+    ({"DATABASE_URL": "postgresql+psycopg://ifr@db/ifr"}, "DATABASE_URL"),
+    ({"REDIS_URL": "redis://redis:6379/0"}, "REDIS_URL"),
+    ({"SMTP_HOST": "relay.nhs.net"}, "SMTP_HOST"),
+    ({"DATABASE_URL": "postgresql+psycopg://ifr@db/ifr", "REDIS_URL": "redis://redis:6379/0",
+      "SMTP_HOST": "relay.nhs.net"}, "DATABASE_URL"),
+]
+
+
+@pytest.mark.parametrize(("real", "named"), REAL_PARTS)
+@pytest.mark.parametrize("unset", [{}, {"IFR_ENV": ""}])
+def test_without_ifr_env_any_real_database_redis_or_relay_refuses_to_start(real, named, unset, tmp_path):
+    with pytest.raises(ConfigError, match=rf"IFR_ENV is not set.*{named}.*set IFR_ENV=production"):
+        Config.from_environment({**real, **unset, "IFR_PROJECT_ROOT": str(tmp_path)})
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_a_real_part_starts_when_ifr_env_names_development_or_test(environment, tmp_path):
+    config = Config.from_environment({"IFR_ENV": environment, "DATABASE_URL": "postgresql+psycopg://ifr@db/ifr",
+                                      "REDIS_URL": "redis://redis:6379/0", "IFR_PROJECT_ROOT": str(tmp_path)})
+    assert config.environment == environment and config.uses_development_identity
+
+
+def test_the_embedded_default_without_ifr_env_starts_without_the_development_sign_in(tmp_path):
+    config = Config.from_environment({"IFR_PROJECT_ROOT": str(tmp_path)})
+    assert config.is_embedded_database and not config.is_production
+    assert not config.uses_development_identity
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_the_development_sign_in_exists_only_when_ifr_env_names_development_or_test(environment, tmp_path):
+    assert Config.from_environment({"IFR_ENV": environment, "IFR_PROJECT_ROOT": str(tmp_path)}
+                                   ).uses_development_identity
+    production = Config.from_environment({**PRODUCTION, "IFR_PROJECT_ROOT": str(tmp_path)})
+    assert not production.uses_development_identity
+
+
+@pytest.mark.parametrize("weak", [
+    "a" * 32,                                    # one character
+    "a" * 64,                                    # long, still one character
+    "abababababababababababababababab",          # two
+    "passwordpasswordpasswordpassword",          # a word repeated
+    "0123456789" * 4,                            # ten digits over and over
+    "Jq3vT9xLw2Rk8ZpN4bYc6HsDf1GmUa7",           # random, but 31 characters
+])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "CET_PSEUDONYM_KEY"])
+def test_production_refuses_a_short_or_low_entropy_secret(name, weak, tmp_path):
+    with pytest.raises(ConfigError, match=name):
+        Config.from_environment({**PRODUCTION, name: weak, "IFR_PROJECT_ROOT": str(tmp_path)})
+
+
+@pytest.mark.parametrize("make", [lambda: secrets.token_hex(16), lambda: secrets.token_hex(32),
+                                  lambda: secrets.token_urlsafe(32), lambda: secrets.token_urlsafe(48)])
+def test_production_accepts_a_generated_secret(make, tmp_path):
+    for _ in range(200):  # a generated secret passes every time, not by luck
+        Config.from_environment({**PRODUCTION, "SECRET_KEY": make(), "IFR_PROJECT_ROOT": str(tmp_path)})
+
+
+def test_every_procfile_process_runs_in_production():
+    lines = [line for line in (PROJECT_ROOT / "Procfile").read_text().splitlines() if line.strip()]
+    assert lines and all(line.split(":", 1)[1].strip().startswith("export IFR_ENV=production && ")
+                         for line in lines)

@@ -66,3 +66,37 @@ def test_sums_of_money_are_documented_as_the_text_they_are_sent_as(client):
     for cost in (schemas["CdfEntryCost"]["properties"]["per_patient_gbp"],
                  schemas["CohortCandidate"]["properties"]["total_estimated_cost_gbp"]):
         assert (cost["type"], cost["format"]) == ("string", "decimal")
+
+
+def test_a_workflow_refusal_matches_the_documented_error_schema(app, client, auth, application):
+    """A 409 from the workflow engine carries allowed_actions and current_state: the Error schema
+    declares them, so the answer is one the document describes (it forbids undeclared properties)."""
+    import schemathesis
+    from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+    reference = client.post("/api/v1/cases?submit=true", json=application,
+                            headers=auth("demo-clinician")).json["reference"]
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operation = schema["/api/v1/cases/{reference}/submit"]["POST"]
+    response = operation.Case(path_parameters={"reference": reference}).call_and_validate(
+        headers=auth("demo-clinician"), checks=[status_code_conformance, response_schema_conformance])
+    assert response.status_code == 409
+    body = response.json()
+    assert body["current_state"]["key"] == "submitted" and "withdraw" in body["allowed_actions"]
+
+
+def test_the_limits_the_service_enforces_are_in_the_document(client):
+    from ifr_service.config import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_ITEMS
+
+    document = client.get("/api/v1/openapi.json").json
+    assert document["info"]["x-limits"].items() >= {
+        "json_body_max_bytes": JSON_MAX_BYTES, "json_max_depth": JSON_MAX_DEPTH,
+        "json_max_items": JSON_MAX_ITEMS, "request_line_max_bytes": 4094, "header_fields_max": 100}.items()
+    assert f"{JSON_MAX_BYTES:,} bytes" in document["info"]["description"]
+    schemas = document["components"]["schemas"]
+    clinical_case = schemas["IfrApplicationV2ClinicalCase"]["properties"]
+    assert clinical_case["treatments_tried"]["maxItems"] == 30
+    assert schemas["IfrApplicationV2Evidence"]["properties"]["references"]["maxItems"] == 50
+    assert schemas["NewMeeting"]["properties"]["attendee_ids"]["maxItems"] == 100
+    create = document["paths"]["/api/v1/cases"]["post"]["responses"]
+    assert create["413"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}

@@ -33,7 +33,9 @@ def build_spec() -> APISpec:
 
     spec = APISpec(
         title="ifr-service", version="1", openapi_version="3.0.3",
-        info={"description": "Individual Funding Requests and the Cancer Drugs Fund for NHS England."},
+        info={"description": "Individual Funding Requests and the Cancer Drugs Fund for NHS England.\n\n"
+                             + describe_limits(current_app.config["IFR"]),
+              "x-limits": limits(current_app.config["IFR"])},
         plugins=[FlaskPlugin(), SharedErrorsPlugin(), MarshmallowPlugin()],
         security=[{"bearer": []}],
     )
@@ -92,6 +94,31 @@ def build_spec() -> APISpec:
     return spec
 
 
+def limits(config) -> dict:
+    """The bounds the service enforces on every request, beside each schema's own (maxLength,
+    maxItems): what a client must stay within, in numbers."""
+    from ifr_service import gunicorn_conf
+    from ifr_service.config import JSON_MAX_DEPTH, JSON_MAX_ITEMS
+
+    return {"json_body_max_bytes": config.json_max_bytes, "json_max_depth": JSON_MAX_DEPTH,
+            "json_max_items": JSON_MAX_ITEMS, "attachment_max_bytes": config.attachment_max_bytes,
+            "request_line_max_bytes": gunicorn_conf.limit_request_line,
+            "header_fields_max": gunicorn_conf.limit_request_fields,
+            "header_field_max_bytes": gunicorn_conf.limit_request_field_size}
+
+
+def describe_limits(config) -> str:
+    bounds = limits(config)
+    return (f"Limits (also in `info.x-limits`): a request body of at most {bounds['json_body_max_bytes']:,} "
+            f"bytes (an attachment's, multipart, at most {bounds['attachment_max_bytes']:,} bytes of file), "
+            f"else 413; JSON nested at most {bounds['json_max_depth']} levels deep, and no list or object "
+            f"of more than {bounds['json_max_items']:,} items (each schema's maxItems is lower), else 422 "
+            f"naming the field; a request line of at most {bounds['request_line_max_bytes']:,} bytes, else "
+            f"414; at most {bounds['header_fields_max']} headers of at most "
+            f"{bounds['header_field_max_bytes']:,} bytes each, else 431. Every error, these included, "
+            "has the Error schema's shape; a method an address does not take is 405 with Allow.")
+
+
 def _error(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": "Error"}}}
 
@@ -104,6 +131,7 @@ class SharedErrorsPlugin(BasePlugin):
     - 404 when the path has parameters: no such thing, one the caller may not see, or an id the URL
       converter refuses (above a PostgreSQL integer);
     - 422 when the operation takes query parameters or a JSON body, read by `load_query` or `json_body`;
+    - 413 when it takes a request body, larger than the limit (app.limit_request_bodies);
     - 503 with Retry-After from any operation while the database is down or restarting.
     """
 
@@ -119,6 +147,8 @@ class SharedErrorsPlugin(BasePlugin):
                 shared[404] = _error("Nothing at this address that the caller may see")
             if _reads_query_or_json(operation):
                 shared[422] = _error("The query or the JSON body has errors")
+            if "requestBody" in operation:
+                shared[413] = _error("The request body is larger than the service accepts (info.x-limits)")
             shared[503] = {**_error("The database is down or restarting: nothing was changed, or the "
                                     "whole change was; send it again after Retry-After seconds"),
                            "headers": {"Retry-After": {"schema": {"type": "integer"}}}}

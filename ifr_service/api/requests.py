@@ -9,6 +9,7 @@ from datetime import date
 from flask import request, send_file
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ifr_service.config import JSON_MAX_DEPTH, JSON_MAX_ITEMS
 from ifr_service.errors import ValidationFailed, flatten_marshmallow_errors
 from ifr_service.text import has_unsafe_text, quoted, text_problem
 
@@ -17,32 +18,63 @@ ID = "int(max=2147483647)"
 
 
 def json_body():
-    """The request's JSON document, or a 422 saying it must be JSON or naming each field whose
-    text no field may hold (NUL, a broken character, a control character other than a new line or
-    tab, a direction override: ifr_service/text.py). A field of one line refuses new lines too, in
-    its schema."""
-    body = request.get_json(silent=True)
+    """The request's JSON document, or a 422 saying it must be JSON, or naming the part of it that
+    breaks a bound of the API before any schema walks it: nested more than JSON_MAX_DEPTH deep, a list
+    or object of more than JSON_MAX_ITEMS, or text no field may hold (NUL, a broken character, a
+    control character other than a new line or tab, a direction override: ifr_service/text.py; a
+    field of one line refuses new lines too, in its schema). The body's size is bounded before it is
+    read (app.limit_request_body)."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: far past JSON_MAX_DEPTH
+        raise ValidationFailed({"_request": TOO_DEEP}) from None
     if body is None:
         raise ValidationFailed({"_request": "Send a JSON document (Content-Type: application/json)."})
-    problems = _text_problems(body)
+    problems = find_shape_problems(body)
     if problems:
         raise ValidationFailed(problems)
     return body
 
 
-def _text_problems(value, path: str = "") -> dict[str, str]:
-    if isinstance(value, str):
-        problem = text_problem(value, multiline=True)
-        return {path or "_request": problem} if problem else {}
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    found = {}
-    for key, child in items:
-        child_path = f"{path}.{key}" if path else str(key)
-        if isinstance(key, str) and has_unsafe_text(key):
-            found[path or "_request"] = f"A name in this holds text that is not allowed: {quoted(key)}."
+TOO_DEEP = f"The JSON document nests more than {JSON_MAX_DEPTH} levels deep."
+TOO_MANY = f"Send no more than {JSON_MAX_ITEMS} items here."
+
+
+def find_shape_problems(document) -> dict[str, str]:
+    """The paths of the document (dotted, as the errors name fields) that break the API's bounds.
+
+    One pass, without recursion: a container's size and depth are checked before its children are
+    visited, so no document costs more than its own length, and a too-long list costs nothing."""
+    problems: dict[str, str] = {}
+    pending = [(document, "", 1)]
+    while pending:
+        value, path, depth = pending.pop()
+        if isinstance(value, str):
+            if problem := text_problem(value, multiline=True):
+                problems[path or "_request"] = problem
             continue
-        found |= _text_problems(child, child_path)
-    return found
+        if not isinstance(value, dict | list):
+            continue
+        if depth > JSON_MAX_DEPTH:
+            problems[path or "_request"] = TOO_DEEP
+        elif len(value) > JSON_MAX_ITEMS:
+            problems[path or "_request"] = TOO_MANY
+        else:
+            for key, child in value.items() if isinstance(value, dict) else enumerate(value):
+                if isinstance(key, str) and has_unsafe_text(key):
+                    problems[path or "_request"] = ("A name in this holds text that is not allowed: "
+                                                    f"{quoted(key)}.")
+                if isinstance(child, str | dict | list):
+                    pending.append((child, f"{path}.{key}" if path else str(key), depth + 1))
+    return problems
+
+
+def takes_file(view):
+    """Marks a view that receives a file: its body may be as large as an attachment
+    (IFR_ATTACHMENT_MAX_BYTES), not only the JSON limit (app.limit_request_bodies). Put it next to the
+    route decorator."""
+    view.takes_file = True
+    return view
 
 
 def load_json(schema: Schema) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 from marshmallow import Schema, fields
 
-from ifr_service.api.requests import ID, PageArgs, file_download, json_body, load_query
+from ifr_service.api.requests import ID, PageArgs, file_download, json_body, load_query, takes_file
 from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import actions, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, get_visible_case
@@ -168,6 +168,7 @@ def take_action(reference: str, action: str):
 
 
 @cases.post("/cases/<reference>/attachments")
+@takes_file
 @allow(Role.CLINICIAN)
 def add_attachment(reference: str):
     """Attach a file.

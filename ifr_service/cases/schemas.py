@@ -151,6 +151,16 @@ class ErrorItemSchema(Schema):
     message = fields.String(required=True)
 
 
+class ErrorStateSchema(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+
+
 class ErrorSchema(Schema):
     errors = fields.List(fields.Nested(ErrorItemSchema), required=True)
     status = fields.Integer(required=True)
+    allowed_actions = fields.List(fields.String(), metadata={
+        "description": "With a refusal by the workflow engine (an unknown action 404, the wrong state 409, "
+                       "the wrong role 403): the actions the caller's role may take from the current state."})
+    current_state = fields.Nested(ErrorStateSchema, metadata={
+        "description": "With a refusal by the workflow engine: the state the case or item is in now."})

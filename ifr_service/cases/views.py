@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import ID, file_download, load_query, page_count
+from ifr_service.api.requests import ID, file_download, load_query, page_count, takes_file
 from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import actions, queries, service
 from ifr_service.cases.access import get_visible_case
@@ -124,6 +124,7 @@ def take_action(reference: str, action: str):
 
 
 @case_pages.route("/cases/<reference>/attachments/new", methods=["GET", "POST"])
+@takes_file
 @page_allow(Role.CLINICIAN)
 def add_attachment(reference: str):
     case = _case(reference)

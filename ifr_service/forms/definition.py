@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from ifr_service.config import JSON_MAX_ITEMS
 from ifr_service.definitions import read_definition
 
 META_SCHEMA = yaml.safe_load((Path(__file__).parent / "meta_schema.yaml").read_text())
@@ -135,6 +136,9 @@ def _check_shape(path: str, definition: FieldDefinition) -> list[str]:
         problems.append(f"{path}: a choice field needs options")
     if definition.type == "list" and definition.item is None:
         problems.append(f"{path}: a list field needs an item definition")
+    if definition.type == "list" and not 1 <= definition.rules.get("max_items", 0) <= JSON_MAX_ITEMS:
+        problems.append(f"{path}: a list field needs max_items, from 1 to {JSON_MAX_ITEMS} (the API checks a "
+                        "list's length before its items)")
     if definition.item is not None and definition.item.type == "list":
         problems.append(f"{path}: lists of lists are not supported")
     if definition.type == "group" and not definition.fields:

@@ -11,6 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ifr_service.forms.definition import FieldDefinition, FormDefinition
 from ifr_service.forms.fields import (
+    BoundedList,
     Code,
     Date,
     Email,
@@ -62,7 +63,9 @@ def build_field(definition: FieldDefinition, prefix: str = "") -> fields.Field:
     if kind == "list":
         item = FieldDefinition(**{**definition.item.__dict__, "required": True,
                                   "key": f"{definition.key}_item"})
-        return fields.List(build_field(item, prefix), **common)
+        minimum, maximum = definition.rules.get("min_items"), definition.rules["max_items"]
+        return BoundedList(build_field(item, prefix), max_items=maximum, min_items=minimum,
+                           error=_length(minimum, maximum, "items").error, **common)
     if kind == "group":
         group = Schema.from_dict({child.key: build_field(child, prefix) for child in definition.fields},
                                  name=f"{prefix}{_camel(definition.key)}Group")
@@ -80,8 +83,6 @@ def _validators(definition: FieldDefinition) -> list:
         checks.append(validate.Length(min=1, error=f"Answer this question: {definition.label}."))
     if "min_length" in rules or "max_length" in rules:
         checks.append(_length(rules.get("min_length"), rules.get("max_length"), "characters"))
-    if "min_items" in rules or "max_items" in rules:
-        checks.append(_length(rules.get("min_items"), rules.get("max_items"), "items"))
     if "pattern" in rules:
         message = rules.get("pattern_message", "This is not in the expected format.")
         checks.append(_full_match(rules["pattern"], message))

@@ -17,11 +17,16 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
+from ifr_service.errors import IfrError
+
 DEVELOPMENT_PROVIDER_PATH = "dev-identity"
 
 
 def identity_provider() -> FlaskOAuth2App:
     config = current_app.config["IFR"]
+    if config.oidc_issuer is None and not config.uses_development_identity:
+        raise IfrError("Signing in is not set up here: name the identity provider (OIDC_ISSUER), or run "
+                       "the service with IFR_ENV=development for the development one.", 503)
     issuer = config.oidc_issuer or request.host_url + DEVELOPMENT_PROVIDER_PATH
     clients = current_app.extensions.setdefault("ifr_identity_providers", {})
     if issuer not in clients:

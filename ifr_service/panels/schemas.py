@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from ifr_service.forms.fields import BoundedList
 from ifr_service.panels.models import PanelRole
 
 PANEL_ROLES = [role.value for role in PanelRole]
+MAX_ATTENDEES = 100  # far more than sit on any panel
+MAX_QUORUM_ALTERNATIVES = 10
 
 
 class StrictSchema(Schema):
@@ -16,8 +19,9 @@ class StrictSchema(Schema):
 
 class QuorumRuleSchema(StrictSchema):
     minimum_members = fields.Integer(required=True, validate=validate.Range(min=1, max=30))
-    requires = fields.List(fields.List(fields.String(validate=validate.OneOf(PANEL_ROLES)),
-                                       validate=validate.Length(min=1)), required=True)
+    requires = BoundedList(BoundedList(fields.String(validate=validate.OneOf(PANEL_ROLES)), min_items=1,
+                                       max_items=len(PANEL_ROLES)),
+                           max_items=MAX_QUORUM_ALTERNATIVES, required=True)
 
 
 class NewPanelSchema(StrictSchema):
@@ -40,12 +44,12 @@ class NewMeetingSchema(StrictSchema):
     meeting_date = fields.Date(required=True)
     kind = fields.String(load_default="ordinary",
                          validate=validate.OneOf(["ordinary", "extraordinary", "review"]))
-    attendee_ids = fields.List(fields.Integer(), load_default=list,
+    attendee_ids = BoundedList(fields.Integer(), max_items=MAX_ATTENDEES, load_default=list,
                                metadata={"description": "Panel member ids expected to attend."})
 
 
 class AttendanceSchema(StrictSchema):
-    attendee_ids = fields.List(fields.Integer(), required=True)
+    attendee_ids = BoundedList(fields.Integer(), max_items=MAX_ATTENDEES, required=True)
 
 
 class NewConflictSchema(StrictSchema):

@@ -7,6 +7,7 @@ from flask import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from ifr_service.api.requests import load_json
+from ifr_service.forms.fields import BoundedList
 from ifr_service.limits import token_limit
 from ifr_service.reference.queries import get_hub
 from ifr_service.users import clients, queries
@@ -20,7 +21,7 @@ class HubLeadsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    usernames = fields.List(fields.String(), required=True, validate=validate.Length(max=20))
+    usernames = BoundedList(fields.String(), max_items=20, required=True)
 
 
 class HubLeadSchema(Schema):

@@ -156,7 +156,15 @@ def is_page_request() -> bool:
 
 
 def _unrouted(error: HTTPException):
-    """An address (or method) no route takes: a page for a browser, the JSON error for the API."""
+    """An address (or method) no route takes: a page for a browser, the JSON error for the API. A 405
+    names the methods the address takes in Allow (RFC 9110, 15.5.6)."""
+    response = current_app.make_response(_unrouted_answer(error))
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
+
+
+def _unrouted_answer(error: HTTPException):
     if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
         from ifr_service.errors import IfrError, NotFound, error_response
 

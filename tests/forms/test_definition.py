@@ -107,6 +107,8 @@ def with_group_field(**child) -> dict:
     (with_field(type="list", item={"max_length": 10}), "'type' is a required property"),
     (with_field(type="list", item={"type": "choice"}), "one.c.item: a choice field needs options"),
     (with_field(type="list", item={"type": "group"}), "one.c.item: a group needs fields"),
+    (with_field(type="list", item={"type": "text"}), "one.c: a list field needs max_items"),
+    (with_field(type="list", max_items=1001, item={"type": "text"}), "one.c: a list field needs max_items"),
 ])
 def test_fields_inside_lists_and_groups_are_checked_too(tmp_path, form, problem):
     with pytest.raises(FormDefinitionError, match=problem):

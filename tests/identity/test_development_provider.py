@@ -114,3 +114,16 @@ def test_a_configured_provider_is_reached_over_the_network(app):
         assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/queue"
         assert re.search(r"Sam Patel", browser.get("/queue").text)
         service.extensions["ifr"].engine.dispose()
+
+
+def test_without_an_explicit_development_or_test_environment_there_is_no_development_provider(app):
+    """No IFR_ENV (the embedded default) and production have no provider that lets anyone sign in as
+    anyone: its pages do not exist, and signing in says what to set."""
+    for environment in ("embedded", "production"):
+        service = create_app(replace(app.config["IFR"], environment=environment))
+        client = service.test_client()
+        assert client.get("/dev-identity/.well-known/openid-configuration").status_code == 404
+        assert client.get("/dev-identity/authorize").status_code == 404
+        refused = client.get("/sign-in")
+        assert refused.status_code == 503 and b"OIDC_ISSUER" in refused.data
+        service.extensions["ifr"].engine.dispose()
