@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from ifr_service.config import Config, ConfigError
@@ -55,3 +57,16 @@ def test_the_identity_providers_roles_are_mapped_by_configuration():
         Config.from_environment({**PRODUCTION, "OIDC_ROLE_MAP": "R8000"})
     with pytest.raises(ConfigError, match="openid"):
         Config.from_environment({**PRODUCTION, "OIDC_SCOPES": "profile"})
+
+
+def test_the_range_of_meeting_dates_is_configuration_with_stated_defaults_and_refuses_nonsense(tmp_path):
+    root = {"IFR_PROJECT_ROOT": str(tmp_path)}
+    default = Config.from_environment(root)
+    assert (default.meeting_earliest_date, default.meeting_max_years_ahead) == (date(2013, 4, 1), 2)
+    set_ = Config.from_environment({**root, "PANEL_MEETING_EARLIEST_DATE": "2016-07-29",
+                                    "PANEL_MEETING_MAX_YEARS_AHEAD": "1"})
+    assert (set_.meeting_earliest_date, set_.meeting_max_years_ahead) == (date(2016, 7, 29), 1)
+    with pytest.raises(ConfigError, match="PANEL_MEETING_EARLIEST_DATE"):
+        Config.from_environment({**root, "PANEL_MEETING_EARLIEST_DATE": "the dawn of time"})
+    with pytest.raises(ConfigError, match="PANEL_MEETING_MAX_YEARS_AHEAD"):
+        Config.from_environment({**root, "PANEL_MEETING_MAX_YEARS_AHEAD": "0"})
