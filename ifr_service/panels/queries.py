@@ -120,6 +120,13 @@ def find_meetings_for_case(case_id: int) -> list[PanelMeeting]:
     return list(db.session().exec(query))
 
 
+def find_case_conflicts(case_id: int) -> list[ConflictOfInterest]:
+    """The interests declared in a case at any meeting and not withdrawn."""
+    query = select(ConflictOfInterest).where(ConflictOfInterest.case_id == case_id,
+                                             ConflictOfInterest.withdrawn_utc.is_(None))
+    return list(db.session().exec(query.order_by(ConflictOfInterest.id)))
+
+
 def find_conflicts(meeting_id: int, case_id: int | None = None,
                    include_withdrawn: bool = False) -> list[ConflictOfInterest]:
     """The interests declared and not withdrawn (and, for the minutes, those withdrawn too)."""

@@ -241,8 +241,8 @@ def withdraw_conflict(meeting_id: int, conflict_id: int):
     post:
       summary: Withdraw a declaration, saying why, before the meeting decides the case
       description: >-
-        The member the declaration binds may withdraw it before the day of the meeting; from that
-        day only the panel's chair may (not their own, nor in a case they have an interest in).
+        The member the declaration binds may withdraw it only before the case is before a meeting;
+        then only the panel's chair may (not their own, nor in a case they have an interest in).
         The declaration is kept, marked withdrawn with who, when and why; after the decision it stands.
       tags: [panels]
       parameters:
@@ -256,7 +256,7 @@ def withdraw_conflict(meeting_id: int, conflict_id: int):
           content: {application/json: {schema: Error}}
         404: {description: No such declaration, content: {application/json: {schema: Error}}}
         409:
-          description: The case is decided, or (for the member bound) the meeting's day has come
+          description: The case is decided, or (for the member bound) the case is before a meeting
           content: {application/json: {schema: Error}}
         422: {description: No reason given, content: {application/json: {schema: Error}}}
     """

@@ -183,8 +183,8 @@ def decided_at(meeting: PanelMeeting) -> set[int]:
 def withdraw_conflict(meeting: PanelMeeting, conflict_id: int, actor: User,
                       reason: str) -> ConflictOfInterest:
     """Withdraw a declaration, keeping who withdrew it, when and why. Governance is not undone by
-    whom it binds: the member it binds may withdraw it only before the day of the meeting; from
-    that day only the panel's chair (with no interest in the case, and never their own) may."""
+    whom it binds: the member it binds may withdraw it only before the case is before a meeting;
+    from then only the panel's chair (with no interest in the case, and never their own) may."""
     conflict = next((c for c in queries.find_conflicts(meeting.id) if c.id == conflict_id), None)
     if conflict is None:
         raise NotFound("There is no such declaration of interest at this meeting.", field="conflict_id")
@@ -203,32 +203,30 @@ def check_may_withdraw(meeting: PanelMeeting, conflict: ConflictOfInterest, acto
     members = {member.id: member for member in queries.find_members(meeting.panel_id)}
     bound = members.get(conflict.member_id)
     if bound is not None and bound.user_id == actor.id:
-        if meeting.meeting_date <= today:
-            raise Conflict("From the day of the meeting a member cannot withdraw their own declaration "
-                           "of interest: only the panel's chair can, saying why.")
+        if meeting.meeting_date <= today or queries.find_latest_meeting_for_case(conflict.case_id, today):
+            raise Conflict("Once the case is before a meeting a member cannot withdraw their own "
+                           "declaration of interest: only the panel's chair can, saying why.")
         return
     seat = seat_of(actor, meeting.panel_id)
     if seat is None or seat.panel_role != PanelRole.CHAIR:
         raise Forbidden("Only the member the declaration binds, or the panel's chair, can withdraw it.")
-    if any(c.member_id == seat.id for c in queries.find_conflicts(meeting.id, conflict.case_id)):
+    if any(c.member_id == seat.id for c in queries.find_case_conflicts(conflict.case_id)):
         raise Conflict("You have declared an interest in this case: you cannot withdraw another "
                        "member's declaration in it.")
 
 
 def has_declared_interest(case: Case, actor: User, today: date) -> bool:
-    """Whether the user has a standing declaration of interest in the case at the meeting that
-    would decide it now."""
-    meeting = queries.find_latest_meeting_for_case(case.id, today)
-    if meeting is None:
-        return False
-    seat_ids = {m.id for m in queries.find_members(meeting.panel_id) if m.user_id == actor.id}
-    return any(c.member_id in seat_ids for c in queries.find_conflicts(meeting.id, case.id))
+    """Whether the user has a standing declaration of interest in the case, at any meeting."""
+    seat_ids = {member.id for meeting in queries.find_meetings_for_case(case.id)
+                for member in queries.find_members(meeting.panel_id) if member.user_id == actor.id}
+    return any(c.member_id in seat_ids for c in queries.find_case_conflicts(case.id))
 
 
 def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
-    """Quorum counting only the members present who declared no interest in this case."""
+    """Quorum counting only the members present who declared no interest in this case (at this
+    meeting or another: an interest is in the case, so a second meeting does not shed it)."""
     members = {member.id: member for member in queries.find_members(meeting.panel_id) if member.is_active}
-    conflicted = {conflict.member_id for conflict in queries.find_conflicts(meeting.id, case.id)}
+    conflicted = {conflict.member_id for conflict in queries.find_case_conflicts(case.id)}
     roles = [members[i].panel_role for i in meeting.attendee_ids if i in members and i not in conflicted]
     return check_quorum(queries.get_panel(meeting.panel_id).quorum, roles)
 
@@ -245,7 +243,7 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
     if not result.quorate:
         raise Conflict(f"The meeting of {meeting.meeting_date:%d %B %Y} is not quorate for this case: "
                        f"it lacks {', '.join(result.missing)}.")
-    present = _present_without_conflict(meeting, case)
+    present = _present_without_conflict(meeting, case, queries.find_case_conflicts(case.id))
     if actor.id not in present:
         raise Conflict("Only a member present at the meeting, with no interest in the case, can "
                        "record its decision.")
@@ -253,17 +251,18 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
         earlier = set()
         for other in queries.find_meetings_for_case(case.id):
             if (other.meeting_date, other.id) < (meeting.meeting_date, meeting.id):
-                earlier |= _present_without_conflict(other, case)
+                earlier |= _present_without_conflict(other, case, queries.find_conflicts(other.id, case.id))
         if present & earlier:
             raise Conflict("A case remitted on review goes to a newly constituted panel: members who "
                            "sat on it before are present.")
     return meeting
 
 
-def _present_without_conflict(meeting: PanelMeeting, case: Case) -> set[int]:
+def _present_without_conflict(meeting: PanelMeeting, case: Case,
+                              declared: list[ConflictOfInterest]) -> set[int]:
     members = {member.id: member.user_id for member in queries.find_members(meeting.panel_id)
                if member.is_active}
-    conflicted = {conflict.member_id for conflict in queries.find_conflicts(meeting.id, case.id)}
+    conflicted = {conflict.member_id for conflict in declared}
     return {members[i] for i in meeting.attendee_ids if i in members and i not in conflicted}
 
 

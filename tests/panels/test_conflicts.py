@@ -14,6 +14,7 @@ from tests.builders import CHAIR, DECISION, OFFICER, Road
 from tests.web.browsing import Person
 
 VICE_CHAIR, PUBLIC_HEALTH, PHARMACIST = "demo-panel-vice-chair", "demo-panel-member", "demo-panel-pharmacist"
+COMMISSIONER = "demo-panel-commissioner"
 
 
 def declare(road, meeting: dict, who: str, member: str, details: str = "Treated the patient.", expect=201):
@@ -140,7 +141,7 @@ def test_a_genuine_interest_can_be_declared_again_after_a_withdrawal(client, aut
 def test_after_the_decision_a_declaration_stands(client, auth, application):
     road = Road(client, auth, application)
     road.to_panel(hold_meeting=False)
-    meeting = declare(road, road.hold_meeting(), OFFICER, "demo-panel-commissioner")
+    meeting = declare(road, road.hold_meeting(), OFFICER, COMMISSIONER)
     conflict_id = meeting["agenda"][0]["conflicts"][0]["id"]
     road.act(CHAIR, "approve", DECISION)
     assert withdraw(road, meeting, conflict_id, CHAIR).status_code == 409
@@ -181,3 +182,30 @@ def test_a_member_who_declared_an_interest_is_not_offered_the_decision_through_t
     assert not offered & {"approve", "approve_with_conditions", "decline", "defer"}
     assert "approve" in {action["action"] for action in road.case(VICE_CHAIR)["allowed_actions"]}
     road.act(CHAIR, "approve", DECISION, expect=409)
+
+
+def test_an_interest_declared_at_one_meeting_binds_at_another_meeting_of_the_case_the_same_day(
+        client, auth, application):
+    """No way round by a second meeting: a conflicted member present at a fresh meeting with the case
+    on its agenda still does not count and cannot decide it."""
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    declare(road, road.hold_meeting(absent=(CHAIR,)), VICE_CHAIR, VICE_CHAIR)
+    again = road.hold_meeting(absent=(CHAIR,))
+    assert again["agenda"][0]["quorum"]["quorate"] is False
+    assert again["agenda"][0]["quorum"]["missing"] == ["chair or vice chair"]
+    road.act(VICE_CHAIR, "approve", DECISION, expect=409)
+    assert road.case()["state"] == "ready_for_panel"
+
+
+def test_a_member_cannot_withdraw_their_declaration_for_a_later_meeting_once_the_case_is_before_one(
+        client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    road.hold_meeting()
+    tomorrow = client.application.extensions["ifr"].today() + timedelta(days=1)
+    later = declare(road, meeting_on(road, tomorrow), COMMISSIONER, COMMISSIONER)
+    refused = withdraw(road, later, standing(later, road.member_id(COMMISSIONER))["id"], COMMISSIONER)
+    assert refused.status_code == 409
+    road.act(CHAIR, "approve", DECISION)  # today's meeting decides without the member
+    assert road.case()["state"] == "approved"
