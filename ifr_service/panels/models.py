@@ -94,6 +94,7 @@ class ConflictOfInterest(SQLModel, table=True):
     member_id: int = Field(foreign_key="panel_member.id")
     details: str = Field(max_length=1000)
     declared_utc: datetime = Field(default_factory=utc_now)
+    declared_by_id: int | None = Field(default=None, foreign_key="app_user.id")  # who recorded it
     withdrawn_utc: datetime | None = None  # kept, not deleted: the declaration is part of the record
     withdrawn_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     withdrawal_reason: str | None = Field(default=None, max_length=1000)

@@ -228,7 +228,7 @@ def declare_conflict(meeting_id: int):
     meeting = _meeting_read_by_caller(meeting_id)
     body = load_json(NewConflictSchema())
     case = _agenda_case(meeting, body["case_reference"])
-    service.declare_conflict(meeting, case, body["member_id"], body["details"])
+    service.declare_conflict(meeting, case, body["member_id"], body["details"], current_user())
     note_case_seen(current_user(), case, action=CHANGE)
     return MeetingSchema().dump(_meeting(meeting)), 201
 
@@ -312,7 +312,8 @@ def _meeting(meeting) -> dict:
             "position": item.position, "reference": case.public_reference, "state": case.state,
             "urgency": case.urgency,
             "conflicted_member_ids": [c.member_id for c in queries.find_conflicts(meeting.id, case.id)],
-            "conflicts": [{"id": c.id, "member_id": c.member_id, "details": c.details}
+            "conflicts": [{"id": c.id, "member_id": c.member_id, "details": c.details,
+                           "declared_by": _username(c.declared_by_id)}
                           for c in queries.find_conflicts(meeting.id, case.id)],
             "withdrawn_conflicts": _withdrawn_conflicts(meeting, case),
             "quorum": {"quorate": result.quorate, "present": result.present,
@@ -324,6 +325,12 @@ def _meeting(meeting) -> dict:
 
 def _withdrawn_conflicts(meeting, case) -> list[dict]:
     return [{"id": c.id, "member_id": c.member_id, "details": c.details, "declared_utc": c.declared_utc,
+             "declared_by": _username(c.declared_by_id),
              "withdrawn_utc": c.withdrawn_utc, "reason": c.withdrawal_reason,
              "withdrawn_by": get_user_by_id(c.withdrawn_by_id).username}
             for c in queries.find_conflicts(meeting.id, case.id, include_withdrawn=True) if c.withdrawn_utc]
+
+
+def _username(user_id: int | None) -> str | None:
+    """Who recorded a declaration (none for one recorded before migration 0016 kept it)."""
+    return get_user_by_id(user_id).username if user_id is not None else None

@@ -89,10 +89,10 @@ class AgendaEntrySchema(Schema):
     urgency = fields.String(required=True)
     conflicted_member_ids = fields.List(fields.Integer(), required=True)
     conflicts = fields.List(fields.Dict(), required=True, metadata={
-        "description": "Each declaration not withdrawn: {id, member_id, details}."})
+        "description": "Each declaration not withdrawn: {id, member_id, details, declared_by}."})
     withdrawn_conflicts = fields.List(fields.Dict(), required=True, metadata={
-        "description": "Each declaration withdrawn: {id, member_id, details, declared_utc, withdrawn_utc, "
-                       "withdrawn_by, reason}."})
+        "description": "Each declaration withdrawn: {id, member_id, details, declared_utc, declared_by, "
+                       "withdrawn_utc, withdrawn_by, reason}."})
     quorum = fields.Nested(QuorumSchema, required=True)
 
 

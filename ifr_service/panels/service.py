@@ -154,7 +154,8 @@ def build_agenda(meeting: PanelMeeting) -> list[tuple[AgendaItem, Case]]:
     return queries.find_agenda(meeting.id)
 
 
-def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details: str) -> ConflictOfInterest:
+def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details: str,
+                     actor: User) -> ConflictOfInterest:
     if case.id not in {listed.id for _, listed in queries.find_agenda(meeting.id)}:
         raise ValidationFailed({"case_reference": "The case is not on this meeting's agenda."})
     if case.id in decided_at(meeting):
@@ -166,7 +167,7 @@ def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details:
     if any(c.member_id == member_id for c in queries.find_conflicts(meeting.id, case.id)):
         raise ValidationFailed({"member_id": "This member has declared an interest in the case already."})
     return queries.add(ConflictOfInterest(meeting_id=meeting.id, case_id=case.id, member_id=member_id,
-                                          details=details.strip()))
+                                          details=details.strip(), declared_by_id=actor.id))
 
 
 def decided_at(meeting: PanelMeeting) -> set[int]:

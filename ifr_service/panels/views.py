@@ -101,7 +101,7 @@ def declare_conflict(meeting_id: int):
         posted = _load(ConflictForm(), read_fields(_conflict_fields(meeting, _agenda_cases(meeting)),
                                                    request.form))
         case = _agenda_case_for_declaring(meeting, posted["case_reference"])
-        service.declare_conflict(meeting, case, posted["member_id"], posted["details"])
+        service.declare_conflict(meeting, case, posted["member_id"], posted["details"], current_user())
         note_case_seen(current_user(), case, action=CHANGE)
     except ValidationFailed as error:
         return _meeting_page(meeting, posted_values(request.form), error.fields)
@@ -293,6 +293,7 @@ def _conflicts(cases: list[Case], declared, members) -> list[dict]:
     by_id = {case.id: case for case in cases}
     return [{"conflict": conflict, "member": names.get(conflict.member_id, "A former member"),
              "case": by_id.get(conflict.case_id),
+             "declared_by": conflict.declared_by_id and get_user_by_id(conflict.declared_by_id).display_name,
              "withdrawn_by": (conflict.withdrawn_by_id
                               and get_user_by_id(conflict.withdrawn_by_id).display_name)}
             for conflict in declared]

@@ -1,5 +1,6 @@
 """A declaration of interest is withdrawn by someone, for a reason: conflict_of_interest keeps who
-withdrew it (withdrawn_by_id) and why (withdrawal_reason). The unique constraint on (meeting, case,
+withdrew it (withdrawn_by_id) and why (withdrawal_reason), and who recorded it (declared_by_id; none
+for declarations recorded before). The unique constraint on (meeting, case,
 member) counted withdrawn rows, so a genuine interest could never be declared again; it becomes a
 unique index over the standing declarations only (withdrawn_utc IS NULL).
 
@@ -21,8 +22,11 @@ STANDING = sa.text("withdrawn_utc IS NULL")
 
 def upgrade() -> None:
     with op.batch_alter_table("conflict_of_interest") as batch:
+        batch.add_column(sa.Column("declared_by_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("withdrawn_by_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("withdrawal_reason", sa.String(length=1000), nullable=True))
+        batch.create_foreign_key(op.f("fk_conflict_of_interest_declared_by_id_app_user"), "app_user",
+                                 ["declared_by_id"], ["id"])
         batch.create_foreign_key(op.f("fk_conflict_of_interest_withdrawn_by_id_app_user"), "app_user",
                                  ["withdrawn_by_id"], ["id"])
         batch.drop_constraint(op.f("uq_conflict_of_interest_meeting_id_case_id_member_id"), type_="unique")
@@ -43,5 +47,7 @@ def downgrade() -> None:
         batch.create_unique_constraint(op.f("uq_conflict_of_interest_meeting_id_case_id_member_id"),
                                        ["meeting_id", "case_id", "member_id"])
         batch.drop_constraint(op.f("fk_conflict_of_interest_withdrawn_by_id_app_user"), type_="foreignkey")
+        batch.drop_constraint(op.f("fk_conflict_of_interest_declared_by_id_app_user"), type_="foreignkey")
         batch.drop_column("withdrawal_reason")
         batch.drop_column("withdrawn_by_id")
+        batch.drop_column("declared_by_id")

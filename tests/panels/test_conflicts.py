@@ -67,6 +67,7 @@ def test_only_the_member_bound_or_the_panels_chair_may_withdraw_a_declaration(cl
     road = Road(client, auth, application)
     road.to_panel(hold_meeting=False)
     meeting = declare(road, road.hold_meeting(), OFFICER, PUBLIC_HEALTH)
+    assert standing(meeting, road.member_id(PUBLIC_HEALTH))["declared_by"] == OFFICER  # who recorded it
     conflict_id = standing(meeting, road.member_id(PUBLIC_HEALTH))["id"]
     for someone in (PHARMACIST, VICE_CHAIR, "review-chair"):  # other members, a chair with no seat
         assert withdraw(road, meeting, conflict_id, someone).status_code == 403, someone
@@ -92,7 +93,7 @@ def test_the_chair_withdraws_a_declaration_only_with_a_reason_and_the_record_kee
     item = done.json["agenda"][0]
     assert item["conflicts"] == []
     [kept] = item["withdrawn_conflicts"]
-    assert kept["id"] == conflict_id and kept["withdrawn_by"] == CHAIR
+    assert kept["id"] == conflict_id and kept["withdrawn_by"] == CHAIR and kept["declared_by"] == OFFICER
     assert kept["reason"] == "Recorded against the wrong member." and kept["withdrawn_utc"]
     changes = in_db(lambda: [row.what for row in db.session().exec(select(AuditEvent).where(
         AuditEvent.case_reference == road.reference, AuditEvent.username == CHAIR,
@@ -158,6 +159,7 @@ def test_the_minutes_show_a_withdrawn_declaration_with_who_withdrew_it_when_and_
     assert "Declarations withdrawn" in minutes
     assert "The advice was on another patient." in minutes
     assert "withdrawn by" in minutes and "Advised the trust." in minutes
+    assert ", recorded by " in minutes  # who recorded the declaration, as well as who withdrew it
 
 
 def test_a_member_who_declared_an_interest_is_not_offered_the_decision_form(app, client, auth, application):
