@@ -18,6 +18,7 @@ import math
 import os
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -80,6 +81,10 @@ class Config:
     oidc_organisation_claim: str = "org"
     # The identity provider's role names to this service's (empty: the provider uses ours).
     oidc_role_map: tuple[tuple[str, str], ...] = ()
+    # The dates a panel meeting may be held on: not before NHS England took on specialised
+    # commissioning and its IFRs (1 April 2013; DOMAIN.md), nor more than this many years ahead.
+    meeting_earliest_date: date = date(2013, 4, 1)
+    meeting_max_years_ahead: int = 2
     # A page sign-in ends after this long without a request, and after this long in all.
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
@@ -142,6 +147,8 @@ class Config:
             cohort_min_cases=_whole_number(env, "CET_COHORT_MIN_CASES", 5),
             cohort_min_hubs=_whole_number(env, "CET_COHORT_MIN_HUBS", 2),
             cohort_window_days=_whole_number(env, "CET_COHORT_WINDOW_DAYS", 364),
+            meeting_earliest_date=_iso_date(env, "PANEL_MEETING_EARLIEST_DATE", date(2013, 4, 1)),
+            meeting_max_years_ahead=_whole_number(env, "PANEL_MEETING_MAX_YEARS_AHEAD", 2),
             **_identity_settings(env),
         )
         config.check()
@@ -254,6 +261,14 @@ def _whole_number(env, name: str, default: int) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
     return int(text)
+
+
+def _iso_date(env, name: str, default: date) -> date:
+    text = env.get(name, default.isoformat())
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a date like 2013-04-01, not {text!r}") from None
 
 
 def _pounds_to_pence(text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 import pytest
 
@@ -125,3 +126,16 @@ def test_every_procfile_process_runs_in_production():
     lines = [line for line in (PROJECT_ROOT / "Procfile").read_text().splitlines() if line.strip()]
     assert lines and all(line.split(":", 1)[1].strip().startswith("export IFR_ENV=production && ")
                          for line in lines)
+
+
+def test_the_range_of_meeting_dates_is_configuration_with_stated_defaults_and_refuses_nonsense(tmp_path):
+    root = {"IFR_PROJECT_ROOT": str(tmp_path)}
+    default = Config.from_environment(root)
+    assert (default.meeting_earliest_date, default.meeting_max_years_ahead) == (date(2013, 4, 1), 2)
+    set_ = Config.from_environment({**root, "PANEL_MEETING_EARLIEST_DATE": "2016-07-29",
+                                    "PANEL_MEETING_MAX_YEARS_AHEAD": "1"})
+    assert (set_.meeting_earliest_date, set_.meeting_max_years_ahead) == (date(2016, 7, 29), 1)
+    with pytest.raises(ConfigError, match="PANEL_MEETING_EARLIEST_DATE"):
+        Config.from_environment({**root, "PANEL_MEETING_EARLIEST_DATE": "the dawn of time"})
+    with pytest.raises(ConfigError, match="PANEL_MEETING_MAX_YEARS_AHEAD"):
+        Config.from_environment({**root, "PANEL_MEETING_MAX_YEARS_AHEAD": "0"})

@@ -20,8 +20,8 @@ def can_see_case(user: User, case: Case) -> bool:
         return case.provider_org_code is not None and case.provider_org_code == user.organisation_code
     if role is Role.CDF_ADMIN:
         return case.route == "cdf" and user.region_id is not None and case.region_id == user.region_id
-    if role is Role.PANEL_MEMBER:  # only what their panel is asked to consider
-        return case.route == "ifr" and _on_agenda_of_panel_of(user, case)
+    if role is Role.PANEL_MEMBER:  # the de-identified pack of their panel's meetings, never the case
+        return False
     if role in WORKS_THE_QUEUE:  # hub case officers and chairs; the CDF is run by the regions' CDF teams
         return case.route == "ifr" and case.submitted_utc is not None and user.hub_id is not None and (
             case.hub_id == user.hub_id or _runs_panel_of(user, case))
@@ -34,12 +34,6 @@ def _runs_panel_of(user: User, case: Case) -> bool:
 
     panel = case.region_id is not None and find_panel_for_region(case.region_id)
     return bool(panel) and panel.hub_id == user.hub_id
-
-
-def _on_agenda_of_panel_of(user: User, case: Case) -> bool:
-    from ifr_service.panels.queries import is_on_agenda_of_members_panel
-
-    return case.id is not None and is_on_agenda_of_members_panel(case.id, user.id)
 
 
 def get_visible_case(reference: str, user: User, for_update: bool = False) -> Case:

@@ -55,10 +55,17 @@ def check_action_allowed(case: Case, action: str, actor: User) -> None:
 
 
 def actions_for(case: Case, user: User) -> list[Action]:
-    """What this user may do next; nothing on a case they may not see."""
+    """What this user may do next; nothing on a case they may not see, and no decision of a case in
+    which they declared an interest."""
     if not can_see_case(user, case):
         return []
-    return allowed_actions(runtime().workflows[case.route], case.state, user.role)
+    allowed = allowed_actions(runtime().workflows[case.route], case.state, user.role)
+    if any("panel_may_decide" in action.guards for action in allowed):
+        from ifr_service.panels.service import has_declared_interest
+
+        if has_declared_interest(case, user, runtime().today()):  # nor offered its decision form
+            allowed = [action for action in allowed if "panel_may_decide" not in action.guards]
+    return allowed
 
 
 def queue_states(route: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from ifr_service.db import utc_now
@@ -75,11 +75,18 @@ class AgendaItem(SQLModel, table=True):
     position: int
 
 
+# A member holds one standing declaration per case and meeting; a withdrawn one is kept beside it,
+# so a genuine interest can be declared again after a withdrawal.
+STANDING = text("withdrawn_utc IS NULL")
+
+
 class ConflictOfInterest(SQLModel, table=True):
-    """A member's declared interest in one case at one meeting: they take no part in it."""
+    """A member's declared interest in one case at one meeting: they take no part in it. A
+    declaration is never deleted: a withdrawal keeps who withdrew it, when and why."""
 
     __tablename__ = "conflict_of_interest"
-    __table_args__ = (UniqueConstraint("meeting_id", "case_id", "member_id"),)
+    __table_args__ = (Index("uq_conflict_of_interest_standing", "meeting_id", "case_id", "member_id",
+                            unique=True, postgresql_where=STANDING, sqlite_where=STANDING),)
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="panel_meeting.id", index=True)
@@ -87,4 +94,7 @@ class ConflictOfInterest(SQLModel, table=True):
     member_id: int = Field(foreign_key="panel_member.id")
     details: str = Field(max_length=1000)
     declared_utc: datetime = Field(default_factory=utc_now)
+    declared_by_id: int | None = Field(default=None, foreign_key="app_user.id")  # who recorded it
     withdrawn_utc: datetime | None = None  # kept, not deleted: the declaration is part of the record
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    withdrawal_reason: str | None = Field(default=None, max_length=1000)

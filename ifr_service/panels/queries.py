@@ -120,20 +120,19 @@ def find_meetings_for_case(case_id: int) -> list[PanelMeeting]:
     return list(db.session().exec(query))
 
 
-def find_conflicts(meeting_id: int, case_id: int | None = None) -> list[ConflictOfInterest]:
-    """The interests declared and not withdrawn."""
-    query = select(ConflictOfInterest).where(ConflictOfInterest.meeting_id == meeting_id,
+def find_case_conflicts(case_id: int) -> list[ConflictOfInterest]:
+    """The interests declared in a case at any meeting and not withdrawn."""
+    query = select(ConflictOfInterest).where(ConflictOfInterest.case_id == case_id,
                                              ConflictOfInterest.withdrawn_utc.is_(None))
-    if case_id is not None:
-        query = query.where(ConflictOfInterest.case_id == case_id)
     return list(db.session().exec(query.order_by(ConflictOfInterest.id)))
 
 
-
-def is_on_agenda_of_members_panel(case_id: int, user_id: int) -> bool:
-    """Whether a meeting of a panel the user sits on has the case on its agenda."""
-    query = (select(AgendaItem.id)
-             .join(PanelMeeting, PanelMeeting.id == AgendaItem.meeting_id)
-             .join(PanelMember, PanelMember.panel_id == PanelMeeting.panel_id)
-             .where(AgendaItem.case_id == case_id, PanelMember.user_id == user_id).limit(1))
-    return db.session().exec(query).first() is not None
+def find_conflicts(meeting_id: int, case_id: int | None = None,
+                   include_withdrawn: bool = False) -> list[ConflictOfInterest]:
+    """The interests declared and not withdrawn (and, for the minutes, those withdrawn too)."""
+    query = select(ConflictOfInterest).where(ConflictOfInterest.meeting_id == meeting_id)
+    if not include_withdrawn:
+        query = query.where(ConflictOfInterest.withdrawn_utc.is_(None))
+    if case_id is not None:
+        query = query.where(ConflictOfInterest.case_id == case_id)
+    return list(db.session().exec(query.order_by(ConflictOfInterest.id)))

@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ifr_service.api.requests import ID, load_json
-from ifr_service.audit.recording import note_cases_shown
+from ifr_service.audit.models import CHANGE
+from ifr_service.audit.recording import note_case_seen, note_cases_shown
 from ifr_service.cases import similar
-from ifr_service.cases.access import check_can_see_case
-from ifr_service.cases.queries import get_case
+from ifr_service.cases.queries import get_case_by_id
+from ifr_service.errors import ValidationFailed
 from ifr_service.panels import queries, service
 from ifr_service.panels.schemas import (
     AttendanceSchema,
+    ConflictWithdrawalSchema,
     MeetingSchema,
     MemberChangesSchema,
     NewConflictSchema,
@@ -138,7 +140,7 @@ def get_meeting(meeting_id: int):
       responses:
         200: {description: The meeting, content: {application/json: {schema: Meeting}}}
     """
-    meeting = _meeting_run_by_caller(meeting_id)
+    meeting = _meeting_read_by_caller(meeting_id)
     return MeetingSchema().dump(_meeting(meeting))
 
 
@@ -158,7 +160,7 @@ def panel_pack(meeting_id: int):
       responses:
         200: {description: The pack, content: {application/json: {schema: PanelPack}}}
     """
-    meeting = _meeting_run_by_caller(meeting_id)
+    meeting = _meeting_read_by_caller(meeting_id)
     today = runtime().today()
     agenda = queries.find_agenda(meeting.id)
     note_cases_shown(current_user(), [case for _, case in agenda])
@@ -223,40 +225,71 @@ def declare_conflict(meeting_id: int):
         201: {description: The meeting, content: {application/json: {schema: Meeting}}}
         422: {description: Errors, content: {application/json: {schema: Error}}}
     """
-    meeting = _meeting_run_by_caller(meeting_id)
+    meeting = _meeting_read_by_caller(meeting_id)
     body = load_json(NewConflictSchema())
-    case = get_case(body["case_reference"])
-    check_can_see_case(current_user(), case)
-    service.declare_conflict(meeting, case, body["member_id"], body["details"])
+    case = _agenda_case(meeting, body["case_reference"])
+    service.declare_conflict(meeting, case, body["member_id"], body["details"], current_user())
+    note_case_seen(current_user(), case, action=CHANGE)
     return MeetingSchema().dump(_meeting(meeting)), 201
 
 
-@panels.delete(f"/meetings/<{ID}:meeting_id>/conflicts/<{ID}:conflict_id>")
-@allow(*HUB_TEAM)
+@panels.post(f"/meetings/<{ID}:meeting_id>/conflicts/<{ID}:conflict_id>/withdrawal")
+@allow(Role.PANEL_CHAIR, Role.PANEL_MEMBER)
 def withdraw_conflict(meeting_id: int, conflict_id: int):
     """Withdraw a declaration of interest.
     ---
-    delete:
-      summary: Withdraw a declaration made in error, before the meeting decides the case
-      description: The declaration is kept, marked withdrawn; after the decision it stands.
+    post:
+      summary: Withdraw a declaration, saying why, before the meeting decides the case
+      description: >-
+        The member the declaration binds may withdraw it only before the case is before a meeting;
+        then only the panel's chair may (not their own, nor in a case they have an interest in).
+        The declaration is kept, marked withdrawn with who, when and why; after the decision it stands.
       tags: [panels]
       parameters:
         - {in: path, name: meeting_id, required: true, schema: {type: integer}}
         - {in: path, name: conflict_id, required: true, schema: {type: integer}}
+      requestBody: {required: true, content: {application/json: {schema: ConflictWithdrawal}}}
       responses:
         200: {description: The meeting, content: {application/json: {schema: Meeting}}}
+        403:
+          description: Neither the member bound nor the chair
+          content: {application/json: {schema: Error}}
         404: {description: No such declaration, content: {application/json: {schema: Error}}}
-        409: {description: The case is decided, content: {application/json: {schema: Error}}}
+        409:
+          description: The case is decided, or (for the member bound) the case is before a meeting
+          content: {application/json: {schema: Error}}
+        422: {description: No reason given, content: {application/json: {schema: Error}}}
     """
-    meeting = _meeting_run_by_caller(meeting_id)
-    service.withdraw_conflict(meeting, conflict_id)
+    meeting, user = _meeting_read_by_caller(meeting_id), current_user()
+    conflict = next((c for c in queries.find_conflicts(meeting.id) if c.id == conflict_id), None)
+    if conflict is not None:  # who may is checked first; what they sent after
+        service.check_may_withdraw(meeting, conflict, user, runtime().today())
+    reason = load_json(ConflictWithdrawalSchema())["reason"]
+    conflict = service.withdraw_conflict(meeting, conflict_id, user, reason)
+    note_case_seen(user, get_case_by_id(conflict.case_id), action=CHANGE)
     return MeetingSchema().dump(_meeting(meeting))
+
+
+def _meeting_read_by_caller(meeting_id: int):
+    meeting = queries.get_meeting(meeting_id)
+    service.check_reads_panel(current_user(), queries.get_panel(meeting.panel_id))
+    return meeting
 
 
 def _meeting_run_by_caller(meeting_id: int):
     meeting = queries.get_meeting(meeting_id)
     service.check_runs_panel(current_user(), queries.get_panel(meeting.panel_id))
     return meeting
+
+
+def _agenda_case(meeting, reference: str):
+    """A case of the meeting's agenda, by reference: any other is answered alike, so the reference
+    of a case elsewhere is not confirmed."""
+    case = next((case for _, case in queries.find_agenda(meeting.id)
+                 if reference in (case.reference, case.draft_reference)), None)
+    if case is None:
+        raise ValidationFailed({"case_reference": "The case is not on this meeting's agenda."})
+    return case
 
 
 def _panel(panel) -> dict:
@@ -279,10 +312,25 @@ def _meeting(meeting) -> dict:
             "position": item.position, "reference": case.public_reference, "state": case.state,
             "urgency": case.urgency,
             "conflicted_member_ids": [c.member_id for c in queries.find_conflicts(meeting.id, case.id)],
-            "conflicts": [{"id": c.id, "member_id": c.member_id, "details": c.details}
+            "conflicts": [{"id": c.id, "member_id": c.member_id, "details": c.details,
+                           "declared_by": _username(c.declared_by_id)}
                           for c in queries.find_conflicts(meeting.id, case.id)],
+            "withdrawn_conflicts": _withdrawn_conflicts(meeting, case),
             "quorum": {"quorate": result.quorate, "present": result.present,
                        "missing": list(result.missing)},
         })
     return {"id": meeting.id, "panel_id": meeting.panel_id, "meeting_date": meeting.meeting_date,
             "kind": meeting.kind, "attendee_ids": meeting.attendee_ids, "agenda": agenda}
+
+
+def _withdrawn_conflicts(meeting, case) -> list[dict]:
+    return [{"id": c.id, "member_id": c.member_id, "details": c.details, "declared_utc": c.declared_utc,
+             "declared_by": _username(c.declared_by_id),
+             "withdrawn_utc": c.withdrawn_utc, "reason": c.withdrawal_reason,
+             "withdrawn_by": get_user_by_id(c.withdrawn_by_id).username}
+            for c in queries.find_conflicts(meeting.id, case.id, include_withdrawn=True) if c.withdrawn_utc]
+
+
+def _username(user_id: int | None) -> str | None:
+    """Who recorded a declaration (none for one recorded before migration 0016 kept it)."""
+    return get_user_by_id(user_id).username if user_id is not None else None

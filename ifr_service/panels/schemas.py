@@ -58,6 +58,11 @@ class NewConflictSchema(StrictSchema):
     details = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 
 
+class ConflictWithdrawalSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000), metadata={
+        "description": "Why the declaration is withdrawn, for the minutes."})
+
+
 class MemberSchema(Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
@@ -88,7 +93,10 @@ class AgendaEntrySchema(Schema):
     urgency = fields.String(required=True)
     conflicted_member_ids = fields.List(fields.Integer(), required=True)
     conflicts = fields.List(fields.Dict(), required=True, metadata={
-        "description": "Each declaration not withdrawn: {id, member_id, details}."})
+        "description": "Each declaration not withdrawn: {id, member_id, details, declared_by}."})
+    withdrawn_conflicts = fields.List(fields.Dict(), required=True, metadata={
+        "description": "Each declaration withdrawn: {id, member_id, details, declared_utc, declared_by, "
+                       "withdrawn_utc, withdrawn_by, reason}."})
     quorum = fields.Nested(QuorumSchema, required=True)
 
 

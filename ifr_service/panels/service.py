@@ -21,6 +21,7 @@ from ifr_service.panels.models import (
 )
 from ifr_service.panels.quorum import QuorumResult, check_quorum
 from ifr_service.reference.queries import find_hub
+from ifr_service.runtime import runtime
 from ifr_service.text import quoted, shortened
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user
@@ -62,20 +63,67 @@ def update_member(panel: Panel, member_id: int, changes: dict) -> PanelMember:
     return member
 
 
+PANEL_ROLES = (Role.PANEL_CHAIR, Role.PANEL_MEMBER)
+
+
+def seat_of(actor: User, panel_id: int) -> PanelMember | None:
+    """The user's active seat on the panel, if they have one."""
+    return next((member for member in queries.find_members(panel_id)
+                 if member.user_id == actor.id and member.is_active), None)
+
+
+def check_reads_panel(actor: User, panel: Panel) -> None:
+    """A panel's meetings, agendas, packs and minutes are read by the lead hub's case officers, who
+    run them, and by the panel's own members: a panel chair or member needs an active seat on it."""
+    if actor.role in PANEL_ROLES:
+        if seat_of(actor, panel.id) is None:
+            raise Forbidden("Only members with a seat on this panel see its meetings and packs.")
+        return
+    check_runs_panel(actor, panel)
+
+
 def check_runs_panel(actor: User, panel: Panel) -> None:
-    """Only the lead hub's staff (or an administrator) run its panel's meetings."""
-    if actor.role != Role.ADMIN and actor.hub_id != panel.hub_id:
-        raise Forbidden("Only the lead hub's IFR team runs this panel's meetings.")
+    """The lead hub's case officers (or an administrator) and the panel chairs with a seat on the
+    panel run its meetings."""
+    if actor.role == Role.PANEL_CHAIR:
+        if seat_of(actor, panel.id) is None:
+            raise Forbidden("Only members with a seat on this panel see its meetings and packs.")
+        return
+    if actor.role == Role.ADMIN or (actor.role == Role.CASE_OFFICER and actor.hub_id == panel.hub_id):
+        return
+    raise Forbidden("Only the lead hub's IFR team runs this panel's meetings.")
 
 
-def panels_run_by(actor: User) -> list[Panel]:
-    """The panels whose meetings this user runs: their hub's (every panel for an administrator)."""
+def panels_read_by(actor: User) -> list[Panel]:
+    """The panels whose meetings this user sees: for a member, the panels they sit on; for a case
+    officer, their hub's (every panel for an administrator)."""
     if actor.role == Role.ADMIN:
         return queries.find_panels()
+    if actor.role in PANEL_ROLES:
+        return [panel for panel in queries.find_panels() if seat_of(actor, panel.id) is not None]
     return queries.find_panels_for_hub(actor.hub_id) if actor.hub_id is not None else []
 
 
+def check_meeting_date(meeting_date: date, today: date) -> None:
+    """A meeting is dated within the service's history and at most a configured number of years
+    ahead (config: PANEL_MEETING_EARLIEST_DATE, PANEL_MEETING_MAX_YEARS_AHEAD)."""
+    config = runtime().config
+    latest = _years_after(today, config.meeting_max_years_ahead)
+    if not config.meeting_earliest_date <= meeting_date <= latest:
+        raise ValidationFailed({"meeting_date": (
+            f"The date of the meeting must be between {config.meeting_earliest_date:%-d %B %Y} and "
+            f"{latest:%-d %B %Y}.")})
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def schedule_meeting(panel: Panel, meeting_date: date, kind: str, attendee_ids: list[int]) -> PanelMeeting:
+    check_meeting_date(meeting_date, runtime().today())
     _check_attendees(panel, attendee_ids)
     return queries.add(PanelMeeting(panel_id=panel.id, meeting_date=meeting_date, kind=kind,
                                     attendee_ids=sorted(set(attendee_ids))))
@@ -107,7 +155,8 @@ def build_agenda(meeting: PanelMeeting) -> list[tuple[AgendaItem, Case]]:
     return queries.find_agenda(meeting.id)
 
 
-def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details: str) -> ConflictOfInterest:
+def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details: str,
+                     actor: User) -> ConflictOfInterest:
     if case.id not in {listed.id for _, listed in queries.find_agenda(meeting.id)}:
         raise ValidationFailed({"case_reference": "The case is not on this meeting's agenda."})
     if case.id in decided_at(meeting):
@@ -119,7 +168,7 @@ def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details:
     if any(c.member_id == member_id for c in queries.find_conflicts(meeting.id, case.id)):
         raise ValidationFailed({"member_id": "This member has declared an interest in the case already."})
     return queries.add(ConflictOfInterest(meeting_id=meeting.id, case_id=case.id, member_id=member_id,
-                                          details=details.strip()))
+                                          details=details.strip(), declared_by_id=actor.id))
 
 
 def decided_at(meeting: PanelMeeting) -> set[int]:
@@ -133,20 +182,53 @@ def decided_at(meeting: PanelMeeting) -> set[int]:
     return decided
 
 
-def withdraw_conflict(meeting: PanelMeeting, conflict_id: int) -> ConflictOfInterest:
+def withdraw_conflict(meeting: PanelMeeting, conflict_id: int, actor: User,
+                      reason: str) -> ConflictOfInterest:
+    """Withdraw a declaration, keeping who withdrew it, when and why. Governance is not undone by
+    whom it binds: the member it binds may withdraw it only before the case is before a meeting;
+    from then only the panel's chair (with no interest in the case, and never their own) may."""
     conflict = next((c for c in queries.find_conflicts(meeting.id) if c.id == conflict_id), None)
     if conflict is None:
         raise NotFound("There is no such declaration of interest at this meeting.", field="conflict_id")
+    check_may_withdraw(meeting, conflict, actor, runtime().today())
     if conflict.case_id in decided_at(meeting):
         raise Conflict("The meeting has decided this case: the declaration stands.")
-    conflict.withdrawn_utc = utc_now()
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "Say why the declaration is withdrawn."})
+    conflict.withdrawn_utc, conflict.withdrawn_by_id = utc_now(), actor.id
+    conflict.withdrawal_reason = reason.strip()
     return conflict
 
 
+def check_may_withdraw(meeting: PanelMeeting, conflict: ConflictOfInterest, actor: User,
+                       today: date) -> None:
+    members = {member.id: member for member in queries.find_members(meeting.panel_id)}
+    bound = members.get(conflict.member_id)
+    if bound is not None and bound.user_id == actor.id:
+        if meeting.meeting_date <= today or queries.find_latest_meeting_for_case(conflict.case_id, today):
+            raise Conflict("Once the case is before a meeting a member cannot withdraw their own "
+                           "declaration of interest: only the panel's chair can, saying why.")
+        return
+    seat = seat_of(actor, meeting.panel_id)
+    if seat is None or seat.panel_role != PanelRole.CHAIR:
+        raise Forbidden("Only the member the declaration binds, or the panel's chair, can withdraw it.")
+    if any(c.member_id == seat.id for c in queries.find_case_conflicts(conflict.case_id)):
+        raise Conflict("You have declared an interest in this case: you cannot withdraw another "
+                       "member's declaration in it.")
+
+
+def has_declared_interest(case: Case, actor: User, today: date) -> bool:
+    """Whether the user has a standing declaration of interest in the case, at any meeting."""
+    seat_ids = {member.id for meeting in queries.find_meetings_for_case(case.id)
+                for member in queries.find_members(meeting.panel_id) if member.user_id == actor.id}
+    return any(c.member_id in seat_ids for c in queries.find_case_conflicts(case.id))
+
+
 def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
-    """Quorum counting only the members present who declared no interest in this case."""
+    """Quorum counting only the members present who declared no interest in this case (at this
+    meeting or another: an interest is in the case, so a second meeting does not shed it)."""
     members = {member.id: member for member in queries.find_members(meeting.panel_id) if member.is_active}
-    conflicted = {conflict.member_id for conflict in queries.find_conflicts(meeting.id, case.id)}
+    conflicted = {conflict.member_id for conflict in queries.find_case_conflicts(case.id)}
     roles = [members[i].panel_role for i in meeting.attendee_ids if i in members and i not in conflicted]
     return check_quorum(queries.get_panel(meeting.panel_id).quorum, roles)
 
@@ -163,7 +245,7 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
     if not result.quorate:
         raise Conflict(f"The meeting of {meeting.meeting_date:%d %B %Y} is not quorate for this case: "
                        f"it lacks {', '.join(result.missing)}.")
-    present = _present_without_conflict(meeting, case)
+    present = _present_without_conflict(meeting, case, queries.find_case_conflicts(case.id))
     if actor.id not in present:
         raise Conflict("Only a member present at the meeting, with no interest in the case, can "
                        "record its decision.")
@@ -171,17 +253,18 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
         earlier = set()
         for other in queries.find_meetings_for_case(case.id):
             if (other.meeting_date, other.id) < (meeting.meeting_date, meeting.id):
-                earlier |= _present_without_conflict(other, case)
+                earlier |= _present_without_conflict(other, case, queries.find_conflicts(other.id, case.id))
         if present & earlier:
             raise Conflict("A case remitted on review goes to a newly constituted panel: members who "
                            "sat on it before are present.")
     return meeting
 
 
-def _present_without_conflict(meeting: PanelMeeting, case: Case) -> set[int]:
+def _present_without_conflict(meeting: PanelMeeting, case: Case,
+                              declared: list[ConflictOfInterest]) -> set[int]:
     members = {member.id: member.user_id for member in queries.find_members(meeting.panel_id)
                if member.is_active}
-    conflicted = {conflict.member_id for conflict in queries.find_conflicts(meeting.id, case.id)}
+    conflicted = {conflict.member_id for conflict in declared}
     return {members[i] for i in meeting.attendee_ids if i in members and i not in conflicted}
 
 

@@ -12,14 +12,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ifr_service.api.requests import ID
-from ifr_service.audit.recording import note_cases_shown
+from ifr_service.audit.models import CHANGE, READ
+from ifr_service.audit.recording import note_case_seen, note_cases_shown
+from ifr_service.cases import actions, similar
 from ifr_service.cases import service as cases
-from ifr_service.cases import similar
-from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.models import Case
-from ifr_service.cases.queries import get_case
 from ifr_service.cases.views import ELSEWHERE
-from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.errors import IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
 from ifr_service.panels import queries, service
 from ifr_service.panels.models import Panel, PanelMeeting
@@ -86,7 +85,7 @@ def show_meeting(meeting_id: int):
 @panel_pages.post(f"/panel/meetings/<{ID}:meeting_id>/agenda")
 @page_allow(*RUNS_MEETINGS)
 def build_agenda(meeting_id: int):
-    meeting = _meeting(meeting_id)
+    meeting = _meeting(meeting_id, run=True)
     before = len(queries.find_agenda(meeting.id))
     agenda = service.build_agenda(meeting)
     added = len(agenda) - before
@@ -101,9 +100,9 @@ def declare_conflict(meeting_id: int):
     try:
         posted = _load(ConflictForm(), read_fields(_conflict_fields(meeting, _agenda_cases(meeting)),
                                                    request.form))
-        case = get_case(posted["case_reference"])
-        check_can_see_case(current_user(), case)
-        service.declare_conflict(meeting, case, posted["member_id"], posted["details"])
+        case = _agenda_case_for_declaring(meeting, posted["case_reference"])
+        service.declare_conflict(meeting, case, posted["member_id"], posted["details"], current_user())
+        note_case_seen(current_user(), case, action=CHANGE)
     except ValidationFailed as error:
         return _meeting_page(meeting, posted_values(request.form), error.fields)
     flash(f"The interest in {case.public_reference} is recorded: that member takes no part in deciding it.")
@@ -124,7 +123,8 @@ def case_pack(meeting_id: int, reference: str):
         note_labels=_payload_labels(), similar=similar.similar_requests(case),
         policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
         workflow=runtime().workflows["ifr"], quorum=service.quorum_for_case(meeting, case),
-        actions=[a for a in cases.actions_for(case, user) if a.key not in ELSEWHERE])
+        actions=[a for a in cases.actions_for(case, user)
+                 if a.key not in ELSEWHERE and _may_start(case, a.key, user)])
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/minutes")
@@ -142,12 +142,14 @@ def minutes(meeting_id: int):
     return render_template("panels/minutes.html", title=title, meeting=meeting, members=members,
                            panel=queries.get_panel(meeting.panel_id), decisions=decisions,
                            conflicts=_conflicts(agenda, queries.find_conflicts(meeting.id), members),
+                           withdrawn=_conflicts(agenda, [c for c in queries.find_conflicts(
+                               meeting.id, include_withdrawn=True) if c.withdrawn_utc], members),
                            kinds=KIND_TITLES)
 
 
 def _meetings_page(values: dict, errors: dict | None):
     today, user = runtime().today(), current_user()
-    panels = [_panel_view(panel, today) for panel in service.panels_run_by(user)]
+    panels = [_panel_view(panel, today) for panel in service.panels_read_by(user)]
     # One scheduling form on the page: for the one panel a hub's team runs.
     schedulable = panels[0] if len(panels) == 1 and user.role in RUNS_MEETINGS else None
     return render_template("panels/meetings.html", title="Panel meetings", panels=panels, kinds=KIND_TITLES,
@@ -179,11 +181,31 @@ def _meeting_page(meeting: PanelMeeting, values: dict, errors: dict | None):
         workflow=runtime().workflows["ifr"]), status
 
 
-def _meeting(meeting_id: int) -> PanelMeeting:
-    """A meeting of a panel the user's hub runs; another hub's is forbidden, as in the API."""
+def _meeting(meeting_id: int, run: bool = False) -> PanelMeeting:
+    """A meeting of a panel the user may read (their hub runs it, or they have a seat on it), or,
+    with run=True, run; any other is forbidden, as in the API."""
     meeting = queries.get_meeting(meeting_id)
-    service.check_runs_panel(current_user(), queries.get_panel(meeting.panel_id))
+    check = service.check_runs_panel if run else service.check_reads_panel
+    check(current_user(), queries.get_panel(meeting.panel_id))
     return meeting
+
+
+def _may_start(case: Case, action: str, user) -> bool:
+    """Whether the action's form would be shown: a member who declared an interest in the case is
+    not offered its decision."""
+    try:
+        actions.check_may_start(case, action, user)
+    except IfrError:
+        return False
+    return True
+
+
+def _agenda_case_for_declaring(meeting: PanelMeeting, reference: str) -> Case:
+    case = next((case for case in _agenda_cases(meeting)
+                 if reference in (case.reference, case.draft_reference)), None)
+    if case is None:
+        raise ValidationFailed({"case_reference": "Choose a case on this meeting's agenda."})
+    return case
 
 
 def _agenda_case(meeting: PanelMeeting, reference: str) -> Case:
@@ -191,7 +213,7 @@ def _agenda_case(meeting: PanelMeeting, reference: str) -> Case:
                  if reference in (case.reference, case.draft_reference)), None)
     if case is None:
         raise NotFound("That case is not on this meeting's agenda.")
-    check_can_see_case(current_user(), case)
+    note_case_seen(current_user(), case, action=READ)  # its de-identified pack
     return case
 
 
@@ -270,7 +292,11 @@ def _conflicts(cases: list[Case], declared, members) -> list[dict]:
     names = {member.id: user.display_name for member, user in members}
     by_id = {case.id: case for case in cases}
     return [{"conflict": conflict, "member": names.get(conflict.member_id, "A former member"),
-             "case": by_id.get(conflict.case_id)} for conflict in declared]
+             "case": by_id.get(conflict.case_id),
+             "declared_by": conflict.declared_by_id and get_user_by_id(conflict.declared_by_id).display_name,
+             "withdrawn_by": (conflict.withdrawn_by_id
+                              and get_user_by_id(conflict.withdrawn_by_id).display_name)}
+            for conflict in declared]
 
 
 def _role(panel_role: str) -> str:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import select
+
 from ifr_service import db
-from ifr_service.panels.models import Panel
+from ifr_service.panels.models import Panel, PanelMeeting
 from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, REVIEW_CHAIR, Road, findings
+from tests.web.browsing import Person
 
 
 def test_the_agenda_holds_the_regions_cases_ready_for_panel_most_urgent_first(
@@ -223,35 +230,28 @@ def test_membership_changes_are_for_administrators_and_name_their_errors(client,
     assert missing.status_code == 404
 
 
-def test_a_declaration_made_in_error_is_withdrawn_before_the_decision_but_kept(
-        client, auth, application):
-    road = Road(client, auth, application)
-    road.to_panel(hold_meeting=False)
-    meeting = road.hold_meeting(absent=("demo-panel-vice-chair",))
-    declared = client.post(f"/api/v1/meetings/{meeting['id']}/conflicts", headers=auth(OFFICER), json={
-        "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
-        "details": "Recorded against the wrong member."}).json
-    conflict_id = declared["agenda"][0]["conflicts"][0]["id"]
-    assert declared["agenda"][0]["quorum"]["quorate"] is False
-    withdrawn = client.delete(f"/api/v1/meetings/{meeting['id']}/conflicts/{conflict_id}",
-                              headers=auth(OFFICER))
-    assert withdrawn.status_code == 200
-    assert withdrawn.json["agenda"][0]["quorum"]["quorate"] is True
-    assert road.act(CHAIR, "approve", DECISION).json["state"] == "approved"
-    again = client.delete(f"/api/v1/meetings/{meeting['id']}/conflicts/{conflict_id}",
-                          headers=auth(OFFICER))
-    assert again.status_code == 404
+def test_a_meeting_is_dated_within_the_services_history_and_two_years_ahead_or_refused_naming_its_date(
+        client, auth, in_db):
+    panel = client.get("/api/v1/panels", headers=auth(OFFICER)).json[0]
+    url = f"/api/v1/panels/{panel['id']}/meetings"
+    today = client.application.extensions["ifr"].today()
+    for day in ("0010-06-01", "9457-01-01", "2013-03-31", (today + timedelta(days=3 * 366)).isoformat()):
+        refused = client.post(url, headers=auth(OFFICER), json={"meeting_date": day})
+        assert refused.status_code == 422, day
+        assert [e["field"] for e in refused.json["errors"]] == ["meeting_date"], day
+        assert "must be between 1 April 2013 and" in refused.json["errors"][0]["message"]
+    assert in_db(lambda: db.session().exec(select(func.count()).select_from(PanelMeeting)).one()) == 0
+    for day in ("2013-04-01", (today + timedelta(days=365)).isoformat()):
+        assert client.post(url, headers=auth(OFFICER), json={"meeting_date": day}).status_code == 201, day
 
 
-def test_after_the_decision_a_declaration_stands(client, auth, application):
-    road = Road(client, auth, application)
-    road.to_panel(hold_meeting=False)
-    meeting = road.hold_meeting()
-    declared = client.post(f"/api/v1/meetings/{meeting['id']}/conflicts", headers=auth(OFFICER), json={
-        "case_reference": road.reference, "member_id": road.member_id("demo-panel-commissioner"),
-        "details": "Works for the provider trust."}).json
-    conflict_id = declared["agenda"][0]["conflicts"][0]["id"]
-    road.act(CHAIR, "approve", DECISION)
-    response = client.delete(f"/api/v1/meetings/{meeting['id']}/conflicts/{conflict_id}",
-                             headers=auth(OFFICER))
-    assert response.status_code == 409
+def test_the_meeting_page_refuses_a_date_out_of_range_naming_it_and_schedules_nothing(app, in_db):
+    officer = Person(app.test_client(), OFFICER)
+    page = officer.open("/panel/meetings")
+    panel_id = int(re.search(r"/panel/(\d+)/meetings", page).group(1))
+    refused = officer.submit(f"/panel/{panel_id}/meetings", {
+        "meeting_date[day]": "1", "meeting_date[month]": "1", "meeting_date[year]": "9457",
+        "kind": "ordinary"},
+        form_page="/panel/meetings", expect=422)
+    assert "The date of the meeting must be between" in refused.text
+    assert in_db(lambda: db.session().exec(select(func.count()).select_from(PanelMeeting)).one()) == 0
