@@ -177,7 +177,7 @@ def token(username: str) -> None:
         raise click.ClickException(f"no user {username!r}: run `ifr-service demo load` first")
     if user.role == "system":
         raise click.ClickException("the service itself never signs in")
-    click.echo(issue_token(user.username, config.secret_key, config.token_lifetime_seconds))
+    click.echo(issue_token(user.username, config))
 
 
 @main.group(help="The outbox of background jobs: the relay, and the failed list.")

@@ -31,6 +31,8 @@ class Config:
     project_root: Path = PROJECT_ROOT
     attachment_max_bytes: int = 10 * 1024 * 1024
     token_lifetime_seconds: int = 8 * 60 * 60
+    # No bearer token may last longer: issuing refuses it, reading refuses it (users/tokens.py).
+    token_max_lifetime_seconds: int = 8 * 60 * 60
     # Rate limits per remote address (flask-limiter's notation), ifr_service/limits.py.
     sign_in_rate_limit: str = "10 per minute"
     token_rate_limit: str = "30 per minute"
@@ -108,6 +110,7 @@ class Config:
             attachment_max_bytes=int(env.get("IFR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)),
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT", 25)),
+            token_max_lifetime_seconds=_whole_number(env, "TOKEN_MAX_LIFETIME_SECONDS", 8 * 60 * 60),
             sign_in_rate_limit=_rate_limit(env, "SIGN_IN_RATE_LIMIT", "10 per minute"),
             token_rate_limit=_rate_limit(env, "TOKEN_RATE_LIMIT", "30 per minute"),
             mail_sender=env.get("MAIL_SENDER", "ifr-service@nhs.net"),
@@ -123,6 +126,9 @@ class Config:
     def check(self) -> None:
         if self.environment not in {"development", "test", "production"}:
             raise ConfigError(f"IFR_ENV must be development, test or production, not {self.environment!r}")
+        if self.token_lifetime_seconds > self.token_max_lifetime_seconds:
+            raise ConfigError("TOKEN_MAX_LIFETIME_SECONDS must be at least the tokens' lifetime "
+                              f"({self.token_lifetime_seconds} seconds)")
         if not self.is_production:
             return
         if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32:

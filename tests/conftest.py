@@ -217,7 +217,7 @@ def run_jobs(app) -> Callable[[], int]:
 
 
 def token_for(app, username: str) -> str:
-    return issue_token(username, app.config["IFR"].secret_key, 600)
+    return issue_token(username, app.config["IFR"], 600)
 
 
 @pytest.fixture

@@ -55,3 +55,12 @@ def test_the_identity_providers_roles_are_mapped_by_configuration():
         Config.from_environment({**PRODUCTION, "OIDC_ROLE_MAP": "R8000"})
     with pytest.raises(ConfigError, match="openid"):
         Config.from_environment({**PRODUCTION, "OIDC_SCOPES": "profile"})
+
+
+def test_a_token_lifetime_over_the_configured_maximum_stops_start_up():
+    longer = Config.from_environment({**PRODUCTION, "TOKEN_MAX_LIFETIME_SECONDS": "36000"})
+    assert longer.token_max_lifetime_seconds == 36000
+    with pytest.raises(ConfigError, match="TOKEN_MAX_LIFETIME_SECONDS"):
+        Config.from_environment({**PRODUCTION, "TOKEN_MAX_LIFETIME_SECONDS": "3600"})
+    with pytest.raises(ConfigError, match="TOKEN_MAX_LIFETIME_SECONDS"):
+        Config.from_environment({**PRODUCTION, "TOKEN_MAX_LIFETIME_SECONDS": "forever"})

@@ -203,3 +203,9 @@ def test_a_registration_is_checked(app, in_db):
     with pytest.raises(ValidationFailed) as refused:
         in_db(register_client, "", "rrv!", "")
     assert set(refused.value.fields) == {"name", "organisation", "organisation_name"}
+
+
+def test_a_systems_token_is_meant_for_the_api_and_lasts_an_hour_at_most(client, system):
+    token = ask_for_token(client, system).json["access_token"]
+    claims = jwt.decode(token, OctKey.import_key(client.application.config["IFR"].secret_key)).claims
+    assert claims["aud"] == "ifr-service-api" and claims["exp"] - claims["iat"] == 3600
