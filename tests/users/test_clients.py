@@ -95,6 +95,7 @@ def test_a_system_submits_and_reads_its_own_organisations_cases(client, auth, sy
 
 
 def test_a_system_cannot_see_another_organisations_case(client, auth, system, application):
+    application["clinician"]["provider_ods_code"] = "RJ1"  # demo-clinician-2's trust
     other_trust = client.post("/api/v1/cases?submit=true", json=application, headers=auth("demo-clinician-2"))
     assert other_trust.status_code == 201
 
