@@ -33,7 +33,10 @@ class Config:
     token_lifetime_seconds: int = 8 * 60 * 60
     # No bearer token may last longer: issuing refuses it, reading refuses it (users/tokens.py).
     token_max_lifetime_seconds: int = 8 * 60 * 60
-    # Rate limits per remote address (flask-limiter's notation), ifr_service/limits.py.
+    # How many proxies (load balancers) in front of the service to believe about the client's address
+    # (X-Forwarded-For) and scheme (X-Forwarded-Proto); 0: none, the connecting address is the client's.
+    trusted_proxy_hops: int = 0
+    # Rate limits per client address and per account (flask-limiter's notation), ifr_service/limits.py.
     sign_in_rate_limit: str = "10 per minute"
     token_rate_limit: str = "30 per minute"
     smtp_host: str | None = None
@@ -111,6 +114,7 @@ class Config:
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT", 25)),
             token_max_lifetime_seconds=_whole_number(env, "TOKEN_MAX_LIFETIME_SECONDS", 8 * 60 * 60),
+            trusted_proxy_hops=_count(env, "TRUSTED_PROXY_HOPS", 0),
             sign_in_rate_limit=_rate_limit(env, "SIGN_IN_RATE_LIMIT", "10 per minute"),
             token_rate_limit=_rate_limit(env, "TOKEN_RATE_LIMIT", "30 per minute"),
             mail_sender=env.get("MAIL_SENDER", "ifr-service@nhs.net"),
@@ -199,6 +203,13 @@ def _whole_number(env, name: str, default: int) -> int:
     text = env.get(name, str(default))
     if not text.isdigit() or int(text) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _count(env, name: str, default: int) -> int:
+    text = env.get(name, str(default))
+    if not text.isdigit() or int(text) > 10:
+        raise ConfigError(f"{name} must be a whole number from 0 to 10, not {text!r}")
     return int(text)
 
 
