@@ -11,11 +11,13 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-never-use-in-production"
 DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-never-use-in-production"
 DEVELOPMENT_OIDC_SECRET = "development-only-identity-secret"
+DEFAULT_SERVICE_URL = "http://127.0.0.1:5000"  # where `make run` and `ifr-service serve` listen
 
 
 class ConfigError(RuntimeError):
@@ -53,6 +55,11 @@ class Config:
     # Sign-in through OpenID Connect. With no issuer, development and test use the service's
     # own development identity provider (at /dev-identity); production must name a real one.
     oidc_issuer: str | None = None
+    # Where people reach the service (scheme, host and port, no path): its sign-in callback is this and
+    # /sign-in/callback, the one redirect URI the development identity provider accepts, and that
+    # provider's issuer is this and /dev-identity. Unset: DEFAULT_SERVICE_URL for the development
+    # provider; a real provider is sent the address the request came to, and checks it itself.
+    service_url: str | None = None
     oidc_client_id: str = "ifr-service"
     oidc_client_secret: str = DEVELOPMENT_OIDC_SECRET
     oidc_scopes: str = "openid profile email"
@@ -72,6 +79,18 @@ class Config:
     @property
     def uses_development_identity(self) -> bool:
         return self.oidc_issuer is None
+
+    @property
+    def base_url(self) -> str:
+        return (self.service_url or DEFAULT_SERVICE_URL).rstrip("/")
+
+    @property
+    def sign_in_callback_url(self) -> str:
+        return f"{self.base_url}/sign-in/callback"
+
+    @property
+    def development_issuer(self) -> str:
+        return f"{self.base_url}/dev-identity"
 
     @property
     def cohort_rule(self):
@@ -162,6 +181,7 @@ class Config:
 def _identity_settings(env) -> dict:
     settings = {
         "oidc_issuer": env.get("OIDC_ISSUER") or None,
+        "service_url": _service_url(env.get("SERVICE_URL") or None),
         "oidc_client_id": env.get("OIDC_CLIENT_ID", "ifr-service"),
         "oidc_client_secret": env.get("OIDC_CLIENT_SECRET", DEVELOPMENT_OIDC_SECRET),
         "oidc_scopes": env.get("OIDC_SCOPES", "openid profile email"),
@@ -175,6 +195,16 @@ def _identity_settings(env) -> dict:
     if "openid" not in settings["oidc_scopes"].split():
         raise ConfigError("OIDC_SCOPES must include openid")
     return settings
+
+
+def _service_url(text: str | None) -> str | None:
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/") \
+            or parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(f"SERVICE_URL must be like https://ifr.example.nhs.uk, with no path, not {text!r}")
+    return text.rstrip("/")
 
 
 def _pairs(text: str, name: str) -> tuple[tuple[str, str], ...]:

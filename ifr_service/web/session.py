@@ -27,7 +27,7 @@ from requests import RequestException
 from ifr_service.db import as_utc, utc_now
 from ifr_service.errors import Forbidden
 from ifr_service.identity.accounts import account_for
-from ifr_service.identity.relying_party import identity_provider
+from ifr_service.identity.relying_party import identity_provider, sign_in_callback_url
 from ifr_service.limits import sign_in_limit
 from ifr_service.users import queries
 from ifr_service.users.access import ANY_SIGNED_IN, HUB_TEAM, PUBLIC, WORKS_THE_QUEUE
@@ -140,7 +140,7 @@ def start():
 def sign_in():
     """Off to the identity provider; it sends the browser back to `finish_sign_in`."""
     session["sign_in_next"] = _safe_next(request.args.get("next"))
-    return identity_provider().authorize_redirect(url_for("pages.session.finish_sign_in", _external=True))
+    return identity_provider().authorize_redirect(sign_in_callback_url())
 
 
 @session_pages.get("/sign-in/callback")
