@@ -168,11 +168,14 @@ def finish_sign_in():
 @page_allow(PUBLIC)
 def sign_out():
     """End this browser's sign-in on the server, or, with everywhere=yes, every sign-in of the
-    person's (a browser left signed in elsewhere, or a cookie they fear was copied)."""
-    user, token = signed_in_user(), session.get("page_session")
-    if user is not None and isinstance(token, str):
-        everywhere = request.form.get("everywhere") == "yes"
-        queries.end_page_sessions(user.id, utc_now(), token_hash=None if everywhere else _hash(token))
+    person's (a browser left signed in elsewhere, or a cookie they fear was copied). This browser's
+    ends even if it has gone idle here, so a copy kept busy elsewhere ends with it."""
+    token = session.get("page_session")
+    page_session = queries.find_page_session(_hash(token)) if isinstance(token, str) else None
+    if page_session is not None:
+        everywhere = request.form.get("everywhere") == "yes" and signed_in_user() is not None
+        queries.end_page_sessions(page_session.user_id, utc_now(),
+                                  token_hash=None if everywhere else page_session.token_hash)
     session.clear()
     return redirect(url_for("pages.session.start"))
 

@@ -83,6 +83,19 @@ def test_a_copied_session_cookie_is_refused_once_its_owner_signs_out(client, app
     assert client.get("/queue").headers["Location"].startswith("/sign-in")
 
 
+def test_signing_out_after_going_idle_still_ends_a_copy_kept_busy_elsewhere(client, app):
+    Person(client, "demo-officer")
+    token = CSRF.search(client.get("/queue").text).group(1)
+    thief = copy_of_cookie(app, client)
+    with client.session_transaction() as session:
+        session["active_at"] -= app.config["IFR"].session_idle_minutes * 60 + 1  # the owner's went idle
+    assert thief.get("/queue").status_code == 200  # the thief's copy is kept busy
+
+    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+
+    assert thief.get("/queue").headers["Location"].startswith("/sign-in")
+
+
 def test_signing_out_ends_this_browsers_sign_in_only_and_signing_out_everywhere_ends_them_all(client, app):
     laptop, desk = Person(client, "demo-officer"), Person(app.test_client(), "demo-officer")
     ward = Person(app.test_client(), "demo-officer")
