@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     run.add(jobs.measure_letters(app, services, LETTERS))
     run.add(jobs.measure_acknowledgements(app, services, ACKNOWLEDGEMENTS))
     _step("submissions through the API")
-    run.add(*submissions.measure(services, app.config["IFR"].secret_key))
+    run.add(*submissions.measure(services, app.config["IFR"]))
     summary = run.write()
     print(f"\n{summary.read_text(encoding='utf-8')}\n(in {time.perf_counter() - started:.0f} s; {summary})")
 

@@ -76,7 +76,7 @@ def prepare_stack() -> services.Services:
 
 def run_soak(stack: services.Services, minutes: float, rate: float) -> dict:
     environment = stack.environment()
-    workload = Workload(world.service_app(stack).config["IFR"].secret_key, minutes, today_in_england())
+    workload = Workload(world.service_app(stack).config["IFR"], minutes, today_in_england())
     with rq_workers(1, environment) as (worker,), _relay(environment) as relay, \
             gunicorn("ifr_service:create_app()", WEB_WORKERS, environment) as base:
         host, port = base.removeprefix("http://").split(":")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ifr_service.config import Config
 from ifr_service.demo import CDF_EXAMPLE, EXAMPLE, test_range_nhs_numbers
 from ifr_service.users.tokens import issue_token
 
@@ -67,9 +68,9 @@ class Workload:
     """Builds each type's next request. Workflow actions take the cases this run submitted, in turn:
     a submitted case is checked for completeness, then screened in to the panel."""
 
-    def __init__(self, secret_key: str, minutes: float, today: date, seed: int = 2026):
-        seconds = int(minutes * 60) + 3600
-        self.bearer = {user: {"Authorization": f"Bearer {issue_token(user, secret_key, seconds)}"}
+    def __init__(self, config: Config, minutes: float, today: date, seed: int = 2026):
+        seconds = min(int(minutes * 60) + 3600, config.token_max_lifetime_seconds)
+        self.bearer = {user: {"Authorization": f"Bearer {issue_token(user, config, seconds)}"}
                        for user in (CLINICIAN, OFFICER, CDF_TEAM, CET)}
         self.random = random.Random(seed)
         self.today = today

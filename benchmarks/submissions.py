@@ -14,6 +14,7 @@ from benchmarks.load import Load, post_load
 from benchmarks.processes import gunicorn, rq_workers
 from benchmarks.results import Figure
 from benchmarks.services import Services
+from ifr_service.config import Config
 from ifr_service.demo import EXAMPLE, test_range_nhs_numbers
 from ifr_service.users.tokens import issue_token
 
@@ -24,9 +25,9 @@ P95_TARGET_MS = 100
 CLINICIAN = "demo-clinician"
 
 
-def measure(services: Services, secret_key: str, process_counts: tuple[int, ...] = (1, 2)) -> list[Figure]:
+def measure(services: Services, config: Config, process_counts: tuple[int, ...] = (1, 2)) -> list[Figure]:
     bodies = _applications(2_000)
-    headers = {"Authorization": f"Bearer {issue_token(CLINICIAN, secret_key, 3600)}"}
+    headers = {"Authorization": f"Bearer {issue_token(CLINICIAN, config, 3600)}"}
     _create_bare_table(services)
     bare_environment = {**services.environment(), "BENCH_DSN": services.dsn}
     figures = []

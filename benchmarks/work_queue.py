@@ -55,7 +55,7 @@ def measure(app, hub_id: int) -> list[Figure]:
     with app.app_context():
         workflow, config = runtime().workflows["ifr"], runtime().config
         states = [s.key for s in workflow.states if not s.final and s.key != workflow.initial]
-        token = issue_token(OFFICER, config.secret_key, 3600)
+        token = issue_token(OFFICER, config, 3600)
     with app.app_context(), db.unit_of_work(runtime().engine):
         open_cases = db.session().execute(text(COUNT_SQL), {"hub": hub_id, "states": states}).scalar_one()
     return [_measure_view(app, view, hub_id, states, token, open_cases) for view in VIEWS]

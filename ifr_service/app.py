@@ -7,6 +7,7 @@ import logging
 from flask import Flask, g, request
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ifr_service import db
 from ifr_service.audit import recording as audit
@@ -52,7 +53,17 @@ def create_app(config: Config | None = None) -> Flask:
     register_unit_of_work(app)
     init_limits(app)
     register_blueprints(app)
+    trust_proxies(app, config.trusted_proxy_hops)
     return app
+
+
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` proxies (load balancers) that each append the address they were called from to
+    X-Forwarded-For, the client is the address the nearest trusted one saw: werkzeug's ProxyFix makes
+    that the request's remote address (for the rate limits and the audit log) and takes the scheme
+    from X-Forwarded-Proto. With none configured, the headers are ignored: anyone could write them."""
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _database_unavailable(error: Exception):

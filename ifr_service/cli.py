@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -46,6 +47,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     config = _config()
+    if config.service_url is None:  # the development identity provider's callback is where this listens
+        config = replace(config, service_url=f"http://{host}:{port}")
     if config.is_embedded_database:
         workers = 1  # SQLite allows one writer; one process keeps it simple, its threads share it
 
@@ -174,7 +177,7 @@ def token(username: str) -> None:
         raise click.ClickException(f"no user {username!r}: run `ifr-service demo load` first")
     if user.role == "system":
         raise click.ClickException("the service itself never signs in")
-    click.echo(issue_token(user.username, config.secret_key, config.token_lifetime_seconds))
+    click.echo(issue_token(user.username, config))
 
 
 @main.group(help="The outbox of background jobs: the relay, and the failed list.")

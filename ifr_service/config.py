@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-never-use-in-production"
@@ -40,6 +41,7 @@ SECRET_MIN_DISTINCT_CHARACTERS = 8
 JSON_MAX_BYTES = 1024 * 1024
 JSON_MAX_DEPTH = 32
 JSON_MAX_ITEMS = 1000
+DEFAULT_SERVICE_URL = "http://127.0.0.1:5000"  # where `make run` and `ifr-service serve` listen
 
 
 class ConfigError(RuntimeError):
@@ -56,7 +58,12 @@ class Config:
     attachment_max_bytes: int = 10 * 1024 * 1024
     json_max_bytes: int = JSON_MAX_BYTES
     token_lifetime_seconds: int = 8 * 60 * 60
-    # Rate limits per remote address (flask-limiter's notation), ifr_service/limits.py.
+    # No bearer token may last longer: issuing refuses it, reading refuses it (users/tokens.py).
+    token_max_lifetime_seconds: int = 8 * 60 * 60
+    # How many proxies (load balancers) in front of the service to believe about the client's address
+    # (X-Forwarded-For) and scheme (X-Forwarded-Proto); 0: none, the connecting address is the client's.
+    trusted_proxy_hops: int = 0
+    # Rate limits per client address and per account (flask-limiter's notation), ifr_service/limits.py.
     sign_in_rate_limit: str = "10 per minute"
     token_rate_limit: str = "30 per minute"
     smtp_host: str | None = None
@@ -73,6 +80,11 @@ class Config:
     # Sign-in through OpenID Connect. With no issuer, development and test use the service's
     # own development identity provider (at /dev-identity); production must name a real one.
     oidc_issuer: str | None = None
+    # Where people reach the service (scheme, host and port, no path): its sign-in callback is this and
+    # /sign-in/callback, the one redirect URI the development identity provider accepts, and that
+    # provider's issuer is this and /dev-identity. Unset: DEFAULT_SERVICE_URL for the development
+    # provider; a real provider is sent the address the request came to, and checks it itself.
+    service_url: str | None = None
     oidc_client_id: str = "ifr-service"
     oidc_client_secret: str = DEVELOPMENT_OIDC_SECRET
     oidc_scopes: str = "openid profile email"
@@ -98,6 +110,18 @@ class Config:
         """The development identity provider (anyone signs in as anyone): only when IFR_ENV says
         development or test and no real provider is named."""
         return self.oidc_issuer is None and self.environment in {"development", "test"}
+
+    @property
+    def base_url(self) -> str:
+        return (self.service_url or DEFAULT_SERVICE_URL).rstrip("/")
+
+    @property
+    def sign_in_callback_url(self) -> str:
+        return f"{self.base_url}/sign-in/callback"
+
+    @property
+    def development_issuer(self) -> str:
+        return f"{self.base_url}/dev-identity"
 
     @property
     def cohort_rule(self):
@@ -140,6 +164,8 @@ class Config:
             json_max_bytes=_whole_number(env, "IFR_JSON_MAX_BYTES", JSON_MAX_BYTES),
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT", 25)),
+            token_max_lifetime_seconds=_whole_number(env, "TOKEN_MAX_LIFETIME_SECONDS", 8 * 60 * 60),
+            trusted_proxy_hops=_count(env, "TRUSTED_PROXY_HOPS", 0),
             sign_in_rate_limit=_rate_limit(env, "SIGN_IN_RATE_LIMIT", "10 per minute"),
             token_rate_limit=_rate_limit(env, "TOKEN_RATE_LIMIT", "30 per minute"),
             mail_sender=env.get("MAIL_SENDER", "ifr-service@nhs.net"),
@@ -157,6 +183,9 @@ class Config:
     def check(self) -> None:
         if self.environment not in (*ENVIRONMENTS, EMBEDDED):
             raise ConfigError(f"IFR_ENV must be development, test or production, not {self.environment!r}")
+        if self.token_lifetime_seconds > self.token_max_lifetime_seconds:
+            raise ConfigError("TOKEN_MAX_LIFETIME_SECONDS must be at least the tokens' lifetime "
+                              f"({self.token_lifetime_seconds} seconds)")
         if self.environment == EMBEDDED:
             self._check_embedded_only()
         if not self.is_production:
@@ -219,6 +248,7 @@ def is_strong_secret(secret: str) -> bool:
 def _identity_settings(env) -> dict:
     settings = {
         "oidc_issuer": env.get("OIDC_ISSUER") or None,
+        "service_url": _service_url(env.get("SERVICE_URL") or None),
         "oidc_client_id": env.get("OIDC_CLIENT_ID", "ifr-service"),
         "oidc_client_secret": env.get("OIDC_CLIENT_SECRET", DEVELOPMENT_OIDC_SECRET),
         "oidc_scopes": env.get("OIDC_SCOPES", "openid profile email"),
@@ -232,6 +262,16 @@ def _identity_settings(env) -> dict:
     if "openid" not in settings["oidc_scopes"].split():
         raise ConfigError("OIDC_SCOPES must include openid")
     return settings
+
+
+def _service_url(text: str | None) -> str | None:
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/") \
+            or parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(f"SERVICE_URL must be like https://ifr.example.nhs.uk, with no path, not {text!r}")
+    return text.rstrip("/")
 
 
 def _pairs(text: str, name: str) -> tuple[tuple[str, str], ...]:
@@ -269,6 +309,13 @@ def _iso_date(env, name: str, default: date) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ConfigError(f"{name} must be a date like 2013-04-01, not {text!r}") from None
+
+
+def _count(env, name: str, default: int) -> int:
+    text = env.get(name, str(default))
+    if not text.isdigit() or int(text) > 10:
+        raise ConfigError(f"{name} must be a whole number from 0 to 10, not {text!r}")
+    return int(text)
 
 
 def _pounds_to_pence(text: str) -> int:

@@ -26,7 +26,7 @@ from ifr_service.reference.models import (
     ProgrammeOfCare,
     Region,
 )
-from ifr_service.users.models import ApiClient, User
+from ifr_service.users.models import ApiClient, PageSession, User
 
 __all__ = [
     "AgendaItem",
@@ -50,6 +50,7 @@ __all__ = [
     "NationalCase",
     "Notification",
     "OutboxMessage",
+    "PageSession",
     "Panel",
     "PanelMeeting",
     "PanelMember",

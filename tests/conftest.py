@@ -32,6 +32,7 @@ from ifr_service.reference.loader import load_reference_data
 from ifr_service.users.demo import load_demo_users
 from ifr_service.users.models import Role, User
 from ifr_service.users.tokens import issue_token
+from ifr_service.web.live import free_local_url
 
 pytest_plugins = ["tests.log_scan"]  # the run fails if its log holds an NHS number
 
@@ -58,14 +59,17 @@ EXTRA_CDF_ADMINS = [("cdf-admin-north", "north")]
 # The suite signs in and asks for tokens from one address far more often than a person would;
 # tests/test_limits.py checks the real limits on an app of its own.
 SUITE_RATE_LIMITS = {"sign_in_rate_limit": "10000 per minute", "token_rate_limit": "10000 per minute"}
+# Where the suite's service is reached: the test client's host, and the port the browser tests serve
+# it on (web/live.serving), so its one registered sign-in callback works for both.
+SUITE_URL = free_local_url()
 
 
 def backend_config(backend: str, tmp_path: Path) -> Config:
     if backend == "production":
         return Config(environment="test", database_url=DATABASE_URL, redis_url=REDIS_URL,
-                      secret_key=TEST_SECRET, **SUITE_RATE_LIMITS)
+                      secret_key=TEST_SECRET, service_url=SUITE_URL, **SUITE_RATE_LIMITS)
     return Config(environment="test", database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}",
-                  secret_key=TEST_SECRET, **SUITE_RATE_LIMITS)
+                  secret_key=TEST_SECRET, service_url=SUITE_URL, **SUITE_RATE_LIMITS)
 
 
 def reset_database(config: Config) -> None:
@@ -218,7 +222,7 @@ def run_jobs(app) -> Callable[[], int]:
 
 
 def token_for(app, username: str) -> str:
-    return issue_token(username, app.config["IFR"].secret_key, 600)
+    return issue_token(username, app.config["IFR"], 600)
 
 
 @pytest.fixture

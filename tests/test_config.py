@@ -139,3 +139,23 @@ def test_the_range_of_meeting_dates_is_configuration_with_stated_defaults_and_re
         Config.from_environment({**root, "PANEL_MEETING_EARLIEST_DATE": "the dawn of time"})
     with pytest.raises(ConfigError, match="PANEL_MEETING_MAX_YEARS_AHEAD"):
         Config.from_environment({**root, "PANEL_MEETING_MAX_YEARS_AHEAD": "0"})
+
+
+def test_a_token_lifetime_over_the_configured_maximum_stops_start_up():
+    longer = Config.from_environment({**PRODUCTION, "TOKEN_MAX_LIFETIME_SECONDS": "36000"})
+    assert longer.token_max_lifetime_seconds == 36000
+    with pytest.raises(ConfigError, match="TOKEN_MAX_LIFETIME_SECONDS"):
+        Config.from_environment({**PRODUCTION, "TOKEN_MAX_LIFETIME_SECONDS": "3600"})
+    with pytest.raises(ConfigError, match="TOKEN_MAX_LIFETIME_SECONDS"):
+        Config.from_environment({**PRODUCTION, "TOKEN_MAX_LIFETIME_SECONDS": "forever"})
+
+
+def test_the_service_url_is_a_bare_address_and_names_the_sign_in_callback():
+    config = Config.from_environment({"SERVICE_URL": "https://ifr.example.nhs.uk/"})
+    assert config.sign_in_callback_url == "https://ifr.example.nhs.uk/sign-in/callback"
+    assert config.development_issuer == "https://ifr.example.nhs.uk/dev-identity"
+    assert Config.from_environment({}).sign_in_callback_url == "http://127.0.0.1:5000/sign-in/callback"
+    for wrong in ("ifr.example.nhs.uk", "https://ifr.example.nhs.uk/ifr", "javascript:alert(1)",
+                  "https://user:pass@ifr.example.nhs.uk"):
+        with pytest.raises(ConfigError, match="SERVICE_URL"):
+            Config.from_environment({"SERVICE_URL": wrong})

@@ -1,4 +1,6 @@
-"""Rate limits: sign-in attempts and token requests, counted per address; nothing else is limited."""
+"""Rate limits: sign-in attempts and token requests, counted per client address (the real client's
+behind trusted proxies, never the load balancer's) and per account where one is named; nothing else
+is limited."""
 
 from __future__ import annotations
 
@@ -16,15 +18,37 @@ SIGN_IN_ENDPOINT = "pages.session.finish_sign_in"
 TOKEN_URL = "/api/v1/oauth/token"
 
 
-@pytest.fixture
-def limited(app):
+LOAD_BALANCER = "10.0.0.5"
+
+
+def limited_app(app, **settings):
     """An app of its own, over the suite's database, with the service's default limits (the suite
     raises them, as it asks far more often than a person would)."""
     defaults = Config()
-    limited_app = create_app(replace(app.config["IFR"], sign_in_rate_limit=defaults.sign_in_rate_limit,
-                                     token_rate_limit=defaults.token_rate_limit))
-    yield limited_app
-    limited_app.extensions["ifr"].engine.dispose()
+    return create_app(replace(app.config["IFR"], sign_in_rate_limit=defaults.sign_in_rate_limit,
+                              token_rate_limit=defaults.token_rate_limit, **settings))
+
+
+@pytest.fixture
+def limited(app):
+    service = limited_app(app)
+    yield service
+    service.extensions["ifr"].engine.dispose()
+
+
+@pytest.fixture
+def behind_a_load_balancer(app):
+    """The service as deployed behind one trusted proxy (TRUSTED_PROXY_HOPS=1)."""
+    service = limited_app(app, trusted_proxy_hops=1)
+    yield service
+    service.extensions["ifr"].engine.dispose()
+
+
+def through_load_balancer(app, forwarded_for: str):
+    """A client reached through the load balancer, which appends the address it was called from."""
+    client = from_address(app, LOAD_BALANCER)
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client
 
 
 def from_address(app, address: str):
@@ -61,6 +85,47 @@ def test_the_thirty_first_token_request_in_a_minute_is_refused_in_the_one_error_
                                         "address. Wait a minute, then try again."}], "status": 429}
 
 
+def test_behind_a_trusted_load_balancer_junk_from_one_client_locks_out_nobody_else(behind_a_load_balancer):
+    attacker = through_load_balancer(behind_a_load_balancer, "198.51.100.66")
+    for _ in range(11):
+        attacker.get("/sign-in/callback")
+    assert attacker.get("/sign-in/callback").status_code == 429
+
+    colleague = through_load_balancer(behind_a_load_balancer, "198.51.100.67")
+    assert colleague.get("/sign-in/callback").status_code != 429
+    token_asker = through_load_balancer(behind_a_load_balancer, "198.51.100.68")
+    assert token_asker.post(TOKEN_URL, data={"grant_type": "client_credentials"}).status_code == 401
+
+
+def test_a_client_cannot_escape_its_count_by_writing_its_own_forwarded_for(behind_a_load_balancer):
+    """The load balancer appends the address it saw; only that last one is believed."""
+    for number in range(11):
+        spoofing = through_load_balancer(behind_a_load_balancer, f"192.0.2.{number}, 198.51.100.70")
+        answer = spoofing.get("/sign-in/callback")
+    assert answer.status_code == 429
+
+
+def test_with_no_proxy_trusted_a_forwarded_for_header_is_ignored(limited):
+    for number in range(11):
+        client = from_address(limited, "203.0.113.41")
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{number}"
+        answer = client.get("/sign-in/callback")
+    assert answer.status_code == 429
+
+
+def test_a_systems_token_requests_are_counted_for_it_from_whatever_address(limited):
+    form = {"grant_type": "client_credentials", "client_id": "ifr-some-system", "client_secret": "guess"}
+    for number in range(30):
+        answer = from_address(limited, f"203.0.113.{100 + number}").post(TOKEN_URL, data=form)
+        assert answer.status_code == 401
+
+    refused = from_address(limited, "203.0.113.200").post(TOKEN_URL, data=form)
+    assert refused.status_code == 429
+    assert refused.json["errors"][0]["message"].startswith("Too many token requests for this client")
+    other = from_address(limited, "203.0.113.201").post(TOKEN_URL, data={**form, "client_id": "ifr-another"})
+    assert other.status_code == 401
+
+
 def test_other_endpoints_are_not_limited(limited):
     someone = from_address(limited, "203.0.113.31")
     headers = {"Authorization": f"Bearer {token_for(limited, 'demo-officer')}"}
@@ -75,3 +140,10 @@ def test_the_limits_are_read_from_the_environment_and_checked():
     assert Config.from_environment({}).sign_in_rate_limit == "10 per minute"
     with pytest.raises(ConfigError, match="TOKEN_RATE_LIMIT"):
         Config.from_environment({"TOKEN_RATE_LIMIT": "lots"})
+
+
+def test_no_proxy_is_trusted_unless_configured():
+    assert Config.from_environment({}).trusted_proxy_hops == 0
+    assert Config.from_environment({"TRUSTED_PROXY_HOPS": "2"}).trusted_proxy_hops == 2
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_HOPS"):
+        Config.from_environment({"TRUSTED_PROXY_HOPS": "all"})

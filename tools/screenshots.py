@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from ifr_service import db, migrate
 from ifr_service.config import PROJECT_ROOT, Config
-from ifr_service.web.live import serving
+from ifr_service.web.live import free_local_url, serving
 
 CHROMIUM = "/usr/bin/chromium"
 # (file name, who, the page: a path with {placeholders} found in the demo data)
@@ -79,7 +79,8 @@ def _demo_app(scratch: Path):
 
     config = Config(environment="development", database_url=f"sqlite:///{scratch / 'screenshots.sqlite3'}",
                     secret_key="screenshots-only-" + "x" * 32,
-                    sign_in_rate_limit="1000 per minute")  # a sign-in a shot, in quick succession
+                    sign_in_rate_limit="1000 per minute",  # a sign-in a shot, in quick succession
+                    service_url=free_local_url())  # where serving() serves it: its sign-in callback
     migrate.upgrade(config)
     app = create_app(config)
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):

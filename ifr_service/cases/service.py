@@ -12,6 +12,7 @@ import json
 import secrets
 
 from ifr_service import db
+from ifr_service.audit.models import DENIED, READ
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases import queries
 from ifr_service.cases.access import can_see_case, check_can_see_case
@@ -21,7 +22,7 @@ from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, Idempotency
 from ifr_service.cet import national
 from ifr_service.cet.deidentify import intervention_key
 from ifr_service.db import utc_now
-from ifr_service.errors import Forbidden, ValidationFailed
+from ifr_service.errors import Forbidden, NotFound, ValidationFailed
 from ifr_service.forms.validation import validate_answers
 from ifr_service.jobs.outbox import queue_job
 from ifr_service.reference import queries as reference
@@ -80,6 +81,7 @@ def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool 
         raise Forbidden("Only a clinician can start an application.")
     form = runtime().forms.latest(FORM_FOR_ROUTE[route])
     cleaned = validate_answers(form, answers, complete=complete)
+    check_provider_is_own_trust(actor, cleaned)
     workflow = runtime().workflows[route]
     case = queries.create_case(Case(
         draft_reference=new_draft_reference(), route=route, state=workflow.initial,
@@ -98,6 +100,7 @@ def update_draft(case: Case, actor: User, changes: dict) -> Case:
     check_action_allowed(case, "edit", actor)
     form = runtime().forms.get(case.form_key, case.form_version)
     cleaned = validate_answers(form, changes, complete=False)
+    check_provider_is_own_trust(actor, cleaned)
     merged = {section: dict(values) for section, values in case.answers.items()}
     for section, values in cleaned.items():
         merged.setdefault(section, {}).update(values)
@@ -133,6 +136,7 @@ def submit_case(case: Case, actor: User) -> Case:
     check_action_allowed(case, "submit", actor)
     form = runtime().forms.get(case.form_key, case.form_version)
     case.answers = validate_answers(form, case.answers, complete=True)
+    check_provider_is_own_trust(actor, case.answers)
     intervention = case.answers["intervention"]
     hub, region = register_submission(case, intervention_key(
         intervention["name"], intervention.get("dmd_code") or intervention.get("opcs4_code")))
@@ -141,6 +145,22 @@ def submit_case(case: Case, actor: User) -> Case:
     queue_job("send_case_acknowledgement", case_id=case.id)
     signal_clocks(runtime().workflows[case.route], case, "acknowledgement_requested", runtime().today())
     return case
+
+
+def check_provider_is_own_trust(actor: User, answers: dict) -> None:
+    """A clinician applies for care their own trust would give: the provider the answers claim
+    (clinician.provider_ods_code) must be the submitter's own organisation, or the case would be
+    routed and shown as another trust's."""
+    claimed = (answers.get("clinician") or {}).get("provider_ods_code")
+    if claimed is None:
+        return  # not answered yet (a draft); a complete application must answer it
+    own = (actor.organisation_code or "").upper()
+    if claimed.strip().upper() != own or not own:
+        raise ValidationFailed({"clinician.provider_ods_code": (
+            f"Enter your own trust's ODS code ({own}): you can only apply for treatment your "
+            "organisation would give." if own else
+            "Your account has no organisation, so you cannot apply for a provider: ask your service "
+            "administrator.")})
 
 
 def register_submission(case: Case, treatment_key: str):
@@ -192,7 +212,17 @@ def once(actor: User, key: str | None, request: dict, work, status_code: int):
         earlier = queries.find_idempotency_record(actor.id, key)
     if earlier.request_fingerprint != fingerprint:
         raise ValidationFailed({"Idempotency-Key": "This key was already used for a different request."})
-    return queries.get_case_by_id(earlier.case_id), earlier.status_code
+    return _replayed(actor, queries.get_case_by_id(earlier.case_id)), earlier.status_code
+
+
+def _replayed(actor: User, case: Case) -> Case:
+    """A retry answers the case the first request made, as a read of it: only if the person may
+    still see it (they may have moved to another trust since), and audited like any read."""
+    if not can_see_case(actor, case):
+        note_case_seen(actor, case, action=DENIED)
+        raise NotFound("There is no case with that reference.", field="reference")
+    note_case_seen(actor, case, action=READ)
+    return case
 
 
 def _route_to_hub(case: Case):

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from ifr_service import db
 from ifr_service.cases import queries as cases
 from ifr_service.cases import service as case_service
+from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import take_system_action
 from ifr_service.cases.models import Case
 from ifr_service.cdf import queries
@@ -22,6 +23,7 @@ from ifr_service.cet.deidentify import intervention_key
 from ifr_service.errors import Conflict, Forbidden, IfrError, ValidationFailed
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.validation import validate_answers
+from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
 from ifr_service.text import shortened
 from ifr_service.users.models import Role, User
@@ -41,11 +43,12 @@ def apply(actor: User, body) -> Case:
     today = runtime().today()
     entry = _current_entry(answers.pop("entry", None), today)
     answers = validate_answers(runtime().cdf.criteria_form(entry), answers, complete=True)
+    case_service.check_provider_is_own_trust(actor, answers)
     _check_indication(entry, answers["diagnosis"]["icd10_code"])
     _check_planned_start(entry, date.fromisoformat(answers["treatment"]["planned_start_date"]), today)
     nhs_number = answers["patient"]["nhs_number"]
     db.lock(f"cdf:{nhs_number}:{entry.key}")
-    _refuse_duplicate(nhs_number, entry, today)
+    _refuse_duplicate(actor, answers, entry, today)
     case = _receive(actor, entry, answers)
     unmet = [c.key for c in entry.criteria if c.mandatory and answers["criteria"][c.key] is not True]
     record = queries.create_application(CdfApplication(
@@ -147,13 +150,30 @@ def _check_planned_start(entry: CdfEntry, planned: date, today: date) -> None:
                                 f"(by {latest:%d %B %Y})."})
 
 
-def _refuse_duplicate(nhs_number: str, entry: CdfEntry, today: date) -> None:
-    for record, case in queries.find_live_approvals(nhs_number, entry.key):
-        if approval_status(record, case.state, today) == "active":
+def _refuse_duplicate(actor: User, answers: dict, entry: CdfEntry, today: date) -> None:
+    """One approval in force per patient and entry. Who may see that approval's case (a clinician
+    of the trust that holds it) is told its number; anyone else learns only that an application
+    cannot be made now and whom to ask, never that an approval exists, nor its number."""
+    for record, case in queries.find_live_approvals(answers["patient"]["nhs_number"], entry.key):
+        if approval_status(record, case.state, today) != "active":
+            continue
+        if can_see_case(actor, case):
             raise Conflict(f"This patient already has an approval in force for {entry.drug_name} in "
-                           f"this indication: {record.approval_number}. Record its treatment "
-                           "instead of applying again.", field="entry",
-                           approval_number=record.approval_number)
+                           f"this indication: {record.approval_number} ({case.reference}). Record its "
+                           "treatment instead of applying again.", field="entry",
+                           approval_number=record.approval_number, reference=case.reference)
+        team = _cdf_team_for(answers["patient"]["commissioner"])
+        raise Conflict(f"An application to the Cancer Drugs Fund for this patient and {entry.drug_name} "
+                       f"cannot be made now. Contact {team} before applying.", field="entry")
+
+
+def _cdf_team_for(commissioner_code: str) -> str:
+    """The regional CDF team that would receive the patient's application, by their commissioner."""
+    commissioner = reference.find_commissioner(commissioner_code)
+    hub = commissioner and reference.find_hub_for_commissioner(commissioner, runtime().today())
+    if not hub:
+        return "your region's Cancer Drugs Fund team"
+    return f"the Cancer Drugs Fund team of {reference.get_region(hub.region_id).name}"
 
 
 def _receive(actor: User, entry: CdfEntry, answers: dict) -> Case:

@@ -17,7 +17,6 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2 import OAuth2Error
@@ -47,8 +46,6 @@ SCOPES = ("openid", "profile", "email")
 NO_CHOICE = "Choose who you are signing in as."
 CODE_LIFETIME_SECONDS = 60
 ID_TOKEN_LIFETIME_SECONDS = 300
-CALLBACK_PATH = "/sign-in/callback"
-LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
@@ -61,7 +58,13 @@ def register_development_identity(app: Flask) -> None:
 
 
 def issuer() -> str:
-    return request.host_url + DEVELOPMENT_PROVIDER_PATH
+    """From the configuration (SERVICE_URL), never from the request's Host header."""
+    return current_app.config["IFR"].development_issuer
+
+
+def registered_redirect_uris() -> tuple[str, ...]:
+    """The service's own sign-in callback, as configured: the only place a code is ever sent."""
+    return (current_app.config["IFR"].sign_in_callback_url,)
 
 
 @dev_identity.before_request
@@ -149,16 +152,14 @@ class DevelopmentClient(ClientMixin):
         return self.client_id
 
     def get_default_redirect_uri(self):
-        return request.host_url.rstrip("/") + CALLBACK_PATH
+        return registered_redirect_uris()[0]
 
     def get_allowed_scope(self, scope):
         return " ".join(name for name in (scope or "").split() if name in SCOPES)
 
     def check_redirect_uri(self, redirect_uri):
-        """Only the service's own sign-in callback on this machine."""
-        address = urlsplit(redirect_uri)
-        return address.path == CALLBACK_PATH and not address.query and (
-            address.hostname in LOCAL_HOSTS or address.netloc == request.host)
+        """Only a registered redirect URI, exactly: no other port, scheme, host or path."""
+        return redirect_uri in registered_redirect_uris()
 
     def check_client_secret(self, client_secret):
         return hmac.compare_digest(client_secret.encode(), self.client_secret.encode())

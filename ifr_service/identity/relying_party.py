@@ -1,8 +1,9 @@
 """The service as an OpenID Connect relying party: authorisation code flow with PKCE, the ID token
 checked against the provider's published keys, its nonce, audience and issuer.
 
-One client per issuer, kept for the life of the process (authlib caches the provider's metadata
-and keys in it, and fetches the keys again when a token names one it has not seen).
+One client, for the configured issuer (the development provider's comes from SERVICE_URL, never from
+a request's Host header), kept for the life of the process: authlib caches the provider's metadata
+and keys in it, and fetches the keys again when a token names one it has not seen.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
 from authlib.integrations.requests_client import OAuth2Session
-from flask import Flask, current_app, request
+from flask import Flask, current_app, url_for
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -27,9 +28,8 @@ def identity_provider() -> FlaskOAuth2App:
     if config.oidc_issuer is None and not config.uses_development_identity:
         raise IfrError("Signing in is not set up here: name the identity provider (OIDC_ISSUER), or run "
                        "the service with IFR_ENV=development for the development one.", 503)
-    issuer = config.oidc_issuer or request.host_url + DEVELOPMENT_PROVIDER_PATH
-    clients = current_app.extensions.setdefault("ifr_identity_providers", {})
-    if issuer not in clients:
+    if "ifr_identity_provider" not in current_app.extensions:
+        issuer = config.oidc_issuer or config.development_issuer
         client = FlaskOAuth2App(
             FlaskIntegration("identity"), name="identity",
             client_id=config.oidc_client_id, client_secret=config.oidc_client_secret,
@@ -37,8 +37,18 @@ def identity_provider() -> FlaskOAuth2App:
             client_kwargs={"scope": config.oidc_scopes, "code_challenge_method": "S256", "timeout": 10})
         if config.uses_development_identity:
             client.client_cls = InProcessSession
-        clients[issuer] = client
-    return clients[issuer]
+        current_app.extensions["ifr_identity_provider"] = client
+    return current_app.extensions["ifr_identity_provider"]
+
+
+def sign_in_callback_url() -> str:
+    """Where the identity provider sends the browser back: from SERVICE_URL (always, for the
+    development provider); for a real provider without it, the address this request came to, which
+    that provider checks against its own registration."""
+    config = current_app.config["IFR"]
+    if config.service_url or config.uses_development_identity:
+        return config.sign_in_callback_url
+    return url_for("pages.session.finish_sign_in", _external=True)
 
 
 class InProcessSession(OAuth2Session):

@@ -57,7 +57,7 @@ def _authenticate() -> User:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorised("Sign in first: send an Authorization: Bearer token.")
-    username = read_token(token.strip(), current_app.config["IFR"].secret_key)
+    username = read_token(token.strip(), current_app.config["IFR"])
     user = find_user(username)
     if user is None or not user.is_active or user.role == Role.SYSTEM:  # the service never signs in
         raise Unauthorised("Your account is not active on this service.")

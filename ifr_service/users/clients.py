@@ -154,7 +154,7 @@ def _generate_token(grant_type, client: OAuthClient, user=None, scope=None, expi
     config = current_app.config["IFR"]
     lifetime = min(CLIENT_TOKEN_LIFETIME_SECONDS, config.token_lifetime_seconds)
     claims = {"client_id": client.client.client_id, "org": client.user.organisation_code}
-    token = issue_token(client.user.username, config.secret_key, lifetime, claims)
+    token = issue_token(client.user.username, config, lifetime, claims)
     return {"access_token": token, "token_type": "Bearer", "expires_in": lifetime}
 
 

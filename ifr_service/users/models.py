@@ -62,3 +62,18 @@ class ApiClient(SQLModel, table=True):
     is_active: bool = True
     created_utc: datetime = Field(default_factory=utc_now)
     revoked_utc: datetime | None = None
+
+
+class PageSession(SQLModel, table=True):
+    """A sign-in to the pages, kept on the server so that signing out ends it. The browser's session
+    cookie carries a random token; the row keeps only its SHA-256. A cookie whose row has ended (the
+    person signed out, here or everywhere) or is past the absolute limit signs nobody in, however
+    well it is signed."""
+
+    __tablename__ = "page_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    signed_in_utc: datetime = Field(default_factory=utc_now)
+    ended_utc: datetime | None = None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from datetime import datetime
+
+from sqlmodel import delete, or_, select, update
 
 from ifr_service import db
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.text import quoted, shortened
-from ifr_service.users.models import ApiClient, User
+from ifr_service.users.models import ApiClient, PageSession, User
 
 
 def find_user(username: str) -> User | None:
@@ -83,3 +85,28 @@ def create_api_client(client: ApiClient) -> ApiClient:
     db.session().add(client)
     db.session().flush()
     return client
+
+
+def create_page_session(page_session: PageSession) -> PageSession:
+    db.session().add(page_session)
+    db.session().flush()
+    return page_session
+
+
+def find_page_session(token_hash: str) -> PageSession | None:
+    return db.session().exec(select(PageSession).where(PageSession.token_hash == token_hash)).first()
+
+
+def end_page_sessions(user_id: int, ended_utc: datetime, token_hash: str | None = None) -> None:
+    """End the user's open sessions: the one with this token (this browser), or all of them."""
+    query = update(PageSession).where(PageSession.user_id == user_id, PageSession.ended_utc.is_(None))
+    if token_hash is not None:
+        query = query.where(PageSession.token_hash == token_hash)
+    db.session().exec(query.values(ended_utc=ended_utc))
+
+
+def delete_page_sessions_before(user_id: int, signed_in_before: datetime) -> None:
+    """Forget the user's sessions that have ended or are past the absolute limit anyway."""
+    db.session().exec(delete(PageSession).where(
+        PageSession.user_id == user_id,
+        or_(PageSession.ended_utc.is_not(None), PageSession.signed_in_utc < signed_in_before)))

@@ -1,16 +1,21 @@
 """Signing in to the pages, and the rule each page declares about who may open it.
 
 People sign in through an OpenID Connect identity provider (the national one in production, the
-service's own development provider otherwise). Pages then keep who is signed in in Flask's signed
-session cookie (HttpOnly, SameSite=Lax, Secure in production), which ends after a time without use
-and after a working day in all.
+service's own development provider otherwise). Each sign-in is kept on the server (a `PageSession`
+row); Flask's signed session cookie (HttpOnly, SameSite=Lax, Secure in production) carries a random
+token naming it. A sign-in ends after a time without use, after a working day in all, and when the
+person signs out (this browser, or everywhere): its row ends, so a copy of the cookie taken earlier
+signs nobody in afterwards.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -19,13 +24,14 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from joserfc.errors import JoseError
 from requests import RequestException
 
+from ifr_service.db import as_utc, utc_now
 from ifr_service.errors import Forbidden
 from ifr_service.identity.accounts import account_for
-from ifr_service.identity.relying_party import identity_provider
+from ifr_service.identity.relying_party import identity_provider, sign_in_callback_url
 from ifr_service.limits import sign_in_limit
+from ifr_service.users import queries
 from ifr_service.users.access import ANY_SIGNED_IN, HUB_TEAM, PUBLIC, WORKS_THE_QUEUE
-from ifr_service.users.models import Role, User
-from ifr_service.users.queries import find_user
+from ifr_service.users.models import PageSession, Role, User
 
 log = logging.getLogger(__name__)
 session_pages = Blueprint("session", __name__)
@@ -76,12 +82,26 @@ def page_allow(*roles: Role | str) -> Callable:
 
 def signed_in_user() -> User | None:
     if "page_user" not in g:
-        username = session.get("username") if _session_is_live() else None
-        user = find_user(username) if username else None
+        page_session = _live_page_session()
+        user = queries.get_user_by_id(page_session.user_id) if page_session else None
         g.page_user = user if user and user.is_active and user.role != Role.SYSTEM else None
         if g.page_user is not None:
             session["active_at"] = time.time()
     return g.page_user
+
+
+def _live_page_session() -> PageSession | None:
+    """The sign-in the cookie names, if it is within its limits and has not ended on the server."""
+    token = session.get("page_session")
+    if not isinstance(token, str) or not _session_is_live():
+        return None
+    page_session = queries.find_page_session(_hash(token))
+    if page_session is None or page_session.ended_utc is not None:
+        return None
+    hours = current_app.config["IFR"].session_absolute_hours
+    if (utc_now() - as_utc(page_session.signed_in_utc)).total_seconds() > hours * 3600:
+        return None
+    return page_session
 
 
 def _session_is_live() -> bool:
@@ -120,7 +140,7 @@ def start():
 def sign_in():
     """Off to the identity provider; it sends the browser back to `finish_sign_in`."""
     session["sign_in_next"] = _safe_next(request.args.get("next"))
-    return identity_provider().authorize_redirect(url_for("pages.session.finish_sign_in", _external=True))
+    return identity_provider().authorize_redirect(sign_in_callback_url())
 
 
 @session_pages.get("/sign-in/callback")
@@ -138,7 +158,7 @@ def finish_sign_in():
     user = account_for(claims, current_app.config["IFR"])
     next_page = session.get("sign_in_next")
     session.clear()  # a new session on every sign-in, so an earlier one cannot be carried over
-    session["username"] = user.username
+    session["page_session"] = _start_page_session(user)
     session["signed_in_at"] = session["active_at"] = time.time()
     g.pop("page_user", None)
     return redirect(next_page or home_for(user))
@@ -147,8 +167,31 @@ def finish_sign_in():
 @session_pages.post("/sign-out")
 @page_allow(PUBLIC)
 def sign_out():
+    """End this browser's sign-in on the server, or, with everywhere=yes, every sign-in of the
+    person's (a browser left signed in elsewhere, or a cookie they fear was copied). This browser's
+    ends even if it has gone idle here, so a copy kept busy elsewhere ends with it."""
+    token = session.get("page_session")
+    page_session = queries.find_page_session(_hash(token)) if isinstance(token, str) else None
+    if page_session is not None:
+        everywhere = request.form.get("everywhere") == "yes" and signed_in_user() is not None
+        queries.end_page_sessions(page_session.user_id, utc_now(),
+                                  token_hash=None if everywhere else page_session.token_hash)
     session.clear()
     return redirect(url_for("pages.session.start"))
+
+
+def _start_page_session(user: User) -> str:
+    """A new sign-in for the user, kept on the server; the token for the cookie. The user's sign-ins
+    that have ended or passed the absolute limit are forgotten."""
+    hours = current_app.config["IFR"].session_absolute_hours
+    queries.delete_page_sessions_before(user.id, utc_now() - timedelta(hours=hours))
+    token = secrets.token_urlsafe(32)
+    queries.create_page_session(PageSession(token_hash=_hash(token), user_id=user.id))
+    return token
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -19,7 +19,7 @@ migration logs how many patients have more than one, for the CDF team to review.
 The downgrade changes nothing back: the earlier spellings were the fault.
 
 Revision ID: 0017_normalise_identifiers
-Revises: 0015_add_outbox_retries
+Revises: 0016_add_conflict_withdrawal
 Create Date: 2026-12-07
 """
 
@@ -34,7 +34,7 @@ from alembic import context, op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0017_normalise_identifiers"
-down_revision = "0015_add_outbox_retries"
+down_revision = "0016_add_conflict_withdrawal"
 branch_labels = None
 depends_on = None
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 
+from ifr_service.app import create_app
 from ifr_service.audit import recording
 from tests.builders import CDF_ADMIN, CHAIR, CLINICIAN, OFFICER, Road, findings
 from tests.web.browsing import Person
@@ -195,3 +197,18 @@ def test_an_approval_looked_up_by_number_is_a_read_or_for_another_trust_a_denial
     assert audit_log.one(what="api.cdf.get_approval", action="read")["username"] == "demo-cet"
     denied = audit_log.one(what="api.cdf.get_approval", action="denied")
     assert (denied["username"], denied["case_reference"]) == (OTHER_TRUSTS_CLINICIAN, approved["reference"])
+
+
+def test_behind_a_trusted_load_balancer_the_clients_own_address_is_recorded(app, client, auth, application,
+                                                                            audit_log):
+    road = Road(client, auth, application)
+    behind = create_app(replace(app.config["IFR"], trusted_proxy_hops=1))
+    try:
+        browser = behind.test_client()
+        browser.environ_base.update(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.9")
+        assert browser.get(f"/api/v1/cases/{road.reference}", headers=auth(CLINICIAN)).status_code == 200
+    finally:
+        behind.extensions["ifr"].engine.dispose()
+
+    row = audit_log.one(what="api.cases.get_case")
+    assert row["address"] == "198.51.100.9"  # what the balancer saw: not itself, nor what the client wrote

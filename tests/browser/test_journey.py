@@ -40,7 +40,7 @@ def submit_with_the_keyboard(page, app, in_db, application) -> str:
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
 
 def take_action(page, reference: str, button: str, fill: dict[str, str], choose: dict[str, str] = {}):  # noqa: B006

@@ -10,6 +10,9 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.notifications.models import Notification
+from ifr_service.users.models import Role, User
+from ifr_service.users.queries import find_user
+from tests.audit.conftest import AuditLog
 from tests.conftest import count_rows
 
 CLINICIAN = "demo-clinician"
@@ -135,6 +138,73 @@ def test_an_idempotency_key_reused_for_a_different_request_is_refused(client, au
     response = submit(client, auth, application, **{"Idempotency-Key": "retry-2"})
     assert response.status_code == 422
     assert error_fields(response) == {"Idempotency-Key"}
+
+
+def test_a_retry_answers_its_case_only_while_the_person_may_see_it_and_is_audited(
+        app, client, auth, application, in_db):
+    moving = in_db(_clinician_of, "moving-clinician", "RRV")
+    audit_log = AuditLog(app.extensions["ifr"].engine)
+    first = submit_as(client, auth, moving, application, "move-1")
+    replay = submit_as(client, auth, moving, application, "move-1")
+    assert (first.status_code, replay.status_code) == (201, 201)
+    row = audit_log.rows(status_code=201, action="read")[-1]
+    assert (row["username"], row["case_reference"], row["what"]) == (
+        moving, first.json["reference"], "api.cases.create_case")
+
+    in_db(_clinician_of, moving, "RJ1")  # they have moved to another trust since
+    application["clinician"]["provider_ods_code"] = "RRV"
+    moved = submit_as(client, auth, moving, application, "move-1")
+
+    assert moved.status_code == 404 and first.json["reference"] not in moved.text
+    assert "Alex" not in moved.text
+    refused = audit_log.one(action="denied", username=moving)
+    assert (refused["case_reference"], refused["status_code"]) == (first.json["reference"], 404)
+
+
+def submit_as(client, auth, username: str, body: dict, key: str):
+    return client.post("/api/v1/cases?submit=true", json=body,
+                       headers={**auth(username), "Idempotency-Key": key})
+
+
+def _clinician_of(username: str, organisation_code: str) -> str:
+    user = find_user(username) or User(username=username, display_name=username, email="",
+                                       role=Role.CLINICIAN.value)
+    user.organisation_code, user.organisation_name = organisation_code, organisation_code
+    db.session().add(user)
+    return username
+
+
+def test_an_application_claiming_another_trust_as_provider_is_refused_naming_the_field(
+        app, client, auth, application):
+    application["clinician"]["provider_ods_code"] = "RJ1"  # demo-clinician works for RRV
+    before = count_rows(app)
+    response = submit(client, auth, application)
+    assert response.status_code == 422 and error_fields(response) == {"clinician.provider_ods_code"}
+    assert "RRV" in response.json["errors"][0]["message"]
+    assert count_rows(app) == before
+
+
+def test_a_draft_cannot_be_changed_or_submitted_claiming_another_trust_as_provider(
+        app, client, auth, application, in_db):
+    clinician = auth(CLINICIAN)
+    reference = client.post("/api/v1/cases", json={"patient": application["patient"]},
+                            headers=clinician).json["reference"]
+    claimed = {"clinician": {**application["clinician"], "provider_ods_code": "RJ1"}}
+    patched = client.patch(f"/api/v1/cases/{reference}", json=claimed, headers=clinician)
+    assert patched.status_code == 422 and error_fields(patched) == {"clinician.provider_ods_code"}
+
+    rest = {key: value for key, value in application.items() if key != "patient"}
+    assert client.patch(f"/api/v1/cases/{reference}", json=rest, headers=clinician).status_code == 200
+
+    def claim_another_trust():  # a draft saved before the rule existed
+        case = db.session().exec(select(Case).where(Case.draft_reference == reference)).one()
+        clinician = {**case.answers["clinician"], "provider_ods_code": "RJ1"}
+        case.answers = {**case.answers, "clinician": clinician}
+
+    in_db(claim_another_trust)
+    submitted = client.post(f"/api/v1/cases/{reference}/submit", headers=clinician)
+    assert submitted.status_code == 422 and error_fields(submitted) == {"clinician.provider_ods_code"}
+    assert client.get(f"/api/v1/cases/{reference}", headers=clinician).json["state"] == "draft"
 
 
 def test_a_draft_can_be_built_up_and_then_submitted(client, auth, application):

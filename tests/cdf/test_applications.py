@@ -12,6 +12,7 @@ from tests.builders import CDF_ADMIN, CLINICIAN, apply_to_cdf, cdf_application_f
 from tests.conftest import count_rows
 
 OTHER_PATIENT = nhs_numbers(3)[2]
+OTHER_TRUSTS_CLINICIAN = "demo-clinician-2"  # of RJ1; CLINICIAN is of RRV
 
 
 def test_every_mandatory_criterion_confirmed_is_approved_at_once_with_a_checkable_number(
@@ -73,9 +74,29 @@ def test_a_second_application_while_an_approval_is_in_force_is_refused_with_its_
 
     assert response.status_code == 409
     assert response.json["approval_number"] == first["approval_number"]
+    assert response.json["reference"] == first["reference"]  # the same trust may read that case
     assert first["approval_number"] in response.json["errors"][0]["message"]
     assert count_rows(app) == before
     assert apply_to_cdf(client, auth, for_patient(cdf_application, OTHER_PATIENT))["state"] == "approved"
+
+
+def test_another_trusts_clinician_is_told_only_that_an_application_cannot_be_made_and_whom_to_contact(
+        app, client, auth, cdf_application):
+    first = apply_to_cdf(client, auth, cdf_application)
+    theirs = {**cdf_application, "clinician": {**cdf_application["clinician"], "provider_ods_code": "RJ1"}}
+    before = count_rows(app)
+
+    response = client.post("/api/v1/cases", json=theirs, headers=auth(OTHER_TRUSTS_CLINICIAN))
+
+    assert response.status_code == 409
+    assert response.json["errors"] == [{"field": "entry", "message": (
+        "An application to the Cancer Drugs Fund for this patient and Atezolizumab 1,200 mg/20 ml "
+        "concentrate for solution for infusion cannot be made now. Contact the Cancer Drugs Fund team "
+        "of London before applying.")}]
+    assert set(response.json) == {"errors", "status"}
+    for secret in (first["approval_number"], first["reference"], "approv"):
+        assert secret not in response.text
+    assert count_rows(app) == before
 
 
 def test_once_treatment_has_stopped_the_patient_may_be_approved_again(client, auth, cdf_application):
@@ -280,6 +301,17 @@ def test_a_retried_application_with_its_idempotency_key_answers_the_same_case(cl
     again = client.post("/api/v1/cases", json=cdf_application, headers=headers)
     assert (first.status_code, again.status_code) == (201, 201)
     assert first.json["approval_number"] == again.json["approval_number"]
+
+
+def test_a_cdf_application_for_another_trust_as_provider_is_refused_naming_the_field(
+        app, client, auth, cdf_application):
+    cdf_application["clinician"]["provider_ods_code"] = "RJ1"
+    before = count_rows(app)
+    response = client.post("/api/v1/cases", json=cdf_application, headers=auth(CLINICIAN))
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json["errors"]] == ["clinician.provider_ods_code"]
+    assert "RRV" in response.json["errors"][0]["message"]
+    assert count_rows(app) == before
 
 
 def for_patient(application: dict, nhs_number: str) -> dict:

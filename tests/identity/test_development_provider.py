@@ -1,14 +1,16 @@
 """The development identity provider speaks OpenID Connect as a real one does, and the service
 checks everything it is sent: state, PKCE, the code's single use, the client's secret, the ID
-token's signature, issuer, audience and nonce."""
+token's signature, issuer, audience and nonce. It sends codes only to its registered redirect URI
+and names itself by its configured issuer, whatever Host a request claims."""
 
 from __future__ import annotations
 
 import base64
 import re
 from dataclasses import replace
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
+import pytest
 import requests
 from joserfc import jwt
 from joserfc.jwk import KeySet
@@ -40,7 +42,7 @@ def exchange(client, code: str, verifier: str, secret: str = CLIENT[1]):
     basic = base64.b64encode(f"{CLIENT[0]}:{secret}".encode()).decode()
     return client.post("/dev-identity/token", headers={"Authorization": f"Basic {basic}"}, data={
         "grant_type": "authorization_code", "code": code, "code_verifier": verifier,
-        "redirect_uri": "http://localhost/sign-in/callback"})
+        "redirect_uri": client.application.config["IFR"].sign_in_callback_url})
 
 
 def test_the_id_token_names_the_person_role_and_organisation_and_is_signed_with_the_published_key(client):
@@ -49,7 +51,8 @@ def test_the_id_token_names_the_person_role_and_organisation_and_is_signed_with_
     assert token.status_code == 200, token.text
     keys = KeySet.import_key_set(client.get("/dev-identity/jwks").json)
     claims = jwt.decode(token.json["id_token"], keys, algorithms=["ES256"]).claims
-    assert claims["iss"] == "http://localhost/dev-identity" and claims["aud"] == ["ifr-service"]
+    assert claims["iss"] == client.application.config["IFR"].development_issuer
+    assert claims["aud"] == ["ifr-service"]
     assert claims["nonce"] == request["nonce"] and request["code_challenge_method"] == "S256"
     assert (claims["sub"], claims["roles"], claims["org"]) == ("demo-clinician", ["clinician"], "RRV")
 
@@ -81,6 +84,40 @@ def test_the_provider_never_sends_a_code_to_another_site(client):
     response = client.get(evil)
     assert response.status_code == 400 and "Location" not in response.headers
     assert "The sign-in request is not valid" in response.text
+
+
+def elsewhere_on_this_machine(callback: str) -> list[str]:
+    """Addresses a loose check of 'the service's callback on this machine' would let through."""
+    address = urlsplit(callback)
+    return [callback.replace(f":{address.port}", ":1"),  # another port: anyone's local listener
+            callback.replace("http://", "https://"),  # another scheme
+            callback.replace("localhost", "127.0.0.1"),  # another name for the host
+            callback + "?then=elsewhere", callback + "/", callback.replace("/callback", "/callback2")]
+
+
+def test_the_provider_sends_a_code_only_to_its_registered_redirect_uri_exactly(client):
+    callback = client.application.config["IFR"].sign_in_callback_url
+    authorize = client.get("/sign-in").headers["Location"]
+    assert f"redirect_uri={quote(callback, safe='')}" in authorize
+    for other in elsewhere_on_this_machine(callback):
+        asked = authorize.replace(quote(callback, safe=""), quote(other, safe=""))
+        assert asked != authorize
+        response = client.get(asked)
+        assert response.status_code == 400 and "Location" not in response.headers, other
+        chosen = Person(client).submit(asked, {"username": "demo-officer"}, form_page=authorize)
+        assert chosen.status_code == 400 and "Location" not in chosen.headers, other
+
+
+@pytest.mark.parametrize("host", ["evil.example", "localhost:1", "127.0.0.1:9"])
+def test_the_provider_names_itself_by_its_configured_issuer_whatever_host_is_asked(client, app, host):
+    config = app.config["IFR"]
+    metadata = client.get("/dev-identity/.well-known/openid-configuration", headers={"Host": host}).json
+    assert metadata["issuer"] == config.development_issuer
+    assert metadata["authorization_endpoint"] == f"{config.development_issuer}/authorize"
+    authorize = client.get("/sign-in", headers={"Host": host}).headers["Location"]
+    assert authorize.startswith(f"{config.development_issuer}/authorize?")
+    assert f"redirect_uri={quote(config.sign_in_callback_url, safe='')}" in authorize
+    assert "ifr_identity_providers" not in app.extensions  # nothing kept per Host
 
 
 def test_a_callback_this_browser_did_not_start_signs_nobody_in(client, app):

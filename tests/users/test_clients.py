@@ -95,6 +95,7 @@ def test_a_system_submits_and_reads_its_own_organisations_cases(client, auth, sy
 
 
 def test_a_system_cannot_see_another_organisations_case(client, auth, system, application):
+    application["clinician"]["provider_ods_code"] = "RJ1"  # demo-clinician-2's trust
     other_trust = client.post("/api/v1/cases?submit=true", json=application, headers=auth("demo-clinician-2"))
     assert other_trust.status_code == 201
 
@@ -203,3 +204,9 @@ def test_a_registration_is_checked(app, in_db):
     with pytest.raises(ValidationFailed) as refused:
         in_db(register_client, "", "rrv!", "")
     assert set(refused.value.fields) == {"name", "organisation", "organisation_name"}
+
+
+def test_a_systems_token_is_meant_for_the_api_and_lasts_an_hour_at_most(client, system):
+    token = ask_for_token(client, system).json["access_token"]
+    claims = jwt.decode(token, OctKey.import_key(client.application.config["IFR"].secret_key)).claims
+    assert claims["aud"] == "ifr-service-api" and claims["exp"] - claims["iat"] == 3600

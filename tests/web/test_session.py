@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -62,6 +63,68 @@ def test_signing_out_ends_the_session(client):
     person = Person(client, "demo-officer")
     person.submit("/sign-out", form_page="/queue", expect=302)
     assert client.get("/queue").status_code == 302
+
+
+def copy_of_cookie(app, client):
+    """Another browser holding a copy of `client`'s session cookie, as someone who stole it would."""
+    thief = app.test_client()
+    thief.set_cookie("ifr-session", client.get_cookie("ifr-session").value, domain="localhost")
+    return thief
+
+
+def test_a_copied_session_cookie_is_refused_once_its_owner_signs_out(client, app):
+    person = Person(client, "demo-officer")
+    thief = copy_of_cookie(app, client)
+    assert thief.get("/queue").status_code == 200
+
+    person.submit("/sign-out", form_page="/queue", expect=302)
+
+    assert thief.get("/queue").headers["Location"].startswith("/sign-in")
+    assert client.get("/queue").headers["Location"].startswith("/sign-in")
+
+
+def test_signing_out_after_going_idle_still_ends_a_copy_kept_busy_elsewhere(client, app):
+    Person(client, "demo-officer")
+    token = CSRF.search(client.get("/queue").text).group(1)
+    thief = copy_of_cookie(app, client)
+    with client.session_transaction() as session:
+        session["active_at"] -= app.config["IFR"].session_idle_minutes * 60 + 1  # the owner's went idle
+    assert thief.get("/queue").status_code == 200  # the thief's copy is kept busy
+
+    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+
+    assert thief.get("/queue").headers["Location"].startswith("/sign-in")
+
+
+def test_signing_out_ends_this_browsers_sign_in_only_and_signing_out_everywhere_ends_them_all(client, app):
+    laptop, desk = Person(client, "demo-officer"), Person(app.test_client(), "demo-officer")
+    ward = Person(app.test_client(), "demo-officer")
+    desk.submit("/sign-out", form_page="/queue", expect=302)
+    assert desk.client.get("/queue").status_code == 302
+    assert laptop.client.get("/queue").status_code == 200 and ward.client.get("/queue").status_code == 200
+
+    page = laptop.open("/queue")
+    assert "Sign out everywhere" in page
+    laptop.submit("/sign-out", {"everywhere": "yes"}, form_page="/queue", expect=302)
+    assert ward.client.get("/queue").headers["Location"].startswith("/sign-in")
+    assert laptop.client.get("/queue").headers["Location"].startswith("/sign-in")
+
+
+def test_a_sign_in_past_the_working_day_is_refused_by_the_server_whatever_the_cookie_says(client, app, in_db):
+    from sqlalchemy import text
+
+    Person(client, "demo-officer")
+    hours = app.config["IFR"].session_absolute_hours
+
+    def age_every_sign_in():
+        from ifr_service import db
+        from ifr_service.db import utc_now
+
+        db.session().execute(text("UPDATE page_session SET signed_in_utc = :then"),
+                             {"then": utc_now() - timedelta(hours=hours, seconds=1)})
+
+    in_db(age_every_sign_in)
+    assert client.get("/queue").headers["Location"].startswith("/sign-in")
 
 
 def test_a_sign_in_lasts_a_working_day_however_busy(client, app):
