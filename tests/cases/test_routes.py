@@ -10,13 +10,11 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.notifications.models import Notification
+from tests.builders import PDF, PNG
 from tests.conftest import count_rows
 
 CLINICIAN = "demo-clinician"
 OFFICER = "demo-officer"
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def submit(client, auth, body, **headers):

@@ -22,6 +22,7 @@ from ifr_service.letters.models import Letter
 from ifr_service.panels.models import Panel, PanelMeeting, PanelMember
 from ifr_service.policy.models import PolicyItem
 from ifr_service.users.queries import find_user
+from tests.builders import PDF
 from tests.web.browsing import Person
 
 PEOPLE = {"clinician": "demo-clinician", "case_officer": "demo-officer", "panel_chair": "demo-panel-chair",
@@ -81,7 +82,7 @@ def _declare_conflict(client, auth, known: dict, member_id: int | None = None) -
 
 def _attach(client, auth, reference: str) -> int:
     response = client.post(f"/api/v1/cases/{reference}/attachments", headers=auth("demo-clinician"),
-                           data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "letter.pdf")})
+                           data={"file": (io.BytesIO(PDF), "letter.pdf")})
     assert response.status_code == 201, response.text
     return response.json["id"]
 
