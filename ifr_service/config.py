@@ -43,6 +43,8 @@ class Config:
     cohort_min_cases: int = 5
     cohort_min_hubs: int = 2
     cohort_window_days: int = 364
+    # A CET export of more rows than this is made in the background by the worker, not in the request.
+    cet_export_inline_max_rows: int = 20000
     # The Cancer Drugs Fund's annual budget, against which spend is forecast.
     cdf_annual_budget_pence: int = 340_000_000 * 100
     # Sign-in through OpenID Connect. With no issuer, development and test use the service's
@@ -115,6 +117,7 @@ class Config:
             cohort_min_cases=_whole_number(env, "CET_COHORT_MIN_CASES", 5),
             cohort_min_hubs=_whole_number(env, "CET_COHORT_MIN_HUBS", 2),
             cohort_window_days=_whole_number(env, "CET_COHORT_WINDOW_DAYS", 364),
+            cet_export_inline_max_rows=_whole_number(env, "CET_EXPORT_INLINE_MAX_ROWS", 20000),
             **_identity_settings(env),
         )
         config.check()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +20,8 @@ FORMATS = ["json", "csv", "xlsx"]
 MEDIA_TYPES = {"csv": "text/csv",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PROGRESS_EVERY = 5000  # rows: how often a background export reports how far it has got
+Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -28,25 +31,33 @@ class Table:
     rows: list[dict]
 
 
-def as_csv(table: Table) -> str:
+def as_csv(table: Table, progress: Progress | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([safe_cell(column) for column in table.columns])
-    writer.writerows([safe_cell(row.get(column)) for column in table.columns] for row in table.rows)
+    for number, row in enumerate(table.rows, start=1):
+        writer.writerow([safe_cell(row.get(column)) for column in table.columns])
+        _report(progress, number)
     return out.getvalue()
 
 
-def as_xlsx(table: Table) -> bytes:
+def as_xlsx(table: Table, progress: Progress | None = None) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.title[:31])  # Excel's limit on a sheet's name
     sheet.append([_xlsx_cell(sheet, column) for column in table.columns])
-    for row in table.rows:
+    for number, row in enumerate(table.rows, start=1):
         sheet.append([_xlsx_cell(sheet, row.get(column)) for column in table.columns])
+        _report(progress, number)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _report(progress: Progress | None, rows_written: int) -> None:
+    if progress is not None and rows_written % PROGRESS_EVERY == 0:
+        progress(rows_written)
 
 
 def safe_cell(value):

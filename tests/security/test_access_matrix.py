@@ -16,6 +16,7 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cases.models import Case
 from ifr_service.cdf.models import CdfApplication
+from ifr_service.cet.models import CetExport
 from ifr_service.demo import load_demo_data
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
@@ -63,7 +64,17 @@ def world(app, client, auth, in_db, run_jobs) -> dict:
             "message_id": session.exec(select(OutboxMessage.id)).first(),  # completed: retry answers 409
         }
 
+    def made_export() -> int:
+        """A trends export the CET analyst asked for, made in the background and ready."""
+        item = CetExport(requested_by_id=find_user("demo-cet").id, report="trends", format="csv",
+                         filename="trends.csv", status="ready", content=b"year,cases\n", size_bytes=11,
+                         arguments={"by": ["year"], "from": "2026-01-01", "to": "2026-12-31", "filters": {}})
+        db.session().add(item)
+        db.session().flush()
+        return item.id
+
     known = in_db(read)
+    known["export_id"] = in_db(made_export)
     known["attachment_id"] = _attach(client, auth, known["waiting"])
     known["conflict_id"] = _declare_conflict(client, auth, known)
     return known
@@ -184,6 +195,8 @@ EXPECTED = {
     "api.cdf.region_applications": {'cdf_admin'},
     "api.cdf.region_audit": {'cdf_admin'},
     "api.cet.clock_performance": {'cet_analyst'},
+    "api.cet.download_export": {'cet_analyst'},
+    "api.cet.get_export": {'cet_analyst'},
     "api.cet.cohort_candidates": {'cet_analyst'},
     "api.cet.hub_equity": {'cet_analyst'},
     "api.cet.list_cohort_referrals": {'cet_analyst'},
@@ -228,6 +241,8 @@ EXPECTED = {
     "pages.cdf.list_applications": {'cdf_admin'},
     "pages.cdf.show_application": {'cdf_admin', 'clinician'},
     "pages.cet.dashboard": {'cet_analyst'},
+    "pages.cet.export_file": {'cet_analyst'},
+    "pages.cet.export_status": {'cet_analyst'},
     "pages.panels.build_agenda": {'case_officer', 'panel_chair'},
     "pages.panels.case_pack": {'case_officer', 'panel_chair', 'panel_member'},
     "pages.panels.declare_conflict": {'case_officer', 'panel_chair', 'panel_member'},
