@@ -15,6 +15,7 @@ from ifr_service.cet import breakdown, cohorts, equity, export, exports, queries
 from ifr_service.errors import ValidationFailed
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
+from ifr_service.runtime import runtime
 from ifr_service.users.access import allow, current_user
 from ifr_service.users.models import Role
 
@@ -249,7 +250,9 @@ def trends_by_dimension():
             An export of more rows than CET_EXPORT_INLINE_MAX_ROWS, being made in the background;
             Location is where to follow it
           content: {application/json: {schema: CetExport}}
-        422: {description: Bad dimension, filter or dates, content: {application/json: {schema: Error}}}
+        422:
+          description: Bad dimension, filter or dates; or, as JSON, more rows than CET_EXPORT_INLINE_MAX_ROWS
+          content: {application/json: {schema: Error}}
     """
     args = load_query(BreakdownArgs())
     known = {"start", "end", "by", "format"}
@@ -257,13 +260,17 @@ def trends_by_dimension():
     unknown = sorted(set(filters) - set(breakdown.DIMENSIONS))
     if unknown:
         raise ValidationFailed({name: "Not a dimension to filter on." for name in unknown})
-    if args["format"] != "json":
-        rows = breakdown.count_rows(args["by"], args["start"], args["end"], filters)
-        if exports.is_large(rows):
-            item = exports.request_trends_export(current_user(), args["by"], args["start"], args["end"],
-                                                 filters, args["format"], rows)
-            url = url_for("api.cet.get_export", export_id=item.id)
-            return CetExportSchema().dump(_described(item)), 202, {"Location": url}
+    rows = breakdown.count_rows(args["by"], args["start"], args["end"], filters)
+    if exports.is_large(rows) and args["format"] == "json":
+        raise ValidationFailed({"by": f"This breakdown has {rows:,} rows, more than an answer can hold "
+                                      f"({runtime().config.cet_export_inline_max_rows:,}). Narrow it with "
+                                      "filters or dates, or export it as CSV or XLSX, which is made in the "
+                                      "background."})
+    if exports.is_large(rows):
+        item = exports.request_trends_export(current_user(), args["by"], args["start"], args["end"],
+                                             filters, args["format"], rows)
+        url = url_for("api.cet.get_export", export_id=item.id)
+        return CetExportSchema().dump(_described(item)), 202, {"Location": url}
     table = breakdown.breakdown(args["by"], args["start"], args["end"], filters)
     if args["format"] != "json":
         return _export(table.as_table(), args["format"])

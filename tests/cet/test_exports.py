@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.cet import export
+from ifr_service.cet import breakdown, export
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.users.models import Role, User
 from tests.cet.test_breakdown import ROWS
@@ -55,9 +56,9 @@ def test_a_large_export_is_not_made_in_the_request_but_by_the_worker(
     made = client.get(ready["links"]["file"], headers=cet)
     assert "trends.xlsx" in made.headers["Content-Disposition"]
     rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(made.data)).active.iter_rows()]
-    table = client.get(TRENDS, headers=cet).json
-    assert rows[0] == table["columns"]
-    assert [row[:3] for row in rows[1:]] == [[r["hub"], r["month"], r["cases"]] for r in table["rows"]]
+    table = in_db(lambda: breakdown.breakdown(["hub", "month"], date(2024, 1, 1), date(2024, 12, 31)))
+    assert rows[0] == table.columns
+    assert [row[:3] for row in rows[1:]] == [[r["hub"], r["month"], r["cases"]] for r in table.rows]
 
 
 def test_a_large_csv_export_ends_ready_on_either_stack(app, client, auth, run_jobs, small_limit):
@@ -76,6 +77,15 @@ def test_an_export_within_the_limit_is_made_in_the_request(app, client, auth):
     load(app, csv_lines(*ROWS))
     made = client.get(f"{TRENDS}&format=csv", headers=auth("demo-cet"))
     assert made.status_code == 200 and made.mimetype == "text/csv"
+
+
+def test_a_breakdown_too_large_for_an_answer_is_refused_as_json_naming_the_export(
+        app, client, auth, small_limit):
+    load(app, csv_lines(*ROWS))
+    refused = client.get(TRENDS, headers=auth("demo-cet"))
+    assert refused.status_code == 422
+    [error] = refused.json["errors"]
+    assert error["field"] == "by" and "5 rows" in error["message"] and "CSV or XLSX" in error["message"]
 
 
 def test_only_the_analyst_who_asked_may_see_or_download_an_export(app, client, auth, in_db, run_jobs,
