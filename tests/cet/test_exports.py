@@ -124,3 +124,21 @@ def test_the_file_is_written_reporting_its_progress(monkeypatch):
         reported: list[int] = []
         write(table, reported.append)
         assert reported == [2, 4]
+
+
+def test_an_export_that_fails_is_marked_failed_and_left_to_the_outboxs_retries(
+        app, client, auth, in_db, run_jobs, small_limit, monkeypatch):
+    load(app, csv_lines(*ROWS))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export, "as_csv", broken)
+    queued = client.get(f"{TRENDS}&format=csv", headers=auth("demo-cet"))
+    run_jobs()
+    failed = client.get(queued.headers["Location"], headers=auth("demo-cet")).json
+    assert (failed["status"], failed["links"]["file"]) == ("failed", None)
+    page = Person(app.test_client(), "demo-cet").open(f"/cet/exports/{failed['id']}")
+    assert "it will be tried again" in page
+    [message] = in_db(lambda: list(db.session().exec(select(OutboxMessage))))
+    assert "disk full" in message.last_error and message.next_attempt_utc is not None
