@@ -46,9 +46,10 @@ def as_xlsx(table: Table, progress: Progress | None = None) -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.title[:31])  # Excel's limit on a sheet's name
-    sheet.append([_xlsx_cell(sheet, column) for column in table.columns])
+    cell = _xlsx_cell_maker(sheet)
+    sheet.append([cell(column) for column in table.columns])
     for number, row in enumerate(table.rows, start=1):
-        sheet.append([_xlsx_cell(sheet, row.get(column)) for column in table.columns])
+        sheet.append([cell(row.get(column)) for column in table.columns])
         _report(progress, number)
     out = io.BytesIO()
     workbook.save(out)
@@ -72,14 +73,17 @@ def safe_cell(value):
     return value
 
 
-def _xlsx_cell(sheet, value):
+def _xlsx_cell_maker(sheet) -> Callable:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    value = safe_cell(value)
-    if not isinstance(value, str):
-        return value  # numbers, booleans and empty cells as they are
-    # Text typed as a string whatever it looks like; control characters XML cannot hold removed.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
+    def cell(value):
+        value = safe_cell(value)
+        if not isinstance(value, str):
+            return value  # numbers, booleans and empty cells as they are
+        # Text typed as a string whatever it looks like; control characters XML cannot hold removed.
+        typed = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        typed.data_type = "s"
+        return typed
+
     return cell
