@@ -40,7 +40,7 @@ ACTIVE_PDF_NAMES = {
 HTML_TAG = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|frame|object|embed|svg|"
                       rb"meta|link|style|img|form|a\s+href)[\s/>]", re.IGNORECASE)
 PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
-PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+PDF_STREAM_START = re.compile(rb"stream\r?\n")
 PNG_END = b"IEND\xaeB`\x82"
 # Parts of a Word document that hold code: macros, ActiveX controls, embedded OLE objects.
 ACTIVE_DOCX_PART = re.compile(r"(?:^|/)vbaProject\.bin$|(?:^|/)activeX/|(?:^|/)embeddings/oleObject[^/]*$",
@@ -81,9 +81,23 @@ def _check_pdf(content: bytes) -> None:
 def _names_outside_streams(content: bytes) -> Iterator[str]:
     """Every name written in the file's own syntax, whether or not the cross-reference table lists
     its object (a reader that repairs a file finds those too); `#xx` escapes decoded."""
-    for match in PDF_NAME.finditer(PDF_STREAM.sub(b" ", content)):
+    for match in PDF_NAME.finditer(_outside_streams(content)):
         token = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), match.group())
         yield token.decode("latin-1")
+
+
+def _outside_streams(content: bytes) -> bytes:
+    """The file without its streams' data, in one pass: a stream with no end leaves the rest of the
+    file to be read as syntax, never searched again for each `stream` in it."""
+    kept, position = [], 0
+    while (start := PDF_STREAM_START.search(content, position)) is not None:
+        end = content.find(b"endstream", start.end())
+        if end < 0:
+            break
+        kept.append(content[position:start.start()])
+        position = end + len(b"endstream")
+    kept.append(content[position:])
+    return b" ".join(kept)
 
 
 def _names_in_objects(content: bytes) -> Iterator[str]:

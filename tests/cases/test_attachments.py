@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import struct
+import time
 import zipfile
 import zlib
 
@@ -161,6 +162,12 @@ def test_a_pdf_that_is_also_an_archive_is_refused():
 
 def test_a_pdf_that_cannot_be_read_is_refused_as_it_cannot_be_checked():
     assert "cannot be read" in refusal(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+
+def test_a_pdf_of_streams_that_never_end_is_judged_in_one_pass():
+    started = time.monotonic()
+    assert "cannot be read" in refusal(b"%PDF-1.4\n" + b"stream\n" * 300_000)
+    assert time.monotonic() - started < 20  # searching again from each `stream` would take hours
 
 
 @pytest.mark.parametrize(("image", "name"), [(PNG, "scan.png"), (JPEG, "photo.jpg")])
