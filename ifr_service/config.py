@@ -75,6 +75,8 @@ class Config:
     cohort_min_cases: int = 5
     cohort_min_hubs: int = 2
     cohort_window_days: int = 364
+    # A CET export of more rows than this is made in the background by the worker, not in the request.
+    cet_export_inline_max_rows: int = 20000
     # The Cancer Drugs Fund's annual budget, against which spend is forecast.
     cdf_annual_budget_pence: int = 340_000_000 * 100
     # Sign-in through OpenID Connect. With no issuer, development and test use the service's
@@ -175,6 +177,7 @@ class Config:
             cohort_window_days=_whole_number(env, "CET_COHORT_WINDOW_DAYS", 364),
             meeting_earliest_date=_iso_date(env, "PANEL_MEETING_EARLIEST_DATE", date(2013, 4, 1)),
             meeting_max_years_ahead=_whole_number(env, "PANEL_MEETING_MAX_YEARS_AHEAD", 2),
+            cet_export_inline_max_rows=_whole_number(env, "CET_EXPORT_INLINE_MAX_ROWS", 20000),
             **_identity_settings(env),
         )
         config.check()

@@ -47,9 +47,9 @@ TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
 CDF_EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "cdf-application.json"
 CDF_EXAMPLE_DAY = date(2026, 11, 23)
-CASE_TABLES = ["commissioning_policy", "policy_event", "policy_item", "national_case", "cdf_application",
-               "cohort_referral", "conflict_of_interest", "agenda_item", "panel_meeting", "letter",
-               "case_clock", "notification", "outbox_message", "idempotency_record",
+CASE_TABLES = ["cet_export", "commissioning_policy", "policy_event", "policy_item", "national_case",
+               "cdf_application", "cohort_referral", "conflict_of_interest", "agenda_item", "panel_meeting",
+               "letter", "case_clock", "notification", "outbox_message", "idempotency_record",
                "attachment_content", "attachment", "case_event", "ifr_case", "case_reference_counter"]
 EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west"),
                ("review-chair", Role.PANEL_CHAIR, "london")]

@@ -59,9 +59,15 @@ def build_spec() -> APISpec:
                  "NewConflict", "ConflictWithdrawal",
                  "Member", "Panel", "Quorum", "AgendaEntry", "Meeting", "PackCase", "PanelPack"):
         spec.components.schema(name, schema=getattr(panel_schemas, f"{name}Schema"))
-    from ifr_service.cet.routes import ClockPerformanceSchema, CohortReferralSchema, TrendSchema
+    from ifr_service.cet.routes import (
+        CetExportSchema,
+        ClockPerformanceSchema,
+        CohortReferralSchema,
+        TrendSchema,
+    )
 
     spec.components.schema("Trend", schema=TrendSchema)
+    spec.components.schema("CetExport", schema=CetExportSchema)
     from ifr_service.cet.routes import CohortCandidateSchema, EquitySchema
 
     spec.components.schema("CohortCandidate", schema=CohortCandidateSchema)

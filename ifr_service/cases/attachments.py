@@ -1,4 +1,5 @@
-"""Which files may be attached: judged by their content's magic bytes, never their name."""
+"""Which files may be attached: judged by their content, never their name: the type by its magic
+bytes, and what is inside by file_contents (no active content, polyglot or archive bomb)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 import filetype
 
+from ifr_service.cases.file_contents import check_contents
 from ifr_service.errors import ValidationFailed
 from ifr_service.text import text_problem
 
@@ -44,6 +46,7 @@ def check_file(filename: str | None, content: bytes, max_bytes: int) -> CheckedF
     if kind is None or kind.mime not in ACCEPTED_TYPES:
         accepted = ", ".join(ACCEPTED_TYPES.values())
         raise ValidationFailed({"file": f"The file must be one of: {accepted}."})
+    check_contents(content, kind.mime)
     return CheckedFile(
         filename=_safe_name(filename), content_type=kind.mime,
         sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),

@@ -87,6 +87,15 @@ def breakdown(by: list[str], start: date, end: date, filters: dict[str, str] | N
     return Breakdown(by=tuple(by), rows=sorted(rows, key=lambda row: tuple(str(row[name]) for name in names)))
 
 
+def count_rows(by: list[str], start: date, end: date, filters: dict[str, str] | None = None) -> int:
+    """How many rows breakdown() would give, without working out their measures: to decide, before
+    making it, whether an export is small enough to make in the request."""
+    keys = [DIMENSIONS[name].key for name in dict.fromkeys(by)]
+    groups = _filtered(select(*keys).select_from(NationalCase), filters or {}).where(
+        col(NationalCase.received_on) >= start, col(NationalCase.received_on) <= end).group_by(*keys)
+    return db.session().execute(select(func.count()).select_from(groups.subquery())).scalar_one()
+
+
 def _histogram(names: list[str], start: date, end: date, filters: dict[str, str]) -> Subquery:
     """The matching cases counted by group and working days to decision, each with the running
     total (in days' order) and the total of its group's decided cases with working days."""

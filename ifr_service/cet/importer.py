@@ -30,6 +30,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet.deidentify import age_band, icd10_chapter, intervention_key, patient_pseudonym
+from ifr_service.cet.export import safe_cell
 from ifr_service.cet.models import NationalCase
 from ifr_service.clock import working_days_between
 from ifr_service.reference.models import (
@@ -160,8 +161,9 @@ def _checked_batches(reader, rejects, lookup: ReferenceLookup, today: date, repo
             batch.append(check_row(row, lookup, today))
         except RowRejected as problem:
             report.rejected += 1
+            # The rejects file is opened in a spreadsheet to fix the rows: no cell of it may run.
             case_ref = row[0] if isinstance(row, list) and row else ""
-            rejects.writerow([reader.line_num, _shown(case_ref), str(problem)])
+            rejects.writerow([reader.line_num, safe_cell(_shown(case_ref)), safe_cell(str(problem))])
         if len(batch) >= batch_size:
             yield batch
             batch = []

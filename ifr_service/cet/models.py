@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Index
+from sqlalchemy import BigInteger, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from ifr_service.db import utc_now
+from ifr_service.types import JsonDocument
 
 
 class CohortReferral(SQLModel, table=True):
@@ -73,3 +74,24 @@ class NationalCase(SQLModel, table=True):
     outcome: str = Field(max_length=30, index=True)
     exceptionality_found: bool | None = None
     recorded_utc: datetime = Field(default_factory=utc_now)
+
+
+class CetExport(SQLModel, table=True):
+    """A large export made in the background (cet/exports.py): what was asked, by whom, how far it has
+    got, and the file once made. Only the analyst who asked for it may read it."""
+
+    __tablename__ = "cet_export"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requested_by_id: int = Field(foreign_key="app_user.id", index=True)
+    report: str = Field(max_length=30)  # trends
+    format: str = Field(max_length=10)  # csv or xlsx
+    arguments: dict = Field(default_factory=dict, sa_column=Column(JsonDocument, nullable=False))
+    status: str = Field(default="queued", max_length=20)  # queued, running, ready or failed
+    rows_total: int = 0
+    rows_written: int = 0
+    filename: str = Field(max_length=100)
+    size_bytes: int | None = None
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    requested_utc: datetime = Field(default_factory=utc_now)
+    completed_utc: datetime | None = None

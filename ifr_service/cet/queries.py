@@ -1,11 +1,13 @@
-"""Reads and writes of cohort referrals."""
+"""Reads and writes of cohort referrals and of exports made in the background."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import defer
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.cet.models import CohortReferral, NationalCase
+from ifr_service.cet.models import CetExport, CohortReferral, NationalCase
+from ifr_service.errors import NotFound
 from ifr_service.reference.models import ClinicalReferenceGroup
 
 
@@ -35,3 +37,21 @@ def find_crg_choices() -> list[tuple[str, str]]:
         if name not in names.setdefault(code, []):
             names[code].append(name)
     return [(code, " / ".join(found)) for code, found in names.items()]
+
+
+def create_export(item: CetExport) -> CetExport:
+    db.session().add(item)
+    db.session().flush()
+    return item
+
+
+def get_export(export_id: int, with_content: bool = False) -> CetExport:
+    """An export by id (NotFound otherwise); its file only when asked for, so a look at its
+    progress never reads the file."""
+    query = select(CetExport).where(CetExport.id == export_id)
+    if not with_content:
+        query = query.options(defer(CetExport.content))
+    item = db.session().exec(query).first()
+    if item is None:
+        raise NotFound("No such export.", field="export_id")
+    return item

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, url_for
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from ifr_service.api.requests import PeriodArgs, load_query
 from ifr_service.cases.queries import get_case_by_id
 from ifr_service.cases.schemas import money_text
-from ifr_service.cet import breakdown, cohorts, equity, export, queries, reports, trends
+from ifr_service.cet import breakdown, cohorts, equity, export, exports, queries, reports, trends
 from ifr_service.errors import ValidationFailed
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
-from ifr_service.users.access import allow
+from ifr_service.runtime import runtime
+from ifr_service.users.access import allow, current_user
 from ifr_service.users.models import Role
 
 cet = Blueprint("cet", __name__)
@@ -244,7 +245,14 @@ def trends_by_dimension():
             application/json: {schema: {type: object}}
             text/csv: {}
             application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {}
-        422: {description: Bad dimension, filter or dates, content: {application/json: {schema: Error}}}
+        202:
+          description: >-
+            An export of more rows than CET_EXPORT_INLINE_MAX_ROWS, being made in the background;
+            Location is where to follow it
+          content: {application/json: {schema: CetExport}}
+        422:
+          description: Bad dimension, filter or dates; or, as JSON, more rows than CET_EXPORT_INLINE_MAX_ROWS
+          content: {application/json: {schema: Error}}
     """
     args = load_query(BreakdownArgs())
     known = {"start", "end", "by", "format"}
@@ -252,10 +260,91 @@ def trends_by_dimension():
     unknown = sorted(set(filters) - set(breakdown.DIMENSIONS))
     if unknown:
         raise ValidationFailed({name: "Not a dimension to filter on." for name in unknown})
+    rows = breakdown.count_rows(args["by"], args["start"], args["end"], filters)
+    if exports.is_large(rows) and args["format"] == "json":
+        raise ValidationFailed({"by": f"This breakdown has {rows:,} rows, more than an answer can hold "
+                                      f"({runtime().config.cet_export_inline_max_rows:,}). Narrow it with "
+                                      "filters or dates, or export it as CSV or XLSX, which is made in the "
+                                      "background."})
+    if exports.is_large(rows):
+        item = exports.request_trends_export(current_user(), args["by"], args["start"], args["end"],
+                                             filters, args["format"], rows)
+        url = url_for("api.cet.get_export", export_id=item.id)
+        return CetExportSchema().dump(_described(item)), 202, {"Location": url}
     table = breakdown.breakdown(args["by"], args["start"], args["end"], filters)
     if args["format"] != "json":
         return _export(table.as_table(), args["format"])
     return {"by": list(table.by), "columns": table.columns, "rows": table.rows}
+
+
+class ExportLinksSchema(Schema):
+    self_ = fields.String(data_key="self", attribute="self", required=True)
+    page = fields.String(required=True, metadata={"description": "The page that shows its progress"})
+    file = fields.String(allow_none=True, metadata={"description": "The file, once it is ready"})
+
+
+class CetExportSchema(Schema):
+    id = fields.Integer(required=True)
+    report = fields.String(required=True)
+    format = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["queued", "running", "ready", "failed"]})
+    rows_total = fields.Integer(required=True)
+    rows_written = fields.Integer(required=True)
+    requested_utc = fields.DateTime(required=True)
+    completed_utc = fields.DateTime(allow_none=True)
+    links = fields.Nested(ExportLinksSchema, required=True)
+
+
+
+def _described(item) -> dict:
+    ready = item.status == exports.READY
+    return {**{name: getattr(item, name) for name in (
+        "id", "report", "format", "status", "rows_total", "rows_written", "requested_utc", "completed_utc")},
+        "links": {"self": url_for("api.cet.get_export", export_id=item.id),
+                  "page": url_for("pages.cet.export_status", export_id=item.id),
+                  "file": url_for("api.cet.download_export", export_id=item.id) if ready else None}}
+
+
+@cet.get("/cet/exports/<int:export_id>")
+@allow(Role.CET_ANALYST)
+def get_export(export_id: int):
+    """An export made in the background.
+    ---
+    get:
+      summary: How far an export has got, and the link to its file once it is ready (only its requester's)
+      tags: [cet]
+      parameters: [{in: path, name: export_id, required: true, schema: {type: integer}}]
+      responses:
+        200: {description: The export, content: {application/json: {schema: CetExport}}}
+        404: {description: No such export of yours, content: {application/json: {schema: Error}}}
+    """
+    return CetExportSchema().dump(_described(exports.get_own_export(export_id, current_user())))
+
+
+@cet.get("/cet/exports/<int:export_id>/file")
+@allow(Role.CET_ANALYST)
+def download_export(export_id: int):
+    """An export's file.
+    ---
+    get:
+      summary: The file of an export made in the background, once it is ready (only its requester's)
+      tags: [cet]
+      parameters: [{in: path, name: export_id, required: true, schema: {type: integer}}]
+      responses:
+        200:
+          description: The file
+          content:
+            text/csv: {}
+            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {}
+        404: {description: No such export of yours, content: {application/json: {schema: Error}}}
+        409: {description: Not ready yet, content: {application/json: {schema: Error}}}
+    """
+    return export_file_response(exports.get_ready_file(export_id, current_user()))
+
+
+def export_file_response(item) -> Response:
+    return Response(item.content, mimetype=export.MEDIA_TYPES[item.format], headers={
+        "Content-Disposition": f"attachment; filename={item.filename}", "X-Content-Type-Options": "nosniff"})
 
 
 def _export(table: export.Table, kind: str) -> Response:

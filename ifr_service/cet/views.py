@@ -11,11 +11,12 @@ from flask import Blueprint, render_template, request
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
 from ifr_service.api.requests import SearchDate, load_query
-from ifr_service.cet import breakdown, cohorts, equity, queries
+from ifr_service.cet import breakdown, cohorts, equity, exports, queries
 from ifr_service.errors import ValidationFailed
 from ifr_service.policy import queries as policy_queries
 from ifr_service.reference.queries import find_hubs
 from ifr_service.runtime import runtime
+from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
 from ifr_service.web import charts
 from ifr_service.web.session import page_allow
@@ -130,3 +131,20 @@ def _funnel(analysis: dict) -> str | None:
         national["rate"],
         [{"label": hub["name"], "n": hub["n"], "rate": hub["rate"], "flag": hub["flag"]}
          for hub in analysis["hubs"]])
+
+
+@cet_pages.get("/cet/exports/<int:export_id>")
+@page_allow(Role.CET_ANALYST)
+def export_status(export_id: int):
+    """An export being made in the background: how far it has got, then the link to its file."""
+    item = exports.get_own_export(export_id, current_user())
+    return render_template("cet/export.html", title="Your export", item=item,
+                           ready=item.status == exports.READY)
+
+
+@cet_pages.get("/cet/exports/<int:export_id>/file")
+@page_allow(Role.CET_ANALYST)
+def export_file(export_id: int):
+    from ifr_service.cet.routes import export_file_response
+
+    return export_file_response(exports.get_ready_file(export_id, current_user()))

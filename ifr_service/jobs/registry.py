@@ -31,7 +31,7 @@ def job(name: str, queue: str) -> Callable:
 
 
 # Importing these modules registers their jobs.
-JOB_MODULES = ("ifr_service.letters.jobs", "ifr_service.notifications.jobs",
+JOB_MODULES = ("ifr_service.letters.jobs", "ifr_service.notifications.jobs", "ifr_service.cet.exports",
                "ifr_service.notifications.sending")
 
 

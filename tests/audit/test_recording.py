@@ -9,11 +9,10 @@ import pytest
 
 from ifr_service.app import create_app
 from ifr_service.audit import recording
-from tests.builders import CDF_ADMIN, CHAIR, CLINICIAN, OFFICER, Road, findings
+from tests.builders import CDF_ADMIN, CHAIR, CLINICIAN, OFFICER, PDF, Road, findings
 from tests.web.browsing import Person
 
 OTHER_TRUSTS_CLINICIAN = "demo-clinician-2"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_a_clinician_reading_their_case_through_the_api_is_recorded_with_who_what_and_where(

@@ -24,7 +24,8 @@ PAGES = {
     "Dr Helen Marsh": ["/panel/meetings/{meeting}/cases/{ready}", "/cases/{ready}/actions/approve"],
     "Jo Evans": ["/cdf/applications", "/cases/{cdf}"],
     "Chris Morgan": ["/cet", "/cet/policy-queue", "/cet/policy-queue/{item}",
-                     "/cet/policy-queue/{item}/actions/close", "/policies", "/queue"],
+                     "/cet/policy-queue/{item}/actions/close", "/policies", "/queue",
+                     "/cet/exports/{export}"],
 }
 
 
@@ -46,7 +47,24 @@ def arrange(client, auth, application, cdf_example) -> dict[str, str]:
                       headers=auth("demo-clinician")).json
     return {"screening": screening.reference, "ready": ready.reference, "decided": decided.reference,
             "meeting": str(ready.meeting["id"]),
-            "cdf": cdf["reference"], "entry": entry, "item": policy_items(client.application)[0]}
+            "cdf": cdf["reference"], "entry": entry, "item": policy_items(client.application)[0],
+            "export": made_export(client.application)}
+
+
+def made_export(app) -> str:
+    """A trends export Chris Morgan asked for, made in the background and ready to download."""
+    from ifr_service import db
+    from ifr_service.cet.models import CetExport
+    from ifr_service.users.queries import find_user
+
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        item = CetExport(requested_by_id=find_user("demo-cet").id, report="trends", format="xlsx",
+                         filename="trends.xlsx", status="ready", rows_total=3, rows_written=3, size_bytes=4,
+                         content=b"PK..", arguments={"by": ["year"], "from": "2026-01-01", "to": "2026-12-31",
+                                                     "filters": {}})
+        db.session().add(item)
+        db.session().flush()
+        return str(item.id)
 
 
 def policy_items(app) -> list[str]:

@@ -13,13 +13,11 @@ from ifr_service.notifications.models import Notification
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user
 from tests.audit.conftest import AuditLog
+from tests.builders import PDF, PNG
 from tests.conftest import count_rows
 
 CLINICIAN = "demo-clinician"
 OFFICER = "demo-officer"
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def submit(client, auth, body, **headers):

@@ -4,6 +4,7 @@ called; a new one must be added here."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
 
@@ -23,6 +24,8 @@ QUERIES = {
     "/api/v1/cet/policy-queue": "",
     "/api/v1/cet/policy-queue/<reference>": "",
     "/api/v1/cet/trends": "from=2015-01-01&to=2030-12-31&by=hub,intervention,outcome,urgency",
+    "/api/v1/cet/exports/<int:export_id>": "",
+    "/api/v1/cet/exports/<int:export_id>/file": "",
 }
 PAGES = {
     "/cet": "from=2015-01-01&to=2030-12-31",
@@ -30,6 +33,8 @@ PAGES = {
     "/cet/policy-queue/<reference>": "",
     "/cet/policy-queue/<reference>/actions/<action>": "",
     "/policies": "",
+    "/cet/exports/<int:export_id>": "",
+    "/cet/exports/<int:export_id>/file": "",  # the file, not a page
 }
 EXPORTABLE = ["/api/v1/cet/trends", "/api/v1/cet/cohorts", "/api/v1/cet/equity"]  # as CSV and XLSX too
 
@@ -60,13 +65,27 @@ def national_data(app, client, auth, application, cdf_application) -> tuple[set[
     return identifiers, item
 
 
-def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(app, client, auth, national_data):
+@pytest.fixture
+def export_id(app, client, auth, national_data, run_jobs, monkeypatch) -> int:
+    """The trends as CSV, made in the background (every export counts as large here)."""
+    runtime = app.extensions["ifr"]
+    with monkeypatch.context() as patch:  # only for this request: the other exports are made in theirs
+        patch.setattr(runtime, "config", dataclasses.replace(runtime.config, cet_export_inline_max_rows=1))
+        queued = client.get(f"/api/v1/cet/trends?{QUERIES['/api/v1/cet/trends']}&format=csv",
+                            headers=auth("demo-cet"))
+    assert queued.status_code == 202, queued.json
+    run_jobs()
+    return queued.json["id"]
+
+
+def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(app, client, auth, national_data,
+                                                                         export_id):
     identifiers, item = national_data
     endpoints = sorted({rule.rule for rule in app.url_map.iter_rules()
                         if rule.rule.startswith("/api/v1/cet/") and "GET" in rule.methods})
     assert endpoints == sorted(QUERIES), "a new CET endpoint: add it to QUERIES"
     for endpoint in endpoints:
-        url = endpoint.replace("<reference>", item)
+        url = endpoint.replace("<reference>", item).replace("<int:export_id>", str(export_id))
         response = client.get(f"{url}?{QUERIES[endpoint]}", headers=auth("demo-cet"))
         assert response.status_code == 200, (endpoint, response.json)
         body = response.get_data(as_text=True)
@@ -83,16 +102,17 @@ def test_no_cet_endpoint_returns_a_name_an_nhs_number_or_a_date_of_birth(app, cl
             assert leaked == [], f"{endpoint} as {kind} returned {leaked}"
 
 
-def test_no_cet_page_shows_a_name_an_nhs_number_or_a_date_of_birth(app, client, national_data):
+def test_no_cet_page_shows_a_name_an_nhs_number_or_a_date_of_birth(app, client, national_data, export_id):
     identifiers, item = national_data
     analyst = Person(client, "demo-cet")
     pages = sorted({rule.rule for rule in app.url_map.iter_rules()
                     if rule.endpoint.startswith(("pages.cet.", "pages.policy.")) and "GET" in rule.methods})
     assert pages == sorted(PAGES), "a new CET page: add it to PAGES"
     for page in pages:
-        url = page.replace("<reference>", item).replace("<action>", "accept")
+        url = page.replace("<reference>", item).replace("<action>", "accept").replace(
+            "<int:export_id>", str(export_id))
         body = analyst.open(f"{url}?{PAGES[page]}")
-        assert "<main" in body  # a page was shown to look through
+        assert "<main" in body or page.endswith("/file")  # a page (or the file) to look through
         leaked = sorted(identifier for identifier in identifiers if identifier in body)
         assert leaked == [], f"{page} showed {leaked}"
 

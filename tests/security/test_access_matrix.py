@@ -16,12 +16,14 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cases.models import Case
 from ifr_service.cdf.models import CdfApplication
+from ifr_service.cet.models import CetExport
 from ifr_service.demo import load_demo_data
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.panels.models import Panel, PanelMeeting, PanelMember
 from ifr_service.policy.models import PolicyItem
 from ifr_service.users.queries import find_user
+from tests.builders import PDF
 from tests.web.browsing import Person
 
 PEOPLE = {"clinician": "demo-clinician", "case_officer": "demo-officer", "panel_chair": "demo-panel-chair",
@@ -62,7 +64,17 @@ def world(app, client, auth, in_db, run_jobs) -> dict:
             "message_id": session.exec(select(OutboxMessage.id)).first(),  # completed: retry answers 409
         }
 
+    def made_export() -> int:
+        """A trends export the CET analyst asked for, made in the background and ready."""
+        item = CetExport(requested_by_id=find_user("demo-cet").id, report="trends", format="csv",
+                         filename="trends.csv", status="ready", content=b"year,cases\n", size_bytes=11,
+                         arguments={"by": ["year"], "from": "2026-01-01", "to": "2026-12-31", "filters": {}})
+        db.session().add(item)
+        db.session().flush()
+        return item.id
+
     known = in_db(read)
+    known["export_id"] = in_db(made_export)
     known["attachment_id"] = _attach(client, auth, known["waiting"])
     known["conflict_id"] = _declare_conflict(client, auth, known)
     return known
@@ -81,7 +93,7 @@ def _declare_conflict(client, auth, known: dict, member_id: int | None = None) -
 
 def _attach(client, auth, reference: str) -> int:
     response = client.post(f"/api/v1/cases/{reference}/attachments", headers=auth("demo-clinician"),
-                           data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "letter.pdf")})
+                           data={"file": (io.BytesIO(PDF), "letter.pdf")})
     assert response.status_code == 201, response.text
     return response.json["id"]
 
@@ -185,6 +197,8 @@ EXPECTED = {
     "api.cdf.region_applications": {'cdf_admin'},
     "api.cdf.region_audit": {'cdf_admin'},
     "api.cet.clock_performance": {'cet_analyst'},
+    "api.cet.download_export": {'cet_analyst'},
+    "api.cet.get_export": {'cet_analyst'},
     "api.cet.cohort_candidates": {'cet_analyst'},
     "api.cet.hub_equity": {'cet_analyst'},
     "api.cet.list_cohort_referrals": {'cet_analyst'},
@@ -229,6 +243,8 @@ EXPECTED = {
     "pages.cdf.list_applications": {'cdf_admin'},
     "pages.cdf.show_application": {'cdf_admin', 'clinician'},
     "pages.cet.dashboard": {'cet_analyst'},
+    "pages.cet.export_file": {'cet_analyst'},
+    "pages.cet.export_status": {'cet_analyst'},
     "pages.panels.build_agenda": {'case_officer', 'panel_chair'},
     "pages.panels.case_pack": {'case_officer', 'panel_chair', 'panel_member'},
     "pages.panels.declare_conflict": {'case_officer', 'panel_chair', 'panel_member'},

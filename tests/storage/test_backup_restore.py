@@ -27,9 +27,8 @@ from ifr_service.cases.models import Case
 from ifr_service.demo import load_demo_data
 from ifr_service.models import metadata
 from ifr_service.storage.verify import verify_storage
-from tests.builders import CLINICIAN
+from tests.builders import CLINICIAN, PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ATTACHABLE = ["draft", "awaiting_information", "declined"]  # the states a clinician may attach in
 
 

@@ -14,11 +14,8 @@ from sqlalchemy import text
 from ifr_service.cli import main
 from ifr_service.storage.queries import StoredFile
 from ifr_service.storage.verify import ALTERED, MISSING, group_by_bytes, verify_storage
-from tests.builders import CHAIR, CLINICIAN, Road, findings
+from tests.builders import CHAIR, CLINICIAN, PDF, PNG, Road, findings
 from tests.log_scan import find_identifiers, written_nhs_numbers
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @dataclass(frozen=True)
@@ -81,7 +78,7 @@ def test_a_clean_store_verifies(app, store):
 
 def test_an_attachment_whose_bytes_were_altered_in_the_database_is_reported_as_altered(app, store):
     alter(app, "UPDATE attachment_content SET content = :content WHERE attachment_id = :id",
-          content=PDF.replace(b"1.4", b"1.7"), id=store.attachment_id)
+          content=PDF.replace(b"%PDF-1.3", b"%PDF-1.7"), id=store.attachment_id)
     [problem] = verify(app).problems
     assert problem.problem == ALTERED
     assert (problem.file.kind, problem.file.id, problem.file.name, problem.file.case_reference) == (
