@@ -6,7 +6,7 @@ from ifr_service.audit.models import DENIED
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases.models import Case
 from ifr_service.errors import NotFound
-from ifr_service.users.access import WORKS_THE_QUEUE
+from ifr_service.users.access import SITS_ON_PANELS, WORKS_THE_QUEUE
 from ifr_service.users.models import Role, User
 
 
@@ -28,6 +28,14 @@ def can_see_case(user: User, case: Case) -> bool:
     return False
 
 
+def can_read_identifiers(user: User) -> bool:
+    """Whether this person may read the identifiable case, besides its clinical facts: the patient's
+    name, NHS number, date of birth and address, the clinician's name and contact details, and the
+    files and letters that carry them. The panel roles may not: a chair who takes chair's action or
+    decides a review reads the one case as its pack shows it (cases/presenters.py:case_contents)."""
+    return user.role_enum not in SITS_ON_PANELS
+
+
 def _runs_panel_of(user: User, case: Case) -> bool:
     """Staff of a region's lead hub run its panel, so they see every case of the region."""
     from ifr_service.panels.queries import find_panel_for_region
@@ -46,9 +54,19 @@ def get_visible_case(reference: str, user: User, for_update: bool = False) -> Ca
     return case
 
 
-def check_can_see_case(user: User, case: Case) -> None:
+def get_identifiable_case(reference: str, user: User) -> Case:
+    """The case, if this person may see it and read its identifiers (its files and letters, say).
+    Someone who reads the case only de-identified is answered as for a reference nobody has."""
+    from ifr_service.cases.queries import get_case
+
+    case = get_case(reference)
+    check_can_see_case(user, case, identifiable=True)
+    return case
+
+
+def check_can_see_case(user: User, case: Case, identifiable: bool = False) -> None:
     """Every read or change of a case for a person comes through here, so here it is audited."""
-    if not can_see_case(user, case):
+    if not can_see_case(user, case) or (identifiable and not can_read_identifiers(user)):
         note_case_seen(user, case, action=DENIED)
         raise NotFound("There is no case with that reference.", field="reference")
     note_case_seen(user, case)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from ifr_service.cases import queries
+from ifr_service.cases.access import can_read_identifiers
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseClock
 from ifr_service.cases.queries import QueueLine
 from ifr_service.cases.service import actions_for
+from ifr_service.cases.similar import deidentified_application
 from ifr_service.cdf.presenters import present_application
 from ifr_service.letters.queries import find_letters
 from ifr_service.reference import queries as reference
@@ -36,11 +38,20 @@ def present_case(case: Case, user: User) -> dict:
         "submitted_utc": case.submitted_utc,
         "allowed_actions": [present_action(action) for action in actions_for(case, user)],
         "clocks": [view_clock(workflow, row, runtime().today()) for row in queries.find_clocks(case)],
-        "answers": case.answers,
-        "attachments": queries.find_attachments(case),
-        "letters": find_letters(case.id),
-        "cdf": present_application(case) if case.route == "cdf" else None,
+        **case_contents(case, user),
     }
+
+
+def case_contents(case: Case, user: User) -> dict:
+    """The application, its files and its letters, as this person may read them. Whoever may not read
+    the patient's identifiers (the panel roles) gets the application as the panel pack shows it, and
+    none of the files or letters, which carry them; the case's state, clocks and actions are the same."""
+    if not can_read_identifiers(user):
+        return {"answers": deidentified_application(case, runtime().today()), "attachments": [],
+                "letters": [], "cdf": None, "deidentified": True}
+    return {"answers": case.answers, "attachments": queries.find_attachments(case),
+            "letters": find_letters(case.id),
+            "cdf": present_application(case) if case.route == "cdf" else None, "deidentified": False}
 
 
 def present_action(action: Action) -> dict:

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 from ifr_service.api.requests import ID, PageArgs, file_download, json_body, load_query, takes_file
 from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import actions, queries, service, similar
-from ifr_service.cases.access import can_see_hub_queue, get_visible_case
+from ifr_service.cases.access import can_see_hub_queue, get_identifiable_case, get_visible_case
 from ifr_service.cases.presenters import present_case, present_queue_item
 from ifr_service.cases.schemas import (
     AttachmentSchema,
@@ -220,7 +220,7 @@ def download_attachment(reference: str, attachment_id: int):
         200: {description: The file, content: {application/octet-stream: {}}}
         404: {description: No such attachment, content: {application/json: {schema: Error}}}
     """
-    case = get_visible_case(reference, current_user())
+    case = get_identifiable_case(reference, current_user())
     attachment = queries.get_attachment(case, attachment_id)
     return file_download(queries.get_attachment_content(attachment), attachment.content_type,
                          attachment.filename)
@@ -241,7 +241,7 @@ def download_letter(reference: str, letter_id: int):
         200: {description: The PDF, content: {application/pdf: {}}}
         404: {description: No such letter, content: {application/json: {schema: Error}}}
     """
-    case = get_visible_case(reference, current_user())
+    case = get_identifiable_case(reference, current_user())
     letter = letters.get_letter(case.id, letter_id)
     return file_download(letter.content, "application/pdf", f"{case.public_reference}-letter-{letter.id}.pdf")
 

@@ -89,6 +89,9 @@ class CaseSchema(Schema):
     clocks = fields.List(fields.Nested(ClockSchema), required=True, metadata={
         "description": "The case's working-day clocks, running, paused and stopped."})
     answers = fields.Dict(required=True, metadata={"description": "The form's answers, by section."})
+    deidentified = fields.Boolean(required=True, metadata={
+        "description": "True for the panel roles: answers are as the panel pack shows them (the patient's "
+                       "age and sex, the clinician's role and trust), with no attachments or letters."})
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
     letters = fields.List(fields.Nested(LetterSchema), required=True, metadata={
         "description": "Letters sent about the case; GET .../letters/{id} gives the PDF."})

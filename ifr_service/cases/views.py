@@ -15,9 +15,10 @@ from marshmallow import Schema, fields, validate
 from ifr_service.api.requests import ID, file_download, load_query, page_count, takes_file
 from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import actions, queries, service
-from ifr_service.cases.access import get_visible_case
+from ifr_service.cases.access import can_read_identifiers, get_identifiable_case, get_visible_case
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import URGENCY_RANK, Case
+from ifr_service.cases.presenters import case_contents
 from ifr_service.cases.similar import similar_requests
 from ifr_service.clock import add_working_days
 from ifr_service.errors import NotFound, ValidationFailed
@@ -92,14 +93,17 @@ def show_case(reference: str):
         return redirect(url_for("pages.application.task_list", reference=reference))
     today = runtime().today()
     allowed = service.actions_for(case, user)
+    contents = case_contents(case, user)
     return render_template(
         "cases/case.html", title=case.public_reference, case=case, workflow=workflow,
         state=workflow.state(case.state), form=runtime().forms.get(case.form_key, case.form_version),
         actions=[a for a in allowed if a.key not in ELSEWHERE],
         can_attach=any(a.key == "attach" for a in allowed),
         clocks=[view_clock(workflow, row, today) for row in queries.find_clocks(case)],
-        attachments=queries.find_attachments(case), letters=letters.find_letters(case.id),
-        timeline=_timeline(case), hub=case.hub_id and reference_names(case),
+        application=contents["answers"], deidentified=contents["deidentified"],
+        attachments=contents["attachments"], letters=contents["letters"],
+        timeline=_timeline(case, names_clinicians=can_read_identifiers(user)),
+        hub=case.hub_id and reference_names(case),
         similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)
 
 
@@ -149,7 +153,7 @@ def add_attachment(reference: str):
 @case_pages.get(f"/cases/<reference>/letters/<{ID}:letter_id>")
 @page_allow(*CASE_READERS)
 def download_letter(reference: str, letter_id: int):
-    case = _case(reference)
+    case = get_identifiable_case(reference, current_user())
     letter = letters.get_letter(case.id, letter_id)
     return file_download(letter.content, "application/pdf", f"{case.public_reference}-letter-{letter.id}.pdf")
 
@@ -157,7 +161,7 @@ def download_letter(reference: str, letter_id: int):
 @case_pages.get(f"/cases/<reference>/attachments/<{ID}:attachment_id>")
 @page_allow(*CASE_READERS)
 def download_attachment(reference: str, attachment_id: int):
-    case = _case(reference)
+    case = get_identifiable_case(reference, current_user())
     attachment = queries.get_attachment(case, attachment_id)
     return file_download(queries.get_attachment_content(attachment), attachment.content_type,
                          attachment.filename)
@@ -182,14 +186,17 @@ def _due_bounds(due: str | None, today):
             "on_track": (soon + ONE_DAY, None)}.get(due, (None, None))
 
 
-def _timeline(case: Case) -> list[dict]:
-    """The case's history as people read it: what happened, who did it, and what they wrote."""
+def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
+    """The case's history as people read it: what happened, who did it, and what they wrote. The
+    requesting clinician is named only to those who may read the identifiable case."""
     workflow, names = runtime().workflows[case.route], {}
     titles = {action.event: action for action in workflow.actions}
     rows = []
     for event in reversed(queries.find_events(case)):
         if event.actor_id and event.actor_id not in names:
-            names[event.actor_id] = get_user_by_id(event.actor_id).display_name
+            actor = get_user_by_id(event.actor_id)
+            names[event.actor_id] = actor.display_name if names_clinicians or actor.role != Role.CLINICIAN \
+                else "the requesting clinician"
         if rows and rows[-1]["event"].name == event.name and rows[-1]["event"].actor_id == event.actor_id \
                 and event.name in REPEATED_EVENTS:
             rows[-1]["times"] += 1  # a draft saved page by page is one line, not ten

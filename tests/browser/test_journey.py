@@ -1,6 +1,6 @@
 """One request from start to finish in the browser: a clinician submits it with the keyboard
-alone, the hub screens it, the panel decides it, the clinician downloads the letter and the
-Clinical Effectiveness Team sees it on the national dashboard."""
+alone, the hub screens it, the panel decides it (its chair never seeing who the patient is), the
+clinician downloads the letter and the Clinical Effectiveness Team sees it on the national dashboard."""
 
 from __future__ import annotations
 
@@ -71,6 +71,9 @@ def test_a_request_from_submission_to_the_letter_and_the_national_dashboard(
     reasons = {f"findings.{c}.reasons": "The panel weighed the evidence submitted." for c in CRITERIA}
     take_action(page, reference, "Approve", {**reasons, "summary": "Funded for a year, then reviewed."},
                 {f"findings.{c}.finding": "yes" for c in CRITERIA})
+    decided = page.inner_text("main")  # the chair decides on the clinical case, not knowing the patient
+    assert "Approved" in decided and application["patient"]["nhs_number"] not in decided
+    assert application["patient"]["postal_address"] not in decided
     sign_out(page)
     run_jobs()  # the letter is made by a job: on rq in production, in-process on the embedded default
 
