@@ -64,11 +64,12 @@ def fail_for_good(app, client, auth, application, in_db, run_jobs, mail) -> Outb
     mail.refuse()
     assert client.post(SUBMIT, json=application, headers=auth("demo-clinician")).status_code == 201
     run_jobs()
-    at = db.utc_now()
     for wait in RETRY_INTERVALS_SECONDS:
-        assert relay(app, at).handed_on == 0  # not before its back-off has run
-        at += timedelta(seconds=wait + 1)
-        assert relay(app, at).handed_on == 1
+        # Each back-off counts from the attempt that failed, on the clock: read it after that attempt,
+        # not by adding up the waits, which runs behind the clock on a busy machine.
+        failed_by = db.utc_now()
+        assert relay(app, failed_by).handed_on == 0  # not before its back-off has run
+        assert relay(app, failed_by + timedelta(seconds=wait + 1)).handed_on == 1
         run_jobs()
     return delivery(in_db)
 

@@ -9,11 +9,10 @@ import io
 
 import pytest
 
-from tests.builders import CLINICIAN, apply_to_cdf
+from tests.builders import CLINICIAN, PDF, apply_to_cdf
 from tests.conftest import count_rows
 from tests.web.browsing import Person
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BAD_TEXT = ["\ud800x", "\x00", "\x1b[2J", "Ann\u202eelbaT", "\x9b31m"]
 FULLWIDTH_0026 = "\uff19\uff19\uff19 \uff10\uff10\uff10 \uff10\uff10\uff12\uff16"  # 999 000 0026
 
