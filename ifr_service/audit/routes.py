@@ -24,17 +24,21 @@ class AuditSearchArgs(PageArgs):
     start = SearchDate(data_key="from", load_default=None)
     end = SearchDate(data_key="to", load_default=None)
 
-    @pre_load
-    def drop_blanks(self, data, **_kwargs):
-        """A search form sends its empty boxes: an empty box is no filter."""
-        return {name: value.strip() for name, value in data.items() if value.strip()}
-
     @validates_schema
     def check_search(self, data, **_kwargs):
-        if not data.get("case") and not data.get("user"):
+        if not (data.get("case") or "").strip() and not (data.get("user") or "").strip():
             raise ValidationError("Give a case reference or a username to search for.", field_name="case")
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError("Give a 'from' date no later than the 'to' date.", field_name="from")
+
+
+class AuditSearchForm(AuditSearchArgs):
+    """The search page's form: it sends its empty boxes, and an empty box is no filter. The API takes
+    what its document says: a date, or no parameter."""
+
+    @pre_load
+    def drop_blanks(self, data, **_kwargs):
+        return {name: value.strip() for name, value in data.items() if value.strip()}
 
 
 class AuditEventSchema(Schema):

@@ -21,7 +21,7 @@ def search():
     if not any(value.strip() for value in values.values()):
         return _page(values, None)  # the empty form, before a search
     try:
-        args = load_query(routes.AuditSearchArgs())
+        args = load_query(routes.AuditSearchForm())
     except ValidationFailed as error:
         return _page(values, error.fields), 422
     found, total = routes.search(args)

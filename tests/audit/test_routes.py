@@ -92,3 +92,12 @@ def test_a_bad_search_is_a_422_naming_the_field(client, auth, query, field):
 
     assert response.status_code == 422
     assert [error["field"] for error in response.json["errors"]] == [field]
+
+
+def test_the_api_takes_a_date_or_no_date_never_an_empty_one(client, auth, audit_log, read_and_refused):
+    """An empty ?from= is no date: the document says a date, and the API keeps its document. The
+    search page's empty boxes are the page's own matter (test_views)."""
+    empty = search(client, auth, case=read_and_refused.reference, **{"from": ""})
+    assert empty.status_code == 422
+    assert [error["field"] for error in empty.json["errors"]] == ["from"]
+    assert search(client, auth, case=read_and_refused.reference).status_code == 200

@@ -17,7 +17,7 @@ def test_the_auditor_lands_on_the_audit_log_and_finds_who_read_a_case(client, au
     auditor = Person(client, AUDITOR)
 
     assert "Search the audit log" in auditor.open("/audit")
-    page = auditor.open(f"/audit?case={road.reference}&user=")
+    page = auditor.open(f"/audit?case={road.reference}&user=&from=&to=")  # the form's empty boxes
 
     # Newest first: the officer's read, then the case's creation (earlier tests' rows for the same
     # reference, which starts again in each test, come after).
