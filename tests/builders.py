@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from dataclasses import dataclass
@@ -14,6 +15,19 @@ PDF = (b"%PDF-1.3\n1 0 obj\n<<\n/Producer (pypdf)\n>>\nendobj\n2 0 obj\n<<\n/Typ
        b"xref\n0 5\n0000000000 65535 f \n0000000015 00000 n \n0000000054 00000 n \n"
        b"0000000113 00000 n \n0000000162 00000 n \ntrailer\n<<\n/Size 5\n/Root 3 0 R\n/Info 1 0 R\n>>\n"
        b"startxref\n254\n%%EOF\n")
+
+
+def pdf_with(text: str) -> bytes:
+    """A real one-page PDF holding `text` in its metadata: as large or as unique as a test needs,
+    and still one the upload's content check reads (random bytes after %%EOF may not be)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(72, 72)
+    writer.add_metadata({"/Subject": text})
+    document = io.BytesIO()
+    writer.write(document)
+    return document.getvalue()
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

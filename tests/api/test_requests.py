@@ -8,9 +8,9 @@ import json
 
 import pytest
 from marshmallow import fields
-from pypdf import PdfWriter
 
 from ifr_service.config import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_ITEMS
+from tests.builders import pdf_with
 from tests.conftest import count_rows
 
 CLINICIAN = "demo-clinician"
@@ -49,20 +49,10 @@ def test_a_body_over_the_json_limit_is_refused_on_every_address_that_reads_one(c
         assert post_raw(client, auth, url, big, user).status_code == 413, url
 
 
-def a_pdf_of_at_least(size: int) -> bytes:
-    """A real one-page PDF (the upload checks its content), made large by its metadata."""
-    writer = PdfWriter()
-    writer.add_blank_page(72, 72)
-    writer.add_metadata({"/Subject": "x" * size})
-    document = io.BytesIO()
-    writer.write(document)
-    return document.getvalue()
-
-
 def test_an_attachment_keeps_its_own_larger_limit(client, auth, application):
     reference = client.post("/api/v1/cases", json={"patient": application["patient"]},
                             headers=auth(CLINICIAN)).json["reference"]
-    larger_than_json = a_pdf_of_at_least(JSON_MAX_BYTES + 1024)
+    larger_than_json = pdf_with("x" * (JSON_MAX_BYTES + 1024))
     response = client.post(f"/api/v1/cases/{reference}/attachments",
                            data={"file": (io.BytesIO(larger_than_json), "scan.pdf")}, headers=auth(CLINICIAN))
     response.request.environ["wsgi.input"].close()  # the test client spools a large body to a file

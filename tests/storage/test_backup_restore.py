@@ -27,7 +27,7 @@ from ifr_service.cases.models import Case
 from ifr_service.demo import load_demo_data
 from ifr_service.models import metadata
 from ifr_service.storage.verify import verify_storage
-from tests.builders import CLINICIAN, PDF
+from tests.builders import CLINICIAN, pdf_with
 
 ATTACHABLE = ["draft", "awaiting_information", "declined"]  # the states a clinician may attach in
 
@@ -44,7 +44,7 @@ def demo_store(app, client, auth, in_db, run_jobs) -> None:
         return [case.public_reference for case in db.session().exec(query)]
 
     for number, reference in enumerate(in_db(attachable)):
-        content = PDF + f"% evidence {number}\n".encode() + os.urandom(300_000 if number == 0 else 64)
+        content = pdf_with(f"evidence {number} " + os.urandom(150_000 if number == 0 else 32).hex())
         response = client.post(f"/api/v1/cases/{reference}/attachments", headers=auth(CLINICIAN),
                                data={"file": (io.BytesIO(content), f"evidence {number}.pdf")})
         response.request.environ["wsgi.input"].close()  # a large body is spooled to a file
