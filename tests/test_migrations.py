@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, Date, Integer, column, create_engine, inspect, select, table, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from ifr_service import migrate
 from ifr_service.cet.deidentify import patient_pseudonym
@@ -59,9 +60,25 @@ def scratch_config(backend, tmp_path) -> Config:
         connection.execute(text(f"CREATE DATABASE {name}"))
     url = config.database_url.rsplit("/", 1)[0] + f"/{name}"
     yield Config(environment="test", database_url=url, secret_key=config.secret_key)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    try:
+        drop_database(admin, name)
+    finally:
+        admin.dispose()
+
+
+def drop_database(admin, name: str, seconds: float = 30) -> None:
+    """Drop the scratch database, ending this suite's connections to it. PostgreSQL's autovacuum may
+    be working in it, as a superuser our role may not stop: wait for it to finish, bounded."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            return
+        except ProgrammingError as error:
+            if "InsufficientPrivilege" not in type(error.orig).__name__ or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def test_upgrade_downgrade_upgrade_leaves_the_same_schema(scratch_config):
