@@ -97,10 +97,7 @@ def test_the_migration_gives_each_case_the_soonest_due_date_of_its_running_clock
     engine = create_engine(scratch_config.database_url)
     now = datetime(2026, 12, 21, 9, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO app_user (id, username, display_name, email, role, is_active, created_utc) "
-            "VALUES (1, 'clinician', 'A clinician', 'clinician@example.org', 'clinician', :yes, :now)"),
-            {"yes": True, "now": now})
+        _insert_clinician(connection, now)
         for case_id in (1, 2):
             connection.execute(text(
                 "INSERT INTO ifr_case (id, draft_reference, route, state, form_key, form_version, answers, "
@@ -160,10 +157,7 @@ def test_the_migration_writes_stored_identifiers_in_the_digits_0_to_9_and_mends_
                "treatment": {"planned_start_date": "2026-11-30"}}
     now = datetime(2026, 12, 7, 9, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO app_user (id, username, display_name, email, role, is_active, created_utc) "
-            "VALUES (1, 'clinician', 'A clinician', 'clinician@example.org', 'clinician', :yes, :now)"),
-            {"yes": True, "now": now})
+        _insert_clinician(connection, now)
         connection.execute(text(
             "INSERT INTO ifr_case (id, draft_reference, route, state, form_key, form_version, answers, "
             "urgency, urgency_rank, created_by_id, created_utc, updated_utc) VALUES (1, 'DRAFT-1', 'cdf', "
@@ -187,6 +181,14 @@ def test_the_migration_writes_stored_identifiers_in_the_digits_0_to_9_and_mends_
     assert stored["diagnosis"]["icd10_code"] == "C34.1"
     assert stored["patient"]["given_name"] == "Ann\ufffd" + ("\ufffd" if sqlite else "")
     assert stored["patient"]["postal_address"] == "1 Example Street\nLeeds"
+
+
+def _insert_clinician(connection, now: datetime) -> None:
+    """The user a migration test's cases are created by, written as the migrated schema stands."""
+    connection.execute(text(
+        "INSERT INTO app_user (id, username, display_name, email, role, is_active, created_utc) "
+        "VALUES (1, 'clinician', 'A clinician', 'clinician@example.org', 'clinician', :yes, :now)"),
+        {"yes": True, "now": now})
 
 
 def _national_record(connection, case_id: int, pseudonym: str) -> None:
