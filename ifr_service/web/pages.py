@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from ifr_service import db
 from ifr_service.errors import IfrError, ServiceUnavailable
 from ifr_service.headers import HSTS
+from ifr_service.web.display import FILTERS
 from ifr_service.web.fields import TEMPLATE_GLOBALS
 from ifr_service.web.static import asset_url
 from ifr_service.web.tags import design_tag
@@ -51,6 +52,7 @@ def register_pages(app: Flask) -> None:
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=production)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS, design_tag=design_tag, asset_url=asset_url)
+    app.jinja_env.filters.update(FILTERS)
     csrf.init_app(app)
     app.register_blueprint(pages)
     if app.config["IFR"].uses_development_identity:

@@ -103,3 +103,11 @@ def answer_by_keyboard(page, field, path: str, value, names: dict[str, str]) -> 
         type_into(page, path, "\n".join(value))
     else:
         type_into(page, path, str(value))
+
+
+def assert_no_sideways_scroll(page) -> None:
+    """The page fits its viewport's width (a phone is 375 px): nothing makes it scroll sideways,
+    as the NHS.UK responsive table pattern and the layout's grid promise."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    width = page.viewport_size["width"]
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px at {width} px wide"
