@@ -211,18 +211,21 @@ def remove_attachment(reference: str, attachment_id: int):
     """Remove a file from a draft.
     ---
     delete:
-      summary: Remove a file while the application is a draft (a file already gone answers 204 too)
+      summary: Remove a file while the application is a draft (a file already gone answers the same)
       tags: [cases]
       parameters:
         - {in: path, name: reference, required: true, schema: {type: string}}
         - {in: path, name: attachment_id, required: true, schema: {type: integer}}
       responses:
-        204: {description: Removed, or removed already}
+        200:
+          description: The files left on the draft, whether this request or an earlier one removed it
+          content: {application/json: {schema: {type: array, items: Attachment}}}
         409: {description: The case is no longer a draft, content: {application/json: {schema: Error}}}
     """
     user = current_user()
-    evidence.remove_attachment(get_visible_case(reference, user, for_update=True), user, attachment_id)
-    return "", 204
+    case = get_visible_case(reference, user, for_update=True)
+    evidence.remove_attachment(case, user, attachment_id)
+    return AttachmentSchema(many=True).dump(queries.find_attachments(case)), 200
 
 
 @cases.put(f"/cases/<reference>/attachments/<{ID}:attachment_id>/panel")

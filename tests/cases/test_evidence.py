@@ -146,6 +146,18 @@ def test_removing_a_file_twice_is_harmless(clinician, in_db):
     assert len(events_named(in_db, draft, "attachment_removed")) == 1
 
 
+def test_removing_a_file_twice_through_the_api_gives_the_same_answer(client, auth, clinician, in_db):
+    draft = start_draft(clinician)
+    upload(clinician, draft, pdf_with("keep"), "keep.pdf", "Clinic letter")
+    upload(clinician, draft, pdf_with("drop"), "drop.pdf", "Scan")
+    dropped = next(f for f in files_of(in_db, draft) if f.filename == "drop.pdf")
+    url = f"/api/v1/cases/{draft}/attachments/{dropped.id}"
+    first, second = (client.delete(url, headers=auth(CLINICIAN)) for _ in range(2))
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert [f["filename"] for f in first.json] == [f["filename"] for f in second.json] == ["keep.pdf"]
+    assert len(events_named(in_db, draft, "attachment_removed")) == 1
+
+
 def test_another_trusts_clinician_can_neither_add_nor_remove_a_file(app, client, auth, clinician, in_db):
     draft = start_draft(clinician)
     upload(clinician, draft, pdf_with("mine"), "mine.pdf", "Scan")
