@@ -260,13 +260,15 @@ def prepare_attachment_for_panel(reference: str, attachment_id: int):
         422: {description: A field is missing or wrong, content: {application/json: {schema: Error}}}
     """
     user, form = current_user(), request.form
+    case = get_visible_case(reference, user, for_update=True)  # 404 before anything sent is read
+    service.check_action_allowed(case, "prepare_evidence_for_panel", user)
     include = _flag(form.get("include"), "include", required=True)
     upload = request.files.get("redacted_copy")
     redacted = (upload.filename, upload.read(current_app.config["IFR"].attachment_max_bytes + 1)) \
         if upload is not None else None
     original = evidence.prepare_for_panel(
-        get_visible_case(reference, user, for_update=True), user, attachment_id, include,
-        _flag(form.get("holds_identifiers"), "holds_identifiers"), form.get("panel_description"), redacted)
+        case, user, attachment_id, include, _flag(form.get("holds_identifiers"), "holds_identifiers"),
+        form.get("panel_description"), redacted)
     return AttachmentSchema().dump(original)
 
 

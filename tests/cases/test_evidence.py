@@ -129,6 +129,14 @@ def test_a_draft_file_is_removed_and_the_removal_is_a_case_event(clinician, in_d
     assert [f.filename for f in files_of(in_db, draft)] == ["keep.pdf"]
     assert events_named(in_db, draft, "attachment_removed") == [
         {"attachment_id": dropped.id, "filename": "drop.pdf", "sha256": dropped.sha256}]
+    assert ("demo-clinician", "change") in audited(in_db, draft, "/remove")
+
+
+def audited(in_db, reference: str, path_end: str) -> list[tuple[str, str]]:
+    from ifr_service.audit.models import AuditEvent
+
+    return in_db(lambda: [(row.username, row.action) for row in db.session().exec(
+        select(AuditEvent).where(AuditEvent.case_reference == reference)) if row.path.endswith(path_end)])
 
 
 def test_removing_a_file_twice_is_harmless(clinician, in_db):
@@ -249,6 +257,19 @@ class TestAnsweringARequestForInformation:
                                          "description": "MRI"}, expect=422, **MULTIPART)
         assert "Please send the latest MRI report." in refused.text  # the question stays in view
         assert count_rows(app) == before
+
+    def test_a_question_from_the_panel_is_said_to_come_from_the_panel(self, client, auth, application,
+                                                                       clinician):
+        road = Road(client, auth, application)
+        road.to_panel()
+        road.act("demo-panel-chair", "defer", {"information_needed": "The genomic report of the biopsy."})
+        assert "a question from the IFR panel." in clinician.open(f"/cases/{road.reference}")
+        page = clinician.open(f"/cases/{road.reference}/answer/provide_deferred_information")
+        assert "The genomic report of the biopsy." in page and "The chair of the IFR panel" in page
+        clinician.submit(f"/cases/{road.reference}/answer/provide_deferred_information",
+                         {"information": "The report is attached: ROS1 G2032R."}, expect=302, **MULTIPART)
+        timeline = clinician.open(f"/cases/{road.reference}")
+        assert "Send the information the panel asked for" in timeline
 
     def test_a_reply_by_date_set_with_the_request_is_the_one_shown(self, road, clinician, in_db):
         from ifr_service.cases.information import open_request
