@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ifr_service.api.requests import ID, takes_file
+from ifr_service.api.requests import ID, file_download, takes_file
 from ifr_service.cases import actions, evidence, service
 from ifr_service.cases.access import get_identifiable_case, get_visible_case
 from ifr_service.cases.information import open_request
 from ifr_service.cases.models import Case
+from ifr_service.cases.queries import get_attachment_content
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.runtime import runtime
 from ifr_service.text import quoted
@@ -115,6 +116,17 @@ def answer_request(reference: str, action: str):
         return _answer_page(case, definition, posted_values(request.form), error.fields), 422
     flash("Your answer is sent. The IFR team will look at it and let you know what happens next.")
     return redirect(url_for("pages.cases.show_case", reference=case.public_reference))
+
+
+@evidence_pages.get(f"/cases/<reference>/panel-evidence/<{ID}:attachment_id>")
+@page_allow(Role.PANEL_CHAIR)
+def panel_copy(reference: str, attachment_id: int):
+    """A file of the case's panel pack, for a chair who reads the case de-identified outside a meeting
+    (chair's urgent action, a review): only a file the pack holds, as for the pack's own download."""
+    case = get_visible_case(reference, current_user())
+    copy = evidence.get_panel_copy(case, attachment_id)
+    return file_download(get_attachment_content(copy.attachment), copy.attachment.content_type,
+                         f"{case.public_reference}-{copy.filename}")
 
 
 def _max_mb() -> int:

@@ -108,6 +108,7 @@ def show_case(reference: str):
         panel_column=user.role_enum is Role.CASE_OFFICER,
         waiting_text=information and information.waiting_text(user.role_enum is Role.CLINICIAN),
         evidence=evidence.originals(case) if not contents["deidentified"] else [],
+        panel_evidence=evidence.panel_copies(case) if contents["deidentified"] else [],
         clocks=[view_clock(workflow, row, today) for row in queries.find_clocks(case)],
         application=contents["answers"], deidentified=contents["deidentified"],
         attachments=contents["attachments"], letters=contents["letters"],

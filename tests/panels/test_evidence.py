@@ -160,3 +160,15 @@ class TestMarking:
         marked = client.get(f"/api/v1/cases/{road.reference}", headers=auth(OFFICER)).json["attachments"]
         assert [(f["filename"], f["for_panel"], f["redacted_of_id"]) for f in marked] == [
             ("letter.pdf", True, None), ("letter-redacted.pdf", False, road.letter)]
+
+
+def test_a_chair_reading_the_case_outside_a_meeting_gets_only_the_packs_files(app, client, auth, road):
+    chair = Person(app.test_client(), "demo-panel-chair")
+    page = chair.open(f"/cases/{road.reference}")
+    assert "Clinic letter, 20 November 2026" in page and "jane-example-letter.pdf" not in page
+    copies = [f["id"] for f in pack_files(client, auth, road, "demo-panel-chair")]
+    assert chair.client.get(f"/cases/{road.reference}/panel-evidence/{copies[0]}").data == REDACTED
+    for attachment_id in (road.files["unmarked"], road.files["letter"]):
+        chair.open(f"/cases/{road.reference}/panel-evidence/{attachment_id}", expect=404)
+    Person(app.test_client(), "demo-panel-member").open(
+        f"/cases/{road.reference}/panel-evidence/{copies[0]}", expect=403)  # no case page at all
