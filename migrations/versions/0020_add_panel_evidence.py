@@ -2,7 +2,7 @@
 panel pack (for_panel), says whether the original shows who the patient or clinician is
 (holds_identifiers), describes it for the panel (panel_description), and uploads a redacted copy, an attachment whose redacted_of_id names it.
 
-Revision ID: 0022_add_panel_evidence
+Revision ID: 0020_add_panel_evidence
 Revises: 0019_add_cet_exports
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_add_panel_evidence"
+revision = "0020_add_panel_evidence"
 down_revision = "0019_add_cet_exports"
 branch_labels = None
 depends_on = None
