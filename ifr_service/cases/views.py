@@ -36,8 +36,13 @@ case_pages = Blueprint("cases", __name__)
 PAGE_SIZE = 25
 # Actions that have pages of their own rather than a payload form.
 ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application.check_answers",
+             "delete_draft": "pages.application.delete_draft",
              "attach": ".add_attachment"}
 DUE_FILTERS = ["overdue", "due_soon", "on_track"]
+# The states in which a case waits on its clinician, and what they need to do in each.
+WAITING_ON_CLINICIAN = {"draft": "Finish and submit the application",
+                        "awaiting_information": "Send the information the IFR team asked for",
+                        "deferred_awaiting_information": "Send the information the panel asked for"}
 ONE_DAY = timedelta(days=1)
 REPEATED_EVENTS = {"draft_updated", "attachment_added"}
 
@@ -55,10 +60,13 @@ class QueueArgs(Schema):
 def list_cases():
     page = load_query(QueueArgs(only=["page"]))["page"]
     user = current_user()
-    found, total = queries.find_provider_cases(user.organisation_code or "", page, PAGE_SIZE)
+    found, total = queries.find_provider_cases(user.organisation_code or "", page, PAGE_SIZE,
+                                               waiting=tuple(WAITING_ON_CLINICIAN))
     note_cases_shown(user, found)  # with the patients' names
+    workflow = runtime().workflows["ifr"]
     return render_template("cases/list.html", title="Your organisation's cases", cases=found, total=total,
-                           page=page, pages=page_count(total, PAGE_SIZE), organisation=user.organisation_name)
+                           page=page, pages=page_count(total, PAGE_SIZE), organisation=user.organisation_name,
+                           waiting=WAITING_ON_CLINICIAN, workflows=runtime().workflows, workflow=workflow)
 
 
 @case_pages.get("/queue")

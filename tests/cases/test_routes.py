@@ -212,7 +212,8 @@ def test_a_draft_can_be_built_up_and_then_submitted(client, auth, application):
     reference = draft.json["reference"]
     assert reference.startswith("DRAFT-")
     assert draft.json["state"] == "draft"
-    assert [a["action"] for a in draft.json["allowed_actions"]] == ["edit", "attach", "submit"]
+    assert [a["action"] for a in draft.json["allowed_actions"]] == [
+        "edit", "attach", "submit", "delete_draft"]
 
     rest = {key: value for key, value in application.items() if key != "patient"}
     patched = client.patch(f"/api/v1/cases/{reference}", json=rest, headers=clinician)
