@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from ifr_service.errors import ValidationFailed
 from ifr_service.forms.definition import FieldDefinition
 from ifr_service.text import ascii_digits_problem, text_problem
+from ifr_service.web.display import nhs_date, nhs_money, nhs_number
 
 MISSING = object()  # the page had no answer for this field: the draft keeps what it had
 SELECT_ABOVE = 8  # a choice with more options than this is a select, not radios
@@ -236,17 +237,29 @@ def answer_text(definition: FieldDefinition, value) -> str:
         if isinstance(value, list):
             return "\n".join(labels.get(option_text(item), str(item)) for item in value)
         return labels.get(option_text(value), str(value))
-    if definition.type == "money":
-        return f"£{float(value):,.2f}"
+    if definition.type in DISPLAYED:
+        return DISPLAYED[definition.type](value)
     if definition.type == "list":
         if definition.item.type == "group":
-            return "\n\n".join("\n".join(f"{child.label}: {item.get(child.key, '')}"
+            return "\n\n".join("\n".join(f"{child.label}: {answer_text(child, item.get(child.key))}"
                                          for child in definition.item.fields) for item in value)
         return "\n".join(str(item) for item in value)
     if definition.type == "group" and isinstance(value, Mapping):
         return "\n".join(f"{child.label}: {answer_text(child, value.get(child.key))}"
                          for child in definition.fields)
     return str(value)
+
+
+def commissioner_name(code) -> str:
+    """A commissioner by its name ("NHS Camden CCG"), never its code; the code if it is unknown."""
+    from ifr_service.reference.queries import find_commissioner
+
+    commissioner = find_commissioner(str(code))
+    return commissioner.name if commissioner else str(code)
+
+
+DISPLAYED = {"date": nhs_date, "nhs_number": nhs_number, "money": nhs_money,
+             "commissioner": commissioner_name}
 
 
 # What the field macro needs beside the definition (templates/macros/fields.html).
