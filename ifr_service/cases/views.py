@@ -20,6 +20,7 @@ from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import URGENCY_RANK, Case
 from ifr_service.cases.presenters import case_contents
 from ifr_service.cases.similar import similar_requests
+from ifr_service.cdf.presenters import present_case_summary
 from ifr_service.clock import add_working_days
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
@@ -39,12 +40,19 @@ ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application
              "delete_draft": "pages.application.delete_draft",
              "attach": ".add_attachment"}
 DUE_FILTERS = ["overdue", "due_soon", "on_track"]
+# Actions asked for on a page that states what they mean and confirms them with a warning button;
+# the case page shows them as warning buttons too.
+CONFIRMATION_PAGES = {"withdraw": "cases/withdraw.html"}
 # The states in which a case waits on its clinician, and what they need to do in each.
 WAITING_ON_CLINICIAN = {"draft": "Finish and submit the application",
                         "awaiting_information": "Send the information the IFR team asked for",
                         "deferred_awaiting_information": "Send the information the panel asked for"}
 ONE_DAY = timedelta(days=1)
 REPEATED_EVENTS = {"draft_updated", "attachment_added"}
+# Events no action of a workflow names, in words (the rest are titled by their action).
+EVENT_TITLES = {"cdf_application_received": "Cancer Drugs Fund application received",
+                "converted_from_cdf": "Started from a Cancer Drugs Fund application",
+                "draft_created": "Draft started"}
 
 
 class QueueArgs(Schema):
@@ -105,13 +113,14 @@ def show_case(reference: str):
     return render_template(
         "cases/case.html", title=case.public_reference, case=case, workflow=workflow,
         state=workflow.state(case.state), form=runtime().forms.get(case.form_key, case.form_version),
-        actions=[a for a in allowed if a.key not in ELSEWHERE],
+        actions=[a for a in allowed if a.key not in ELSEWHERE], warning_actions=CONFIRMATION_PAGES,
         can_attach=any(a.key == "attach" for a in allowed),
         clocks=[view_clock(workflow, row, today) for row in queries.find_clocks(case)],
         application=contents["answers"], deidentified=contents["deidentified"],
         attachments=contents["attachments"], letters=contents["letters"],
         timeline=_timeline(case, names_clinicians=can_read_identifiers(user)),
         hub=case.hub_id and reference_names(case),
+        cdf=present_case_summary(case) if case.route == "cdf" else None,
         similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)
 
 
@@ -209,7 +218,8 @@ def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
                 and event.name in REPEATED_EVENTS:
             rows[-1]["times"] += 1  # a draft saved page by page is one line, not ten
             continue
-        rows.append({"event": event, "title": event.name.replace("_", " ").capitalize(), "times": 1,
+        title = EVENT_TITLES.get(event.name, event.name.replace("_", " ").capitalize())
+        rows.append({"event": event, "title": title, "times": 1,
                      "actor": names.get(event.actor_id, "The service"), "action": titles.get(event.name),
                      "state": workflow.state(event.to_state).title if event.to_state else None})
     return rows
@@ -222,6 +232,10 @@ def reference_names(case: Case) -> dict:
 
 def _action_page(case: Case, action, values: dict, errors: dict | None):
     back = url_for(".show_case", reference=case.public_reference), f"Back to {case.public_reference}"
+    if action.key in CONFIRMATION_PAGES:  # an action with consequences that cannot be undone
+        return render_template(CONFIRMATION_PAGES[action.key], title=action.title, action=action,
+                               caption=case.public_reference, back_link={"href": back[0], "text": back[1]},
+                               values=values, errors=errors)
     return action_page(action, case.public_reference, back, values, errors)
 
 

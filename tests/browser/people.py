@@ -64,7 +64,7 @@ def choose_option(page, name: str, label: str) -> None:
 
 
 def choose_from_autocomplete(page, name: str, label: str) -> None:
-    """Type part of a name into a select made an autocomplete (web/scripts/autocomplete.js) and take
+    """Type part of a name into a select made an autocomplete (web/own_assets/autocomplete.js) and take
     the suggestion with the Enter key; a select that was not enhanced is chosen from as it is."""
     select = page.locator(f'select[name="{name}"]')
     if select.is_visible():
