@@ -212,3 +212,33 @@ def test_cases_waiting_on_the_clinician_are_marked_and_listed_first(client, auth
     page = clinician.open("/cases")
     assert page.index(waiting.reference) < page.index(later.reference)
     assert "Waiting for you" in page and "nhsuk-table-responsive" in page
+
+
+def test_withdrawal_is_a_warning_button_whose_page_states_the_consequence_and_confirms(
+        client, auth, application, clinician):
+    road = Road(client, auth, application)
+    page = clinician.open(f"/cases/{road.reference}")
+    assert re.search(r'nhsuk-button--warning[^>]*\s+href="[^"]*/actions/withdraw"', page)
+    confirm = clinician.open(f"/cases/{road.reference}/actions/withdraw")
+    assert "Are you sure you want to withdraw this request?" in confirm
+    assert "it cannot be reopened" in confirm and "Yes, withdraw the request" in confirm
+    assert "No, keep the request" in confirm
+    assert road.case()["state"] == "submitted"  # opening the page changes nothing
+    clinician.submit(f"/cases/{road.reference}/actions/withdraw", {"reason": "Chose another route."},
+                     expect=302)
+    assert road.case()["state"] == "withdrawn"
+
+
+def test_asking_for_reconsideration_pauses_the_review_window_rather_than_marking_it_met(
+        client, auth, application):
+    from tests.builders import CHAIR, findings
+
+    road = Road(client, auth, application)
+    road.to_panel()
+    road.act(CHAIR, "decline", {"findings": findings(), "summary": "Not exceptional."})
+    road.act(CLINICIAN, "request_reconsideration",
+             {"new_information": "A new scan shows the disease is now confined to the brain."})
+    window = road.clock("review_request_window")
+    assert window["status"] == "paused" and window["stopped_on"] is None
+    road.act(OFFICER, "refuse_reconsideration", {"reason": "The scan does not change the case."})
+    assert road.clock("review_request_window")["status"] in ("on_track", "due_soon")
