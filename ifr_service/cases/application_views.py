@@ -109,9 +109,10 @@ def _changing_rows(posted, section: str):
 
 
 def _after_saving(form: FormDefinition, definition: SectionDefinition, reference: str, posted):
-    if "add_row" in posted:  # the same page, with one more empty row, and the focus in it
+    if "add_row" in posted:  # the same page, with one more empty row and the focus in it (autofocus,
+        # which a browser skips when the address names a fragment)
         return redirect(url_for(".edit_section", reference=reference, section=definition.key,
-                                added=posted["add_row"]) + "#" + field_id(posted["add_row"]))
+                                added=posted["add_row"]))
     if "remove_row" in posted:
         return redirect(url_for(".edit_section", reference=reference, section=definition.key)
                         + "#" + field_id(posted["remove_row"].rpartition(".")[0]))

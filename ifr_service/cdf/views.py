@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 
 from ifr_service.api.requests import PageArgs, load_query, page_count
 from ifr_service.audit.recording import note_cases_shown
+from ifr_service.cases import service as case_service
 from ifr_service.cases.access import get_identifiable_case, get_visible_case
 from ifr_service.cases.models import Case
 from ifr_service.cdf import queries, service
@@ -25,7 +26,7 @@ from ifr_service.runtime import runtime
 from ifr_service.text import shortened
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
-from ifr_service.web.fields import posted_values, read_fields
+from ifr_service.web.fields import posted_values, read_fields, shown_values
 from ifr_service.web.session import page_allow
 
 cdf_pages = Blueprint("cdf", __name__)
@@ -87,7 +88,9 @@ def _patient_step(entry: CdfEntry, form: FormDefinition):
         if error.status_code not in (409, 422):
             raise
         return _application_page(entry, form, values, _field_errors(error), PATIENT_STEP), error.status_code
-    return _application_page(entry, form, values, None, step="criteria")
+    clinician = next(s for s in form.sections if s.key == "clinician")  # from the sign-in, not retyped
+    prefilled = shown_values(clinician.fields, case_service.clinician_details(current_user()), "clinician.")
+    return _application_page(entry, form, prefilled | values, None, step="criteria")
 
 
 @cdf_pages.get("/cdf/applications/<reference>")

@@ -184,6 +184,7 @@ def test_the_first_step_names_a_wrong_patient_answer_in_words(app, clinician, cd
 def test_the_second_step_carries_the_patient_and_sends_the_application(app, clinician, cdf_application):
     step_two = clinician.submit(APPLY, {**patient_typed(app, cdf_application), "step": "patient"}, expect=200)
     assert 'type="hidden" name="patient.nhs_number"' in step_two.text
+    assert 'name="clinician.name" type="text" value="Dr Priya Shah"' in step_two.text  # from the sign-in
     assert "step 2 of 2" in step_two.text
     rest = {name: value for name, value in typed(app, cdf_application).items()
             if not name.startswith("patient.")}
@@ -197,7 +198,7 @@ def test_the_cdf_case_page_shows_the_drug_regimen_approval_number_and_start_by_d
     page = clinician.open(f"/cases/{reference}")
     assert "Atezolizumab 1,200 mg/20 ml" in page and "1,200 mg every 3 weeks" in page
     assert re.search(r"CDF-\d{4}-\d{6}|[A-Z]{3}-\d{4}-\d+", page)
-    assert "Treatment must start by" in page and "Not given" not in page
+    assert "Treatment must start by" in page and "Not given" not in page and "&lt;strong&gt;" not in page
     assert "Urgency" not in page and "Cdf application received" not in page
     assert "Cancer Drugs Fund application received" in page
     assert f"/cdf/applications/{reference}/confirmation" in page
