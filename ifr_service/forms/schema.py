@@ -60,7 +60,7 @@ def build_field(definition: FieldDefinition, prefix: str = "", within: str | Non
     }
     kind = definition.type
     if kind == "boolean":
-        common["error_messages"]["invalid_choice"] = missing
+        common["error_messages"]["invalid_choice"] = f"{missing} (true or false)"
     if kind in SIMPLE_TYPES:
         return SIMPLE_TYPES[kind](**common)
     if kind in ("text", "long_text"):  # a text with a pattern is a code: its digits only 0 to 9
