@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from ifr_service.errors import ValidationFailed
 from ifr_service.forms.definition import FieldDefinition
+from ifr_service.forms.messages import field_name, items_message
 from ifr_service.text import ascii_digits_problem, text_problem
 from ifr_service.web.display import nhs_date, nhs_money, nhs_number
 
@@ -53,7 +54,7 @@ def read_field(definition: FieldDefinition, form: Mapping[str, str], path: str):
     if definition.type == "list":
         return _read_list(definition, form, path)
     if definition.type == "date":
-        return _read_date(form, path)
+        return _read_date(form, path, definition)
     raw = _checked(form.get(path), path, multiline=definition.type == "long_text")
     if raw is None or not raw.strip():
         return MISSING
@@ -78,8 +79,6 @@ def _read_list(definition: FieldDefinition, form: Mapping[str, str], path: str):
         return MISSING
     most = definition.rules.get("max_items")
     if most and len(rows) > most:  # refused before a row is read, as the API refuses such a list
-        from ifr_service.forms.messages import field_name, items_message
-
         raise ValidationFailed({path: items_message(definition, field_name(definition), None, most)})
     items = [read_fields(definition.item.fields, form, f"{path}.{row}.") for row in rows]
     return [item for item in items if item]
@@ -92,13 +91,13 @@ def _checked(raw: str | None, path: str, multiline: bool) -> str | None:
     return raw
 
 
-def _read_date(form: Mapping[str, str], path: str):
+def _read_date(form: Mapping[str, str], path: str, definition: FieldDefinition):
     day, month, year = (_checked(form.get(f"{path}[{part}]", ""), path, multiline=False).strip()
                         for part in ("day", "month", "year"))
     if not (day or month or year):
         return MISSING
     if ascii_digits_problem(day + month + year, "date"):
-        raise ValidationFailed({path: "Type the date in the digits 0 to 9, for example 27 3 2007."})
+        raise ValidationFailed({path: f"Enter {field_name(definition)} in the digits 0 to 9, like 28 2 1958"})
     if day.isdigit() and month.isdigit() and year.isdigit():
         return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     return f"{year}-{month}-{day}"  # the service names the field as not a valid date

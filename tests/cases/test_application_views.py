@@ -242,3 +242,26 @@ def test_asking_for_reconsideration_pauses_the_review_window_rather_than_marking
     assert window["status"] == "paused" and window["stopped_on"] is None
     road.act(OFFICER, "refuse_reconsideration", {"reason": "The scan does not change the case."})
     assert road.clock("review_request_window")["status"] in ("on_track", "due_soon")
+
+
+def test_the_api_takes_an_amount_written_with_a_pound_sign_and_commas(client, auth, application):
+    application["cost"]["amount_gbp"] = "£62,400.00"
+    response = client.post("/api/v1/cases", json=application, headers=auth(CLINICIAN))
+    assert response.status_code == 201, response.json
+    assert response.json["answers"]["cost"]["amount_gbp"] == "62400.00"
+
+
+def test_the_api_names_a_fullwidth_amount_in_the_same_words_as_the_page(client, auth, application):
+    application["cost"]["amount_gbp"] = "\uff16\uff12\uff14\uff10\uff10"
+    response = client.post("/api/v1/cases", json=application, headers=auth(CLINICIAN))
+    assert response.status_code == 422
+    assert {"field": "cost.amount_gbp",
+            "message": "Enter the cost in the digits 0 to 9, like 62400 or 62,400"} in response.json["errors"]
+
+
+def test_a_date_typed_in_other_digits_is_refused_naming_the_question(clinician):
+    draft = start_draft(clinician)
+    response = clinician.submit(f"/cases/{draft}/application/patient", {
+        "patient.date_of_birth[day]": "\uff12\uff18", "patient.date_of_birth[month]": "2",
+        "patient.date_of_birth[year]": "1958"}, expect=422)
+    assert "Enter the date of birth in the digits 0 to 9, like 28 2 1958" in response.text
