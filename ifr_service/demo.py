@@ -91,6 +91,7 @@ SCREENED_IN = [*CHECKED, ("screen_to_panel", "demo-officer",
 # One case in every state of the workflow: (name, urgency, steps before the panel meets, after).
 JOURNEYS = [
     ("Draft", "routine", None, []),
+    ("Deleted draft", "routine", None, [("delete_draft", "demo-clinician", {})]),
     ("Submitted", "routine", [], []),
     ("Awaiting information", "routine", [("request_information", "demo-officer", {
         "questions": "Please send the most recent MRI report and the MDT outcome."})], []),

@@ -30,7 +30,13 @@ SHOTS = [
     ("clinician-upload-evidence", "demo-clinician", "/cases/{draft}/attachments/new"),
     ("clinician-answer-request", "demo-clinician", "/cases/{awaiting}/answer/provide_information"),
     ("clinician-decided-case", "demo-clinician", "/cases/{approved}"),
+    ("clinician-urgency-reveal", "demo-clinician", "/cases/{draft}/application/urgency"),
+    ("clinician-delete-draft", "demo-clinician", "/cases/{draft}/delete"),
+    ("clinician-withdraw", "demo-clinician", "/cases/{screening}/actions/withdraw"),
     ("cdf-choose-drug", "demo-clinician", "/cdf"),
+    ("cdf-apply-patient", "demo-clinician", "/cdf/{cdf_entry}/apply"),
+    ("cdf-case", "demo-clinician", "/cases/{cdf}"),
+    ("cdf-approval-confirmation", "demo-clinician", "/cdf/applications/{cdf}/confirmation"),
     ("officer-queue", "demo-officer", "/queue"),
     ("officer-case", "demo-officer", "/cases/{screening}"),
     ("officer-screening-action", "demo-officer", "/cases/{screening}/actions/screen_to_panel"),
@@ -95,6 +101,7 @@ def _demo_app(scratch: Path):
 
 def _demo_references(app) -> dict[str, str]:
     from ifr_service.cases.models import Case
+    from ifr_service.cdf.models import CdfApplication
     from ifr_service.panels.models import PanelMeeting
 
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
@@ -105,9 +112,11 @@ def _demo_references(app) -> dict[str, str]:
             return case.public_reference
 
         meeting = session.exec(select(PanelMeeting).order_by(PanelMeeting.id.desc())).first()
+        cdf = session.exec(select(CdfApplication, Case).join(Case, Case.id == CdfApplication.case_id)
+                           .where(CdfApplication.approval_number.is_not(None)).order_by(Case.id)).first()
         return {"draft": first("draft"), "approved": first("approved"), "screening": first("screening"),
                 "ready": first("ready_for_panel"), "awaiting": first("awaiting_information"),
-                "meeting": str(meeting.id)}
+                "meeting": str(meeting.id), "cdf": cdf[1].public_reference, "cdf_entry": cdf[0].entry_key}
 
 
 if __name__ == "__main__":

@@ -106,6 +106,7 @@ HANDLERS: dict[str, Callable[[Case, User, object, str | None], Case]] = {
     "update_answers": _update_answers,
     "submit_application": _submit_application,
     "attachments_endpoint": _attachments_endpoint,
+    "delete_draft": lambda case, actor, _payload, _key: service.delete_draft(case, actor),
 }
 
 

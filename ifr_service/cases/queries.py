@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import func, or_
+from sqlalchemy import case as when_then
+from sqlalchemy import func, literal, or_
 from sqlalchemy.orm import defer
 from sqlmodel import select
 
@@ -133,13 +134,23 @@ def _find_queue_lines(where, order, page: int, page_size: int) -> list[QueueLine
     return [QueueLine(*row) for row in db.session().exec(query)]
 
 
-def find_provider_cases(org_code: str, page: int, page_size: int) -> tuple[list[Case], int]:
-    """The cases of a provider trust (drafts too), the most recently changed first."""
-    where = (Case.provider_org_code == org_code,)
+def find_provider_cases(org_code: str, page: int, page_size: int,
+                        waiting: tuple[str, ...] = ()) -> tuple[list[Case], int]:
+    """The cases of a provider trust (drafts too, deleted ones not): those in the `waiting` states
+    (waiting on the clinician) first, then the most recently changed first."""
+    where = (Case.provider_org_code == org_code, Case.state != "deleted")
     total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
-    query = (select(Case).where(*where).order_by(Case.updated_utc.desc(), Case.id.desc())
+    waiting_first = when_then((Case.state.in_(waiting), 0), else_=1) if waiting else literal(1)
+    query = (select(Case).where(*where).order_by(waiting_first, Case.updated_utc.desc(), Case.id.desc())
              .offset((page - 1) * page_size).limit(page_size))
     return list(db.session().exec(query)), total
+
+
+def find_latest_case_by(user_id: int) -> Case | None:
+    """The case this user started most recently, deleted drafts aside."""
+    query = (select(Case).where(Case.created_by_id == user_id, Case.state != "deleted")
+             .order_by(Case.created_utc.desc(), Case.id.desc()).limit(1))
+    return db.session().exec(query).first()
 
 
 def find_idempotency_record(user_id: int, key: str) -> IdempotencyRecord | None:

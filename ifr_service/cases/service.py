@@ -33,6 +33,8 @@ from ifr_service.workflows.definition import Action
 from ifr_service.workflows.engine import allowed_actions, next_state
 
 FORM_FOR_ROUTE = {"ifr": "ifr-application"}
+DELETED_STATES = ("deleted",)
+CARRIED_CLINICIAN_ANSWERS = ("registration_body", "registration_number", "role", "telephone")
 DRAFT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -93,6 +95,25 @@ def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool 
                          {"form": form.key, "form_version": form.version, "fields": _paths(cleaned)})
     note_case_seen(actor, case)  # a new draft passes no access check, but its creation is audited too
     return case
+
+
+def delete_draft(case: Case, actor: User) -> Case:
+    """A draft its clinician no longer wants: its answers are erased (a draft holds a patient's
+    details, kept for no purpose once abandoned); its events stay, as every case's do."""
+    check_action_allowed(case, "delete_draft", actor)
+    case.answers = {}
+    return apply_action(case, "delete_draft", actor, {})
+
+
+def clinician_details(actor: User) -> dict:
+    """A new application's clinician section, from the sign-in (name, email, trust) and from the
+    clinician's own latest application (registration and role), so they are not retyped."""
+    details = {"name": actor.display_name, "email": actor.email,
+               "provider_trust": actor.organisation_name, "provider_ods_code": actor.organisation_code}
+    latest = queries.find_latest_case_by(actor.id)
+    earlier = (latest.answers.get("clinician") or {}) if latest else {}
+    details |= {key: earlier[key] for key in CARRIED_CLINICIAN_ANSWERS if earlier.get(key)}
+    return {key: value for key, value in details.items() if value}
 
 
 def update_draft(case: Case, actor: User, changes: dict) -> Case:

@@ -22,6 +22,7 @@ from ifr_service.cases.information import open_request
 from ifr_service.cases.models import URGENCY_RANK, Case
 from ifr_service.cases.presenters import case_contents
 from ifr_service.cases.similar import similar_requests
+from ifr_service.cdf.presenters import present_case_summary
 from ifr_service.clock import add_working_days
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
@@ -40,10 +41,22 @@ PAGE_SIZE = 25
 # Actions that have pages of their own rather than a payload form.
 ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application.check_answers",
              "attach": "pages.evidence.add_attachment", "remove_attachment": "pages.evidence.add_attachment",
-             "prepare_evidence_for_panel": "pages.evidence.prepare_for_panel"}
+             "prepare_evidence_for_panel": "pages.evidence.prepare_for_panel",
+             "delete_draft": "pages.application.delete_draft"}
 DUE_FILTERS = ["overdue", "due_soon", "on_track"]
+# Actions asked for on a page that states what they mean and confirms them with a warning button;
+# the case page shows them as warning buttons too.
+CONFIRMATION_PAGES = {"withdraw": "cases/withdraw.html"}
+# The states in which a case waits on its clinician, and what they need to do in each.
+WAITING_ON_CLINICIAN = {"draft": "Finish and submit the application",
+                        "awaiting_information": "Send the information the IFR team asked for",
+                        "deferred_awaiting_information": "Send the information the panel asked for"}
 ONE_DAY = timedelta(days=1)
 REPEATED_EVENTS = {"draft_updated", "attachment_added"}
+# Events no action of a workflow names, in words (the rest are titled by their action).
+EVENT_TITLES = {"cdf_application_received": "Cancer Drugs Fund application received",
+                "converted_from_cdf": "Started from a Cancer Drugs Fund application",
+                "draft_created": "Draft started"}
 
 
 class QueueArgs(Schema):
@@ -59,10 +72,13 @@ class QueueArgs(Schema):
 def list_cases():
     page = load_query(QueueArgs(only=["page"]))["page"]
     user = current_user()
-    found, total = queries.find_provider_cases(user.organisation_code or "", page, PAGE_SIZE)
+    found, total = queries.find_provider_cases(user.organisation_code or "", page, PAGE_SIZE,
+                                               waiting=tuple(WAITING_ON_CLINICIAN))
     note_cases_shown(user, found)  # with the patients' names
+    workflow = runtime().workflows["ifr"]
     return render_template("cases/list.html", title="Your organisation's cases", cases=found, total=total,
-                           page=page, pages=page_count(total, PAGE_SIZE), organisation=user.organisation_name)
+                           page=page, pages=page_count(total, PAGE_SIZE), organisation=user.organisation_name,
+                           waiting=WAITING_ON_CLINICIAN, workflows=runtime().workflows, workflow=workflow)
 
 
 @case_pages.get("/queue")
@@ -102,7 +118,7 @@ def show_case(reference: str):
     return render_template(
         "cases/case.html", title=case.public_reference, case=case, workflow=workflow,
         state=workflow.state(case.state), form=runtime().forms.get(case.form_key, case.form_version),
-        actions=[a for a in allowed if a.key not in ELSEWHERE],
+        actions=[a for a in allowed if a.key not in ELSEWHERE], warning_actions=CONFIRMATION_PAGES,
         can_attach=any(a.key == "attach" for a in allowed),
         can_prepare_evidence=any(a.key == "prepare_evidence_for_panel" for a in allowed),
         panel_column=user.role_enum is Role.CASE_OFFICER,
@@ -114,6 +130,7 @@ def show_case(reference: str):
         attachments=contents["attachments"], letters=contents["letters"],
         timeline=_timeline(case, names_clinicians=can_read_identifiers(user)),
         hub=case.hub_id and reference_names(case),
+        cdf=present_case_summary(case) if case.route == "cdf" else None,
         similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)
 
 
@@ -189,7 +206,8 @@ def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
                 and event.name in REPEATED_EVENTS:
             rows[-1]["times"] += 1  # a draft saved page by page is one line, not ten
             continue
-        rows.append({"event": event, "title": event.name.replace("_", " ").capitalize(), "times": 1,
+        title = EVENT_TITLES.get(event.name, event.name.replace("_", " ").capitalize())
+        rows.append({"event": event, "title": title, "times": 1,
                      "actor": names.get(event.actor_id, "The service"),
                      "action": _recording_action(workflow, event),
                      "state": workflow.state(event.to_state).title if event.to_state else None})
@@ -214,6 +232,10 @@ def reference_names(case: Case) -> dict:
 
 def _action_page(case: Case, action, values: dict, errors: dict | None):
     back = url_for(".show_case", reference=case.public_reference), f"Back to {case.public_reference}"
+    if action.key in CONFIRMATION_PAGES:  # an action with consequences that cannot be undone
+        return render_template(CONFIRMATION_PAGES[action.key], title=action.title, action=action,
+                               caption=case.public_reference, back_link={"href": back[0], "text": back[1]},
+                               values=values, errors=errors)
     return action_page(action, case.public_reference, back, values, errors)
 
 

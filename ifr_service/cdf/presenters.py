@@ -83,3 +83,23 @@ def present_approval(record: CdfApplication, case: Case, show_case: bool) -> dic
     return {**presented, "region": find_organisation(Region, case.region_id),
             "provider_org_code": case.provider_org_code,
             "case_reference": case.reference if show_case else None}
+
+
+def present_case_summary(case: Case) -> dict:
+    """What a CDF case page and its printable approval confirmation show: the drug, the regimen
+    chosen (by its label), the approval number and the date treatment must start by."""
+    cdf = present_application(case)
+    record = queries.get_application(case.id)
+    entry = runtime().cdf.get(record.entry_key, record.entry_version)
+    form = runtime().cdf.criteria_form(entry, case.form_version)
+    treatment = next((s for s in form.sections if s.key == "treatment"), None)
+    answered = case.answers.get("treatment") or {}
+    rows = []
+    for field in treatment.fields if treatment else ():
+        if field.key != "planned_start_date" and answered.get(field.key) is not None:
+            labels = {str(option["value"]): option["label"] for option in field.options}
+            rows.append({"label": field.label,
+                         "answer": labels.get(str(answered[field.key]), str(answered[field.key]))})
+    return {**cdf, "drug_name": entry.drug_name, "treatment_answers": rows,
+            "regimen": next((row["answer"] for row in rows if row["label"] == "Regimen"), None),
+            "planned_start_date": answered.get("planned_start_date")}

@@ -64,6 +64,22 @@ def apply(actor: User, body) -> Case:
                                                 "start_by": record.start_by.isoformat()})
 
 
+def check_patient(actor: User, entry_key, patient) -> dict:
+    """The first step of an application, as soon as the patient and the drug are known: the patient's
+    answers checked, and the rule of one approval in force per patient and entry applied, so that a
+    clinician learns of a duplicate before answering the criteria. `apply` checks it all again."""
+    _check_is_clinician(actor)
+    today = runtime().today()
+    entry = _current_entry(entry_key, today)
+    application = runtime().cdf.application_form
+    section = next(s for s in application.sections if s.key == "patient")
+    form = FormDefinition(key=f"{application.key}-v{application.version}-patient", version=1, route="cdf",
+                          title=section.title, sections=(section,))
+    answers = validate_answers(form, {"patient": patient}, complete=True)
+    _refuse_duplicate(actor, answers, entry, today)
+    return answers["patient"]
+
+
 def apply_idempotently(actor: User, body, key: str | None) -> tuple[Case, int]:
     return case_service.once(actor, key, {"cdf": body}, lambda: apply(actor, body), status_code=201)
 

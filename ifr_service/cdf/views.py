@@ -12,11 +12,12 @@ from marshmallow import fields, validate
 
 from ifr_service.api.requests import PageArgs, load_query, page_count
 from ifr_service.audit.recording import note_cases_shown
-from ifr_service.cases.access import get_visible_case
+from ifr_service.cases import service as case_service
+from ifr_service.cases.access import get_identifiable_case, get_visible_case
 from ifr_service.cases.models import Case
 from ifr_service.cdf import queries, service
 from ifr_service.cdf.definition import UNLISTED_DRUG_FORM, CdfEntry
-from ifr_service.cdf.presenters import present_application, present_region_item
+from ifr_service.cdf.presenters import present_application, present_case_summary, present_region_item
 from ifr_service.cdf.routes import CDF_STATES
 from ifr_service.errors import IfrError, NotFound, ValidationFailed
 from ifr_service.forms.definition import FormDefinition
@@ -25,7 +26,7 @@ from ifr_service.runtime import runtime
 from ifr_service.text import shortened
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
-from ifr_service.web.fields import posted_values, read_fields
+from ifr_service.web.fields import posted_values, read_fields, shown_values
 from ifr_service.web.session import page_allow
 
 cdf_pages = Blueprint("cdf", __name__)
@@ -51,25 +52,67 @@ def choose_drug():
 @cdf_pages.route("/cdf/<entry_key>/apply", methods=["GET", "POST"])
 @page_allow(Role.CLINICIAN)
 def apply(entry_key: str):
+    """Two steps: the patient first, checked at once against the rule of one approval in force per
+    patient and entry; then the rest and the criteria. A refusal at either keeps what was typed."""
     entry = _current_entry(entry_key)
     form = runtime().cdf.criteria_form(entry)
     if request.method == "GET":
-        return _application_page(entry, form, {}, None)
+        return _application_page(entry, form, {}, None, step=PATIENT_STEP)
+    if request.form.get("step") in (PATIENT_STEP, "change_patient"):
+        return _patient_step(entry, form)
     answers = {section.key: read_fields(section.fields, request.form, f"{section.key}.")
                for section in form.sections}
     try:
         case = service.apply(current_user(), {"entry": entry.key, **answers})
     except IfrError as error:
-        if error.status_code != 422:  # a duplicate approval (409) and the rest get their error page
+        if error.status_code not in (409, 422):
             raise
-        return _application_page(entry, form, posted_values(request.form), _field_errors(error)), 422
+        errors = _field_errors(error)
+        step = PATIENT_STEP if all(path.startswith("patient.") for path in errors) else "criteria"
+        return _application_page(entry, form, posted_values(request.form), errors, step), error.status_code
     return redirect(url_for(".show_application", reference=case.public_reference))
+
+
+PATIENT_STEP = "patient"
+
+
+def _patient_step(entry: CdfEntry, form: FormDefinition):
+    values = posted_values(request.form)
+    if request.form.get("step") == "change_patient":
+        return _application_page(entry, form, values, None, step=PATIENT_STEP)
+    patient = next(s for s in form.sections if s.key == "patient")
+    try:
+        service.check_patient(current_user(), entry.key,
+                              read_fields(patient.fields, request.form, "patient."))
+    except IfrError as error:
+        if error.status_code not in (409, 422):
+            raise
+        return _application_page(entry, form, values, _field_errors(error), PATIENT_STEP), error.status_code
+    clinician = next(s for s in form.sections if s.key == "clinician")  # from the sign-in, not retyped
+    prefilled = shown_values(clinician.fields, case_service.clinician_details(current_user()), "clinician.")
+    return _application_page(entry, form, prefilled | values, None, step="criteria")
 
 
 @cdf_pages.get("/cdf/applications/<reference>")
 @page_allow(*CDF_READERS)
 def show_application(reference: str):
     return _result_page(_cdf_case(reference), {}, None)
+
+
+@cdf_pages.get("/cdf/applications/<reference>/confirmation")
+@page_allow(Role.CLINICIAN)
+def approval_confirmation(reference: str):
+    """The approval, as a page to print and keep with the patient's record: what the trust quotes
+    when it invoices, and the date treatment must start by."""
+    case = get_identifiable_case(reference, current_user())
+    if case.route != "cdf":
+        raise NotFound("That case is not a Cancer Drugs Fund application.")
+    summary = present_case_summary(case)
+    if not summary["approval_number"]:
+        raise NotFound("This application was not approved, so there is no approval to confirm.")
+    return render_template("cdf/confirmation.html", title=f"Approval {summary['approval_number']}", case=case,
+                           cdf=summary, patient=case.answers.get("patient") or {},
+                           clinician=case.answers.get("clinician") or {})
 
 
 @cdf_pages.post("/cdf/applications/<reference>/ifr-conversion")
@@ -108,9 +151,12 @@ def _current_entry(key: str) -> CdfEntry:
     return entry
 
 
-def _application_page(entry: CdfEntry, form: FormDefinition, values: dict, errors: dict | None):
+def _application_page(entry: CdfEntry, form: FormDefinition, values: dict, errors: dict | None,
+                      step: str):
+    patient = next(s for s in form.sections if s.key == "patient")
+    carried = {name: value for name, value in values.items() if name.startswith("patient.")}
     return render_template("cdf/apply.html", title=f"Apply for {entry.title}", entry=entry, form=form,
-                           values=values, errors=errors)
+                           values=values, errors=errors, step=step, patient=patient, carried=carried)
 
 
 def _field_errors(error: IfrError) -> dict[str, list[str]]:
@@ -118,6 +164,8 @@ def _field_errors(error: IfrError) -> dict[str, list[str]]:
     (an ICD-10 code outside the entry's indication, a start date out of its window)."""
     if isinstance(error, ValidationFailed):
         return error.fields
+    if error.status_code == 409:  # an approval in force for this patient: said beside their NHS number
+        return {"patient.nhs_number": [error.message]}
     return {error.field or "_request": [error.message]}
 
 

@@ -29,6 +29,7 @@ class FieldDefinition:
     label: str
     type: str
     help: str | None = None
+    name: str | None = None  # the words its error messages name it by (forms/messages.py)
     required: bool = False
     required_when: dict | None = None
     options: tuple[dict, ...] = ()
@@ -79,7 +80,7 @@ def parse_field(raw: dict) -> FieldDefinition:
         rules.setdefault("max_length", DEFAULT_MAX_LENGTH[raw["type"]])
     item = raw.get("item")
     return FieldDefinition(
-        key=raw["key"], label=raw["label"], type=raw["type"], help=raw.get("help"),
+        key=raw["key"], label=raw["label"], type=raw["type"], help=raw.get("help"), name=raw.get("name"),
         required=raw.get("required", False), required_when=raw.get("required_when"),
         options=tuple(raw.get("options", ())), rules=rules,
         item=parse_field({"key": "item", "label": raw["label"], **item}) if item else None,

@@ -100,30 +100,51 @@ class Icd10Code(fields.String):
         return icd10.add_dot(icd10.remove_dot(text))
 
 
+AMOUNT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
+def normalised_amount(text: str) -> str | None:
+    """An amount as people write it ("£62,400.00", "62,400", "62400") in the plain digits a
+    Decimal reads ("62400.00"); None when it is not an amount of money so written. Commas only
+    in threes, the digits only 0 to 9: "6,24,00", "1e9", "NaN" and fullwidth digits are not."""
+    text = text.strip()
+    if text.startswith("£"):
+        text = text[1:].strip()
+    if not AMOUNT.fullmatch(text):
+        return None
+    return text.replace(",", "")
+
+
 class Money(fields.Decimal):
-    """Pounds and pence: refused, not rounded, when given to more than two decimal places.
+    """Pounds and pence: refused, not rounded, when given to more than two decimal places. A string
+    may carry a pound sign and commas between thousands, as people write amounts.
 
     Its range is checked here rather than by a Range validator, so that the OpenAPI document
     states it as numbers (a validator on a string-dumped Decimal would state it as strings).
     """
 
-    def __init__(self, minimum: float | None = None, maximum: float | None = None, **kwargs):
-        self.minimum, self.maximum = minimum, maximum
+    def __init__(self, minimum: float | None = None, maximum: float | None = None, name: str = "the amount",
+                 **kwargs):
+        self.minimum, self.maximum, self.question = minimum, maximum, name
         bounds = {key: value for key, value in (("minimum", minimum), ("maximum", maximum))
                   if value is not None}
         kwargs["metadata"] = {**kwargs.get("metadata", {}), **bounds}
         super().__init__(places=2, as_string=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
-        if isinstance(value, str) and (not value.isascii() or text_problem(value)):
-            raise ValidationError("Type the amount in the digits 0 to 9, for example 1234.50.")
+        if isinstance(value, str):
+            if not value.replace("£", "").isascii():
+                raise ValidationError(f"Enter {self.question} in the digits 0 to 9, like 62400 or 62,400")
+            value = normalised_amount(value)
+            if value is None:
+                raise ValidationError(f"Enter {self.question} as a number, like 62400 or 62,400")
         amount = super()._deserialize(value, attr, data, **kwargs)
         if Decimal(str(value)).as_tuple().exponent < -2:
-            raise ValidationError("Give the amount in pounds and pence, for example 1234.50.")
+            raise ValidationError(f"Enter {self.question} in pounds and pence, like 62400.50")
         if self.minimum is not None and amount < Decimal(str(self.minimum)):
-            raise ValidationError(f"Enter an amount of at least £{self.minimum:,}.")
+            raise ValidationError(f"Enter {self.question} of £{self.minimum:,} or more")
         if self.maximum is not None and amount > Decimal(str(self.maximum)):
-            raise ValidationError(f"Enter an amount of no more than £{self.maximum:,}.")
+            raise ValidationError(f"Enter {self.question} of no more than £{self.maximum:,}")
         return amount
 
 
@@ -132,7 +153,7 @@ class StrictBoolean(fields.Boolean):
 
     def _deserialize(self, value, attr, data, **kwargs) -> bool:
         if not isinstance(value, bool):
-            raise ValidationError("Answer true or false.")
+            raise ValidationError(self.error_messages.get("invalid_choice") or "Answer true or false.")
         return value
 
 
@@ -141,12 +162,16 @@ class Integer(fields.Integer):
 
     def _deserialize(self, value, attr, data, **kwargs) -> int:
         if isinstance(value, str) and not value.isascii():
-            raise ValidationError("Type the number in the digits 0 to 9.")
+            raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Date(fields.Date):
     """A day from 1900 to 2099, written YYYY-MM-DD in the digits 0 to 9."""
+
+    def __init__(self, *args, name: str = "the date", **kwargs):
+        self.question = name
+        super().__init__(*args, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
@@ -155,7 +180,8 @@ class Date(fields.Date):
 
     def check_bounds(self, day: date) -> None:
         if not EARLIEST_DATE <= day <= LATEST_DATE:
-            raise ValidationError(f"Enter a date from {EARLIEST_DATE:%-d %B %Y} to {LATEST_DATE:%-d %B %Y}.")
+            raise ValidationError(f"Enter {self.question} from {EARLIEST_DATE:%-d %B %Y} "
+                                  f"to {LATEST_DATE:%-d %B %Y}")
 
 
 class PastDate(Date):
@@ -164,7 +190,7 @@ class PastDate(Date):
 
     def check_bounds(self, day: date) -> None:
         if day > _service_today():
-            raise ValidationError("This date cannot be in the future.")
+            raise ValidationError(f"Enter {self.question} as today or a day in the past")
         super().check_bounds(day)
 
 

@@ -24,6 +24,15 @@ from ifr_service.forms.fields import (
     StrictBoolean,
     Text,
 )
+from ifr_service.forms.messages import (
+    choice_message,
+    field_name,
+    items_message,
+    length_message,
+    range_message,
+    required_message,
+    type_messages,
+)
 
 SIMPLE_TYPES = {
     "email": Email,
@@ -36,61 +45,72 @@ SIMPLE_TYPES = {
 TEXT_TYPES = {"text", "long_text", "email"}
 
 
-def build_field(definition: FieldDefinition, prefix: str = "") -> fields.Field:
-    """The marshmallow field of a definition; `prefix` keeps the names of nested schemas apart."""
+def build_field(definition: FieldDefinition, prefix: str = "", within: str | None = None) -> fields.Field:
+    """The marshmallow field of a definition; `prefix` keeps the names of nested schemas apart,
+    `within` is the name of the group or list it is part of (its messages name both)."""
     optional = not definition.required
+    name = field_name(definition, within)
+    missing = required_message(definition, name)
     common = {
         "required": definition.required,
-        "error_messages": {"required": f"Answer this question: {definition.label}.",
-                           "null": f"Answer this question: {definition.label}."},
+        "error_messages": {"required": missing, "null": missing, **type_messages(definition, name)},
         "allow_none": optional,
-        "validate": _validators(definition),
+        "validate": _validators(definition, name),
         "metadata": {"description": definition.help or definition.label, "title": definition.label},
     }
     kind = definition.type
+    if kind == "boolean":
+        common["error_messages"]["invalid_choice"] = f"{missing} (true or false)"
     if kind in SIMPLE_TYPES:
         return SIMPLE_TYPES[kind](**common)
     if kind in ("text", "long_text"):  # a text with a pattern is a code: its digits only 0 to 9
         text = Code if "pattern" in definition.rules else Text
         return text(multiline=kind == "long_text", **common)
     if kind == "date":
-        return (PastDate if definition.rules.get("not_future") else Date)(**common)
+        return (PastDate if definition.rules.get("not_future") else Date)(name=name, **common)
     if kind == "money":
         return Money(minimum=definition.rules.get("minimum"), maximum=definition.rules.get("maximum"),
-                     **common)
+                     name=name, **common)
     if kind == "choice":
         return fields.Raw(**common)
     if kind == "list":
-        item = FieldDefinition(**{**definition.item.__dict__, "required": True,
-                                  "key": f"{definition.key}_item"})
-        minimum, maximum = definition.rules.get("min_items"), definition.rules["max_items"]
-        return BoundedList(build_field(item, prefix), max_items=maximum, min_items=minimum,
-                           error=_length(minimum, maximum, "items").error, **common)
+        return _build_list(definition, prefix, within, name, common)
     if kind == "group":
-        group = Schema.from_dict({child.key: build_field(child, prefix) for child in definition.fields},
-                                 name=f"{prefix}{_camel(definition.key)}Group")
+        within = definition.name or name  # "reasons for value for money", not for the whole group
+        children = {child.key: build_field(child, prefix, within) for child in definition.fields}
+        group = Schema.from_dict(children, name=f"{prefix}{_camel(definition.key)}Group")
         return fields.Nested(group, **common)
     raise ValueError(f"unknown field type {kind!r}")
 
 
-def _validators(definition: FieldDefinition) -> list:
+def _build_list(definition: FieldDefinition, prefix: str, within: str | None, name: str,
+                common: dict) -> fields.Field:
+    item = FieldDefinition(**{**definition.item.__dict__, "required": True, "key": f"{definition.key}_item",
+                              "name": definition.item.name or name})
+    minimum, maximum = definition.rules.get("min_items"), definition.rules["max_items"]
+    return BoundedList(build_field(item, prefix, within), max_items=maximum, min_items=minimum,
+                       error=items_message(definition, name, minimum, maximum), **common)
+
+
+def _validators(definition: FieldDefinition, name: str) -> list:
     rules = definition.rules
     checks = []
     if definition.options:
-        labels = ", ".join(str(value) for value in definition.option_values)
-        checks.append(validate.OneOf(definition.option_values, error=f"Choose one of: {labels}."))
+        checks.append(validate.OneOf(definition.option_values,
+                                     error=choice_message(name, definition.option_values)))
     if definition.required and definition.type in TEXT_TYPES and not rules.get("min_length"):
-        checks.append(validate.Length(min=1, error=f"Answer this question: {definition.label}."))
+        checks.append(validate.Length(min=1, error=required_message(definition, name)))
     if "min_length" in rules or "max_length" in rules:
-        checks.append(_length(rules.get("min_length"), rules.get("max_length"), "characters"))
+        minimum, maximum = rules.get("min_length"), rules.get("max_length")
+        checks.append(validate.Length(min=minimum, max=maximum, error=length_message(name, minimum, maximum)))
     if "pattern" in rules:
-        message = rules.get("pattern_message", "This is not in the expected format.")
+        message = rules.get("pattern_message", f"Enter {name} in the expected format")
         checks.append(_full_match(rules["pattern"], message))
     if ("minimum" in rules or "maximum" in rules) and definition.type != "money":
         checks.append(validate.Range(min=rules.get("minimum"), max=rules.get("maximum"),
-                                     error="Enter a value between {min} and {max}."))
+                                     error=range_message(name)))
     if "must_be" in rules:
-        checks.append(validate.Equal(rules["must_be"], error="You must confirm this to continue."))
+        checks.append(validate.Equal(rules["must_be"], error=required_message(definition, name)))
     return checks
 
 
@@ -108,36 +128,34 @@ class FullMatch(validate.Regexp):
         return value
 
 
-def _length(minimum: int | None, maximum: int | None, unit: str) -> validate.Length:
-    if minimum and maximum:
-        error = f"Enter between {minimum} and {maximum} {unit}."
-    elif maximum:
-        error = f"Enter no more than {maximum} {unit}."
-    else:
-        error = f"Enter at least {minimum} {unit}."
-    return validate.Length(min=minimum, max=maximum, error=error)
-
-
 class FormSchema(Schema):
     """Base of generated form schemas: applies `required_when` rules on full loads."""
 
     class Meta:
         unknown = RAISE
 
-    conditional_rules: tuple[tuple[str, str, tuple], ...] = ()
+    conditional_rules: tuple[tuple[str, str, tuple, str], ...] = ()
 
     @validates_schema(skip_on_field_errors=False)
     def check_conditional_requirements(self, data, partial=False, **_kwargs):
         if partial:
             return
-        errors = {}
-        for path, condition_path, values in self.conditional_rules:
-            if _value_at(data, condition_path) in values and _value_at(data, path) in (None, "", []):
-                section, _, key = path.partition(".")
-                errors.setdefault(section, {})[key] = ["Answer this question, given your answer to "
-                                                       f"{condition_path}."]
+        errors = conditional_errors(self.conditional_rules, data)
         if errors:
             raise ValidationError(errors)
+
+
+def conditional_errors(rules, data: dict, sections: set[str] | None = None) -> dict:
+    """Each question required by an answer given (`required_when`) and left unanswered, by section;
+    only in `sections` when given (a page checks its own questions as it is left)."""
+    errors: dict = {}
+    for path, condition_path, values, message in rules:
+        section, _, key = path.partition(".")
+        if sections is not None and section not in sections:
+            continue
+        if _value_at(data, condition_path) in values and _value_at(data, path) in (None, "", []):
+            errors.setdefault(section, {})[key] = [message]
+    return errors
 
 
 def _value_at(data: dict, path: str):
@@ -168,7 +186,8 @@ def _build_schema(form: FormDefinition) -> type[Schema]:
             error_messages={"required": f"Complete the section: {section.title}."},
             metadata={"title": section.title},
         )
-        rules += [(f"{section.key}.{f.key}", f.required_when["field"], tuple(f.required_when["in"]))
+        rules += [(f"{section.key}.{f.key}", f.required_when["field"], tuple(f.required_when["in"]),
+                   required_message(f, field_name(f)))
                   for f in section.fields if f.required_when]
     attributes["conditional_rules"] = tuple(rules)
     return type(f"{_camel(form.key)}V{form.version}", (FormSchema,), attributes)

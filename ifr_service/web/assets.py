@@ -27,6 +27,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 STATIC_URL = "/static/"
 MANIFEST = "manifest.json"
 FRONTEND = "nhsuk-frontend"
+AUTOCOMPLETE = "accessible-autocomplete"  # GOV.UK's, for the commissioner question
+OWN_ASSETS = Path(__file__).parent / "own_assets"  # the service's own small scripts and print styles
 FINGERPRINT_LENGTH = 12  # hex digits of SHA-256: far beyond any chance of two versions colliding
 COMPRESSIBLE = {"css", "js", "svg", "ico"}  # PNGs are compressed already
 FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
@@ -137,6 +139,12 @@ def build_publication(dist: Path) -> tuple[dict[str, bytes], dict[str, str]]:
     publish("nhsuk-frontend.min.css", local_stylesheet(css, manifest).encode())
     js = (dist / "nhsuk-frontend.min.js").read_text()
     publish("nhsuk-frontend.min.js", SOURCE_MAP.sub("", js).encode())
+    autocomplete = dist.parents[1].parent / AUTOCOMPLETE / "dist"  # node_modules/accessible-autocomplete
+    for name in ("accessible-autocomplete.min.js", "accessible-autocomplete.min.css"):
+        if (autocomplete / name).is_file():
+            publish(name, SOURCE_MAP.sub("", (autocomplete / name).read_text()).encode())
+    for own in sorted([*OWN_ASSETS.glob("*.js"), *OWN_ASSETS.glob("*.css")]):
+        publish(own.name, own.read_bytes())
     return files, manifest
 
 

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping
 
 from ifr_service.errors import ValidationFailed
 from ifr_service.forms.definition import FieldDefinition
+from ifr_service.forms.messages import field_name, items_message
 from ifr_service.text import ascii_digits_problem, text_problem
+from ifr_service.web.display import nhs_date, nhs_money, nhs_number
 
 MISSING = object()  # the page had no answer for this field: the draft keeps what it had
 SELECT_ABOVE = 8  # a choice with more options than this is a select, not radios
@@ -52,7 +54,7 @@ def read_field(definition: FieldDefinition, form: Mapping[str, str], path: str):
     if definition.type == "list":
         return _read_list(definition, form, path)
     if definition.type == "date":
-        return _read_date(form, path)
+        return _read_date(form, path, definition)
     raw = _checked(form.get(path), path, multiline=definition.type == "long_text")
     if raw is None or not raw.strip():
         return MISSING
@@ -75,6 +77,9 @@ def _read_list(definition: FieldDefinition, form: Mapping[str, str], path: str):
                    for match in [ROW.match(name[len(path):])] if match})
     if not rows:
         return MISSING
+    most = definition.rules.get("max_items")
+    if most and len(rows) > most:  # refused before a row is read, as the API refuses such a list
+        raise ValidationFailed({path: items_message(definition, field_name(definition), None, most)})
     items = [read_fields(definition.item.fields, form, f"{path}.{row}.") for row in rows]
     return [item for item in items if item]
 
@@ -86,13 +91,13 @@ def _checked(raw: str | None, path: str, multiline: bool) -> str | None:
     return raw
 
 
-def _read_date(form: Mapping[str, str], path: str):
+def _read_date(form: Mapping[str, str], path: str, definition: FieldDefinition):
     day, month, year = (_checked(form.get(f"{path}[{part}]", ""), path, multiline=False).strip()
                         for part in ("day", "month", "year"))
     if not (day or month or year):
         return MISSING
     if ascii_digits_problem(day + month + year, "date"):
-        raise ValidationFailed({path: "Type the date in the digits 0 to 9, for example 27 3 2007."})
+        raise ValidationFailed({path: f"Enter {field_name(definition)} in the digits 0 to 9, like 28 2 1958"})
     if day.isdigit() and month.isdigit() and year.isdigit():
         return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     return f"{year}-{month}-{day}"  # the service names the field as not a valid date
@@ -149,11 +154,75 @@ def action_page(action, caption: str, back: tuple[str, str], values: Mapping[str
                            back_link={"href": back[0], "text": back[1]}, values=values, errors=errors)
 
 
-def row_count(shown: Mapping[str, str], path: str) -> int:
-    """How many rows a list of groups shows: those answered, and one more to fill in."""
+def row_count(shown: Mapping[str, str], path: str, most: int | None = None) -> int:
+    """How many rows a list of groups shows: those answered, and one more to fill in; never more
+    than the list may hold (a page posted with row 9999 does not draw ten thousand rows)."""
     rows = {int(match.group(1)) for name in shown if name.startswith(f"{path}.")
-            for match in [ROW.match(name[len(path):])] if match}
-    return (max(rows) + 1 if rows else 0) + 1
+            for match in [ROW.match(name[len(path):])] if match and len(match.group(1)) <= 6}
+    count = (max(rows) + 1 if rows else 0) + 1
+    return min(count, most) if most else count
+
+
+def reveals(definitions: Iterable[FieldDefinition], section: str) -> dict[str, dict[str, list]]:
+    """The questions each answer of a section reveals: a question required when another of the
+    same section has certain answers (`required_when`) is shown under those answers, as the design
+    system's conditional reveal. {trigger key: {answer as the page carries it: [questions]}}."""
+    by_key = {definition.key: definition for definition in definitions}
+    shown: dict[str, dict[str, list]] = {}
+    for definition in by_key.values():
+        trigger_section, _, trigger_key = (definition.required_when or {}).get("field", "").partition(".")
+        trigger = by_key.get(trigger_key) if trigger_section == section else None
+        if trigger is None or not _has_radios(trigger):
+            continue
+        for value in definition.required_when["in"]:
+            shown.setdefault(trigger.key, {}).setdefault(option_text(value), []).append(definition)
+    return shown
+
+
+def revealed_keys(definitions: Iterable[FieldDefinition], section: str) -> set[str]:
+    return {child.key for answers in reveals(definitions, section).values()
+            for children in answers.values() for child in children}
+
+
+def _has_radios(definition: FieldDefinition) -> bool:
+    return (definition.type == "boolean" and not definition.rules.get("must_be")) or \
+        (definition.type == "choice" and len(definition.options) <= SELECT_ABOVE)
+
+
+def chosen_copies(definitions: Iterable[FieldDefinition], form, section: str):
+    """The posted form with one answer to each revealed question: a question revealed under two
+    answers (urgent, emergency) is on the page twice, and the copy under the answer chosen counts.
+    A question revealed under answers not chosen is cleared: its hidden box asks nothing."""
+    from werkzeug.datastructures import MultiDict
+
+    chosen = MultiDict(form)
+    for trigger_key, answers in reveals(definitions, section).items():
+        picked = form.get(f"{section}.{trigger_key}")
+        children = {child.key: child for kids in answers.values() for child in kids}
+        for key in children:
+            path = f"{section}.{key}"
+            under = [value for value, kids in answers.items() if any(kid.key == key for kid in kids)]
+            copies = form.getlist(path) if hasattr(form, "getlist") else [form[path]] if path in form else []
+            if picked and picked not in under:
+                chosen.setlist(path, [""])
+            elif picked in under and len(copies) == len(under):
+                chosen.setlist(path, [copies[under.index(picked)]])
+            elif copies:
+                chosen.setlist(path, [next((copy for copy in copies if copy.strip()), "")])
+    return chosen
+
+
+def without_row(form, row_path: str):
+    """The posted form with one row of a list removed (its Remove button)."""
+    from werkzeug.datastructures import MultiDict
+
+    return MultiDict([(name, value) for name, values in form.lists() for value in values
+                      if not name.startswith(f"{row_path}.")])
+
+
+def is_optional(definition: FieldDefinition) -> bool:
+    """Labelled "(optional)": neither required, nor required by another answer."""
+    return not definition.required and not definition.required_when
 
 
 def answer_text(definition: FieldDefinition, value) -> str:
@@ -167,17 +236,29 @@ def answer_text(definition: FieldDefinition, value) -> str:
         if isinstance(value, list):
             return "\n".join(labels.get(option_text(item), str(item)) for item in value)
         return labels.get(option_text(value), str(value))
-    if definition.type == "money":
-        return f"£{float(value):,.2f}"
+    if definition.type in DISPLAYED:
+        return DISPLAYED[definition.type](value)
     if definition.type == "list":
         if definition.item.type == "group":
-            return "\n\n".join("\n".join(f"{child.label}: {item.get(child.key, '')}"
+            return "\n\n".join("\n".join(f"{child.label}: {answer_text(child, item.get(child.key))}"
                                          for child in definition.item.fields) for item in value)
         return "\n".join(str(item) for item in value)
     if definition.type == "group" and isinstance(value, Mapping):
         return "\n".join(f"{child.label}: {answer_text(child, value.get(child.key))}"
                          for child in definition.fields)
     return str(value)
+
+
+def commissioner_name(code) -> str:
+    """A commissioner by its name ("NHS Camden CCG"), never its code; the code if it is unknown."""
+    from ifr_service.reference.queries import find_commissioner
+
+    commissioner = find_commissioner(str(code))
+    return commissioner.name if commissioner else str(code)
+
+
+DISPLAYED = {"date": nhs_date, "nhs_number": nhs_number, "money": nhs_money,
+             "commissioner": commissioner_name}
 
 
 # What the field macro needs beside the definition (templates/macros/fields.html).
@@ -210,4 +291,4 @@ def input_options(definition: FieldDefinition) -> dict:
 
 TEMPLATE_GLOBALS = {function.__name__: function for function in (
     field_id, field_errors, error_list, row_count, option_items, commissioner_items, input_options,
-    answer_text)} | {"select_above": SELECT_ABOVE}
+    answer_text, reveals, revealed_keys, is_optional)} | {"select_above": SELECT_ABOVE}

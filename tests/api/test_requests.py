@@ -105,12 +105,13 @@ class CountedDeserialising:
         return self.calls
 
 
-@pytest.mark.parametrize(("path", "most", "item"), [
-    ("clinical_case.treatments_tried", 30, {"treatment": "x", "when": "2025", "outcome": "none"}),
-    ("evidence.references", 50, "A reference"),
+@pytest.mark.parametrize(("path", "most", "item", "name"), [
+    ("clinical_case.treatments_tried", 30, {"treatment": "x", "when": "2025", "outcome": "none"},
+     "treatments already tried"),
+    ("evidence.references", 50, "A reference", "references to published evidence"),
 ])
 def test_a_forms_list_is_refused_on_its_length_before_any_item_is_read(
-        client, auth, application, monkeypatch, path, most, item):
+        client, auth, application, monkeypatch, path, most, item, name):
     section, key = path.split(".")
     counted = CountedDeserialising(monkeypatch)
 
@@ -121,7 +122,7 @@ def test_a_forms_list_is_refused_on_its_length_before_any_item_is_read(
         if count > most:
             assert_error_shape(response, 422)
             assert error_fields(response) == [path]
-            assert response.json["errors"][0]["message"] == f"Enter no more than {most} items."
+            assert response.json["errors"][0]["message"] == f"Enter no more than {most} {name}"
 
     just_over = counted.of(lambda: send(most + 1))
     far_over = counted.of(lambda: send(JSON_MAX_ITEMS))

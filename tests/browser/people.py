@@ -46,7 +46,9 @@ def tab_to(page, selector: str) -> None:
 
 
 def type_into(page, name: str, text: str) -> None:
+    """Tab to the field and type, replacing what it held (a prefilled answer, say)."""
     tab_to(page, f'[name="{name}"]')
+    page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(text)
 
 
@@ -72,6 +74,24 @@ def choose_option(page, name: str, label: str) -> None:
     page.keyboard.type(label)
     chosen = page.evaluate("() => document.activeElement.selectedOptions[0].text")
     assert chosen == label, f"typing {label!r} chose {chosen!r}"
+
+
+def choose_from_autocomplete(page, name: str, label: str) -> None:
+    """Type part of a name into a select made an autocomplete (web/own_assets/autocomplete.js) and take
+    the suggestion with the Enter key; a select that was not enhanced is chosen from as it is."""
+    select = page.locator(f'select[name="{name}"]')
+    if select.is_visible():
+        choose_option(page, name, label)
+        return
+    box = select.get_attribute("id").removesuffix("-select")
+    tab_to(page, f"#{box}")
+    page.keyboard.type(label[: max(4, len(label) // 2)])
+    page.locator(f"#{box}__listbox .autocomplete__option", has_text=label).first.wait_for()
+    while page.evaluate("() => document.activeElement.textContent.trim()") != label:
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    chosen = page.evaluate("s => document.querySelector(s).selectedOptions[0].text", f'select[name="{name}"]')
+    assert chosen == label, f"the autocomplete chose {chosen!r}, not {label!r}"
 
 
 def press(page, text: str) -> None:
@@ -105,11 +125,11 @@ def answer_by_keyboard(page, field, path: str, value, names: dict[str, str]) -> 
     elif field.type == "choice":
         choose_radio(page, path, str(value))
     elif field.type == "commissioner":
-        choose_option(page, path, names[value])
+        choose_from_autocomplete(page, path, names[value])
     elif field.type == "list" and field.item.type == "group":
         for row, item in enumerate(value):
             if row:
-                press(page, "Add another")
+                press(page, f"Add another to {field.label.lower()}")
             for child in field.item.fields:
                 type_into(page, f"{path}.{row}.{child.key}", item[child.key])
     elif field.type == "list":

@@ -213,7 +213,7 @@ def test_a_draft_can_be_built_up_and_then_submitted(client, auth, application):
     assert reference.startswith("DRAFT-")
     assert draft.json["state"] == "draft"
     assert [a["action"] for a in draft.json["allowed_actions"]] == [
-        "edit", "attach", "remove_attachment", "submit"]
+        "edit", "attach", "remove_attachment", "submit", "delete_draft"]
 
     rest = {key: value for key, value in application.items() if key != "patient"}
     patched = client.patch(f"/api/v1/cases/{reference}", json=rest, headers=clinician)

@@ -31,6 +31,12 @@ def typed(app, application: dict) -> dict:
     return posted
 
 
+def patient_typed(app, application: dict | None = None) -> dict:
+    """The first step's inputs: the patient alone."""
+    return {name: value for name, value in typed(app, application or {}).items()
+            if name.startswith("patient.")}
+
+
 def one_h1(page: str) -> str:
     assert page.count("<h1") == 1, "a page has exactly one main heading"
     return page
@@ -45,14 +51,18 @@ def apply(clinician: Person, posted: dict, expect: int = 302):
     return clinician.submit(APPLY, posted, expect=expect)
 
 
-def test_a_clinician_sees_the_national_list_each_entry_linking_to_its_application(clinician, calendar):
+def test_a_clinician_sees_the_national_list_each_entry_linking_to_its_application(app, clinician, calendar,
+                                                                                cdf_application):
     from datetime import date
 
     calendar.set(date(2026, 11, 23))
     page = one_h1(clinician.open("/cdf"))
     assert f'href="/cdf/{ENTRY}/apply"' in page and "TA525" in page
     assert "6 entries" in page  # pembrolizumab's two versions are one entry: the current one
-    form = one_h1(clinician.open(APPLY))
+    first = one_h1(clinician.open(APPLY))  # the patient first, then the rest and the criteria
+    assert 'name="patient.nhs_number"' in first and 'name="criteria.brain_metastases"' not in first
+    form = one_h1(clinician.submit(APPLY, {**patient_typed(app, cdf_application), "step": "patient"},
+                                    expect=200).text)
     assert "The patient has brain metastases" in form and 'name="criteria.brain_metastases"' in form
     assert "it does not decide the approval" in form  # a criterion that is recorded, not judged
     assert 'name="treatment.regimen"' in form  # the entry's own treatment questions
@@ -116,7 +126,9 @@ def test_an_ifr_conversion_without_the_dose_names_the_field_and_starts_nothing(a
 def test_a_second_application_while_an_approval_is_in_force_is_refused(app, clinician, cdf_application):
     apply(clinician, typed(app, cdf_application))
     response = apply(clinician, typed(app, cdf_application), expect=409)
-    assert "already has an approval in force" in response.text and "That cannot be done now" in response.text
+    assert "already has an approval in force" in response.text
+    assert 'href="#field-patient-nhs_number"' in response.text  # beside the NHS number, what was typed kept
+    assert f'value="{cdf_application["patient"]["given_name"]}"' in response.text
 
 
 def test_the_regions_cdf_team_lists_its_applications_with_approval_numbers(app, client, clinician,
@@ -150,3 +162,60 @@ def test_the_hubs_ifr_team_cannot_open_the_cdf_pages(client):
     officer = Person(client, OFFICER)
     assert "Your role does not allow" in officer.open("/cdf", expect=403)
     officer.open("/cdf/applications", expect=403)
+
+
+def test_a_duplicate_is_refused_at_the_first_step_keeping_what_was_typed(app, clinician, cdf_application):
+    apply(clinician, typed(app, cdf_application))
+    posted = {**patient_typed(app, cdf_application), "step": "patient"}
+    response = clinician.submit(APPLY, posted, expect=409)
+    assert "already has an approval in force" in response.text
+    assert 'name="criteria.consultant_prescriber"' not in response.text  # before the criteria
+    assert f'value="{cdf_application["patient"]["family_name"]}"' in response.text
+    assert count_rows(app)["ifr_case"] == 1
+
+
+def test_the_first_step_names_a_wrong_patient_answer_in_words(app, clinician, cdf_application):
+    posted = {**patient_typed(app, cdf_application), "patient.date_of_birth[day]": "30",
+              "patient.date_of_birth[month]": "2", "step": "patient"}
+    response = clinician.submit(APPLY, posted, expect=422)
+    assert "Enter the date of birth as a real date, like 28 2 1958" in response.text
+
+
+def test_the_second_step_carries_the_patient_and_sends_the_application(app, clinician, cdf_application):
+    step_two = clinician.submit(APPLY, {**patient_typed(app, cdf_application), "step": "patient"}, expect=200)
+    assert 'type="hidden" name="patient.nhs_number"' in step_two.text
+    assert 'name="clinician.name" type="text" value="Dr Priya Shah"' in step_two.text  # from the sign-in
+    assert "step 2 of 2" in step_two.text
+    rest = {name: value for name, value in typed(app, cdf_application).items()
+            if not name.startswith("patient.")}
+    response = apply(clinician, {**patient_typed(app, cdf_application), **rest})
+    assert CDF_CASE.search(response.headers["Location"])
+
+
+def test_the_cdf_case_page_shows_the_drug_regimen_approval_number_and_start_by_date(app, clinician,
+                                                                                   cdf_application):
+    reference = CDF_CASE.search(apply(clinician, typed(app, cdf_application)).headers["Location"]).group(1)
+    page = clinician.open(f"/cases/{reference}")
+    assert "Atezolizumab 1,200 mg/20 ml" in page and "1,200 mg every 3 weeks" in page
+    assert re.search(r"CDF-\d{4}-\d{6}|[A-Z]{3}-\d{4}-\d+", page)
+    assert "Treatment must start by" in page and "Not given" not in page and "&lt;strong&gt;" not in page
+    assert "Urgency" not in page and "Cdf application received" not in page
+    assert "Cancer Drugs Fund application received" in page
+    assert f"/cdf/applications/{reference}/confirmation" in page
+
+
+def test_the_approval_confirmation_is_a_printable_page_with_the_number_and_the_patient(app, clinician,
+                                                                                     cdf_application):
+    reference = CDF_CASE.search(apply(clinician, typed(app, cdf_application)).headers["Location"]).group(1)
+    page = one_h1(clinician.open(f"/cdf/applications/{reference}/confirmation"))
+    patient = cdf_application["patient"]
+    number = patient["nhs_number"].replace(" ", "")
+    assert f"{number[:3]} {number[3:6]} {number[6:]}" in page and patient["family_name"] in page
+    assert "Approval number" in page and "data-ifr-print" in page and "print." in page
+    assert "Treatment must start by" in page
+
+
+def test_a_refused_application_has_no_approval_confirmation(app, clinician, cdf_application):
+    cdf_application["criteria"]["performance_status"] = False
+    reference = CDF_CASE.search(apply(clinician, typed(app, cdf_application)).headers["Location"]).group(1)
+    clinician.open(f"/cdf/applications/{reference}/confirmation", expect=404)

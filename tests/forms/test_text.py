@@ -76,7 +76,8 @@ def test_a_date_in_other_scripts_digits_is_refused():
 @pytest.mark.parametrize("born", ["0001-01-01", "1899-12-31"])
 def test_a_date_of_birth_before_1900_is_refused(born):
     messages = errors_of({"patient": {"date_of_birth": born}})
-    assert messages["patient"]["date_of_birth"] == ["Enter a date from 1 January 1900 to 31 December 2099."]
+    assert messages["patient"]["date_of_birth"] == [
+        "Enter the date of birth from 1 January 1900 to 31 December 2099"]
 
 
 def test_a_date_of_birth_from_1900_is_accepted():

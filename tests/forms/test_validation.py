@@ -68,7 +68,7 @@ def test_a_chapter_or_block_is_too_broad_to_be_a_diagnosis(code):
 
 def test_a_date_of_birth_in_the_future_is_refused():
     messages = errors_of({"patient": {"date_of_birth": "2999-01-01"}})
-    assert messages["patient"]["date_of_birth"] == ["This date cannot be in the future."]
+    assert messages["patient"]["date_of_birth"] == ["Enter the date of birth as today or a day in the past"]
 
 
 def test_an_opcs4_code_must_look_like_one():
@@ -97,7 +97,7 @@ def test_each_treatment_tried_needs_what_when_and_outcome():
 def test_money_given_past_the_penny_is_refused_not_rounded():
     messages = errors_of({"cost": {"amount_gbp": "12.345"}})
     assert messages["cost"]["amount_gbp"] == [
-        "Give the amount in pounds and pence, for example 1234.50."]
+        "Enter the cost in pounds and pence, like 62400.50"]
 
 
 @pytest.mark.parametrize("answer", [1, "yes", "true", 0])
@@ -109,7 +109,7 @@ def test_consent_must_be_json_true_not_a_look_alike(answer):
 @pytest.mark.parametrize("blank", ["", "   "])
 def test_a_blank_answer_to_a_required_question_is_no_answer(blank):
     messages = errors_of({"patient": {"given_name": blank}})
-    assert messages["patient"]["given_name"] == ["Answer this question: Given name."]
+    assert messages["patient"]["given_name"] == ["Enter the patient's given name"]
 
 
 def test_answers_are_kept_without_surrounding_spaces():
@@ -118,6 +118,6 @@ def test_answers_are_kept_without_surrounding_spaces():
 
 def test_the_cost_must_lie_within_the_forms_range_and_says_so_in_pounds():
     assert errors_of({"cost": {"amount_gbp": "100000000.01"}})["cost"]["amount_gbp"] == [
-        "Enter an amount of no more than £100,000,000."]
+        "Enter the cost of no more than £100,000,000"]
     assert errors_of({"cost": {"amount_gbp": "-0.01"}})["cost"]["amount_gbp"] == [
-        "Enter an amount of at least £0."]
+        "Enter the cost of £0 or more"]

@@ -99,7 +99,7 @@ def test_accepting_an_item_makes_the_analyst_its_owner_and_returns_to_the_item(i
 def test_a_policy_action_with_a_missing_reason_names_the_field_and_changes_nothing(item, analyst, in_db):
     response = analyst.submit(f"/cet/policy-queue/{item}/actions/close", {"reason": "  "}, expect=422)
     assert "There is a problem" in response.text and 'href="#field-reason"' in response.text
-    assert "Answer this question: Why no policy is needed." in response.text
+    assert "Enter why no policy is needed" in response.text
     assert state_of(in_db, item) == ("candidate", 1)
 
 

@@ -60,7 +60,7 @@ def test_an_unknown_action_is_not_found():
 
 def test_allowed_actions_list_what_the_role_may_do_now():
     assert [a.key for a in allowed_actions(IFR, "draft", "clinician")] == [
-        "edit", "attach", "remove_attachment", "submit"]
+        "edit", "attach", "remove_attachment", "submit", "delete_draft"]
     assert [a.key for a in allowed_actions(IFR, "screening", "case_officer")] == [
         "request_information", "screen_not_responsible", "screen_routinely_commissioned", "screen_cohort",
         "screen_to_panel", "refer_for_chairs_action", "prepare_evidence_for_panel"]
