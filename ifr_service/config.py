@@ -86,6 +86,7 @@ class Config:
     # /sign-in/callback, the one redirect URI the development identity provider accepts, and that
     # provider's issuer is this and /dev-identity. Unset: DEFAULT_SERVICE_URL for the development
     # provider; a real provider is sent the address the request came to, and checks it itself.
+    # Production requires it, https (a Host header must never choose where sign-in returns to).
     service_url: str | None = None
     oidc_client_id: str = "ifr-service"
     oidc_client_secret: str = DEVELOPMENT_OIDC_SECRET
@@ -208,7 +209,17 @@ class Config:
             raise ConfigError("production needs REDIS_URL: jobs must not run inside web requests")
         if not self.smtp_host:
             raise ConfigError("production needs SMTP_HOST: acknowledgements must reach clinicians")
+        self._check_service_url()
         self._check_identity_provider()
+
+    def _check_service_url(self) -> None:
+        if self.service_url is None:
+            raise ConfigError("production needs SERVICE_URL, the https:// address people reach the service at "
+                              "(for example https://ifr.example.nhs.uk): sign-in sends the identity provider "
+                              "this address and /sign-in/callback, never one taken from a request")
+        if not self.service_url.startswith("https://"):
+            raise ConfigError("SERVICE_URL must be an https:// address in production: sign-in's code and the "
+                              "session cookie must never cross the network in the clear")
 
     def _check_embedded_only(self) -> None:
         """No IFR_ENV: the embedded default, or nothing. A real part means a deployment that forgot

@@ -238,7 +238,8 @@ def test_token_is_refused_in_production(fresh_env):
            "CET_PSEUDONYM_KEY": secrets.token_urlsafe(40),
            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
            "REDIS_URL": "redis://127.0.0.1:1/0", "SMTP_HOST": "127.0.0.1",
-           "OIDC_ISSUER": "https://identity.example.nhs.uk", "OIDC_CLIENT_SECRET": "c" * 32}
+           "OIDC_ISSUER": "https://identity.example.nhs.uk", "OIDC_CLIENT_SECRET": "c" * 32,
+           "SERVICE_URL": "https://ifr.example.nhs.uk"}
     result = run("token", "--user", "demo-admin", env=env, check=False)
     assert result.returncode != 0
     assert "development only" in result.stderr
