@@ -214,9 +214,9 @@ class Config:
 
     def _check_service_url(self) -> None:
         if self.service_url is None:
-            raise ConfigError("production needs SERVICE_URL, the https:// address people reach the service at "
-                              "(for example https://ifr.example.nhs.uk): sign-in sends the identity provider "
-                              "this address and /sign-in/callback, never one taken from a request")
+            raise ConfigError("production needs SERVICE_URL, the https:// address people reach the service "
+                              "at (for example https://ifr.example.nhs.uk): sign-in sends the identity "
+                              "provider this address and /sign-in/callback, never one taken from a request")
         if not self.service_url.startswith("https://"):
             raise ConfigError("SERVICE_URL must be an https:// address in production: sign-in's code and the "
                               "session cookie must never cross the network in the clear")

@@ -170,8 +170,9 @@ def test_production_without_service_url_refuses_to_start_and_says_why(tmp_path):
     environ = {key: value for key, value in PRODUCTION.items() if key != "SERVICE_URL"}
     with pytest.raises(ConfigError) as refused:
         Config.from_environment({**environ, "IFR_PROJECT_ROOT": str(tmp_path)})
-    assert str(refused.value) == ("production needs SERVICE_URL, the https:// address people reach the service "
-                                  "at (for example https://ifr.example.nhs.uk): sign-in sends the identity "
-                                  "provider this address and /sign-in/callback, never one taken from a request")
+    assert str(refused.value) == (
+        "production needs SERVICE_URL, the https:// address people reach the service at (for example "
+        "https://ifr.example.nhs.uk): sign-in sends the identity provider this address and "
+        "/sign-in/callback, never one taken from a request")
     assert Config.from_environment({**PRODUCTION, "IFR_PROJECT_ROOT": str(tmp_path)}).base_url == \
         "https://ifr.example.nhs.uk"

@@ -19,6 +19,7 @@ from ifr_service.cases.access import can_read_identifiers, get_identifiable_case
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import URGENCY_RANK, Case
 from ifr_service.cases.presenters import case_contents
+from ifr_service.cases.redaction import Redactor
 from ifr_service.cases.similar import similar_requests
 from ifr_service.clock import add_working_days
 from ifr_service.errors import NotFound, ValidationFailed
@@ -188,8 +189,10 @@ def _due_bounds(due: str | None, today):
 
 def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
     """The case's history as people read it: what happened, who did it, and what they wrote. The
-    requesting clinician is named only to those who may read the identifiable case."""
+    requesting clinician is named only to those who may read the identifiable case, and what people
+    wrote is shown to the others with the case's identifiers taken out (cases/redaction.py)."""
     workflow, names = runtime().workflows[case.route], {}
+    notes = (lambda payload: payload) if names_clinicians else Redactor(case.answers).answers
     titles = {action.event: action for action in workflow.actions}
     rows = []
     for event in reversed(queries.find_events(case)):
@@ -201,7 +204,8 @@ def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
                 and event.name in REPEATED_EVENTS:
             rows[-1]["times"] += 1  # a draft saved page by page is one line, not ten
             continue
-        rows.append({"event": event, "title": event.name.replace("_", " ").capitalize(), "times": 1,
+        rows.append({"event": event, "notes": notes(event.payload or {}),
+                     "title": event.name.replace("_", " ").capitalize(), "times": 1,
                      "actor": names.get(event.actor_id, "The service"), "action": titles.get(event.name),
                      "state": workflow.state(event.to_state).title if event.to_state else None})
     return rows
