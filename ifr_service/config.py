@@ -77,6 +77,8 @@ class Config:
     cohort_window_days: int = 364
     # A CET export of more rows than this is made in the background by the worker, not in the request.
     cet_export_inline_max_rows: int = 20000
+    # A made export's file is kept this many days, then cleared by the clock sweep (cet/exports.py).
+    cet_export_retention_days: int = 7
     # The Cancer Drugs Fund's annual budget, against which spend is forecast.
     cdf_annual_budget_pence: int = 340_000_000 * 100
     # Sign-in through OpenID Connect. With no issuer, development and test use the service's
@@ -179,6 +181,7 @@ class Config:
             meeting_earliest_date=_iso_date(env, "PANEL_MEETING_EARLIEST_DATE", date(2013, 4, 1)),
             meeting_max_years_ahead=_whole_number(env, "PANEL_MEETING_MAX_YEARS_AHEAD", 2),
             cet_export_inline_max_rows=_whole_number(env, "CET_EXPORT_INLINE_MAX_ROWS", 20000),
+            cet_export_retention_days=_whole_number(env, "CET_EXPORT_RETENTION_DAYS", 7),
             **_identity_settings(env),
         )
         config.check()
