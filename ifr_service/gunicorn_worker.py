@@ -192,45 +192,40 @@ class BoundedThreadWorker(ThreadWorker):
             return READY
         arrival = getattr(conn, "arrival", None) or Arrival()
         conn.arrival = arrival
-        arrival.read_available(raw, self._buffer_limit(arrival))
-        if arrival.ended:
-            return READY  # closed by the client: gunicorn reads what came and sees the end
+        if arrival.head_done is None:
+            arrival.read_available(raw, HEAD_PEEK_BYTES)  # the head first: no more than a head's worth
         framing = body_needed(arrival.data)
         if framing is None:
-            if len(arrival.data) >= HEAD_PEEK_BYTES:
-                return READY  # too large a head: gunicorn answers 431 or 414
+            if arrival.ended or len(arrival.data) >= HEAD_PEEK_BYTES:
+                return READY  # closed by the client, or too large a head: gunicorn answers
             return TOO_SLOW if time.monotonic() - arrival.started > HEAD_SECONDS else WAIT
         if arrival.head_done is None:
             arrival.head_done = time.monotonic()
-        return self._body_state(arrival, *framing)
+        return self._body_state(arrival, raw, *framing)
 
-    def _body_state(self, arrival: Arrival, head_end: int, whole: int | None) -> str:
-        if whole is not None and (whole > head_end + BODY_BUFFER_BYTES
-                                  or not self._within_budget(arrival, whole)):
+    def _body_state(self, arrival: Arrival, raw: socket.socket, head_end: int, whole: int | None) -> str:
+        """Read what has come of the body, if it is one to buffer (within its size and the budget,
+        checked before it is read), and say whether the request is whole."""
+        limit = whole if whole is not None else head_end + BODY_BUFFER_BYTES
+        if limit > head_end + BODY_BUFFER_BYTES or not self._within_budget(arrival, limit - head_end):
             return READY  # too large to buffer: a thread reads it, until READ_SECONDS after its head
+        arrival.read_available(raw, limit)
         data = arrival.data
         complete = chunked_complete(data, head_end) if whole is None else len(data) >= whole
-        if complete is None or complete or len(arrival.data) >= head_end + BODY_BUFFER_BYTES:
-            return READY
+        if arrival.ended or complete is None or complete or len(data) >= limit:
+            return READY  # whole, ended, or framing only gunicorn can judge
         if time.monotonic() - arrival.head_done > READ_SECONDS:
             return READY  # the app reads what came, then the end: 400 for a body cut short
         return WAIT
 
-    def _buffer_limit(self, arrival: Arrival) -> int:
-        framing = body_needed(arrival.data)
-        if framing is None:
-            return HEAD_PEEK_BYTES + BODY_BUFFER_BYTES  # a head and a body may come in one read
-        head_end, whole = framing
-        return min(whole, head_end + BODY_BUFFER_BYTES) if whole is not None else head_end + BODY_BUFFER_BYTES
-
-    def _within_budget(self, arrival: Arrival, whole: int) -> bool:
+    def _within_budget(self, arrival: Arrival, body_bytes: int) -> bool:
         """Whether this body fits in what the process may hold in buffers, the other requests still
-        arriving counted; the budget is checked as a body starts and holds for it thereafter."""
+        arriving counted; the budget is checked before a body is read and holds for it thereafter."""
         if arrival.budgeted:
             return True
         waiting = [getattr(conn, "arrival", None) for conn in list(self.pending_conns)]
         held = sum(len(other.data) for other in waiting if other is not None and other is not arrival)
-        arrival.budgeted = held + whole <= BUFFER_BUDGET_BYTES
+        arrival.budgeted = held + body_bytes <= BUFFER_BUDGET_BYTES
         return arrival.budgeted
 
     def handle_error(self, req, client, addr, exc):
