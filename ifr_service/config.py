@@ -77,6 +77,8 @@ class Config:
     cohort_window_days: int = 364
     # A CET export of more rows than this is made in the background by the worker, not in the request.
     cet_export_inline_max_rows: int = 20000
+    # A made export's file is kept this many days, then cleared by the clock sweep (cet/exports.py).
+    cet_export_retention_days: int = 7
     # The Cancer Drugs Fund's annual budget, against which spend is forecast.
     cdf_annual_budget_pence: int = 340_000_000 * 100
     # Sign-in through OpenID Connect. With no issuer, development and test use the service's
@@ -86,6 +88,7 @@ class Config:
     # /sign-in/callback, the one redirect URI the development identity provider accepts, and that
     # provider's issuer is this and /dev-identity. Unset: DEFAULT_SERVICE_URL for the development
     # provider; a real provider is sent the address the request came to, and checks it itself.
+    # Production requires it, https (a Host header must never choose where sign-in returns to).
     service_url: str | None = None
     oidc_client_id: str = "ifr-service"
     oidc_client_secret: str = DEVELOPMENT_OIDC_SECRET
@@ -178,6 +181,7 @@ class Config:
             meeting_earliest_date=_iso_date(env, "PANEL_MEETING_EARLIEST_DATE", date(2013, 4, 1)),
             meeting_max_years_ahead=_whole_number(env, "PANEL_MEETING_MAX_YEARS_AHEAD", 2),
             cet_export_inline_max_rows=_whole_number(env, "CET_EXPORT_INLINE_MAX_ROWS", 20000),
+            cet_export_retention_days=_whole_number(env, "CET_EXPORT_RETENTION_DAYS", 7),
             **_identity_settings(env),
         )
         config.check()
@@ -208,7 +212,17 @@ class Config:
             raise ConfigError("production needs REDIS_URL: jobs must not run inside web requests")
         if not self.smtp_host:
             raise ConfigError("production needs SMTP_HOST: acknowledgements must reach clinicians")
+        self._check_service_url()
         self._check_identity_provider()
+
+    def _check_service_url(self) -> None:
+        if self.service_url is None:
+            raise ConfigError("production needs SERVICE_URL, the https:// address people reach the service "
+                              "at (for example https://ifr.example.nhs.uk): sign-in sends the identity "
+                              "provider this address and /sign-in/callback, never one taken from a request")
+        if not self.service_url.startswith("https://"):
+            raise ConfigError("SERVICE_URL must be an https:// address in production: sign-in's code and the "
+                              "session cookie must never cross the network in the clear")
 
     def _check_embedded_only(self) -> None:
         """No IFR_ENV: the embedded default, or nothing. A real part means a deployment that forgot

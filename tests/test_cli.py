@@ -163,6 +163,49 @@ def test_clients_sending_their_headers_slowly_do_not_hold_up_the_server(served):
             connection.close()
 
 
+def test_clients_sending_their_bodies_slowly_do_not_hold_up_the_server(served):
+    """Headers whole, then a body a byte at a time: each such request held a thread until READ_SECONDS,
+    and as many as threads froze the service for that long, again and again. A thread now takes a
+    request only once its body has arrived whole, so /healthz keeps answering at once."""
+    slow = [socket.create_connection(("127.0.0.1", served)) for _ in range(6)]  # three per thread
+    try:
+        for connection in slow:
+            connection.sendall(b"POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        stop = time.monotonic() + 6
+        while time.monotonic() < stop:
+            for connection in slow:
+                connection.sendall(b" ")
+            started = time.monotonic()
+            with urllib.request.urlopen(f"http://127.0.0.1:{served}/healthz", timeout=3) as reply:
+                assert reply.status == 200
+            assert time.monotonic() - started < 1
+            time.sleep(0.5)
+    finally:
+        for connection in slow:
+            connection.close()
+
+
+def test_a_body_sent_whole_after_arriving_in_pieces_is_answered(served):
+    """The worker reads a request's pieces as they come and hands the app the whole of it: a body by
+    its length, and a chunked one to its last chunk."""
+    body = json.dumps({"nonsense": True}).encode()
+    with socket.create_connection(("127.0.0.1", served), timeout=5) as connection:
+        connection.sendall(b"POST /api/v1/cases HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n")
+        time.sleep(0.3)
+        connection.sendall(b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body[:5])
+        time.sleep(0.3)
+        connection.sendall(body[5:])
+        assert connection.recv(12) == b"HTTP/1.1 401"  # the app read it whole: no token
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    with socket.create_connection(("127.0.0.1", served), timeout=5) as connection:
+        connection.sendall(b"POST /api/v1/cases HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                           b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunked[:7])
+        time.sleep(0.3)
+        connection.sendall(chunked[7:])
+        assert connection.recv(12) == b"HTTP/1.1 401"
+
+
 def raw_answer(port: int, request: bytes) -> tuple[int, dict, dict]:
     """Send bytes as they are, and read the status, headers and JSON body of the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
@@ -195,7 +238,8 @@ def test_token_is_refused_in_production(fresh_env):
            "CET_PSEUDONYM_KEY": secrets.token_urlsafe(40),
            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
            "REDIS_URL": "redis://127.0.0.1:1/0", "SMTP_HOST": "127.0.0.1",
-           "OIDC_ISSUER": "https://identity.example.nhs.uk", "OIDC_CLIENT_SECRET": "c" * 32}
+           "OIDC_ISSUER": "https://identity.example.nhs.uk", "OIDC_CLIENT_SECRET": "c" * 32,
+           "SERVICE_URL": "https://ifr.example.nhs.uk"}
     result = run("token", "--user", "demo-admin", env=env, check=False)
     assert result.returncode != 0
     assert "development only" in result.stderr

@@ -14,7 +14,8 @@ STRONG_PSEUDONYM_KEY = "r7PkX2mWq9LzT4vYb8NcH3sJd6FgA1eUo5KiR0tS"
 PRODUCTION = {"IFR_ENV": "production", "SECRET_KEY": STRONG_SECRET, "CET_PSEUDONYM_KEY": STRONG_PSEUDONYM_KEY,
               "DATABASE_URL": "postgresql+psycopg://ifr@db/ifr", "REDIS_URL": "redis://redis:6379/0",
               "SMTP_HOST": "relay.nhs.net", "OIDC_ISSUER": "https://identity.example.nhs.uk/realms/Healthcare",
-              "OIDC_CLIENT_ID": "ifr-service", "OIDC_CLIENT_SECRET": "s" * 32}
+              "OIDC_CLIENT_ID": "ifr-service", "OIDC_CLIENT_SECRET": "s" * 32,
+              "SERVICE_URL": "https://ifr.example.nhs.uk"}
 
 
 def test_the_embedded_default_is_sqlite_under_instance_with_in_process_jobs(tmp_path):
@@ -40,6 +41,8 @@ def test_production_starts_with_a_real_secret_postgresql_and_redis():
     ({"CET_PSEUDONYM_KEY": STRONG_SECRET}, "must differ from SECRET_KEY"),
     ({"CDF_ANNUAL_BUDGET_GBP": "lots"}, "CDF_ANNUAL_BUDGET_GBP"),
     ({"CDF_ANNUAL_BUDGET_GBP": "-5"}, "CDF_ANNUAL_BUDGET_GBP"),
+    ({"SERVICE_URL": ""}, "production needs SERVICE_URL"),
+    ({"SERVICE_URL": "http://ifr.example.nhs.uk"}, "SERVICE_URL must be an https:// address in production"),
 ])
 def test_production_refuses_unsafe_defaults(missing, problem, tmp_path):
     environ = {**PRODUCTION, **missing, "IFR_PROJECT_ROOT": str(tmp_path)}
@@ -159,3 +162,17 @@ def test_the_service_url_is_a_bare_address_and_names_the_sign_in_callback():
                   "https://user:pass@ifr.example.nhs.uk"):
         with pytest.raises(ConfigError, match="SERVICE_URL"):
             Config.from_environment({"SERVICE_URL": wrong})
+
+
+def test_production_without_service_url_refuses_to_start_and_says_why(tmp_path):
+    """Unset, a real identity provider was sent whatever address the request came to (its Host header),
+    and sign-in's callback rested on the provider's own check of it. Production names its address."""
+    environ = {key: value for key, value in PRODUCTION.items() if key != "SERVICE_URL"}
+    with pytest.raises(ConfigError) as refused:
+        Config.from_environment({**environ, "IFR_PROJECT_ROOT": str(tmp_path)})
+    assert str(refused.value) == (
+        "production needs SERVICE_URL, the https:// address people reach the service at (for example "
+        "https://ifr.example.nhs.uk): sign-in sends the identity provider this address and "
+        "/sign-in/callback, never one taken from a request")
+    assert Config.from_environment({**PRODUCTION, "IFR_PROJECT_ROOT": str(tmp_path)}).base_url == \
+        "https://ifr.example.nhs.uk"

@@ -25,6 +25,10 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 MAX_EXPANDED_BYTES = 100 * 1024 * 1024
 MAX_EXPANSION_RATIO = 100
 MAX_ARCHIVE_MEMBERS = 5000
+# A PDF holds no more objects than this: each is read to look for active content, and 150,000 small
+# ones (8.4 MB) took 5 s; a long tagged report (PDF/UA: an object for each heading and paragraph)
+# has tens of thousands.
+MAX_PDF_OBJECTS = 100_000
 
 # PDF names that run or open something, each with the words a person reads.
 ACTIVE_PDF_NAMES = {
@@ -45,6 +49,10 @@ PNG_END = b"IEND\xaeB`\x82"
 # Parts of a Word document that hold code: macros, ActiveX controls, embedded OLE objects.
 ACTIVE_DOCX_PART = re.compile(r"(?:^|/)vbaProject\.bin$|(?:^|/)activeX/|(?:^|/)embeddings/oleObject[^/]*$",
                               re.IGNORECASE)
+
+
+class TooManyObjects(Exception):
+    """A PDF whose table lists more than MAX_PDF_OBJECTS objects."""
 
 
 def check_contents(content: bytes, content_type: str) -> None:
@@ -110,10 +118,15 @@ def _names_in_objects(content: bytes) -> Iterator[str]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(content), strict=False)
+            if sum(map(len, reader.xref.values())) + len(reader.xref_objStm) > MAX_PDF_OBJECTS:
+                raise TooManyObjects
             pending: list = [reader.trailer]
             for generation, numbers in reader.xref.items():
                 pending += [reader.get_object(IndirectObject(n, generation, reader)) for n in numbers]
             pending += [reader.get_object(number) for number in reader.xref_objStm]
+    except TooManyObjects:
+        _refuse(f"The PDF holds more than {MAX_PDF_OBJECTS:,} objects, far more than a document needs, so it "
+                "cannot be checked. Print it to a new PDF and attach that.")
     except Exception:  # pypdf raises many kinds for a malformed file: each means it cannot be read
         _refuse("The PDF cannot be read, so it cannot be checked. Save it again as a PDF and attach that.")
     while pending:

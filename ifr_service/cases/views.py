@@ -21,6 +21,7 @@ from ifr_service.cases.evidence_views import ANSWERS
 from ifr_service.cases.information import open_request
 from ifr_service.cases.models import URGENCY_RANK, Case
 from ifr_service.cases.presenters import case_contents
+from ifr_service.cases.redaction import Redactor
 from ifr_service.cases.similar import similar_requests
 from ifr_service.cdf.presenters import present_case_summary
 from ifr_service.clock import add_working_days
@@ -194,8 +195,10 @@ def _due_bounds(due: str | None, today):
 
 def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
     """The case's history as people read it: what happened, who did it, and what they wrote. The
-    requesting clinician is named only to those who may read the identifiable case."""
+    requesting clinician is named only to those who may read the identifiable case, and what people
+    wrote is shown to the others with the case's identifiers taken out (cases/redaction.py)."""
     workflow, names = runtime().workflows[case.route], {}
+    notes = (lambda payload: payload) if names_clinicians else Redactor(case.answers).answers
     rows = []
     for event in reversed(queries.find_events(case)):
         if event.actor_id and event.actor_id not in names:
@@ -207,7 +210,7 @@ def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
             rows[-1]["times"] += 1  # a draft saved page by page is one line, not ten
             continue
         title = EVENT_TITLES.get(event.name, event.name.replace("_", " ").capitalize())
-        rows.append({"event": event, "title": title, "times": 1,
+        rows.append({"event": event, "notes": notes(event.payload or {}), "title": title, "times": 1,
                      "actor": names.get(event.actor_id, "The service"),
                      "action": _recording_action(workflow, event),
                      "state": workflow.state(event.to_state).title if event.to_state else None})

@@ -14,11 +14,11 @@ totals (SQLite has no percentile); then labels the groups.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, Subquery, cast, func, literal, or_, select
 from sqlmodel import SQLModel, col
 
 from ifr_service import db
@@ -81,10 +81,26 @@ def breakdown(by: list[str], start: date, end: date, filters: dict[str, str] | N
     that match every filter (dimension name to value)."""
     names = list(dict.fromkeys(by))  # a dimension named twice is one column, as in a dict
     found = db.session().execute(_labelled(names, _histogram(names, start, end, filters or {}))).all()
-    rows = [{**dict(zip(names, row[:len(names)], strict=True)),
-             **_measures(*row[len(names):-2], low=row[-2], high=row[-1])}
-            for row in found if row[len(names)]]  # with no dimensions, no cases is no row
+    rows = [_row(names, row) for row in found if row[len(names)]]  # with no dimensions, no cases is no row
     return Breakdown(by=tuple(by), rows=sorted(rows, key=lambda row: tuple(str(row[name]) for name in names)))
+
+
+def iter_rows(by: list[str], start: date, end: date, filters: dict[str, str] | None = None,
+              batch: int = 2000) -> Iterator[dict]:
+    """breakdown()'s rows one at a time, in the same order, as the database streams them (a
+    server-side cursor on PostgreSQL), `batch` at a time: for an export of hundreds of thousands of
+    rows, which is written as it is read and never held whole. Read within one unit of work."""
+    names = list(dict.fromkeys(by))
+    query = _labelled(names, _histogram(names, start, end, filters or {}), ordered=True)
+    result = db.session().execute(query.execution_options(stream_results=True, yield_per=batch))
+    for row in result:
+        if row[len(names)]:
+            yield _row(names, row)
+
+
+def _row(names: list[str], row) -> dict:
+    return {**dict(zip(names, row[:len(names)], strict=True)),
+            **_measures(*row[len(names):-2], low=row[-2], high=row[-1])}
 
 
 def count_rows(by: list[str], start: date, end: date, filters: dict[str, str] | None = None) -> int:
@@ -124,9 +140,11 @@ def _filtered(query: Select, filters: dict[str, str]) -> Select:
     return query
 
 
-def _labelled(names: list[str], histogram: Subquery) -> Select:
+def _labelled(names: list[str], histogram: Subquery, ordered: bool = False) -> Select:
     """Each group's label and measures. The median's middle values are the working days at which
-    the running total first passes (total - 1) / 2 and total / 2, kept integer as 2 * running."""
+    the running total first passes (total - 1) / 2 and total / 2, kept integer as 2 * running.
+    `ordered`: in breakdown()'s order, each label compared as its text ("None" for none), code point
+    by code point as Python compares strings (PostgreSQL's "C" collation; SQLite's own)."""
     labels, query = [], select()
     for index, name in enumerate(names):
         dimension, key = DIMENSIONS[name], histogram.c[f"key{index}"]
@@ -134,11 +152,18 @@ def _labelled(names: list[str], histogram: Subquery) -> Select:
             query = query.join_from(histogram, dimension.table, col(dimension.table.id) == key)
         labels.append(dimension.label(key))
     running, total, days = histogram.c.running, histogram.c.total, histogram.c.days
+    if ordered:
+        query = query.order_by(*(_as_text(label) for label in labels))
     return query.add_columns(
         *labels, func.sum(histogram.c.cases), func.sum(histogram.c.decided), func.sum(histogram.c.approved),
         func.sum(histogram.c.timed), func.min(days).filter(2 * running > total - 1),
         func.min(days).filter(2 * running > total),
     ).select_from(histogram).group_by(*labels)
+
+
+def _as_text(label: ColumnElement) -> ColumnElement:
+    text = func.coalesce(cast(label, String), literal("None"))
+    return text.collate("C") if db.session().get_bind().dialect.name == "postgresql" else text
 
 
 def _measures(*sums: int, low: int | None, high: int | None) -> dict:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import BinaryIO
 
 FORMATS = ["json", "csv", "xlsx"]
 MEDIA_TYPES = {"csv": "text/csv",
@@ -32,28 +33,48 @@ class Table:
 
 
 def as_csv(table: Table, progress: Progress | None = None) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(column) for column in table.columns])
-    for number, row in enumerate(table.rows, start=1):
-        writer.writerow([safe_cell(row.get(column)) for column in table.columns])
-        _report(progress, number)
-    return out.getvalue()
+    out = io.BytesIO()
+    write_csv(table.columns, table.rows, out, progress)
+    return out.getvalue().decode("utf-8")
 
 
 def as_xlsx(table: Table, progress: Progress | None = None) -> bytes:
+    out = io.BytesIO()
+    write_xlsx(table.title, table.columns, table.rows, out, progress)
+    return out.getvalue()
+
+
+def write_csv(columns: list[str], rows: Iterable[dict], out: BinaryIO,
+              progress: Progress | None = None) -> int:
+    """Write the rows to a binary file as UTF-8 CSV as they come, never holding them; returns how many."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow([safe_cell(column) for column in columns])
+    number = 0
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([safe_cell(row.get(column)) for column in columns])
+        _report(progress, number)
+    text.flush()
+    text.detach()  # the caller's file stays open
+    return number
+
+
+def write_xlsx(title: str, columns: list[str], rows: Iterable[dict], out: BinaryIO,
+               progress: Progress | None = None) -> int:
+    """Write the rows to a binary file as an XLSX workbook as they come: openpyxl's write-only mode
+    keeps the sheet in a temporary file, not in memory, until it is zipped. Returns how many."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(table.title[:31])  # Excel's limit on a sheet's name
+    sheet = workbook.create_sheet(title[:31])  # Excel's limit on a sheet's name
     cell = _xlsx_cell_maker(sheet)
-    sheet.append([cell(column) for column in table.columns])
-    for number, row in enumerate(table.rows, start=1):
-        sheet.append([cell(row.get(column)) for column in table.columns])
+    sheet.append([cell(column) for column in columns])
+    number = 0
+    for number, row in enumerate(rows, start=1):
+        sheet.append([cell(row.get(column)) for column in columns])
         _report(progress, number)
-    out = io.BytesIO()
     workbook.save(out)
-    return out.getvalue()
+    return number
 
 
 def _report(progress: Progress | None, rows_written: int) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import defer
-from sqlmodel import select
+from sqlmodel import col, select
 
 from ifr_service import db
 from ifr_service.cet.models import CetExport, CohortReferral, NationalCase
@@ -55,3 +58,11 @@ def get_export(export_id: int, with_content: bool = False) -> CetExport:
     if item is None:
         raise NotFound("No such export.", field="export_id")
     return item
+
+
+def find_exports_to_expire(cutoff: datetime) -> list[CetExport]:
+    """Exports made before `cutoff`, and failed ones asked for before it, not yet expired."""
+    query = select(CetExport).options(defer(CetExport.content)).where(or_(
+        and_(CetExport.status == "ready", col(CetExport.completed_utc) < cutoff),
+        and_(CetExport.status == "failed", col(CetExport.requested_utc) < cutoff)))
+    return list(db.session().exec(query))

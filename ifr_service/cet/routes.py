@@ -287,7 +287,9 @@ class CetExportSchema(Schema):
     id = fields.Integer(required=True)
     report = fields.String(required=True)
     format = fields.String(required=True)
-    status = fields.String(required=True, metadata={"enum": ["queued", "running", "ready", "failed"]})
+    status = fields.String(required=True, metadata={
+        "enum": ["queued", "running", "ready", "failed", "expired"],
+        "description": "expired: the file was kept CET_EXPORT_RETENTION_DAYS (7 by default) and is gone"})
     rows_total = fields.Integer(required=True)
     rows_written = fields.Integer(required=True)
     requested_utc = fields.DateTime(required=True)
@@ -337,7 +339,9 @@ def download_export(export_id: int):
             text/csv: {}
             application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {}
         404: {description: No such export of yours, content: {application/json: {schema: Error}}}
-        409: {description: Not ready yet, content: {application/json: {schema: Error}}}
+        409:
+          description: Not ready yet, or expired (files are kept CET_EXPORT_RETENTION_DAYS)
+          content: {application/json: {schema: Error}}
     """
     return export_file_response(exports.get_ready_file(export_id, current_user()))
 

@@ -139,7 +139,8 @@ def export_status(export_id: int):
     """An export being made in the background: how far it has got, then the link to its file."""
     item = exports.get_own_export(export_id, current_user())
     return render_template("cet/export.html", title="Your export", item=item,
-                           ready=item.status == exports.READY)
+                           ready=item.status == exports.READY,
+                           retention_days=runtime().config.cet_export_retention_days)
 
 
 @cet_pages.get("/cet/exports/<int:export_id>/file")

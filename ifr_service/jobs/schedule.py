@@ -24,9 +24,11 @@ def run_clock_sweep() -> None:
     """The scheduled job: one sweep, as one unit of work, in the worker's app context."""
     from ifr_service.cases.reminders import sweep_clocks
     from ifr_service.cdf.sweep import sweep_cdf_approvals
+    from ifr_service.cet.exports import expire_cet_exports
 
     log.info("clock sweep: %s", sweep_clocks())
     log.info("CDF approvals ended: %s", sweep_cdf_approvals())
+    log.info("CET exports expired: %s", expire_cet_exports())
 
 
 def run_cohort_detection() -> None:

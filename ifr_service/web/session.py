@@ -138,9 +138,18 @@ def start():
 @session_pages.get("/sign-in")
 @page_allow(PUBLIC)
 def sign_in():
-    """Off to the identity provider; it sends the browser back to `finish_sign_in`."""
+    """Off to the identity provider; it sends the browser back to `finish_sign_in`. A provider that
+    cannot be reached (its discovery document is read on the first sign-in) is a 503 page, not a 500."""
+    from ifr_service.web.pages import render_error_page
+
     session["sign_in_next"] = _safe_next(request.args.get("next"))
-    return identity_provider().authorize_redirect(sign_in_callback_url())
+    provider = identity_provider()
+    try:
+        return provider.authorize_redirect(sign_in_callback_url())
+    except (RequestException, ValueError, KeyError) as error:  # unreachable, or an answer not JSON
+        log.warning("the identity provider could not be reached: %s", type(error).__name__)
+        return render_error_page(503, "The sign-in service cannot be reached just now. Try again in a few "
+                                      "minutes; if it goes on, contact the service desk.")
 
 
 @session_pages.get("/sign-in/callback")

@@ -170,6 +170,34 @@ def test_a_pdf_of_streams_that_never_end_is_judged_in_one_pass():
     assert time.monotonic() - started < 20  # searching again from each `stream` would take hours
 
 
+def pdf_of_objects(count: int) -> bytes:
+    """A valid PDF of a catalog, an empty page tree and `count` small objects, all in its table."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 0 /Kids [] >>",
+               *[b"<< /A [1 2 3] >>"] * count]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    return bytes(out)
+
+
+def test_a_pdf_of_more_objects_than_a_document_needs_is_refused_before_they_are_read(monkeypatch):
+    """Each object is read to look for active content: 150,000 small ones (8.4 MB, within the upload
+    limit) held a request for 5 s. More than MAX_PDF_OBJECTS are refused once the table is read."""
+    from ifr_service.cases import file_contents
+
+    assert file_contents.MAX_PDF_OBJECTS == 100_000  # a long tagged report has tens of thousands
+    monkeypatch.setattr(file_contents, "MAX_PDF_OBJECTS", 50)
+    assert check_file("report.pdf", pdf_of_objects(40), MAX).size_bytes > 0
+    started = time.monotonic()
+    assert "more than 50 objects" in refusal(pdf_of_objects(60))
+    assert time.monotonic() - started < 2
+
+
 @pytest.mark.parametrize(("image", "name"), [(PNG, "scan.png"), (JPEG, "photo.jpg")])
 def test_an_image_with_a_web_page_after_it_is_refused(image, name):
     assert "HTML" in refusal(image + b"<html><body onload=alert(1)></body></html>", name)

@@ -176,3 +176,15 @@ def test_a_period_with_no_cases_has_its_columns_and_no_rows(app, client, auth):
     empty = client.get("/api/v1/cet/trends?from=2030-01-01&to=2030-12-31&by=month,hub",
                        headers=auth("demo-cet")).json
     assert (empty["columns"][:3], empty["rows"]) == (["month", "hub", "cases"], [])
+
+
+def test_the_rows_streamed_for_an_export_are_the_breakdowns_rows_in_its_order(app, client):
+    """iter_rows (the background export's reader) orders in the database what breakdown() sorts in
+    Python: each label as text, "None" for none, code point by code point."""
+    load(app, csv_lines(*ROWS, *[{**row, "case_ref": f"X{row['case_ref']}"} for row in JUNE]))
+    for by in (["hub", "month"], ["crg"], ["outcome", "crg"], ["urgency", "quarter", "hub"], ["year"]):
+        with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+            expected = breakdown.breakdown(by, date(2023, 1, 1), date(2024, 12, 31)).rows
+            streamed = list(breakdown.iter_rows(by, date(2023, 1, 1), date(2024, 12, 31), batch=2))
+        assert streamed == expected, by
+        assert len(streamed) > 1

@@ -7,14 +7,15 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.cet import breakdown, export
+from ifr_service.cet import breakdown, export, exports, queries
+from ifr_service.cet.models import CetExport
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.users.models import Role, User
 from tests.cet.test_breakdown import ROWS
@@ -133,7 +134,7 @@ def test_an_export_that_fails_is_marked_failed_and_left_to_the_outboxs_retries(
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(export, "as_csv", broken)
+    monkeypatch.setattr(export, "write_csv", broken)
     queued = client.get(f"{TRENDS}&format=csv", headers=auth("demo-cet"))
     run_jobs()
     failed = client.get(queued.headers["Location"], headers=auth("demo-cet")).json
@@ -142,3 +143,95 @@ def test_an_export_that_fails_is_marked_failed_and_left_to_the_outboxs_retries(
     assert "it will be tried again" in page
     [message] = in_db(lambda: list(db.session().exec(select(OutboxMessage))))
     assert "disk full" in message.last_error and message.next_attempt_utc is not None
+
+
+def test_the_worker_streams_the_rows_into_the_file_and_never_holds_the_table(
+        app, client, auth, run_jobs, small_limit, monkeypatch):
+    """494,000 rows held as a table, then as a file, cost the worker hundreds of megabytes: the job
+    now writes each row as the database gives it (never calling breakdown(), which holds them all)."""
+    load(app, csv_lines(*ROWS))
+
+    def held(*_args, **_kwargs):
+        raise AssertionError("the job held the whole table")
+
+    monkeypatch.setattr(breakdown, "breakdown", held)
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 1)
+    read, written_when_read = [0], []
+    streamed = breakdown.iter_rows
+
+    def counted(*args, **kwargs):
+        for row in streamed(*args, **kwargs):
+            read[0] += 1
+            yield row
+
+    real_write = export.write_csv
+
+    def write(columns, rows, out, progress):
+        return real_write(columns, rows, out, lambda n: (written_when_read.append((n, read[0])), progress(n)))
+
+    monkeypatch.setattr(breakdown, "iter_rows", counted)
+    monkeypatch.setattr(export, "write_csv", write)
+    queued = client.get(f"{TRENDS}&format=csv", headers=auth("demo-cet"))
+    run_jobs()
+    ready = client.get(queued.headers["Location"], headers=auth("demo-cet")).json
+    assert (ready["status"], ready["rows_written"], ready["rows_total"]) == ("ready", 5, 5)
+    # each row was written as soon as it was read: the reader was never ahead of the writer
+    assert written_when_read == [(n, n) for n in range(1, 6)]
+
+
+def make_ready_export(app, client, auth, run_jobs) -> dict:
+    load(app, csv_lines(*ROWS))
+    queued = client.get(f"{TRENDS}&format=csv", headers=auth("demo-cet"))
+    run_jobs()
+    return client.get(queued.headers["Location"], headers=auth("demo-cet")).json
+
+
+def age_export(in_db, export_id: int, days: float, status: str | None = None) -> None:
+    def backdate():
+        item = db.session().get(CetExport, export_id)
+        item.completed_utc = item.requested_utc = db.utc_now() - timedelta(days=days)
+        if status:
+            item.status = status
+    in_db(backdate)
+
+
+def test_a_made_file_is_kept_for_the_retention_days_then_cleared_by_the_sweep(
+        app, client, auth, in_db, run_jobs, small_limit):
+    assert app.extensions["ifr"].config.cet_export_retention_days == 7  # the stated default
+    made = make_ready_export(app, client, auth, run_jobs)
+    age_export(in_db, made["id"], days=6.9)
+    assert in_db(exports.expire_cet_exports) == 0  # within the week: kept
+    assert client.get(made["links"]["file"], headers=auth("demo-cet")).status_code == 200
+
+    age_export(in_db, made["id"], days=7.1)
+    assert in_db(exports.expire_cet_exports) == 1
+    assert in_db(exports.expire_cet_exports) == 0  # idempotent: an expired export is left as it is
+    item = in_db(lambda: queries.get_export(made["id"], with_content=True).model_dump())
+    assert (item["status"], item["content"]) == ("expired", None)
+    gone = client.get(made["links"]["file"], headers=auth("demo-cet"))
+    assert gone.status_code == 409
+    assert gone.json["errors"][0]["message"] == (
+        "The export has expired: files are kept for 7 days. Ask for it again.")
+    shown = client.get(f"/api/v1/cet/exports/{made['id']}", headers=auth("demo-cet")).json
+    assert (shown["status"], shown["links"]["file"]) == ("expired", None)
+    page = Person(app.test_client(), "demo-cet").open(f"/cet/exports/{made['id']}")
+    assert "Expired: its file was kept for 7 days" in page and "Download" not in page
+
+
+def test_a_failed_export_expires_too_and_the_clock_sweep_runs_the_expiry(
+        app, client, auth, in_db, run_jobs, small_limit):
+    from ifr_service.jobs.schedule import run_clock_sweep
+
+    made = make_ready_export(app, client, auth, run_jobs)
+    age_export(in_db, made["id"], days=30, status="failed")
+    with app.app_context():
+        run_clock_sweep()
+    assert in_db(lambda: queries.get_export(made["id"]).status) == "expired"
+
+
+def test_the_retention_is_configuration():
+    from ifr_service.config import Config, ConfigError
+
+    assert Config.from_environment({"CET_EXPORT_RETENTION_DAYS": "30"}).cet_export_retention_days == 30
+    with pytest.raises(ConfigError, match="CET_EXPORT_RETENTION_DAYS"):
+        Config.from_environment({"CET_EXPORT_RETENTION_DAYS": "0"})

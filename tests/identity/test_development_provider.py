@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import re
+import socket
 from dataclasses import replace
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -163,4 +164,20 @@ def test_without_an_explicit_development_or_test_environment_there_is_no_develop
         assert client.get("/dev-identity/authorize").status_code == 404
         refused = client.get("/sign-in")
         assert refused.status_code == 503 and b"OIDC_ISSUER" in refused.data
+        service.extensions["ifr"].engine.dispose()
+
+
+def test_signing_in_while_the_identity_provider_cannot_be_reached_is_a_503_page_saying_so(app):
+    """Discovery failed with a traceback: the sign-in page was a 500 whenever the national identity
+    provider was down or unreachable. Now it says so, with Retry-After, and logs no address."""
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        issuer = f"http://127.0.0.1:{closed.getsockname()[1]}/realms/Healthcare"
+    service = create_app(replace(app.config["IFR"], oidc_issuer=issuer))
+    try:
+        refused = service.test_client().get("/sign-in?next=/queue")
+        assert refused.status_code == 503 and refused.headers["Retry-After"]
+        assert "The sign-in service cannot be reached just now" in refused.text
+        assert "127.0.0.1" not in refused.text
+    finally:
         service.extensions["ifr"].engine.dispose()

@@ -5,6 +5,7 @@ the files and letters that carry them, and they still take every action a chair 
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -149,3 +150,34 @@ def test_a_chairs_work_queue_carries_no_identifier(app, client, auth, urgent, ap
     page = Person(app.test_client(), CHAIR).open("/queue")
     assert urgent.reference in page
     assert_no_identifier(page, application)
+
+
+def test_identifiers_typed_into_free_text_reach_neither_the_pack_nor_a_chairs_view(
+        app, client, auth, application):
+    """The pack leaves out the patient's section, but a clinician may type the patient's NHS number,
+    name and date of birth into an answer, and an officer into a screening note: each is taken out."""
+    application["clinical_case"]["exceptionality"] = (
+        "Alex Example (NHS 9990000018, born 12/04/1968) is unlike others; Mrs Example, born 12 April "
+        "1968, NHS 999-000-0018.")
+    application["clinical_case"]["treatments_tried"][0]["outcome"] = "Alex responded, then progressed."
+    road = Road(client, auth, application)
+    road.act(OFFICER, "confirm_complete")
+    road.act(OFFICER, "screen_to_panel", {"reason": "Alex Example's case is exceptional (9990000018)."})
+    meeting = road.hold_meeting()
+    typed = ["9990000018", "999-000-0018", "12/04/1968", "12 April 1968", "Alex", "Mrs Example"]
+    pack = client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=auth("demo-panel-lay-member"))
+    chair = client.get(f"/api/v1/cases/{road.reference}", headers=auth(CHAIR))
+    person = Person(app.test_client(), CHAIR)
+    page = person.open(f"/panel/meetings/{meeting['id']}/cases/{road.reference}")
+    case_page = person.open(f"/cases/{road.reference}")  # its timeline shows the screening note
+    assert "[name removed]&#39;s case is exceptional" in case_page
+    mine = next(case for case in pack.json["cases"] if case["reference"] == road.reference)
+    for shown in (json.dumps(mine), chair.text, page, case_page):
+        for identifier in typed:
+            assert identifier not in shown, identifier
+    assert mine["application"]["clinical_case"]["exceptionality"] == (
+        "[name removed] (NHS [NHS number removed], born [date of birth removed]) is unlike others; "
+        "[name removed], born [date of birth removed], NHS [NHS number removed].")
+    assert "[name removed]'s case is exceptional" in json.dumps(mine["screening_notes"])
+    officer = client.get(f"/api/v1/cases/{road.reference}", headers=auth(OFFICER)).json
+    assert officer["answers"]["clinical_case"]["exceptionality"].startswith("Alex Example (NHS 9990000018")

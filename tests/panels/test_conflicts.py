@@ -178,6 +178,24 @@ def test_a_member_who_declared_an_interest_is_not_offered_the_decision_form(app,
     assert f"/cases/{road.reference}/actions/approve" in vice
 
 
+def test_a_member_who_declared_an_interest_cannot_record_the_decision_by_posting_the_form(
+        app, client, auth, application):
+    """Not offered is not enough: the form posted as a browser would (with a valid CSRF token from
+    the member's own pack page) is refused too, and the case is not decided."""
+    road = Road(client, auth, application)
+    road.to_panel(hold_meeting=False)
+    meeting = declare(road, road.hold_meeting(), CHAIR, CHAIR)
+    chair = Person(app.test_client(), CHAIR)
+    criteria = ("significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
+                "value_for_money")
+    form = {f"findings.{criterion}.{part}": value for criterion in criteria
+            for part, value in (("finding", "yes"), ("reasons", "Reasons given."))}
+    refused = chair.submit(f"/cases/{road.reference}/actions/approve", {**form, "summary": "Funded."},
+                           form_page=f"/panel/meetings/{meeting['id']}/cases/{road.reference}")
+    assert refused.status_code == 409
+    assert road.case()["state"] == "ready_for_panel"
+
+
 def test_a_member_who_declared_an_interest_is_not_offered_the_decision_through_the_api(
         client, auth, application):
     road = Road(client, auth, application)
