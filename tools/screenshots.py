@@ -28,6 +28,8 @@ SHOTS = [
     ("clinician-section", "demo-clinician", "/cases/{draft}/application/patient"),
     ("clinician-check-answers", "demo-clinician", "/cases/{draft}/check"),
     ("clinician-decided-case", "demo-clinician", "/cases/{approved}"),
+    ("clinician-letter", "demo-clinician", "/cases/{letter_case}/letters/{letter}/page"),
+    ("patient-letter", "demo-officer", "/cases/{patient_letter_case}/letters/{patient_letter}/page"),
     ("cdf-choose-drug", "demo-clinician", "/cdf"),
     ("officer-queue", "demo-officer", "/queue"),
     ("officer-case", "demo-officer", "/cases/{screening}"),
@@ -93,6 +95,7 @@ def _demo_app(scratch: Path):
 
 def _demo_references(app) -> dict[str, str]:
     from ifr_service.cases.models import Case
+    from ifr_service.letters.models import Letter
     from ifr_service.panels.models import PanelMeeting
 
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
@@ -102,9 +105,18 @@ def _demo_references(app) -> dict[str, str]:
             case = session.exec(select(Case).where(Case.state == state).order_by(Case.id)).first()
             return case.public_reference
 
+        def letter(recipient: str) -> dict[str, str]:
+            decisions = select(Letter).where(Letter.recipient == recipient,
+                                             Letter.kind == "decision_recorded")
+            found = session.exec(decisions.order_by(Letter.id)).first()
+            prefix = "" if recipient == "clinician" else "patient_"
+            return {f"{prefix}letter": str(found.id),
+                    f"{prefix}letter_case": session.get(Case, found.case_id).public_reference}
+
         meeting = session.exec(select(PanelMeeting).order_by(PanelMeeting.id.desc())).first()
         return {"draft": first("draft"), "approved": first("approved"), "screening": first("screening"),
-                "ready": first("ready_for_panel"), "meeting": str(meeting.id)}
+                "ready": first("ready_for_panel"), "meeting": str(meeting.id),
+                **letter("clinician"), **letter("patient")}
 
 
 if __name__ == "__main__":
