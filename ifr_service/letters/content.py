@@ -113,12 +113,17 @@ def _to_patient(facts: _Facts) -> LetterContent:
         salutation=f"Dear {facts.patient_name}",
         about=(("Name", facts.patient_name), *facts.identifiers(),
                ("Treatment your doctor asked for", facts.treatment)),
-        opening=(words["opening"].format(**fill), words["outcome"].get(facts.state, words["otherwise"]),
+        opening=(words["opening"].format(**fill), _patient_outcome(facts.event.name, facts.state),
                  words["reasons"].format(**fill)),
         next_steps=tuple(step.format(**fill) for step in words["next_steps"].get(facts.state, ())),
         sections=(questions,),
         closing=(words["keep"],),
     )
+
+
+def _patient_outcome(event_name: str, state: str) -> str:
+    words = wording()["patient"]
+    return words["outcome_by_event"].get(event_name) or words["outcome"].get(state, words["otherwise"])
 
 
 def _address_lines(address: str | None) -> tuple[str, ...]:

@@ -161,6 +161,21 @@ def test_a_patient_who_asked_for_copies_gets_a_plain_words_letter_of_their_own(
     assert "Copy: the patient" in pdf_text(letter_of(road)[1])
 
 
+def test_a_refused_reconsideration_tells_the_patient_in_plain_words_with_a_new_review_date(
+        client, auth, application, run_jobs):
+    road = declined(client, auth, application, run_jobs)
+    road.act(CLINICIAN, "request_reconsideration", {
+        "new_information": "A new scan shows the disease is confined to the brain."})
+    road.act(OFFICER, "refuse_reconsideration", {"reason": "The scan was before the panel."})
+    run_jobs()
+    letter, content = letter_of(road, recipient="patient")
+    text = pdf_text(content)
+
+    assert letter["title"] == "Your doctor's request to look again at our decision"
+    assert "The new information does not change our decision" in text
+    assert f"ask for a review by {nhs_date(add_working_days(today_in_england(), 30))}" in text
+
+
 def test_no_letter_is_made_for_a_patient_who_did_not_ask(client, auth, application, run_jobs):
     application["consent"]["copy_letters_to_patient"] = False
     road = declined(client, auth, application, run_jobs)
