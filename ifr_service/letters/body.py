@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
+OUTCOME = "Outcome"  # the line of `about` the PDF sets in bold
+
 
 @dataclass(frozen=True)
 class Section:

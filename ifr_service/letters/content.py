@@ -14,7 +14,7 @@ import yaml
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.clock import add_working_days, england_date
 from ifr_service.forms.definition import FieldDefinition
-from ifr_service.letters.body import LetterContent, Section
+from ifr_service.letters.body import OUTCOME, LetterContent, Section
 from ifr_service.letters.models import CLINICIAN, PATIENT
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import get_hub_by_id
@@ -79,8 +79,9 @@ class _Facts:
                 "onward": onward_routes(self.state)}
 
     def identifiers(self) -> tuple[tuple[str, str], ...]:
-        return (("NHS number", nhs_number(self.patient.get("nhs_number"))),
-                ("Date of birth", nhs_date(self.patient.get("date_of_birth"))))
+        labels = wording()["labels"]
+        return ((labels["nhs_number"], nhs_number(self.patient.get("nhs_number"))),
+                (labels["date_of_birth"], nhs_date(self.patient.get("date_of_birth"))))
 
 
 def _to_clinician(facts: _Facts) -> LetterContent:
@@ -89,10 +90,10 @@ def _to_clinician(facts: _Facts) -> LetterContent:
     return LetterContent(
         **facts.base(CLINICIAN, words["titles"]["clinician"].get(facts.event.name, facts.action.title)),
         addressee=(facts.clinician["name"], facts.clinician["provider_trust"]),
-        salutation=f"Dear {facts.clinician['name']}",
-        about=(("Patient", facts.patient_name), *facts.identifiers(),
-               ("Requested treatment", facts.treatment),
-               ("Outcome", facts.workflow.state(facts.state).title)),
+        salutation=words["salutation"].format(name=facts.clinician["name"]),
+        about=((words["labels"]["patient"], facts.patient_name), *facts.identifiers(),
+               (words["labels"]["requested_treatment"], facts.treatment),
+               (OUTCOME, facts.workflow.state(facts.state).title)),
         opening=tuple(filter(None, (decided_by(payload),))),
         sections=(*payload_sections(facts.action.payload, payload), *departure(facts.action, payload)),
         next_steps=clinician_next_steps(facts.state, facts.review_deadline),
@@ -105,14 +106,14 @@ def _to_patient(facts: _Facts) -> LetterContent:
     words = wording()["patient"]
     fill = {"clinician": facts.clinician["name"], "trust": facts.clinician["provider_trust"],
             "treatment": facts.treatment, **facts.review_deadline}
-    questions = Section(heading="If you have questions", paragraphs=(
+    questions = Section(heading=words["questions"], paragraphs=(
         words["contact"], *(f"{label}: {value}" for label, value in contact_of(facts.hub))))
     return LetterContent(
         **facts.base(PATIENT, wording()["titles"]["patient"].get(facts.event.name, facts.action.title)),
         addressee=(facts.patient_name, *_address_lines(facts.patient.get("postal_address"))),
-        salutation=f"Dear {facts.patient_name}",
-        about=(("Name", facts.patient_name), *facts.identifiers(),
-               ("Treatment your doctor asked for", facts.treatment)),
+        salutation=wording()["salutation"].format(name=facts.patient_name),
+        about=((wording()["labels"]["name"], facts.patient_name), *facts.identifiers(),
+               (wording()["labels"]["treatment_asked_for"], facts.treatment)),
         opening=(words["opening"].format(**fill), _patient_outcome(facts.event.name, facts.state),
                  words["reasons"].format(**fill)),
         next_steps=tuple(step.format(**fill) for step in words["next_steps"].get(facts.state, ())),
@@ -136,7 +137,9 @@ def _review_deadline(workflow: Workflow, dated: date) -> dict:
 
 
 def contact_of(hub: Hub) -> tuple[tuple[str, str], ...]:
-    rows = (("Email", hub.ifr_email), ("Telephone", hub.ifr_telephone), ("Address", hub.ifr_address))
+    labels = wording()["labels"]
+    rows = ((labels["email"], hub.ifr_email), (labels["telephone"], hub.ifr_telephone),
+            (labels["address"], hub.ifr_address))
     return tuple((label, value) for label, value in rows if value)
 
 

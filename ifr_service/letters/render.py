@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ifr_service.letters.body import LetterContent, Section
+from ifr_service.letters.body import OUTCOME, LetterContent, Section
 
 NHS_BLUE = colors.HexColor("#005EB8")
 WHAT_HAPPENS_NEXT = "What happens next"
@@ -55,7 +55,7 @@ def _story(content: LetterContent, styles: dict) -> list:
              *(Paragraph(escape(line), body) for line in content.copies),
              Spacer(1, 6 * mm),
              Paragraph(escape(content.title), styles["heading"]),
-             *(Paragraph(f"<b>{escape(label)}: {escape(value)}</b>" if label == "Outcome"
+             *(Paragraph(f"<b>{escape(label)}: {escape(value)}</b>" if label == OUTCOME
                          else f"{escape(label)}: {escape(value)}", body) for label, value in content.about),
              Spacer(1, 4 * mm),
              Paragraph(escape(content.salutation) + ",", body),
