@@ -33,6 +33,8 @@ SHOTS = [
     ("clinician-urgency-reveal", "demo-clinician", "/cases/{draft}/application/urgency"),
     ("clinician-delete-draft", "demo-clinician", "/cases/{draft}/delete"),
     ("clinician-withdraw", "demo-clinician", "/cases/{screening}/actions/withdraw"),
+    ("clinician-letter", "demo-clinician", "/cases/{letter_case}/letters/{letter}/page"),
+    ("patient-letter", "demo-officer", "/cases/{patient_letter_case}/letters/{patient_letter}/page"),
     ("cdf-choose-drug", "demo-clinician", "/cdf"),
     ("cdf-apply-patient", "demo-clinician", "/cdf/{cdf_entry}/apply"),
     ("cdf-case", "demo-clinician", "/cases/{cdf}"),
@@ -102,6 +104,7 @@ def _demo_app(scratch: Path):
 def _demo_references(app) -> dict[str, str]:
     from ifr_service.cases.models import Case
     from ifr_service.cdf.models import CdfApplication
+    from ifr_service.letters.models import Letter
     from ifr_service.panels.models import PanelMeeting
 
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
@@ -111,12 +114,21 @@ def _demo_references(app) -> dict[str, str]:
             case = session.exec(select(Case).where(Case.state == state).order_by(Case.id)).first()
             return case.public_reference
 
+        def letter(recipient: str) -> dict[str, str]:
+            decisions = select(Letter).where(Letter.recipient == recipient,
+                                             Letter.kind == "decision_recorded")
+            found = session.exec(decisions.order_by(Letter.id)).first()
+            prefix = "" if recipient == "clinician" else "patient_"
+            return {f"{prefix}letter": str(found.id),
+                    f"{prefix}letter_case": session.get(Case, found.case_id).public_reference}
+
         meeting = session.exec(select(PanelMeeting).order_by(PanelMeeting.id.desc())).first()
         cdf = session.exec(select(CdfApplication, Case).join(Case, Case.id == CdfApplication.case_id)
                            .where(CdfApplication.approval_number.is_not(None)).order_by(Case.id)).first()
         return {"draft": first("draft"), "approved": first("approved"), "screening": first("screening"),
                 "ready": first("ready_for_panel"), "awaiting": first("awaiting_information"),
-                "meeting": str(meeting.id), "cdf": cdf[1].public_reference, "cdf_entry": cdf[0].entry_key}
+                "meeting": str(meeting.id), "cdf": cdf[1].public_reference, "cdf_entry": cdf[0].entry_key,
+                **letter("clinician"), **letter("patient")}
 
 
 if __name__ == "__main__":

@@ -68,6 +68,10 @@ class ClockSchema(Schema):
 class LetterSchema(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
+    recipient = fields.String(required=True, metadata={
+        "enum": ["clinician", "patient"],
+        "description": "Who the letter is to: the requesting clinician, or the patient (in plain words, "
+                       "made beside the clinician's when the patient asked for copies)."})
     title = fields.String(required=True)
     sha256 = fields.String(required=True)
     size_bytes = fields.Integer(required=True)

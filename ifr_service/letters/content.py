@@ -1,51 +1,182 @@
-"""What a letter says, gathered from the case, the event that called for it, and the workflow."""
+"""What a letter says, gathered from the case, the event that called for it, and the workflow, in
+the words of wording.yaml: the clinician's letter always, and a plain-words letter to the patient
+beside it when the patient asked for copies (consent.copy_letters_to_patient)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.clock import add_working_days, england_date
-from ifr_service.letters.render import LetterContent
+from ifr_service.forms.definition import FieldDefinition
+from ifr_service.letters.body import OUTCOME, LetterContent, Section
+from ifr_service.letters.models import CLINICIAN, PATIENT
+from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import get_hub_by_id
+from ifr_service.users.models import User
+from ifr_service.users.queries import get_user_by_id
+from ifr_service.web.display import nhs_date, nhs_number
 from ifr_service.workflows.definition import Action, Workflow
 
-TITLES = {
-    "screening_completed": "Outcome of the screening of your Individual Funding Request",
-    "decision_recorded": "Decision on your Individual Funding Request",
-    "reconsideration_refused": "Your request for reconsideration",
-    "review_decided": "Outcome of the review of your Individual Funding Request",
-}
-RECONSIDERATION = ("If you have significant new clinical information about the patient that the "
-                   "panel has not seen, you may ask for the request to be reconsidered at any time.")
+WORDING_FILE = Path(__file__).with_name("wording.yaml")
+DEPARTURE_REASON = "departure_reason"  # recorded by a panel whose outcome departs from its findings
 
 
-def letter_content(workflow: Workflow, case: Case, event: CaseEvent) -> LetterContent:
-    action = action_of(workflow, event)
-    dated = england_date(event.occurred_utc)
-    answers = case.answers
+@cache
+def wording() -> dict:
+    with WORDING_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def wants_copies(case: Case) -> bool:
+    return (case.answers.get("consent") or {}).get("copy_letters_to_patient") is True
+
+
+def letters_for(workflow: Workflow, case: Case, event: CaseEvent) -> list[LetterContent]:
+    """The letters an event calls for: the clinician's, and the patient's when they asked."""
+    recipients = (CLINICIAN, PATIENT) if wants_copies(case) else (CLINICIAN,)
+    return [letter_content(workflow, case, event, recipient) for recipient in recipients]
+
+
+def letter_content(workflow: Workflow, case: Case, event: CaseEvent,
+                   recipient: str = CLINICIAN) -> LetterContent:
+    facts = _Facts(workflow, case, event)
+    return _to_patient(facts) if recipient == PATIENT else _to_clinician(facts)
+
+
+class _Facts:
+    """What both letters draw on, read once."""
+
+    def __init__(self, workflow: Workflow, case: Case, event: CaseEvent) -> None:
+        self.workflow, self.case, self.event = workflow, case, event
+        self.action = action_of(workflow, event)
+        self.dated = england_date(event.occurred_utc)
+        self.hub = get_hub_by_id(case.hub_id)
+        self.answers = case.answers
+        self.patient = self.answers.get("patient") or {}
+        self.clinician = self.answers["clinician"]
+        self.treatment = self.answers["intervention"]["name"]
+        self.state = event.to_state
+        actor = get_user_by_id(event.actor_id) if event.actor_id else None
+        self.signatory = signatory(actor, event.name, self.hub.name)
+        self.review_deadline = _review_deadline(workflow, self.dated)
+
+    @property
+    def patient_name(self) -> str:
+        return " ".join(filter(None, (self.patient.get("given_name"), self.patient.get("family_name"))))
+
+    def base(self, recipient: str, title: str) -> dict:
+        words = wording()
+        return {"recipient": recipient, "reference": self.case.reference, "dated": self.dated,
+                "title": title, "signatory": self.signatory,
+                "letterhead": (words["sender"], words["team"].format(hub=self.hub.name)),
+                "contact": contact_of(self.hub),
+                "onward": onward_routes(self.state)}
+
+    def identifiers(self) -> tuple[tuple[str, str], ...]:
+        labels = wording()["labels"]
+        return ((labels["nhs_number"], nhs_number(self.patient.get("nhs_number"))),
+                (labels["date_of_birth"], nhs_date(self.patient.get("date_of_birth"))))
+
+
+def _to_clinician(facts: _Facts) -> LetterContent:
+    words = wording()
+    payload = facts.event.payload
     return LetterContent(
-        reference=case.reference, dated=dated,
-        title=TITLES.get(event.name, action.title),
-        hub_name=get_hub_by_id(case.hub_id).name,
-        clinician_name=answers["clinician"]["name"],
-        provider_trust=answers["clinician"]["provider_trust"],
-        intervention=answers["intervention"]["name"],
-        outcome=workflow.state(event.to_state).title,
-        payload=event.payload, fields=action.payload,
-        next_steps=next_steps(workflow, event.to_state, dated),
-        copy_to_patient=answers.get("consent", {}).get("copy_letters_to_patient") is True,
-        decided_by=decided_by(event.payload),
+        **facts.base(CLINICIAN, words["titles"]["clinician"].get(facts.event.name, facts.action.title)),
+        addressee=(facts.clinician["name"], facts.clinician["provider_trust"]),
+        salutation=words["salutation"].format(name=facts.clinician["name"]),
+        about=((words["labels"]["patient"], facts.patient_name), *facts.identifiers(),
+               (words["labels"]["requested_treatment"], facts.treatment),
+               (OUTCOME, facts.workflow.state(facts.state).title)),
+        opening=tuple(filter(None, (decided_by(payload),))),
+        sections=(*payload_sections(facts.action.payload, payload), *departure(facts.action, payload)),
+        next_steps=clinician_next_steps(facts.state, facts.review_deadline),
+        copies=(words["clinician"]["copy_to_patient"],) if wants_copies(facts.case) else (),
+        closing=(words["clinician"]["keep"],),
     )
 
 
+def _to_patient(facts: _Facts) -> LetterContent:
+    words = wording()["patient"]
+    fill = {"clinician": facts.clinician["name"], "trust": facts.clinician["provider_trust"],
+            "treatment": facts.treatment, **facts.review_deadline}
+    questions = Section(heading=words["questions"], paragraphs=(
+        words["contact"], *(f"{label}: {value}" for label, value in contact_of(facts.hub))))
+    return LetterContent(
+        **facts.base(PATIENT, wording()["titles"]["patient"].get(facts.event.name, facts.action.title)),
+        addressee=(facts.patient_name, *_address_lines(facts.patient.get("postal_address"))),
+        salutation=wording()["salutation"].format(name=facts.patient_name),
+        about=((wording()["labels"]["name"], facts.patient_name), *facts.identifiers(),
+               (wording()["labels"]["treatment_asked_for"], facts.treatment)),
+        opening=(words["opening"].format(**fill), _patient_outcome(facts.event.name, facts.state),
+                 words["reasons"].format(**fill)),
+        next_steps=tuple(step.format(**fill) for step in words["next_steps"].get(facts.state, ())),
+        sections=(questions,),
+        closing=(words["keep"],),
+    )
+
+
+def _patient_outcome(event_name: str, state: str) -> str:
+    words = wording()["patient"]
+    return words["outcome_by_event"].get(event_name) or words["outcome"].get(state, words["otherwise"])
+
+
+def _address_lines(address: str | None) -> tuple[str, ...]:
+    return tuple(line.strip() for line in re.split(r"[,\n]", address or "") if line.strip())
+
+
+def _review_deadline(workflow: Workflow, dated: date) -> dict:
+    window = workflow.clock("review_request_window").working_days
+    return {"window": window, "deadline": nhs_date(add_working_days(dated, window))}
+
+
+def contact_of(hub: Hub) -> tuple[tuple[str, str], ...]:
+    labels = wording()["labels"]
+    rows = ((labels["email"], hub.ifr_email), (labels["telephone"], hub.ifr_telephone),
+            (labels["address"], hub.ifr_address))
+    return tuple((label, value) for label, value in rows if value)
+
+
+def signatory(actor: User | None, event_name: str, hub_name: str) -> tuple[str, str]:
+    """Who signs: the person the event records as taking the action, in their role (the panel's
+    chair for a decision or a review, the case officer for a screening outcome)."""
+    words = wording()["signatory"]
+    if actor is None or actor.role not in words["by_role"]:
+        return words["otherwise"].format(hub=hub_name), ""
+    role = words["by_event"].get(event_name) or words["by_role"][actor.role]
+    return actor.display_name, role.format(hub=hub_name)
+
+
 def decided_by(payload: dict) -> str | None:
+    words = wording()["decided_by"]
     if payload.get("decided_by") == "chair's action":
-        return "Decided urgently by the panel chair's action."
+        return words["chairs_action"]
     meeting = payload.get("panel_meeting")
     if meeting:
-        return f"Decided by the IFR panel at its meeting of {date.fromisoformat(meeting['date']):%d %B %Y}."
+        return words["panel"].format(date=nhs_date(meeting["date"]))
     return None
+
+
+def departure(action: Action, payload: dict) -> tuple[Section, ...]:
+    """A panel's reason for an outcome that departs from its findings, when it recorded one and the
+    action's own fields have not already printed it."""
+    reason = payload.get(DEPARTURE_REASON)
+    if not reason or any(field.key == DEPARTURE_REASON for field in action.payload):
+        return ()
+    return (Section(heading=wording()["departure_heading"], paragraphs=(str(reason),)),)
+
+
+def onward_routes(state: str) -> Section | None:
+    words = wording()["onward"]
+    if state not in words["states"]:
+        return None
+    return Section(heading=words["heading"], paragraphs=tuple(words["routes"]))
 
 
 def action_of(workflow: Workflow, event: CaseEvent) -> Action:
@@ -54,32 +185,41 @@ def action_of(workflow: Workflow, event: CaseEvent) -> Action:
                 and event.from_state in a.from_states and a.to in (event.to_state, "same"))
 
 
-def next_steps(workflow: Workflow, state: str, dated: date) -> tuple[str, ...]:
+def clinician_next_steps(state: str, review: dict) -> tuple[str, ...]:
+    words = wording()["clinician"]
     if state == "declined":
-        window = workflow.clock("review_request_window").working_days
-        deadline = add_working_days(dated, window)
-        return (RECONSIDERATION,
-                f"If you believe the decision was not reached properly, you may ask for a review of "
-                f"the process within {window} working days, that is by {deadline:%d %B %Y}. A review "
-                "looks at whether NHS England followed its policy and procedure, considered the "
-                "evidence, and reached a decision a reasonable panel could reach; it does not "
-                "substitute its own clinical judgement.")
-    return {
-        "approved": ("NHS England will fund the treatment described in the application. Please "
-                     "tell the IFR team if the patient's treatment plan changes.",),
-        "approved_with_conditions": (
-            "NHS England will fund the treatment on the conditions above. Treatment must stop if the "
-            "stopping criteria are met, and its effect must be reported by the review date.",),
-        "closed_not_responsible": ("Please send the request to the commissioner named above, which "
-                                   "is responsible for funding this treatment.",),
-        "closed_routinely_commissioned": ("The treatment is funded under the policy named above, so "
-                                          "no individual funding request is needed.",),
-        "closed_cohort": ("The request describes a group of patients, so it is a question for "
-                          "commissioning policy rather than an individual request. It has been "
-                          "referred, with its evidence, to the Clinical Effectiveness Team for "
-                          "policy development.",),
-        "decision_upheld": ("The review found that the decision was reached properly. This completes "
-                            "NHS England's individual funding request process for this request.",),
-        "ready_for_panel": ("The request will be considered afresh by a newly constituted IFR "
-                            "panel. We will write to you with its decision.",),
-    }.get(state, ("We will write to you again when there is news.",))
+        return words["reconsideration"], words["review"].format(**review)
+    return tuple(words["next_steps"].get(state, (words["otherwise"],)))
+
+
+def payload_sections(fields: tuple[FieldDefinition, ...], payload: dict) -> tuple[Section, ...]:
+    """Every payload field of the action that was answered, under its label, in the workflow's order:
+    the findings as a table of criteria, choices by their labels, dates in words."""
+    sections = []
+    for field in fields:
+        value = payload.get(field.key)
+        if value in (None, "", [], {}):
+            continue
+        if field.type == "group" and all(child.type == "group" for child in field.fields):
+            sections.append(Section(heading=field.label, table=_findings(field, value)))
+        else:
+            sections.append(Section(heading=field.label, paragraphs=(_as_text(field, value),)))
+    return tuple(sections)
+
+
+def _findings(field: FieldDefinition, value: dict) -> tuple[tuple[str, ...], ...]:
+    rows = [("Criterion", "Finding", "Reasons")]
+    for criterion in field.fields:
+        answer = value.get(criterion.key) or {}
+        rows.append((criterion.label, str(answer.get("finding", "")).capitalize(),
+                     str(answer.get("reasons", ""))))
+    return tuple(rows)
+
+
+def _as_text(field: FieldDefinition, value) -> str:
+    labels = {option["value"]: option["label"] for option in (field.item or field).options}
+    if isinstance(value, list):
+        return "; ".join(labels.get(item, str(item)) for item in value)
+    if field.type == "date":
+        return nhs_date(value)
+    return labels.get(value, str(value))

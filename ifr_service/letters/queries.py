@@ -11,15 +11,16 @@ from ifr_service.letters.models import Letter
 
 
 def find_letters(case_id: int) -> list[Letter]:
-    """A case's letters, without their PDFs."""
+    """A case's letters, without their PDFs or bodies."""
     query = (select(Letter).where(Letter.case_id == case_id).order_by(Letter.id)
-             .options(defer(Letter.content)))
+             .options(defer(Letter.content), defer(Letter.body)))
     return list(db.session().exec(query))
 
 
-def find_letter_for_event(case_id: int, event_id: int) -> Letter | None:
-    query = select(Letter).where(Letter.case_id == case_id, Letter.event_id == event_id)
-    return db.session().exec(query).first()
+def find_letters_for_event(case_id: int, event_id: int) -> list[Letter]:
+    query = (select(Letter).where(Letter.case_id == case_id, Letter.event_id == event_id)
+             .options(defer(Letter.content), defer(Letter.body)))
+    return list(db.session().exec(query))
 
 
 def get_letter(case_id: int, letter_id: int) -> Letter:

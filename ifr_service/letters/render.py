@@ -1,15 +1,13 @@
-"""Render a letter as PDF with reportlab, the same bytes every time for the same case and event.
+"""Render a letter as PDF with reportlab, the same bytes every time for the same content.
 
-The letter says what was decided and why, in the words of the action's own
-payload fields (so a new outcome in the workflow file needs no new template),
-and what the clinician can do next, with the dates by which to do it.
+The layout follows the letter's page (web/templates/letters/letter.html) block for block: who
+writes and how to reach them, the date and reference, who it is to, the title, the patient and
+outcome, what was decided and why, what happens next, the routes onward, the signature.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -18,28 +16,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ifr_service.forms.definition import FieldDefinition
+from ifr_service.letters.body import OUTCOME, LetterContent, Section
 
 NHS_BLUE = colors.HexColor("#005EB8")
-
-
-@dataclass(frozen=True)
-class LetterContent:
-    """Everything a letter shows: gathered by the job, rendered here without a database."""
-
-    reference: str
-    dated: date
-    title: str
-    hub_name: str
-    clinician_name: str
-    provider_trust: str
-    intervention: str
-    outcome: str
-    payload: dict
-    fields: tuple[FieldDefinition, ...]
-    next_steps: tuple[str, ...]
-    copy_to_patient: bool = False
-    decided_by: str | None = None
+WHAT_HAPPENS_NEXT = "What happens next"
 
 
 def render_letter(content: LetterContent) -> bytes:
@@ -65,68 +45,50 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _story(content: LetterContent, styles: dict) -> list:
     body = styles["body"]
-    story = [
-        Paragraph("NHS England Specialised Commissioning", styles["subheading"]),
-        Paragraph(f"{escape(content.hub_name)} hub: Individual Funding Requests", body),
-        Spacer(1, 6 * mm),
-        Paragraph(f"Date: {content.dated:%d %B %Y}", body),
-        Paragraph(f"Our reference: {content.reference}", body),
-        Paragraph(f"To: {escape(content.clinician_name)}, {escape(content.provider_trust)}", body),
-    ]
-    if content.copy_to_patient:
-        story.append(Paragraph("Copy: the patient", body))
-    story += [
-        Spacer(1, 6 * mm),
-        Paragraph(escape(content.title), styles["heading"]),
-        Paragraph(f"Requested treatment: {escape(content.intervention)}", body),
-        Paragraph(f"<b>Outcome: {escape(content.outcome)}</b>", body),
-    ]
-    if content.decided_by:
-        story.append(Paragraph(escape(content.decided_by), body))
-    story += [
-        Spacer(1, 4 * mm),
-    ]
-    for field in content.fields:
-        value = content.payload.get(field.key)
-        if value in (None, "", [], {}):
-            continue
-        story += _field(field, value, styles)
-    story += [Spacer(1, 4 * mm), Paragraph("What happens next", styles["subheading"])]
-    story += [Paragraph(escape(step), body) for step in content.next_steps]
-    story += [Spacer(1, 8 * mm), Paragraph(
-        "This letter is about one patient's request and should be kept with their record. "
-        "Please quote the reference in any correspondence.", styles["small"])]
+    story = [Paragraph(escape(content.letterhead[0]), styles["subheading"]),
+             *(Paragraph(escape(line), body) for line in content.letterhead[1:]),
+             *(Paragraph(f"{label}: {escape(value)}", styles["small"]) for label, value in content.contact),
+             Spacer(1, 6 * mm),
+             Paragraph(f"Date: {content.dated_text}", body),
+             Paragraph(f"Our reference: {escape(content.reference)}", body),
+             Paragraph("To: " + escape(", ".join(content.addressee)), body),
+             *(Paragraph(escape(line), body) for line in content.copies),
+             Spacer(1, 6 * mm),
+             Paragraph(escape(content.title), styles["heading"]),
+             *(Paragraph(f"<b>{escape(label)}: {escape(value)}</b>" if label == OUTCOME
+                         else f"{escape(label)}: {escape(value)}", body) for label, value in content.about),
+             Spacer(1, 4 * mm),
+             Paragraph(escape(content.salutation) + ",", body),
+             *(Paragraph(escape(text), body) for text in content.opening)]
+    for section in content.sections:
+        story += _section(section, styles)
+    if content.next_steps:
+        story += _section(Section(heading=WHAT_HAPPENS_NEXT, paragraphs=content.next_steps), styles)
+    if content.onward:
+        story += _section(content.onward, styles)
+    story += [Spacer(1, 6 * mm), Paragraph("Yours sincerely,", body), Spacer(1, 4 * mm),
+              *(Paragraph(escape(line), body) for line in content.signatory if line),
+              Spacer(1, 8 * mm),
+              *(Paragraph(escape(line), styles["small"]) for line in content.closing)]
     return story
 
 
-def _field(field: FieldDefinition, value, styles: dict) -> list:
-    heading = Paragraph(escape(field.label), styles["subheading"])
-    if field.type == "group" and all(child.type == "group" for child in field.fields):
-        return [heading, _findings_table(field, value, styles)]
-    return [heading, Paragraph(escape(_as_text(field, value)), styles["body"])]
+def _section(section: Section, styles: dict) -> list:
+    flowables = [Paragraph(escape(section.heading), styles["subheading"])]
+    flowables += [Paragraph(escape(text), styles["body"]) for text in section.paragraphs]
+    if section.table:
+        flowables.append(_table(section.table, styles))
+    return flowables
 
 
-def _findings_table(field: FieldDefinition, value: dict, styles: dict) -> Table:
-    rows = [[Paragraph("<b>Criterion</b>", styles["small"]), Paragraph("<b>Finding</b>", styles["small"]),
-             Paragraph("<b>Reasons</b>", styles["small"])]]
-    for criterion in field.fields:
-        answer = value.get(criterion.key) or {}
-        rows.append([Paragraph(escape(criterion.label), styles["small"]),
-                     Paragraph(escape(str(answer.get("finding", "")).capitalize()), styles["small"]),
-                     Paragraph(escape(answer.get("reasons", "")), styles["small"])])
-    table = Table(rows, colWidths=[60 * mm, 18 * mm, 92 * mm], repeatRows=1)
+def _table(rows: tuple[tuple[str, ...], ...], styles: dict) -> Table:
+    small = styles["small"]
+    cells = [[Paragraph(f"<b>{escape(text)}</b>", small) for text in rows[0]]]
+    cells += [[Paragraph(escape(text), small) for text in row] for row in rows[1:]]
+    table = Table(cells, colWidths=[60 * mm, 18 * mm, 92 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDEE")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     return table
-
-
-def _as_text(field: FieldDefinition, value) -> str:
-    labels = {option["value"]: option["label"] for option in (field.item or field).options}
-    if isinstance(value, list):
-        return "; ".join(labels.get(item, str(item)) for item in value)
-    if field.type == "date":
-        return f"{date.fromisoformat(value):%d %B %Y}"
-    return labels.get(value, str(value))

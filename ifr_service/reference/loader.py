@@ -108,10 +108,17 @@ def _load_hubs(document: dict, regions: dict[str, Region], report: LoadReport) -
         entry["code"]: _upsert(
             Hub, {"code": entry["code"]},
             {"name": entry["name"], "region_id": regions[entry["region"]].id, "source": source,
-             **_dates(document, entry)}, report,
+             **_ifr_contact(entry), **_dates(document, entry)}, report,
         )
         for entry in document["hubs"]
     }
+
+
+def _ifr_contact(entry: dict) -> dict:
+    """The hub IFR team's email, telephone and postal address that letters print (configuration:
+    see contact_source in hubs.yaml)."""
+    contact = entry.get("ifr_contact") or {}
+    return {f"ifr_{key}": contact.get(key) for key in ("email", "telephone", "address")}
 
 
 def _load_commissioners(document: dict, hubs: dict[str, Hub], report: LoadReport) -> None:

@@ -35,6 +35,10 @@ class Hub(Dated, table=True):
     code: str = Field(max_length=60, unique=True)
     name: str = Field(max_length=200)
     region_id: int = Field(foreign_key="region.id", index=True)
+    # How to reach the hub's IFR team: printed on every letter (reference/data/hubs.yaml).
+    ifr_email: str | None = Field(default=None, max_length=200)
+    ifr_telephone: str | None = Field(default=None, max_length=40)
+    ifr_address: str | None = Field(default=None, max_length=300)
 
 
 class Commissioner(Dated, table=True):

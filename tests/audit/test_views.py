@@ -8,7 +8,7 @@ from tests.builders import CLINICIAN, OFFICER, Road
 from tests.web.browsing import Person
 
 AUDITOR = "demo-auditor"
-ROW = re.compile(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", re.S)
+ROW = re.compile(r"<tr class=\"nhsuk-table__row\"[^>]*>(.*?)</tr>", re.S)
 
 
 def test_the_auditor_lands_on_the_audit_log_and_finds_who_read_a_case(client, auth, application, audit_log):

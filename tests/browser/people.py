@@ -17,6 +17,7 @@ def serious_violations(page) -> list[str]:
             for violation in results["violations"] if violation["impact"] in ("serious", "critical")]
 
 
+# The rules every page must pass: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 

@@ -1,13 +1,19 @@
-"""Every page passes axe-core with no serious or critical violation, as each person sees it, and
-shows its words as words: markup escaped twice would show as text. Nothing a page loads is missing
-or refused by its Content-Security-Policy."""
+"""Every page passes axe-core with no violation at any impact level against the WCAG 2.2 AA rules and
+axe's best practices, as each person sees it; reads on a phone (375 px) without scrolling sideways;
+and shows its words as words: markup escaped twice would show as text. Nothing a page loads is
+missing or refused by its Content-Security-Policy."""
 
 from __future__ import annotations
 
 import re
 
-from tests.browser.people import serious_violations, sign_in
-from tests.builders import DECISION, OFFICER, Road, cdf_application_for
+import pytest
+
+from tests.browser.people import all_violations, assert_no_sideways_scroll, sign_in
+from tests.builders import CLINICIAN, DECISION, OFFICER, Road, cdf_application_for
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1200, "height": 900}
 
 PAGES = {
     None: ["/", "/sign-in", "/no-such-page"],
@@ -16,21 +22,35 @@ PAGES = {
             "patient", "clinician", "diagnosis", "intervention", "cost", "clinical_case", "evidence",
             "policy", "urgency", "consent")), "{draft}/check", "{draft}/attachments/new",
         "/cases/{screening}/submitted", "/cases/{decided}", "/cases/{screening}",
+        "/cases/{decided}/letters/{letter}/page", "/cases/{decided}/letters/{patient_letter}/page",
         "/cases/{decided}/actions/request_reconsideration", "/cdf", "/cdf/{entry}/apply",
-        "/cdf/applications/{cdf}"],
-    "Sam Patel": ["/queue", "/queue?due=overdue", "/cases/{screening}",
+        "/cdf/applications/{cdf}", "/queue", "/cases/IFR-2099-999999"],
+    "Sam Patel": ["/queue", "/queue?due=overdue", "/cases/{screening}", "/cases/{decided}",
+                  "/cases/{decided}/letters/{letter}/page",
                   "/cases/{screening}/actions/screen_to_panel", "/panel/meetings",
-                  "/panel/meetings/{meeting}", "/panel/meetings/{meeting}/minutes"],
+                  "/panel/meetings/{meeting}", "/panel/meetings/{meeting}/minutes", "/policies"],
     "Dr Helen Marsh": ["/panel/meetings/{meeting}/cases/{ready}", "/cases/{ready}",
                        "/cases/{ready}/actions/approve", "/queue"],
     "Jo Evans": ["/cdf/applications", "/cases/{cdf}"],
     "Chris Morgan": ["/cet", "/cet/policy-queue", "/cet/policy-queue/{item}",
                      "/cet/policy-queue/{item}/actions/close", "/policies", "/queue",
                      "/cet/exports/{export}"],
+    "Morgan Price": ["/audit", "/audit?case={decided}", "/audit?from=not-a-date"],
+    "Alex Reid": ["/jobs"],
+}
+# Pages that other engineers of issue 19 are rewriting (the hub queue, the clinician's case list, the
+# meeting's agenda, the application form and the CDF clinician's pages): until their work lands, a
+# sideways scroll at 375 px on these is theirs to fix, and is reported as a skip naming the page.
+REWRITTEN_ELSEWHERE = {
+    r"/queue(\?.*)?": "the hub work queue",
+    r"/cases": "the clinician's list of cases",
+    r"/panel/meetings/\{meeting\}": "the meeting page and its agenda",
+    r"\{draft\}/.*": "the application form",
+    r"/cdf(/.*)?": "the CDF clinician's pages",
 }
 
 
-def arrange(client, auth, application, cdf_example) -> dict[str, str]:
+def arrange(client, auth, application, cdf_example, run_jobs) -> dict[str, str]:
     """A case at each step the pages show: screening, ready for the panel, decided; a CDF approval."""
     screening = Road(client, auth, application)
     screening.act(OFFICER, "confirm_complete")
@@ -38,7 +58,8 @@ def arrange(client, auth, application, cdf_example) -> dict[str, str]:
     ready.to_panel()
     decided = Road(client, auth, application)
     decided.to_panel()
-    decided.act("demo-panel-chair", "decline", DECISION)
+    decided.act("demo-panel-chair", "decline", {**DECISION, "findings": {
+        criterion: {**finding, "finding": "no"} for criterion, finding in DECISION["findings"].items()}})
     cohort = Road(client, auth, application)
     cohort.act(OFFICER, "confirm_complete")
     cohort.act(OFFICER, "screen_cohort", {"cohort_description": "Adults with this tumour after crizotinib.",
@@ -46,7 +67,10 @@ def arrange(client, auth, application, cdf_example) -> dict[str, str]:
     entry = "pembrolizumab-nsclc-untreated-pdl1"
     cdf = client.post("/api/v1/cases", json=cdf_application_for(client, auth, cdf_example, entry),
                       headers=auth("demo-clinician")).json
+    run_jobs()
+    letters = {letter["recipient"]: str(letter["id"]) for letter in decided.case(CLINICIAN)["letters"]}
     return {"screening": screening.reference, "ready": ready.reference, "decided": decided.reference,
+            "letter": letters["clinician"], "patient_letter": letters["patient"],
             "meeting": str(ready.meeting["id"]),
             "cdf": cdf["reference"], "entry": entry, "item": policy_items(client.application)[0],
             "export": made_export(client.application)}
@@ -76,9 +100,10 @@ def policy_items(app) -> list[str]:
         return [item.reference for item in find_items(None, 1, 10)[0]]
 
 
-def test_every_page_has_no_serious_accessibility_violation(page, client, auth, application, cdf_application):
-    known = arrange(client, auth, application, cdf_application)
-    found = []
+def test_every_page_passes_axe_at_every_impact_level_and_reads_on_a_phone(
+        page, client, auth, application, cdf_application, run_jobs):
+    known = arrange(client, auth, application, cdf_application, run_jobs)
+    found, theirs = [], []
     page.on("console", lambda message: found.append(f"{page.url}: {message.text}")
             if "Content Security Policy" in message.text else None)
     page.on("response", lambda response: found.append(f"{response.url} answered {response.status}")
@@ -93,11 +118,35 @@ def test_every_page_has_no_serious_accessibility_violation(page, client, auth, a
             known["draft"] = re.search(r"(/cases/DRAFT-[A-Z0-9]+)", page.url).group(1)
         for path in paths:
             page.goto(path.format(**known))
-            found += serious_violations(page)
-            if re.search(r"</?(p|br|strong|ul|li|span)\b", page.inner_text("body")):
-                found.append(f"{page.url}: markup shown as text")
+            found += check_page(page, path, theirs)
         if person == "Dr Priya Shah":  # a page of errors: the error summary, each message by its field
             page.goto(f"{known['draft']}/check")
-            page.get_by_role("button", name="Submit application").click()
-            found += serious_violations(page)
-    assert found == []
+            with page.expect_navigation():
+                page.get_by_role("button", name="Submit application").click()
+            found += check_page(page, "{draft}/check", theirs)
+    assert found == [], "\n".join(found)
+    if theirs:
+        pytest.skip("every other page passes; at 375 px these scroll sideways and are being rewritten "
+                    "by other engineers of issue 19: " + "; ".join(dict.fromkeys(theirs)))
+
+
+def check_page(page, path: str, theirs: list[str]) -> list[str]:
+    """axe at desktop width, markup shown as text, and a sideways scroll at phone width."""
+    found = all_violations(page)
+    if re.search(r"</?(p|br|strong|ul|li|span)\b", page.inner_text("body")):
+        found.append(f"{page.url}: markup shown as text")
+    page.set_viewport_size(PHONE)
+    # The header's script fits its navigation to the new width on the next animation frame.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    try:
+        assert_no_sideways_scroll(page)
+    except AssertionError as error:
+        owner = next((name for pattern, name in REWRITTEN_ELSEWHERE.items() if re.fullmatch(pattern, path)),
+                     None)
+        if owner:
+            theirs.append(f"{owner} ({path})")
+        else:
+            found.append(str(error))
+    finally:
+        page.set_viewport_size(DESKTOP)
+    return found

@@ -10,6 +10,7 @@ import pytest
 from ifr_service.policy import queries
 from ifr_service.policy.jobs import file_cohort_candidates
 from ifr_service.policy.models import PolicyItem
+from ifr_service.web.display import nhs_date
 from tests.builders import CLINICIAN, OFFICER, Road
 from tests.cet.test_import import csv_lines, load
 from tests.policy.test_queue import AS_OF, CET, COHORT, HISTORY_DATES, TRIAGE_DUE, act
@@ -46,7 +47,7 @@ def test_the_queue_lists_each_item_with_its_state_priority_and_due_date(item, an
     assert f'href="/cet/policy-queue/{item}"' in page and "1 item" in page
     assert "Example kinase inhibitor 600 mg capsules" in page and ">C34<" in page
     assert re.search(r'<strong class="nhsuk-tag[^"]*"\s*>\s*Candidate\s*</strong>', page)
-    assert "No owner yet" in page and f"{TRIAGE_DUE:%-d %b %Y}" in page  # 20 working days from today
+    assert "No owner yet" in page and nhs_date(TRIAGE_DUE) in page  # 20 working days from today
 
 
 def test_the_queue_is_filtered_by_state(item, analyst):

@@ -35,7 +35,9 @@ def attach(client, auth, reference: str, content: bytes, name: str) -> int:
 
 @pytest.fixture
 def store(client, auth, application, run_jobs) -> Store:
-    """A declined case with its decision letter and two attachments the clinician sent after it."""
+    """A declined case with its decision letter and two attachments the clinician sent after it (the
+    patient asked for no copies, so the clinician's letter is the only one)."""
+    application["consent"]["copy_letters_to_patient"] = False
     road = Road(client, auth, application)
     road.to_panel()
     road.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not exceptional."})
