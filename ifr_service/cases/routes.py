@@ -298,9 +298,9 @@ def assign_case(reference: str):
         422: {description: Not a case officer of the case's hub to assign to,
               content: {application/json: {schema: Error}}}
     """
-    user, body = current_user(), load_json(AssignmentRequestSchema())
-    case = get_visible_case(reference, user, for_update=True)
-    assignment.assign_case(case, user, body["assigned_to"])
+    user = current_user()
+    case = get_visible_case(reference, user, for_update=True)  # a case they may not see: 404 first
+    assignment.assign_case(case, user, load_json(AssignmentRequestSchema())["assigned_to"])
     return AssignmentSchema().dump({"reference": case.public_reference,
                                     "assigned_to": assignment.assignee_of(case)})
 

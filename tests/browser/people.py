@@ -17,6 +17,20 @@ def serious_violations(page) -> list[str]:
             for violation in results["violations"] if violation["impact"] in ("serious", "critical")]
 
 
+# The WCAG 2.2 AA rules and axe's best practices, every impact level.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def all_violations(page) -> list[str]:
+    """Every axe-core finding on the page as it is now, at any impact, under the WCAG 2.2 AA rules
+    and axe's best practices."""
+    results = page.evaluate("async tags => await axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                            "resultTypes: ['violations']})", AXE_TAGS)
+    return [f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} — "
+            + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+            for violation in results["violations"]]
+
+
 def sign_in(page, display_name: str) -> None:
     page.goto("/sign-in")
     page.get_by_label(display_name).check()

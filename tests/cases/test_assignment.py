@@ -76,12 +76,14 @@ def test_an_officer_of_another_hub_cannot_assign_the_case_nor_learn_it_exists(ap
 @pytest.mark.parametrize("assignee", [CHAIR, "officer-north-west", CLINICIAN, "nobody-at-all", "x" * 100])
 def test_only_a_case_officer_of_the_cases_hub_can_be_assigned_it(app, client, auth, road, assignee):
     refused = assign(client, auth, road, OFFICER, assignee, expect=422)
-    assert refused["errors"] == [{"field": "assigned_to", "message": "Choose a case officer of this case's hub."}]
+    assert refused["errors"] == [{"field": "assigned_to",
+                                  "message": "Choose a case officer of this case's hub."}]
     assert assignment_events(app, road) == []
 
 
 def test_an_overlong_or_malformed_assignee_is_refused_naming_the_field(client, auth, road):
-    assert assign(client, auth, road, OFFICER, "x" * 10_000, expect=422)["errors"][0]["field"] == "assigned_to"
+    overlong = assign(client, auth, road, OFFICER, "x" * 10_000, expect=422)
+    assert overlong["errors"][0]["field"] == "assigned_to"
     assert assign(client, auth, road, OFFICER, 42, expect=422)["errors"][0]["field"] == "assigned_to"
     response = client.put(f"/api/v1/cases/{road.reference}/assignment", json={}, headers=auth(OFFICER))
     assert response.status_code == 422 and response.json["errors"][0]["field"] == "assigned_to"
