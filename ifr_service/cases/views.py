@@ -86,7 +86,7 @@ def _queue_page(hub, workflow, args: dict, found: list, total: int, today) -> di
             "states": [workflow.state(key) for key in work_queue.view_states(workflow, view)],
             "officers": {officer.id: officer.display_name for officer in assignment.hub_officers(hub.id)},
             "overdue": queries.count_overdue(hub.id, tuple(work_queue.view_states(workflow, "open")), today),
-            "choices": work_queue}
+            "choices": work_queue, "searches_identifiers": can_read_identifiers(current_user())}
 
 
 @case_pages.get("/cases/<reference>")

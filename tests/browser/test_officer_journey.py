@@ -30,9 +30,14 @@ def checked(page, visited: list[str]) -> None:
     visited.extend(all_violations(page))
 
 
+def follow(page, control) -> None:
+    """Press a link or button and wait for the page it leads to."""
+    with page.expect_navigation():
+        control.click()
+
+
 def filter_cases(page) -> None:
-    page.get_by_role("button", name="Filter cases").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Filter cases"))
 
 
 def assignment_events(in_db, reference: str) -> int:
@@ -86,17 +91,17 @@ def test_an_officer_filters_searches_sorts_and_assigns_in_the_browser(
         "999 000 0034"
     checked(page, findings)
 
-    page.get_by_role("link", name="Clear the filters and search").click()
-    page.get_by_role("link", name="Due", exact=True).click()  # the design system's sortable heading
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Clear the filters and search"))
+    follow(page, page.get_by_role("link", name="Due", exact=True))  # the design system's sortable heading
     assert page.locator("th[aria-sort='ascending']").inner_text().strip() == "Due"
     assert listed(page)[0] == late and "sort=due" in page.url
     checked(page, findings)
 
-    page.get_by_role("link", name=wanted).click()
+    follow(page, page.get_by_role("link", name=wanted))
     checked(page, findings)
-    page.get_by_role("button", name="Assign to me").dblclick()  # an impatient double click
-    page.wait_for_load_state("networkidle")  # both presses answered
+    with page.expect_navigation():  # an impatient double click: the design system's button sends one,
+        page.get_by_role("button", name="Assign to me").dblclick()  # and the service assigns once
+    page.wait_for_load_state("networkidle")
     assert f"{wanted} is assigned to you" in page.inner_text(".nhsuk-notification-banner")
     assert assignment_events(in_db, wanted) == 1
     checked(page, findings)

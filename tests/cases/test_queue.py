@@ -132,6 +132,7 @@ def test_an_officer_of_another_hub_cannot_find_a_case_by_its_nhs_number(client, 
 def test_a_panel_chair_searches_by_reference_only(client, auth, application):
     road = road_for(client, auth, application)
     chair = Person(client, CHAIR)
+    assert "Search by case reference</label>" in re.sub(r"\s+</label>", "</label>", chair.open("/queue"))
     refused = chair.open(f"/queue?search={NHS_NUMBERS[0]}", expect=422)
     assert "your role does not see patients" in refused
     chair.open("/queue?search=Alex", expect=422)
