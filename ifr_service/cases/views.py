@@ -62,17 +62,18 @@ def queue():
         args = load_query(work_queue.QueueArgs())
         found, total = work_queue.find_work(user, hub.id, workflow, args, today, PAGE_SIZE)
     except ValidationFailed as error:  # the form again, naming the value it cannot take
-        args = {**work_queue.QueueArgs().load({}), **_shown_args()}
+        args = {**work_queue.QueueArgs().load({}), **_shown_args(without=error.fields)}
         return render_template("cases/queue.html", **_queue_page(hub, workflow, args, [], 0, today),
                                errors=error.fields), 422
     note_cases_shown(user, [line.case for line in found])
     return render_template("cases/queue.html", **_queue_page(hub, workflow, args, found, total, today))
 
 
-def _shown_args() -> dict:
-    """What the person typed, to show again beside the error (each value bounded)."""
-    return {name: value[:work_queue.SEARCH_MAX_LENGTH] for name, value in request.args.items()
-            if name in work_queue.QueueArgs().fields and name != "page"}
+def _shown_args(without) -> dict:
+    """What the person chose that the queue takes, to show again beside the error: a value it does not
+    take is left out, so that pressing Filter again does not send it back."""
+    return {name: value for name, value in request.args.items()
+            if name in work_queue.QueueArgs().fields and name not in without and name != "page"}
 
 
 def _queue_page(hub, workflow, args: dict, found: list, total: int, today) -> dict:

@@ -68,6 +68,7 @@ def test_a_value_the_queue_does_not_take_is_refused_naming_it(client, auth, appl
     page = officer.open(f"/queue?{query}", expect=422)
     assert "There is a problem" in page and named in page
     assert 'href="#field-' in page  # the error summary links to the control
+    assert f'value="{query.rsplit("=", 1)[1]}"' not in page  # Filter again does not send it back
 
 
 def test_a_parameter_the_queue_does_not_know_is_ignored(client, auth, application, officer):
