@@ -211,3 +211,19 @@ def test_a_reply_by_date_in_the_past_or_beyond_the_clock_is_refused(client, auth
     [error] = refused.json["errors"]
     assert message in error["message"] and error["field"] == "reply_by"
     assert road.case()["state"] == "submitted"
+
+
+def test_the_request_for_information_page_takes_a_reply_by_date_and_names_a_wrong_one(
+        client, auth, application, calendar):
+    calendar.set(date(2026, 11, 2))
+    road = road_for(client, auth, application)
+    officer, address = Person(client, OFFICER), f"/cases/{road.reference}/actions/request_information"
+    assert "Reply by" in officer.open(address)
+    asked = {"questions": "Please send the latest MRI report."}
+    late = {"reply_by[day]": "1", "reply_by[month]": "12", "reply_by[year]": "2026"}
+    refused = officer.submit(address, {**asked, **late}, expect=422)
+    assert "Enter a reply-by date no later than 30 November 2026" in refused.text
+    assert 'href="#field-reply_by' in refused.text and road.case()["state"] == "submitted"
+    officer.submit(address, {**asked, "reply_by[day]": "", "reply_by[month]": "", "reply_by[year]": ""},
+                   expect=302)
+    assert "30 November 2026" in officer.open(f"/cases/{road.reference}")
