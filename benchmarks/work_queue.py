@@ -11,8 +11,11 @@ from sqlalchemy import text
 from benchmarks.results import Figure
 from benchmarks.timing import p95, timings
 from ifr_service import db
+from ifr_service.cases.queue import view_states
 from ifr_service.runtime import runtime
+from ifr_service.users.queries import find_user
 from ifr_service.users.tokens import issue_token
+from ifr_service.web.session import _start_page_session
 
 OFFICER = "demo-officer"
 REQUESTS = 200
@@ -24,16 +27,22 @@ API_SQL = """
 SELECT c.* FROM ifr_case c
 WHERE c.hub_id = :hub AND c.route = 'ifr' AND c.state = ANY(:states)
 ORDER BY c.urgency_rank, c.submitted_utc DESC, c.id DESC LIMIT :size"""
-# The page's order: most urgent first, soonest due first within an urgency (the soonest due date of
-# a case's running clocks, kept on the case as ifr_case.next_due_on).
+# The page's order, unsorted: overdue first, then most urgent, then soonest due (the soonest due date
+# of a case's running clocks, kept on the case as ifr_case.next_due_on).
 PAGE_SQL = """
 SELECT c.* FROM ifr_case c
 WHERE c.hub_id = :hub AND c.route = 'ifr' AND c.state = ANY(:states)
-ORDER BY c.urgency_rank, c.next_due_on NULLS LAST, c.submitted_utc, c.id LIMIT :size"""
+ORDER BY CASE WHEN c.next_due_on < :today THEN 0 ELSE 1 END, c.urgency_rank, c.next_due_on NULLS LAST,
+         c.submitted_utc, c.id LIMIT :size"""
 COUNT_SQL = "SELECT count(*) FROM ifr_case WHERE hub_id = :hub AND route = 'ifr' AND state = ANY(:states)"
 # Each case's soonest running clock (the one its next_due_on comes from), which the lines show.
 CLOCKS_SQL = ("SELECT k.* FROM case_clock k JOIN ifr_case c ON c.id = k.case_id WHERE k.case_id = ANY(:ids) "
               "AND k.running_since IS NOT NULL AND k.due_on = c.next_due_on ORDER BY k.id")
+
+
+def open_states(workflow) -> list[str]:
+    """The work queue's open cases: neither decided nor ended (cases/queue.py)."""
+    return view_states(workflow, "open")
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ VIEWS = [
 def measure(app, hub_id: int) -> list[Figure]:
     with app.app_context():
         workflow, config = runtime().workflows["ifr"], runtime().config
-        states = [s.key for s in workflow.states if not s.final and s.key != workflow.initial]
+        states = open_states(workflow)
         token = issue_token(OFFICER, config, 3600)
     with app.app_context(), db.unit_of_work(runtime().engine):
         open_cases = db.session().execute(text(COUNT_SQL), {"hub": hub_id, "states": states}).scalar_one()
@@ -64,8 +73,10 @@ def measure(app, hub_id: int) -> list[Figure]:
 def _measure_view(app, view: QueueView, hub_id: int, states: list[str], token: str,
                   open_cases: int) -> Figure:
     client = app.test_client()
+    with app.app_context(), db.unit_of_work(runtime().engine):  # a sign-in, kept on the server
+        token = _start_page_session(find_user(OFFICER))
     with client.session_transaction() as session:  # the officer signed in a moment ago
-        session["username"] = OFFICER
+        session["page_session"] = token
         session["signed_in_at"] = session["active_at"] = time.time()
     headers = {"Authorization": f"Bearer {token}"} if view.url.startswith("/api/") else {}
 
@@ -77,7 +88,7 @@ def _measure_view(app, view: QueueView, hub_id: int, states: list[str], token: s
     def hand_written():
         with app.app_context(), db.unit_of_work(runtime().engine):
             session = db.session()
-            parameters = {"hub": hub_id, "states": states, "size": view.size}
+            parameters = {"hub": hub_id, "states": states, "size": view.size, "today": runtime().today()}
             session.execute(text(COUNT_SQL), parameters).scalar_one()
             ids = [row.id for row in session.execute(text(view.sql), parameters)]
             session.execute(text(CLOCKS_SQL), {"ids": ids}).all()

@@ -15,6 +15,7 @@ from benchmarks.services import Services
 from ifr_service import db
 from ifr_service.app import create_app
 from ifr_service.cases.models import Case, CaseClock, CaseEvent
+from ifr_service.cases.queue import view_states
 from ifr_service.config import Config
 from ifr_service.reference.queries import get_hub
 from ifr_service.runtime import runtime
@@ -93,7 +94,7 @@ def fill_work_queue(app, open_cases: int) -> int:
     """Copies of the queue hub's open demo cases, enough for `open_cases` in all; returns the hub's id."""
     with app.app_context(), db.unit_of_work(runtime().engine):
         workflow = runtime().workflows["ifr"]
-        open_states = [s.key for s in workflow.states if not s.final and s.key != workflow.initial]
+        open_states = view_states(workflow, "open")  # as the work queue's page counts them
         hub = get_hub(QUEUE_HUB)
         templates = db.session().execute(text(
             "SELECT id FROM ifr_case WHERE hub_id = :hub AND route = 'ifr' AND state = ANY(:states)"),

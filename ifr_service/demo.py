@@ -11,6 +11,7 @@ import copy
 import io
 import json
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import nhs_number
@@ -162,10 +163,34 @@ def load_demo_data() -> dict[str, int]:
     _hold_meeting(panel)
     for case, (_, _, _, after) in zip(cases, JOURNEYS, strict=True):
         _take(case, after)
-    numbers = test_range_nhs_numbers(len(JOURNEYS) + len(CDF_JOURNEYS))[len(JOURNEYS):]
-    cases += [_cdf_case(clinician, number, *journey) for number, journey in zip(numbers, CDF_JOURNEYS,
-                                                                                strict=True)]
+    numbers = test_range_nhs_numbers(len(JOURNEYS) + len(CDF_JOURNEYS) + len(OVERDUE))[len(JOURNEYS):]
+    cases += [_cdf_case(clinician, number, *journey)
+              for number, journey in zip(numbers[:len(CDF_JOURNEYS)], CDF_JOURNEYS, strict=True)]
+    cases += _overdue_cases(clinician, numbers[len(CDF_JOURNEYS):])
     return {"users": users, "cases": len(cases)}
+
+
+# Work already late, so that the hub's queue shows overdue work standing out: requests that arrived
+# some weeks ago (name, urgency, steps, days ago), their completeness check or screening past its target.
+OVERDUE = [("Overdue check", "routine", [], 21), ("Overdue screening", "urgent", CHECKED, 28)]
+
+
+def _overdue_cases(clinician, numbers: list[str]) -> list:
+    """Moved by the same calls as every other case, on the day they arrived (the clocks count from it)."""
+    real_today, cases = runtime().today, []
+    try:
+        for number, (name, urgency, steps, days_ago) in zip(numbers, OVERDUE, strict=True):
+            arrived = real_today() - timedelta(days=days_ago)
+            runtime().today = lambda day=arrived: day
+            answers = copy.deepcopy(example_application())
+            answers["patient"].update(nhs_number=number, given_name=name)
+            answers["urgency"] = {"level": urgency, "justification": "Rapid progression."}
+            case = service.submit_case(service.create_draft(clinician, answers), clinician)
+            _take(case, steps)
+            cases.append(case)
+    finally:
+        runtime().today = real_today
+    return cases
 
 
 def _cdf_case(clinician, number: str, name: str, entry_key: str, icd10_code: str, unmet: list[str],

@@ -13,7 +13,7 @@ DECIDED = {"approved", "approved_with_conditions", "declined", "reconsideration_
 
 
 def test_the_demo_has_a_case_in_every_state_and_letters_for_the_decided(app, client, in_db, run_jobs):
-    assert in_db(load_demo_data)["cases"] == 19 + 5
+    assert in_db(load_demo_data)["cases"] == 19 + 5 + 2  # and two overdue
     run_jobs()
 
     def states_and_letters(route: str):
@@ -38,3 +38,20 @@ def test_the_demo_holds_a_national_history_for_the_cet_with_its_queue(app, clien
         assert load_demo_history() == 0  # loaded once
     queue = client.get("/api/v1/cet/policy-queue", headers=auth("demo-cet")).json
     assert queue["total"] == 2  # the synthetic history's planted cohorts
+
+
+def test_the_demo_holds_overdue_work_that_the_officer_sees_first(app, client, in_db):
+    import re
+
+    from tests.builders import OFFICER
+    from tests.cases.test_queue import references
+    from tests.web.browsing import Person
+
+    in_db(load_demo_data)
+    officer = Person(client, OFFICER)
+    queue, overdue = officer.open("/queue"), officer.open("/queue?due=overdue")
+    assert "2 cases are overdue" in queue
+    table = overdue[overdue.find("<table"):]
+    assert len(references(overdue)) == 2
+    assert len(re.findall(r'nhsuk-tag--red"\s*>\s*Overdue', table)) == 2  # each with its red tag
+    assert references(queue)[:2] == references(overdue)  # listed first

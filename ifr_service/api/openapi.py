@@ -20,6 +20,9 @@ def openapi_document():
 
 def build_spec() -> APISpec:
     from ifr_service.cases.schemas import (
+        AssigneeSchema,
+        AssignmentRequestSchema,
+        AssignmentSchema,
         AttachmentSchema,
         CaseSchema,
         ErrorSchema,
@@ -47,10 +50,11 @@ def build_spec() -> APISpec:
                  "Application", "Approval", "RegionApplication", "RegionApplications", "AuditRow",
                  "RegionAudit", "SpendLine", "RegionSpend", "Spend"):
         spec.components.schema(f"Cdf{name}", schema=getattr(cdf_schemas, f"{name}Schema"))
-    for name, schema in [("SimilarRequests", SimilarRequestsSchema),
+    for name, schema in [("Assignee", AssigneeSchema), ("SimilarRequests", SimilarRequestsSchema),
                          ("Attachment", AttachmentSchema), ("Letter", LetterSchema),
                          ("Case", CaseSchema),
                          ("Queue", QueueSchema), ("Error", ErrorSchema),
+                         ("AssignmentRequest", AssignmentRequestSchema), ("Assignment", AssignmentSchema),
                          ("Commissioner", CommissionerSchema), ("Hub", HubSchema)]:
         spec.components.schema(name, schema=schema)
     from ifr_service.panels import schemas as panel_schemas

@@ -7,12 +7,13 @@ behind each name, and the loader refuses a workflow naming one that is missing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from marshmallow import ValidationError
 
 from ifr_service.cases import queries, service
 from ifr_service.cases.access import check_can_see_case
-from ifr_service.cases.clocks import SIGNALS, signal_clocks, view_clock
+from ifr_service.cases.clocks import SIGNALS, first_due_on, signal_clocks, view_clock
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.cdf import treatment
 from ifr_service.cet.models import CohortReferral
@@ -26,6 +27,7 @@ from ifr_service.panels import service as panels
 from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_system_user
+from ifr_service.web.display import nhs_date
 from ifr_service.workflows.definition import Action, KnownNames
 
 
@@ -144,11 +146,29 @@ def _panel_may_decide(case: Case, actor: User, payload: dict) -> dict | None:
                                                      "date": meeting.meeting_date.isoformat()}}
 
 
+def _reply_by_within_clock(case: Case, actor: User, payload: dict) -> dict:
+    """A request for information says when to reply by: by default the end of the clinician's clock
+    (information_response), never after it (the request is closed as withdrawn then), nor in the past."""
+    today = runtime().today()
+    latest = first_due_on(runtime().workflows[case.route].clock("information_response"), today)
+    asked = payload.get("reply_by")
+    if asked is None:
+        return {"reply_by": latest.isoformat()}
+    day = asked if isinstance(asked, date) else date.fromisoformat(asked)
+    if day < today:
+        raise ValidationFailed({"reply_by": f"Enter a reply-by date from today on ({nhs_date(today)})."})
+    if day > latest:
+        raise ValidationFailed({"reply_by": f"Enter a reply-by date no later than {nhs_date(latest)}, "
+                                            "the end of the clinician's time to answer."})
+    return {"reply_by": day.isoformat()}
+
+
 GUARDS: dict[str, Callable[[Case, User, dict], dict | None]] = {
     "case_is_urgent": _case_is_urgent,
     "within_review_window": _within_review_window,
     "reviewer_took_no_part_in_decision": _reviewer_took_no_part_in_decision,
     "panel_may_decide": _panel_may_decide,
+    "reply_by_within_clock": _reply_by_within_clock,
     "cdf_start_in_time": treatment.check_start_in_time,
     "cdf_break_within_limit": treatment.check_break_within_limit,
     "cdf_stop_after_treatment": treatment.check_stop_after_treatment,

@@ -77,10 +77,15 @@ def _note_next_due(case: Case) -> None:
     case.next_due_on = queries.find_next_due_on(case)
 
 
+def first_due_on(clock: Clock, today: date) -> date:
+    """When the clock, started today, falls due."""
+    return add_working_days(today, clock.working_days)
+
+
 def _start(case: Case, clock: Clock, previous: CaseClock | None, today: date) -> CaseClock:
     return CaseClock(case_id=case.id, clock=clock.key, cycle=(previous.cycle + 1) if previous else 1,
                      target_working_days=clock.working_days, started_on=today, running_since=today,
-                     due_on=add_working_days(today, clock.working_days))
+                     due_on=first_due_on(clock, today))
 
 
 def _resume(row: CaseClock, today: date) -> None:

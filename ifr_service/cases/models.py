@@ -49,6 +49,8 @@ class Case(SQLModel, table=True):
     # The soonest due date of the case's running clocks (None when none runs), kept by clocks.py
     # as they move, so a work queue sorts and filters by a column instead of a subquery per case.
     next_due_on: date | None = None
+    # The hub's case officer working the case ("my cases" on the queue); None while nobody is.
+    assigned_to_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
 
     @property
     def public_reference(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ifr_service.cases import queries
 from ifr_service.cases.access import can_read_identifiers
 from ifr_service.cases.actions import describe_fields
+from ifr_service.cases.assignment import assignee_of
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseClock
 from ifr_service.cases.queries import QueueLine
@@ -30,6 +31,7 @@ def present_case(case: Case, user: User) -> dict:
         "form_key": case.form_key,
         "form_version": case.form_version,
         "urgency": case.urgency,
+        "assigned_to": assignee_of(case) if user.hub_id is not None else None,  # hub staff only
         "hub": reference.find_organisation(Hub, case.hub_id),
         "region": reference.find_organisation(Region, case.region_id),
         "commissioner": reference.find_organisation(Commissioner, case.commissioner_id),
@@ -73,4 +75,5 @@ def present_queue_item(line: QueueLine, next_clock: CaseClock | None) -> dict:
         "intervention": line.intervention,
         "diagnosis_icd10": line.diagnosis_icd10,
         "provider_trust": line.provider_trust,
+        "assigned_to": assignee_of(case),
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import case as when_then
 from sqlalchemy import func, literal, or_
@@ -22,6 +22,9 @@ from ifr_service.cases.models import (
     IdempotencyRecord,
 )
 from ifr_service.errors import NotFound
+
+if TYPE_CHECKING:
+    from ifr_service.cases.queue import WorkFilter
 
 
 def get_case(reference: str, for_update: bool = False) -> Case:
@@ -105,23 +108,72 @@ def find_hub_queue(hub_id: int, route: str, states: list[str], page: int,
     return _find_queue_lines(where, order, page, page_size), total
 
 
-def find_hub_work(hub_id: int, states: list[str], urgency: str | None, due: tuple[date | None, date | None],
-                  page: int, page_size: int) -> tuple[list[QueueLine], int]:
-    """A hub's IFR cases for its work queue page, soonest due first within each urgency.
-    `due` bounds the soonest due date (either end may be open); (None, None) takes every case."""
-    where = [Case.hub_id == hub_id, Case.route == "ifr", Case.state.in_(states)]
-    if urgency:
+def find_hub_work(work: WorkFilter, page: int, page_size: int) -> tuple[list[QueueLine], int]:
+    """A hub's IFR cases for its work queue page (cases/queue.py reads the filter), by default the
+    overdue first, then the most urgent, then the soonest due. Only the hub's own cases are looked at,
+    whatever the search."""
+    where = [Case.hub_id == work.hub_id, Case.route == "ifr", Case.state.in_(work.states),
+             *_work_conditions(work), *_search_conditions(work.search)]
+    total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
+    return _find_queue_lines(where, _work_order(work), page, page_size), total
+
+
+def count_overdue(hub_id: int, states: tuple[str, ...], today: date) -> int:
+    where = (Case.hub_id == hub_id, Case.route == "ifr", Case.state.in_(states), Case.next_due_on < today)
+    return db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
+
+
+def _work_conditions(work: WorkFilter) -> list:
+    where = []
+    if work.urgency:
         # The rank too, which ix_ifr_case_hub_work leads with.
-        where += [Case.urgency == urgency, Case.urgency_rank == URGENCY_RANK[urgency]]
-    after, before = due
+        where += [Case.urgency == work.urgency, Case.urgency_rank == URGENCY_RANK[work.urgency]]
+    after, before = work.due
     if after is not None:
         where.append(Case.next_due_on >= after)
     if before is not None:
         where.append(Case.next_due_on <= before)
-    total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
-    # NULLS LAST is PostgreSQL's own ascending order, so ix_ifr_case_hub_work serves it.
-    order = (Case.urgency_rank, Case.next_due_on.asc().nulls_last(), Case.submitted_utc, Case.id)
-    return _find_queue_lines(where, order, page, page_size), total
+    if work.assigned_to_id is not None:
+        where.append(Case.assigned_to_id == work.assigned_to_id)
+    if work.unassigned:
+        where.append(Case.assigned_to_id.is_(None))
+    return where
+
+
+PATIENT_NAME = func.lower(func.coalesce(Case.answers[("patient", "given_name")].as_string(), "") + " "
+                          + func.coalesce(Case.answers[("patient", "family_name")].as_string(), ""))
+
+
+def _search_conditions(search) -> list:
+    if search.reference:
+        return [Case.reference == search.reference]
+    if search.reference_number is not None:
+        return [Case.reference.like(f"%-{search.reference_number:06d}")]
+    if search.nhs_number:
+        return [Case.answers[("patient", "nhs_number")].as_string() == search.nhs_number]
+    return [PATIENT_NAME.like(f"%{_escape_like(word)}%", escape="\\") for word in search.name_words]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _work_order(work: WorkFilter) -> tuple:
+    def direction(column):
+        return column.desc().nulls_last() if work.descending else column.asc().nulls_last()
+
+    if work.sort == "reference":
+        return (direction(Case.reference), Case.id)
+    if work.sort == "urgency":
+        return (direction(Case.urgency_rank), Case.next_due_on.asc().nulls_last(), Case.id)
+    if work.sort == "submitted":
+        return (direction(Case.submitted_utc), Case.id)
+    if work.sort == "due":
+        return (direction(Case.next_due_on), Case.urgency_rank, Case.id)
+    # Unsorted: overdue work first, then the most urgent, then the soonest due.
+    overdue_first = when_then((Case.next_due_on < work.today, 0), else_=1)
+    return (overdue_first, Case.urgency_rank, Case.next_due_on.asc().nulls_last(), Case.submitted_utc,
+            Case.id)
 
 
 def _find_queue_lines(where, order, page: int, page_size: int) -> list[QueueLine]:

@@ -5,12 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 from marshmallow import Schema, fields
 
-from ifr_service.api.requests import ID, PageArgs, file_download, json_body, load_query, takes_file
+from ifr_service.api.requests import (
+    ID,
+    PageArgs,
+    file_download,
+    json_body,
+    load_json,
+    load_query,
+    takes_file,
+)
 from ifr_service.audit.recording import note_cases_shown
-from ifr_service.cases import actions, evidence, queries, service, similar
+from ifr_service.cases import actions, assignment, evidence, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, get_identifiable_case, get_visible_case
 from ifr_service.cases.presenters import present_case, present_queue_item
 from ifr_service.cases.schemas import (
+    AssignmentRequestSchema,
+    AssignmentSchema,
     AttachmentSchema,
     CaseSchema,
     QueueSchema,
@@ -339,6 +349,37 @@ def similar_requests(reference: str):
     """
     case = get_visible_case(reference, current_user())
     return SimilarRequestsSchema().dump(similar.similar_requests(case))
+
+
+@cases.put("/cases/<reference>/assignment")
+@allow(Role.CASE_OFFICER)
+def assign_case(reference: str):
+    """Assign a case.
+    ---
+    put:
+      summary: Assign the case to a case officer of its hub, or to nobody
+      description: >-
+        Only a case officer of the case's own hub may; the assignee must be an active case officer of
+        that hub. Assigning a case to whoever it is assigned to already changes nothing and records no
+        event. Each change is a case_assigned or case_unassigned event in the case's history.
+      tags: [cases]
+      parameters: [{in: path, name: reference, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: AssignmentRequest}}
+      responses:
+        200: {description: Who the case is assigned to now, content: {application/json: {schema: Assignment}}}
+        403: {description: Not a case officer of the case's hub, content: {application/json: {schema: Error}}}
+        404: {description: No such case for this user, content: {application/json: {schema: Error}}}
+        409: {description: The case has ended, content: {application/json: {schema: Error}}}
+        422: {description: Not a case officer of the case's hub to assign to,
+              content: {application/json: {schema: Error}}}
+    """
+    user = current_user()
+    case = get_visible_case(reference, user, for_update=True)  # a case they may not see: 404 first
+    assignment.assign_case(case, user, load_json(AssignmentRequestSchema())["assigned_to"])
+    return AssignmentSchema().dump({"reference": case.public_reference,
+                                    "assigned_to": assignment.assignee_of(case)})
 
 
 @cases.get("/hubs/<hub_code>/queue")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 def money_text(**kwargs) -> fields.Decimal:
@@ -16,6 +16,23 @@ def money_text(**kwargs) -> fields.Decimal:
 class OrganisationSchema(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
+
+
+class AssigneeSchema(Schema):
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+
+
+class AssignmentRequestSchema(Schema):
+    assigned_to = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=100),
+                                metadata={"description": "The username of a case officer of the case's hub, "
+                                                         "or null to assign the case to nobody."})
+
+
+class AssignmentSchema(Schema):
+    reference = fields.String(required=True)
+    assigned_to = fields.Nested(AssigneeSchema, allow_none=True, required=True, metadata={
+        "description": "The hub's case officer working the case, or null."})
 
 
 class AttachmentSchema(Schema):
@@ -88,6 +105,8 @@ class CaseSchema(Schema):
     form_key = fields.String(required=True)
     form_version = fields.Integer(required=True)
     urgency = fields.String(required=True)
+    assigned_to = fields.Nested(AssigneeSchema, allow_none=True, metadata={
+        "description": "The hub's case officer working the case, or null (hub staff only)."})
     hub = fields.Nested(OrganisationSchema, allow_none=True)
     region = fields.Nested(OrganisationSchema, allow_none=True)
     commissioner = fields.Nested(OrganisationSchema, allow_none=True)
@@ -123,6 +142,7 @@ class QueueItemSchema(Schema):
     intervention = fields.String(allow_none=True)
     diagnosis_icd10 = fields.String(allow_none=True)
     provider_trust = fields.String(allow_none=True)
+    assigned_to = fields.Nested(AssigneeSchema, allow_none=True)
 
 
 class QueueSchema(Schema):

@@ -7,29 +7,27 @@ from the action's payload definition in workflows/, and taking it calls the same
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
 from ifr_service.api.requests import ID, file_download, load_query, page_count
 from ifr_service.audit.recording import note_cases_shown
-from ifr_service.cases import actions, evidence, queries, service
+from ifr_service.cases import actions, assignment, evidence, queries, service
+from ifr_service.cases import queue as work_queue
 from ifr_service.cases.access import can_read_identifiers, get_identifiable_case, get_visible_case
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.evidence_views import ANSWERS
 from ifr_service.cases.information import open_request
-from ifr_service.cases.models import URGENCY_RANK, Case
+from ifr_service.cases.models import Case
 from ifr_service.cases.presenters import case_contents
 from ifr_service.cases.redaction import Redactor
 from ifr_service.cases.similar import similar_requests
 from ifr_service.cdf.presenters import present_case_summary
-from ifr_service.clock import add_working_days
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
-from ifr_service.text import quoted, shortened
+from ifr_service.text import quoted
 from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, current_user
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_user_by_id
@@ -44,7 +42,6 @@ ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application
              "attach": "pages.evidence.add_attachment", "remove_attachment": "pages.evidence.add_attachment",
              "prepare_evidence_for_panel": "pages.evidence.prepare_for_panel",
              "delete_draft": "pages.application.delete_draft"}
-DUE_FILTERS = ["overdue", "due_soon", "on_track"]
 # Actions asked for on a page that states what they mean and confirms them with a warning button;
 # the case page shows them as warning buttons too.
 CONFIRMATION_PAGES = {"withdraw": "cases/withdraw.html"}
@@ -52,7 +49,6 @@ CONFIRMATION_PAGES = {"withdraw": "cases/withdraw.html"}
 WAITING_ON_CLINICIAN = {"draft": "Finish and submit the application",
                         "awaiting_information": "Send the information the IFR team asked for",
                         "deferred_awaiting_information": "Send the information the panel asked for"}
-ONE_DAY = timedelta(days=1)
 REPEATED_EVENTS = {"draft_updated", "attachment_added"}
 # Events no action of a workflow names, in words (the rest are titled by their action).
 EVENT_TITLES = {"cdf_application_received": "Cancer Drugs Fund application received",
@@ -60,18 +56,14 @@ EVENT_TITLES = {"cdf_application_received": "Cancer Drugs Fund application recei
                 "draft_created": "Draft started"}
 
 
-class QueueArgs(Schema):
-    state = fields.String(load_default=None, validate=validate.Length(max=40))
-    urgency = fields.String(load_default=None, validate=validate.OneOf(list(URGENCY_RANK)))
-    due = fields.String(load_default=None, validate=validate.OneOf(DUE_FILTERS))
-    hub = fields.String(load_default=None, validate=validate.Length(max=60))
+class PageArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
 
 
 @case_pages.get("/cases")
 @page_allow(Role.CLINICIAN)
 def list_cases():
-    page = load_query(QueueArgs(only=["page"]))["page"]
+    page = load_query(PageArgs())["page"]
     user = current_user()
     found, total = queries.find_provider_cases(user.organisation_code or "", page, PAGE_SIZE,
                                                waiting=tuple(WAITING_ON_CLINICIAN))
@@ -85,24 +77,38 @@ def list_cases():
 @case_pages.get("/queue")
 @page_allow(*WORKS_THE_QUEUE)
 def queue():
-    args = load_query(QueueArgs())
-    user, workflow = current_user(), runtime().workflows["ifr"]
-    hub = _queue_hub(user, args["hub"])
-    open_states = [s.key for s in workflow.states if not s.final and s.key != workflow.initial]
-    if args["state"] and args["state"] not in service.queue_states("ifr"):
-        raise ValidationFailed({"state": f"{shortened(args['state'])} is not a state of an IFR case."})
-    states = [args["state"]] if args["state"] else open_states
-    today = runtime().today()
-    found, total = queries.find_hub_work(hub.id, states, args["urgency"], _due_bounds(args["due"], today),
-                                         args["page"], PAGE_SIZE)
+    user, workflow, today = current_user(), runtime().workflows["ifr"], runtime().today()
+    hub = _queue_hub(user)
+    try:
+        args = load_query(work_queue.QueueArgs())
+        found, total = work_queue.find_work(user, hub.id, workflow, args, today, PAGE_SIZE)
+    except ValidationFailed as error:  # the form again, naming the value it cannot take
+        args = {**work_queue.QueueArgs().load({}), **_shown_args(without=error.fields)}
+        return render_template("cases/queue.html", **_queue_page(hub, workflow, args, [], 0, today),
+                               errors=error.fields), 422
+    note_cases_shown(user, [line.case for line in found])
+    return render_template("cases/queue.html", **_queue_page(hub, workflow, args, found, total, today))
+
+
+def _shown_args(without) -> dict:
+    """What the person chose that the queue takes, to show again beside the error: a value it does not
+    take is left out, so that pressing Filter again does not send it back."""
+    return {name: value for name, value in request.args.items()
+            if name in work_queue.QueueArgs().fields and name not in without and name != "page"}
+
+
+def _queue_page(hub, workflow, args: dict, found: list, total: int, today) -> dict:
+    view = work_queue.view_of_state(workflow, args["state"]) \
+        if args.get("state") in {s.key for s in workflow.states} else args["view"]
     cases = [line.case for line in found]
-    note_cases_shown(user, cases)
     due = {case_id: view_clock(workflow, clock, today)
            for case_id, clock in queries.find_next_clocks(cases).items()}
-    return render_template("cases/queue.html", title=f"{hub.name}: work queue", hub=hub, lines=found,
-                           due=due, total=total, args=args, pages=page_count(total, PAGE_SIZE),
-                           workflow=workflow,
-                           states=[s for s in workflow.states if s.key != workflow.initial])
+    return {"title": f"{hub.name}: work queue", "hub": hub, "lines": found, "due": due, "total": total,
+            "args": args, "view": view, "pages": page_count(total, PAGE_SIZE), "workflow": workflow,
+            "states": [workflow.state(key) for key in work_queue.view_states(workflow, view)],
+            "officers": {officer.id: officer.display_name for officer in assignment.hub_officers(hub.id)},
+            "overdue": queries.count_overdue(hub.id, tuple(work_queue.view_states(workflow, "open")), today),
+            "choices": work_queue, "searches_identifiers": can_read_identifiers(current_user())}
 
 
 @case_pages.get("/cases/<reference>")
@@ -130,7 +136,9 @@ def show_case(reference: str):
         application=contents["answers"], deidentified=contents["deidentified"],
         attachments=contents["attachments"], letters=contents["letters"],
         timeline=_timeline(case, names_clinicians=can_read_identifiers(user)),
-        hub=case.hub_id and reference_names(case),
+        hub=case.hub_id and reference_names(case), assigned_to=assignment.assignee_of(case),
+        reply_by=_reply_by(case),
+        officers=assignment.hub_officers(case.hub_id) if assignment.can_assign(case, user) else None,
         cdf=present_case_summary(case) if case.route == "cdf" else None,
         similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)
 
@@ -157,6 +165,22 @@ def take_action(reference: str, action: str):
     return redirect(url_for(".show_case", reference=case.public_reference))
 
 
+@case_pages.post("/cases/<reference>/assignment")
+@page_allow(Role.CASE_OFFICER)
+def assign_case(reference: str):
+    """Assign the case to an officer of its hub (or to nobody), from its page."""
+    user = current_user()
+    username = request.form.get("assigned_to", "").strip()[:100] or None
+    case = assignment.assign_case(get_visible_case(reference, user, for_update=True), user, username)
+    assignee = assignment.assignee_of(case)
+    if assignee is None:
+        flash(f"{case.public_reference} is not assigned to anyone now.")
+    else:
+        name = "you" if assignee.id == user.id else assignee.display_name
+        flash(f"{case.public_reference} is assigned to {name}.")
+    return redirect(url_for(".show_case", reference=case.public_reference))
+
+
 @case_pages.get(f"/cases/<reference>/letters/<{ID}:letter_id>")
 @page_allow(*CASE_READERS)
 def download_letter(reference: str, letter_id: int):
@@ -179,18 +203,10 @@ def _case(reference: str) -> Case:
     return case
 
 
-def _queue_hub(user: User, code: str | None):
+def _queue_hub(user: User):
     if user.hub_id is None:
         raise NotFound("You are not a member of a hub's IFR team, so there is no work queue for you.")
     return reference.get_hub_by_id(user.hub_id)
-
-
-def _due_bounds(due: str | None, today):
-    """The soonest-due-date range each filter means: overdue is before today; due soon within
-    the next two working days."""
-    soon = add_working_days(today, 2)
-    return {"overdue": (None, today - ONE_DAY), "due_soon": (today, soon),
-            "on_track": (soon + ONE_DAY, None)}.get(due, (None, None))
 
 
 def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
@@ -209,9 +225,8 @@ def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
                 and event.name in REPEATED_EVENTS:
             rows[-1]["times"] += 1  # a draft saved page by page is one line, not ten
             continue
-        title = EVENT_TITLES.get(event.name, event.name.replace("_", " ").capitalize())
-        rows.append({"event": event, "notes": notes(event.payload or {}), "title": title, "times": 1,
-                     "actor": names.get(event.actor_id, "The service"),
+        rows.append({"event": event, "notes": notes(event.payload or {}), "title": _event_title(event),
+                     "times": 1, "actor": names.get(event.actor_id, "The service"),
                      "action": _recording_action(workflow, event),
                      "state": workflow.state(event.to_state).title if event.to_state else None})
     return rows
@@ -226,6 +241,20 @@ def _recording_action(workflow, event):
         if event.from_state in action.from_states and target == event.to_state:
             return action
     return candidates[-1] if candidates else None
+def _reply_by(case: Case) -> str | None:
+    """The date the IFR team asked the clinician to reply by, while the case waits for the answer."""
+    if case.state != "awaiting_information":
+        return None
+    asked = queries.find_last_event(case, "information_requested")
+    return asked.payload.get("reply_by") if asked else None
+
+
+def _event_title(event) -> str:
+    if event.name == assignment.ASSIGNED:
+        return f"Assigned to {event.payload.get('assigned_to_name') or event.payload.get('assigned_to')}"
+    if event.name == assignment.UNASSIGNED:
+        return "No longer assigned to anyone"
+    return EVENT_TITLES.get(event.name, event.name.replace("_", " ").capitalize())
 
 
 def reference_names(case: Case) -> dict:

@@ -36,6 +36,9 @@ class State:
     description: str = ""
     final: bool = False
     target_working_days: int | None = None
+    # Decided: the request has its answer (approved, declined, upheld), though the case may still move
+    # on; a hub's queue shows decided and final cases apart from its open work.
+    decided: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def parse_workflow(raw: dict) -> Workflow:
     return Workflow(
         key=raw["key"], title=raw["title"], route=raw["route"], initial=raw["initial"],
         states=tuple(State(key=s["key"], title=s["title"], description=s.get("description", ""),
-                           final=s.get("final", False), target_working_days=s.get("target_working_days"))
+                           final=s.get("final", False), target_working_days=s.get("target_working_days"),
+                           decided=s.get("decided", False))
                      for s in raw["states"]),
         actions=tuple(_parse_action(a) for a in raw["actions"]),
         clocks=tuple(_parse_clock(key, c) for key, c in raw.get("clocks", {}).items()),

@@ -137,7 +137,7 @@ def test_the_queue_filters_by_urgency_and_overdue_target(client, auth, applicati
     assert "urgency" in officer.open("/queue?urgency=soon", expect=422)
 
 
-def test_the_queue_puts_the_soonest_due_first_and_cases_with_no_clock_running_last(
+def test_the_queue_puts_the_soonest_due_first_and_decided_cases_apart(
         client, auth, application, calendar, run_jobs):
     from datetime import date
 
@@ -151,9 +151,12 @@ def test_the_queue_puts_the_soonest_due_first_and_cases_with_no_clock_running_la
     decided.to_panel()
     decided.act(CHAIR, "approve", DECISION)
     run_jobs()  # the decision letter: now no clock runs on the approved case
-    queue = Person(client, OFFICER).open("/queue")
-    places = [queue.index(road.reference) for road in (waiting, asked, decided)]
+    officer = Person(client, OFFICER)
+    queue = officer.open("/queue")
+    places = [queue.index(road.reference) for road in (waiting, asked)]
     assert places == sorted(places)
+    assert decided.reference not in queue  # an approved case is not open work
+    assert decided.reference in officer.open("/queue?view=decided")
 
 
 def test_a_clinician_of_another_trust_cannot_see_the_case(client, auth, application):

@@ -182,6 +182,7 @@ EXPECTED = {
     "api.cases.add_attachment": {'clinician'},
     "api.cases.remove_attachment": {'clinician'},
     "api.cases.prepare_attachment_for_panel": {'case_officer'},
+    "api.cases.assign_case": {'case_officer'},
     "api.cases.create_case": {'clinician'},
     "api.cases.download_attachment": {'case_officer', 'clinician'},
     "api.cases.download_letter": {'case_officer', 'clinician'},
@@ -239,6 +240,7 @@ EXPECTED = {
     "pages.evidence.prepare_for_panel": {'case_officer'},
     "pages.evidence.answer_request": set(),  # approve is not an answer: 404 to all
     "pages.evidence.panel_copy": set(),  # the file is not in the pack (tests/panels/test_evidence.py)
+    "pages.cases.assign_case": {'case_officer'},
     "pages.cases.download_attachment": {'case_officer', 'clinician'},
     "pages.cases.download_letter": {'case_officer', 'clinician'},
     "pages.cases.list_cases": {'clinician'},
