@@ -26,7 +26,7 @@ from ifr_service.panels import service as panels
 from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_system_user
-from ifr_service.workflows.definition import Action, KnownNames
+from ifr_service.workflows.definition import Action, KnownNames, amount_text
 
 
 def take_action(case: Case, action_key: str, actor: User, payload,
@@ -113,7 +113,8 @@ HANDLERS: dict[str, Callable[[Case, User, object, str | None], Case]] = {
 # action's checked payload. What a guard returns (the meeting that decided, say) is recorded with the event.
 
 def _case_is_urgent(case: Case, actor: User, payload: dict) -> None:
-    if case.urgency not in ("urgent", "emergency"):
+    urgency = runtime().workflows[case.route].urgency(case.urgency)  # workflows/ifr.yaml's urgencies
+    if urgency is None or not urgency.urgent:
         raise Conflict("Only a case the clinician marked urgent can go to urgent consideration.")
 
 
@@ -121,10 +122,10 @@ def _within_review_window(case: Case, actor: User, payload: dict) -> None:
     row = queries.find_latest_clock(case, "review_request_window")
     if row is None:
         return
-    view = view_clock(runtime().workflows[case.route], row, runtime().today())
-    if view.used_working_days > view.target_working_days:
-        raise Conflict(f"A review had to be asked for within {view.target_working_days} working "
-                       "days of the decision; that time has passed.")
+    view = view_clock(runtime().workflows[case.route], row, runtime().now())
+    if view.used > view.target:
+        raise Conflict(f"A review had to be asked for within {amount_text(view.target, view.unit)} "
+                       "of the decision; that time has passed.")
 
 
 def _reviewer_took_no_part_in_decision(case: Case, actor: User, payload: dict) -> None:
@@ -189,7 +190,7 @@ def _refer_to_cet(case: Case, event: CaseEvent) -> None:
 
 def _send_letter(case: Case, event: CaseEvent) -> None:
     queue_job("prepare_letter", case_id=case.id, event_id=event.id)
-    signal_clocks(runtime().workflows[case.route], case, "letter_requested", runtime().today())
+    signal_clocks(runtime().workflows[case.route], case, "letter_requested", runtime().now())
 
 
 EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {

@@ -76,7 +76,7 @@ def queue():
                                          args["page"], PAGE_SIZE)
     cases = [line.case for line in found]
     note_cases_shown(user, cases)
-    due = {case_id: view_clock(workflow, clock, today)
+    due = {case_id: view_clock(workflow, clock, runtime().now())
            for case_id, clock in queries.find_next_clocks(cases).items()}
     return render_template("cases/queue.html", title=f"{hub.name}: work queue", hub=hub, lines=found,
                            due=due, total=total, args=args, pages=page_count(total, PAGE_SIZE),
@@ -91,7 +91,6 @@ def show_case(reference: str):
     workflow = runtime().workflows[case.route]
     if case.state == workflow.initial and user.role_enum is Role.CLINICIAN:
         return redirect(url_for("pages.application.task_list", reference=reference))
-    today = runtime().today()
     allowed = service.actions_for(case, user)
     contents = case_contents(case, user)
     return render_template(
@@ -99,7 +98,7 @@ def show_case(reference: str):
         state=workflow.state(case.state), form=runtime().forms.get(case.form_key, case.form_version),
         actions=[a for a in allowed if a.key not in ELSEWHERE],
         can_attach=any(a.key == "attach" for a in allowed),
-        clocks=[view_clock(workflow, row, today) for row in queries.find_clocks(case)],
+        clocks=[view_clock(workflow, row, runtime().now()) for row in queries.find_clocks(case)],
         application=contents["answers"], deidentified=contents["deidentified"],
         attachments=contents["attachments"], letters=contents["letters"],
         timeline=_timeline(case, names_clinicians=can_read_identifiers(user)),

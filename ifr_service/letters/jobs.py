@@ -35,7 +35,7 @@ def prepare_letter(case_id: int, event_id: int) -> None:
     if not queries.create_letter_once(letter):
         return
     case = get_case_by_id(case_id)
-    signal_clocks(runtime().workflows[case.route], case, "letter_sent", runtime().today())
+    signal_clocks(runtime().workflows[case.route], case, "letter_sent", runtime().now())
     clinician = case.answers["clinician"]
     send_once(Notification(
         case_id=case.id, kind=f"letter:{letter.id}", recipient=clinician["email"],
