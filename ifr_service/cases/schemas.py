@@ -60,7 +60,7 @@ class ClockSchema(Schema):
         "description": "Working days used, for a clock in working days; null otherwise."})
     started_on = fields.Date(required=True)
     due_on = fields.Date(allow_none=True, metadata={
-        "description": "Null while paused or stopped. For a clock in hours, the date (in England) of due_utc."})
+        "description": "Null while paused or stopped; for a clock in hours, due_utc's date in England."})
     due_utc = fields.DateTime(allow_none=True, metadata={
         "description": "For a clock in hours, the moment it falls due; null otherwise."})
     stopped_on = fields.Date(allow_none=True)

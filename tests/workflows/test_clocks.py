@@ -113,7 +113,8 @@ def test_an_hours_clock_is_on_track_then_due_soon_then_overdue():
 def test_a_paused_hours_clock_keeps_the_time_it_used_and_resumes_with_the_rest():
     row = start_clock(1, IFR.clock("emergency_decision"), None, MONDAY_10AM)
     pause_clock(row, MONDAY_10AM + 3 * HOUR)  # the IFR team asks the clinician for information
-    assert (row.used, row.due_utc, view_clock(IFR, row, MONDAY_10AM + 40 * HOUR).status) == (3, None, "paused")
+    paused = view_clock(IFR, row, MONDAY_10AM + 40 * HOUR)
+    assert (row.used, row.due_utc, paused.status) == (3, None, "paused")
     resume_clock(row, MONDAY_10AM + 48 * HOUR)
     assert row.due_utc == MONDAY_10AM + 69 * HOUR  # 21 hours were left
     stop_clock(row, MONDAY_10AM + 60 * HOUR, judged=True)
