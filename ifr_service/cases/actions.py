@@ -42,6 +42,17 @@ def take_action(case: Case, action_key: str, actor: User, payload,
     return _apply_with_effects(case, action, actor, cleaned)
 
 
+def check_action(case: Case, action_key: str, actor: User, payload) -> dict:
+    """Everything take_action checks, changing nothing: the checked payload with what the guards
+    found (which meeting decides, say), for a page that shows what will be recorded before it is."""
+    service.check_action_allowed(case, action_key, actor)
+    action = runtime().workflows[case.route].action(action_key)
+    cleaned = validate_payload(case.route, action, payload)
+    for guard in action.guards:
+        cleaned.update(GUARDS[guard](case, actor, cleaned) or {})
+    return cleaned
+
+
 def take_system_action(case: Case, action_key: str, payload: dict) -> Case:
     """An action the service takes by its own rule (a CDF decision), recorded with what it found."""
     return _apply_with_effects(case, runtime().workflows[case.route].action(action_key),
@@ -144,11 +155,52 @@ def _panel_may_decide(case: Case, actor: User, payload: dict) -> dict | None:
                                                      "date": meeting.meeting_date.isoformat()}}
 
 
+# A decision follows the panel's findings unless the chair says why it departs from them
+# (departure_reason): each refusal is a 422 naming the departure reason and the findings at odds.
+
+def _approval_follows_findings(case: Case, actor: User, payload: dict) -> None:
+    """An approval needs "Yes" on every criterion."""
+    against = [key for key, answer in _findings(payload).items() if answer != "yes"]
+    if against and not _departure_given(payload):
+        labels = _criterion_labels(case)
+        raise ValidationFailed({
+            **{f"findings.{key}.finding": f"The panel found \"No\" on \"{labels.get(key, key)}\": an "
+               "approval needs \"Yes\" on every criterion" for key in against},
+            "departure_reason": "Enter why the approval departs from the findings, or change the "
+                                "findings that are \"No\""})
+
+
+def _decline_follows_findings(case: Case, actor: User, payload: dict) -> None:
+    """A decline needs "No" on at least one criterion."""
+    findings = _findings(payload)
+    if findings and "no" not in findings.values() and not _departure_given(payload):
+        raise ValidationFailed({
+            "findings": "A decline needs \"No\" on at least one criterion: every finding is \"Yes\"",
+            "departure_reason": "Enter why the decline departs from the findings, or change a finding "
+                                "to \"No\""})
+
+
+def _findings(payload: dict) -> dict[str, str | None]:
+    return {key: (found or {}).get("finding") for key, found in (payload.get("findings") or {}).items()}
+
+
+def _departure_given(payload: dict) -> bool:
+    return bool((payload.get("departure_reason") or "").strip())
+
+
+def _criterion_labels(case: Case) -> dict[str, str]:
+    approve = runtime().workflows[case.route].action("approve")
+    return {criterion.key: criterion.label for field in approve.payload if field.key == "findings"
+            for criterion in field.fields}
+
+
 GUARDS: dict[str, Callable[[Case, User, dict], dict | None]] = {
     "case_is_urgent": _case_is_urgent,
     "within_review_window": _within_review_window,
     "reviewer_took_no_part_in_decision": _reviewer_took_no_part_in_decision,
     "panel_may_decide": _panel_may_decide,
+    "approval_follows_findings": _approval_follows_findings,
+    "decline_follows_findings": _decline_follows_findings,
     "cdf_start_in_time": treatment.check_start_in_time,
     "cdf_break_within_limit": treatment.check_break_within_limit,
     "cdf_stop_after_treatment": treatment.check_stop_after_treatment,

@@ -16,12 +16,13 @@ from ifr_service.api.requests import ID, file_download, load_query, page_count, 
 from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import actions, queries, service
 from ifr_service.cases.access import can_read_identifiers, get_identifiable_case, get_visible_case
+from ifr_service.cases.action_pages import action_page, refused_page
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import URGENCY_RANK, Case
 from ifr_service.cases.presenters import case_contents
 from ifr_service.cases.similar import similar_requests
 from ifr_service.clock import add_working_days
-from ifr_service.errors import NotFound, ValidationFailed
+from ifr_service.errors import Conflict, NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
@@ -29,7 +30,6 @@ from ifr_service.text import quoted, shortened
 from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, current_user
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_user_by_id
-from ifr_service.web.fields import action_page, posted_values, read_fields
 from ifr_service.web.session import page_allow
 
 case_pages = Blueprint("cases", __name__)
@@ -113,17 +113,15 @@ def take_action(reference: str, action: str):
     definition = runtime().workflows[case.route].action(action)
     if definition is None or action in ELSEWHERE:
         raise NotFound(f"A case has no action {quoted(action)} here.")
-    actions.check_may_start(case, action, user)  # 404, 403 or 409 before the form is shown
-    if request.method == "GET":
-        return _action_page(case, definition, {}, None)
-    payload = read_fields(definition.payload, request.form)
-    try:
-        actions.take_action(get_visible_case(reference, user, for_update=True), action, user, payload)
-    except ValidationFailed as error:
-        return _action_page(case, definition, posted_values(request.form), error.fields), 422
-    state = runtime().workflows[case.route].state(case.state)
-    flash(f"{definition.title}: done. The case is now {state.title.lower()}.")
-    return redirect(url_for(".show_case", reference=case.public_reference))
+    if request.method == "GET" or request.form.get("_step") != "confirm":
+        try:
+            actions.check_may_start(case, action, user)  # 404, 403 or 409 before the form is shown
+        except Conflict as refusal:
+            if refusal.status_code != 409:
+                raise
+            return refused_page(case, definition, refusal), 409  # why, what would fix it, and back
+    # A Confirm pressed twice is answered once; the page module tells the second press from a race.
+    return action_page(case, definition)
 
 
 @case_pages.route("/cases/<reference>/attachments/new", methods=["GET", "POST"])
@@ -209,10 +207,5 @@ def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
 def reference_names(case: Case) -> dict:
     hub = reference.get_hub_by_id(case.hub_id)
     return {"hub": hub.name, "region": reference.get_region(case.region_id).name}
-
-
-def _action_page(case: Case, action, values: dict, errors: dict | None):
-    back = url_for(".show_case", reference=case.public_reference), f"Back to {case.public_reference}"
-    return action_page(action, case.public_reference, back, values, errors)
 
 

@@ -18,7 +18,7 @@ from ifr_service.cases import actions, similar
 from ifr_service.cases import service as cases
 from ifr_service.cases.models import Case
 from ifr_service.cases.views import ELSEWHERE
-from ifr_service.errors import IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.errors import Conflict, IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
 from ifr_service.panels import queries, service
 from ifr_service.panels.models import Panel, PanelMeeting
@@ -124,7 +124,9 @@ def case_pack(meeting_id: int, reference: str):
         policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
         workflow=runtime().workflows["ifr"], quorum=service.quorum_for_case(meeting, case),
         actions=[a for a in cases.actions_for(case, user)
-                 if a.key not in ELSEWHERE and _may_start(case, a.key, user)])
+                 if a.key not in ELSEWHERE and _may_start(case, a.key, user)],
+        blocked=_decision_blocked(case, user),
+        back=url_for(".case_pack", meeting_id=meeting.id, reference=case.public_reference))
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/minutes")
@@ -198,6 +200,19 @@ def _may_start(case: Case, action: str, user) -> bool:
     except IfrError:
         return False
     return True
+
+
+def _decision_blocked(case: Case, user) -> dict | None:
+    """Why this person cannot record the case's decision now, and what would let them; None when
+    they can, or when deciding is not theirs (a member who is not a chair)."""
+    approve = runtime().workflows[case.route].action("approve")
+    if case.state not in approve.from_states or user.role not in approve.roles:
+        return None
+    try:
+        service.check_panel_may_decide(case, user, runtime().today())
+    except Conflict as refusal:
+        return {"reason": refusal.message, "fix": refusal.extra.get("fix")}
+    return None
 
 
 def _agenda_case_for_declaring(meeting: PanelMeeting, reference: str) -> Case:

@@ -143,7 +143,8 @@ def test_the_minutes_record_each_decision_with_reasons_per_criterion(road, clien
                                   "evidence_of_effectiveness", "value_for_money")
                 for part, value in (("finding", "no"), ("reasons", f"Reasons about {criterion} here."))}
     chair.submit(f"/cases/{road.reference}/actions/decline",
-                 {**findings, "summary": "The patient is not clinically exceptional."}, expect=302)
+                 {**findings, "summary": "The patient is not clinically exceptional.", "_step": "confirm"},
+                 expect=302)
     page = one_h1(officer.open(f"/panel/meetings/{meeting_of(road)}/minutes"))
     assert f"{road.reference}: Declined" in page
     assert "Is the patient likely to gain significantly more benefit than is usual?" in page
