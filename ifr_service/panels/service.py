@@ -145,14 +145,50 @@ def _check_attendees(panel: Panel, attendee_ids: list[int]) -> None:
 
 
 def build_agenda(meeting: PanelMeeting) -> list[tuple[AgendaItem, Case]]:
-    """Put every case of the region that is ready for panel on the agenda, most urgent first."""
+    """Put every case of the region that is ready for panel on the agenda, most urgent first: a new
+    case goes after the cases as urgent as it or more, before the less urgent ones, and the order
+    the meeting's organiser set among the cases already listed stands."""
     panel = queries.get_panel(meeting.panel_id)
-    listed = {case.id for _, case in queries.find_agenda(meeting.id)}
+    agenda = queries.find_agenda(meeting.id)
+    listed = {case.id for _, case in agenda}
+    order = [(item, case) for item, case in agenda]
     for case in queries.find_cases_ready_for_panel(panel.region_id, READY_STATES):
         if case.id not in listed:
-            queries.add(AgendaItem(meeting_id=meeting.id, case_id=case.id,
-                                   position=queries.next_agenda_position(meeting.id)))
+            item = queries.add(AgendaItem(meeting_id=meeting.id, case_id=case.id,
+                                          position=queries.next_agenda_position(meeting.id)))
+            at = next((i for i, (_, other) in enumerate(order) if other.urgency_rank > case.urgency_rank),
+                      len(order))
+            order.insert(at, (item, case))
+    _number(order)
     return queries.find_agenda(meeting.id)
+
+
+def remove_from_agenda(meeting: PanelMeeting, case: Case) -> None:
+    """Take a case off the agenda before the meeting decides it (it goes back among the cases ready
+    for panel, for another meeting); a case the meeting decided stays, as part of its record."""
+    if case.id in decided_at(meeting):
+        raise Conflict("The meeting has decided this case: it stays on the agenda as part of the record.")
+    agenda = queries.find_agenda(meeting.id)
+    queries.delete(next(item for item, listed in agenda if listed.id == case.id))
+    _number([(item, listed) for item, listed in agenda if listed.id != case.id])
+
+
+def move_on_agenda(meeting: PanelMeeting, case: Case, direction: str) -> None:
+    """Move a case one place up (heard sooner) or down the agenda."""
+    if direction not in ("up", "down"):
+        raise ValidationFailed({"direction": "Choose whether to move the case up or down the agenda."})
+    order = queries.find_agenda(meeting.id)
+    at = next(i for i, (_, listed) in enumerate(order) if listed.id == case.id)
+    to = at - 1 if direction == "up" else at + 1
+    if 0 <= to < len(order):
+        order[at], order[to] = order[to], order[at]
+        _number(order)
+
+
+def _number(order: list[tuple[AgendaItem, Case]]) -> None:
+    for position, (item, _) in enumerate(order, start=1):
+        item.position = position
+    queries.flush()
 
 
 def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details: str,
