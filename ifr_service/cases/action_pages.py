@@ -153,12 +153,20 @@ def _back_asked() -> str:
     return asked if asked.startswith("/") and not asked.startswith("//") and "\\" not in asked else ""
 
 
+def _back_words(path: str) -> str:
+    if path.startswith("/panel/meetings/") and "/cases/" in path:
+        return "Back to the panel pack"
+    if path.startswith("/queue"):
+        return "Back to the work queue"
+    return "Back"
+
+
 def _back(case: Case) -> dict:
     """Where the person came from: a page of this service named in `back`, or else the queue for
     the hub's team and the case's latest panel pack for the panel roles."""
     asked = _back_asked()
     if asked:
-        return {"href": asked, "text": "Back"}
+        return {"href": asked, "text": _back_words(asked)}
     user = current_user()
     if user.role_enum in PANEL_ROLES:
         meeting = panel_queries.find_latest_meeting_for_case(case.id, runtime().today()) or next(
