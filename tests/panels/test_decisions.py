@@ -12,6 +12,7 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cases.models import CaseEvent
 from tests.builders import CHAIR, DECISION, OFFICER, PAYLOADS, Road, findings
+from tests.letters.test_letters import letter_of, pdf_text
 from tests.panels.test_chair_access import findings_form
 from tests.panels.test_conflicts import declare
 from tests.web.browsing import Person
@@ -62,6 +63,15 @@ def test_a_departure_from_the_findings_stands_when_the_chair_says_why(road, in_d
         return db.session().exec(select(CaseEvent).where(CaseEvent.name == "decision_recorded")).one().payload
 
     assert in_db(recorded)["departure_reason"] == DEPARTURE  # the letter and the minutes read this
+
+
+def test_the_letter_gives_the_reason_a_decision_departs_from_the_findings(road, run_jobs):
+    departing = {**with_finding(DECISION, "value_for_money", "no"), "departure_reason": DEPARTURE}
+    road.act(CHAIR, "approve", departing)
+    run_jobs()
+    _, content = letter_of(road)
+    text = " ".join(pdf_text(content).split())
+    assert "Why the decision departs from the findings" in text and "rare subgroup" in text
 
 
 def test_a_coherent_decision_needs_no_departure_reason(road):
