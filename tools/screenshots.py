@@ -27,6 +27,8 @@ SHOTS = [
     ("clinician-task-list", "demo-clinician", "/cases/{draft}/application"),
     ("clinician-section", "demo-clinician", "/cases/{draft}/application/patient"),
     ("clinician-check-answers", "demo-clinician", "/cases/{draft}/check"),
+    ("clinician-upload-evidence", "demo-clinician", "/cases/{draft}/attachments/new"),
+    ("clinician-answer-request", "demo-clinician", "/cases/{awaiting}/answer/provide_information"),
     ("clinician-decided-case", "demo-clinician", "/cases/{approved}"),
     ("cdf-choose-drug", "demo-clinician", "/cdf"),
     ("officer-queue", "demo-officer", "/queue"),
@@ -104,7 +106,8 @@ def _demo_references(app) -> dict[str, str]:
 
         meeting = session.exec(select(PanelMeeting).order_by(PanelMeeting.id.desc())).first()
         return {"draft": first("draft"), "approved": first("approved"), "screening": first("screening"),
-                "ready": first("ready_for_panel"), "meeting": str(meeting.id)}
+                "ready": first("ready_for_panel"), "awaiting": first("awaiting_information"),
+                "meeting": str(meeting.id)}
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from ifr_service.cases import service
+from ifr_service.cases import evidence, service
 from ifr_service.cases.access import get_visible_case
+from ifr_service.cases.evidence_views import UPLOAD_TITLE
 from ifr_service.cases.models import Case
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.forms.definition import FormDefinition, SectionDefinition
@@ -43,10 +44,11 @@ def task_list(reference: str):
     tasks = [{"title": {"text": section.title},
               "href": url_for(".edit_section", reference=reference, section=section.key),
               "status": _task_status(case, section, problems)} for section in form.sections]
+    files = evidence.originals(case)
     done = sum(1 for section in form.sections if not _section_problems(section, problems)
                and section.key in case.answers)
-    return render_template("cases/task_list.html", title=form.title, case=case, form=form, tasks=tasks,
-                           done=done)
+    return render_template("cases/task_list.html", title=form.title, case=case, form=form,
+                           tasks=_with_upload_task(form, tasks, reference, files), done=done, files=files)
 
 
 @application_pages.route("/cases/<reference>/application/<section>", methods=["GET", "POST"])
@@ -138,6 +140,18 @@ def _section_problems(section: SectionDefinition, problems: dict) -> dict:
             if path == section.key or path.startswith(f"{section.key}.")}
 
 
+def _with_upload_task(form: FormDefinition, tasks: list[dict], reference: str, files: list) -> list[dict]:
+    """The sections' tasks and, after the evidence section (or last), "Upload supporting evidence"."""
+    count = len(files)
+    upload = {"title": {"text": UPLOAD_TITLE},
+              "href": url_for("pages.evidence.add_attachment", reference=reference),
+              "status": {"text": f"{count} file{'' if count == 1 else 's'} uploaded"} if count else
+              {"tag": {"text": "No files yet", "classes": "nhsuk-tag--grey"}}}
+    keys = [section.key for section in form.sections]
+    position = keys.index("evidence") + 1 if "evidence" in keys else len(tasks)
+    return [*tasks[:position], upload, *tasks[position:]]
+
+
 def _task_status(case: Case, section: SectionDefinition, problems: dict) -> dict:
     if section.key not in case.answers:
         return {"tag": {"text": "Not started", "classes": "nhsuk-tag--grey"}}
@@ -155,4 +169,5 @@ def _check_page(case: Case, form: FormDefinition, errors: dict | None):
                 + f"#{field_id(path)}") if section else None
         error_links += [{"text": f"{section.title}: {m}" if section else m, "href": href} for m in messages]
     return render_template("cases/check_answers.html", title="Check your answers before you submit",
-                           case=case, form=form, errors=errors, error_links=error_links)
+                           case=case, form=form, errors=errors, error_links=error_links,
+                           files=evidence.originals(case))

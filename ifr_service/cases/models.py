@@ -87,6 +87,13 @@ class Attachment(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=500)
     uploaded_by_id: int = Field(foreign_key="app_user.id")
     uploaded_utc: datetime = Field(default_factory=utc_now)
+    # The hub's IFR team marks which files go into the de-identified panel pack. An original that
+    # shows who the patient or clinician is goes in only as a redacted copy: another attachment
+    # whose redacted_of_id names it (cases/evidence.py:panel_copies; docs/security.md).
+    for_panel: bool = Field(default=False)
+    holds_identifiers: bool | None = None
+    panel_description: str | None = Field(default=None, max_length=500)  # the team's words, for the pack
+    redacted_of_id: int | None = Field(default=None, foreign_key="attachment.id", unique=True)
 
 
 class AttachmentContent(SQLModel, table=True):

@@ -181,6 +181,28 @@ def get_attachment(case: Case, attachment_id: int) -> Attachment:
     return attachment
 
 
+def find_attachment(case: Case, attachment_id: int, for_update: bool = False) -> Attachment | None:
+    """The case's attachment with this id, or None: one of another case is never found."""
+    query = select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
+    if for_update:
+        query = query.with_for_update()
+    return db.session().exec(query).first()
+
+
+def find_redacted_copy(original: Attachment) -> Attachment | None:
+    query = select(Attachment).where(Attachment.redacted_of_id == original.id)
+    return db.session().exec(query).first()
+
+
+def delete_attachment(attachment: Attachment) -> None:
+    """The file and its bytes, gone (a draft's file the clinician removed); its events remain."""
+    session = db.session()
+    session.delete(session.get(AttachmentContent, attachment.id))
+    session.flush()
+    session.delete(attachment)
+    session.flush()
+
+
 def get_attachment_content(attachment: Attachment) -> bytes:
     return db.session().get(AttachmentContent, attachment.id).content
 

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 
 from ifr_service.api.requests import ID, PageArgs, file_download, json_body, load_query, takes_file
 from ifr_service.audit.recording import note_cases_shown
-from ifr_service.cases import actions, queries, service, similar
+from ifr_service.cases import actions, evidence, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, get_identifiable_case, get_visible_case
 from ifr_service.cases.presenters import present_case, present_queue_item
 from ifr_service.cases.schemas import (
@@ -203,6 +203,83 @@ def add_attachment(reference: str):
     attachment, created = service.add_attachment(
         case, current_user(), upload.filename, content, request.form.get("description"))
     return AttachmentSchema().dump(attachment), 201 if created else 200
+
+
+@cases.delete(f"/cases/<reference>/attachments/<{ID}:attachment_id>")
+@allow(Role.CLINICIAN)
+def remove_attachment(reference: str, attachment_id: int):
+    """Remove a file from a draft.
+    ---
+    delete:
+      summary: Remove a file while the application is a draft (a file already gone answers the same)
+      tags: [cases]
+      parameters:
+        - {in: path, name: reference, required: true, schema: {type: string}}
+        - {in: path, name: attachment_id, required: true, schema: {type: integer}}
+      responses:
+        200:
+          description: The files left on the draft, whether this request or an earlier one removed it
+          content: {application/json: {schema: {type: array, items: Attachment}}}
+        409: {description: The case is no longer a draft, content: {application/json: {schema: Error}}}
+    """
+    user = current_user()
+    case = get_visible_case(reference, user, for_update=True)
+    evidence.remove_attachment(case, user, attachment_id)
+    return AttachmentSchema(many=True).dump(queries.find_attachments(case)), 200
+
+
+@cases.put(f"/cases/<reference>/attachments/<{ID}:attachment_id>/panel")
+@takes_file
+@allow(Role.CASE_OFFICER)
+def prepare_attachment_for_panel(reference: str, attachment_id: int):
+    """Choose a file for the panel pack.
+    ---
+    put:
+      summary: Include a file in the de-identified panel pack, or leave it out
+      description: >-
+        A file that shows who the patient or the clinician is (holds_identifiers) goes into the
+        pack only as its redacted copy, sent here as redacted_copy or earlier.
+      tags: [cases]
+      parameters:
+        - {in: path, name: reference, required: true, schema: {type: string}}
+        - {in: path, name: attachment_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [include]
+              properties:
+                include: {type: boolean}
+                holds_identifiers: {type: boolean}
+                panel_description: {type: string, maxLength: 500}
+                redacted_copy: {type: string, format: binary}
+      responses:
+        200: {description: The original, as marked, content: {application/json: {schema: Attachment}}}
+        422: {description: A field is missing or wrong, content: {application/json: {schema: Error}}}
+    """
+    user, form = current_user(), request.form
+    case = get_visible_case(reference, user, for_update=True)  # 404 before anything sent is read
+    service.check_action_allowed(case, "prepare_evidence_for_panel", user)
+    include = _flag(form.get("include"), "include", required=True)
+    upload = request.files.get("redacted_copy")
+    redacted = (upload.filename, upload.read(current_app.config["IFR"].attachment_max_bytes + 1)) \
+        if upload is not None else None
+    original = evidence.prepare_for_panel(
+        case, user, attachment_id, include, _flag(form.get("holds_identifiers"), "holds_identifiers"),
+        form.get("panel_description"), redacted)
+    return AttachmentSchema().dump(original)
+
+
+def _flag(value: str | None, field: str, required: bool = False) -> bool | None:
+    if value in ("true", "yes"):
+        return True
+    if value in ("false", "no"):
+        return False
+    if value is None and not required:
+        return None
+    raise ValidationFailed({field: f"Send {field} as true or false."})
 
 
 @cases.get(f"/cases/<reference>/attachments/<{ID}:attachment_id>")

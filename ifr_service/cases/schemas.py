@@ -26,6 +26,12 @@ class AttachmentSchema(Schema):
     sha256 = fields.String(required=True)
     description = fields.String(allow_none=True)
     uploaded_utc = fields.DateTime(required=True)
+    for_panel = fields.Boolean(required=True, metadata={
+        "description": "The IFR team chose the file for the de-identified panel pack."})
+    holds_identifiers = fields.Boolean(allow_none=True, metadata={
+        "description": "The file shows who the patient or clinician is: the pack holds its redacted copy."})
+    redacted_of_id = fields.Integer(allow_none=True, metadata={
+        "description": "Set on a redacted copy: the id of the original it was made from."})
 
 
 class PayloadFieldSchema(Schema):

@@ -18,6 +18,7 @@ from ifr_service.cases import queries
 from ifr_service.cases.access import can_see_case, check_can_see_case
 from ifr_service.cases.attachments import check_file
 from ifr_service.cases.clocks import move_clocks, signal_clocks
+from ifr_service.cases.evidence import checked_description
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
 from ifr_service.cet import national
 from ifr_service.cet.deidentify import intervention_key
@@ -27,7 +28,6 @@ from ifr_service.forms.validation import validate_answers
 from ifr_service.jobs.outbox import queue_job
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
-from ifr_service.text import text_problem
 from ifr_service.users.models import Role, User
 from ifr_service.workflows.definition import Action
 from ifr_service.workflows.engine import allowed_actions, next_state
@@ -110,14 +110,12 @@ def update_draft(case: Case, actor: User, changes: dict) -> Case:
 
 
 def add_attachment(case: Case, actor: User, filename: str | None, content: bytes,
-                   description: str | None) -> tuple[Attachment, bool]:
-    """Attach a file; the same file again answers the attachment already there (False)."""
+                   description: str | None, description_required: bool = False) -> tuple[Attachment, bool]:
+    """Attach a file; the same file again answers the attachment already there (False). The pages
+    ask for a description of each file; the API takes one if given (cases/evidence.py)."""
     check_action_allowed(case, "attach", actor)
     checked = check_file(filename, content, runtime().config.attachment_max_bytes)
-    if description is not None and len(description) > 500:
-        raise ValidationFailed({"description": "Enter no more than 500 characters."})
-    if description is not None and text_problem(description, multiline=True):
-        raise ValidationFailed({"description": text_problem(description, multiline=True)})
+    description = checked_description(description, required=description_required)
     existing = queries.find_attachment_by_hash(case, checked.sha256)
     if existing is not None:
         return existing, False

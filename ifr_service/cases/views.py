@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import ID, file_download, load_query, page_count, takes_file
+from ifr_service.api.requests import ID, file_download, load_query, page_count
 from ifr_service.audit.recording import note_cases_shown
-from ifr_service.cases import actions, queries, service
+from ifr_service.cases import actions, evidence, queries, service
 from ifr_service.cases.access import can_read_identifiers, get_identifiable_case, get_visible_case
 from ifr_service.cases.action_pages import action_page, refused_page
 from ifr_service.cases.clocks import view_clock
+from ifr_service.cases.evidence_views import ANSWERS
+from ifr_service.cases.information import open_request
 from ifr_service.cases.models import URGENCY_RANK, Case
 from ifr_service.cases.presenters import case_contents
 from ifr_service.cases.similar import similar_requests
@@ -31,12 +33,14 @@ from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, cu
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_user_by_id
 from ifr_service.web.session import page_allow
+from ifr_service.workflows.definition import SAME
 
 case_pages = Blueprint("cases", __name__)
 PAGE_SIZE = 25
 # Actions that have pages of their own rather than a payload form.
 ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application.check_answers",
-             "attach": ".add_attachment"}
+             "attach": "pages.evidence.add_attachment", "remove_attachment": "pages.evidence.add_attachment",
+             "prepare_evidence_for_panel": "pages.evidence.prepare_for_panel"}
 DUE_FILTERS = ["overdue", "due_soon", "on_track"]
 ONE_DAY = timedelta(days=1)
 REPEATED_EVENTS = {"draft_updated", "attachment_added"}
@@ -93,11 +97,17 @@ def show_case(reference: str):
         return redirect(url_for("pages.application.task_list", reference=reference))
     allowed = service.actions_for(case, user)
     contents = case_contents(case, user)
+    information = open_request(case) if case.route == "ifr" else None
     return render_template(
         "cases/case.html", title=case.public_reference, case=case, workflow=workflow,
         state=workflow.state(case.state), form=runtime().forms.get(case.form_key, case.form_version),
         actions=[a for a in allowed if a.key not in ELSEWHERE],
         can_attach=any(a.key == "attach" for a in allowed),
+        can_prepare_evidence=any(a.key == "prepare_evidence_for_panel" for a in allowed),
+        panel_column=user.role_enum is Role.CASE_OFFICER,
+        waiting_text=information and information.waiting_text(user.role_enum is Role.CLINICIAN),
+        evidence=evidence.originals(case) if not contents["deidentified"] else [],
+        panel_evidence=evidence.panel_copies(case) if contents["deidentified"] else [],
         clocks=[view_clock(workflow, row, runtime().now()) for row in queries.find_clocks(case)],
         application=contents["answers"], deidentified=contents["deidentified"],
         attachments=contents["attachments"], letters=contents["letters"],
@@ -120,31 +130,10 @@ def take_action(reference: str, action: str):
             if refusal.status_code != 409:
                 raise
             return refused_page(case, definition, refusal), 409  # why, what would fix it, and back
+    if request.method == "GET" and action in ANSWERS:  # the question above the answer, with files
+        return redirect(url_for("pages.evidence.answer_request", reference=reference, action=action))
     # A Confirm pressed twice is answered once; the page module tells the second press from a race.
     return action_page(case, definition)
-
-
-@case_pages.route("/cases/<reference>/attachments/new", methods=["GET", "POST"])
-@takes_file
-@page_allow(Role.CLINICIAN)
-def add_attachment(reference: str):
-    case = _case(reference)
-    service.check_action_allowed(case, "attach", current_user())
-    if request.method == "GET":
-        return render_template("cases/attach.html", title="Attach supporting evidence", case=case)
-    upload = request.files.get("file")
-    try:
-        if upload is None or not upload.filename:
-            raise ValidationFailed({"file": "Choose a file to attach."})
-        content = upload.read(runtime().config.attachment_max_bytes + 1)
-        user = current_user()
-        service.add_attachment(get_visible_case(reference, user, for_update=True), user, upload.filename,
-                               content, request.form.get("description") or None)
-    except ValidationFailed as error:
-        return render_template("cases/attach.html", title="Attach supporting evidence", case=case,
-                               errors=error.fields, description=request.form.get("description", "")), 422
-    flash(f"{upload.filename} is attached to the case.")
-    return redirect(url_for(".show_case", reference=case.public_reference))
 
 
 @case_pages.get(f"/cases/<reference>/letters/<{ID}:letter_id>")
@@ -187,7 +176,6 @@ def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
     """The case's history as people read it: what happened, who did it, and what they wrote. The
     requesting clinician is named only to those who may read the identifiable case."""
     workflow, names = runtime().workflows[case.route], {}
-    titles = {action.event: action for action in workflow.actions}
     rows = []
     for event in reversed(queries.find_events(case)):
         if event.actor_id and event.actor_id not in names:
@@ -199,9 +187,21 @@ def _timeline(case: Case, names_clinicians: bool = True) -> list[dict]:
             rows[-1]["times"] += 1  # a draft saved page by page is one line, not ten
             continue
         rows.append({"event": event, "title": event.name.replace("_", " ").capitalize(), "times": 1,
-                     "actor": names.get(event.actor_id, "The service"), "action": titles.get(event.name),
+                     "actor": names.get(event.actor_id, "The service"),
+                     "action": _recording_action(workflow, event),
                      "state": workflow.state(event.to_state).title if event.to_state else None})
     return rows
+
+
+def _recording_action(workflow, event):
+    """The action that recorded the event: several share an event (information_provided answers the
+    IFR team or the panel), so the one taken from the event's state to its state."""
+    candidates = [action for action in workflow.actions if action.event == event.name]
+    for action in candidates:
+        target = event.from_state if action.to == SAME else action.to
+        if event.from_state in action.from_states and target == event.to_state:
+            return action
+    return candidates[-1] if candidates else None
 
 
 def reference_names(case: Case) -> dict:

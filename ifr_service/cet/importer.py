@@ -146,7 +146,17 @@ def import_cases(lines: Iterable[str], rejects: TextIO, progress: Callable[[int]
         log.error("import stopped after %d rows (%d loaded): %s", report.rows, report.loaded,
                   type(error).__name__)
         raise ImportInterrupted(report, error) from None
+    if report.loaded:
+        _refresh_statistics(engine)
     return report
+
+
+def _refresh_statistics(engine: Engine) -> None:
+    """Tell the planner how big the table now is. Straight after a bulk load PostgreSQL still thinks
+    national_case is nearly empty until autovacuum gets round to it, and the cohort query planned on
+    that belief joined 100,000 rows to 100,000 in a nested loop for over ten minutes."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"ANALYZE {NationalCase.__tablename__}")
 
 
 def _checked_batches(reader, rejects, lookup: ReferenceLookup, today: date, report: ImportReport,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ifr_service.api.requests import ID, load_json
-from ifr_service.audit.models import CHANGE
+from ifr_service.api.requests import ID, file_download, load_json
+from ifr_service.audit.models import CHANGE, READ
 from ifr_service.audit.recording import note_case_seen, note_cases_shown
-from ifr_service.cases import similar
-from ifr_service.cases.queries import get_case_by_id
-from ifr_service.errors import ValidationFailed
+from ifr_service.cases import evidence, similar
+from ifr_service.cases.queries import get_attachment_content, get_case_by_id
+from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.panels import queries, service
 from ifr_service.panels.schemas import (
     AgendaMoveSchema,
@@ -172,8 +172,39 @@ def panel_pack(meeting_id: int):
             "application": similar.deidentified_application(case, today),
             "screening_notes": similar.screening_notes(case),
             "similar_requests": similar.similar_requests(case),
+            "evidence": [evidence.present_panel_copy(copy) for copy in evidence.panel_copies(case)],
         } for item, case in agenda],
     })
+
+
+@panels.get(f"/meetings/<{ID}:meeting_id>/cases/<reference>/evidence/<{ID}:attachment_id>")
+@allow(*HUB_TEAM)
+def panel_evidence(meeting_id: int, reference: str, attachment_id: int):
+    """A file of the panel pack.
+    ---
+    get:
+      summary: A file the IFR team chose for the panel (a redacted copy where the original has identifiers)
+      description: >-
+        Only the files the pack lists: an unmarked file, or an original behind its redacted copy,
+        is answered 404 whatever its id. Read by those who read the meeting's pack.
+      tags: [panels]
+      parameters:
+        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
+        - {in: path, name: reference, required: true, schema: {type: string}}
+        - {in: path, name: attachment_id, required: true, schema: {type: integer}}
+      responses:
+        200: {description: The file, content: {application/octet-stream: {}}}
+        404: {description: No such file in the pack, content: {application/json: {schema: Error}}}
+    """
+    meeting = _meeting_read_by_caller(meeting_id)
+    case = next((case for _, case in queries.find_agenda(meeting.id)
+                 if reference in (case.reference, case.draft_reference)), None)
+    if case is None:
+        raise NotFound("That case is not on this meeting's agenda.", field="reference")
+    note_case_seen(current_user(), case, action=READ)
+    copy = evidence.get_panel_copy(case, attachment_id)
+    return file_download(get_attachment_content(copy.attachment), copy.attachment.content_type,
+                         f"{case.public_reference}-{copy.filename}")
 
 
 @panels.post(f"/meetings/<{ID}:meeting_id>/agenda")

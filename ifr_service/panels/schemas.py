@@ -105,6 +105,19 @@ class AgendaEntrySchema(Schema):
     quorum = fields.Nested(QuorumSchema, required=True)
 
 
+class PackEvidenceSchema(Schema):
+    id = fields.Integer(required=True, metadata={
+        "description": "GET /api/v1/meetings/{meeting_id}/cases/{reference}/evidence/{id} gives the file."})
+    filename = fields.String(required=True, metadata={
+        "description": "A neutral name (evidence-1.pdf): a file's own name may hold the patient's."})
+    content_type = fields.String(required=True)
+    size_bytes = fields.Integer(required=True)
+    description = fields.String(required=True, metadata={
+        "description": "The IFR team's words, for the panel."})
+    redacted = fields.Boolean(required=True, metadata={
+        "description": "True for a copy with the patient's and clinician's details removed."})
+
+
 class PackCaseSchema(Schema):
     position = fields.Integer(required=True)
     reference = fields.String(required=True)
@@ -112,6 +125,9 @@ class PackCaseSchema(Schema):
     application = fields.Dict(required=True, metadata={"description": "De-identified answers."})
     screening_notes = fields.List(fields.Dict(), required=True)
     similar_requests = fields.Dict(required=True)
+    evidence = fields.List(fields.Nested(PackEvidenceSchema), required=True, metadata={
+        "description": "The files the IFR team chose for the panel: redacted copies where the original "
+                       "shows who the patient or clinician is, never such an original."})
 
 
 class PanelPackSchema(Schema):

@@ -13,12 +13,13 @@ from datetime import timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ifr_service.api.requests import ID
+from ifr_service.api.requests import ID, file_download
 from ifr_service.audit.models import CHANGE, READ
 from ifr_service.audit.recording import note_case_seen, note_cases_shown
-from ifr_service.cases import actions, similar
+from ifr_service.cases import actions, evidence, similar
 from ifr_service.cases import service as cases
 from ifr_service.cases.models import Case
+from ifr_service.cases.queries import get_attachment_content
 from ifr_service.cases.views import ELSEWHERE
 from ifr_service.errors import Conflict, IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
@@ -125,10 +126,21 @@ def case_pack(meeting_id: int, reference: str):
         note_labels=_payload_labels(), similar=similar.similar_requests(case),
         policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
         workflow=runtime().workflows["ifr"], quorum=service.quorum_for_case(meeting, case),
+        evidence=evidence.panel_copies(case),
         actions=[a for a in cases.actions_for(case, user)
                  if a.key not in ELSEWHERE and _may_start(case, a.key, user)],
         blocked=_decision_blocked(case, user),
         back=url_for(".case_pack", meeting_id=meeting.id, reference=case.public_reference))
+
+
+@panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/cases/<reference>/evidence/<{ID}:attachment_id>")
+@page_allow(*HUB_TEAM)
+def pack_evidence(meeting_id: int, reference: str, attachment_id: int):
+    """A file of the pack: only one the IFR team chose for the panel (cases/evidence.py)."""
+    case = _agenda_case(_meeting(meeting_id), reference)
+    copy = evidence.get_panel_copy(case, attachment_id)
+    return file_download(get_attachment_content(copy.attachment), copy.attachment.content_type,
+                         f"{case.public_reference}-{copy.filename}")
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/minutes")

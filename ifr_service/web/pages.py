@@ -183,6 +183,7 @@ FEATURE_VIEWS = [
     "ifr_service.web.session:session_pages",
     "ifr_service.cases.application_views:application_pages",
     "ifr_service.cases.views:case_pages",
+    "ifr_service.cases.evidence_views:evidence_pages",
     "ifr_service.panels.views:panel_pages",
     "ifr_service.cdf.views:cdf_pages",
     "ifr_service.cet.views:cet_pages",

@@ -4,7 +4,7 @@ used_working_days, whose rows are all in working days), and for a clock in hours
 last started running (running_since_utc) and the moment it falls due (due_utc).
 
 Revision ID: 0024_add_clock_units
-Revises: 0019_add_cet_exports
+Revises: 0020_add_panel_evidence
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_add_clock_units"
-down_revision = "0019_add_cet_exports"
+down_revision = "0020_add_panel_evidence"
 branch_labels = None
 depends_on = None
 

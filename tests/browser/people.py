@@ -17,6 +17,19 @@ def serious_violations(page) -> list[str]:
             for violation in results["violations"] if violation["impact"] in ("serious", "critical")]
 
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def all_violations(page) -> list[str]:
+    """Every axe-core violation on the page as it is now, at any impact level, of the WCAG 2.0, 2.1
+    and 2.2 A and AA rules and axe's best practices: minor and moderate findings count too."""
+    results = page.evaluate("async tags => await axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                            "resultTypes: ['violations']})", AXE_TAGS)
+    return [f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} — "
+            + "; ".join(str(node["target"][0]) for node in violation["nodes"][:3])
+            for violation in results["violations"]]
+
+
 def sign_in(page, display_name: str) -> None:
     page.goto("/sign-in")
     page.get_by_label(display_name).check()
@@ -111,17 +124,3 @@ def assert_no_sideways_scroll(page) -> None:
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     width = page.viewport_size["width"]
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px at {width} px wide"
-
-
-# Every rule of WCAG 2.0, 2.1 and 2.2 at A and AA, and axe's best practices.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def all_violations(page) -> list[str]:
-    """Every axe-core violation on the page as it is now, whatever its impact (minor included),
-    under the WCAG 2.2 AA rules and axe's best practices."""
-    results = page.evaluate("async tags => await axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                            "resultTypes: ['violations']})", AXE_TAGS)
-    return [f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} — "
-            + "; ".join(node["target"][0] for node in violation["nodes"][:3])
-            for violation in results["violations"]]

@@ -39,7 +39,7 @@ def test_a_valid_application_is_submitted_and_lands_in_its_hubs_queue(client, au
     assert case["hub"] == {"code": "london", "name": "London"}
     assert case["region"] == {"code": "london", "name": "London"}
     assert case["form_version"] == 2
-    assert [action["action"] for action in case["allowed_actions"]] == ["withdraw"]
+    assert [action["action"] for action in case["allowed_actions"]] == ["attach", "withdraw"]
     assert response.headers["Location"].endswith(f"/api/v1/cases/{case['reference']}")
 
     queue = client.get("/api/v1/hubs/london/queue", headers=auth(OFFICER))
@@ -212,7 +212,8 @@ def test_a_draft_can_be_built_up_and_then_submitted(client, auth, application):
     reference = draft.json["reference"]
     assert reference.startswith("DRAFT-")
     assert draft.json["state"] == "draft"
-    assert [a["action"] for a in draft.json["allowed_actions"]] == ["edit", "attach", "submit"]
+    assert [a["action"] for a in draft.json["allowed_actions"]] == [
+        "edit", "attach", "remove_attachment", "submit"]
 
     rest = {key: value for key, value in application.items() if key != "patient"}
     patched = client.patch(f"/api/v1/cases/{reference}", json=rest, headers=clinician)
@@ -432,7 +433,8 @@ class TestWhoSeesWhat:
         case = client.get(f"/api/v1/cases/{reference}", headers=auth(OFFICER))
         assert case.status_code == 200
         assert [a["action"] for a in case.json["allowed_actions"]] == [
-            "confirm_complete", "request_information", "refer_for_chairs_action"]
+            "confirm_complete", "request_information", "refer_for_chairs_action",
+            "prepare_evidence_for_panel"]
 
     def test_hub_staff_cannot_see_drafts(self, client, auth, application):
         reference = client.post("/api/v1/cases", json={"patient": application["patient"]},

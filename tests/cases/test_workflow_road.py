@@ -82,7 +82,7 @@ def test_an_action_the_state_does_not_allow_answers_409_with_what_is_allowed(roa
     assert response.json["allowed_actions"] == []
     response = case.act(OFFICER, "screen_to_panel", REASON, expect=409)
     assert response.json["allowed_actions"] == [
-        "confirm_complete", "request_information", "refer_for_chairs_action"]
+        "confirm_complete", "request_information", "refer_for_chairs_action", "prepare_evidence_for_panel"]
 
 
 def test_an_action_the_role_may_not_take_answers_403(road):

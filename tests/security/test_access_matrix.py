@@ -184,6 +184,8 @@ EXPECTED = {
     "api.jobs.list_jobs": {'admin'},
     "api.jobs.retry_job": {'admin'},
     "api.cases.add_attachment": {'clinician'},
+    "api.cases.remove_attachment": {'clinician'},
+    "api.cases.prepare_attachment_for_panel": {'case_officer'},
     "api.cases.create_case": {'clinician'},
     "api.cases.download_attachment": {'case_officer', 'clinician'},
     "api.cases.download_letter": {'case_officer', 'clinician'},
@@ -216,6 +218,7 @@ EXPECTED = {
     "api.panels.list_panels": {'admin', 'case_officer', 'panel_chair', 'panel_member'},
     "api.panels.move_on_agenda": {'case_officer', 'panel_chair'},
     "api.panels.panel_pack": {'case_officer', 'panel_chair', 'panel_member'},
+    "api.panels.panel_evidence": set(),  # the file is not in the pack (tests/panels/test_evidence.py)
     "api.panels.record_attendance": {'case_officer', 'panel_chair'},
     "api.panels.remove_from_agenda": {'case_officer', 'panel_chair'},
     "api.panels.schedule_meeting": {'case_officer', 'panel_chair'},
@@ -236,7 +239,11 @@ EXPECTED = {
     "pages.audit.search": {'auditor'},
     "pages.jobs.list_jobs": {'admin'},
     "pages.jobs.retry_job": {'admin'},
-    "pages.cases.add_attachment": {'clinician'},
+    "pages.evidence.add_attachment": {'clinician'},
+    "pages.evidence.remove_attachment": {'clinician'},
+    "pages.evidence.prepare_for_panel": {'case_officer'},
+    "pages.evidence.answer_request": set(),  # approve is not an answer: 404 to all
+    "pages.evidence.panel_copy": set(),  # the file is not in the pack (tests/panels/test_evidence.py)
     "pages.cases.download_attachment": {'case_officer', 'clinician'},
     "pages.cases.download_letter": {'case_officer', 'clinician'},
     "pages.cases.list_cases": {'clinician'},
@@ -253,6 +260,7 @@ EXPECTED = {
     "pages.cet.export_status": {'cet_analyst'},
     "pages.panels.build_agenda": {'case_officer', 'panel_chair'},
     "pages.panels.case_pack": {'case_officer', 'panel_chair', 'panel_member'},
+    "pages.panels.pack_evidence": set(),  # the file is not in the pack (tests/panels/test_evidence.py)
     "pages.panels.declare_conflict": {'case_officer', 'panel_chair', 'panel_member'},
     "pages.panels.list_meetings": {'case_officer', 'panel_chair', 'panel_member'},
     "pages.panels.minutes": {'case_officer', 'panel_chair', 'panel_member'},

@@ -43,7 +43,7 @@ def test_a_step_the_state_does_not_allow_is_refused_with_what_is_allowed():
     with pytest.raises(TransitionNotAllowed) as error:
         next_state(IFR, "submitted", "screen_to_panel", "case_officer")
     assert error.value.extra["allowed_actions"] == [
-        "confirm_complete", "request_information", "refer_for_chairs_action"]
+        "confirm_complete", "request_information", "refer_for_chairs_action", "prepare_evidence_for_panel"]
 
 
 def test_a_step_the_role_may_not_take_is_forbidden():
@@ -59,10 +59,11 @@ def test_an_unknown_action_is_not_found():
 
 
 def test_allowed_actions_list_what_the_role_may_do_now():
-    assert [a.key for a in allowed_actions(IFR, "draft", "clinician")] == ["edit", "attach", "submit"]
+    assert [a.key for a in allowed_actions(IFR, "draft", "clinician")] == [
+        "edit", "attach", "remove_attachment", "submit"]
     assert [a.key for a in allowed_actions(IFR, "screening", "case_officer")] == [
-        "request_information", "screen_not_responsible", "screen_routinely_commissioned",
-        "screen_cohort", "screen_to_panel", "refer_for_chairs_action"]
+        "request_information", "screen_not_responsible", "screen_routinely_commissioned", "screen_cohort",
+        "screen_to_panel", "refer_for_chairs_action", "prepare_evidence_for_panel"]
     assert allowed_actions(IFR, "closed", "case_officer") == []
 
 

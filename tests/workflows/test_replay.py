@@ -49,7 +49,7 @@ def test_the_same_step_taken_twice_is_named_as_the_event_the_workflow_does_not_a
 @pytest.mark.parametrize(("event", "problem"), [
     (Event("decision_recorded", "submitted", "approved"), "no action .* recording 'decision_recorded'"),
     (Event("case_submitted", "submitted", "submitted"), "no action .* recording 'case_submitted'"),
-    (Event("attachment_added", "submitted", "submitted"), "no action .* recording 'attachment_added'"),
+    (Event("attachment_removed", "submitted", "submitted"), "no action .* recording 'attachment_removed'"),
     (Event("moved_by_hand", "submitted", "screening"), "no action .* recording 'moved_by_hand'"),
     (Event("draft_created", None, "draft"), "creates the case again"),
 ])
