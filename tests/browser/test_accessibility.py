@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from tests.browser.people import serious_violations, sign_in
-from tests.builders import DECISION, OFFICER, Road, cdf_application_for
+from tests.builders import OFFICER, PAYLOADS, Road, cdf_application_for
 
 PAGES = {
     None: ["/", "/sign-in", "/no-such-page"],
@@ -38,7 +38,7 @@ def arrange(client, auth, application, cdf_example) -> dict[str, str]:
     ready.to_panel()
     decided = Road(client, auth, application)
     decided.to_panel()
-    decided.act("demo-panel-chair", "decline", DECISION)
+    decided.act("demo-panel-chair", "decline", PAYLOADS["decline"])  # a decline follows a "No" finding
     cohort = Road(client, auth, application)
     cohort.act(OFFICER, "confirm_complete")
     cohort.act(OFFICER, "screen_cohort", {"cohort_description": "Adults with this tumour after crizotinib.",
