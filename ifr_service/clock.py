@@ -70,3 +70,36 @@ def _weekdays_to(ordinal: int) -> int:
 @cache
 def _weekday_bank_holidays(year: int) -> tuple[date, ...]:
     return tuple(sorted(day for day in _bank_holidays(year) if day.weekday() < 5))
+
+
+# Clocks in other units. A clock in working days or calendar days counts whole days in England and
+# falls due at the end of its due day; a clock in hours counts from the moment it started and falls
+# due at a moment (stored in UTC).
+
+HOUR_SECONDS = 3600
+
+
+def due_after(unit: str, amount: float, since: datetime) -> tuple[date, datetime | None]:
+    """When a clock that has `amount` of its unit left, counting from `since`, falls due: the due
+    day in England, and for a clock in hours the due moment too."""
+    if unit == "hours":
+        due = _as_utc(since) + timedelta(seconds=round(amount * HOUR_SECONDS))
+        return england_date(due), due
+    start = england_date(since)
+    if unit == "calendar_days":
+        return start + timedelta(days=int(amount)), None
+    return add_working_days(start, int(amount)), None
+
+
+def used_between(unit: str, since: datetime, until: datetime) -> float:
+    """How much of a clock's unit passed from `since` to `until` (whole days for day clocks)."""
+    if unit == "hours":
+        return max((_as_utc(until) - _as_utc(since)).total_seconds(), 0) / HOUR_SECONDS
+    start, end = england_date(since), england_date(until)
+    if unit == "calendar_days":
+        return max((end - start).days, 0)
+    return working_days_between(start, end)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import Engine
@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from ifr_service.cdf.definition import CdfList
 from ifr_service.clock import today_in_england
 from ifr_service.config import Config
+from ifr_service.db import utc_now
 from ifr_service.forms.definition import FormRegistry
 from ifr_service.jobs.dispatch import Dispatcher
 from ifr_service.notifications.relay import EmailRelay
@@ -29,6 +30,7 @@ class Runtime:
     mail: EmailRelay
     cdf: CdfList
     today: Callable[[], date] = today_in_england
+    now: Callable[[], datetime] = utc_now  # the moment clocks in hours count from (UTC)
     pid: int = field(default_factory=os.getpid)
 
     def after_fork(self) -> None:

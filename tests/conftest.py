@@ -15,7 +15,7 @@ import copy
 import json
 import os
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 
 from ifr_service import db, migrate
 from ifr_service.app import create_app
+from ifr_service.clock import ENGLAND
 from ifr_service.config import PROJECT_ROOT, Config
 from ifr_service.demo import load_demo_panel
 from ifr_service.jobs.queues import ALL_QUEUES
@@ -176,16 +177,18 @@ def production(app):
 
 @pytest.fixture
 def calendar(app):
-    """Set the date the service's clocks see; back to the real date after the test."""
+    """Set the date (and the time in England, 9:00 unless given) the service's clocks see; back to
+    the real date after the test."""
     runtime = app.extensions["ifr"]
-    real = runtime.today
+    real, real_now = runtime.today, runtime.now
 
     class Calendar:
-        def set(self, day) -> None:
-            runtime.today = lambda: day
+        def set(self, day, at: time = time(9)) -> None:
+            moment = datetime.combine(day, at, tzinfo=ENGLAND).astimezone(UTC)
+            runtime.today, runtime.now = (lambda: day), (lambda: moment)
 
     yield Calendar()
-    runtime.today = real
+    runtime.today, runtime.now = real, real_now
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def build_spec() -> APISpec:
     from ifr_service.panels import schemas as panel_schemas
 
     for name in ("QuorumRule", "NewPanel", "NewMember", "MemberChanges", "NewMeeting", "Attendance",
-                 "NewConflict", "ConflictWithdrawal",
+                 "NewConflict", "ConflictWithdrawal", "AgendaMove",
                  "Member", "Panel", "Quorum", "AgendaEntry", "Meeting", "PackCase", "PanelPack"):
         spec.components.schema(name, schema=getattr(panel_schemas, f"{name}Schema"))
     from ifr_service.cet.routes import (

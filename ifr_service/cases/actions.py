@@ -28,7 +28,7 @@ from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_system_user
 from ifr_service.web.display import nhs_date
-from ifr_service.workflows.definition import Action, KnownNames
+from ifr_service.workflows.definition import Action, KnownNames, amount_text
 
 
 def take_action(case: Case, action_key: str, actor: User, payload,
@@ -42,6 +42,17 @@ def take_action(case: Case, action_key: str, actor: User, payload,
     for guard in action.guards:
         cleaned.update(GUARDS[guard](case, actor, cleaned) or {})  # what a guard found is recorded too
     return _apply_with_effects(case, action, actor, cleaned)
+
+
+def check_action(case: Case, action_key: str, actor: User, payload) -> dict:
+    """Everything take_action checks, changing nothing: the checked payload with what the guards
+    found (which meeting decides, say), for a page that shows what will be recorded before it is."""
+    service.check_action_allowed(case, action_key, actor)
+    action = runtime().workflows[case.route].action(action_key)
+    cleaned = validate_payload(case.route, action, payload)
+    for guard in action.guards:
+        cleaned.update(GUARDS[guard](case, actor, cleaned) or {})
+    return cleaned
 
 
 def take_system_action(case: Case, action_key: str, payload: dict) -> Case:
@@ -116,7 +127,8 @@ HANDLERS: dict[str, Callable[[Case, User, object, str | None], Case]] = {
 # action's checked payload. What a guard returns (the meeting that decided, say) is recorded with the event.
 
 def _case_is_urgent(case: Case, actor: User, payload: dict) -> None:
-    if case.urgency not in ("urgent", "emergency"):
+    urgency = runtime().workflows[case.route].urgency(case.urgency)  # workflows/ifr.yaml's urgencies
+    if urgency is None or not urgency.urgent:
         raise Conflict("Only a case the clinician marked urgent can go to urgent consideration.")
 
 
@@ -124,10 +136,10 @@ def _within_review_window(case: Case, actor: User, payload: dict) -> None:
     row = queries.find_latest_clock(case, "review_request_window")
     if row is None:
         return
-    view = view_clock(runtime().workflows[case.route], row, runtime().today())
-    if view.used_working_days > view.target_working_days:
-        raise Conflict(f"A review had to be asked for within {view.target_working_days} working "
-                       "days of the decision; that time has passed.")
+    view = view_clock(runtime().workflows[case.route], row, runtime().now())
+    if view.used > view.target:
+        raise Conflict(f"A review had to be asked for within {amount_text(view.target, view.unit)} "
+                       "of the decision; that time has passed.")
 
 
 def _reviewer_took_no_part_in_decision(case: Case, actor: User, payload: dict) -> None:
@@ -150,7 +162,7 @@ def _reply_by_within_clock(case: Case, actor: User, payload: dict) -> dict:
     """A request for information says when to reply by: by default the end of the clinician's clock
     (information_response), never after it (the request is closed as withdrawn then), nor in the past."""
     today = runtime().today()
-    latest = first_due_on(runtime().workflows[case.route].clock("information_response"), today)
+    latest = first_due_on(runtime().workflows[case.route].clock("information_response"), runtime().now())
     asked = payload.get("reply_by")
     if asked is None:
         return {"reply_by": latest.isoformat()}
@@ -161,6 +173,43 @@ def _reply_by_within_clock(case: Case, actor: User, payload: dict) -> dict:
         raise ValidationFailed({"reply_by": f"Enter a reply-by date no later than {nhs_date(latest)}, "
                                             "the end of the clinician's time to answer."})
     return {"reply_by": day.isoformat()}
+# A decision follows the panel's findings unless the chair says why it departs from them
+# (departure_reason): each refusal is a 422 naming the departure reason and the findings at odds.
+
+def _approval_follows_findings(case: Case, actor: User, payload: dict) -> None:
+    """An approval needs "Yes" on every criterion."""
+    against = [key for key, answer in _findings(payload).items() if answer != "yes"]
+    if against and not _departure_given(payload):
+        labels = _criterion_labels(case)
+        raise ValidationFailed({
+            **{f"findings.{key}.finding": f"The panel found \"No\" on \"{labels.get(key, key)}\": an "
+               "approval needs \"Yes\" on every criterion" for key in against},
+            "departure_reason": "Enter why the approval departs from the findings, or change the "
+                                "findings that are \"No\""})
+
+
+def _decline_follows_findings(case: Case, actor: User, payload: dict) -> None:
+    """A decline needs "No" on at least one criterion."""
+    findings = _findings(payload)
+    if findings and "no" not in findings.values() and not _departure_given(payload):
+        raise ValidationFailed({
+            "findings": "A decline needs \"No\" on at least one criterion: every finding is \"Yes\"",
+            "departure_reason": "Enter why the decline departs from the findings, or change a finding "
+                                "to \"No\""})
+
+
+def _findings(payload: dict) -> dict[str, str | None]:
+    return {key: (found or {}).get("finding") for key, found in (payload.get("findings") or {}).items()}
+
+
+def _departure_given(payload: dict) -> bool:
+    return bool((payload.get("departure_reason") or "").strip())
+
+
+def _criterion_labels(case: Case) -> dict[str, str]:
+    approve = runtime().workflows[case.route].action("approve")
+    return {criterion.key: criterion.label for field in approve.payload if field.key == "findings"
+            for criterion in field.fields}
 
 
 GUARDS: dict[str, Callable[[Case, User, dict], dict | None]] = {
@@ -169,6 +218,8 @@ GUARDS: dict[str, Callable[[Case, User, dict], dict | None]] = {
     "reviewer_took_no_part_in_decision": _reviewer_took_no_part_in_decision,
     "panel_may_decide": _panel_may_decide,
     "reply_by_within_clock": _reply_by_within_clock,
+    "approval_follows_findings": _approval_follows_findings,
+    "decline_follows_findings": _decline_follows_findings,
     "cdf_start_in_time": treatment.check_start_in_time,
     "cdf_break_within_limit": treatment.check_break_within_limit,
     "cdf_stop_after_treatment": treatment.check_stop_after_treatment,
@@ -210,7 +261,7 @@ def _refer_to_cet(case: Case, event: CaseEvent) -> None:
 
 def _send_letter(case: Case, event: CaseEvent) -> None:
     queue_job("prepare_letter", case_id=case.id, event_id=event.id)
-    signal_clocks(runtime().workflows[case.route], case, "letter_requested", runtime().today())
+    signal_clocks(runtime().workflows[case.route], case, "letter_requested", runtime().now())
 
 
 EFFECTS: dict[str, Callable[[Case, CaseEvent], None]] = {

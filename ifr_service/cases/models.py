@@ -133,7 +133,9 @@ class CaseReferenceCounter(SQLModel, table=True):
 
 
 class CaseClock(SQLModel, table=True):
-    """One run of a workflow clock on a case, in working days; kept after it stops, for reporting."""
+    """One run of a workflow clock on a case, in the clock's unit (working days, calendar days or
+    hours); kept after it stops, for reporting. A day clock falls due at the end of `due_on`; a
+    clock in hours at `due_utc` (and `due_on` is that moment's date in England, which queues sort by)."""
 
     __tablename__ = "case_clock"
     __table_args__ = (UniqueConstraint("case_id", "clock", "cycle"),)
@@ -142,10 +144,13 @@ class CaseClock(SQLModel, table=True):
     case_id: int = Field(foreign_key="ifr_case.id", index=True)
     clock: str = Field(max_length=40)
     cycle: int = 1
-    target_working_days: int
+    unit: str = Field(default="working_days", max_length=20)
+    target: int
     started_on: date
     running_since: date | None = None
-    used_working_days: int = 0
+    running_since_utc: datetime | None = None  # the moment it last started or resumed
+    used: float = 0  # of the unit, up to the last pause
     due_on: date | None = Field(default=None, index=True)
+    due_utc: datetime | None = None  # for a clock in hours
     stopped_on: date | None = None
     met: bool | None = None

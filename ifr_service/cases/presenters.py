@@ -39,7 +39,7 @@ def present_case(case: Case, user: User) -> dict:
         "updated_utc": case.updated_utc,
         "submitted_utc": case.submitted_utc,
         "allowed_actions": [present_action(action) for action in actions_for(case, user)],
-        "clocks": [view_clock(workflow, row, runtime().today()) for row in queries.find_clocks(case)],
+        "clocks": [view_clock(workflow, row, runtime().now()) for row in queries.find_clocks(case)],
         **case_contents(case, user),
     }
 
@@ -63,9 +63,10 @@ def present_action(action: Action) -> dict:
 def present_queue_item(line: QueueLine, next_clock: CaseClock | None) -> dict:
     """One line of a hub queue: the case and the clock that falls due next."""
     case = line.case
-    due = next_clock and view_clock(runtime().workflows[case.route], next_clock, runtime().today())
+    due = next_clock and view_clock(runtime().workflows[case.route], next_clock, runtime().now())
     return {
         "due_on": due.due_on if due else None,
+        "due_utc": due.due_utc if due else None,
         "clock": due.clock if due else None,
         "clock_status": due.status if due else None,
         "reference": case.public_reference,

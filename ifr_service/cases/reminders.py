@@ -52,14 +52,14 @@ def _sweep_one(row: CaseClock, today: date, report: SweepReport) -> None:
         return  # paused or stopped since it was listed
     case = queries.get_case_by_id(row.case_id, for_update=True)
     workflow = runtime().workflows[case.route]
-    clock, view = workflow.clock(row.clock), view_clock(workflow, row, today)
+    clock, view = workflow.clock(row.clock), view_clock(workflow, row, runtime().now())
     if clock.owner == "hub":
         if view.status == "due_soon":
             report.reminders += _remind_hub(case, row, view.title)
         elif view.status == "overdue":
             report.escalations += _escalate(case, row, view.title)
     elif row.clock == UNANSWERED_REQUEST:
-        _sweep_unanswered_request(case, row, clock.due_soon_days, today, report)
+        _sweep_unanswered_request(case, row, clock.due_soon, today, report)
 
 
 def _sweep_unanswered_request(case: Case, row: CaseClock, notice_days: int, today: date,
@@ -76,7 +76,8 @@ def _sweep_unanswered_request(case: Case, row: CaseClock, notice_days: int, toda
 
 def today_plus_soon(today: date) -> date:
     """Clocks due within the longest 'due soon' warning of any workflow are worth a look."""
-    longest = max((c.due_soon_days for w in runtime().workflows.values() for c in w.clocks), default=0)
+    longest = max((c.due_soon if c.unit != "hours" else 1 for w in runtime().workflows.values()
+                   for c in w.clocks), default=0)
     return add_working_days(today, longest)
 
 

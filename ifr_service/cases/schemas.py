@@ -73,10 +73,19 @@ class ClockSchema(Schema):
     clock = fields.String(required=True)
     title = fields.String(required=True)
     cycle = fields.Integer(required=True)
-    target_working_days = fields.Integer(required=True)
-    used_working_days = fields.Integer(required=True)
+    unit = fields.String(required=True, metadata={"enum": ["working_days", "calendar_days", "hours"]})
+    target = fields.Integer(required=True, metadata={"description": "In the clock's unit."})
+    used = fields.Float(required=True, metadata={
+        "description": "In the clock's unit, counted up to now while the clock runs."})
+    target_working_days = fields.Integer(allow_none=True, metadata={
+        "description": "The target of a clock in working days; null for a clock in other units."})
+    used_working_days = fields.Integer(allow_none=True, metadata={
+        "description": "Working days used, for a clock in working days; null otherwise."})
     started_on = fields.Date(required=True)
-    due_on = fields.Date(allow_none=True, metadata={"description": "Null while paused or stopped."})
+    due_on = fields.Date(allow_none=True, metadata={
+        "description": "Null while paused or stopped; for a clock in hours, due_utc's date in England."})
+    due_utc = fields.DateTime(allow_none=True, metadata={
+        "description": "For a clock in hours, the moment it falls due; null otherwise."})
     stopped_on = fields.Date(allow_none=True)
     status = fields.String(required=True, metadata={
         "enum": ["on_track", "due_soon", "overdue", "paused", "met", "missed", "stopped"]})
@@ -134,6 +143,8 @@ class CaseSchema(Schema):
 class QueueItemSchema(Schema):
     reference = fields.String(required=True)
     due_on = fields.Date(allow_none=True, metadata={"description": "When the next running clock falls due."})
+    due_utc = fields.DateTime(allow_none=True, metadata={
+        "description": "For a next clock in hours (an emergency request), the moment it falls due."})
     clock = fields.String(allow_none=True)
     clock_status = fields.String(allow_none=True)
     state = fields.String(required=True)

@@ -46,7 +46,7 @@ def apply_action(case: Case, action: str, actor: User, payload: dict | None = No
     from_state, case.state = case.state, target
     case.updated_utc = utc_now()
     queries.record_event(case, workflow.action(action).event, actor, from_state, target, payload)
-    move_clocks(workflow, case, from_state, target, runtime().today())
+    move_clocks(workflow, case, from_state, target, runtime().now())
     national.record_case(case, payload)  # the CET's national database, in the same transaction
     return case
 
@@ -162,7 +162,7 @@ def submit_case(case: Case, actor: User) -> Case:
     apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
                                          "region": region.code})
     queue_job("send_case_acknowledgement", case_id=case.id)
-    signal_clocks(runtime().workflows[case.route], case, "acknowledgement_requested", runtime().today())
+    signal_clocks(runtime().workflows[case.route], case, "acknowledgement_requested", runtime().now())
     return case
 
 

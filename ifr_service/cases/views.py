@@ -15,6 +15,7 @@ from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases import actions, assignment, evidence, queries, service
 from ifr_service.cases import queue as work_queue
 from ifr_service.cases.access import can_read_identifiers, get_identifiable_case, get_visible_case
+from ifr_service.cases.action_pages import CONFIRMATION_PAGES, action_page, refused_page
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.evidence_views import ANSWERS
 from ifr_service.cases.information import open_request
@@ -23,7 +24,7 @@ from ifr_service.cases.presenters import case_contents
 from ifr_service.cases.redaction import Redactor
 from ifr_service.cases.similar import similar_requests
 from ifr_service.cdf.presenters import present_case_summary
-from ifr_service.errors import NotFound, ValidationFailed
+from ifr_service.errors import Conflict, NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
@@ -31,7 +32,6 @@ from ifr_service.text import quoted
 from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, current_user
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_user_by_id
-from ifr_service.web.fields import action_page, posted_values, read_fields
 from ifr_service.web.session import page_allow
 from ifr_service.workflows.definition import SAME
 
@@ -42,9 +42,6 @@ ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application
              "attach": "pages.evidence.add_attachment", "remove_attachment": "pages.evidence.add_attachment",
              "prepare_evidence_for_panel": "pages.evidence.prepare_for_panel",
              "delete_draft": "pages.application.delete_draft"}
-# Actions asked for on a page that states what they mean and confirms them with a warning button;
-# the case page shows them as warning buttons too.
-CONFIRMATION_PAGES = {"withdraw": "cases/withdraw.html"}
 # The states in which a case waits on its clinician, and what they need to do in each.
 WAITING_ON_CLINICIAN = {"draft": "Finish and submit the application",
                         "awaiting_information": "Send the information the IFR team asked for",
@@ -101,7 +98,7 @@ def _queue_page(hub, workflow, args: dict, found: list, total: int, today) -> di
     view = work_queue.view_of_state(workflow, args["state"]) \
         if args.get("state") in {s.key for s in workflow.states} else args["view"]
     cases = [line.case for line in found]
-    due = {case_id: view_clock(workflow, clock, today)
+    due = {case_id: view_clock(workflow, clock, runtime().now())
            for case_id, clock in queries.find_next_clocks(cases).items()}
     return {"title": f"{hub.name}: work queue", "hub": hub, "lines": found, "due": due, "total": total,
             "args": args, "view": view, "pages": page_count(total, PAGE_SIZE), "workflow": workflow,
@@ -118,7 +115,6 @@ def show_case(reference: str):
     workflow = runtime().workflows[case.route]
     if case.state == workflow.initial and user.role_enum is Role.CLINICIAN:
         return redirect(url_for("pages.application.task_list", reference=reference))
-    today = runtime().today()
     allowed = service.actions_for(case, user)
     contents = case_contents(case, user)
     information = open_request(case) if case.route == "ifr" else None
@@ -132,7 +128,7 @@ def show_case(reference: str):
         waiting_text=information and information.waiting_text(user.role_enum is Role.CLINICIAN),
         evidence=evidence.originals(case) if not contents["deidentified"] else [],
         panel_evidence=evidence.panel_copies(case) if contents["deidentified"] else [],
-        clocks=[view_clock(workflow, row, today) for row in queries.find_clocks(case)],
+        clocks=[view_clock(workflow, row, runtime().now()) for row in queries.find_clocks(case)],
         application=contents["answers"], deidentified=contents["deidentified"],
         attachments=contents["attachments"], letters=contents["letters"],
         timeline=_timeline(case, names_clinicians=can_read_identifiers(user)),
@@ -150,19 +146,17 @@ def take_action(reference: str, action: str):
     definition = runtime().workflows[case.route].action(action)
     if definition is None or action in ELSEWHERE:
         raise NotFound(f"A case has no action {quoted(action)} here.")
-    actions.check_may_start(case, action, user)  # 404, 403 or 409 before the form is shown
+    if request.method == "GET" or request.form.get("_step") != "confirm":
+        try:
+            actions.check_may_start(case, action, user)  # 404, 403 or 409 before the form is shown
+        except Conflict as refusal:
+            if refusal.status_code != 409:
+                raise
+            return refused_page(case, definition, refusal), 409  # why, what would fix it, and back
     if request.method == "GET" and action in ANSWERS:  # the question above the answer, with files
         return redirect(url_for("pages.evidence.answer_request", reference=reference, action=action))
-    if request.method == "GET":
-        return _action_page(case, definition, {}, None)
-    payload = read_fields(definition.payload, request.form)
-    try:
-        actions.take_action(get_visible_case(reference, user, for_update=True), action, user, payload)
-    except ValidationFailed as error:
-        return _action_page(case, definition, posted_values(request.form), error.fields), 422
-    state = runtime().workflows[case.route].state(case.state)
-    flash(f"{definition.title}: done. The case is now {state.title.lower()}.")
-    return redirect(url_for(".show_case", reference=case.public_reference))
+    # A Confirm pressed twice is answered once; the page module tells the second press from a race.
+    return action_page(case, definition)
 
 
 @case_pages.post("/cases/<reference>/assignment")
@@ -260,14 +254,5 @@ def _event_title(event) -> str:
 def reference_names(case: Case) -> dict:
     hub = reference.get_hub_by_id(case.hub_id)
     return {"hub": hub.name, "region": reference.get_region(case.region_id).name}
-
-
-def _action_page(case: Case, action, values: dict, errors: dict | None):
-    back = url_for(".show_case", reference=case.public_reference), f"Back to {case.public_reference}"
-    if action.key in CONFIRMATION_PAGES:  # an action with consequences that cannot be undone
-        return render_template(CONFIRMATION_PAGES[action.key], title=action.title, action=action,
-                               caption=case.public_reference, back_link={"href": back[0], "text": back[1]},
-                               values=values, errors=errors)
-    return action_page(action, case.public_reference, back, values, errors)
 
 

@@ -41,8 +41,13 @@ class ClockPerformanceSchema(Schema):
     count = fields.Integer(required=True)
     within_target = fields.Integer(required=True)
     percent_within_target = fields.Float(required=True)
-    mean_working_days = fields.Float(required=True)
-    median_working_days = fields.Float(required=True)
+    unit = fields.String(required=True, metadata={"enum": ["working_days", "calendar_days", "hours"]})
+    mean_used = fields.Float(required=True, metadata={"description": "In the clock's unit."})
+    median_used = fields.Float(required=True, metadata={"description": "In the clock's unit."})
+    mean_working_days = fields.Float(allow_none=True, metadata={
+        "description": "mean_used, for a clock in working days; null for clocks in other units."})
+    median_working_days = fields.Float(allow_none=True, metadata={
+        "description": "median_used, for a clock in working days; null for clocks in other units."})
 
 
 @cet.get("/cet/reports/clock-performance")

@@ -66,7 +66,7 @@ def prepare_letter(case_id: int, event_id: int) -> None:
 
 def _tell_clinician(case_id: int, letter: Letter) -> None:
     case = get_case_by_id(case_id)
-    signal_clocks(runtime().workflows[case.route], case, "letter_sent", runtime().today())
+    signal_clocks(runtime().workflows[case.route], case, "letter_sent", runtime().now())
     clinician = case.answers["clinician"]
     send_once(Notification(
         case_id=case.id, kind=f"letter:{letter.id}", recipient=clinician["email"],

@@ -36,7 +36,7 @@ def send_case_acknowledgement(case_id: int) -> None:
     )
     send_once(Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
                             subject=subject, body=body))
-    signal_clocks(runtime().workflows[case.route], case, "acknowledgement_sent", runtime().today())
+    signal_clocks(runtime().workflows[case.route], case, "acknowledgement_sent", runtime().now())
 
 
 @job("send_case_update", queue=NOTIFICATIONS)

@@ -29,6 +29,15 @@ def add(row):
     return row
 
 
+def delete(row) -> None:
+    db.session().delete(row)
+    db.session().flush()
+
+
+def flush() -> None:
+    db.session().flush()
+
+
 def get_panel(panel_id: int) -> Panel:
     panel = db.session().get(Panel, panel_id)
     if panel is None:

@@ -12,6 +12,7 @@ from ifr_service.cases.queries import get_attachment_content, get_case_by_id
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.panels import queries, service
 from ifr_service.panels.schemas import (
+    AgendaMoveSchema,
     AttendanceSchema,
     ConflictWithdrawalSchema,
     MeetingSchema,
@@ -220,6 +221,50 @@ def build_agenda(meeting_id: int):
     """
     meeting = _meeting_run_by_caller(meeting_id)
     service.build_agenda(meeting)
+    return MeetingSchema().dump(_meeting(meeting))
+
+
+@panels.delete(f"/meetings/<{ID}:meeting_id>/agenda/<reference>")
+@allow(*RUNS_MEETINGS)
+def remove_from_agenda(meeting_id: int, reference: str):
+    """Take a case off the agenda.
+    ---
+    delete:
+      summary: Take a case off the meeting's agenda before the meeting decides it
+      description: The case stays ready for panel, for another meeting; the others close up in order.
+      tags: [panels]
+      parameters:
+        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
+        - {in: path, name: reference, required: true, schema: {type: string}}
+      responses:
+        200: {description: The meeting, content: {application/json: {schema: Meeting}}}
+        409: {description: The meeting decided the case, content: {application/json: {schema: Error}}}
+        422: {description: The case is not on the agenda, content: {application/json: {schema: Error}}}
+    """
+    meeting = _meeting_run_by_caller(meeting_id)
+    service.remove_from_agenda(meeting, _agenda_case(meeting, reference))
+    return MeetingSchema().dump(_meeting(meeting))
+
+
+@panels.post(f"/meetings/<{ID}:meeting_id>/agenda/<reference>/move")
+@allow(*RUNS_MEETINGS)
+def move_on_agenda(meeting_id: int, reference: str):
+    """Move a case up or down the agenda.
+    ---
+    post:
+      summary: Move a case one place up (heard sooner) or down the agenda
+      tags: [panels]
+      parameters:
+        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
+        - {in: path, name: reference, required: true, schema: {type: string}}
+      requestBody: {required: true, content: {application/json: {schema: AgendaMove}}}
+      responses:
+        200: {description: The meeting, content: {application/json: {schema: Meeting}}}
+        422: {description: Errors, content: {application/json: {schema: Error}}}
+    """
+    meeting = _meeting_run_by_caller(meeting_id)
+    case = _agenda_case(meeting, reference)
+    service.move_on_agenda(meeting, case, load_json(AgendaMoveSchema())["direction"])
     return MeetingSchema().dump(_meeting(meeting))
 
 

@@ -52,6 +52,11 @@ class AttendanceSchema(StrictSchema):
     attendee_ids = BoundedList(fields.Integer(), max_items=MAX_ATTENDEES, required=True)
 
 
+class AgendaMoveSchema(StrictSchema):
+    direction = fields.String(required=True, validate=validate.OneOf(["up", "down"]), metadata={
+        "description": "up: heard one place sooner; down: one place later."})
+
+
 class NewConflictSchema(StrictSchema):
     case_reference = fields.String(required=True)
     member_id = fields.Integer(required=True)

@@ -145,14 +145,50 @@ def _check_attendees(panel: Panel, attendee_ids: list[int]) -> None:
 
 
 def build_agenda(meeting: PanelMeeting) -> list[tuple[AgendaItem, Case]]:
-    """Put every case of the region that is ready for panel on the agenda, most urgent first."""
+    """Put every case of the region that is ready for panel on the agenda, most urgent first: a new
+    case goes after the cases as urgent as it or more, before the less urgent ones, and the order
+    the meeting's organiser set among the cases already listed stands."""
     panel = queries.get_panel(meeting.panel_id)
-    listed = {case.id for _, case in queries.find_agenda(meeting.id)}
+    agenda = queries.find_agenda(meeting.id)
+    listed = {case.id for _, case in agenda}
+    order = [(item, case) for item, case in agenda]
     for case in queries.find_cases_ready_for_panel(panel.region_id, READY_STATES):
         if case.id not in listed:
-            queries.add(AgendaItem(meeting_id=meeting.id, case_id=case.id,
-                                   position=queries.next_agenda_position(meeting.id)))
+            item = queries.add(AgendaItem(meeting_id=meeting.id, case_id=case.id,
+                                          position=queries.next_agenda_position(meeting.id)))
+            at = next((i for i, (_, other) in enumerate(order) if other.urgency_rank > case.urgency_rank),
+                      len(order))
+            order.insert(at, (item, case))
+    _number(order)
     return queries.find_agenda(meeting.id)
+
+
+def remove_from_agenda(meeting: PanelMeeting, case: Case) -> None:
+    """Take a case off the agenda before the meeting decides it (it goes back among the cases ready
+    for panel, for another meeting); a case the meeting decided stays, as part of its record."""
+    if case.id in decided_at(meeting):
+        raise Conflict("The meeting has decided this case: it stays on the agenda as part of the record.")
+    agenda = queries.find_agenda(meeting.id)
+    queries.delete(next(item for item, listed in agenda if listed.id == case.id))
+    _number([(item, listed) for item, listed in agenda if listed.id != case.id])
+
+
+def move_on_agenda(meeting: PanelMeeting, case: Case, direction: str) -> None:
+    """Move a case one place up (heard sooner) or down the agenda."""
+    if direction not in ("up", "down"):
+        raise ValidationFailed({"direction": "Choose whether to move the case up or down the agenda."})
+    order = queries.find_agenda(meeting.id)
+    at = next(i for i, (_, listed) in enumerate(order) if listed.id == case.id)
+    to = at - 1 if direction == "up" else at + 1
+    if 0 <= to < len(order):
+        order[at], order[to] = order[to], order[at]
+        _number(order)
+
+
+def _number(order: list[tuple[AgendaItem, Case]]) -> None:
+    for position, (item, _) in enumerate(order, start=1):
+        item.position = position
+    queries.flush()
 
 
 def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details: str,
@@ -235,20 +271,25 @@ def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
 
 def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting | None:
     """A panel decision needs the case on a quorate meeting's agenda, recorded by a member present
-    who declared no interest in it. Chair's action on an urgent case needs no meeting."""
+    who declared no interest in it. Chair's action on an urgent case needs no meeting. Each refusal
+    says what would let the decision be made (`fix`, in the error body and on the pack)."""
     if case.state == "chairs_action":
         return None
     meeting = queries.find_latest_meeting_for_case(case.id, today)
     if meeting is None:
-        raise Conflict("The case is not on the agenda of a panel meeting held yet.")
+        raise Conflict("The case is not on the agenda of a panel meeting held yet.",
+                       fix="Record the decision on or after the day of the meeting that has the case on "
+                           "its agenda.")
     result = quorum_for_case(meeting, case)
     if not result.quorate:
-        raise Conflict(f"The meeting of {meeting.meeting_date:%d %B %Y} is not quorate for this case: "
-                       f"it lacks {', '.join(result.missing)}.")
-    present = _present_without_conflict(meeting, case, queries.find_case_conflicts(case.id))
+        raise Conflict(f"The meeting of {meeting.meeting_date:%-d %B %Y} is not quorate for this case: "
+                       f"it lacks {', '.join(result.missing)}.",
+                       fix=f"Record as present, on the meeting's page, {', '.join(result.missing)} with no "
+                           "interest in the case; or add such a member to the panel.")
+    declared = queries.find_case_conflicts(case.id)
+    present = _present_without_conflict(meeting, case, declared)
     if actor.id not in present:
-        raise Conflict("Only a member present at the meeting, with no interest in the case, can "
-                       "record its decision.")
+        raise _not_present_refusal(meeting, actor, declared)
     if was_remitted(case):
         earlier = set()
         for other in queries.find_meetings_for_case(case.id):
@@ -256,8 +297,22 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
                 earlier |= _present_without_conflict(other, case, queries.find_conflicts(other.id, case.id))
         if present & earlier:
             raise Conflict("A case remitted on review goes to a newly constituted panel: members who "
-                           "sat on it before are present.")
+                           "sat on it before are present.",
+                           fix="Hold a meeting of members who did not sit on the case before.")
     return meeting
+
+
+def _not_present_refusal(meeting: PanelMeeting, actor: User, declared: list[ConflictOfInterest]) -> Conflict:
+    seat = seat_of(actor, meeting.panel_id)
+    if seat is not None and any(conflict.member_id == seat.id for conflict in declared):
+        return Conflict("Only a member present at the meeting, with no interest in the case, can "
+                        "record its decision: you declared an interest in it.",
+                        fix="Another member present with no interest in the case records the decision. If "
+                            "the declaration was a mistake, it can be withdrawn on the meeting's page, "
+                            "saying why.")
+    return Conflict("Only a member present at the meeting, with no interest in the case, can record "
+                    f"its decision: you are not recorded as present on {meeting.meeting_date:%-d %B %Y}.",
+                    fix="Record your attendance on the meeting's page, or a member present records it.")
 
 
 def _present_without_conflict(meeting: PanelMeeting, case: Case,

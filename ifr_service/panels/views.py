@@ -8,6 +8,8 @@ whether this meeting may make it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -19,7 +21,7 @@ from ifr_service.cases import service as cases
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import get_attachment_content
 from ifr_service.cases.views import ELSEWHERE
-from ifr_service.errors import IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.errors import Conflict, IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
 from ifr_service.panels import queries, service
 from ifr_service.panels.models import Panel, PanelMeeting
@@ -126,7 +128,9 @@ def case_pack(meeting_id: int, reference: str):
         workflow=runtime().workflows["ifr"], quorum=service.quorum_for_case(meeting, case),
         evidence=evidence.panel_copies(case),
         actions=[a for a in cases.actions_for(case, user)
-                 if a.key not in ELSEWHERE and _may_start(case, a.key, user)])
+                 if a.key not in ELSEWHERE and _may_start(case, a.key, user)],
+        blocked=_decision_blocked(case, user),
+        back=url_for(".case_pack", meeting_id=meeting.id, reference=case.public_reference))
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/cases/<reference>/evidence/<{ID}:attachment_id>")
@@ -181,16 +185,45 @@ def _meeting_page(meeting: PanelMeeting, values: dict, errors: dict | None):
     user, members = current_user(), queries.find_members_with_users(meeting.panel_id)
     cases, declared = _agenda_cases(meeting), queries.find_conflicts(meeting.id)
     note_cases_shown(user, cases)
-    agenda = [{"case": case, "quorum": service.quorum_for_case(meeting, case),
+    decided = service.decided_at(meeting)
+    agenda = [{"case": case, "quorum": service.quorum_for_case(meeting, case), "decided": case.id in decided,
                "conflicts": sum(1 for conflict in declared if conflict.case_id == case.id)}
               for case in cases]
     status = 422 if errors else 200
+    conflicts = _conflicts(cases, declared, members)
+    for row in conflicts:
+        conflict = row["conflict"]
+        row["may_withdraw"] = conflict.case_id not in decided and _may_withdraw(meeting, conflict)
     return render_template(
         "panels/meeting.html", title=f"Panel meeting of {meeting.meeting_date:%-d %B %Y}", meeting=meeting,
-        panel=queries.get_panel(meeting.panel_id), members=members, agenda=agenda,
-        conflicts=_conflicts(cases, declared, members), kinds=KIND_TITLES, can_run=user.role in RUNS_MEETINGS,
+        panel=queries.get_panel(meeting.panel_id), members=members, agenda=agenda, conflicts=conflicts,
+        kinds=KIND_TITLES, can_run=_may_run(meeting), attendance_fixed=bool(decided),
+        attendance_field=_attendance_field(meeting.panel_id),
         conflict_fields=_conflict_fields(meeting, cases) if agenda else (), values=values, errors=errors,
         workflow=runtime().workflows["ifr"]), status
+
+
+def _may_run(meeting: PanelMeeting) -> bool:
+    """Whether this person runs the meeting: changes its agenda and records who is present."""
+    try:
+        service.check_runs_panel(current_user(), queries.get_panel(meeting.panel_id))
+    except IfrError:
+        return False
+    return True
+
+
+def _may_withdraw(meeting: PanelMeeting, conflict) -> bool:
+    try:
+        service.check_may_withdraw(meeting, conflict, current_user(), runtime().today())
+    except IfrError:
+        return False
+    return True
+
+
+def _attendance_field(panel_id: int) -> FieldDefinition:
+    return parse_field({"key": "attendee_ids", "label": "Members present", "type": "list",
+                        "help": "Tick each member at the meeting. Only active members of the panel count.",
+                        "item": {"type": "choice", "options": _member_options(panel_id, active_only=True)}})
 
 
 def _meeting(meeting_id: int, run: bool = False) -> PanelMeeting:
@@ -210,6 +243,19 @@ def _may_start(case: Case, action: str, user) -> bool:
     except IfrError:
         return False
     return True
+
+
+def _decision_blocked(case: Case, user) -> dict | None:
+    """Why this person cannot record the case's decision now, and what would let them; None when
+    they can, or when deciding is not theirs (a member who is not a chair)."""
+    approve = runtime().workflows[case.route].action("approve")
+    if case.state not in approve.from_states or user.role not in approve.roles:
+        return None
+    try:
+        service.check_panel_may_decide(case, user, runtime().today())
+    except Conflict as refusal:
+        return {"reason": refusal.message, "fix": refusal.extra.get("fix")}
+    return None
 
 
 def _agenda_case_for_declaring(meeting: PanelMeeting, reference: str) -> Case:
@@ -232,9 +278,10 @@ def _agenda_case(meeting: PanelMeeting, reference: str) -> Case:
 def _meeting_fields(panel: Panel) -> tuple[FieldDefinition, ...]:
     """The scheduling form, as field definitions so the shared field macro draws and reads it."""
     members = _member_options(panel.id, active_only=True)
+    example = runtime().today() + timedelta(weeks=4)  # a meeting is in the future: so is the example
     return (
         parse_field({"key": "meeting_date", "label": "Date of the meeting", "type": "date",
-                     "required": True}),
+                     "required": True, "help": f"For example, {example:%-d %-m %Y}"}),
         parse_field({"key": "kind", "label": "Kind of meeting", "type": "choice", "required": True,
                      "options": KINDS}),
         parse_field({"key": "attendee_ids", "label": "Members expected to attend", "type": "list",
@@ -317,3 +364,7 @@ def _role(panel_role: str) -> str:
 
 def _treatment(case: Case) -> str:
     return (case.answers.get("intervention") or {}).get("name") or "Treatment not given"
+
+
+# The meeting page's forms (attendance, the agenda's order, withdrawals) post to views of their own.
+from ifr_service.panels import meeting_views  # noqa: E402, F401

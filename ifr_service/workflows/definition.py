@@ -1,8 +1,9 @@
 """Workflow definitions: read from workflows/*.yaml, checked, and frozen.
 
 A workflow names its states, the actions between them (who may take each, what
-payload each needs, which guards must pass, which effects follow) and the
-working-day clocks that run while a case is in given states. The loader refuses
+payload each needs, which guards must pass, which effects follow), the urgencies a
+case may have, and the clocks (in working days, calendar days or hours) that run
+while a case is in given states. The loader refuses
 a file that does not make sense, naming the file and the fault.
 """
 
@@ -55,31 +56,68 @@ class Action:
     handler: str | None = None
 
 
+UNITS = ("working_days", "calendar_days", "hours")  # a clock's target is in exactly one of these
+UNIT_WORDS = {"working_days": ("working day", "working days"), "calendar_days": ("day", "days"),
+              "hours": ("hour", "hours")}
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """How urgent a request is, as the clinician says and the workflow's clocks read it."""
+
+    key: str
+    title: str
+    description: str = ""
+    urgent: bool = False  # may go to urgent consideration (chair's action or an extraordinary panel)
+
+
 @dataclass(frozen=True)
 class Clock:
-    """A target in working days.
+    """A target in working days, calendar days or hours (`unit`, `target`).
 
     A state clock starts when a case enters one of `starts_in` (by default `runs_in`),
     counts while the case is in `runs_in`, pauses elsewhere, and stops on entering one of
     `stops_in` or a final state. A service clock instead starts and stops on signals the
     code sends (`starts_on`, `stops_on`: a letter asked for, a letter saved) and runs
-    whatever the case's state. Started again later, a clock is a new cycle.
+    whatever the case's state. Started again later, a clock is a new cycle. A clock with
+    `urgencies` applies only to cases of those urgencies: the others never start it.
     """
 
     key: str
     title: str
-    working_days: int
+    target: int
     runs_in: tuple[str, ...]
+    unit: str = "working_days"
     starts_in: tuple[str, ...] = ()
     stops_in: tuple[str, ...] = ()
-    due_soon_days: int = 2
+    due_soon: int = 2  # in the clock's unit
     owner: str = "hub"  # "hub": a target the hub is measured on; "clinician": the clinician's time
     starts_on: str | None = None
     stops_on: str | None = None
+    urgencies: tuple[str, ...] = ()  # empty: every case
 
     @property
     def is_service_clock(self) -> bool:
         return self.starts_on is not None
+
+    @property
+    def working_days(self) -> int | None:
+        """The target, for a clock counted in working days (None for one in other units)."""
+        return self.target if self.unit == "working_days" else None
+
+    @property
+    def target_text(self) -> str:
+        """'30 working days', '24 hours', '7 days'."""
+        return amount_text(self.target, self.unit)
+
+    def applies_to(self, urgency: str) -> bool:
+        return not self.urgencies or urgency in self.urgencies
+
+
+def amount_text(amount: float, unit: str) -> str:
+    one, many = UNIT_WORDS[unit]
+    whole = int(amount)
+    return f"{whole} {one if whole == 1 else many}"
 
 
 @dataclass(frozen=True)
@@ -91,6 +129,10 @@ class Workflow:
     states: tuple[State, ...]
     actions: tuple[Action, ...]
     clocks: tuple[Clock, ...] = ()
+    urgencies: tuple[Urgency, ...] = ()
+
+    def urgency(self, key: str) -> Urgency | None:
+        return next((urgency for urgency in self.urgencies if urgency.key == key), None)
 
     def state(self, key: str) -> State:
         return next(state for state in self.states if state.key == key)
@@ -122,15 +164,19 @@ def parse_workflow(raw: dict) -> Workflow:
                      for s in raw["states"]),
         actions=tuple(_parse_action(a) for a in raw["actions"]),
         clocks=tuple(_parse_clock(key, c) for key, c in raw.get("clocks", {}).items()),
+        urgencies=tuple(Urgency(key=u["key"], title=u["title"], description=u.get("description", ""),
+                                urgent=u.get("urgent", False)) for u in raw.get("urgencies", ())),
     )
 
 
 def _parse_clock(key: str, raw: dict) -> Clock:
     runs_in = tuple(raw.get("runs_in", ()))
-    return Clock(key=key, title=raw["title"], working_days=raw["working_days"], runs_in=runs_in,
+    unit = next(unit for unit in UNITS if unit in raw)  # the meta-schema asks for exactly one
+    return Clock(key=key, title=raw["title"], unit=unit, target=raw[unit], runs_in=runs_in,
                  starts_in=tuple(raw.get("starts_in", runs_in)), stops_in=tuple(raw.get("stops_in", ())),
-                 due_soon_days=raw.get("due_soon_days", 2), owner=raw.get("owner", "hub"),
-                 starts_on=raw.get("starts_on"), stops_on=raw.get("stops_on"))
+                 due_soon=raw.get("due_soon", 2), owner=raw.get("owner", "hub"),
+                 starts_on=raw.get("starts_on"), stops_on=raw.get("stops_on"),
+                 urgencies=tuple((raw.get("applies_when") or {}).get("urgency", ())))
 
 
 def _parse_action(raw: dict) -> Action:
@@ -146,6 +192,7 @@ def _parse_action(raw: dict) -> Action:
 def check_workflow(workflow: Workflow, known: KnownNames) -> list[str]:
     states = [state.key for state in workflow.states]
     problems = _duplicates("state", states) + _duplicates("action", [a.key for a in workflow.actions])
+    problems += _duplicates("urgency", [urgency.key for urgency in workflow.urgencies])
     if workflow.initial not in states:
         problems.append(f"initial state {workflow.initial!r} is not a state")
     for action in workflow.actions:
@@ -156,6 +203,8 @@ def check_workflow(workflow: Workflow, known: KnownNames) -> list[str]:
         problems += [f"clock {clock.key!r} starts in {key!r}, where it does not run"
                      for key in clock.starts_in if key not in clock.runs_in]
         problems += _check_clock_kind(clock, known)
+        problems += [f"clock {clock.key!r} applies when the urgency is {key!r}, which is not an urgency "
+                     "of this workflow" for key in clock.urgencies if workflow.urgency(key) is None]
     reachable = _reachable(workflow)
     problems += [f"state {key!r} cannot be reached from {workflow.initial!r}"
                  for key in states if key not in reachable]

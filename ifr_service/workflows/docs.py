@@ -20,18 +20,26 @@ def workflow_markdown(workflow: Workflow) -> str:
         for a in workflow.actions
     )
     clocks = "\n".join(
-        f"| `{c.key}` | {c.title} | {c.owner} | {c.working_days} | " + (
+        f"| `{c.key}` | {c.title} | {c.owner} | {c.target_text} | {_applies(c.urgencies)} | " + (
             f"signal `{c.starts_on}` | every state | signal `{c.stops_on}` |" if c.is_service_clock else
             f"{', '.join(c.starts_in)} | {', '.join(c.runs_in)} | "
             f"{', '.join(c.stops_in) or '-'} (and any final state) |")
         for c in workflow.clocks
     )
     clock_section = (
-        "## Clocks (working days in England)\n\n"
-        "A hub's clock is a target it is measured on; a clinician's clock is the clinician's time.\n\n"
-        "| clock | title | whose | target | starts in | runs in | stops in |\n"
-        f"| --- | --- | --- | --- | --- | --- | --- |\n{clocks}\n"
+        "## Clocks\n\n"
+        "A hub's clock is a target it is measured on; a clinician's clock is the clinician's time. "
+        "Working days are England's (weekends and bank holidays excluded); days are calendar days; "
+        "hours run round the clock. A clock for some urgencies only never starts on other cases.\n\n"
+        "| clock | title | whose | target | applies to | starts in | runs in | stops in |\n"
+        f"| --- | --- | --- | --- | --- | --- | --- | --- |\n{clocks}\n"
     ) if workflow.clocks else ""
+    urgencies = "\n".join(f"| `{u.key}` | {u.title} | {'yes' if u.urgent else 'no'} | {u.description} |"
+                           for u in workflow.urgencies)
+    urgency_section = (
+        "## Urgencies\n\n| urgency | title | urgent consideration | meaning |\n| --- | --- | --- | --- |\n"
+        f"{urgencies}\n"
+    ) if workflow.urgencies else ""
     return (
         f"# {workflow.title} workflow\n\n"
         f"Generated from `workflows/{workflow.key}.yaml` by `ifr-service docs workflows`; "
@@ -41,8 +49,13 @@ def workflow_markdown(workflow: Workflow) -> str:
         "## Actions\n\nPayload fields marked * are required.\n\n"
         "| action | title | from | to | who | payload | guards | effects | event recorded |\n"
         f"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{actions}\n"
+        + ("\n" + urgency_section if urgency_section else "")
         + ("\n" + clock_section if clock_section else "")
     )
+
+
+def _applies(urgencies: tuple[str, ...]) -> str:
+    return ", ".join(urgencies) if urgencies else "every case"
 
 
 def _due(days: int | None) -> str:

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.browser.people import all_violations, assert_no_sideways_scroll, sign_in
-from tests.builders import CLINICIAN, DECISION, OFFICER, Road, cdf_application_for
+from tests.builders import CLINICIAN, OFFICER, PAYLOADS, Road, cdf_application_for
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1200, "height": 900}
@@ -58,8 +58,7 @@ def arrange(client, auth, application, cdf_example, run_jobs) -> dict[str, str]:
     ready.to_panel()
     decided = Road(client, auth, application)
     decided.to_panel()
-    decided.act("demo-panel-chair", "decline", {**DECISION, "findings": {
-        criterion: {**finding, "finding": "no"} for criterion, finding in DECISION["findings"].items()}})
+    decided.act("demo-panel-chair", "decline", PAYLOADS["decline"])  # a decline follows a "No" finding
     cohort = Road(client, auth, application)
     cohort.act(OFFICER, "confirm_complete")
     cohort.act(OFFICER, "screen_cohort", {"cohort_description": "Adults with this tumour after crizotinib.",

@@ -50,7 +50,11 @@ def take_action(page, reference: str, button: str, fill: dict[str, str], choose:
         page.locator(f'[name="{name}"]').fill(text)
     for name, value in choose.items():
         page.locator(f'input[name="{name}"][value="{value}"]').check()
-    page.get_by_role("button", name=button, exact=True).click()
+    if page.get_by_role("button", name=button, exact=True).count():
+        page.get_by_role("button", name=button, exact=True).click()
+    else:  # an action that sends a letter: check what will be recorded and sent, then confirm
+        page.get_by_role("button", name="Continue", exact=True).click()
+        page.get_by_role("button", name="Confirm and send the letter").click()
     assert "done" in page.inner_text(".nhsuk-notification-banner"), page.inner_text("main")
 
 

@@ -119,6 +119,9 @@ def test_an_action_the_state_does_not_allow_is_refused_with_a_page(client, auth,
     officer = Person(client, OFFICER)
     page = officer.open(f"/cases/{road.reference}/actions/screen_to_panel", expect=409)
     assert "That cannot be done now" in page
+    # not a dead end: the case it is about, why, and the way back to the queue
+    assert road.reference in page and "awaiting completeness check" in page
+    assert 'href="/queue"' in page and "Back to the work queue" in page
 
 
 def test_the_queue_filters_by_urgency_and_overdue_target(client, auth, application, calendar):

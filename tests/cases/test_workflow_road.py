@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlmodel import select
@@ -178,13 +178,41 @@ def test_only_an_urgent_case_goes_to_chairs_action(road):
 
 
 def test_an_urgent_case_is_decided_by_chairs_action_within_its_clock(road, calendar):
-    case = road("emergency")
+    case = road("urgent")
+    assert case.clock("urgent_decision")["due_on"] == "2026-12-30"  # five working days from receipt
     case.act(OFFICER, "refer_for_chairs_action", REASON)
-    assert case.clock("urgent_decision")["due_on"] == "2026-12-30"  # five working days
+    assert case.clock("urgent_decision")["due_on"] == "2026-12-30"  # the same clock, still running
     calendar.set(date(2026, 12, 24))
     decided = case.act(CHAIR, "approve_with_conditions", PAYLOADS["approve_with_conditions"]).json
     assert decided["state"] == "approved_with_conditions"
     assert case.clock("urgent_decision")["status"] == "met"
+
+
+def test_an_urgent_case_screened_to_panel_keeps_its_urgent_target_not_the_30_working_days(road):
+    case = road("urgent")
+    case.to_panel(hold_meeting=False)
+    clocks = {c["clock"]: c for c in case.case()["clocks"]}
+    assert "decision" not in clocks and "screening" not in clocks and "completeness_check" not in clocks
+    assert (clocks["urgent_decision"]["unit"], clocks["urgent_decision"]["status"]) == (
+        "working_days", "on_track")
+
+
+def test_an_emergency_has_a_24_hour_clock_from_receipt_counted_in_hours(road, calendar):
+    case = road("emergency")  # received on Monday 21 December at 9:00 in England
+    emergency = case.clock("emergency_decision")
+    assert (emergency["unit"], emergency["target"], emergency["due_utc"], emergency["status"]) == (
+        "hours", 24, "2026-12-22T09:00:00+00:00", "on_track")
+    assert emergency["target_working_days"] is None
+    calendar.set(MONDAY, at=time(20))
+    case.act(OFFICER, "confirm_complete")
+    assert case.clock("emergency_decision")["status"] == "on_track"  # 11 hours left, into screening
+    calendar.set(date(2026, 12, 22), at=time(4))
+    assert case.clock("emergency_decision")["status"] == "due_soon"  # 5 hours left
+    calendar.set(date(2026, 12, 22), at=time(10))
+    assert case.clock("emergency_decision")["status"] == "overdue"
+    queue = case.client.get("/api/v1/hubs/london/queue", headers=case.auth(OFFICER)).json
+    line = next(item for item in queue["cases"] if item["reference"] == case.reference)
+    assert (line["clock"], line["due_utc"]) == ("emergency_decision", "2026-12-22T09:00:00+00:00")
 
 
 def test_deferral_waits_for_the_clinician_then_returns_to_panel(road):

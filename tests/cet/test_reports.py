@@ -26,9 +26,9 @@ def test_performance_counts_targets_met_and_missed_with_mean_and_median(
                         headers=auth("demo-cet")).json
     rows = {(row["month"], row["clock"]): row for row in report if row["hub"] == "london"}
     assert rows[("2026-12", "completeness_check")] == {
-        "hub": "london", "month": "2026-12", "clock": "completeness_check", "count": 1,
-        "within_target": 1, "percent_within_target": 100.0, "mean_working_days": 2.0,
-        "median_working_days": 2.0}
+        "hub": "london", "month": "2026-12", "clock": "completeness_check", "unit": "working_days",
+        "count": 1, "within_target": 1, "percent_within_target": 100.0, "mean_used": 2.0, "median_used": 2.0,
+        "mean_working_days": 2.0, "median_working_days": 2.0}
     january = rows[("2027-01", "completeness_check")]
     assert (january["count"], january["within_target"], january["mean_working_days"]) == (1, 0, 9.0)
     assert rows[("2027-01", "screening")]["within_target"] == 1

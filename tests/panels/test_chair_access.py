@@ -117,7 +117,8 @@ def test_a_chair_takes_chairs_action_on_the_pages_and_sees_no_identifier(app, ur
     form = chair.open(f"/cases/{urgent.reference}/actions/decline")
     assert_no_identifier(form, application)
     done = chair.submit(f"/cases/{urgent.reference}/actions/decline",
-                        {**findings_form("no"), "summary": "Not clinically exceptional."}, expect=302,
+                        {**findings_form("no"), "summary": "Not clinically exceptional.", "_step": "confirm"},
+                        expect=302,
                         follow_redirects=False)
     page = chair.client.get(done.headers["Location"])
     assert page.status_code == 200 and "Declined" in page.text
@@ -136,7 +137,7 @@ def test_a_review_chair_decides_a_review_on_the_pages_and_sees_no_identifier(
     assert "second-line trial data" in page  # the grounds of the review: the case to decide stays
     assert_no_identifier(page, application)
     done = reviewer.submit(f"/cases/{road.reference}/actions/remit_on_review",
-                           PAYLOADS["remit_on_review"], expect=302)
+                           {**PAYLOADS["remit_on_review"], "_step": "confirm"}, expect=302)
     after = reviewer.client.get(done.headers["Location"])
     assert after.status_code == 200
     assert_no_identifier(after.text, application)

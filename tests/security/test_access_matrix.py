@@ -142,6 +142,10 @@ def actual_matrix(app, client, auth, known: dict) -> dict[str, set[str]]:
                 if rule.endpoint == "api.panels.withdraw_conflict" and response.status_code == 200:
                     another = known["other_members"].pop()
                     known["conflict_id"] = _declare_conflict(client, auth, known, another)
+                # Taken off the agenda: back on it, for the next role and the endpoints after.
+                if rule.endpoint.endswith(".remove_from_agenda") and response.status_code in (200, 302):
+                    client.post(f"/api/v1/meetings/{known['meeting_id']}/agenda",
+                                headers=auth("demo-officer"))
             else:
                 reached.setdefault(rule.endpoint, set())
     return reached
@@ -213,9 +217,11 @@ EXPECTED = {
     "api.panels.declare_conflict": {'case_officer', 'panel_chair', 'panel_member'},
     "api.panels.get_meeting": {'case_officer', 'panel_chair', 'panel_member'},
     "api.panels.list_panels": {'admin', 'case_officer', 'panel_chair', 'panel_member'},
+    "api.panels.move_on_agenda": {'case_officer', 'panel_chair'},
     "api.panels.panel_pack": {'case_officer', 'panel_chair', 'panel_member'},
     "api.panels.panel_evidence": set(),  # the file is not in the pack (tests/panels/test_evidence.py)
     "api.panels.record_attendance": {'case_officer', 'panel_chair'},
+    "api.panels.remove_from_agenda": {'case_officer', 'panel_chair'},
     "api.panels.schedule_meeting": {'case_officer', 'panel_chair'},
     "api.panels.update_member": {'admin'},
     "api.panels.withdraw_conflict": {'panel_chair', 'panel_member'},
@@ -262,8 +268,12 @@ EXPECTED = {
     "pages.panels.declare_conflict": {'case_officer', 'panel_chair', 'panel_member'},
     "pages.panels.list_meetings": {'case_officer', 'panel_chair', 'panel_member'},
     "pages.panels.minutes": {'case_officer', 'panel_chair', 'panel_member'},
+    "pages.panels.move_on_agenda": {'case_officer', 'panel_chair'},
+    "pages.panels.record_attendance": {'case_officer', 'panel_chair'},
+    "pages.panels.remove_from_agenda": {'case_officer', 'panel_chair'},
     "pages.panels.schedule_meeting": {'case_officer', 'panel_chair'},
     "pages.panels.show_meeting": {'case_officer', 'panel_chair', 'panel_member'},
+    "pages.panels.withdraw_conflict": {'panel_chair', 'panel_member'},
     "pages.policy.list_items": {'cet_analyst'},
     "pages.policy.list_policies": EVERYONE,
     "pages.policy.show_item": {'cet_analyst'},
