@@ -177,11 +177,13 @@ OVERDUE = [("Overdue check", "routine", [], 21), ("Overdue screening", "urgent",
 
 def _overdue_cases(clinician, numbers: list[str]) -> list:
     """Moved by the same calls as every other case, on the day they arrived (the clocks count from it)."""
-    real_today, cases = runtime().today, []
+    real_today, real_now, cases = runtime().today, runtime().now, []
     try:
         for number, (name, urgency, steps, days_ago) in zip(numbers, OVERDUE, strict=True):
             arrived = real_today() - timedelta(days=days_ago)
+            moment = real_now() - timedelta(days=days_ago)
             runtime().today = lambda day=arrived: day
+            runtime().now = lambda at=moment: at
             answers = copy.deepcopy(example_application())
             answers["patient"].update(nhs_number=number, given_name=name)
             answers["urgency"] = {"level": urgency, "justification": "Rapid progression."}
@@ -189,7 +191,7 @@ def _overdue_cases(clinician, numbers: list[str]) -> list:
             _take(case, steps)
             cases.append(case)
     finally:
-        runtime().today = real_today
+        runtime().today, runtime().now = real_today, real_now
     return cases
 
 

@@ -249,6 +249,7 @@ EXPECTED = {
     "pages.cases.assign_case": {'case_officer'},
     "pages.cases.download_attachment": {'case_officer', 'clinician'},
     "pages.cases.download_letter": {'case_officer', 'clinician'},
+    "pages.letters.show_letter": {'case_officer', 'clinician'},  # the letter's page: as its PDF
     "pages.cases.list_cases": {'clinician'},
     "pages.cases.queue": {'case_officer', 'panel_chair'},
     "pages.cases.show_case": {'case_officer', 'clinician', 'panel_chair'},
