@@ -45,7 +45,8 @@ def sign_out(page) -> None:
 
 def take_action(page, reference: str, button: str, fill: dict[str, str], choose: dict[str, str] = {}):  # noqa: B006
     page.goto(f"/cases/{reference}")
-    page.get_by_role("button", name=button, exact=True).click()  # a link styled, and announced, as a button
+    with page.expect_navigation():  # wait for the action's own page before asking what it holds
+        page.get_by_role("button", name=button, exact=True).click()  # a link styled as a button
     for name, text in fill.items():
         page.locator(f'[name="{name}"]').fill(text)
     for name, value in choose.items():
