@@ -84,10 +84,10 @@ def load_json(schema: Schema) -> dict:
     return _load(schema, body)
 
 
-def load_query(schema: Schema) -> dict:
-    """The query string loaded by `schema`; a 422 naming each parameter whose text could hurt (a
-    parameter's value is one line: ifr_service/text.py)."""
-    args = request.args.to_dict()
+def load_query(schema: Schema, args: dict[str, str] | None = None) -> dict:
+    """The query string (or `args`, read from it) loaded by `schema`; a 422 naming each parameter
+    whose text could hurt (a parameter's value is one line: ifr_service/text.py)."""
+    args = request.args.to_dict() if args is None else args
     bad = {}
     for name, value in args.items():
         if has_unsafe_text(name):

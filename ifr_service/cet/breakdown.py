@@ -23,10 +23,10 @@ from sqlmodel import SQLModel, col
 
 from ifr_service import db
 from ifr_service.cet.cohorts import APPROVED, DECIDED
-from ifr_service.cet.export import Table
 from ifr_service.cet.models import NationalCase
 from ifr_service.reference.models import Hub, Region
 from ifr_service.sql import period_key, period_label
+from ifr_service.tables import Table
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ def file_cohorts(as_of) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the table to this file (needed for xlsx).")
 def trends(by: str, start, end, filters: tuple[str, ...], output: str, out: Path | None) -> None:
-    from ifr_service.cet import breakdown, export
+    from ifr_service import tables
+    from ifr_service.cet import breakdown
 
     dimensions = [name.strip() for name in by.split(",") if name.strip()]
     if not 1 <= len(dimensions) <= 4:
@@ -147,9 +148,9 @@ def trends(by: str, start, end, filters: tuple[str, ...], output: str, out: Path
     with _app().app_context(), db.unit_of_work(_engine()):
         table = breakdown.breakdown(dimensions, start.date(), end.date(), chosen)
     if output == "xlsx":
-        out.write_bytes(export.as_xlsx(table.as_table()))
+        out.write_bytes(tables.as_xlsx(table.as_table()))
     elif output == "csv":
-        _write(out, export.as_csv(table.as_table()))
+        _write(out, tables.as_csv(table.as_table()))
     else:
         _write(out, json.dumps({"by": list(table.by), "rows": table.rows}, indent=2, default=str) + "\n")
 

@@ -16,9 +16,9 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet.cohorts import APPROVED, DECIDED
-from ifr_service.cet.export import Table
 from ifr_service.cet.models import NationalCase
 from ifr_service.reference.models import Hub
+from ifr_service.tables import Table
 
 Z_998 = 3.09
 Z_95 = 1.96

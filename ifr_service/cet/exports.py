@@ -19,8 +19,8 @@ from __future__ import annotations
 import tempfile
 from datetime import date, timedelta
 
-from ifr_service import db
-from ifr_service.cet import breakdown, export, queries
+from ifr_service import db, tables
+from ifr_service.cet import breakdown, queries
 from ifr_service.cet.models import CetExport
 from ifr_service.errors import Conflict, NotFound
 from ifr_service.jobs.outbox import queue_job
@@ -101,8 +101,8 @@ def _write_trends(export_id: int, arguments: dict, kind: str, out) -> int:
         columns = [*by, *breakdown.MEASURES]  # as Breakdown.columns
         progress = lambda written: _record(export_id, rows_written=written)  # noqa: E731
         if kind == "csv":
-            return export.write_csv(columns, rows, out, progress)
-        return export.write_xlsx("Trends", columns, rows, out, progress)
+            return tables.write_csv(columns, rows, out, progress)
+        return tables.write_xlsx("Trends", columns, rows, out, progress)
 
 
 def _record(export_id: int, **values) -> None:

@@ -30,7 +30,6 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet.deidentify import age_band, icd10_chapter, intervention_key, patient_pseudonym
-from ifr_service.cet.export import safe_cell
 from ifr_service.cet.models import NationalCase
 from ifr_service.clock import working_days_between
 from ifr_service.reference.models import (
@@ -41,6 +40,7 @@ from ifr_service.reference.models import (
     ProgrammeOfCare,
 )
 from ifr_service.runtime import runtime
+from ifr_service.tables import safe_cell
 from ifr_service.text import ascii_digits_problem, quoted, text_problem
 
 log = logging.getLogger(__name__)

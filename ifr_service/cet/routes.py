@@ -8,16 +8,18 @@ from datetime import date
 from flask import Blueprint, Response, url_for
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
+from ifr_service import tables
 from ifr_service.api.requests import PeriodArgs, load_query
 from ifr_service.cases.queries import get_case_by_id
 from ifr_service.cases.schemas import money_text
-from ifr_service.cet import breakdown, cohorts, equity, export, exports, queries, reports, trends
+from ifr_service.cet import breakdown, cohorts, equity, exports, queries, reports, trends
 from ifr_service.errors import ValidationFailed
 from ifr_service.reference.models import Hub
 from ifr_service.reference.queries import find_organisation
 from ifr_service.runtime import runtime
 from ifr_service.users.access import allow, current_user
 from ifr_service.users.models import Role
+from ifr_service.web.downloads import table_file
 
 cet = Blueprint("cet", __name__)
 
@@ -107,7 +109,7 @@ def monthly_trends():
 
 
 class ExportArgs(Schema):
-    format = fields.String(load_default="json", validate=validate.OneOf(export.FORMATS))
+    format = fields.String(load_default="json", validate=validate.OneOf(tables.FORMATS))
 
 
 class CohortArgs(ExportArgs):
@@ -185,7 +187,7 @@ def cohort_candidates():
         [candidate.as_dict() for candidate in cohorts.find_candidates(args["as_of"])])
     if args["format"] != "json":
         columns = list(CohortCandidateSchema().fields)
-        return _export(export.Table("Cohort candidates", columns, found), args["format"])
+        return _export(tables.Table("Cohort candidates", columns, found), args["format"])
     return found
 
 
@@ -352,15 +354,12 @@ def download_export(export_id: int):
 
 
 def export_file_response(item) -> Response:
-    return Response(item.content, mimetype=export.MEDIA_TYPES[item.format], headers={
+    return Response(item.content, mimetype=tables.MEDIA_TYPES[item.format], headers={
         "Content-Disposition": f"attachment; filename={item.filename}", "X-Content-Type-Options": "nosniff"})
 
 
-def _export(table: export.Table, kind: str) -> Response:
-    content = export.as_csv(table) if kind == "csv" else export.as_xlsx(table)
-    filename = f"{table.title.lower().replace(' ', '-')}.{kind}"
-    return Response(content, mimetype=export.MEDIA_TYPES[kind], headers={
-        "Content-Disposition": f"attachment; filename={filename}", "X-Content-Type-Options": "nosniff"})
+def _export(table: tables.Table, kind: str) -> Response:
+    return table_file(table, kind)
 
 
 @cet.get("/cet/cohort-referrals")

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from ifr_service import db
-from ifr_service.cet import breakdown, export, exports, queries
+from ifr_service import db, tables
+from ifr_service.cet import breakdown, exports, queries
 from ifr_service.cet.models import CetExport
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.users.models import Role, User
@@ -119,9 +119,9 @@ def test_the_page_shows_the_progress_and_then_the_link_to_the_file(app, client, 
 
 
 def test_the_file_is_written_reporting_its_progress(monkeypatch):
-    monkeypatch.setattr(export, "PROGRESS_EVERY", 2)
-    table = export.Table("Trends", ["hub", "cases"], [{"hub": "london", "cases": n} for n in range(5)])
-    for write in (export.as_csv, export.as_xlsx):
+    monkeypatch.setattr(tables, "PROGRESS_EVERY", 2)
+    table = tables.Table("Trends", ["hub", "cases"], [{"hub": "london", "cases": n} for n in range(5)])
+    for write in (tables.as_csv, tables.as_xlsx):
         reported: list[int] = []
         write(table, reported.append)
         assert reported == [2, 4]
@@ -134,7 +134,7 @@ def test_an_export_that_fails_is_marked_failed_and_left_to_the_outboxs_retries(
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(export, "write_csv", broken)
+    monkeypatch.setattr(tables, "write_csv", broken)
     queued = client.get(f"{TRENDS}&format=csv", headers=auth("demo-cet"))
     run_jobs()
     failed = client.get(queued.headers["Location"], headers=auth("demo-cet")).json
@@ -155,7 +155,7 @@ def test_the_worker_streams_the_rows_into_the_file_and_never_holds_the_table(
         raise AssertionError("the job held the whole table")
 
     monkeypatch.setattr(breakdown, "breakdown", held)
-    monkeypatch.setattr(export, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(tables, "PROGRESS_EVERY", 1)
     read, written_when_read = [0], []
     streamed = breakdown.iter_rows
 
@@ -164,13 +164,13 @@ def test_the_worker_streams_the_rows_into_the_file_and_never_holds_the_table(
             read[0] += 1
             yield row
 
-    real_write = export.write_csv
+    real_write = tables.write_csv
 
     def write(columns, rows, out, progress):
         return real_write(columns, rows, out, lambda n: (written_when_read.append((n, read[0])), progress(n)))
 
     monkeypatch.setattr(breakdown, "iter_rows", counted)
-    monkeypatch.setattr(export, "write_csv", write)
+    monkeypatch.setattr(tables, "write_csv", write)
     queued = client.get(f"{TRENDS}&format=csv", headers=auth("demo-cet"))
     run_jobs()
     ready = client.get(queued.headers["Location"], headers=auth("demo-cet")).json

