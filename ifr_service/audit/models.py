@@ -1,4 +1,5 @@
-"""One row of the audit log: a person reading, changing or being refused one case in one request."""
+"""One row of the audit log: a person reading, changing or being refused one case in one request;
+or viewing a list, exporting a file, or (an administrator) changing a user or a panel."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from sqlmodel import Field, SQLModel
 from ifr_service.db import utc_now
 
 READ, CHANGE, DENIED = "read", "change", "denied"
-ACTIONS = (READ, CHANGE, DENIED)
+# Rows about no one case: a list viewed that showed no patient's details, a file exported, and an
+# administrator's change to a user or a panel.
+LIST, EXPORT, ADMIN = "list", "export", "admin"
+ACTIONS = (READ, CHANGE, DENIED, LIST, EXPORT, ADMIN)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -30,6 +34,8 @@ class AuditEvent(SQLModel, table=True):
     role: str = Field(max_length=30)
     action: str = Field(max_length=10)
     case_reference: str | None = Field(default=None, max_length=20)
+    # What a row about no one case is about: "user:demo-officer", "panel:3", "export:audit-log".
+    subject: str | None = Field(default=None, max_length=200)
     what: str = Field(max_length=200)  # the endpoint: api.cases.get_case, pages.cases.download_letter
     method: str = Field(max_length=10)
     path: str = Field(max_length=2000)  # never the query string: it can hold what was searched for

@@ -31,7 +31,8 @@ class Note:
     username: str
     role: str
     action: str
-    case_reference: str
+    case_reference: str | None
+    subject: str | None = None
 
 
 def note_case_seen(user, case, action: str | None = None) -> None:
@@ -49,6 +50,16 @@ def note_case_seen(user, case, action: str | None = None) -> None:
         action = earlier.action
     # The latest reference: a draft submitted in this request is recorded by its new reference.
     notes[case.id] = Note(person.username, person.role, action, case.public_reference)
+
+
+def note_event(user, action: str, subject: str) -> None:
+    """Note a row about no one case: LIST (a list viewed), EXPORT (a file downloaded) or ADMIN (a
+    user or panel changed), `subject` naming what ("user:demo-officer"). Noted once per request."""
+    if not has_request_context():
+        return
+    person = g.get("user") or user
+    notes = g.setdefault("audit_notes", {})
+    notes[(action, subject)] = Note(person.username, person.role, action, None, subject)
 
 
 def note_cases_shown(user, cases: Iterable) -> None:
@@ -80,13 +91,14 @@ def record_apart(engine: Engine, notes: list[Note], status_code: int) -> None:
         if not db.is_database_unavailable(error):
             raise
         log.warning("audit rows for %s not kept, the database being unavailable: %s",
-                    sorted({note.case_reference for note in notes}), type(error).__name__)
+                    sorted({note.case_reference or note.subject for note in notes}), type(error).__name__)
 
 
 def _events(notes: list[Note], status_code: int) -> list[dict]:
     occurred_utc = utc_now()
     return [{"occurred_utc": occurred_utc, "username": note.username, "role": note.role,
-             "action": note.action, "case_reference": note.case_reference, "what": request.endpoint or "",
+             "action": note.action, "case_reference": note.case_reference,
+             "subject": note.subject, "what": request.endpoint or "",
              "method": request.method, "path": request.path[:PATH_LENGTH], "address": request.remote_addr,
              "status_code": status_code}
             for note in notes]

@@ -211,3 +211,15 @@ def test_behind_a_trusted_load_balancer_the_clients_own_address_is_recorded(app,
 
     row = audit_log.one(what="api.cases.get_case")
     assert row["address"] == "198.51.100.9"  # what the balancer saw: not itself, nor what the client wrote
+
+
+def test_an_event_about_no_one_case_is_recorded_once_with_its_subject(app, audit_log):
+    officer = type("Person", (), {"username": OFFICER, "role": "case_officer"})()
+    with app.test_request_context("/admin/users/7", method="POST"):
+        recording.note_event(officer, "admin", "user:demo-clinician-2")
+        recording.note_event(officer, "admin", "user:demo-clinician-2")  # the same change, noted twice
+        recording.record_apart(app.extensions["ifr"].engine, recording.take_notes(), 200)
+
+    row = audit_log.one(subject="user:demo-clinician-2")
+    assert (row["username"], row["action"], row["case_reference"]) == (OFFICER, "admin", None)
+    assert row["path"] == "/admin/users/7" and row["method"] == "POST"
