@@ -4,7 +4,9 @@ and by person. `organisation` is the person's organisation when they acted ("tru
 revision have none (the table is append-only, so they are never filled in).
 
 Each new filter has an index led by its column and then the time, so that a search by it reads
-only its rows, newest first; a period alone reads the time index.
+only its rows, newest first; a period alone reads the time index. On PostgreSQL each is built
+CONCURRENTLY: a build that is interrupted leaves an invalid index, which is dropped (DROP INDEX
+CONCURRENTLY) and built again by hand before the service relies on it.
 
 Revision ID: 0029_add_audit_organisation
 Revises: 0024_add_audit_subject
@@ -28,11 +30,15 @@ def upgrade() -> None:
     # Plain ALTER TABLE, never a batch copy: SQLite would rebuild the table without 0011's triggers,
     # which keep it append-only.
     op.add_column("audit_event", sa.Column("organisation", sa.String(length=60), nullable=True))
-    for name, columns in INDEXES.items():
-        op.create_index(name, "audit_event", columns)
+    # Every request writes to this table: on PostgreSQL each index is built CONCURRENTLY, outside the
+    # migration's transaction, so that building it over a large log does not hold up those writes.
+    with op.get_context().autocommit_block():
+        for name, columns in INDEXES.items():
+            op.create_index(name, "audit_event", columns, postgresql_concurrently=True)
 
 
 def downgrade() -> None:
-    for name in INDEXES:
-        op.drop_index(name, table_name="audit_event")
+    with op.get_context().autocommit_block():
+        for name in INDEXES:
+            op.drop_index(name, table_name="audit_event", postgresql_concurrently=True)
     op.drop_column("audit_event", "organisation")
