@@ -23,7 +23,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     # The auditor's two questions: who saw this case, and what did this person see, newest first.
     # Each index leads with its column, so none of the two is needed alone. The search's other
-    # filters (an organisation, an action, a period alone) have theirs (migration 0029).
+    # filters (an organisation, an action, a period alone) have theirs (migration 0025).
     __table_args__ = (
         Index("ix_audit_event_case_reference_occurred_utc", "case_reference", "occurred_utc"),
         Index("ix_audit_event_username_occurred_utc", "username", "occurred_utc"),

@@ -8,7 +8,7 @@ only its rows, newest first; a period alone reads the time index. On PostgreSQL 
 CONCURRENTLY: a build that is interrupted leaves an invalid index, which is dropped (DROP INDEX
 CONCURRENTLY) and built again by hand before the service relies on it.
 
-Revision ID: 0029_add_audit_organisation
+Revision ID: 0025_add_audit_organisation
 Revises: 0024_add_audit_subject
 Create Date: 2026-12-07
 """
@@ -16,7 +16,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029_add_audit_organisation"
+revision = "0025_add_audit_organisation"
 down_revision = "0024_add_audit_subject"
 branch_labels = None
 depends_on = None
