@@ -83,7 +83,7 @@ def find_crg_code(text: str) -> str | None:
 
 def find_crg_names() -> dict[str, str]:
     """Each coded CRG's name by its code, in code order; a code printed for two CRGs (MSD) names
-    both ("Specialised Mental Health Services for the Deaf or Multi-System Disorders")."""
+    both ("Multi-System Disorders or Specialised Mental Health Services for the Deaf")."""
     rows = db.session().exec(select(ClinicalReferenceGroup.code, ClinicalReferenceGroup.name)
                              .where(ClinicalReferenceGroup.code.is_not(None))
                              .order_by(ClinicalReferenceGroup.code, ClinicalReferenceGroup.name))

@@ -63,7 +63,7 @@ def test_a_cohort_is_filed_once_with_its_evidence_and_priority(app, client, auth
     # The cases were recorded under CIC (Complex Invasive Cardiology); lung cancer's CRG comes from
     # the ICD-10 mapping, not from what the cases happened to record.
     assert evidence["hub_approval_spread"] == 1.0 and item["suggested_crg_code"] == "TSY"
-    assert item["suggestion_reason"].startswith("C34 falls in C33–C34, malignant neoplasms of trachea")
+    assert item["suggestion_reason"].startswith("C34 falls in C33\u2013C34, malignant neoplasms of trachea")
     # 40 x 5/20 + 30 x £262,400/£1m + 20 x 1.0 + 10 x 4/5 urgent (the live case is routine)
     assert item["priority_score"] == pytest.approx(10 + 7.872 + 20 + 8, abs=0.05)
     assert item["due_on"] == TRIAGE_DUE.isoformat()  # 20 working days

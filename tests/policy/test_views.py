@@ -118,7 +118,8 @@ def test_an_owner_who_is_not_a_cet_analyst_names_the_field_and_changes_nothing(i
 def test_accepting_with_no_owner_chosen_asks_for_one_and_changes_nothing(item, analyst, in_db):
     response = analyst.submit(f"/cet/policy-queue/{item}/actions/accept", {"notes": "Worth a policy."},
                               expect=422)
-    assert 'href="#field-owner"' in response.text and "Choose the CET analyst who owns the work." in response.text
+    assert 'href="#field-owner"' in response.text
+    assert "Choose the CET analyst who owns the work." in response.text
     assert "Worth a policy." in response.text  # what was typed is kept
     assert state_of(in_db, item) == ("candidate", 1)
 

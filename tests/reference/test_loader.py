@@ -79,7 +79,8 @@ def test_every_data_file_says_which_seed_or_published_page_and_section_it_came_f
         source = read_data_file(path.name)["source"]
         for item in source if isinstance(source, list) else [source]:
             assert item["section"], path.name
-            assert item.get("seed", "").endswith(".txt") or item.get("url", "").startswith("https://"), path.name
+            cited = item.get("seed", "").endswith(".txt") or item.get("url", "").startswith("https://")
+            assert cited, path.name
 
 
 def test_a_file_whose_rows_disagree_with_its_stated_total_is_refused(tmp_path):
