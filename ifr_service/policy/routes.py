@@ -102,8 +102,10 @@ def list_queue():
     """
     args = load_query(QueueArgs())
     items, total = queries.find_items(args["state"], args["page"], args["page_size"])
+    names = queries.find_crg_names()
     return PolicyQueueSchema().dump({"page": args["page"], "page_size": args["page_size"], "total": total,
-                                     "items": [_present(item, with_events=False) for item in items]})
+                                     "items": [_present(item, with_events=False, names=names)
+                                               for item in items]})
 
 
 @policy.get("/cet/policy-queue/<reference>")
@@ -170,10 +172,10 @@ def list_policies():
                                          for policy in found])
 
 
-def _present(item, with_events: bool = True) -> dict:
+def _present(item, with_events: bool = True, names: dict[str, str] | None = None) -> dict:
     from ifr_service.users.queries import get_user_by_id
 
-    workflow, names = runtime().workflows[service.ROUTE], queries.find_crg_names()
+    workflow, names = runtime().workflows[service.ROUTE], names or queries.find_crg_names()
     owner = get_user_by_id(item.owner_id) if item.owner_id else None
     suggestion = suggest_crg(item.icd10_category)
     return {
