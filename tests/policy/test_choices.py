@@ -138,7 +138,8 @@ def test_the_crg_page_lists_every_coded_crg_with_its_name_the_suggested_one_chos
     analyst.submit(f"/cet/policy-queue/{item}/actions/assign_crg", {"crg_code": "CTY"}, expect=302)
     page = analyst.open(f"/cet/policy-queue/{item}")
     assert re.search(r"Clinical Reference Group\s*</dt>\s*<dd[^>]*>\s*CTY — Chemotherapy", page)
-    assert "<strong>The Clinical Reference Group responsible for the policy:</strong> CTY — Chemotherapy" in page
+    timeline = "<strong>The Clinical Reference Group responsible for the policy:</strong> CTY — Chemotherapy"
+    assert timeline in page
     assert "CTY — Chemotherapy" in analyst.open("/cet/policy-queue")
 
 
