@@ -67,6 +67,9 @@ def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
     programmes = _load_programmes(read_data_file("programmes_of_care.yaml", data_dir), report)
     _load_crgs(read_data_file("clinical_reference_groups.yaml", data_dir), programmes, report)
     db.session().flush()
+    from ifr_service.reference.icd10_crgs import read_icd10_crg_map
+
+    read_icd10_crg_map(data_dir)  # not stored: read from its file; a bad one stops the load
     return report
 
 
