@@ -3,16 +3,16 @@ development (NHS England's, loaded from a cited data file) as well as those the 
 through it: `item_id` may be empty, `source` cites where a policy was published, and `is_demo`
 marks an entry of the demo data set, which pages label as such.
 
-Revision ID: 0027_add_policy_library_sources
-Revises: 0024_add_audit_subject
+Revision ID: 0026_add_policy_library_sources
+Revises: 0025_add_audit_organisation
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027_add_policy_library_sources"
-down_revision = "0024_add_audit_subject"
+revision = "0026_add_policy_library_sources"
+down_revision = "0025_add_audit_organisation"
 branch_labels = None
 depends_on = None
 
