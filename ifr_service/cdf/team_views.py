@@ -38,16 +38,16 @@ cdf_team_pages = Blueprint("cdf_team", __name__)
 FIRST_YEAR = 2016  # the managed-access fund began in July 2016 (docs/cdf.md)
 MONTH_COLUMNS = ["Month", "Approvals", "Committed (£)", "Forecast (£)", "Committed to date (£)",
                  "Forecast to date (£)"]
-ENTRY_COLUMNS = ["Drug", "Indication", "Approvals", "Committed (£)", "Forecast (£)"]
+ENTRY_COLUMNS = ["Drug and indication", "Approvals", "Committed (£)", "Forecast (£)"]
 REGION_COLUMNS = ["Region", "Approvals", "Committed (£)", "Forecast (£)", "Share of the forecast (%)"]
-AUDIT_COLUMNS = ["Drug", "Indication", "List version", "Applications", "Approved", "Not approved",
+AUDIT_COLUMNS = ["Drug and indication", "Applications", "Approved", "Not approved",
                  "Criteria not met", "Started", "Expired", "Lapsed", "Stopped"]
 NOT_BEGUN = "Not begun"
 BLANK_NUMBER = "Enter the approval number, like CDFA-2026-000123-3."
 
 
 class Year(fields.Integer):
-    """A year in ASCII digits only: Python would read fullwidth ones ("２０２６") as a number too."""
+    """A year in ASCII digits only: Python would read a year in fullwidth digits as a number too."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and not value.isascii():
@@ -119,7 +119,7 @@ def _spend_page(region: Region | None):
         "cdf/spend.html", title=title, region=region, years=years, chosen=str(start_year), detail=detail,
         tables=tables, links={name: _links(table=name) for name in tables}, own_region=_own_region(),
         chart=_spend_chart(detail, region), exceeds=region is None and detail.total.forecast_pence > budget,
-        share=_share(detail.total.forecast_pence, budget), errors=None)
+        share=round(100 * detail.total.forecast_pence / budget, 3) if budget else 0, errors=None)
 
 
 def _spend_title(region: Region | None, year: str | None) -> str:
@@ -151,7 +151,7 @@ def _entry_table(detail: spend.SpendDetail) -> Table:
     rows = []
     for key, line in detail.entries.items():
         entry = _latest_entry(key)
-        rows.append({"Drug": entry.drug_name, "Indication": entry.indication, "Approvals": line.approvals,
+        rows.append({"Drug and indication": entry.title, "Approvals": line.approvals,
                      "Committed (£)": pounds(line.committed_pence),
                      "Forecast (£)": pounds(line.forecast_pence)})
     return Table("Spend by drug", ENTRY_COLUMNS, rows)
@@ -176,7 +176,7 @@ def _latest_entry(key: str):
 
 
 def _spend_chart(detail: spend.SpendDetail, region: Region | None) -> str:
-    labels = [f"{row.month:%b %Y}" for row in detail.months]
+    labels = [f"{row.month:%b}" for row in detail.months]  # the year is in the axis' name
     committed = [None if row.cumulative_committed_pence is None else row.cumulative_committed_pence / 100
                  for row in detail.months]
     forecast = [row.cumulative_forecast_pence / 100 for row in detail.months]
@@ -196,7 +196,9 @@ def _spend_chart(detail: spend.SpendDetail, region: Region | None) -> str:
         f"{detail.total.committed_pence / 100:,.2f} by {detail.as_of:%-d %B %Y} (solid), and the forecast to "
         f"the year's end, £{detail.total.forecast_pence / 100:,.2f} (dashed){budget_words}. "
         "The table below gives each month's numbers.",
-        labels, series, x_label="Month", y_label="Spend, adding up", show=charts.short_pounds)
+        labels, series, x_label=f"Month, April {detail.months[0].month.year} to March "
+                                f"{detail.months[-1].month.year}",
+        y_label="Spend, adding up", show=charts.short_pounds)
 
 
 @cdf_team_pages.get("/cdf/audit")
@@ -237,7 +239,7 @@ def _audit_table(rows: list[audit.AuditRow]) -> Table:
     for row in rows:
         entry = runtime().cdf.get(row.entry_key, row.entry_version)
         shown.append({
-            "Drug": entry.drug_name, "Indication": entry.indication, "List version": row.entry_version,
+            "Drug and indication": f"{entry.title} (list version {row.entry_version})",
             "Applications": row.applications, "Approved": row.approved, "Not approved": row.not_approved,
             "Criteria not met": [f"{entry.criterion(key).text} ({count})"
                                  for key, count in sorted(row.unmet_criteria.items())] or "None",

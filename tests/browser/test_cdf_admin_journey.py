@@ -44,6 +44,7 @@ class Checked:
         page = self.page
         page.wait_for_load_state("load")
         self.problems += all_violations(page)
+        assert_no_sideways_scroll(page)  # on a desktop too: every table fits
         key = page.url.split("?")[0]
         if key not in self.seen:
             self.seen.add(key)
@@ -87,7 +88,8 @@ def check_downloads(page, table_id: str, link_text: str) -> int:
             with path.open(encoding="utf-8", newline="") as file:
                 header, *rows = list(csv.reader(file))
         else:
-            header, *rows = [list(row) for row in load_workbook(io.BytesIO(path.read_bytes())).active.iter_rows(values_only=True)]
+            sheet = load_workbook(io.BytesIO(path.read_bytes())).active
+            header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
         assert header == headings, kind
         assert len(rows) == len(shown), (kind, rows, shown)
         for page_row, file_row in zip(shown, rows, strict=True):

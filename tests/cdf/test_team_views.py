@@ -72,7 +72,7 @@ def test_the_regions_spend_shows_committed_and_forecast_by_month_and_by_drug(tea
     assert months[11][5] == "£132,712"  # the year's forecast, as the API gives it
     drugs = cells(page, "entries-table")
     assert [row[0].split()[0] for row in drugs] == ["Atezolizumab", "Sotorasib"]
-    assert drugs[1][2:4] == ["1", "£6,907.35"]  # stopped after its first month: what was given
+    assert drugs[1][1:3] == ["1", "£6,907.35"]  # stopped after its first month: what was given
     assert "£94,680" in page  # routinely commissioned, shown apart
 
 
@@ -140,12 +140,14 @@ def test_the_regions_audit_counts_applications_approvals_unmet_criteria_and_stop
     assert "London: Cancer Drugs Fund audit" in page
     rows = {row[0].split()[0]: row for row in cells(page, "audit-table")}
     atezolizumab = rows["Atezolizumab"]
-    assert atezolizumab[3:6] == ["2", "1", "1"]
-    assert "(1)" in atezolizumab[6] and atezolizumab[6] != "None"  # the performance status criterion
+    assert atezolizumab[1:4] == ["2", "1", "1"]
+    assert "(1)" in atezolizumab[4] and atezolizumab[4] != "None"  # the performance status criterion
     assert rows["Sotorasib"][-1] == "Unacceptable toxicity (1)"
+    assert atezolizumab[0].startswith("Atezolizumab for locally advanced or metastatic urothelial")
+    assert atezolizumab[0].endswith("(list version 1)")
     response = team.client.get("/cdf/regions/london/audit?download=csv")
     header, *file_rows = csv_rows(response.text)
-    assert header[0] == "Drug" and len(file_rows) == len(rows)
+    assert header[0] == "Drug and indication" and len(file_rows) == len(rows)
     sotorasib = next(row for row in file_rows if row[0].startswith("Sotorasib"))
     assert sotorasib[-1] == "Unacceptable toxicity (1)"
 
