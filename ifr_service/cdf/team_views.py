@@ -228,9 +228,12 @@ def region_audit(region_code: str):
 
 def _audit_page(region: Region, start: date | None, end: date | None, table: Table | None, errors):
     shown = {**shown_date_parts(request.args, "from", start), **shown_date_parts(request.args, "to", end)}
+    # Each date's message leads to its day box: the date input has no element of the date's own id.
+    error_links = [{"text": message, "href": f"#{name}-day" if name in ("from", "to") else None}
+                   for name, messages in (errors or {}).items() for message in messages]
     return render_template("cdf/audit.html", title=f"{region.name}: Cancer Drugs Fund audit", region=region,
                            start=start, end=end, table=table, shown=shown, errors=errors,
-                           links=_links() if table else None)
+                           error_links=error_links, links=_links() if table else None)
 
 
 def _audit_table(rows: list[audit.AuditRow]) -> Table:

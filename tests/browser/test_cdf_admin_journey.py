@@ -143,6 +143,8 @@ def test_the_cdf_administrator_reaches_spend_audit_and_look_up_from_home_and_dow
         page.get_by_role("button", name="Show this period").click()
     assert "The 'from' date must be a real date" in page.inner_text(".nhsuk-error-summary")
     assert page.title().startswith("Error:")
+    page.locator(".nhsuk-error-summary a").first.click()  # the message leads to the day box
+    assert page.evaluate("() => document.activeElement.id") == "from-day"
     checked()
 
     go_by_header(page, "Approval look-up")
