@@ -29,7 +29,7 @@ from ifr_service.cdf.schemas import (
 )
 from ifr_service.errors import NotFound
 from ifr_service.reference.models import Region
-from ifr_service.reference.queries import find_organisation
+from ifr_service.reference.queries import find_organisation, find_provider_names
 from ifr_service.runtime import runtime
 from ifr_service.text import shortened
 from ifr_service.users.access import ANY_SIGNED_IN, allow, current_user
@@ -164,10 +164,11 @@ def region_applications(region_code: str):
     found, total = queries.find_region_applications(region.id, args["state"], args["entry"],
                                                     args["page"], args["page_size"])
     note_cases_shown(current_user(), [case for _, case in found])
+    providers = find_provider_names(case.provider_org_code for _, case in found)
     return RegionApplicationsSchema().dump({
         "region": {"code": region.code, "name": region.name}, "page": args["page"],
         "page_size": args["page_size"], "total": total,
-        "applications": [present_region_item(record, case) for record, case in found]})
+        "applications": [present_region_item(record, case, providers) for record, case in found]})
 
 
 @cdf.get("/cdf/regions/<region_code>/audit")

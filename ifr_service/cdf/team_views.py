@@ -24,7 +24,7 @@ from ifr_service.cdf.presenters import pounds, present_approval
 from ifr_service.cdf.views import STATUS_TITLES
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.reference.models import Region
-from ifr_service.reference.queries import find_provider_names, find_regions, get_region
+from ifr_service.reference.queries import find_regions, get_region
 from ifr_service.runtime import runtime
 from ifr_service.tables import Table
 from ifr_service.users.access import current_user
@@ -286,9 +286,8 @@ def _ascii(typed: str) -> str:
 
 
 def _approval_page(typed: str | None, approval: dict | None, errors):
-    providers = find_provider_names([approval["provider_org_code"]]) if approval else {}
     return render_template("cdf/approval.html", title="Look up a CDF approval number", typed=typed or "",
-                           approval=approval, providers=providers, errors=errors,
+                           approval=approval, errors=errors,
                            statuses=STATUS_TITLES)
 
 

@@ -137,10 +137,10 @@ def list_applications():
     found, total = queries.find_region_applications(region.id, args["state"], args["entry"], args["page"],
                                                     PAGE_SIZE)
     note_cases_shown(current_user(), [case for _, case in found])
+    providers = find_provider_names(case.provider_org_code for _, case in found)
     return render_template(
         "cdf/applications.html", title=f"{region.name}: Cancer Drugs Fund applications", region=region,
-        applications=[present_region_item(record, case) for record, case in found], total=total,
-        providers=find_provider_names(case.provider_org_code for _, case in found),
+        applications=[present_region_item(record, case, providers) for record, case in found], total=total,
         args=args, pages=page_count(total, PAGE_SIZE), states=CDF_STATES, statuses=STATUS_TITLES,
         entries=runtime().cdf.current_list(runtime().today()), workflow=runtime().workflows["cdf"])
 
