@@ -43,6 +43,9 @@ REGION_COLUMNS = ["Region", "Approvals", "Committed (£)", "Forecast (£)", "Sha
 AUDIT_COLUMNS = ["Drug and indication", "Applications", "Approved", "Not approved",
                  "Criteria not met", "Started", "Expired", "Lapsed", "Stopped"]
 NOT_BEGUN = "Not begun"
+YEAR_PROBLEM = "Choose a financial year from the list."
+YEAR_LINK = {"financial_year": "#field-financial_year"}
+NO_REGIONS_TABLE = "A region's page has no table of regions: choose months or entries."
 BLANK_NUMBER = "Enter the approval number, like CDFA-2026-000123-3."
 
 
@@ -56,9 +59,7 @@ class Year(fields.Integer):
 
 
 class SpendPageArgs(Schema):
-    financial_year = Year(load_default=None, validate=validate.Range(
-        min=FIRST_YEAR, max=2100, error="Choose a financial year from the list."),
-        error_messages={"invalid": "Choose a financial year from the list."})
+    financial_year = Year(load_default=None, error_messages={"invalid": YEAR_PROBLEM})
     table = fields.String(load_default="months", validate=validate.OneOf(
         ["months", "entries", "regions"], error="Choose the table to download: months, entries or regions."))
 
@@ -101,9 +102,11 @@ def _spend_page(region: Region | None):
     years = _year_choices()
     try:
         args = load_query(SpendPageArgs())
+        _check_choices(args, years, region)
     except ValidationFailed as error:
         return render_template("cdf/spend.html", title=_spend_title(region, None), region=region,
                                years=years, chosen=request.args.get("financial_year"), errors=error.fields,
+                               error_links=_error_links(error.fields, YEAR_LINK),
                                own_region=_own_region()), 422
     start_year = args["financial_year"] or years[0]
     budget = runtime().config.cdf_annual_budget_pence
@@ -112,7 +115,7 @@ def _spend_page(region: Region | None):
     if region is None:
         tables["regions"] = _region_table(spend.spend_report(start_year, runtime().today(), budget))
     if kind:
-        return _download(tables.get(args["table"]) or tables["months"], kind,
+        return _download(tables[args["table"]], kind,
                          f"export:cdf-spend:{region.code if region else 'national'}:{args['table']}")
     title = _spend_title(region, detail.financial_year)
     return render_template(
@@ -120,6 +123,14 @@ def _spend_page(region: Region | None):
         tables=tables, links={name: _links(table=name) for name in tables}, own_region=_own_region(),
         chart=_spend_chart(detail, region), exceeds=region is None and detail.total.forecast_pence > budget,
         share=round(100 * detail.total.forecast_pence / budget, 3) if budget else 0, errors=None)
+
+
+def _check_choices(args: dict, years: list[int], region: Region | None) -> None:
+    """A year from the list (none still to come), and a table the page has."""
+    if args["financial_year"] is not None and args["financial_year"] not in years:
+        raise ValidationFailed({"financial_year": YEAR_PROBLEM})
+    if region is not None and args["table"] == "regions":
+        raise ValidationFailed({"table": NO_REGIONS_TABLE})
 
 
 def _spend_title(region: Region | None, year: str | None) -> str:
@@ -229,11 +240,16 @@ def region_audit(region_code: str):
 def _audit_page(region: Region, start: date | None, end: date | None, table: Table | None, errors):
     shown = {**shown_date_parts(request.args, "from", start), **shown_date_parts(request.args, "to", end)}
     # Each date's message leads to its day box: the date input has no element of the date's own id.
-    error_links = [{"text": message, "href": f"#{name}-day" if name in ("from", "to") else None}
-                   for name, messages in (errors or {}).items() for message in messages]
+    error_links = _error_links(errors, {"from": "#from-day", "to": "#to-day"})
     return render_template("cdf/audit.html", title=f"{region.name}: Cancer Drugs Fund audit", region=region,
                            start=start, end=end, table=table, shown=shown, errors=errors,
                            error_links=error_links, links=_links() if table else None)
+
+
+def _error_links(errors: dict | None, targets: dict[str, str]) -> list[dict]:
+    """The error summary's messages, each leading to its input where the page has one."""
+    return [{"text": message, "href": targets.get(name)} for name, messages in (errors or {}).items()
+            for message in messages]
 
 
 def _audit_table(rows: list[audit.AuditRow]) -> Table:

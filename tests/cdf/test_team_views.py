@@ -113,12 +113,13 @@ def test_another_financial_year_is_chosen_from_a_select_and_a_bad_one_is_named(t
     earlier = team.open("/cdf/regions/london/spend?financial_year=2025")
     assert "2025/26" in earlier and "No approval this year." in earlier
     assert '<option value="2025" selected' in earlier
-    for bad in ("1999", "twenty", FULLWIDTH_2026):
+    for bad in ("1999", "2027", "twenty", FULLWIDTH_2026):  # 2027/28 has not begun: not in the list
         response = team.client.get(f"/cdf/spend?financial_year={bad}")
         assert response.status_code == 422, bad
         assert "Choose a financial year from the list." in response.text
         assert 'href="#field-financial_year"' in response.text
     assert team.client.get("/cdf/spend?download=pdf").status_code == 422
+    assert team.client.get("/cdf/regions/london/spend?table=regions&download=csv").status_code == 422
 
 
 def test_another_regions_team_and_other_roles_cannot_see_a_regions_spend_or_audit(client, year_so_far):  # noqa: F811
