@@ -132,6 +132,10 @@ def test_the_cdf_administrator_reaches_spend_audit_and_look_up_from_home_and_dow
     assert "No approval this year." in page.inner_text("main")
     checked()
 
+    page.goto("/cdf/spend?financial_year=twenty")  # a year typed into the address
+    assert "Choose a financial year from the list." in page.inner_text(".nhsuk-error-summary")
+    checked()
+
     go_by_header(page, "CDF audit")
     assert page.url.endswith("/cdf/regions/london/audit")
     checked()

@@ -107,6 +107,10 @@ def test_the_national_spend_shows_each_region_by_name_and_the_budget(team, year_
     assert "The forecast passes the budget" in page and "Budget" in page  # the budget's line in the key
     assert [row[:2] for row in cells(page, "regions-table")] == [["London", "2"]]
     assert 'href="/cdf/regions/london/spend?financial_year=2026"' in page  # the team's own region
+    analyst = Person(team.client.application.test_client(), "demo-cet")  # the CET, as the API allows
+    national = analyst.open("/cdf/spend")
+    assert "National: Cancer Drugs Fund spend" in national and "/cdf/regions/london/spend" not in national
+    analyst.open("/cdf/regions/london/spend", expect=403)
 
 
 def test_another_financial_year_is_chosen_from_a_select_and_a_bad_one_is_named(team, year_so_far):  # noqa: F811
@@ -136,7 +140,7 @@ def test_another_regions_team_and_other_roles_cannot_see_a_regions_spend_or_audi
     Person(client, OFFICER).open("/cdf/approvals", expect=403)
 
 
-def test_the_regions_audit_counts_applications_approvals_unmet_criteria_and_stops(team, year_so_far):  # noqa: F811
+def test_the_regions_audit_counts_applications_approvals_unmet_criteria_and_stops(app, team, year_so_far):  # noqa: F811
     page = team.open("/cdf/regions/london/audit")
     assert "London: Cancer Drugs Fund audit" in page
     rows = {row[0].split()[0]: row for row in cells(page, "audit-table")}
@@ -151,6 +155,9 @@ def test_the_regions_audit_counts_applications_approvals_unmet_criteria_and_stop
     assert header[0] == "Drug and indication" and len(file_rows) == len(rows)
     sotorasib = next(row for row in file_rows if row[0].startswith("Sotorasib"))
     assert sotorasib[-1] == "Unacceptable toxicity (1)"
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        assert db.session().exec(select(AuditEvent).where(
+            AuditEvent.action == EXPORT, AuditEvent.subject == "export:cdf-audit:london")).first() is not None
 
 
 def test_the_audit_link_in_the_header_opens_the_teams_own_region(team):
