@@ -80,6 +80,59 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
     return _svg(chart_id, title, description, parts)
 
 
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart with several: its name in the key, and how it differs without colour."""
+
+    name: str
+    values: Sequence[float | None]
+    colour: str = BLUE
+    dashes: str | None = None
+    points: bool = True
+
+
+def lines_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
+                series: Sequence[Series], *, x_label: str, y_label: str, show=None) -> str:
+    """Several series over the same categories (months), each a line of its own colour and dash
+    pattern, named in a key on the right; `show` writes an axis value (a count by default)."""
+    known = [value for line in series for value in line.values if value is not None]
+    frame = Frame(x_max=max(len(labels) - 1, 1), y_max=nice_ceiling(max(known, default=0)))
+    ticks = [frame.y_max * step / 4 for step in range(5)]
+    parts = [_y_axis(frame, ticks, y_label, show or _count), _x_categories(frame, labels, x_label)]
+    for line in series:
+        dash = f' stroke-dasharray="{line.dashes}"' if line.dashes else ""
+        for run in _runs(line.values):
+            points = " ".join(f"{frame.x(i)},{frame.y(value)}" for i, value in run)
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{line.colour}" '
+                         f'stroke-width="3"{dash}/>')
+            if line.points:
+                parts.extend(f'<circle cx="{frame.x(i)}" cy="{frame.y(value)}" r="4" fill="{line.colour}"/>'
+                             for i, value in run)
+    parts.append(_series_key(frame.right + 16, series))
+    return _svg(chart_id, title, description, parts)
+
+
+def short_pounds(value: float) -> str:
+    """An axis' amount of money in few characters: £500k, £1.25m."""
+    if value >= 1_000_000:
+        return f"£{value / 1_000_000:,.2f}".rstrip("0").rstrip(".") + "m"
+    if value >= 1_000:
+        return f"£{value / 1_000:,.0f}k"
+    return f"£{value:,.0f}"
+
+
+def _series_key(left: float, series: Sequence[Series]) -> str:
+    parts = [f'<g transform="translate({left} 40)" font-size="12">',
+             '<text x="0" y="-12" font-weight="bold">Key</text>']
+    for i, line in enumerate(series):
+        dash = f' stroke-dasharray="{line.dashes}"' if line.dashes else ""
+        parts.append(f'<g transform="translate(0 {i * 26})">'
+                     + _segment(0, 0, 28, 0, line.colour, f' stroke-width="3"{dash}')
+                     + f'<text x="36" y="4">{escape(line.name)}</text></g>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
 def funnel_plot(chart_id: str, title: str, description: str, national_rate: float,
                 hubs: Sequence[dict]) -> str:
     """Each hub's approval rate against the number it decided, on the funnel of the national rate:
