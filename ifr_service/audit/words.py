@@ -73,6 +73,11 @@ WORDS: dict[str, str | dict[str, str]] = {
     "api.cdf.get_approval": "Looked up a Cancer Drugs Fund approval through the API",
     "pages.cdf.convert_to_ifr": "Started an IFR from a Cancer Drugs Fund application",
     "api.cdf.convert_to_ifr": "Started an IFR from a Cancer Drugs Fund application through the API",
+    "pages.cdf_team.national_spend": "Viewed or downloaded the national Cancer Drugs Fund spend",
+    "pages.cdf_team.region_spend": "Viewed or downloaded a region's Cancer Drugs Fund spend",
+    "pages.cdf_team.own_audit": "Opened the region's Cancer Drugs Fund audit",
+    "pages.cdf_team.region_audit": "Viewed or downloaded a region's Cancer Drugs Fund audit",
+    "pages.cdf_team.look_up_approval": "Looked up a Cancer Drugs Fund approval",
     # Panels
     "pages.panels.show_meeting": "Viewed a panel meeting and its agenda",
     "api.panels.get_meeting": "Read a panel meeting and its agenda through the API",
@@ -101,8 +106,11 @@ WORDS: dict[str, str | dict[str, str]] = {
 }
 # The endpoints whose address names an action of the case's workflow, and that part's name.
 ACTION_ENDPOINTS = {"pages.cases.take_action", "pages.evidence.answer_request", "api.cases.take_action"}
-# A row about no one case is read by what it is about, where that says more than the endpoint.
-SUBJECT_WORDS = {"export:audit-log": "Downloaded the audit log's search"}
+# A row about no one case is read by what it is about, where that says more than the endpoint: the
+# subject itself or the start of it ("export:cdf-spend" for "export:cdf-spend:london:month").
+SUBJECT_WORDS = {"export:audit-log": "Downloaded the audit log's search",
+                 "export:cdf-spend": "Downloaded the Cancer Drugs Fund spend",
+                 "export:cdf-audit": "Downloaded a region's Cancer Drugs Fund audit"}
 
 
 
@@ -123,11 +131,20 @@ def words_for(what: str, method: str) -> str | None:
     return found
 
 
+def subject_words(subject: str | None) -> str | None:
+    """The words for a row's subject, by the longest listed subject it is or begins (then a colon)."""
+    while subject:
+        if subject in SUBJECT_WORDS:
+            return SUBJECT_WORDS[subject]
+        subject = subject.rpartition(":")[0]
+    return None
+
+
 def describe(event, url_map, action_name: ActionNames) -> str:
     """One row in words. `url_map` reads an action's key from the row's path; `action_name(key,
     case_reference)` names it in the case's workflow."""
-    if event.subject in SUBJECT_WORDS:
-        return SUBJECT_WORDS[event.subject]
+    if (subject_phrase := subject_words(event.subject)) is not None:
+        return subject_phrase
     phrase = words_for(event.what, event.method)
     if phrase is None:
         return f"Used {event.what or 'an unnamed address'}"

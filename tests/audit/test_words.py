@@ -81,3 +81,11 @@ def test_an_address_that_no_longer_matches_still_reads_in_words(describe):
 def test_an_export_reads_as_a_download_of_the_audit_log(describe):
     assert describe("pages.audit.search", "/audit", action="export", subject="export:audit-log") \
         == "Downloaded the audit log's search"
+
+
+def test_a_subject_reads_by_the_listed_subject_it_begins_with(describe):
+    assert describe("pages.cdf_team.region_spend", "/cdf/regions/Y56/spend", action="export",
+                    subject="export:cdf-spend:london:month") == "Downloaded the Cancer Drugs Fund spend"
+    assert describe("pages.cdf_team.region_spend", "/cdf/regions/Y56/spend", action="export",
+                    subject="export:cdf-spending") \
+        == "Viewed or downloaded a region's Cancer Drugs Fund spend"
