@@ -52,6 +52,10 @@ def find_region(code: str) -> Region | None:
     return db.session().exec(select(Region).where(Region.code == code)).first()
 
 
+def find_regions() -> list[Region]:
+    return list(db.session().exec(select(Region).order_by(Region.name)))
+
+
 def get_region(region_id: int) -> Region:
     return db.session().get(Region, region_id)
 
