@@ -19,7 +19,8 @@ from ifr_service.users.queries import find_user, get_user_by_id
 
 def seat_member(panel: Panel, username: str, panel_role: str) -> PanelMember:
     """Give a panel chair or member a seat on the panel: a new one, or their seat back if they were
-    stood down (a seat is kept, not deleted, for the meetings its holder sat at)."""
+    stood down (a seat is kept, not deleted, for the meetings its holder sat at). The same seat given
+    again is the one they have."""
     if not username:
         problems = {"username": "Choose the person who takes the seat."}
         try:
@@ -32,8 +33,11 @@ def seat_member(panel: Panel, username: str, panel_role: str) -> PanelMember:
     earlier = next((m for m in queries.find_members(panel.id) if user and m.user_id == user.id), None)
     if earlier is None:
         return add_member(panel, username, seat)
+    if earlier.is_active and earlier.panel_role == seat:
+        return earlier  # the same seat given twice (a double click): one seat
     if earlier.is_active:
-        raise ValidationFailed({"username": f"{shortened(username)} is a member of this panel already."})
+        raise ValidationFailed({"username": f"{shortened(username)} is a member of this panel already: "
+                                            "change their seat instead."})
     if not user.is_active or user.role not in PANEL_ROLES:
         raise ValidationFailed({"username": "Only panel chairs and panel members who can sign in can sit "
                                             "on a panel."})
