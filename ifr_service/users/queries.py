@@ -69,16 +69,16 @@ def find_user_ignoring_case(username: str) -> User | None:
     return db.session().exec(select(User).where(func.lower(User.username) == username.lower())).first()
 
 
-def find_people(words: str = "", role: str | None = None) -> list[User]:
+def find_people(words: str = "", role: str | None = None, limit: int | None = None) -> list[User]:
     """The people of the service (not the service itself, nor registered systems), by name:
-    those whose name, username or email holds `words`, of `role` if given."""
+    those whose name, username or email holds `words`, of `role` if given; at most `limit`."""
     query = select(User).where(User.role != "system", ~User.username.startswith("client:"))
     if words:
         query = query.where(or_(*(func.lower(column).contains(words.lower(), autoescape=True)
                                   for column in (User.display_name, User.username, User.email))))
     if role:
         query = query.where(User.role == role)
-    return list(db.session().exec(query.order_by(User.display_name, User.username)))
+    return list(db.session().exec(query.order_by(User.display_name, User.username).limit(limit)))
 
 
 def count_people_by_role() -> dict[tuple[str, bool], int]:

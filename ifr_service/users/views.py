@@ -18,6 +18,7 @@ from ifr_service.users.models import Role, User
 from ifr_service.web.session import ROLE_TITLES, page_allow
 
 admin_pages = Blueprint("admin", __name__)
+MOST_LISTED = 100  # a national service has thousands of clinicians: a search narrows them
 # The states of a background job, in the words the overview uses (jobs/queries.py).
 JOB_STATES = [("waiting", "Waiting to be handed on"), ("running", "Handed on, being tried"),
               ("retrying", "Waiting to be tried again"), ("completed", "Completed"),
@@ -45,9 +46,10 @@ def list_users():
     role = request.args.get("role") or ""
     if role not in {r.value for r in service.ASSIGNABLE_ROLES}:
         role = ""
-    people = [{"user": user, "organisation": service.organisation_of(user)}
-              for user in queries.find_people(words, role or None)]
+    found = queries.find_people(words, role or None, limit=MOST_LISTED + 1)
+    people = [{"user": user, "organisation": service.organisation_of(user)} for user in found[:MOST_LISTED]]
     return render_template("admin/users.html", title="Users", people=people, words=words, role=role,
+                           more=len(found) > MOST_LISTED, most=MOST_LISTED,
                            role_items=_role_items(role, everyone=True), role_titles=ROLE_TITLES)
 
 

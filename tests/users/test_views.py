@@ -147,3 +147,13 @@ def test_changing_a_role_and_organisation_on_the_page_takes_effect_at_once(app, 
     user = in_db(lambda: find_user("demo-officer"))
     placed = (user.role, user.hub_id, user.region_id is not None, user.managed_here)
     assert placed == ("cdf_admin", None, True, True)
+
+
+def test_the_users_list_shows_at_most_its_limit_and_says_so(client, monkeypatch):
+    from ifr_service.users import views
+
+    monkeypatch.setattr(views, "MOST_LISTED", 3)
+    page = admin(client).open("/admin/users")
+    assert "The first 3 users: search by name or choose a role to find others" in page
+    assert page.count('class="nhsuk-table__row" role="row">') == 3 + 1  # the heading's row and three
+    assert "1 user<" in admin(client).open("/admin/users?q=Sam+Patel")
