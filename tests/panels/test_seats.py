@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.audit.models import AuditEvent
 from ifr_service.errors import ValidationFailed
 from ifr_service.panels import queries, seats
 from ifr_service.panels.models import PanelMember
 from ifr_service.users.queries import find_user
+from tests.users.audited import audit_mark, audited_since
 from tests.web.browsing import Person
 
 pytestmark = pytest.mark.usefixtures("restore_people")
@@ -91,7 +91,7 @@ def test_someone_switched_off_cannot_be_given_a_seat(in_db):
 
 
 def test_a_seat_is_changed_and_stood_down_on_the_page_and_each_change_is_audited(client, in_db):
-    admin = Person(client, "demo-admin")
+    mark, admin = audit_mark(in_db), Person(client, "demo-admin")
     panel_id = in_db(lambda: london().id)
     member_id = in_db(lambda: seat_of("demo-panel-commissioner").id)
     address = f"/admin/panels/{panel_id}/members/{member_id}"
@@ -102,9 +102,7 @@ def test_a_seat_is_changed_and_stood_down_on_the_page_and_each_change_is_audited
     admin.submit(address, {"panel_role": "lay_member", "sits": "no"}, expect=302)
     assert in_db(lambda: (seat_of("demo-panel-commissioner").panel_role,
                           seat_of("demo-panel-commissioner").is_active)) == ("lay_member", False)
-    rows = in_db(lambda: db.session().exec(select(AuditEvent).where(
-        AuditEvent.subject == f"panel:{panel_id}")).all())
-    assert [(row.username, row.action) for row in rows] == [("demo-admin", "admin")] * 2
+    assert audited_since(in_db, mark, f"panel:{panel_id}") == [("demo-admin", "admin")] * 2
 
 
 def test_a_seat_given_on_the_page_and_a_bad_one_refused_naming_the_field(client, in_db):

@@ -7,11 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlmodel import select
 
-from ifr_service import db
-from ifr_service.audit.models import AuditEvent
 from ifr_service.users.queries import find_user
+from tests.users.audited import audit_mark, audited_since
 from tests.web.browsing import Person
 
 pytestmark = pytest.mark.usefixtures("restore_people")
@@ -28,11 +26,6 @@ NEW_USER = {"username": "jo.bloggs", "display_name": "Jo Bloggs", "email": "jo.b
 
 def admin(client) -> Person:
     return Person(client, "demo-admin")
-
-
-def audited(in_db, subject: str) -> list[tuple[str, str]]:
-    rows = in_db(lambda: db.session().exec(select(AuditEvent).where(AuditEvent.subject == subject)).all())
-    return [(row.username, row.action) for row in rows]
 
 
 def cell(page: str, label: str) -> str:
@@ -72,13 +65,13 @@ def test_no_other_role_reaches_any_administrator_page(app, username):
 
 
 def test_a_user_added_on_the_page_is_audited_and_shown(client, in_db):
-    person = admin(client)
+    mark, person = audit_mark(in_db), admin(client)
     saved = person.submit("/admin/users/new", NEW_USER, expect=302)
     assert saved.headers["Location"].endswith("/admin/users/jo.bloggs")
     page = person.open("/admin/users/jo.bloggs")
     assert "Jo Bloggs (jo.bloggs) is added" in page
     assert "A service administrator, here" in page
-    assert audited(in_db, "user:jo.bloggs") == [("demo-admin", "admin")]
+    assert audited_since(in_db, mark, "user:jo.bloggs") == [("demo-admin", "admin")]
     listed = person.open("/admin/users?q=BLOGGS")
     assert "jo.bloggs" in listed and "demo-officer" not in listed
 
@@ -124,6 +117,7 @@ def test_an_administrator_cannot_switch_themselves_off_on_the_page(client, in_db
 
 
 def test_switching_someone_off_ends_their_sign_in_and_they_cannot_sign_in_again(app, client, in_db):
+    mark = audit_mark(in_db)
     auditor = Person(app.test_client(), "demo-auditor")
     assert auditor.client.get("/audit").status_code == 200
     form = {"display_name": "Morgan Price", "email": "demo-auditor@example.nhs.uk", "role": "auditor",
@@ -134,7 +128,7 @@ def test_switching_someone_off_ends_their_sign_in_and_they_cannot_sign_in_again(
     start = auditor.client.get("/sign-in")
     refused = auditor.submit(start.headers["Location"], {"username": "demo-auditor"}, expect=422)
     assert "Choose who you are signing in as." in refused.text
-    assert audited(in_db, "user:demo-auditor") == [("demo-admin", "admin")]
+    assert audited_since(in_db, mark, "user:demo-auditor") == [("demo-admin", "admin")]
 
 
 def test_changing_a_role_and_organisation_on_the_page_takes_effect_at_once(app, client, in_db):
