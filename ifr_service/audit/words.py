@@ -78,6 +78,12 @@ WORDS: dict[str, str | dict[str, str]] = {
     "pages.cdf_team.own_audit": "Opened the region's Cancer Drugs Fund audit",
     "pages.cdf_team.region_audit": "Viewed or downloaded a region's Cancer Drugs Fund audit",
     "pages.cdf_team.look_up_approval": "Looked up a Cancer Drugs Fund approval",
+    # Administration
+    "pages.admin.add_user": {"GET": "Opened the form to add a user", "POST": "Added a user"},
+    "pages.admin.show_user": {"GET": "Viewed a user", "POST": "Changed a user's details, role or access"},
+    "pages.panel_admin.add_member": "Gave someone a seat on a panel",
+    "pages.panel_admin.change_member": {"GET": "Viewed a panel seat", "POST": "Changed a panel seat"},
+    "pages.jobs.retry_job": "Retried a failed background job",
     # Panels
     "pages.panels.show_meeting": "Viewed a panel meeting and its agenda",
     "api.panels.get_meeting": "Read a panel meeting and its agenda through the API",

@@ -193,6 +193,8 @@ FEATURE_VIEWS = [
     "ifr_service.policy.views:policy_pages",
     "ifr_service.audit.views:audit_pages",
     "ifr_service.jobs.views:job_pages",
+    "ifr_service.users.views:admin_pages",
+    "ifr_service.panels.admin_views:panel_admin_pages",
 ]
 
 

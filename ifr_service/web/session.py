@@ -49,6 +49,9 @@ NAVIGATION = [
     ((Role.CDF_ADMIN,), "Approval look-up", "pages.cdf_team.look_up_approval"),
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
     ((Role.CET_ANALYST,), "Policy development", "pages.policy.list_items"),
+    ((Role.ADMIN,), "Overview", "pages.admin.overview"),  # before the policy library: an administrator's home
+    ((Role.ADMIN,), "Users", "pages.admin.list_users"),
+    ((Role.ADMIN,), "Panels", "pages.panel_admin.list_panels"),
     ((Role.CET_ANALYST, Role.CASE_OFFICER, Role.ADMIN), "Policy library", "pages.policy.list_policies"),
     ((Role.AUDITOR,), "Audit log", "pages.audit.search"),
     ((Role.ADMIN,), "Background jobs", "pages.jobs.list_jobs"),
