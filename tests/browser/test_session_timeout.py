@@ -87,16 +87,27 @@ def test_the_warning_comes_before_the_time_out_and_staying_signed_in_keeps_the_s
     assert page.url.endswith("/accessibility")
 
 
-def test_ignoring_the_warning_signs_out(twenty_seconds, page):
-    sign_in(page, "Sam Patel")
-    page.goto("/policies")
+def test_ignoring_the_warning_signs_out_and_keeps_what_was_typed(twenty_seconds, page):
+    sign_in(page, "Dr Priya Shah")
+    page.goto("/cases/new")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_role("link", name="The patient").click()
+    section = page.url
+    page.get_by_label("Given name").fill("Alex")
     dialog = page.get_by_role("alertdialog", name="You're about to be signed out")
     dialog.wait_for(state="visible", timeout=15_000)
     page.wait_for_url("**/signed-out", timeout=25_000)
     assert page.get_by_role("heading", level=1).inner_text() == "You have been signed out"
+    assert "We kept the answers you sent" in page.inner_text("main")  # the typed form, sent at the end
     assert status(page) == {"signed_in": False, "seconds_left": 0, "warning_seconds": 12}
-    page.goto("/policies")
-    assert "/policies" not in page.url  # off to sign in again
+    page.goto(section)
+    assert page.url != section  # off to sign in again: the sign-in has ended
+
+    sign_in(page, "Dr Priya Shah")
+    assert page.url.endswith("/saved-answers")
+    page.get_by_role("button", name="Send my answers").click()
+    page.goto(section)
+    assert page.get_by_label("Given name").input_value() == "Alex"
 
 
 def without_javascript(browser, live_url):
