@@ -66,8 +66,8 @@ def keep_posted_form(user_id: int) -> bool:
     text = json.dumps(answers)
     path = request.full_path.removesuffix("?")
     if not answers or len(answers) > SAVED_FORM_MAX_FIELDS or len(text.encode()) > SAVED_FORM_MAX_BYTES \
-            or len(path) > 2000:
-        return False
+            or len(path) > 2000 or not path.startswith("/") or path.startswith("//"):
+        return False  # too much to keep, or an address that is not plainly this service's own
     now, token = utc_now(), secrets.token_urlsafe(32)
     minutes = current_app.config["IFR"].saved_form_minutes
     _forget(SavedForm.expires_utc <= now)

@@ -10,13 +10,28 @@ which is. Without JavaScript the page says when the sign-in will end, and what i
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+import time
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 
 from ifr_service.users.access import ANY_SIGNED_IN, PUBLIC
 from ifr_service.web import saved_forms
 from ifr_service.web.session import _safe_next, home_for, page_allow, seconds_left, signed_in_user
 
 timeout_pages = Blueprint("timeout", __name__)
+
+
+@timeout_pages.app_context_processor
+def time_left_globals():
+    return {"session_seconds_left": seconds_left_for_this_page}
+
+
+def seconds_left_for_this_page() -> int:
+    """What the signed-in page being shown leaves of its sign-in: the whole idle limit (the page is use),
+    or less if the absolute limit comes sooner, so the warning comes before that too."""
+    config = current_app.config["IFR"]
+    absolute_left = session.get("signed_in_at", 0) + config.session_absolute_hours * 3600 - time.time()
+    return max(0, int(min(config.session_idle_seconds, absolute_left)))
 
 
 @timeout_pages.get("/session/status")

@@ -259,6 +259,16 @@ def test_every_signed_in_page_carries_the_warning_and_says_the_limit_without_jav
     assert 'role="alertdialog"' not in app.test_client().get("/").text
 
 
+def test_the_warning_is_timed_by_the_absolute_limit_when_that_comes_sooner(client, app):
+    config = app.config["IFR"]
+    Person(client, "demo-officer")
+    shown = re.compile(r'data-seconds-left="(\d+)"')
+    assert int(shown.search(client.get("/queue").text).group(1)) == config.session_idle_seconds
+    with client.session_transaction() as session:
+        session["signed_in_at"] -= config.session_absolute_hours * 3600 - 100  # 100 seconds of the day left
+    assert 90 <= int(shown.search(client.get("/queue").text).group(1)) <= 100
+
+
 def draft_with_a_typed_name(client) -> tuple[str, str]:
     """A clinician's draft, and the page of its first section with the form's token."""
     Person(client, "demo-clinician")

@@ -13,7 +13,7 @@
     return;
   }
   var warningSeconds = Number(dialog.getAttribute("data-warning-seconds"));
-  var idleSeconds = Number(dialog.getAttribute("data-idle-seconds"));
+  var leftWhenShown = Number(dialog.getAttribute("data-seconds-left"));
   var statusUrl = dialog.getAttribute("data-status-url");
   var signedOutUrl = dialog.getAttribute("data-signed-out-url");
   var heading = dialog.querySelector("h2");
@@ -156,5 +156,5 @@
       check();  // timers may have slept while the tab was hidden
     }
   });
-  schedule(idleSeconds);
+  schedule(leftWhenShown);
 }());
