@@ -12,7 +12,8 @@ The rules, as an attacker would try them:
   by signing out) and whose person is still active, is kept; someone never signed in keeps nothing;
 - another person signing in on the same browser never sees it: it is deleted when they sign in;
 - it expires, is replaced by the person's next kept form (one each), and is deleted when it is sent
-  again, discarded, or its owner signs out;
+  again, discarded, or its owner signs out; the clock sweep deletes expired ones, so that what was
+  typed (patients' details, often) stays no longer than SAVED_FORM_MINUTES and a sweep's interval;
 - it is bounded: at most SAVED_FORM_MAX_FIELDS fields and SAVED_FORM_MAX_BYTES of answers; larger
   ones are not kept. A file's bytes are never kept (the person chooses the file again).
 """
@@ -117,6 +118,18 @@ def forget_saved_forms(user_id: int) -> None:
     """Delete the person's kept form (discarded, sent again, or they signed out)."""
     _forget(SavedForm.user_id == user_id)
     session.pop(SESSION_KEY, None)
+
+
+def forget_expired_saved_forms() -> int:
+    """Delete every expired kept form. Run by the clock sweep, in a unit of work of its own; returns how
+    many it deleted."""
+    from ifr_service.runtime import runtime
+
+    with db.unit_of_work(runtime().engine):
+        expired = db.session().exec(select(SavedForm.id).where(SavedForm.expires_utc <= utc_now())).all()
+        if expired:
+            _forget(SavedForm.id.in_(expired))
+        return len(expired)
 
 
 def _find(token: str) -> SavedForm | None:

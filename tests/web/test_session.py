@@ -350,6 +350,39 @@ def test_kept_answers_expire(client, app, in_db, saved_forms_cleared):
     assert Person(client).sign_in("demo-clinician").headers["Location"] == "/cases"
 
 
+def test_the_clock_sweep_deletes_expired_kept_answers_and_leaves_the_others(app, in_db, saved_forms_cleared):
+    from sqlalchemy import text
+
+    from ifr_service.jobs.schedule import run_clock_sweep
+    from ifr_service.users.queries import find_user
+    from ifr_service.web.saved_forms import keep_posted_form
+
+    def keep_for(username: str) -> None:
+        with app.test_request_context("/cases/DRAFT-X/application/patient", method="POST",
+                                      data={"patient.given_name": "Alex"}):
+            assert keep_posted_form(find_user(username).id)
+
+    def expire_the_clinicians():
+        from ifr_service import db
+        from ifr_service.db import utc_now
+
+        db.session().execute(text("UPDATE saved_form SET expires_utc = :now WHERE user_id = :id"),
+                             {"now": utc_now(), "id": find_user("demo-clinician").id})
+
+    def usernames_kept():
+        from ifr_service import db
+
+        return sorted(db.session().execute(text(
+            "SELECT u.username FROM saved_form f JOIN app_user u ON u.id = f.user_id")).scalars())
+
+    in_db(keep_for, "demo-clinician")
+    in_db(keep_for, "demo-officer")
+    in_db(expire_the_clinicians)
+    with app.app_context():
+        run_clock_sweep()
+    assert in_db(usernames_kept) == ["demo-officer"]
+
+
 def test_signing_out_or_discarding_deletes_the_kept_answers(client, app, saved_forms_cleared):
     section, token = draft_with_a_typed_name(client)
     go_idle(client, app)
