@@ -92,6 +92,11 @@ def test_the_warning_comes_before_the_time_out_and_staying_signed_in_keeps_the_s
     assert status(page)["seconds_left"] >= 25  # kept going: the 30 seconds start again
     assert page.url.endswith("/accessibility")
 
+    dialog.wait_for(state="visible", timeout=20_000)  # and again: Escape carries on too
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    assert status(page)["seconds_left"] >= 25
+
 
 def test_ignoring_the_warning_signs_out_and_keeps_what_was_typed(thirty_seconds, page):
     sign_in(page, "Dr Priya Shah")
