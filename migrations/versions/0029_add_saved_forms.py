@@ -2,16 +2,16 @@
 while so that its owner, signed in again, can send it without typing it again (web/saved_forms.py).
 The browser's cookie carries only a random token; the row keeps its SHA-256 and whose answers they are.
 
-Revision ID: 0030_add_saved_forms
-Revises: 0024_add_audit_subject
+Revision ID: 0029_add_saved_forms
+Revises: 0028_add_user_managed_here
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0030_add_saved_forms"
-down_revision = "0024_add_audit_subject"
+revision = "0029_add_saved_forms"
+down_revision = "0028_add_user_managed_here"
 branch_labels = None
 depends_on = None
 
