@@ -45,6 +45,8 @@ NAVIGATION = [
     (HUB_TEAM, "Panel meetings", "pages.panels.list_meetings"),
     ((Role.CDF_ADMIN,), "CDF applications", "pages.cdf.list_applications"),
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
+    ((Role.CET_ANALYST,), "Trends", "pages.cet.trends"),
+    ((Role.CET_ANALYST,), "Targets", "pages.cet.clock_performance"),
     ((Role.CET_ANALYST,), "Policy development", "pages.policy.list_items"),
     ((Role.CET_ANALYST, Role.CASE_OFFICER, Role.ADMIN), "Policy library", "pages.policy.list_policies"),
     ((Role.AUDITOR,), "Audit log", "pages.audit.search"),

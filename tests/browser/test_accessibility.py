@@ -34,7 +34,8 @@ PAGES = {
     "Jo Evans": ["/cdf/applications", "/cases/{cdf}"],
     "Chris Morgan": ["/cet", "/cet/policy-queue", "/cet/policy-queue/{item}",
                      "/cet/policy-queue/{item}/actions/close", "/policies", "/queue",
-                     "/cet/exports/{export}"],
+                     "/cet/exports/{export}", "/cet/trends", "/cet/trends?by=hub&then=outcome",
+                     "/cet/clock-performance", "/cet/equity", "/cet/cohorts"],
     "Morgan Price": ["/audit", "/audit?case={decided}", "/audit?from=not-a-date"],
     "Alex Reid": ["/jobs"],
 }

@@ -1,0 +1,131 @@
+"""The trends page: the national database broken down by one or two dimensions (region, hub,
+Programme of Care, CRG, intervention, ICD-10 chapter, route, urgency, outcome, month...), filtered,
+over a period typed in the date input; as a chart beside its table, and as CSV or XLSX.
+
+A breakdown of more rows than CET_EXPORT_INLINE_MAX_ROWS is not drawn (nor its rows worked out):
+the page says how many rows it has, and its download links lead to an export made in the background
+(cet/exports.py), whose page shows its progress and then its file.
+"""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from marshmallow import fields, validate
+
+from ifr_service.audit.models import EXPORT
+from ifr_service.audit.recording import note_event
+from ifr_service.cet import breakdown, exports, trend_table
+from ifr_service.cet.names import (
+    OUTCOMES,
+    ROUTES,
+    TITLES,
+    URGENCIES,
+    Namer,
+    crg_names,
+    hub_names,
+    region_names,
+)
+from ifr_service.cet.page_filters import PeriodFilter, download_file, error_links, read_filters, shown_dates
+from ifr_service.cet.views import cet_pages
+from ifr_service.runtime import runtime
+from ifr_service.tables import Table
+from ifr_service.users.access import current_user
+from ifr_service.users.models import Role
+from ifr_service.web import charts
+from ifr_service.web.downloads import download_links, requested_download
+from ifr_service.web.session import page_allow
+
+TITLE = "Trends"
+SUBJECT = "cet-trends"
+FILTERS = ("region", "hub", "crg", "route", "urgency", "outcome")  # a bounded few, each from a list
+PERIODS = ("month", "quarter", "year")
+MOST_BARS = 30  # a bar chart of more categories than this is not drawn: the table gives them all
+BY_WORDS = "a dimension"
+
+
+class TrendsFilter(PeriodFilter):
+    by = fields.String(load_default="month", validate=validate.OneOf(
+        list(breakdown.DIMENSIONS), error="Choose what to break the cases down by from the list."))
+    then = fields.String(load_default=None, validate=validate.OneOf(
+        list(breakdown.DIMENSIONS), error="Choose what to break them down by next from the list."))
+    region = fields.String(load_default=None)
+    hub = fields.String(load_default=None)
+    crg = fields.String(load_default=None)
+    route = fields.String(load_default=None)
+    urgency = fields.String(load_default=None)
+    outcome = fields.String(load_default=None)
+
+
+def filter_options() -> dict[str, tuple[dict[str, str], str]]:
+    """Each filter's options (value to name) and words for it."""
+    return {"region": (region_names(), "a region"), "hub": (hub_names(), "a hub"),
+            "crg": (crg_names(), "a Clinical Reference Group"), "route": (ROUTES, "a route"),
+            "urgency": (URGENCIES, "an urgency"), "outcome": (OUTCOMES, "an outcome")}
+
+
+@cet_pages.get("/cet/trends")
+@page_allow(Role.CET_ANALYST)
+def trends():
+    options = filter_options()
+    args, errors = read_filters(TrendsFilter(choices=options))
+    if args and args["then"] == args["by"]:
+        args, errors = None, {"then": ["Choose a different dimension to break them down by next."]}
+    context = {"title": TITLE, "options": options, "dimensions": TITLES, "chosen": args or {},
+               "shown": shown_dates(args), "errors": errors, "error_links": error_links(errors)}
+    if args is None:
+        return render_template("cet/trends.html", **context), 422
+    by = [name for name in (args["by"], args["then"]) if name]
+    filters = {name: args[name] for name in FILTERS if args.get(name)}
+    start, end = args["start"], args["end"]
+    rows = breakdown.count_rows(by, start, end, filters)
+    kind = requested_download()
+    if exports.is_large(rows):
+        if kind:
+            return _background(by, args, filters, kind, rows)
+        return render_template("cet/trends.html", **context, start=start, end=end, rows_total=rows,
+                               too_many=True, inline_max=runtime().config.cet_export_inline_max_rows,
+                               links=download_links(), filters=filters)
+    found = breakdown.breakdown(by, start, end, filters).rows
+    table = Table(TITLE, trend_table.columns(by), list(trend_table.shown_rows(by, found, Namer(by, found))))
+    if kind:
+        return download_file(table, kind, SUBJECT)
+    return render_template("cet/trends.html", **context, start=start, end=end, table=table, filters=filters,
+                           numeric=trend_table.NUMERIC, links=download_links(), charts=_charts(by, table))
+
+
+def _background(by: list[str], args: dict, filters: dict, kind: str, rows: int):
+    """The export made in the background; its page, which shows how far it has got."""
+    item = exports.page_trends_export(current_user(), by, args["start"], args["end"], filters, kind, rows)
+    note_event(current_user(), EXPORT, f"export:{SUBJECT}")
+    return redirect(url_for("pages.cet.export_status", export_id=item.id), 303)
+
+
+def _charts(by: list[str], table: Table) -> list[str]:
+    """A line over time for a period, bars for anything else; one dimension only (the table gives two)."""
+    if len(by) != 1 or not table.rows:
+        return []
+    heading = TITLES[by[0]]
+    labels = [row[heading] for row in table.rows]
+    cases = [row["Cases received"] for row in table.rows]
+    rates = [None if row["Approval rate (%)"] is None else row["Approval rate (%)"] / 100
+             for row in table.rows]
+    first, last = labels[0], labels[-1]
+    most = max(table.rows, key=lambda row: row["Cases received"])
+    summary = (f"The most, {most['Cases received']:,}, in {most[heading]}. The table beside it gives each "
+               f"row's numbers.")
+    if by[0] in PERIODS:
+        return [charts.line_chart(
+                    "chart-cases", f"Cases received by {heading.lower()}",
+                    f"A line chart of the cases received from {first} to {last}. {summary}",
+                    labels, cases, x_label=heading, y_label="Cases received"),
+                charts.line_chart(
+                    "chart-rate", f"Approval rate by {heading.lower()}",
+                    f"A line chart of the share of decided cases that were approved, from {first} to {last}. "
+                    "A gap is a period with no decided case. The table beside it gives each row's numbers.",
+                    labels, rates, x_label=heading, y_label="Approval rate", rates=True)]
+    if len(labels) > MOST_BARS:
+        return []
+    return [charts.bar_chart("chart-cases", f"Cases received by {heading.lower()}",
+                             f"A bar chart of the cases received by {heading.lower()}, one bar each. "
+                             + summary,
+                             labels, cases, x_label="Cases received")]
