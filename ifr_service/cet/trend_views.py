@@ -9,6 +9,8 @@ the page says how many rows it has, and its download links lead to an export mad
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import redirect, render_template, url_for
 from marshmallow import fields, validate
 
@@ -40,6 +42,7 @@ SUBJECT = "cet-trends"
 FILTERS = ("region", "hub", "crg", "route", "urgency", "outcome")  # a bounded few, each from a list
 PERIODS = ("month", "quarter", "year")
 MOST_BARS = 30  # a bar chart of more categories than this is not drawn: the table gives them all
+MOST_LINES = len(charts.SERIES_STYLES)  # by a period and something else: a line each, up to six
 BY_WORDS = "a dimension"
 
 
@@ -86,11 +89,13 @@ def trends():
                                too_many=True, inline_max=runtime().config.cet_export_inline_max_rows,
                                links=download_links(), filters=filters)
     found = breakdown.breakdown(by, start, end, filters).rows
-    table = Table(TITLE, trend_table.columns(by), list(trend_table.shown_rows(by, found, Namer(by, found))))
+    namer = Namer(by, found)
+    table = Table(TITLE, trend_table.columns(by), list(trend_table.shown_rows(by, found, namer)))
     if kind:
         return download_file(table, kind, SUBJECT)
     return render_template("cet/trends.html", **context, start=start, end=end, table=table, filters=filters,
-                           numeric=trend_table.NUMERIC, links=download_links(), charts=_charts(by, table))
+                           numeric=trend_table.NUMERIC, links=download_links(),
+                           charts=_charts(by, table) or _period_lines(by, found, namer))
 
 
 def _background(by: list[str], args: dict, filters: dict, kind: str, rows: int):
@@ -129,3 +134,31 @@ def _charts(by: list[str], table: Table) -> list[str]:
                              f"A bar chart of the cases received by {heading.lower()}, one bar each. "
                              + summary,
                              labels, cases, x_label="Cases received")]
+
+
+def _period_lines(by: list[str], found: list[dict], namer: Namer) -> list[str]:
+    """By a period and one other dimension of a few values: the cases as a line for each value."""
+    periods = [name for name in by if name in PERIODS]
+    if len(by) != 2 or len(periods) != 1:
+        return []
+    period, other = periods[0], next(name for name in by if name not in PERIODS)
+    keys = sorted({row[period] for row in found})
+    values = sorted({row[other] for row in found}, key=lambda value: (value is None, str(value)))
+    if not keys or len(values) > MOST_LINES:
+        return []
+    cases = {(row[other], row[period]): row["cases"] for row in found}
+    series = [(namer.name(other, value), [cases.get((value, key), 0) for key in keys]) for value in values]
+    labels = [_short(period, key) for key in keys]
+    what, heading = TITLES[other].lower(), TITLES[period]
+    return [charts.lines_chart(
+        "chart-lines", f"Cases received by {heading.lower()}, a line for each {what}",
+        f"A line chart of the cases received from {labels[0]} to {labels[-1]}, one line for each {what}: "
+        + ", ".join(name for name, _ in series) + ". The table below gives every row's numbers.",
+        labels, series, x_label=heading, y_label="Cases received")]
+
+
+def _short(period: str, key: str) -> str:
+    """A period as an axis shows it: 'Jan 2026', '2026 Q1', '2026'."""
+    if period == "month":
+        return date(int(key[:4]), int(key[5:7]), 1).strftime("%b %Y")
+    return key.replace("-", " ")

@@ -83,6 +83,7 @@ def test_the_cet_reaches_every_analysis_sets_its_filters_and_downloads_what_it_s
     page.select_option('[name="by"]', label="Hub")
     page.select_option('[name="then"]', label="Quarter received")
     go(page, page.get_by_role("button", name="Show these trends"))
+    assert page.locator("#chart-lines polyline").count() == 2  # a line for each hub, over the quarters
     check_page(page, seen)
     shown = check_downloads(page, "the trends", "trends-table")
     assert [row[:2] for row in shown[1:]] == [["London", "2024 Q1"], ["London", "2024 Q2"],

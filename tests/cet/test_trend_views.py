@@ -50,6 +50,14 @@ def test_the_filters_keep_only_the_cases_chosen_and_say_so(analyst):
     assert re.search(r'<option value="london" selected', page)
 
 
+def test_a_period_and_a_few_values_draw_a_line_for_each_value(analyst):
+    page = analyst.open(f"/cet/trends?{YEAR_2024}&by=hub&then=month")
+    chart = re.search(r'<svg[^>]*id="chart-lines".*?</svg>', page, re.S).group(0)
+    assert chart.count("<polyline") == 2 and "London" in chart and "Yorkshire and Humber" in chart
+    assert 'stroke-dasharray="8 5"' in chart  # the second line told apart without its colour
+    assert "Jan 2024" in chart and "May 2024" in chart and "one line for each hub: London, Yorkshire" in chart
+
+
 def test_a_period_draws_lines_and_anything_else_bars_and_two_dimensions_no_chart(analyst):
     by_month = analyst.open(f"/cet/trends?{YEAR_2024}&by=month")
     assert 'id="chart-cases"' in by_month and 'id="chart-rate"' in by_month and "<polyline" in by_month
