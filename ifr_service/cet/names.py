@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet import queries
-from ifr_service.reference.models import Region
+from ifr_service.reference.models import ProgrammeOfCare, Region
 from ifr_service.reference.queries import find_hubs
 from ifr_service.runtime import runtime
 
@@ -35,6 +35,12 @@ def hub_names() -> dict[str, str]:
 
 def region_names() -> dict[str, str]:
     return dict(db.session().exec(select(Region.code, Region.name).order_by(Region.name)).all())
+
+
+def programme_names() -> dict[str, str]:
+    """Each Programme of Care's name, by the code the national database keeps."""
+    query = select(ProgrammeOfCare.code, ProgrammeOfCare.name).order_by(ProgrammeOfCare.name)
+    return dict(db.session().exec(query).all())
 
 
 def crg_names() -> dict[str, str]:
@@ -61,6 +67,7 @@ class Namer:
             "hub": hub_names() if "hub" in dimensions else {},
             "region": region_names() if "region" in dimensions else {},
             "crg": crg_names() if "crg" in dimensions else {},
+            "programme_of_care": programme_names() if "programme_of_care" in dimensions else {},
             "intervention": queries.find_intervention_names(
                 None if rows is None else {row["intervention"] for row in rows})
             if "intervention" in dimensions else {},

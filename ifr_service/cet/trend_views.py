@@ -25,6 +25,7 @@ from ifr_service.cet.names import (
     Namer,
     crg_names,
     hub_names,
+    programme_names,
     region_names,
 )
 from ifr_service.cet.page_filters import PeriodFilter, download_file, error_links, read_filters, shown_dates
@@ -39,7 +40,7 @@ from ifr_service.web.session import page_allow
 
 TITLE = "Trends"
 SUBJECT = "cet-trends"
-FILTERS = ("region", "hub", "crg", "route", "urgency", "outcome")  # a bounded few, each from a list
+FILTERS = ("region", "hub", "programme_of_care", "crg", "route", "urgency", "outcome")  # each from a list
 PERIODS = ("month", "quarter", "year")
 MOST_BARS = 30  # a bar chart of more categories than this is not drawn: the table gives them all
 MOST_LINES = len(charts.SERIES_STYLES)  # by a period and something else: a line each, up to six
@@ -53,6 +54,7 @@ class TrendsFilter(PeriodFilter):
         list(breakdown.DIMENSIONS), error="Choose what to break them down by next from the list."))
     region = fields.String(load_default=None)
     hub = fields.String(load_default=None)
+    programme_of_care = fields.String(load_default=None)
     crg = fields.String(load_default=None)
     route = fields.String(load_default=None)
     urgency = fields.String(load_default=None)
@@ -62,6 +64,7 @@ class TrendsFilter(PeriodFilter):
 def filter_options() -> dict[str, tuple[dict[str, str], str]]:
     """Each filter's options (value to name) and words for it."""
     return {"region": (region_names(), "a region"), "hub": (hub_names(), "a hub"),
+            "programme_of_care": (programme_names(), "a Programme of Care"),
             "crg": (crg_names(), "a Clinical Reference Group"), "route": (ROUTES, "a route"),
             "urgency": (URGENCIES, "an urgency"), "outcome": (OUTCOMES, "an outcome")}
 

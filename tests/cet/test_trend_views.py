@@ -81,6 +81,13 @@ def test_each_download_holds_exactly_the_rows_the_page_shows(analyst, in_db, que
     assert in_db(exports_noted)[before:] == ["export:cet-trends", "export:cet-trends"]
 
 
+def test_the_programme_of_care_is_shown_and_filtered_by_name(analyst):
+    address = f"/cet/trends?{YEAR_2024}&by=programme_of_care&programme_of_care=internal-medicine-2013"
+    page = analyst.open(address)
+    [row] = page_rows(page, "trends-table")[1:]
+    assert row[:2] == ["Internal Medicine", "5"] and "Internal Medicine only" in page
+
+
 def test_the_intervention_is_shown_by_name(analyst):
     shown = page_rows(analyst.open(f"/cet/trends?{YEAR_2024}&by=intervention"), "trends-table")
     assert shown[1][0] == "Example kinase inhibitor"
