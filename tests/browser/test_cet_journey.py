@@ -20,6 +20,7 @@ from tests.builders import OFFICER, Road
 from tests.cet.tables import csv_rows, page_rows, same_rows, xlsx_rows
 from tests.cet.test_breakdown import ROWS
 from tests.cet.test_import import GOOD, csv_lines, load
+from tests.conftest import clear_cases
 
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1200, "height": 900}
@@ -66,6 +67,7 @@ def check_downloads(page, what: str, table_id: str) -> list[list[str]]:
 
 def test_the_cet_reaches_every_analysis_sets_its_filters_and_downloads_what_it_shows(
         page, app, client, auth, application, in_db, run_jobs, monkeypatch):
+    clear_cases(app)  # only these cases in the national database
     load(app, csv_lines(*ROWS, *COHORT))
     Road(client, auth, application).act(OFFICER, "confirm_complete")  # a target judged today
     seen: list[str] = []

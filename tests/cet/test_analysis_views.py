@@ -15,6 +15,7 @@ from tests.cet.tables import csv_rows, page_rows, same_rows, xlsx_rows
 from tests.cet.test_breakdown import ROWS
 from tests.cet.test_import import GOOD, csv_lines, load
 from tests.cet.test_views import exports_noted
+from tests.conftest import clear_cases
 from tests.web.browsing import Person
 
 WINTER = "from[day]=1&from[month]=12&from[year]=2026&to[day]=31&to[month]=1&to[year]=2027"
@@ -77,6 +78,7 @@ def test_a_target_or_hub_not_on_the_list_is_refused(client):
 
 
 def test_equity_for_any_period_and_crg_with_its_funnel_and_names(app, client, in_db):
+    clear_cases(app)  # only these cases in the national database
     load(app, csv_lines(*ROWS))
     analyst = Person(client, "demo-cet")
     before = len(in_db(exports_noted))
@@ -93,6 +95,7 @@ def test_cohort_candidates_as_of_a_day_typed_in_the_boxes(app, client, in_db):
     cohort = [{**GOOD, "case_ref": f"OLD-{i}", "commissioner": commissioner, "received_date": "2026-06-01",
                "decision_date": "2026-06-10"}
               for i, commissioner in enumerate(["NHS Camden CCG"] * 3 + ["NHS Leeds West CCG"] * 2)]
+    clear_cases(app)
     load(app, csv_lines(*cohort))
     analyst = Person(client, "demo-cet")
     before = len(in_db(exports_noted))

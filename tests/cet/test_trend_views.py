@@ -18,6 +18,7 @@ from tests.cet.tables import csv_rows, page_rows, same_rows, xlsx_rows
 from tests.cet.test_breakdown import ROWS
 from tests.cet.test_import import csv_lines, load
 from tests.cet.test_views import exports_noted
+from tests.conftest import clear_cases
 from tests.web.browsing import Person
 
 YEAR_2024 = "from[day]=1&from[month]=1&from[year]=2024&to[day]=31&to[month]=12&to[year]=2024"
@@ -25,6 +26,7 @@ YEAR_2024 = "from[day]=1&from[month]=1&from[year]=2024&to[day]=31&to[month]=12&t
 
 @pytest.fixture
 def analyst(app, client):
+    clear_cases(app)  # whatever an earlier test left in the national database (tests/cet/test_synthetic.py's)
     load(app, csv_lines(*ROWS))
     return Person(client, "demo-cet")
 
