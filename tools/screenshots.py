@@ -48,6 +48,11 @@ SHOTS = [
     ("panel-minutes", "demo-panel-chair", "/panel/meetings/{meeting}/minutes"),
     ("cdf-admin-applications", "demo-cdf-admin", "/cdf/applications"),
     ("cet-dashboard", "demo-cet", "/cet"),
+    ("cet-trends", "demo-cet", "/cet/trends?by=region&then=route"),
+    ("cet-trends-by-month", "demo-cet", "/cet/trends?by=month&then=route"),
+    ("cet-clock-performance", "demo-cet", "/cet/clock-performance"),
+    ("cet-equity", "demo-cet", "/cet/equity"),
+    ("cet-cohorts", "demo-cet", "/cet/cohorts"),
     ("cet-policy-queue", "demo-cet", "/cet/policy-queue"),
 ]
 
