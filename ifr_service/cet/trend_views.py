@@ -2,9 +2,10 @@
 Programme of Care, CRG, intervention, ICD-10 chapter, route, urgency, outcome, month...), filtered,
 over a period typed in the date input; as a chart beside its table, and as CSV or XLSX.
 
-A breakdown of more rows than CET_EXPORT_INLINE_MAX_ROWS is not drawn (nor its rows worked out):
-the page says how many rows it has, and its download links lead to an export made in the background
-(cet/exports.py), whose page shows its progress and then its file.
+A breakdown of more rows than a page shows (2,000, or CET_EXPORT_INLINE_MAX_ROWS if lower) is not
+drawn, nor its rows worked out: the page says how many rows it has and offers the file, made in the
+request up to CET_EXPORT_INLINE_MAX_ROWS rows; beyond that its download links lead to an export made
+in the background (cet/exports.py), whose page shows its progress and then its file.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ TITLE = "Trends"
 SUBJECT = "cet-trends"
 FILTERS = ("region", "hub", "programme_of_care", "crg", "route", "urgency", "outcome")  # each from a list
 PERIODS = ("month", "quarter", "year")
+MOST_PAGE_ROWS = 2000  # a page of 20,000 rows is 33 MB of HTML and 3 s to write; a file is better
 MOST_BARS = 30  # a bar chart of more categories than this is not drawn: the table gives them all
 MOST_LINES = len(charts.SERIES_STYLES)  # by a period and something else: a line each, up to six
 BY_WORDS = "a dimension"
@@ -85,11 +87,11 @@ def trends():
     start, end = args["start"], args["end"]
     rows = breakdown.count_rows(by, start, end, filters)
     kind = requested_download()
-    if exports.is_large(rows):
-        if kind:
-            return _background(by, args, filters, kind, rows)
+    if kind and exports.is_large(rows):
+        return _background(by, args, filters, kind, rows)
+    if not kind and rows > page_rows_limit():
         return render_template("cet/trends.html", **context, start=start, end=end, rows_total=rows,
-                               too_many=True, inline_max=runtime().config.cet_export_inline_max_rows,
+                               too_many=True, page_max=page_rows_limit(), background=exports.is_large(rows),
                                links=download_links(), filters=filters)
     found = breakdown.breakdown(by, start, end, filters).rows
     namer = Namer(by, found)
@@ -99,6 +101,11 @@ def trends():
     return render_template("cet/trends.html", **context, start=start, end=end, table=table, filters=filters,
                            numeric=trend_table.NUMERIC, links=download_links(),
                            charts=_charts(by, table) or _period_lines(by, found, namer))
+
+
+def page_rows_limit() -> int:
+    """The most rows a page shows: MOST_PAGE_ROWS, or fewer if CET_EXPORT_INLINE_MAX_ROWS is lower."""
+    return min(MOST_PAGE_ROWS, runtime().config.cet_export_inline_max_rows)
 
 
 def _background(by: list[str], args: dict, filters: dict, kind: str, rows: int):

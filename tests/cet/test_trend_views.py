@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from ifr_service import db
+from ifr_service.cet import trend_views
 from ifr_service.cet.models import CetExport
 from tests.builders import CLINICIAN, OFFICER
 from tests.cet.tables import csv_rows, page_rows, same_rows, xlsx_rows
@@ -155,6 +156,16 @@ def test_a_breakdown_too_large_for_a_page_is_made_in_the_background_once(
     assert made[0][:3] == ["Hub", "Month received", "Cases received"]
     assert [row[:2] for row in made[1:]][-1] == ["Yorkshire and Humber", "May 2024"] and len(made) == 6
     assert in_db(exports_noted)[before:] == ["export:cet-trends", "export:cet-trends", "export:cet-trends"]
+
+
+def test_more_rows_than_a_page_shows_are_counted_not_shown_and_download_in_the_request(analyst, monkeypatch):
+    monkeypatch.setattr(trend_views, "MOST_PAGE_ROWS", 2)  # CET_EXPORT_INLINE_MAX_ROWS stays 20,000
+    address = f"/cet/trends?{YEAR_2024}&by=hub&then=month"
+    page = analyst.open(address)
+    assert "This breakdown has 5 rows, more than a page shows (2)." in page
+    assert 'id="trends-table"' not in page and "in the background" not in page
+    made = analyst.client.get(f"{address}&download=csv")
+    assert made.status_code == 200 and len(csv_rows(made.data)) == 6
 
 
 @pytest.mark.parametrize("who", [CLINICIAN, OFFICER])
