@@ -97,7 +97,9 @@ def _body_too_large(_error: RequestEntityTooLarge):
 
 def build_runtime(config: Config) -> Runtime:
     from ifr_service.cases.actions import known_names
+    from ifr_service.reference.icd10_crgs import icd10_crg_map
 
+    icd10_crg_map()  # a bad ICD-10 to CRG mapping stops the start, naming the file
     forms = FormRegistry.load(config.forms_dir)
     return Runtime(
         config=config,

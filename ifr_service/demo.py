@@ -28,6 +28,7 @@ from ifr_service.panels import service as panels
 from ifr_service.panels.models import Panel
 from ifr_service.panels.queries import find_panel_for_region
 from ifr_service.policy.jobs import file_cohort_candidates
+from ifr_service.policy.library import load_policy_library
 from ifr_service.reference.queries import get_hub
 from ifr_service.runtime import runtime
 from ifr_service.users.demo import load_demo_users
@@ -144,6 +145,7 @@ CDF_JOURNEYS = [
 def load_demo_data() -> dict[str, int]:
     users = load_demo_users()
     load_demo_panel()
+    load_policy_library()  # NHS England's policies, cited, and demo ones marked as demo
     if count_cases():
         return {"users": users, "cases": 0}
     panel = load_demo_panel()

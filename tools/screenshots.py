@@ -47,6 +47,9 @@ SHOTS = [
     ("panel-decision", "demo-panel-chair", "/cases/{ready}/actions/decline"),
     ("panel-minutes", "demo-panel-chair", "/panel/meetings/{meeting}/minutes"),
     ("cdf-admin-applications", "demo-cdf-admin", "/cdf/applications"),
+    ("cdf-admin-spend", "demo-cdf-admin", "/cdf/regions/london/spend"),
+    ("cdf-admin-audit", "demo-cdf-admin", "/cdf/regions/london/audit"),
+    ("cdf-admin-approval", "demo-cdf-admin", "/cdf/approvals?number={cdf_number}"),
     ("cet-dashboard", "demo-cet", "/cet"),
     ("cet-trends", "demo-cet", "/cet/trends?by=region&then=route"),
     ("cet-trends-by-month", "demo-cet", "/cet/trends?by=month&then=route"),
@@ -133,6 +136,7 @@ def _demo_references(app) -> dict[str, str]:
         return {"draft": first("draft"), "approved": first("approved"), "screening": first("screening"),
                 "ready": first("ready_for_panel"), "awaiting": first("awaiting_information"),
                 "meeting": str(meeting.id), "cdf": cdf[1].public_reference, "cdf_entry": cdf[0].entry_key,
+                "cdf_number": cdf[0].approval_number,
                 **letter("clinician"), **letter("patient")}
 
 

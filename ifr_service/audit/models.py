@@ -22,16 +22,22 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
     # The auditor's two questions: who saw this case, and what did this person see, newest first.
-    # Each index leads with its column, so none of the two is needed alone.
+    # Each index leads with its column, so none of the two is needed alone. The search's other
+    # filters (an organisation, an action, a period alone) have theirs (migration 0025).
     __table_args__ = (
         Index("ix_audit_event_case_reference_occurred_utc", "case_reference", "occurred_utc"),
         Index("ix_audit_event_username_occurred_utc", "username", "occurred_utc"),
+        Index("ix_audit_event_organisation_occurred_utc", "organisation", "occurred_utc"),
+        Index("ix_audit_event_action_occurred_utc", "action", "occurred_utc"),
+        Index("ix_audit_event_occurred_utc", "occurred_utc"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_utc: datetime = Field(default_factory=utc_now)
     username: str = Field(max_length=100)
     role: str = Field(max_length=30)
+    # The person's organisation when they acted: "trust:RRV", "hub:london", "region:london".
+    organisation: str | None = Field(default=None, max_length=60)
     action: str = Field(max_length=10)
     case_reference: str | None = Field(default=None, max_length=20)
     # What a row about no one case is about: "user:demo-officer", "panel:3", "export:audit-log".

@@ -15,8 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ifr_service import db
 from ifr_service.audit import queries
-from ifr_service.audit.models import CHANGE, DENIED, READ, AuditEvent
+from ifr_service.audit.models import CHANGE, DENIED, LIST, READ, AuditEvent
 from ifr_service.db import utc_now
+from ifr_service.reference.models import Hub, Region
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class Note:
     action: str
     case_reference: str | None
     subject: str | None = None
+    organisation: str | None = None
 
 
 def note_case_seen(user, case, action: str | None = None) -> None:
@@ -49,7 +51,8 @@ def note_case_seen(user, case, action: str | None = None) -> None:
     if earlier is not None and STRENGTH[earlier.action] > STRENGTH[action]:
         action = earlier.action
     # The latest reference: a draft submitted in this request is recorded by its new reference.
-    notes[case.id] = Note(person.username, person.role, action, case.public_reference)
+    notes[case.id] = Note(person.username, person.role, action, case.public_reference,
+                          organisation=organisation_of(person))
 
 
 def note_event(user, action: str, subject: str) -> None:
@@ -59,13 +62,41 @@ def note_event(user, action: str, subject: str) -> None:
         return
     person = g.get("user") or user
     notes = g.setdefault("audit_notes", {})
-    notes[(action, subject)] = Note(person.username, person.role, action, None, subject)
+    notes[(action, subject)] = Note(person.username, person.role, action, None, subject,
+                                    organisation_of(person))
 
 
 def note_cases_shown(user, cases: Iterable) -> None:
-    """A list showing cases' details (a work queue, an agenda): one read of each case on it."""
+    """A list that shows identifiable patient data (a patient's name or NHS number beside each case):
+    one read of each case on it. A list that shows none is `note_list_shown`."""
     for case in cases:
         note_case_seen(user, case, action=READ)
+
+
+def note_list_shown(user, subject: str) -> None:
+    """A list that shows no identifiable patient data (references, treatments, states and dates):
+    one LIST row naming the list ("list:work-queue:london"), not a read of every case on it, which
+    would bury the real reads (docs/security.md, "What counts as a read")."""
+    note_event(user, LIST, subject)
+
+
+def organisation_of(person) -> str | None:
+    """The person's organisation as they act: their trust's ODS code (a clinician), their hub
+    (hub staff), or their region (a CDF administrator). Worked out once per request."""
+    if "audit_organisation" not in g:
+        g.audit_organisation = _organisation(person)
+    return g.audit_organisation
+
+
+def _organisation(person) -> str | None:
+    if getattr(person, "organisation_code", None):
+        return f"trust:{person.organisation_code}"
+    for kind, model, row_id in (("hub", Hub, getattr(person, "hub_id", None)),
+                                ("region", Region, getattr(person, "region_id", None))):
+        if row_id is not None:
+            row = db.session().get(model, row_id)
+            return f"{kind}:{row.code}" if row else None
+    return None
 
 
 def take_notes() -> list[Note]:
@@ -98,7 +129,7 @@ def _events(notes: list[Note], status_code: int) -> list[dict]:
     occurred_utc = utc_now()
     return [{"occurred_utc": occurred_utc, "username": note.username, "role": note.role,
              "action": note.action, "case_reference": note.case_reference,
-             "subject": note.subject, "what": request.endpoint or "",
+             "subject": note.subject, "organisation": note.organisation, "what": request.endpoint or "",
              "method": request.method, "path": request.path[:PATH_LENGTH], "address": request.remote_addr,
              "status_code": status_code}
             for note in notes]

@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ifr_service.api.requests import PageArgs, SearchDate, load_query
-from ifr_service.audit import queries
+from ifr_service.audit import queries, words
 from ifr_service.audit.models import ACTIONS, AuditEvent
 from ifr_service.cases.queries import get_case
 from ifr_service.errors import NotFound
+from ifr_service.runtime import runtime
 from ifr_service.users.access import allow
 from ifr_service.users.models import Role
 
 audit = Blueprint("audit", __name__)
 
 
+ORGANISATION = r"^(trust|hub|region):[A-Za-z0-9-]{1,40}$"
+FILTERS = ("case", "user", "organisation", "action", "start", "end")
+
+
 class AuditSearchArgs(PageArgs):
-    """?case=IFR-2026-000123 or ?user=demo-officer (or both), optionally ?from= and ?to= (days)."""
+    """Any of ?case=, ?user= (a username or a name), ?organisation=, ?action= and a period (?from=
+    and ?to=, days in England): at least one. Each one left out means any."""
 
     case = fields.String(load_default=None, validate=validate.Length(max=40))
     user = fields.String(load_default=None, validate=validate.Length(max=100))
+    organisation = fields.String(load_default=None, validate=validate.Regexp(
+        ORGANISATION, error="Give an organisation as trust:<ODS code>, hub:<code> or region:<code>."))
+    action = fields.String(load_default=None, validate=validate.OneOf(
+        ACTIONS, error=f"Give an action as one of {', '.join(ACTIONS)}."))
     start = SearchDate(data_key="from", load_default=None)
     end = SearchDate(data_key="to", load_default=None)
 
     @validates_schema
     def check_search(self, data, **_kwargs):
-        if not (data.get("case") or "").strip() and not (data.get("user") or "").strip():
-            raise ValidationError("Give a case reference or a username to search for.", field_name="case")
+        if not any(str(data.get(name) or "").strip() for name in FILTERS):
+            raise ValidationError("Give something to search by: a case, a person, an organisation, an "
+                                  "action or a period.", field_name="case")
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError("Give a 'from' date no later than the 'to' date.", field_name="from")
 
@@ -47,7 +58,13 @@ class AuditEventSchema(Schema):
     username = fields.String(required=True)
     role = fields.String(required=True)
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    organisation = fields.String(required=True, allow_none=True, metadata={
+        "description": "The person's organisation when they acted: trust:RRV, hub:london, region:london."})
     case_reference = fields.String(required=True, allow_none=True)
+    subject = fields.String(required=True, allow_none=True, metadata={
+        "description": "What a row about no one case is about: list:work-queue:london, export:audit-log."})
+    done = fields.String(required=True, metadata={
+        "description": "What was done, in words: Viewed the case page."})
     what = fields.String(required=True, metadata={"description": "The endpoint, e.g. api.cases.get_case."})
     method = fields.String(required=True)
     path = fields.String(required=True, metadata={"description": "Without the query string."})
@@ -68,14 +85,20 @@ def search_audit_log():
     """Search the audit log.
     ---
     get:
-      summary: Who read, changed or was refused a case, or what one person did; newest first
+      summary: Who read, changed or was refused a case, what a person or organisation did; newest first
       description: >-
-        Give a case reference (its draft reference finds the same rows), a username, or both.
-        Rows are never changed or deleted.
+        Give any of a case reference (its draft reference finds the same rows), a person (a
+        username, or words of a name), an organisation, an action and a period; at least one.
+        Each row says what was done in words (`done`) beside its endpoint (`what`). Rows are
+        never changed or deleted.
       tags: [audit]
       parameters:
         - {in: query, name: case, schema: {type: string, maxLength: 40}}
-        - {in: query, name: user, schema: {type: string, maxLength: 100}}
+        - {in: query, name: user, schema: {type: string, maxLength: 100},
+           description: "A username, or words of a person's name (every user whose name holds them)"}
+        - {in: query, name: organisation, description: "trust:<ODS code>, hub:<code> or region:<code>",
+           schema: {type: string, pattern: "^(trust|hub|region):[A-Za-z0-9-]{1,40}$"}}
+        - {in: query, name: action, schema: {type: string, enum: [read, change, denied, list, export, admin]}}
         - {in: query, name: from, schema: {type: string, format: date}}
         - {in: query, name: to, schema: {type: string, format: date}}
         - {in: query, name: page, schema: {type: integer, minimum: 1, default: 1}}
@@ -84,18 +107,34 @@ def search_audit_log():
         200: {description: One page of the log, content: {application/json: {schema: AuditEvents}}}
         401: {description: Not signed in, content: {application/json: {schema: Error}}}
         403: {description: Not an auditor, content: {application/json: {schema: Error}}}
-        422: {description: No case or user; bad dates, content: {application/json: {schema: Error}}}
+        422: {description: Nothing to search by; a bad filter, content: {application/json: {schema: Error}}}
     """
     args = load_query(AuditSearchArgs())
     found, total = search(args)
     return AuditEventsSchema().dump({"page": args["page"], "page_size": args["page_size"], "total": total,
-                                     "events": found})
+                                     "events": in_words(found)})
 
 
 def search(args: dict) -> tuple[list[AuditEvent], int]:
-    references = case_references(args["case"]) if args.get("case") else None
-    return queries.find_events(references, args.get("user"), args.get("start"), args.get("end"),
-                               args["page"], args["page_size"])
+    return queries.find_events(audit_filter(args), args["page"], args["page_size"])
+
+
+def audit_filter(args: dict) -> queries.AuditFilter:
+    return queries.AuditFilter(
+        case_references=case_references(args["case"]) if args.get("case") else None,
+        usernames=queries.usernames_for(args["user"]) if args.get("user") else None,
+        organisation=args.get("organisation"), action=args.get("action"),
+        start=args.get("start"), end=args.get("end"))
+
+
+def in_words(events: list[AuditEvent]) -> list[dict]:
+    """Each row with what was done in words (`done`), beside its columns. The workflows of the cases
+    whose actions are named are read in one query, whatever the number of rows."""
+    routes = queries.case_routes({event.case_reference for event in events
+                                  if event.what in words.ACTION_ENDPOINTS and event.case_reference})
+    name_action = words.WorkflowActionNames(runtime().workflows, routes.get)
+    return [{**event.model_dump(), "done": words.describe(event, current_app.url_map, name_action)}
+            for event in events]
 
 
 def case_references(reference: str) -> list[str]:

@@ -3,8 +3,9 @@
 Every filter is optional (a blank one means any); an unknown value of one is refused naming it; a
 parameter the queue does not know is ignored. The search looks only among the hub's own cases, by
 reference, NHS number (any spacing) or the patient's name; the last two only for those who may read
-patients' identifiers (cases/access.py:can_read_identifiers), and every case it shows is audited
-as read, like any list of cases.
+patients' identifiers (cases/access.py:can_read_identifiers). The queue shows no patient's name
+or NHS number, so viewing it is audited as one list view; a search by NHS number or name ties that
+patient to each case found, so each is audited as read (docs/security.md).
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ class Search:
     reference_number: int | None = None
     nhs_number: str | None = None
     name_words: tuple[str, ...] = ()
+
+    @property
+    def names_a_patient(self) -> bool:
+        """A search by NHS number or name: each case found is that patient's, so is read (audit)."""
+        return bool(self.nhs_number or self.name_words)
 
 
 @dataclass(frozen=True)

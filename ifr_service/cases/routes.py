@@ -14,7 +14,7 @@ from ifr_service.api.requests import (
     load_query,
     takes_file,
 )
-from ifr_service.audit.recording import note_cases_shown
+from ifr_service.audit.recording import note_list_shown
 from ifr_service.cases import actions, assignment, evidence, queries, service, similar
 from ifr_service.cases.access import can_see_hub_queue, get_identifiable_case, get_visible_case
 from ifr_service.cases.presenters import present_case, present_queue_item
@@ -405,7 +405,7 @@ def hub_queue(hub_code: str):
     found, total = queries.find_hub_queue(hub.id, "ifr", service.queue_states("ifr"), args["page"],
                                           args["page_size"])
     cases = [line.case for line in found]
-    note_cases_shown(current_user(), cases)
+    note_list_shown(current_user(), f"list:work-queue:{hub.code}")  # references and treatments: no patient
     next_clocks = queries.find_next_clocks(cases)
     return QueueSchema().dump({
         "hub": {"code": hub.code, "name": hub.name}, "page": args["page"],

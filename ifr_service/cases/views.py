@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
 from ifr_service.api.requests import ID, file_download, load_query, page_count
-from ifr_service.audit.recording import note_cases_shown
+from ifr_service.audit.recording import note_cases_shown, note_list_shown
 from ifr_service.cases import actions, assignment, evidence, queries, service
 from ifr_service.cases import queue as work_queue
 from ifr_service.cases.access import can_read_identifiers, get_identifiable_case, get_visible_case
@@ -83,8 +83,17 @@ def queue():
         args = {**work_queue.QueueArgs().load({}), **_shown_args(without=error.fields)}
         return render_template("cases/queue.html", **_queue_page(hub, workflow, args, [], 0, today),
                                errors=error.fields), 422
-    note_cases_shown(user, [line.case for line in found])
+    _note_queue_shown(user, hub, args, [line.case for line in found])
     return render_template("cases/queue.html", **_queue_page(hub, workflow, args, found, total, today))
+
+
+def _note_queue_shown(user, hub, args: dict, cases: list) -> None:
+    """The queue shows no patient's name or NHS number, so viewing it is one list view; but a search
+    by an NHS number or a name ties that patient to each case it finds, so each is a read."""
+    if work_queue.read_search(args["search"], user).names_a_patient:
+        note_cases_shown(user, cases)
+    else:
+        note_list_shown(user, f"list:work-queue:{hub.code}")
 
 
 def _shown_args(without) -> dict:

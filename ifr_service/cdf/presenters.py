@@ -11,7 +11,7 @@ from ifr_service.cdf.models import CdfApplication
 from ifr_service.cdf.service import approval_status, break_ends_on
 from ifr_service.forms.definition import FieldDefinition
 from ifr_service.reference.models import Region
-from ifr_service.reference.queries import find_organisation
+from ifr_service.reference.queries import find_organisation, find_provider_names
 from ifr_service.runtime import runtime
 
 
@@ -70,10 +70,11 @@ def present_record(record: CdfApplication, case: Case) -> dict:
     }
 
 
-def present_region_item(record: CdfApplication, case: Case) -> dict:
-    """One line of a region's list of applications: no patient details."""
-    return {"reference": case.reference, "state": case.state,
-            "provider_org_code": case.provider_org_code, **present_record(record, case)}
+def present_region_item(record: CdfApplication, case: Case, provider_names: dict[str, str]) -> dict:
+    """One line of a region's list of applications: no patient details. `provider_names` are the
+    trusts' names by ODS code (reference.queries.find_provider_names, one query for the page)."""
+    return {"reference": case.reference, "state": case.state, "provider_org_code": case.provider_org_code,
+            "provider_name": provider_names.get(case.provider_org_code), **present_record(record, case)}
 
 
 def present_approval(record: CdfApplication, case: Case, show_case: bool) -> dict:
@@ -82,6 +83,7 @@ def present_approval(record: CdfApplication, case: Case, show_case: bool) -> dic
     presented.pop("unmet_criteria")
     return {**presented, "region": find_organisation(Region, case.region_id),
             "provider_org_code": case.provider_org_code,
+            "provider_name": find_provider_names([case.provider_org_code]).get(case.provider_org_code),
             "case_reference": case.reference if show_case else None}
 
 

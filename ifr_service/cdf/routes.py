@@ -7,14 +7,12 @@ from flask import Blueprint, url_for
 from marshmallow import Schema, fields, validate
 
 from ifr_service.api.requests import ID, PageArgs, PeriodArgs, json_body, load_query
-from ifr_service.audit.models import DENIED
-from ifr_service.audit.recording import note_case_seen, note_cases_shown
+from ifr_service.audit.recording import note_cases_shown
 from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.presenters import present_case
 from ifr_service.cases.schemas import CaseSchema
 from ifr_service.cdf import audit, queries, service, spend
-from ifr_service.cdf.approval_numbers import normalise_approval_number
 from ifr_service.cdf.presenters import (
     pounds,
     present_approval,
@@ -30,9 +28,8 @@ from ifr_service.cdf.schemas import (
     SpendSchema,
 )
 from ifr_service.errors import NotFound
-from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Region
-from ifr_service.reference.queries import find_organisation
+from ifr_service.reference.queries import find_organisation, find_provider_names
 from ifr_service.runtime import runtime
 from ifr_service.text import shortened
 from ifr_service.users.access import ANY_SIGNED_IN, allow, current_user
@@ -115,12 +112,8 @@ def get_approval(number: str):
           description: Not an approval number (its shape or check digit)
           content: {application/json: {schema: Error}}
     """
-    record, case = queries.find_by_approval_number(normalise_approval_number(number))
     user = current_user()
-    if user.role_enum is Role.CLINICIAN and case.provider_org_code != user.organisation_code:
-        note_case_seen(user, case, action=DENIED)
-        raise NotFound(f"There is no CDF approval {record.approval_number} for your trust.", field="number")
-    note_cases_shown(user, [case])  # one patient's treatment, whoever looks it up
+    record, case = service.look_up_approval(user, number)  # one patient's treatment, whoever looks
     return ApprovalSchema().dump(present_approval(record, case, can_see_case(user, case)))
 
 
@@ -167,14 +160,15 @@ def region_applications(region_code: str):
         404: {description: No such region for you, content: {application/json: {schema: Error}}}
     """
     args = load_query(RegionListArgs())
-    region = _region_for_user(region_code)
+    region = service.region_of_team(current_user(), region_code)
     found, total = queries.find_region_applications(region.id, args["state"], args["entry"],
                                                     args["page"], args["page_size"])
     note_cases_shown(current_user(), [case for _, case in found])
+    providers = find_provider_names(case.provider_org_code for _, case in found)
     return RegionApplicationsSchema().dump({
         "region": {"code": region.code, "name": region.name}, "page": args["page"],
         "page_size": args["page_size"], "total": total,
-        "applications": [present_region_item(record, case) for record, case in found]})
+        "applications": [present_region_item(record, case, providers) for record, case in found]})
 
 
 @cdf.get("/cdf/regions/<region_code>/audit")
@@ -195,7 +189,7 @@ def region_audit(region_code: str):
         422: {description: Bad dates, content: {application/json: {schema: Error}}}
     """
     args = load_query(PeriodArgs())
-    region = _region_for_user(region_code)
+    region = service.region_of_team(current_user(), region_code)
     rows = audit.region_audit(region.id, args["start"], args["end"])
     return RegionAuditSchema().dump({
         "region": {"code": region.code, "name": region.name}, "start": args["start"], "end": args["end"],
@@ -241,12 +235,3 @@ def _share(part: int, whole: int) -> float:
 def _line(line: spend.SpendLine) -> dict:
     return {"approvals": line.approvals, "committed_gbp": pounds(line.committed_pence),
             "forecast_gbp": pounds(line.forecast_pence)}
-
-
-def _region_for_user(region_code: str):
-    """The region, if the caller is its CDF administrator (or an administrator); else not found."""
-    region = reference.find_region(region_code)
-    user = current_user()
-    if region is None or (user.role_enum is Role.CDF_ADMIN and user.region_id != region.id):
-        raise NotFound(f"There is no region {shortened(region_code)} for you.", field="region_code")
-    return region

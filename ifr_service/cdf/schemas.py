@@ -86,6 +86,11 @@ class ApplicationSchema(Schema):
     expected_cost_gbp = _money("The entry's expected cost per patient when decided.")
 
 
+def _provider_name() -> fields.String:
+    return fields.String(allow_none=True, metadata={
+        "description": "The provider's name from the reference data's trusts; null for a code not held."})
+
+
 class ApprovalSchema(Schema):
     entry = fields.Nested(EntrySummarySchema, required=True)
     approval_number = fields.String(required=True)
@@ -96,6 +101,7 @@ class ApprovalSchema(Schema):
     expected_cost_gbp = _money("The entry's expected cost per patient when approved.")
     region = fields.Nested(OrganisationSchema, allow_none=True)
     provider_org_code = fields.String(allow_none=True)
+    provider_name = _provider_name()
     case_reference = fields.String(allow_none=True, metadata={
         "description": "Only for those who may read the case."})
 
@@ -104,6 +110,7 @@ class RegionApplicationSchema(ApplicationSchema):
     reference = fields.String(required=True)
     state = fields.String(required=True)
     provider_org_code = fields.String(allow_none=True)
+    provider_name = _provider_name()
 
 
 class RegionApplicationsSchema(Schema):

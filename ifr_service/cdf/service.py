@@ -10,20 +10,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ifr_service import db
+from ifr_service.audit.models import DENIED
+from ifr_service.audit.recording import note_case_seen, note_cases_shown
 from ifr_service.cases import queries as cases
 from ifr_service.cases import service as case_service
 from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import take_system_action
 from ifr_service.cases.models import Case
 from ifr_service.cdf import queries
-from ifr_service.cdf.approval_numbers import allocate_approval_number
+from ifr_service.cdf.approval_numbers import allocate_approval_number, normalise_approval_number
 from ifr_service.cdf.definition import APPLICATION_FORM, UNLISTED_DRUG_FORM, CdfEntry
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.cet.deidentify import intervention_key
-from ifr_service.errors import Conflict, Forbidden, IfrError, ValidationFailed
+from ifr_service.errors import Conflict, Forbidden, IfrError, NotFound, ValidationFailed
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.validation import validate_answers
 from ifr_service.reference import queries as reference
+from ifr_service.reference.models import Region
 from ifr_service.runtime import runtime
 from ifr_service.text import shortened
 from ifr_service.users.models import Role, User
@@ -211,3 +214,25 @@ def _conversion_form() -> FormDefinition:
     return FormDefinition(key=f"{APPLICATION_FORM}-v{application.version}-unlisted-v{drug.version}",
                           version=1, route="cdf", title=drug.title,
                           sections=application.sections + drug.sections)
+
+
+def look_up_approval(user: User, typed: str) -> tuple[CdfApplication, Case]:
+    """An approval by its number as a person typed it (spaces and case forgiven): 422 naming `number`
+    for one that cannot be a number or has a wrong check digit, 404 for one that is not known or,
+    for a clinician, not of their own trust (the refusal recorded). Each look-up is recorded as a
+    read of the patient's case, whoever makes it."""
+    record, case = queries.find_by_approval_number(normalise_approval_number(typed))
+    if user.role_enum is Role.CLINICIAN and case.provider_org_code != user.organisation_code:
+        note_case_seen(user, case, action=DENIED)
+        raise NotFound(f"There is no CDF approval {record.approval_number} for your trust.", field="number")
+    note_cases_shown(user, [case])
+    return record, case
+
+
+def region_of_team(user: User, region_code: str) -> Region:
+    """The region, if the user is its CDF administrator (or an administrator); else not found, so
+    that another region's team is not told what exists."""
+    region = reference.find_region(region_code)
+    if region is None or (user.role_enum is Role.CDF_ADMIN and user.region_id != region.id):
+        raise NotFound(f"There is no region {shortened(region_code)} for you.", field="region_code")
+    return region

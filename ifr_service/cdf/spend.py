@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ifr_service.cases.models import Case
 from ifr_service.cdf import queries
@@ -69,13 +69,86 @@ def spend_report(start_year: int, today: date, budget_pence: int) -> SpendReport
             report.routinely_commissioned_pence += committed_pence(record, case, today)
             continue
         for line in (report.national, report.regions.setdefault(case.region_id, SpendLine())):
-            line.approvals += 1
-            line.committed_pence += committed_pence(record, case, today)
-            line.approved_value_pence += record.expected_cost_pence
+            _add(line, record, case, today)
     for line in (report.national, *report.regions.values()):
-        line.forecast_pence = line.committed_pence + round(
-            _daily_rate(line, as_of, start) * (end - as_of).days)
+        _forecast(line, start, as_of, end)
     return report
+
+
+@dataclass
+class MonthSpend:
+    """One month of the year: the approvals decided in it and what they commit, and the forecast
+    (what the month committed, or for the days still to come, new approvals at this year's rate)."""
+
+    month: date  # its first day
+    approvals: int
+    committed_pence: int
+    forecast_pence: int
+    cumulative_committed_pence: int | None  # None for a month that has not begun
+    cumulative_forecast_pence: int
+
+
+@dataclass
+class SpendDetail:
+    """The spend of the nation or of one region, by month and by entry (drug and indication)."""
+
+    financial_year: str
+    as_of: date
+    budget_pence: int
+    total: SpendLine
+    months: list[MonthSpend]
+    entries: dict[str, SpendLine]
+    routinely_commissioned_pence: int = 0
+
+
+def spend_detail(start_year: int, today: date, budget_pence: int,
+                 region_id: int | None = None) -> SpendDetail:
+    """As spend_report, for the nation (region_id None) or one region, month by month and by entry.
+    The months' forecasts add up to the year's, and the entries' to within a penny each."""
+    start, end = date(start_year, 4, 1), date(start_year + 1, 3, 31)
+    as_of = min(max(today, start), end)
+    total, entries, months = SpendLine(), {}, {}
+    routine = 0
+    for record, case in queries.find_decided_between(start, as_of, region_id=region_id, approved_only=True):
+        if record.funding_route == "routine_commissioning":
+            routine += committed_pence(record, case, today)
+            continue
+        for line in (total, entries.setdefault(record.entry_key, SpendLine()),
+                     months.setdefault(record.decided_on.replace(day=1), SpendLine())):
+            _add(line, record, case, today)
+    for line in (total, *entries.values()):
+        _forecast(line, start, as_of, end)
+    return SpendDetail(f"{start_year}/{(start_year + 1) % 100:02d}", as_of, budget_pence, total,
+                       _months(total, months, start, as_of), dict(sorted(entries.items())), routine)
+
+
+def _months(total: SpendLine, decided: dict[date, SpendLine], start: date, as_of: date) -> list[MonthSpend]:
+    rate = _daily_rate(total, as_of, start)
+    rows, committed, days_to_come = [], 0, 0
+    for index in range(12):
+        first = date(start.year + (start.month - 1 + index) // 12, (start.month - 1 + index) % 12 + 1, 1)
+        last = date.fromordinal(date(first.year + first.month // 12, first.month % 12 + 1, 1).toordinal() - 1)
+        line = decided.get(first, SpendLine())
+        committed += line.committed_pence
+        days_to_come += max(0, (last - max(first - _ONE_DAY, as_of)).days)
+        cumulative = committed + round(rate * days_to_come)
+        month_forecast = cumulative - (rows[-1].cumulative_forecast_pence if rows else 0)
+        rows.append(MonthSpend(first, line.approvals, line.committed_pence, month_forecast,
+                               committed if first <= as_of else None, cumulative))
+    return rows
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+def _add(line: SpendLine, record: CdfApplication, case: Case, today: date) -> None:
+    line.approvals += 1
+    line.committed_pence += committed_pence(record, case, today)
+    line.approved_value_pence += record.expected_cost_pence
+
+
+def _forecast(line: SpendLine, start: date, as_of: date, end: date) -> None:
+    line.forecast_pence = line.committed_pence + round(_daily_rate(line, as_of, start) * (end - as_of).days)
 
 
 def committed_pence(record: CdfApplication, case: Case, today: date) -> int:

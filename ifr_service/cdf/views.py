@@ -21,7 +21,7 @@ from ifr_service.cdf.presenters import present_application, present_case_summary
 from ifr_service.cdf.routes import CDF_STATES
 from ifr_service.errors import IfrError, NotFound, ValidationFailed
 from ifr_service.forms.definition import FormDefinition
-from ifr_service.reference.queries import get_region
+from ifr_service.reference.queries import find_provider_names, get_region
 from ifr_service.runtime import runtime
 from ifr_service.text import shortened
 from ifr_service.users.access import current_user
@@ -137,9 +137,10 @@ def list_applications():
     found, total = queries.find_region_applications(region.id, args["state"], args["entry"], args["page"],
                                                     PAGE_SIZE)
     note_cases_shown(current_user(), [case for _, case in found])
+    providers = find_provider_names(case.provider_org_code for _, case in found)
     return render_template(
         "cdf/applications.html", title=f"{region.name}: Cancer Drugs Fund applications", region=region,
-        applications=[present_region_item(record, case) for record, case in found], total=total,
+        applications=[present_region_item(record, case, providers) for record, case in found], total=total,
         args=args, pages=page_count(total, PAGE_SIZE), states=CDF_STATES, statuses=STATUS_TITLES,
         entries=runtime().cdf.current_list(runtime().today()), workflow=runtime().workflows["cdf"])
 
@@ -185,7 +186,8 @@ def _result_page(case: Case, values: dict, errors: dict | None):
     return render_template(
         "cdf/result.html", title="Application approved" if approved else "Application not approved",
         case=case, cdf=cdf, statuses=STATUS_TITLES, drug_section=drug_form.sections[0], values=values,
-        errors=errors, can_convert=current_user().role_enum is Role.CLINICIAN and not approved), \
+        errors=errors, can_convert=current_user().role_enum is Role.CLINICIAN and not approved,
+        provider=find_provider_names([case.provider_org_code]).get(case.provider_org_code)), \
         422 if errors else 200
 
 

@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet.models import NationalCase
+from ifr_service.reference.icd10_crgs import suggest_crg
 from ifr_service.reference.models import Hub
 from ifr_service.runtime import runtime
 
@@ -56,7 +57,7 @@ class CohortCandidate:
     approval_rate: float | None
     hub_approval_spread: float | None  # highest less lowest approval rate of the hubs that decided
     urgent_share: float
-    suggested_crg_code: str | None  # the CRG most of the cases were recorded under
+    suggested_crg_code: str | None  # from the ICD-10 category: reference/data/icd10_crgs.yaml
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -110,7 +111,7 @@ def _summarise(key: str, category: str, rows: list[tuple]) -> CohortCandidate:
     approved = sum(case.outcome in APPROVED for case in decided)
     hubs = sorted({hub for _, hub in rows})
     rates = _hub_approval_rates([(case, hub) for case, hub in rows if case.outcome in DECIDED])
-    crgs = Counter(case.crg_code for case in cases if case.crg_code)
+    suggestion = suggest_crg(category)
     return CohortCandidate(
         intervention_key=key, icd10_category=category,
         intervention_name=Counter(case.intervention_name for case in cases).most_common(1)[0][0],
@@ -121,7 +122,7 @@ def _summarise(key: str, category: str, rows: list[tuple]) -> CohortCandidate:
         approval_rate=round(approved / len(decided), 3) if decided else None,
         hub_approval_spread=round(max(rates) - min(rates), 3) if rates else None,
         urgent_share=round(sum(case.urgency != "routine" for case in cases) / len(cases), 3),
-        suggested_crg_code=crgs.most_common(1)[0][0] if crgs else None)
+        suggested_crg_code=suggestion.crg_code if suggestion else None)
 
 
 def _hub_approval_rates(decided: list[tuple[NationalCase, str]]) -> list[float]:

@@ -45,7 +45,10 @@ FILTERS = ("region", "hub", "programme_of_care", "crg", "route", "urgency", "out
 PERIODS = ("month", "quarter", "year")
 MOST_PAGE_ROWS = 2000  # a page of 20,000 rows is 33 MB of HTML and 3 s to write; a file is better
 MOST_BARS = 30  # a bar chart of more categories than this is not drawn: the table gives them all
-MOST_LINES = len(charts.SERIES_STYLES)  # by a period and something else: a line each, up to six
+# By a period and something else: a line each, up to six, told apart by dashes as well as colour.
+LINE_STYLES = [(charts.BLUE, None), (charts.PURPLE, charts.DASHED), (charts.RED, charts.DOTTED),
+               ("#007f3b", "12 4 2 4"), ("#7c2855", "4 4"), (charts.INK, "1 3")]
+MOST_LINES = len(LINE_STYLES)
 BY_WORDS = "a dimension"
 
 
@@ -157,14 +160,22 @@ def _period_lines(by: list[str], found: list[dict], namer: Namer) -> list[str]:
     if not keys or len(values) > MOST_LINES:
         return []
     cases = {(row[other], row[period]): row["cases"] for row in found}
-    series = [(namer.name(other, value), [cases.get((value, key), 0) for key in keys]) for value in values]
+    series = [charts.Series(_shortened(namer.name(other, value)),
+                            [cases.get((value, key), 0) for key in keys], colour, dashes)
+              for value, (colour, dashes) in zip(values, LINE_STYLES, strict=False)]
     labels = [_short(period, key) for key in keys]
     what, heading = TITLES[other].lower(), TITLES[period]
     return [charts.lines_chart(
         "chart-lines", f"Cases received by {heading.lower()}, a line for each {what}",
         f"A line chart of the cases received from {labels[0]} to {labels[-1]}, one line for each {what}: "
-        + ", ".join(name for name, _ in series) + ". The table below gives every row's numbers.",
+        + ", ".join(namer.name(other, value) for value in values)
+        + ". The table below gives every row's numbers.",
         labels, series, x_label=heading, y_label="Cases received")]
+
+
+def _shortened(name: str) -> str:
+    """A name short enough for the chart's key; the description and the table give it whole."""
+    return name if len(name) <= 22 else name[:21] + "…"
 
 
 def _short(period: str, key: str) -> str:

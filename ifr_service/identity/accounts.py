@@ -1,8 +1,10 @@
 """Who an identity provider's claims say someone is, as a user of this service.
 
-The provider is the authority on a person's name, role and organisation. The service keeps its own
-row for what only it knows (panel seats, hub leads, an account switched off here) and brings the
-rest up to date at each sign-in.
+The provider is the authority on a person's name and email, and on their role and organisation
+until a service administrator sets those here (`managed_here`, users/service.py): from then the
+service's record wins, and the claims still must name a role the service knows. The service keeps
+its own row for what only it knows (panel seats, hub leads, an account switched off here) and
+brings the rest up to date at each sign-in.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ def account_for(claims: dict, config: Config) -> User:
         user = create_user(User(username=username, display_name=username, email="", role=role.value))
     user.display_name = _claim(claims, "name") or user.display_name
     user.email = _claim(claims, "email") or user.email
-    user.role = role.value
-    _place(user, role, _claim(claims, config.oidc_organisation_claim), _claim(claims, "org_name"))
+    if not user.managed_here:  # an administrator's choice of role and organisation stands
+        user.role = role.value
+        _place(user, role, _claim(claims, config.oidc_organisation_claim), _claim(claims, "org_name"))
     db.session().flush()
     return user
 

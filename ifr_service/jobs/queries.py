@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import select
 
 from ifr_service import db
@@ -50,6 +50,18 @@ def find_failed_messages(limit: int = 100) -> list[OutboxMessage]:
     query = (select(OutboxMessage).where(OutboxMessage.failed_utc.is_not(None))
              .order_by(OutboxMessage.failed_utc.desc(), OutboxMessage.id.desc()).limit(limit))
     return list(db.session().exec(query))
+
+
+def count_messages_by_state() -> dict[str, int]:
+    """How many jobs are in each state (models.py): waiting to be handed on, handed on (running),
+    waiting for a retry after a failure, completed, and failed for good. A state with none is absent."""
+    state = case(
+        (OutboxMessage.completed_utc.is_not(None), "completed"),
+        (OutboxMessage.failed_utc.is_not(None), "failed"),
+        (OutboxMessage.dispatched_utc.is_not(None), "running"),
+        (OutboxMessage.next_attempt_utc.is_not(None), "retrying"),
+        else_="waiting")
+    return dict(db.session().exec(select(state, func.count()).group_by(state)).all())
 
 
 def summarise_messages(now: datetime) -> dict:

@@ -30,7 +30,7 @@ class Letter(SQLModel, table=True):
     created_utc: datetime = Field(default_factory=utc_now)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     # What the letter says (letters.content.LetterContent as JSON): the PDF and the letter's page are
-    # both drawn from it. None for letters made before it was kept (migration 0025).
+    # both drawn from it. None for letters made before it was kept (migration 0021).
     body: dict | None = Field(default=None, sa_column=Column(JsonDocument, nullable=True))
 
     @property

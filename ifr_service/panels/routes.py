@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from ifr_service.api.requests import ID, file_download, load_json
 from ifr_service.audit.models import CHANGE, READ
-from ifr_service.audit.recording import note_case_seen, note_cases_shown
+from ifr_service.audit.recording import note_case_seen, note_cases_shown, note_list_shown
 from ifr_service.cases import evidence, similar
 from ifr_service.cases.queries import get_attachment_content, get_case_by_id
 from ifr_service.errors import NotFound, ValidationFailed
@@ -381,7 +381,7 @@ def _panel(panel) -> dict:
 
 def _meeting(meeting) -> dict:
     agenda, listed = [], queries.find_agenda(meeting.id)
-    note_cases_shown(current_user(), [case for _, case in listed])
+    note_list_shown(current_user(), f"list:panel-agenda:{meeting.id}")  # references and states: no patient
     for item, case in listed:
         result = service.quorum_for_case(meeting, case)
         agenda.append({

@@ -45,9 +45,11 @@ def add_member(panel: Panel, username: str, panel_role: str) -> PanelMember:
         raise ValidationFailed({"username": f"There is no user {shortened(username)}."})
     if user.role not in (Role.PANEL_CHAIR, Role.PANEL_MEMBER):
         raise ValidationFailed({"username": "Only panel chairs and panel members can sit on a panel."})
+    if not user.is_active:
+        raise ValidationFailed({"username": f"{shortened(username)} is switched off: switch them on first."})
     if any(member.user_id == user.id for member in queries.find_members(panel.id)):
         raise ValidationFailed({"username": f"{shortened(username)} is a member of this panel already."})
-    return queries.add(PanelMember(panel_id=panel.id, user_id=user.id, panel_role=PanelRole(panel_role)))
+    return queries.add(PanelMember(panel_id=panel.id, user_id=user.id, panel_role=check_seat(panel_role)))
 
 
 def update_member(panel: Panel, member_id: int, changes: dict) -> PanelMember:
@@ -57,10 +59,16 @@ def update_member(panel: Panel, member_id: int, changes: dict) -> PanelMember:
     if member is None:
         raise NotFound("There is no such member of this panel.", field="member_id")
     if "panel_role" in changes:
-        member.panel_role = PanelRole(changes["panel_role"])
+        member.panel_role = check_seat(changes["panel_role"])
     if "is_active" in changes:
         member.is_active = changes["is_active"]
     return member
+
+
+def check_seat(panel_role: str | None) -> PanelRole:
+    if panel_role not in {role.value for role in PanelRole}:
+        raise ValidationFailed({"panel_role": "Choose the member's seat on the panel from the list."})
+    return PanelRole(panel_role)
 
 
 PANEL_ROLES = (Role.PANEL_CHAIR, Role.PANEL_MEMBER)

@@ -15,7 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from ifr_service.api.requests import ID, file_download
 from ifr_service.audit.models import CHANGE, READ
-from ifr_service.audit.recording import note_case_seen, note_cases_shown
+from ifr_service.audit.recording import note_case_seen, note_cases_shown, note_list_shown
 from ifr_service.cases import actions, evidence, similar
 from ifr_service.cases import service as cases
 from ifr_service.cases.models import Case
@@ -184,7 +184,7 @@ def _panel_view(panel: Panel, today) -> dict:
 def _meeting_page(meeting: PanelMeeting, values: dict, errors: dict | None):
     user, members = current_user(), queries.find_members_with_users(meeting.panel_id)
     cases, declared = _agenda_cases(meeting), queries.find_conflicts(meeting.id)
-    note_cases_shown(user, cases)
+    note_list_shown(user, f"list:panel-agenda:{meeting.id}")  # references and treatments: no patient
     decided = service.decided_at(meeting)
     agenda = [{"case": case, "quorum": service.quorum_for_case(meeting, case), "decided": case.id in decided,
                "conflicts": sum(1 for conflict in declared if conflict.case_id == case.id)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -52,7 +53,9 @@ class PolicyEvent(SQLModel, table=True):
 
 
 class Policy(SQLModel, table=True):
-    """A published national commissioning policy: the library IFR screening checks against."""
+    """A published national commissioning policy: the library IFR screening checks against. One the
+    CET published through the service has its item; one NHS England published elsewhere (loaded from
+    policy/data/library.yaml) has none, and cites its `source`."""
 
     __tablename__ = "commissioning_policy"
 
@@ -65,4 +68,6 @@ class Policy(SQLModel, table=True):
     criteria: str = Field(max_length=5000)
     crg_code: str | None = Field(default=None, max_length=10)
     published_on: date
-    item_id: int = Field(foreign_key="policy_item.id", unique=True)
+    item_id: int | None = Field(default=None, foreign_key="policy_item.id", unique=True)
+    source: str | None = Field(default=None, max_length=500)  # where it was published, and seen
+    is_demo: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

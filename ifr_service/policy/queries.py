@@ -11,6 +11,7 @@ from ifr_service.errors import NotFound
 from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
 from ifr_service.reference.models import ClinicalReferenceGroup
 from ifr_service.text import shortened
+from ifr_service.users.models import Role, User
 
 
 def find_item(intervention_key: str, icd10_category: str, for_update: bool = False) -> PolicyItem | None:
@@ -73,15 +74,48 @@ def find_events(item: PolicyItem) -> list[PolicyEvent]:
     return list(db.session().exec(query))
 
 
-def crg_exists(code: str) -> bool:
-    query = select(ClinicalReferenceGroup.id).where(ClinicalReferenceGroup.code == code)
-    return db.session().exec(query).first() is not None
+def find_crg_code(text: str) -> str | None:
+    """The CRG code as the reference data prints it, for a code typed in any case, or None."""
+    query = select(ClinicalReferenceGroup.code).where(
+        func.upper(ClinicalReferenceGroup.code) == text.strip().upper())
+    return db.session().exec(query).first()
+
+
+def find_crg_names() -> dict[str, str]:
+    """Each coded CRG's name by its code, in code order; a code printed for two CRGs (MSD) names
+    both ("Multi-System Disorders or Specialised Mental Health Services for the Deaf")."""
+    rows = db.session().exec(select(ClinicalReferenceGroup.code, ClinicalReferenceGroup.name)
+                             .where(ClinicalReferenceGroup.code.is_not(None))
+                             .order_by(ClinicalReferenceGroup.code, ClinicalReferenceGroup.name))
+    names: dict[str, list[str]] = {}
+    for code, name in rows:
+        names.setdefault(code, []).append(name)
+    return {code: " or ".join(both) for code, both in names.items()}
+
+
+def find_cet_analysts() -> list[User]:
+    """The active CET analysts, by name: who may own a policy-development item."""
+    query = select(User).where(User.role == Role.CET_ANALYST.value, User.is_active).order_by(
+        User.display_name, User.username)
+    return list(db.session().exec(query))
+
+
+def find_cet_analyst(text: str) -> User | None:
+    """The active CET analyst with this username, or else this name (either in any case)."""
+    wanted = text.strip().lower()
+    analysts = find_cet_analysts()
+    return (next((user for user in analysts if user.username.lower() == wanted), None)
+            or next((user for user in analysts if user.display_name.strip().lower() == wanted), None))
 
 
 def create_policy(policy: Policy) -> Policy:
     db.session().add(policy)
     db.session().flush()
     return policy
+
+
+def find_policy(reference: str) -> Policy | None:
+    return db.session().exec(select(Policy).where(Policy.reference == reference)).first()
 
 
 def find_policy_for_item(item_id: int) -> Policy | None:

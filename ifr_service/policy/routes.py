@@ -9,6 +9,7 @@ from ifr_service.api.requests import PageArgs, json_body, load_query
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.schemas import AllowedActionSchema
 from ifr_service.policy import queries, service
+from ifr_service.reference.icd10_crgs import suggest_crg
 from ifr_service.runtime import runtime
 from ifr_service.users.access import ANY_SIGNED_IN, allow, current_user
 from ifr_service.users.models import Role
@@ -44,9 +45,15 @@ class PolicyItemSchema(Schema):
     intervention_key = fields.String(required=True)
     icd10_category = fields.String(required=True)
     priority_score = fields.Float(required=True, metadata={"description": "0 to 100 (docs/cet.md)"})
-    suggested_crg_code = fields.String(allow_none=True)
+    suggested_crg_code = fields.String(allow_none=True, metadata={
+        "description": "From the cohort's ICD-10 category (reference/data/icd10_crgs.yaml)"})
+    suggested_crg_name = fields.String(allow_none=True)
+    suggestion_reason = fields.String(allow_none=True, metadata={
+        "description": "Why: 'C50 falls in C50, malignant neoplasm of breast … → CTY — Chemotherapy. …'"})
     crg_code = fields.String(allow_none=True)
-    owner = fields.String(allow_none=True)
+    crg_name = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True, metadata={"description": "The owner's username"})
+    owner_name = fields.String(allow_none=True)
     due_on = fields.Date(allow_none=True)
     evidence = fields.Dict(required=True, metadata={
         "description": "The cohort: its cases (case_refs), hubs, costs and outcomes when last found."})
@@ -70,7 +77,11 @@ class PolicySchema(Schema):
         "enum": ["routinely_commissioned", "not_routinely_commissioned"]})
     criteria = fields.String(required=True)
     crg_code = fields.String(allow_none=True)
+    crg_name = fields.String(allow_none=True)
     published_on = fields.Date(required=True)
+    source = fields.String(allow_none=True, metadata={
+        "description": "Where a policy published outside the service's policy development was published"})
+    is_demo = fields.Boolean(required=True, metadata={"description": "An entry of the demo data set"})
 
 
 @policy.get("/cet/policy-queue")
@@ -91,8 +102,10 @@ def list_queue():
     """
     args = load_query(QueueArgs())
     items, total = queries.find_items(args["state"], args["page"], args["page_size"])
+    names = queries.find_crg_names()
     return PolicyQueueSchema().dump({"page": args["page"], "page_size": args["page_size"], "total": total,
-                                     "items": [_present(item, with_events=False) for item in items]})
+                                     "items": [_present(item, with_events=False, names=names)
+                                               for item in items]})
 
 
 @policy.get("/cet/policy-queue/<reference>")
@@ -154,19 +167,26 @@ def list_policies():
     """
     args = load_query(LibraryArgs())
     found = queries.find_policies(args["intervention_key"], args["icd10_category"])
-    return PolicySchema(many=True).dump(found)
+    names = queries.find_crg_names()
+    return PolicySchema(many=True).dump([{**policy.model_dump(), "crg_name": names.get(policy.crg_code)}
+                                         for policy in found])
 
 
-def _present(item, with_events: bool = True) -> dict:
+def _present(item, with_events: bool = True, names: dict[str, str] | None = None) -> dict:
     from ifr_service.users.queries import get_user_by_id
 
-    workflow = runtime().workflows[service.ROUTE]
+    workflow, names = runtime().workflows[service.ROUTE], names or queries.find_crg_names()
+    owner = get_user_by_id(item.owner_id) if item.owner_id else None
+    suggestion = suggest_crg(item.icd10_category)
     return {
         "reference": item.reference, "state": item.state, "state_title": workflow.state(item.state).title,
         "title": item.title, "intervention_key": item.intervention_key,
         "icd10_category": item.icd10_category, "priority_score": item.priority_score,
-        "suggested_crg_code": item.suggested_crg_code, "crg_code": item.crg_code,
-        "owner": get_user_by_id(item.owner_id).username if item.owner_id else None,
+        "suggested_crg_code": suggestion.crg_code if suggestion else None,
+        "suggested_crg_name": suggestion.crg_name if suggestion else None,
+        "suggestion_reason": suggestion.explanation() if suggestion else None,
+        "crg_code": item.crg_code, "crg_name": names.get(item.crg_code),
+        "owner": owner.username if owner else None, "owner_name": owner.display_name if owner else None,
         "due_on": item.due_on, "evidence": item.evidence,
         "allowed_actions": [{"action": a.key, "title": a.title, "payload": describe_fields(a.payload)}
                             for a in service.actions_for(item, current_user())],

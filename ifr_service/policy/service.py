@@ -23,10 +23,11 @@ from ifr_service.db import utc_now
 from ifr_service.errors import Conflict, ValidationFailed
 from ifr_service.policy import queries
 from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
+from ifr_service.reference.icd10_crgs import suggest_crg
 from ifr_service.runtime import runtime
-from ifr_service.text import shortened
-from ifr_service.users.models import User
-from ifr_service.users.queries import find_user, get_system_user
+from ifr_service.text import quoted
+from ifr_service.users.models import Role, User
+from ifr_service.users.queries import get_system_user
 from ifr_service.workflows.definition import Action, Workflow
 from ifr_service.workflows.engine import allowed_actions, next_state
 
@@ -53,6 +54,7 @@ def file_candidates(as_of: date) -> dict[str, list[str]]:
             filed["new"].append(item.reference)
         elif evidence["case_refs"] != item.evidence.get("case_refs"):
             item.evidence, item.priority_score = evidence, priority_score(candidate)
+            item.suggested_crg_code = candidate.suggested_crg_code
             item.updated_utc = utc_now()
             _record(item, "policy_evidence_updated", system, item.state, item.state,
                     {"as_of": as_of.isoformat(), "count": candidate.count})
@@ -156,20 +158,30 @@ def _record(item: PolicyItem, name: str, actor: User, from_state, to_state, payl
 # Guards and effects the policy workflow names (checked at start-up like the cases').
 
 def _owner_is_a_cet_analyst(item: PolicyItem, actor: User, payload: dict) -> dict:
-    """The owner named, or the analyst accepting the item."""
-    owner = find_user(payload["owner"]) if payload.get("owner") else actor
-    if owner is None or owner.role != "cet_analyst" or not owner.is_active:
-        raise ValidationFailed({"owner": f"{shortened(payload['owner'])} is not an active CET analyst."})
+    """The owner named (by username or by name, in any case), or the analyst accepting the item."""
+    named = (payload.get("owner") or "").strip()
+    owner = queries.find_cet_analyst(named) if named else actor
+    if owner is None or owner.role != Role.CET_ANALYST.value or not owner.is_active:
+        must = "The owner must be one of the CET's active analysts"
+        raise ValidationFailed({"owner": f"{must}, named by username or by name: {quoted(named)} is not one."
+                                if named else f"{must}."})
     item.owner_id = owner.id
     return {"owner": owner.username}
 
 
 def _crg_is_known(item: PolicyItem, actor: User, payload: dict) -> dict:
-    code = payload.get("crg_code") or item.suggested_crg_code
-    if not code:
-        raise ValidationFailed({"crg_code": "No CRG could be suggested for this cohort: name one."})
-    if not queries.crg_exists(code):
-        raise ValidationFailed({"crg_code": f"{shortened(code)} is not a Clinical Reference Group code."})
+    """The CRG typed (its code in any case, spaces around it ignored) or, when none is, the one the
+    ICD-10 mapping suggests; kept as the reference data prints its code."""
+    typed = (payload.get("crg_code") or "").strip()
+    suggestion = suggest_crg(item.icd10_category)
+    if not typed and suggestion is None:
+        raise ValidationFailed({"crg_code": (
+            f"No CRG is suggested for {item.icd10_category}: choose the Clinical Reference Group.")})
+    code = queries.find_crg_code(typed) if typed else queries.find_crg_code(suggestion.crg_code)
+    if code is None:
+        raise ValidationFailed({"crg_code": (
+            f"{quoted(typed or suggestion.crg_code)} is not a Clinical Reference Group code: "
+            "choose one from the list, like CTY for Chemotherapy.")})
     item.crg_code = code
     return {"crg_code": code}
 

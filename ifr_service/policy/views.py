@@ -7,6 +7,8 @@ taking it calls the same `service.take_action` as the API.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ifr_service.api.requests import load_query, page_count
@@ -14,6 +16,7 @@ from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.policy import queries, service
 from ifr_service.policy.models import PolicyItem
 from ifr_service.policy.routes import QueueArgs
+from ifr_service.reference.icd10_crgs import suggest_crg
 from ifr_service.reference.queries import find_hubs
 from ifr_service.runtime import runtime
 from ifr_service.text import quoted
@@ -39,7 +42,8 @@ def list_items():
     workflow = runtime().workflows[service.ROUTE]
     return render_template("policy/list.html", title="Policy-development queue", items=items, total=total,
                            args=args, pages=page_count(total, PAGE_SIZE), workflow=workflow,
-                           owners=_owner_names(items))
+                           owners=_owner_names(items), crg_names=queries.find_crg_names(),
+                           suggested={item.id: suggest_crg(item.icd10_category) for item in items})
 
 
 @policy_pages.get("/cet/policy-queue/<reference>")
@@ -50,7 +54,8 @@ def show_item(reference: str):
     return render_template(
         "policy/item.html", title=item.reference, item=item, workflow=workflow,
         state=workflow.state(item.state), evidence=item.evidence, owners=_owner_names([item]),
-        hub_names={hub.code: hub.name for hub in find_hubs()},
+        hub_names={hub.code: hub.name for hub in find_hubs()}, crg_names=queries.find_crg_names(),
+        suggestion=suggest_crg(item.icd10_category),
         actions=service.actions_for(item, current_user()), policy=queries.find_policy_for_item(item.id),
         timeline=_timeline(item))
 
@@ -63,13 +68,15 @@ def take_action(reference: str, action: str):
     if definition is None:
         raise NotFound(f"A policy-development item has no action {quoted(action)}.")
     service.check_action_allowed(item, action, user)  # 409 or 403 before the form is shown
+    shown = _with_choices(definition, item)
     if request.method == "GET":
-        return _action_page(item, definition, {}, None)
-    payload = read_fields(definition.payload, request.form)
+        return _action_page(item, shown, _suggested(shown, item), None)
     try:
+        payload = read_fields(shown.payload, request.form)
+        _check_chosen(shown, payload)
         service.take_action(queries.get_item(reference, for_update=True), action, user, payload)
     except ValidationFailed as error:
-        return _action_page(item, definition, posted_values(request.form), error.fields), 422
+        return _action_page(item, shown, posted_values(request.form), error.fields), 422
     state = runtime().workflows[service.ROUTE].state(item.state)
     flash(f"{definition.title}: done. The item is now {state.title[0].lower()}{state.title[1:]}.")
     return redirect(url_for(".show_item", reference=item.reference))
@@ -79,12 +86,55 @@ def take_action(reference: str, action: str):
 @page_allow(ANY_SIGNED_IN)
 def list_policies():
     return render_template("policy/library.html", title="National commissioning policies",
-                           policies=queries.find_policies())
+                           policies=queries.find_policies(), crg_names=queries.find_crg_names())
 
 
 def _action_page(item: PolicyItem, action, values: dict, errors: dict | None):
     back = url_for(".show_item", reference=item.reference), f"Back to {item.reference}"
     return action_page(action, f"{item.reference}: {item.title}", back, values, errors)
+
+
+# The payload fields a page offers as a choice rather than typed text, and what it says when none
+# is chosen (the API takes typed text, and a blank means "you" or "the suggested CRG").
+CHOSEN = {"owner": "Choose the CET analyst who owns the work",
+          "crg_code": "Choose the Clinical Reference Group responsible for the policy"}
+
+
+def _with_choices(action, item: PolicyItem | None = None):
+    """The action as its page shows it: the owner chosen from the CET's active analysts by name,
+    the CRG from the reference data's CRGs with their names, the suggested one said and explained."""
+    return replace(action, payload=tuple(_choice(field, item) if field.key in CHOSEN else field
+                                         for field in action.payload))
+
+
+def _choice(field, item: PolicyItem | None):
+    if field.key == "owner":
+        options = tuple({"value": user.username, "label": user.display_name}
+                        for user in queries.find_cet_analysts())
+        return replace(field, type="choice", options=options, required=True,
+                       label="The CET analyst who owns the work", rules={})
+    suggestion = suggest_crg(item.icd10_category) if item else None
+    options = tuple({"value": code, "label": f"{code} — {name}" + (
+        " (suggested)" if suggestion and code == suggestion.crg_code else "")}
+        for code, name in queries.find_crg_names().items())
+    help_text = (f"Suggested: {suggestion.crg_code} — {suggestion.crg_name}. {suggestion.explanation()}"
+                 if suggestion else f"No CRG is suggested for {item.icd10_category}." if item else None)
+    return replace(field, type="choice", options=options, required=True, help=help_text,
+                   label="The Clinical Reference Group responsible for the policy", rules={})
+
+
+def _suggested(action, item: PolicyItem) -> dict[str, str]:
+    """The form as it first shows: the suggested CRG chosen in its list; no owner chosen for you."""
+    suggestion = suggest_crg(item.icd10_category)
+    keys = {field.key for field in action.payload}
+    return {"crg_code": suggestion.crg_code} if suggestion and "crg_code" in keys else {}
+
+
+def _check_chosen(action, payload: dict) -> None:
+    missing = {field.key: CHOSEN[field.key] + "." for field in action.payload
+               if field.key in CHOSEN and not payload.get(field.key)}
+    if missing:
+        raise ValidationFailed(missing)
 
 
 def _owner_names(items: list[PolicyItem]) -> dict[int, str]:
@@ -95,7 +145,7 @@ def _owner_names(items: list[PolicyItem]) -> dict[int, str]:
 def _timeline(item: PolicyItem) -> list[dict]:
     """The item's history as people read it, newest first: what happened, who did it, what they wrote."""
     workflow, names = runtime().workflows[service.ROUTE], {}
-    actions = {action.event: action for action in workflow.actions}
+    actions = {action.event: _with_choices(action) for action in workflow.actions}
     rows = []
     for event in reversed(queries.find_events(item)):
         if event.actor_id and event.actor_id not in names:

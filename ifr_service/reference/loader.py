@@ -20,6 +20,7 @@ from ifr_service.reference.models import (
     CommissionerHub,
     Hub,
     ProgrammeOfCare,
+    Provider,
     Region,
 )
 
@@ -56,7 +57,7 @@ def _check_counts(path: Path, document: dict) -> None:
 
 def cite(source: dict | list) -> str:
     sources = source if isinstance(source, list) else [source]
-    return "; ".join(f"{item['seed']} {item['section']}" for item in sources)[:300]
+    return "; ".join(f"{item.get('seed') or item['document']} {item['section']}" for item in sources)[:300]
 
 
 def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
@@ -66,7 +67,11 @@ def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
     _load_commissioners(read_data_file("commissioners.yaml", data_dir), hubs, report)
     programmes = _load_programmes(read_data_file("programmes_of_care.yaml", data_dir), report)
     _load_crgs(read_data_file("clinical_reference_groups.yaml", data_dir), programmes, report)
+    _load_providers(read_data_file("providers.yaml", data_dir), report)
     db.session().flush()
+    from ifr_service.reference.icd10_crgs import read_icd10_crg_map
+
+    read_icd10_crg_map(data_dir)  # not stored: read from its file; a bad one stops the load
     return report
 
 
@@ -159,3 +164,10 @@ def _load_crgs(document: dict, programmes: dict[str, ProgrammeOfCare], report: L
              "note": (entry.get("note") or None) and entry["note"][:300], "source": source,
              **_dates(document, entry)}, report,
         )
+
+
+def _load_providers(document: dict, report: LoadReport) -> None:
+    source = cite(document["source"])
+    for entry in document["providers"]:
+        _upsert(Provider, {"code": entry["code"]},
+                {"name": entry["name"], "source": source, **_dates(document, entry)}, report)

@@ -41,6 +41,15 @@ class Hub(Dated, table=True):
     ifr_address: str | None = Field(default=None, max_length=300)
 
 
+class Provider(Dated, table=True):
+    """A provider of NHS care that treats patients and invoices for it (an NHS trust), by its ODS
+    code: what pages show a case's `provider_org_code` as (reference/data/providers.yaml)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=10, unique=True)
+    name: str = Field(max_length=200)
+
+
 class Commissioner(Dated, table=True):
     """A commissioning organisation a patient belongs to (a CCG, later an ICB)."""
 

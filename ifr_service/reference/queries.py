@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.errors import NotFound
-from ifr_service.reference.models import Commissioner, CommissionerHub, Hub, Region
+from ifr_service.reference.models import Commissioner, CommissionerHub, Hub, Provider, Region
 from ifr_service.text import quoted
 
 
@@ -52,6 +53,10 @@ def find_region(code: str) -> Region | None:
     return db.session().exec(select(Region).where(Region.code == code)).first()
 
 
+def find_regions() -> list[Region]:
+    return list(db.session().exec(select(Region).order_by(Region.name)))
+
+
 def get_region(region_id: int) -> Region:
     return db.session().get(Region, region_id)
 
@@ -66,3 +71,13 @@ def find_organisation(model: type[Region | Hub | Commissioner], row_id: int | No
         return None
     row = db.session().get(model, row_id)
     return {"code": row.code, "name": row.name}
+
+
+def find_provider_names(codes: Iterable[str | None]) -> dict[str, str]:
+    """The names of the providers (trusts) with these ODS codes, in one query; a code the reference
+    data does not hold is left out, and shown as it is."""
+    wanted = sorted({code for code in codes if code})
+    if not wanted:
+        return {}
+    query = select(Provider.code, Provider.name).where(Provider.code.in_(wanted))
+    return dict(db.session().exec(query).all())

@@ -39,6 +39,9 @@ class User(SQLModel, table=True):
     region_id: int | None = Field(default=None, foreign_key="region.id")
     # The hub's IFR lead: breaches of its clocks are escalated to them.
     leads_hub: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # A service administrator set the role and organisation here (users/service.py): signing in
+    # keeps them, whatever the identity provider's claims say (identity/accounts.py).
+    managed_here: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     is_active: bool = True
     created_utc: datetime = Field(default_factory=utc_now)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import delete, or_, select, update
 
 from ifr_service import db
@@ -62,6 +63,38 @@ def create_user(user: User) -> User:
 
 def find_users() -> list[User]:
     return list(db.session().exec(select(User).order_by(User.role, User.display_name)))
+
+
+def find_user_ignoring_case(username: str) -> User | None:
+    return db.session().exec(select(User).where(func.lower(User.username) == username.lower())).first()
+
+
+def find_people(words: str = "", role: str | None = None, limit: int | None = None) -> list[User]:
+    """The people of the service (not the service itself, nor registered systems), by name:
+    those whose name, username or email holds `words`, of `role` if given; at most `limit`."""
+    query = select(User).where(User.role != "system", ~User.username.startswith("client:"))
+    if words:
+        query = query.where(or_(*(func.lower(column).contains(words.lower(), autoescape=True)
+                                  for column in (User.display_name, User.username, User.email))))
+    if role:
+        query = query.where(User.role == role)
+    return list(db.session().exec(query.order_by(User.display_name, User.username).limit(limit)))
+
+
+def count_people_by_role() -> dict[tuple[str, bool], int]:
+    """How many people hold each role, switched on (True) and off (False)."""
+    query = (select(User.role, User.is_active, func.count())
+             .where(User.role != "system", ~User.username.startswith("client:"))
+             .group_by(User.role, User.is_active))
+    return {(role, active): count for role, active, count in db.session().exec(query)}
+
+
+def count_active_users(role: str) -> int:
+    return db.session().exec(select(func.count()).where(User.role == role, User.is_active)).one()
+
+
+def flush() -> None:
+    db.session().flush()
 
 
 def find_api_client(client_id: str) -> ApiClient | None:

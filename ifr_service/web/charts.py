@@ -80,6 +80,59 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
     return _svg(chart_id, title, description, parts)
 
 
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart with several: its name in the key, and how it differs without colour."""
+
+    name: str
+    values: Sequence[float | None]
+    colour: str = BLUE
+    dashes: str | None = None
+    points: bool = True
+
+
+def lines_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
+                series: Sequence[Series], *, x_label: str, y_label: str, show=None) -> str:
+    """Several series over the same categories (months), each a line of its own colour and dash
+    pattern, named in a key on the right; `show` writes an axis value (a count by default)."""
+    known = [value for line in series for value in line.values if value is not None]
+    frame = Frame(x_max=max(len(labels) - 1, 1), y_max=nice_ceiling(max(known, default=0)))
+    ticks = [frame.y_max * step / 4 for step in range(5)]
+    parts = [_y_axis(frame, ticks, y_label, show or _count), _x_categories(frame, labels, x_label)]
+    for line in series:
+        dash = f' stroke-dasharray="{line.dashes}"' if line.dashes else ""
+        for run in _runs(line.values):
+            points = " ".join(f"{frame.x(i)},{frame.y(value)}" for i, value in run)
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{line.colour}" '
+                         f'stroke-width="3"{dash}/>')
+            if line.points:
+                parts.extend(f'<circle cx="{frame.x(i)}" cy="{frame.y(value)}" r="4" fill="{line.colour}"/>'
+                             for i, value in run)
+    parts.append(_series_key(frame.right + 16, series))
+    return _svg(chart_id, title, description, parts)
+
+
+def short_pounds(value: float) -> str:
+    """An axis' amount of money in few characters: £500k, £1.25m."""
+    if value >= 1_000_000:
+        return f"£{value / 1_000_000:,.2f}".rstrip("0").rstrip(".") + "m"
+    if value >= 1_000:
+        return f"£{value / 1_000:,.0f}k"
+    return f"£{value:,.0f}"
+
+
+def _series_key(left: float, series: Sequence[Series]) -> str:
+    parts = [f'<g transform="translate({left} 40)" font-size="12">',
+             '<text x="0" y="-12" font-weight="bold">Key</text>']
+    for i, line in enumerate(series):
+        dash = f' stroke-dasharray="{line.dashes}"' if line.dashes else ""
+        parts.append(f'<g transform="translate(0 {i * 26})">'
+                     + _segment(0, 0, 28, 0, line.colour, f' stroke-width="3"{dash}')
+                     + f'<text x="36" y="4">{escape(line.name)}</text></g>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
 def funnel_plot(chart_id: str, title: str, description: str, national_rate: float,
                 hubs: Sequence[dict]) -> str:
     """Each hub's approval rate against the number it decided, on the funnel of the national rate:
@@ -249,44 +302,3 @@ def bar_chart(chart_id: str, title: str, description: str, labels: Sequence[str]
     return _svg(chart_id, title, description, parts).replace(
         f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
 
-
-SERIES_STYLES = [  # colour, dashes and marker: each line told apart without its colour
-    (BLUE, None, "circle"), (PURPLE, DASHED, "square"), (RED, DOTTED, "up"), ("#007f3b", "12 4 2 4", "down"),
-    ("#7c2855", "4 4", "diamond"), (INK, "1 3", "cross")]
-
-
-def lines_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
-                series: Sequence[tuple[str, Sequence[float | None]]], *, x_label: str, y_label: str) -> str:
-    """Up to six series over the same categories (months), each a line with its own dashes and
-    markers, named in a key beside the plot."""
-    series = list(series)[:len(SERIES_STYLES)]
-    known = [value for _, values in series for value in values if value is not None]
-    frame = Frame(x_max=max(len(labels) - 1, 1), y_max=nice_ceiling(max(known, default=0)))
-    ticks = [frame.y_max * step / 4 for step in range(5)]
-    parts = [_y_axis(frame, ticks, y_label, _count), _x_categories(frame, labels, x_label)]
-    legend = [f'<g transform="translate({frame.right + 16} 40)" font-size="12">',
-              '<text x="0" y="-12" font-weight="bold">Key</text>']
-    for index, (name, values) in enumerate(series):
-        colour, dashes, shape = SERIES_STYLES[index]
-        for run in _runs(values):
-            parts.append(_line(frame, [(i, value) for i, value in run], colour, dashes))
-            parts.extend(_shape(frame.x(i), frame.y(value), shape, colour) for i, value in run)
-        text = name if len(name) <= 22 else name[:21] + "…"
-        legend.append(f'<g transform="translate(0 {index * 26})">'
-                      + _segment(0, 0, 28, 0, colour, ' stroke-width="2"' + (f' stroke-dasharray="{dashes}"'
-                                                                             if dashes else ""))
-                      + _shape(14, 0, shape, colour) + f'<text x="36" y="4">{escape(text)}</text></g>')
-    legend.append("</g>")
-    return _svg(chart_id, title, description, parts + legend)
-
-
-def _shape(x: float, y: float, shape: str, colour: str) -> str:
-    points = {"up": [(-6, 5), (6, 5), (0, -6)], "down": [(-6, -5), (6, -5), (0, 6)],
-              "diamond": [(0, -6), (6, 0), (0, 6), (-6, 0)], "square": [(-5, -5), (5, -5), (5, 5), (-5, 5)]}
-    if shape == "circle":
-        return f'<circle cx="{x}" cy="{y}" r="4" fill="{colour}"/>'
-    if shape == "cross":
-        return (_segment(x - 5, y - 5, x + 5, y + 5, colour, ' stroke-width="2"')
-                + _segment(x - 5, y + 5, x + 5, y - 5, colour, ' stroke-width="2"'))
-    shown = " ".join(f"{round(x + dx, 1)},{round(y + dy, 1)}" for dx, dy in points[shape])
-    return f'<polygon points="{shown}" fill="{colour}"/>'

@@ -98,10 +98,11 @@ def protect_page(response):
 
 @pages.app_context_processor
 def page_globals():
-    from ifr_service.web.session import navigation_for, signed_in_user
+    from ifr_service.web.session import account_name, navigation_for, signed_in_user
 
     user = signed_in_user()
-    return {"signed_in": user, "navigation": navigation_for(user), "cspNonce": g.get("csp_nonce")}
+    return {"signed_in": user, "navigation": navigation_for(user), "cspNonce": g.get("csp_nonce"),
+            "account_name": account_name(user) if user else None}
 
 
 def render_error_page(status: int, message: str):
@@ -187,10 +188,13 @@ FEATURE_VIEWS = [
     "ifr_service.letters.views:letter_pages",
     "ifr_service.panels.views:panel_pages",
     "ifr_service.cdf.views:cdf_pages",
+    "ifr_service.cdf.team_views:cdf_team_pages",
     "ifr_service.cet.views:cet_pages",
     "ifr_service.policy.views:policy_pages",
     "ifr_service.audit.views:audit_pages",
     "ifr_service.jobs.views:job_pages",
+    "ifr_service.users.views:admin_pages",
+    "ifr_service.panels.admin_views:panel_admin_pages",
 ]
 
 

@@ -44,10 +44,16 @@ NAVIGATION = [
     (WORKS_THE_QUEUE, "Work queue", "pages.cases.queue"),
     (HUB_TEAM, "Panel meetings", "pages.panels.list_meetings"),
     ((Role.CDF_ADMIN,), "CDF applications", "pages.cdf.list_applications"),
+    ((Role.CDF_ADMIN,), "CDF spend", "pages.cdf_team.national_spend"),
+    ((Role.CDF_ADMIN,), "CDF audit", "pages.cdf_team.own_audit"),
+    ((Role.CDF_ADMIN,), "Approval look-up", "pages.cdf_team.look_up_approval"),
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
     ((Role.CET_ANALYST,), "Trends", "pages.cet.trends"),
     ((Role.CET_ANALYST,), "Targets", "pages.cet.clock_performance"),
     ((Role.CET_ANALYST,), "Policy development", "pages.policy.list_items"),
+    ((Role.ADMIN,), "Overview", "pages.admin.overview"),  # before the policy library: an administrator's home
+    ((Role.ADMIN,), "Users", "pages.admin.list_users"),
+    ((Role.ADMIN,), "Panels", "pages.panel_admin.list_panels"),
     ((Role.CET_ANALYST, Role.CASE_OFFICER, Role.ADMIN), "Policy library", "pages.policy.list_policies"),
     ((Role.AUDITOR,), "Audit log", "pages.audit.search"),
     ((Role.ADMIN,), "Background jobs", "pages.jobs.list_jobs"),
@@ -113,6 +119,11 @@ def _session_is_live() -> bool:
     active_at = session.get("active_at", signed_in_at)
     return (0 <= now - signed_in_at <= config.session_absolute_hours * 3600
             and 0 <= now - active_at <= config.session_idle_minutes * 60)
+
+
+def account_name(user: User) -> str:
+    """How the header names the person signed in: their name and their role in words."""
+    return f"{user.display_name} ({ROLE_TITLES.get(user.role_enum, user.role)})"
 
 
 def navigation_for(user: User | None) -> list[dict]:

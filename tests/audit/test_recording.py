@@ -135,16 +135,57 @@ def test_an_unknown_reference_records_nothing(client, auth, audit_log):
     assert audit_log.rows() == []
 
 
-def test_the_hub_queue_records_a_read_of_each_case_on_it(client, auth, application, audit_log):
-    first, second = Road(client, auth, application), Road(client, auth, application)
+def test_the_hub_queue_which_shows_no_patient_is_one_list_view_not_a_read_of_each_case(
+        client, auth, application, audit_log):
+    Road(client, auth, application), Road(client, auth, application)
 
-    Person(client, OFFICER).open("/queue")
+    page = Person(client, OFFICER).open("/queue")
     assert client.get("/api/v1/hubs/london/queue", headers=auth(OFFICER)).status_code == 200
 
+    assert "NHS number" not in page.partition("<table")[2]  # what makes it a list: no identifier shown
     for what in ("pages.cases.queue", "api.cases.hub_queue"):
-        rows = audit_log.rows(what=what)
-        assert sorted(row["case_reference"] for row in rows) == sorted([first.reference, second.reference])
-        assert {row["action"] for row in rows} == {"read"}
+        row = audit_log.one(what=what)
+        assert (row["action"], row["subject"]) == ("list", "list:work-queue:london")
+        assert row["case_reference"] is None
+        assert row["organisation"] == "hub:london"
+
+
+def test_a_queue_search_by_nhs_number_or_name_is_a_read_of_each_case_it_finds(client, auth, application,
+                                                                               audit_log):
+    road = Road(client, auth, application)
+    patient = application["patient"]
+    officer = Person(client, OFFICER)
+
+    officer.open(f"/queue?search={patient['nhs_number'].replace(' ', '')}")
+    officer.open(f"/queue?search={patient['family_name']}")
+    officer.open(f"/queue?search={road.reference}")  # by reference: no patient named, still a list
+
+    rows = audit_log.rows(what="pages.cases.queue")
+    assert [(row["action"], row["case_reference"]) for row in rows] == [
+        ("read", road.reference), ("read", road.reference), ("list", None)]
+
+
+def test_a_panel_meetings_agenda_shows_no_patient_so_is_one_list_view(client, auth, application, audit_log):
+    road = Road(client, auth, application)
+    road.to_panel()
+    meeting = road.meeting["id"]
+    start = len(audit_log.rows())
+
+    Person(client, CHAIR).open(f"/panel/meetings/{meeting}")
+    assert client.get(f"/api/v1/meetings/{meeting}", headers=auth(CHAIR)).status_code == 200
+
+    rows = audit_log.rows()[start:]
+    assert [(row["what"], row["action"], row["subject"], row["case_reference"]) for row in rows] == [
+        ("pages.panels.show_meeting", "list", f"list:panel-agenda:{meeting}", None),
+        ("api.panels.get_meeting", "list", f"list:panel-agenda:{meeting}", None)]
+
+
+def test_each_row_holds_the_persons_organisation_as_they_acted(client, auth, application, audit_log):
+    road = Road(client, auth, application)
+    client.get(f"/api/v1/cases/{road.reference}", headers=auth(OFFICER))
+
+    assert audit_log.one(what="api.cases.create_case")["organisation"] == "trust:RRV"
+    assert audit_log.one(what="api.cases.get_case")["organisation"] == "hub:london"
 
 
 def test_a_clinicians_list_of_cases_records_a_read_of_each(client, auth, application, audit_log):

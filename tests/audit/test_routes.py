@@ -69,6 +69,24 @@ def test_a_search_can_be_limited_to_days_in_england(client, auth, audit_log, rea
     assert new_events(from_tomorrow, audit_log) == []
 
 
+def test_the_auditor_searches_by_a_name_an_organisation_or_an_action_and_reads_each_row_in_words(
+        client, auth, audit_log, read_and_refused):
+    reference = read_and_refused.reference
+
+    by_name = new_events(search(client, auth, case=reference, user="tom okafor"), audit_log)
+    by_trust = new_events(search(client, auth, case=reference, organisation="trust:RRV"), audit_log)
+    today = datetime.now(ENGLAND).date()
+    refusals_today = new_events(search(client, auth, action="denied", **{"from": today}), audit_log)
+
+    assert [(e["username"], e["organisation"], e["done"]) for e in by_name] == [
+        (OTHER_TRUSTS_CLINICIAN, "trust:RJ1", "Refused: read the case through the API")]
+    assert [(e["done"], e["what"]) for e in by_trust] == [
+        ("Read the case through the API", "api.cases.get_case"),
+        ("Started an application through the API", "api.cases.create_case")]
+    assert [(e["username"], e["case_reference"]) for e in refusals_today] == [
+        (OTHER_TRUSTS_CLINICIAN, reference)]
+
+
 @pytest.mark.parametrize("who", [CLINICIAN, OFFICER, CDF_ADMIN, "demo-cet", "demo-admin"])
 def test_nobody_but_the_auditor_may_search_the_audit_log(client, auth, who):
     assert search(client, auth, who, user=CLINICIAN).status_code == 403
@@ -86,6 +104,8 @@ def test_searching_records_no_read_of_a_case(client, auth, audit_log, read_and_r
     ({"user": CLINICIAN, "from": "yesterday"}, "from"),
     ({"user": CLINICIAN, "from": "2026-11-30", "to": "2026-11-01"}, "from"),
     ({"user": CLINICIAN, "page_size": "1000"}, "page_size"),
+    ({"organisation": "RRV"}, "organisation"),
+    ({"action": "refused"}, "action"),
 ])
 def test_a_bad_search_is_a_422_naming_the_field(client, auth, query, field):
     response = search(client, auth, **query)

@@ -228,6 +228,8 @@ def test_an_approval_is_looked_up_by_its_number_without_patient_details(client, 
     assert "9990000026" not in found.get_data(as_text=True)
     mine = client.get(f"/api/v1/cdf/approvals/{number}", headers=auth(CDF_ADMIN)).json
     assert mine["case_reference"] == case["reference"]
+    assert (mine["provider_org_code"], mine["provider_name"]) == (
+        "RRV", "University College London Hospitals NHS Foundation Trust")  # by name, from the reference data
     assert client.get(f"/api/v1/cdf/approvals/{number}", headers=auth(CLINICIAN)).status_code == 200
     other_trust = client.get(f"/api/v1/cdf/approvals/{number}", headers=auth("demo-clinician-2"))
     assert other_trust.status_code == 404  # a clinician checks their own trust's approvals
@@ -261,6 +263,8 @@ def test_the_regional_team_lists_its_applications_and_audits_them(client, auth, 
     assert listing["total"] == 2
     assert {row["state"] for row in listing["applications"]} == {"approved", "not_approved"}
     assert "patient" not in listing["applications"][0]
+    assert {row["provider_name"] for row in listing["applications"]} == {
+        "University College London Hospitals NHS Foundation Trust"}
     only = client.get("/api/v1/cdf/regions/london/applications?state=approved", headers=auth(CDF_ADMIN)).json
     assert [row["reference"] for row in only["applications"]] == [approved["reference"]]
     assert client.get("/api/v1/cdf/regions/london/applications",

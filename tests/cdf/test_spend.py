@@ -86,3 +86,30 @@ def test_another_financial_year_has_its_own_figures(client, auth, year_so_far):
     bad = client.get("/api/v1/cdf/spend?financial_year=1999", headers=auth(CDF_ADMIN))
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "financial_year"
     assert client.get("/api/v1/cdf/spend", headers=auth("demo-clinician")).status_code == 403
+
+
+def test_the_months_forecasts_add_up_to_the_years_and_each_month_commits_what_was_decided_in_it(
+        app, year_so_far):
+    from datetime import date
+
+    from ifr_service import db
+    from ifr_service.cdf.spend import spend_detail
+    from ifr_service.reference.queries import find_region
+
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        detail = spend_detail(2026, date(2026, 11, 23), 340_000_000_00)
+        london = spend_detail(2026, date(2026, 11, 23), 340_000_000_00, region_id=find_region("london").id)
+        north = spend_detail(2026, date(2026, 11, 23), 1, region_id=-1)
+    months = {row.month: row for row in detail.months}
+    assert len(detail.months) == 12 and detail.months[0].month == date(2026, 4, 1)
+    assert months[date(2026, 11, 1)].committed_pence == 71_638_08 and months[date(2026, 11, 1)].approvals == 2
+    assert months[date(2026, 10, 1)].forecast_pence == 0  # nothing decided, and no day of it to come
+    assert months[date(2026, 12, 1)].cumulative_committed_pence is None  # not begun
+    assert detail.months[-1].cumulative_forecast_pence == detail.total.forecast_pence == 132_712_00
+    assert sum(row.forecast_pence for row in detail.months) == detail.total.forecast_pence
+    assert sorted(detail.entries) == ["atezolizumab-urothelial-after-platinum", "sotorasib-nsclc-kras-g12c"]
+    by_entry = sum(line.forecast_pence for line in detail.entries.values())
+    assert abs(by_entry - detail.total.forecast_pence) <= len(detail.entries)  # a penny each, at most
+    assert detail.routinely_commissioned_pence == 94_680_00
+    assert london.total == detail.total  # every approval here is London's
+    assert north.total.approvals == 0 and north.months[-1].cumulative_forecast_pence == 0

@@ -10,6 +10,8 @@ from datetime import date
 
 import pytest
 
+from ifr_service.cet.names import crg_names
+from ifr_service.reference.icd10_crgs import suggest_crg
 from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, Road
 from tests.cet.tables import csv_rows, page_rows, same_rows, xlsx_rows
 from tests.cet.test_breakdown import ROWS
@@ -104,7 +106,9 @@ def test_cohort_candidates_as_of_a_day_typed_in_the_boxes(app, client, in_db):
     assert shown[0][:4] == ["Intervention", "ICD-10 category", "Cases", "Hubs"]
     [row] = shown[1:]
     assert row[:4] == ["Example kinase inhibitor", "C34", "5", "London, Yorkshire and Humber"]
-    assert row[-2:] == ["Cystic Fibrosis", "Not filed yet"]  # the suggested CRG by name, not CFS
+    # The CRG suggested for lung cancer (C34, reference/data/icd10_crgs.yaml), by name, not its code.
+    assert row[-2:] == [in_db(lambda: crg_names()[suggest_crg("C34").crg_code]), "Not filed yet"]
+    assert row[-2] not in ("TSY", "CFS")
     assert in_db(exports_noted)[before:] == ["export:cet-cohorts"] * 2
     later = analyst.open("/cet/cohorts?as_of[day]=1&as_of[month]=1&as_of[year]=2028")
     assert "There are no cohort candidates as of this day." in later

@@ -85,14 +85,17 @@ def test_an_item_shows_its_evidence_timeline_and_the_actions_allowed_now(item, a
     assert "actions/publish" not in page
 
 
-def test_accepting_an_item_makes_the_analyst_its_owner_and_returns_to_the_item(item, analyst, in_db):
+def test_accepting_an_item_makes_the_analyst_chosen_its_owner_and_returns_to_the_item(item, analyst, in_db):
     form = analyst.open(f"/cet/policy-queue/{item}/actions/accept")
-    assert re.search(r'<label[^>]*for="field-owner"', form) and 'name="notes"' in form
-    response = analyst.submit(f"/cet/policy-queue/{item}/actions/accept", {"notes": "Worth a policy."},
-                              expect=302)
+    assert re.search(r'<input[^>]*name="owner"[^>]*value="demo-cet"', form) and "Chris Morgan" in form
+    assert 'name="notes"' in form and "checked" not in form  # no one is chosen for you
+    response = analyst.submit(f"/cet/policy-queue/{item}/actions/accept",
+                              {"owner": "demo-cet", "notes": "Worth a policy."}, expect=302)
     assert response.headers["Location"].endswith(f"/cet/policy-queue/{item}")
     page = analyst.open(f"/cet/policy-queue/{item}")
     assert "Accept into the work programme: done." in page and "Worth a policy." in page
+    assert re.search(r"Owner\s*</dt>\s*<dd[^>]*>\s*Chris Morgan", page)  # by name, never the username
+    assert "<strong>The CET analyst who owns the work:</strong> Chris Morgan" in page  # the timeline too
     assert state_of(in_db, item) == ("accepted", 2)
     assert f'href="/cet/policy-queue/{item}/actions/assign_crg"' in page
 
@@ -106,8 +109,18 @@ def test_a_policy_action_with_a_missing_reason_names_the_field_and_changes_nothi
 
 def test_an_owner_who_is_not_a_cet_analyst_names_the_field_and_changes_nothing(item, analyst, in_db):
     response = analyst.submit(f"/cet/policy-queue/{item}/actions/accept", {"owner": OFFICER}, expect=422)
-    assert f"{OFFICER} is not an active CET analyst." in response.text
-    assert f'value="{OFFICER}"' in response.text  # what was typed is shown again
+    assert 'href="#field-owner"' in response.text
+    assert f"The owner must be one of the CET&#39;s active analysts, named by username or by name: " \
+           f"&#39;{OFFICER}&#39; is not one." in response.text
+    assert state_of(in_db, item) == ("candidate", 1)
+
+
+def test_accepting_with_no_owner_chosen_asks_for_one_and_changes_nothing(item, analyst, in_db):
+    response = analyst.submit(f"/cet/policy-queue/{item}/actions/accept", {"notes": "Worth a policy."},
+                              expect=422)
+    assert 'href="#field-owner"' in response.text
+    assert "Choose the CET analyst who owns the work." in response.text
+    assert "Worth a policy." in response.text  # what was typed is kept
     assert state_of(in_db, item) == ("candidate", 1)
 
 

@@ -18,7 +18,7 @@ from ifr_service.reference.models import (
     ProgrammeOfCare,
     Region,
 )
-from ifr_service.reference.queries import find_commissioner, find_hub_for_commissioner
+from ifr_service.reference.queries import find_commissioner, find_hub_for_commissioner, find_provider_names
 
 
 def count(model) -> int:
@@ -31,6 +31,13 @@ def test_the_seeds_give_4_regions_10_hubs_210_ccgs_11_programmes_and_74_crgs(in_
                              ClinicalReferenceGroup)})
     assert counts == {"Region": 4, "Hub": 10, "Commissioner": 210, "CommissionerHub": 210,
                       "ProgrammeOfCare": 11, "ClinicalReferenceGroup": 74}
+
+
+def test_providers_are_named_by_their_ods_codes_and_an_unknown_code_is_left_out(in_db):
+    names = in_db(find_provider_names, ["RRV", "RJ1", "XYZ", None])
+    assert names == {"RRV": "University College London Hospitals NHS Foundation Trust",
+                     "RJ1": "Guy's and St Thomas' NHS Foundation Trust"}
+    assert in_db(find_provider_names, []) == {}
 
 
 def test_loading_again_adds_nothing(in_db):
@@ -74,11 +81,14 @@ def test_both_dated_sets_of_programmes_of_care_are_kept():
     assert len(current) == 6
 
 
-def test_every_data_file_says_which_seed_and_section_it_came_from():
+def test_every_data_file_says_which_seed_or_published_page_and_section_it_came_from():
+    """A seed document, or a published page the seeds do not hold (ODS's trusts), named by its address."""
     for path in DATA_DIR.glob("*.yaml"):
         source = read_data_file(path.name)["source"]
         for item in source if isinstance(source, list) else [source]:
-            assert item["seed"].endswith(".txt") and item["section"], path.name
+            assert item["section"], path.name
+            cited = item.get("seed", "").endswith(".txt") or item.get("url", "").startswith("https://")
+            assert cited, path.name
 
 
 def test_a_file_whose_rows_disagree_with_its_stated_total_is_refused(tmp_path):

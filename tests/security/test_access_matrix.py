@@ -100,6 +100,7 @@ def _attach(client, auth, reference: str) -> int:
 
 def _path(rule, known: dict) -> str:
     values = {"hub_code": "london", "region_code": "london", "section": "patient", "action": "approve",
+              "username": "demo-panel-member",  # an empty form changes nobody: 422 for the administrator
               "key": known["entry_key"], "entry_key": known["entry_key"], **known}
     if rule.endpoint.startswith(("api.policy.", "pages.policy.")):
         values.update(reference=known["policy"], action="accept")
@@ -241,6 +242,14 @@ EXPECTED = {
     "pages.audit.search": {'auditor'},
     "pages.jobs.list_jobs": {'admin'},
     "pages.jobs.retry_job": {'admin'},
+    "pages.admin.overview": {'admin'},
+    "pages.admin.list_users": {'admin'},
+    "pages.admin.add_user": {'admin'},
+    "pages.admin.show_user": {'admin'},
+    "pages.panel_admin.list_panels": {'admin'},
+    "pages.panel_admin.show_panel": {'admin'},
+    "pages.panel_admin.add_member": {'admin'},
+    "pages.panel_admin.change_member": {'admin'},
     "pages.evidence.add_attachment": {'clinician'},
     "pages.evidence.remove_attachment": {'clinician'},
     "pages.evidence.prepare_for_panel": {'case_officer'},
@@ -260,6 +269,11 @@ EXPECTED = {
     "pages.cdf.convert_to_ifr": {'clinician'},
     "pages.cdf.list_applications": {'cdf_admin'},
     "pages.cdf.show_application": {'cdf_admin', 'clinician'},
+    "pages.cdf_team.look_up_approval": {'cdf_admin', 'cet_analyst', 'clinician'},
+    "pages.cdf_team.national_spend": {'cdf_admin', 'cet_analyst'},
+    "pages.cdf_team.own_audit": {'cdf_admin'},
+    "pages.cdf_team.region_audit": {'cdf_admin'},
+    "pages.cdf_team.region_spend": {'cdf_admin'},
     "pages.cet.clock_performance": {'cet_analyst'},
     "pages.cet.cohorts_page": {'cet_analyst'},
     "pages.cet.dashboard": {'cet_analyst'},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ifr_service.web import charts
 from ifr_service.web.charts import control_limits, funnel_plot, line_chart, nice_ceiling
 
 HUBS = [{"label": "London", "n": 120, "rate": 0.41, "flag": None},
@@ -59,3 +60,23 @@ def test_a_count_axis_ends_on_a_round_number():
     assert [nice_ceiling(value) for value in (0, 7, 13, 230, 1001)] == [1.0, 10, 20, 250, 2000]
     svg = line_chart("n", "Cases", "Monthly.", ["Jan", "Feb"], [13, 7], x_label="Month", y_label="Cases")
     assert ">20</text>" in svg and ">0</text>" in svg
+
+
+def test_a_chart_of_several_lines_names_each_in_its_key_with_its_own_dashes():
+    svg = charts.lines_chart(
+        "spend", "Spend <adding up>", "Committed & forecast", ["Apr", "May", "Jun"],
+        [charts.Series("Committed to date", [10.0, 20.0, None]),
+         charts.Series("Forecast", [10.0, 25.0, 40.0], charts.PURPLE, charts.DASHED, points=False),
+         charts.Series("Budget", [50.0] * 3, charts.RED, charts.DOTTED, points=False)],
+        x_label="Month", y_label="Spend", show=charts.short_pounds)
+    assert 'role="img"' in svg and "Spend &lt;adding up&gt;" in svg and "Committed &amp; forecast" in svg
+    assert ">Committed to date<" in svg and ">Forecast<" in svg and ">Budget<" in svg
+    assert svg.count(f'stroke-dasharray="{charts.DASHED}"') == 2  # the forecast's line and its key
+    assert svg.count(f'stroke-dasharray="{charts.DOTTED}"') == 2
+    assert svg.count("<circle") == 2  # only the committed line's known points are marked
+    assert ">£50<" in svg  # the axis ends on the budget, a round number
+
+
+def test_money_on_an_axis_is_short():
+    assert [charts.short_pounds(value) for value in (0, 950, 25_000, 1_250_000, 340_000_000)] == [
+        "£0", "£950", "£25k", "£1.25m", "£340m"]

@@ -1,0 +1,1 @@
+from tests.users.restore import restore_people  # noqa: F401  (a fixture)
