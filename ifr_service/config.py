@@ -44,6 +44,11 @@ JSON_MAX_ITEMS = 1000
 DEFAULT_SERVICE_URL = "http://127.0.0.1:5000"  # where `make run` and `ifr-service serve` listen
 
 
+# Placeholders the accessibility statement shows until the operator names the real contacts.
+PLACEHOLDER_CONTACT_EMAIL = "accessibility-contact-not-set@example.org"
+PLACEHOLDER_CONTACT_PHONE = "Not set: the operator sets ACCESSIBILITY_CONTACT_PHONE"
+
+
 class ConfigError(RuntimeError):
     """The environment describes a configuration the service must not run with."""
 
@@ -102,9 +107,25 @@ class Config:
     # commissioning and its IFRs (1 April 2013; DOMAIN.md), nor more than this many years ahead.
     meeting_earliest_date: date = date(2013, 4, 1)
     meeting_max_years_ahead: int = 2
-    # A page sign-in ends after this long without a request, and after this long in all.
-    session_idle_minutes: int = 30
+    # A page sign-in ends after this long without a request (SESSION_IDLE_MINUTES, 30 by default), and
+    # after this long in all (SESSION_ABSOLUTE_HOURS, 12). This long before the idle limit a warning
+    # lets the person stay signed in (SESSION_WARNING_MINUTES, 2: the time GOV.UK's and the NHS's
+    # time-out guidance give). A form posted after the sign-in ended is kept on the server this long
+    # for its owner to send again after signing in (SAVED_FORM_MINUTES, 30). docs/security.md.
+    session_idle_seconds: int = 30 * 60
     session_absolute_hours: int = 12
+    session_warning_seconds: int = 2 * 60
+    saved_form_minutes: int = 30
+    # Whom people contact about the service's accessibility, as its accessibility statement says
+    # (/accessibility). The defaults are placeholders, shown as such, for the operator to set:
+    # ACCESSIBILITY_CONTACT_EMAIL, ACCESSIBILITY_CONTACT_PHONE.
+    accessibility_contact_email: str = PLACEHOLDER_CONTACT_EMAIL
+    accessibility_contact_phone: str = PLACEHOLDER_CONTACT_PHONE
+
+    @property
+    def accessibility_contact_is_placeholder(self) -> bool:
+        return self.accessibility_contact_email == PLACEHOLDER_CONTACT_EMAIL \
+            or self.accessibility_contact_phone == PLACEHOLDER_CONTACT_PHONE
 
     @property
     def is_production(self) -> bool:
@@ -193,6 +214,9 @@ class Config:
         if self.token_lifetime_seconds > self.token_max_lifetime_seconds:
             raise ConfigError("TOKEN_MAX_LIFETIME_SECONDS must be at least the tokens' lifetime "
                               f"({self.token_lifetime_seconds} seconds)")
+        if self.session_warning_seconds >= self.session_idle_seconds:
+            raise ConfigError("SESSION_WARNING_MINUTES must be less than SESSION_IDLE_MINUTES: the warning "
+                              "comes before the time-out, with time left to stay signed in")
         if self.environment == EMBEDDED:
             self._check_embedded_only()
         if not self.is_production:
@@ -273,8 +297,12 @@ def _identity_settings(env) -> dict:
         "oidc_role_claim": env.get("OIDC_ROLE_CLAIM", "roles"),
         "oidc_organisation_claim": env.get("OIDC_ORGANISATION_CLAIM", "org"),
         "oidc_role_map": _pairs(env.get("OIDC_ROLE_MAP", ""), "OIDC_ROLE_MAP"),
-        "session_idle_minutes": _whole_number(env, "SESSION_IDLE_MINUTES", 30),
+        "session_idle_seconds": _whole_number(env, "SESSION_IDLE_MINUTES", 30) * 60,
         "session_absolute_hours": _whole_number(env, "SESSION_ABSOLUTE_HOURS", 12),
+        "session_warning_seconds": _whole_number(env, "SESSION_WARNING_MINUTES", 2) * 60,
+        "saved_form_minutes": _whole_number(env, "SAVED_FORM_MINUTES", 30),
+        "accessibility_contact_email": env.get("ACCESSIBILITY_CONTACT_EMAIL") or PLACEHOLDER_CONTACT_EMAIL,
+        "accessibility_contact_phone": env.get("ACCESSIBILITY_CONTACT_PHONE") or PLACEHOLDER_CONTACT_PHONE,
     }
     if "openid" not in settings["oidc_scopes"].split():
         raise ConfigError("OIDC_SCOPES must include openid")

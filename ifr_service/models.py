@@ -27,6 +27,7 @@ from ifr_service.reference.models import (
     Region,
 )
 from ifr_service.users.models import ApiClient, PageSession, User
+from ifr_service.web.saved_forms import SavedForm
 
 __all__ = [
     "AgendaItem",
@@ -59,6 +60,7 @@ __all__ = [
     "PolicyItem",
     "ProgrammeOfCare",
     "Region",
+    "SavedForm",
     "User",
     "metadata",
 ]

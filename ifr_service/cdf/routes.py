@@ -7,7 +7,7 @@ from flask import Blueprint, url_for
 from marshmallow import Schema, fields, validate
 
 from ifr_service.api.requests import ID, PageArgs, PeriodArgs, json_body, load_query
-from ifr_service.audit.recording import note_cases_shown
+from ifr_service.audit.recording import note_list_shown
 from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.presenters import present_case
@@ -163,7 +163,7 @@ def region_applications(region_code: str):
     region = service.region_of_team(current_user(), region_code)
     found, total = queries.find_region_applications(region.id, args["state"], args["entry"],
                                                     args["page"], args["page_size"])
-    note_cases_shown(current_user(), [case for _, case in found])
+    note_list_shown(current_user(), f"list:cdf-applications:{region.code}")  # no patient details
     providers = find_provider_names(case.provider_org_code for _, case in found)
     return RegionApplicationsSchema().dump({
         "region": {"code": region.code, "name": region.name}, "page": args["page"],

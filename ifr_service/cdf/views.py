@@ -11,7 +11,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import fields, validate
 
 from ifr_service.api.requests import PageArgs, load_query, page_count
-from ifr_service.audit.recording import note_cases_shown
+from ifr_service.audit.recording import note_list_shown
 from ifr_service.cases import service as case_service
 from ifr_service.cases.access import get_identifiable_case, get_visible_case
 from ifr_service.cases.models import Case
@@ -136,7 +136,7 @@ def list_applications():
         raise NotFound("You are not a member of a region's CDF team, so there are no applications for you.")
     found, total = queries.find_region_applications(region.id, args["state"], args["entry"], args["page"],
                                                     PAGE_SIZE)
-    note_cases_shown(current_user(), [case for _, case in found])
+    note_list_shown(current_user(), f"list:cdf-applications:{region.code}")  # no patient details
     providers = find_provider_names(case.provider_org_code for _, case in found)
     return render_template(
         "cdf/applications.html", title=f"{region.name}: Cancer Drugs Fund applications", region=region,

@@ -73,6 +73,14 @@ def find_organisation(model: type[Region | Hub | Commissioner], row_id: int | No
     return {"code": row.code, "name": row.name}
 
 
+def find_provider(code: str) -> Provider | None:
+    return db.session().exec(select(Provider).where(Provider.code == code)).first()
+
+
+def find_providers() -> list[Provider]:
+    return list(db.session().exec(select(Provider).order_by(Provider.name)))
+
+
 def find_provider_names(codes: Iterable[str | None]) -> dict[str, str]:
     """The names of the providers (trusts) with these ODS codes, in one query; a code the reference
     data does not hold is left out, and shown as it is."""

@@ -18,7 +18,7 @@ from ifr_service.audit.models import ADMIN
 from ifr_service.audit.recording import note_event
 from ifr_service.db import as_utc, utc_now
 from ifr_service.errors import NotFound, ValidationFailed
-from ifr_service.reference.queries import find_hub, find_region, get_hub_by_id, get_region
+from ifr_service.reference.queries import find_hub, find_provider, find_region, get_hub_by_id, get_region
 from ifr_service.text import quoted, text_problem
 from ifr_service.users import queries
 from ifr_service.users.access import HUB_TEAM
@@ -28,7 +28,6 @@ from ifr_service.users.models import Role, User
 ASSIGNABLE_ROLES = tuple(role for role in Role if role is not Role.SYSTEM)
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{2,99}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-ODS_CODE = re.compile(r"[A-Z0-9]{3,5}")  # a trust's ODS code: RRV, RJ1; a site's: RRV01
 # A second save of the same new user within this time (a double click) is the first one, not a clash.
 SAME_SAVE = timedelta(minutes=2)
 
@@ -194,12 +193,14 @@ def _place(form: Mapping[str, str], role: Role, errors: dict) -> dict:
     """The organisation the role requires, and no other: a provider trust for a clinician, a hub for
     hub and panel staff, a region for a CDF administrator."""
     if role is Role.CLINICIAN:
-        code = (form.get("trust_code") or "").strip().upper()
-        name = _text(form, "trust_name", 200, "Enter the name of the clinician's provider trust.", errors)
-        if not ODS_CODE.fullmatch(code):
-            errors["trust_code"] = ("Enter the clinician's provider trust's ODS code: 3 to 5 letters and "
-                                    "digits, like RRV.")
-        return {"organisation_code": code, "organisation_name": name}
+        # Chosen from reference data's trusts (by ODS code), never typed: a name and code that
+        # disagree, or a trust that is not there, cannot be saved.
+        provider = find_provider((form.get("trust_code") or "").strip().upper())
+        if provider is None:
+            errors["trust_code"] = ("Choose the clinician's provider trust from the list. A trust not on it "
+                                    "is added to the reference data first (docs/reference-data.md).")
+            return {"organisation_code": None, "organisation_name": None}
+        return {"organisation_code": provider.code, "organisation_name": provider.name}
     if role in HUB_TEAM:
         hub = find_hub(form.get("hub") or "")
         if hub is None:

@@ -11,7 +11,7 @@ from ifr_service.jobs.queries import count_messages_by_state
 from ifr_service.jobs.routes import jobs_overview
 from ifr_service.panels import queries as panel_queries
 from ifr_service.panels.seats import seats_quorum
-from ifr_service.reference.queries import find_hubs, find_regions
+from ifr_service.reference.queries import find_hubs, find_providers, find_regions
 from ifr_service.users import queries, service
 from ifr_service.users.access import HUB_TEAM, current_user
 from ifr_service.users.models import Role, User
@@ -98,6 +98,7 @@ def _user_form(user: User | None, values, errors: dict | None):
         organisation=service.organisation_of(user) if user else None,
         role_items=_role_items(role), hub_items=_choices(find_hubs(), values.get("hub"), "hub"),
         region_items=_choices(find_regions(), values.get("region"), "region"),
+        trust_items=_trust_choices(values.get("trust_code")),
         back_link={"href": url_for(".list_users"), "text": "Back to users"})
 
 
@@ -106,7 +107,7 @@ def _values_of(user: User) -> dict:
     from ifr_service.reference.queries import get_hub_by_id, get_region
 
     return {"display_name": user.display_name, "email": user.email, "role": user.role,
-            "trust_code": user.organisation_code or "", "trust_name": user.organisation_name or "",
+            "trust_code": user.organisation_code or "",
             "hub": get_hub_by_id(user.hub_id).code if user.hub_id else "",
             "region": get_region(user.region_id).code if user.region_id else "",
             "leads_hub": "yes" if user.leads_hub else "", "is_active": "yes" if user.is_active else "no"}
@@ -124,6 +125,13 @@ def _role_items(chosen: str, everyone: bool = False) -> list[dict]:
     return [{"value": role.value, "text": ROLE_TITLES[role], "checked": chosen == role.value,
              "hint": {"text": ROLE_HINTS[role]} if role in ROLE_HINTS else None}
             for role in service.ASSIGNABLE_ROLES]
+
+
+def _trust_choices(chosen: str | None) -> list[dict]:
+    """Reference data's trusts by name, the ODS code beside it (two trusts' names can be alike)."""
+    return [{"value": "", "text": "", "selected": not chosen}] + [
+        {"value": row.code, "text": f"{row.name} ({row.code})", "selected": chosen == row.code}
+        for row in find_providers()]
 
 
 def _choices(rows, chosen: str | None, what: str) -> list[dict]:

@@ -182,6 +182,8 @@ def _unrouted_answer(error: HTTPException):
 # Each feature's pages: "module:blueprint", registered under the pages blueprint.
 FEATURE_VIEWS = [
     "ifr_service.web.session:session_pages",
+    "ifr_service.web.timeout:timeout_pages",
+    "ifr_service.web.accessibility:accessibility_pages",
     "ifr_service.cases.application_views:application_pages",
     "ifr_service.cases.views:case_pages",
     "ifr_service.cases.evidence_views:evidence_pages",

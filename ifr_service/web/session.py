@@ -32,9 +32,11 @@ from ifr_service.limits import sign_in_limit
 from ifr_service.users import queries
 from ifr_service.users.access import ANY_SIGNED_IN, HUB_TEAM, PUBLIC, WORKS_THE_QUEUE
 from ifr_service.users.models import PageSession, Role, User
+from ifr_service.web import saved_forms
 
 log = logging.getLogger(__name__)
 session_pages = Blueprint("session", __name__)
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # What each role works on: the header's links, and where signing in takes them.
 NAVIGATION = [
@@ -76,16 +78,54 @@ def page_allow(*roles: Role | str) -> Callable:
             if PUBLIC not in roles:
                 user = signed_in_user()
                 if user is None:
-                    return redirect(url_for("pages.session.sign_in", next=request.full_path))
+                    return _not_signed_in()
                 if ANY_SIGNED_IN not in roles and user.role not in roles:
                     raise Forbidden("Your role does not allow you to use this page.")
                 g.user = user  # the same user the service layer's access checks read
+                if request.method in UNSAFE_METHODS:
+                    saved_forms.note_sent_again(user.id)
             return view(*args, **kwargs)
 
         guarded.access_rule = tuple(str(role) for role in roles)
         return guarded
 
     return decorate
+
+
+def _not_signed_in():
+    """Off to sign in, and back here after. A form posted after the sender's sign-in ended by time is
+    not acted on but kept for them (web/saved_forms.py), and the page says they were signed out."""
+    if request.method in UNSAFE_METHODS:
+        owner = _owner_of_ended_sign_in()
+        if owner is not None:
+            saved_forms.keep_posted_form(owner.id)
+            return redirect(url_for("pages.timeout.signed_out"))
+    return redirect(url_for("pages.session.sign_in", next=request.full_path))
+
+
+def _owner_of_ended_sign_in() -> User | None:
+    """The person whose sign-in this browser's cookie names, if it ended by time (idle, or the
+    absolute limit) rather than by signing out, and they may still sign in."""
+    token = session.get("page_session")
+    page_session = queries.find_page_session(_hash(token)) if isinstance(token, str) else None
+    if page_session is None or page_session.ended_utc is not None:
+        return None
+    user = queries.get_user_by_id(page_session.user_id)
+    return user if user is not None and user.is_active and user.role != Role.SYSTEM else None
+
+
+def seconds_left() -> int | None:
+    """How long this browser's sign-in has before it ends (idle or absolute limit, whichever is sooner),
+    without counting the asking as use; None if it has ended."""
+    page_session = _live_page_session()
+    user = queries.get_user_by_id(page_session.user_id) if page_session else None
+    if user is None or not user.is_active or user.role == Role.SYSTEM:
+        return None
+    config, now = current_app.config["IFR"], time.time()
+    signed_in_at = session.get("signed_in_at", 0)
+    idle_left = session.get("active_at", signed_in_at) + config.session_idle_seconds - now
+    absolute_left = signed_in_at + config.session_absolute_hours * 3600 - now
+    return max(0, int(min(idle_left, absolute_left)))
 
 
 def signed_in_user() -> User | None:
@@ -118,7 +158,7 @@ def _session_is_live() -> bool:
     signed_in_at = session.get("signed_in_at", 0)
     active_at = session.get("active_at", signed_in_at)
     return (0 <= now - signed_in_at <= config.session_absolute_hours * 3600
-            and 0 <= now - active_at <= config.session_idle_minutes * 60)
+            and 0 <= now - active_at <= config.session_idle_seconds)
 
 
 def account_name(user: User) -> str:
@@ -178,11 +218,13 @@ def finish_sign_in():
         log.warning("a sign-in did not complete: %s", type(error).__name__)
         return render_error_page(400, "Signing in did not complete. Go back to the start and sign in again.")
     user = account_for(claims, current_app.config["IFR"])
-    next_page = session.get("sign_in_next")
+    next_page, kept_form = session.get("sign_in_next"), session.get(saved_forms.SESSION_KEY)
     session.clear()  # a new session on every sign-in, so an earlier one cannot be carried over
     session["page_session"] = _start_page_session(user)
     session["signed_in_at"] = session["active_at"] = time.time()
     g.pop("page_user", None)
+    if saved_forms.carry_over_sign_in(kept_form, user.id):  # only ever its owner's
+        return redirect(url_for("pages.timeout.saved_answers"))
     return redirect(next_page or home_for(user))
 
 
@@ -198,6 +240,7 @@ def sign_out():
         everywhere = request.form.get("everywhere") == "yes" and signed_in_user() is not None
         queries.end_page_sessions(page_session.user_id, utc_now(),
                                   token_hash=None if everywhere else page_session.token_hash)
+        saved_forms.forget_saved_forms(page_session.user_id)
     session.clear()
     return redirect(url_for("pages.session.start"))
 

@@ -196,7 +196,7 @@ def test_a_clinicians_list_of_cases_records_a_read_of_each(client, auth, applica
     assert audit_log.one(what="pages.cases.list_cases")["case_reference"] == road.reference
 
 
-def test_a_cdf_application_is_recorded_as_its_clinicians_change_and_its_region_list_as_reads(
+def test_a_cdf_application_is_recorded_as_its_clinicians_change_and_its_region_list_as_one_list_view(
         client, auth, cdf_application, audit_log):
     response = client.post("/api/v1/cases", json=cdf_application, headers=auth(CLINICIAN))
     assert response.status_code == 201
@@ -210,9 +210,12 @@ def test_a_cdf_application_is_recorded_as_its_clinicians_change_and_its_region_l
     assert listed.status_code == 200
     Person(client, CDF_ADMIN).open(f"/cdf/applications/{reference}")
 
-    for what in ("pages.cdf.list_applications", "api.cdf.region_applications", "pages.cdf.show_application"):
+    for what in ("pages.cdf.list_applications", "api.cdf.region_applications"):  # no patient details shown
         row = audit_log.one(what=what)
-        assert (row["username"], row["action"], row["case_reference"]) == (CDF_ADMIN, "read", reference)
+        assert (row["action"], row["case_reference"]) == ("list", None)
+        assert row["subject"] == "list:cdf-applications:london"
+    row = audit_log.one(what="pages.cdf.show_application")
+    assert (row["username"], row["action"], row["case_reference"]) == (CDF_ADMIN, "read", reference)
 
 
 def test_the_panel_pack_records_a_read_of_each_case_on_the_agenda(client, auth, application, audit_log):

@@ -297,4 +297,7 @@ EXPECTED = {
     "pages.policy.list_policies": EVERYONE,
     "pages.policy.show_item": {'cet_analyst'},
     "pages.policy.take_action": {'cet_analyst'},
+    # Each person's own kept answers (web/saved_forms.py), never another's.
+    "pages.timeout.discard_saved_answers": EVERYONE,
+    "pages.timeout.saved_answers": EVERYONE,
 }

@@ -30,11 +30,13 @@ def test_only_health_the_api_description_and_signing_in_are_public(app):
         rule.rule for rule in app.url_map.iter_rules()
         if "public" in getattr(app.view_functions[rule.endpoint], "access_rule", ())
     )
-    assert public == ["/", "/api/v1/oauth/token", "/api/v1/openapi.json",
+    assert public == ["/", "/accessibility", "/api/v1/oauth/token", "/api/v1/openapi.json",
                       # the development identity provider: development and test installations only
                       "/dev-identity/.well-known/openid-configuration", "/dev-identity/authorize",
                       "/dev-identity/jwks", "/dev-identity/token",
-                      "/healthz", "/sign-in", "/sign-in/callback", "/sign-out"]
+                      # how long a sign-in has left, and staying signed in: each answers for the cookie's own
+                      "/healthz", "/session/status", "/session/stay-signed-in",
+                      "/sign-in", "/sign-in/callback", "/sign-out", "/signed-out"]
 
 
 def test_a_token_names_its_user():

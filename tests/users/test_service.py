@@ -31,7 +31,7 @@ def change(username: str, changes: dict, by: str = "demo-admin") -> User:
     form = {"display_name": user.display_name, "email": user.email, "role": user.role, "is_active": "yes",
             "hub": "london" if user.hub_id else "", "leads_hub": "yes" if user.leads_hub else "",
             "region": "london" if user.region_id else "", "trust_code": user.organisation_code or "",
-            "trust_name": user.organisation_name or "", **changes}
+            **changes}
     return service.change_user(find_user(by), user, form)
 
 
@@ -87,19 +87,18 @@ def test_each_role_needs_its_own_kind_of_organisation(in_db, role, field):
 @pytest.mark.parametrize(("posted", "field"), [({"role": "superuser"}, "role"), ({"role": "system"}, "role"),
                                                ({"hub": "atlantis"}, "hub"),
                                                ({"role": "cdf_admin", "region": "mars"}, "region"),
-                                               ({"role": "clinician", "trust_code": "R@V",
-                                                 "trust_name": "A trust"}, "trust_code")])
+                                               ({"role": "clinician", "trust_code": "R@V"}, "trust_code"),
+                                               ({"role": "clinician", "trust_code": "ZZZ99"}, "trust_code")])
 def test_a_role_or_organisation_that_does_not_exist_is_refused(in_db, posted, field):
     assert field in in_db(refusal, add, {**NEW_OFFICER, **posted})
 
 
 def test_a_clinician_belongs_to_their_trust_only_whatever_else_was_filled_in(in_db):
     def run():
-        user = add({**NEW_OFFICER, "role": "clinician", "trust_code": "rrv",
-                    "trust_name": "University College London Hospitals NHS Foundation Trust"})
-        return user.organisation_code, user.hub_id, user.region_id
+        user = add({**NEW_OFFICER, "role": "clinician", "trust_code": "rrv", "trust_name": "Typed by hand"})
+        return user.organisation_code, user.organisation_name, user.hub_id, user.region_id
 
-    assert in_db(run) == ("RRV", None, None)
+    assert in_db(run) == ("RRV", "University College London Hospitals NHS Foundation Trust", None, None)
 
 
 def test_only_a_case_officer_can_lead_a_hub(in_db):

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -88,7 +89,7 @@ def test_signing_out_after_going_idle_still_ends_a_copy_kept_busy_elsewhere(clie
     token = CSRF.search(client.get("/queue").text).group(1)
     thief = copy_of_cookie(app, client)
     with client.session_transaction() as session:
-        session["active_at"] -= app.config["IFR"].session_idle_minutes * 60 + 1  # the owner's went idle
+        session["active_at"] -= app.config["IFR"].session_idle_seconds + 1  # the owner's went idle
     assert thief.get("/queue").status_code == 200  # the thief's copy is kept busy
 
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
@@ -135,7 +136,7 @@ def test_a_sign_in_lasts_a_working_day_however_busy(client, app):
 
 
 def test_a_sign_in_ends_after_a_while_without_use_and_each_page_keeps_it_going(client, app):
-    idle = app.config["IFR"].session_idle_minutes * 60
+    idle = app.config["IFR"].session_idle_seconds
     Person(client, "demo-officer")
     with client.session_transaction() as session:
         session["active_at"] -= idle - 60  # a minute to spare
@@ -201,3 +202,249 @@ def test_production_pages_tell_the_browser_to_use_https_only(client, app):
     finally:
         app.config["IFR"] = config
     assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+# Time-outs as the NHS service manual asks (web/timeout.py), and what was typed not lost (web/saved_forms.py).
+
+def test_the_limits_are_read_from_the_environment_with_their_stated_defaults(tmp_path):
+    from ifr_service.config import Config, ConfigError
+
+    defaults = Config.from_environment({"IFR_PROJECT_ROOT": str(tmp_path)})
+    assert (defaults.session_idle_seconds, defaults.session_warning_seconds, defaults.session_absolute_hours,
+            defaults.saved_form_minutes) == (30 * 60, 2 * 60, 12, 30)
+    chosen = Config.from_environment({"IFR_PROJECT_ROOT": str(tmp_path), "SESSION_IDLE_MINUTES": "20",
+                                      "SESSION_WARNING_MINUTES": "5", "SAVED_FORM_MINUTES": "10"})
+    assert (chosen.session_idle_seconds, chosen.session_warning_seconds, chosen.saved_form_minutes) == \
+        (20 * 60, 5 * 60, 10)
+    with pytest.raises(ConfigError, match="SESSION_WARNING_MINUTES must be less than SESSION_IDLE_MINUTES"):
+        Config.from_environment({"IFR_PROJECT_ROOT": str(tmp_path), "SESSION_IDLE_MINUTES": "2"})
+
+
+def test_asking_how_long_is_left_never_keeps_a_sign_in_going(client, app):
+    idle = app.config["IFR"].session_idle_seconds
+    Person(client, "demo-officer")
+    with client.session_transaction() as session:
+        session["active_at"] -= idle - 10
+        went_quiet = session["active_at"]
+    status = client.get("/session/status").json
+    assert status["signed_in"] is True and 0 < status["seconds_left"] <= 10
+    assert status["warning_seconds"] == app.config["IFR"].session_warning_seconds
+    with client.session_transaction() as session:
+        assert session["active_at"] == went_quiet
+        session["active_at"] -= 11
+    ended = client.get("/session/status").json
+    assert (ended["signed_in"], ended["seconds_left"]) == (False, 0)
+
+
+def test_staying_signed_in_keeps_the_sign_in_going_and_needs_this_services_form_token(client, app):
+    idle = app.config["IFR"].session_idle_seconds
+    Person(client, "demo-officer")
+    token = CSRF.search(client.get("/queue").text).group(1)
+    with client.session_transaction() as session:
+        session["active_at"] -= idle - 10
+    assert client.post("/session/stay-signed-in", headers={"Accept": "application/json"}).status_code == 400
+
+    stayed = client.post("/session/stay-signed-in", data={"csrf_token": token},
+                         headers={"Accept": "application/json"})
+    assert stayed.json["signed_in"] is True and stayed.json["seconds_left"] >= idle - 5
+    without_script = client.post("/session/stay-signed-in",
+                                 data={"csrf_token": token, "next": "/queue?due=overdue"})
+    assert without_script.headers["Location"] == "/queue?due=overdue"
+
+
+def test_every_signed_in_page_carries_the_warning_and_says_the_limit_without_javascript(client, app):
+    page = Person(client, "demo-officer").open("/queue")
+    assert 'role="alertdialog"' in page and "Stay signed in" in page
+    assert "<noscript>" in page and "for 30 minutes" in page
+    assert 'role="alertdialog"' not in app.test_client().get("/").text
+
+
+def test_the_warning_is_timed_by_the_absolute_limit_when_that_comes_sooner(client, app):
+    config = app.config["IFR"]
+    Person(client, "demo-officer")
+    shown = re.compile(r'data-seconds-left="(\d+)"')
+    assert int(shown.search(client.get("/queue").text).group(1)) == config.session_idle_seconds
+    with client.session_transaction() as session:
+        session["signed_in_at"] -= config.session_absolute_hours * 3600 - 100  # 100 seconds of the day left
+    assert 90 <= int(shown.search(client.get("/queue").text).group(1)) <= 100
+
+
+def draft_with_a_typed_name(client) -> tuple[str, str]:
+    """A clinician's draft, and the page of its first section with the form's token."""
+    Person(client, "demo-clinician")
+    draft = Person(client).submit("/cases/new", expect=302).headers["Location"].rsplit("/", 1)[0]
+    section = f"{draft}/application/patient"
+    return section, CSRF.search(client.get(section).text).group(1)
+
+
+def go_idle(client, app) -> None:
+    with client.session_transaction() as session:
+        session["active_at"] -= app.config["IFR"].session_idle_seconds + 1
+
+
+def forget_every_saved_form(app) -> None:
+    from sqlalchemy import text
+
+    with app.extensions["ifr"].engine.begin() as connection:
+        connection.execute(text("DELETE FROM saved_form"))
+
+
+@pytest.fixture
+def saved_forms_cleared(app):
+    yield
+    forget_every_saved_form(app)
+
+
+def test_a_form_sent_after_the_sign_in_ended_is_kept_unacted_and_sent_again_by_its_owner(
+        client, app, saved_forms_cleared):
+    section, token = draft_with_a_typed_name(client)
+    go_idle(client, app)
+    sent = client.post(section, data={"csrf_token": token, "patient.given_name": "Alex",
+                                      "save_and_return": ""})
+    assert sent.headers["Location"] == "/signed-out"
+    signed_out = client.get("/signed-out").text
+    assert "We kept the answers you sent" in signed_out and "within 30 minutes" in signed_out
+
+    assert Person(client).sign_in("demo-clinician").headers["Location"] == "/saved-answers"
+    offered = client.get("/saved-answers").text
+    assert f'action="{section}"' in offered and 'name="patient.given_name" value="Alex"' in offered
+    assert 'value="' + token + '"' not in offered  # a fresh token, never the old page's
+    assert 'value=""' in offered and "Alex" not in client.get(section).text  # not acted on while kept
+
+    fresh = CSRF.search(offered).group(1)
+    again = client.post(section, data={"csrf_token": fresh, "patient.given_name": "Alex",
+                                       "save_and_return": ""})
+    assert again.status_code == 302
+    assert 'value="Alex"' in client.get(section).text
+    assert "There are no answers kept for you" in client.get("/saved-answers").text
+
+
+def test_another_person_signing_in_on_the_same_browser_never_gets_the_kept_answers(
+        client, app, saved_forms_cleared):
+    section, token = draft_with_a_typed_name(client)
+    go_idle(client, app)
+    client.post(section, data={"csrf_token": token, "patient.given_name": "Alex"})
+
+    assert Person(client).sign_in("demo-officer").headers["Location"] == "/queue"
+    assert "Alex" not in client.get("/saved-answers").text
+    client.get("/queue")  # and the first person, back on the same browser, finds them gone too
+    assert Person(client).sign_in("demo-clinician").headers["Location"] == "/cases"
+    assert "There are no answers kept for you" in client.get("/saved-answers").text
+
+
+def test_kept_answers_expire(client, app, in_db, saved_forms_cleared):
+    from sqlalchemy import text
+
+    section, token = draft_with_a_typed_name(client)
+    go_idle(client, app)
+    client.post(section, data={"csrf_token": token, "patient.given_name": "Alex"})
+
+    def expire_them():
+        from ifr_service import db
+        from ifr_service.db import utc_now
+
+        db.session().execute(text("UPDATE saved_form SET expires_utc = :now"), {"now": utc_now()})
+
+    in_db(expire_them)
+    assert "We kept the answers" not in client.get("/signed-out").text
+    assert Person(client).sign_in("demo-clinician").headers["Location"] == "/cases"
+
+
+def test_the_clock_sweep_deletes_expired_kept_answers_and_leaves_the_others(app, in_db, saved_forms_cleared):
+    from sqlalchemy import text
+
+    from ifr_service.jobs.schedule import run_clock_sweep
+    from ifr_service.users.queries import find_user
+    from ifr_service.web.saved_forms import keep_posted_form
+
+    def keep_for(username: str) -> None:
+        with app.test_request_context("/cases/DRAFT-X/application/patient", method="POST",
+                                      data={"patient.given_name": "Alex"}):
+            assert keep_posted_form(find_user(username).id)
+
+    def expire_the_clinicians():
+        from ifr_service import db
+        from ifr_service.db import utc_now
+
+        db.session().execute(text("UPDATE saved_form SET expires_utc = :now WHERE user_id = :id"),
+                             {"now": utc_now(), "id": find_user("demo-clinician").id})
+
+    def usernames_kept():
+        from ifr_service import db
+
+        return sorted(db.session().execute(text(
+            "SELECT u.username FROM saved_form f JOIN app_user u ON u.id = f.user_id")).scalars())
+
+    in_db(keep_for, "demo-clinician")
+    in_db(keep_for, "demo-officer")
+    in_db(expire_the_clinicians)
+    with app.app_context():
+        run_clock_sweep()
+    assert in_db(usernames_kept) == ["demo-officer"]
+
+
+def test_signing_out_or_discarding_deletes_the_kept_answers(client, app, saved_forms_cleared):
+    section, token = draft_with_a_typed_name(client)
+    go_idle(client, app)
+    client.post(section, data={"csrf_token": token, "patient.given_name": "Alex"})
+    Person(client).sign_in("demo-clinician")
+    person = Person(client)
+    person.submit("/saved-answers/discard", form_page="/saved-answers", expect=302)
+    assert "There are no answers kept for you" in client.get("/saved-answers").text
+
+    section, token = draft_with_a_typed_name(client)
+    go_idle(client, app)
+    client.post(section, data={"csrf_token": token, "patient.given_name": "Alex"})
+    client.post("/sign-out", data={"csrf_token": token})
+    assert Person(client).sign_in("demo-clinician").headers["Location"] == "/cases"
+
+
+def test_a_form_sent_after_signing_out_or_never_signed_in_is_not_kept(client, app, saved_forms_cleared):
+    section, token = draft_with_a_typed_name(client)
+    Person(client).submit("/sign-out", form_page="/cases", expect=302)
+    refused = client.post(section, data={"csrf_token": token, "patient.given_name": "Alex"})
+    assert refused.status_code in (302, 400) and refused.headers.get("Location", "") != "/signed-out"
+    stranger = app.test_client()
+    assert stranger.post(section, data={"patient.given_name": "Alex"}).status_code == 400  # no form token
+
+
+def test_kept_answers_are_bounded_and_a_files_bytes_are_never_kept(app, in_db, saved_forms_cleared):
+    from ifr_service.users.queries import find_user
+    from ifr_service.web.saved_forms import SAVED_FORM_MAX_BYTES, keep_posted_form, kept_in_this_browser
+
+    def keep(data) -> tuple[bool, object]:
+        with app.test_request_context("/cases/DRAFT-X/attachments/new", method="POST", data=data):
+            kept = keep_posted_form(find_user("demo-clinician").id)
+            return kept, kept_in_this_browser()
+
+    too_long, _ = in_db(keep, {"note": "x" * (SAVED_FORM_MAX_BYTES + 1)})
+    assert too_long is False
+    kept, saved = in_db(keep, {"description": "Scan", "file": (io.BytesIO(b"%PDF-1.4 secret"), "scan.pdf"),
+                               "csrf_token": "old"})
+    assert kept is True and saved.files_left_out is True
+    assert saved.answers == [("description", "Scan")] and "secret" not in saved.fields
+
+
+def test_the_accessibility_statement_is_public_in_the_service_manuals_form_and_in_every_footer(client, app):
+    statement = client.get("/accessibility")
+    assert statement.status_code == 200
+    for heading in ("Using this service", "How accessible this service is", "Feedback and contact",
+                    "Enforcement procedure", "Technical information about this service", "Compliance status",
+                    "Non-accessible content", "How we tested this service", "What we're doing to improve",
+                    "Preparation of this accessibility statement"):
+        assert heading in statement.text.replace("&#39;", "'"), heading
+    assert "Equality Advisory and Support Service" in statement.text
+    assert "partially compliant" in statement.text and "version 2.2" in statement.text
+    assert "no manual audit" in statement.text and "Contact details not set" in statement.text
+    assert 'href="/accessibility"' in Person(client, "demo-officer").open("/queue")
+    assert 'href="/accessibility"' in app.test_client().get("/").text
+
+    config = app.config["IFR"]
+    app.config["IFR"] = replace(config, accessibility_contact_email="ifr.access@example.nhs.uk",
+                                accessibility_contact_phone="0300 000 0000")
+    try:
+        page = client.get("/accessibility").text
+        assert "ifr.access@example.nhs.uk" in page and "0300 000 0000" in page
+        assert "Contact details not set" not in page
+    finally:
+        app.config["IFR"] = config

@@ -16,7 +16,7 @@
       autoselect: true,
       confirmOnBlur: true,
       showNoOptionsFound: true,
-      tNoResults: function () { return "No commissioner has that name"; },
+      tNoResults: function () { return "No " + select.getAttribute("data-ifr-autocomplete") + " has that name"; },
       tStatusQueryTooShort: function (minimum) { return "Type " + minimum + " or more letters of the name"; }
     });
     if (invalid) {
