@@ -51,6 +51,11 @@ SHOTS = [
     ("cdf-admin-audit", "demo-cdf-admin", "/cdf/regions/london/audit"),
     ("cdf-admin-approval", "demo-cdf-admin", "/cdf/approvals?number={cdf_number}"),
     ("cet-dashboard", "demo-cet", "/cet"),
+    ("cet-trends", "demo-cet", "/cet/trends?by=region&then=route"),
+    ("cet-trends-by-month", "demo-cet", "/cet/trends?by=month&then=route"),
+    ("cet-clock-performance", "demo-cet", "/cet/clock-performance"),
+    ("cet-equity", "demo-cet", "/cet/equity"),
+    ("cet-cohorts", "demo-cet", "/cet/cohorts"),
     ("cet-policy-queue", "demo-cet", "/cet/policy-queue"),
 ]
 

@@ -106,6 +106,13 @@ WORDS: dict[str, str | dict[str, str]] = {
     "api.panels.withdraw_conflict": "Withdrew a declared conflict of interest through the API",
     "pages.panels.schedule_meeting": "Scheduled a panel meeting",
     "api.panels.schedule_meeting": "Scheduled a panel meeting through the API",
+    # The CET's analyses: rows only for their downloads (export:cet-...), which the subject names
+    "pages.cet.dashboard": "Viewed or downloaded the CET's national dashboard",
+    "pages.cet.trends": "Viewed or downloaded the national trends",
+    "pages.cet.clock_performance": "Viewed or downloaded the performance against targets",
+    "pages.cet.equity_page": "Viewed or downloaded the equity between hubs",
+    "pages.cet.cohorts_page": "Viewed or downloaded the cohort candidates",
+    "pages.cet.export_file": "Downloaded a CET export made in the background",
     # The audit log itself
     "pages.audit.search": "Searched the audit log",
     "api.audit.search_audit_log": "Searched the audit log through the API",
@@ -116,7 +123,11 @@ ACTION_ENDPOINTS = {"pages.cases.take_action", "pages.evidence.answer_request", 
 # subject itself or the start of it ("export:cdf-spend" for "export:cdf-spend:london:month").
 SUBJECT_WORDS = {"export:audit-log": "Downloaded the audit log's search",
                  "export:cdf-spend": "Downloaded the Cancer Drugs Fund spend",
-                 "export:cdf-audit": "Downloaded a region's Cancer Drugs Fund audit"}
+                 "export:cdf-audit": "Downloaded a region's Cancer Drugs Fund audit",
+                 "export:cet-trends": "Downloaded the national trends",
+                 "export:cet-clock-performance": "Downloaded the performance against targets",
+                 "export:cet-equity": "Downloaded the equity between hubs",
+                 "export:cet-cohorts": "Downloaded the cohort candidates"}
 
 
 

@@ -20,8 +20,9 @@ import tempfile
 from datetime import date, timedelta
 
 from ifr_service import db, tables
-from ifr_service.cet import breakdown, queries
+from ifr_service.cet import breakdown, queries, trend_table
 from ifr_service.cet.models import CetExport
+from ifr_service.cet.names import Namer
 from ifr_service.errors import Conflict, NotFound
 from ifr_service.jobs.outbox import queue_job
 from ifr_service.jobs.queues import DEFAULT
@@ -38,13 +39,27 @@ def is_large(rows: int) -> bool:
 
 
 def request_trends_export(user: User, by: list[str], start: date, end: date, filters: dict[str, str],
-                          kind: str, rows: int) -> CetExport:
-    """Record the export and queue its job, to run once this transaction commits."""
+                          kind: str, rows: int, named: bool = False) -> CetExport:
+    """Record the export and queue its job, to run once this transaction commits. `named`: with the
+    trends page's columns (names for codes, trend_table.py) rather than the API's."""
+    arguments = {"by": list(by), "from": start.isoformat(), "to": end.isoformat(), "filters": filters}
     item = queries.create_export(CetExport(
         requested_by_id=user.id, report="trends", format=kind, rows_total=rows, filename=f"trends.{kind}",
-        arguments={"by": list(by), "from": start.isoformat(), "to": end.isoformat(), "filters": filters}))
+        arguments={**arguments, "named": True} if named else arguments))
     queue_job("prepare_cet_export", export_id=item.id)
     return item
+
+
+def page_trends_export(user: User, by: list[str], start: date, end: date, filters: dict[str, str],
+                       kind: str, rows: int) -> CetExport:
+    """The trends page's export of these rows: the analyst's own, if one is already asked for and not
+    failed or expired (a second click, or the back button and the link again, makes no second job)."""
+    arguments = {"by": list(by), "from": start.isoformat(), "to": end.isoformat(), "filters": filters,
+                 "named": True}
+    for item in queries.find_recent_exports(user.id):
+        if item.format == kind and item.arguments == arguments and item.status not in (FAILED, EXPIRED):
+            return item
+    return request_trends_export(user, by, start, end, filters, kind, rows, named=True)
 
 
 def get_own_export(export_id: int, user: User, with_content: bool = False) -> CetExport:
@@ -99,6 +114,8 @@ def _write_trends(export_id: int, arguments: dict, kind: str, out) -> int:
         _record(export_id, rows_total=total)
         rows = breakdown.iter_rows(by, start, end, arguments["filters"])
         columns = [*by, *breakdown.MEASURES]  # as Breakdown.columns
+        if arguments.get("named"):  # as the trends page shows them
+            columns, rows = trend_table.columns(by), trend_table.shown_rows(by, rows, Namer(by))
         progress = lambda written: _record(export_id, rows_written=written)  # noqa: E731
         if kind == "csv":
             return tables.write_csv(columns, rows, out, progress)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 
@@ -65,4 +65,29 @@ def find_exports_to_expire(cutoff: datetime) -> list[CetExport]:
     query = select(CetExport).options(defer(CetExport.content)).where(or_(
         and_(CetExport.status == "ready", col(CetExport.completed_utc) < cutoff),
         and_(CetExport.status == "failed", col(CetExport.requested_utc) < cutoff)))
+    return list(db.session().exec(query))
+
+
+def find_intervention_names(keys: set[str] | None) -> dict[str, str]:
+    """Each intervention key's name (the first the national database holds), a few hundred keys a
+    query; every intervention's when `keys` is None (for an export of them all, in the background)."""
+    names: dict[str, str] = {}
+    if keys is None:
+        query = select(NationalCase.intervention_key, func.min(NationalCase.intervention_name)).group_by(
+            NationalCase.intervention_key)
+        return dict(db.session().exec(query).all())
+    ordered = sorted(key for key in keys if key)
+    for start in range(0, len(ordered), 500):
+        query = (select(NationalCase.intervention_key, NationalCase.intervention_name)
+                 .where(col(NationalCase.intervention_key).in_(ordered[start:start + 500]))
+                 .group_by(NationalCase.intervention_key, NationalCase.intervention_name))
+        for key, name in db.session().exec(query):
+            names.setdefault(key, name)
+    return names
+
+
+def find_recent_exports(user_id: int, limit: int = 20) -> list[CetExport]:
+    """The analyst's latest exports, newest first, without their files."""
+    query = (select(CetExport).options(defer(CetExport.content)).where(CetExport.requested_by_id == user_id)
+             .order_by(col(CetExport.id).desc()).limit(limit))
     return list(db.session().exec(query))

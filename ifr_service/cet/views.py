@@ -1,6 +1,8 @@
 """The Clinical Effectiveness Team's national dashboard: monthly trends, equity between hubs on a
-funnel plot, and today's cohort candidates. It reads the same functions as /api/v1/cet, on the
-national database, which holds no patient identifier.
+funnel plot, and today's cohort candidates, with links to each analysis' own page (trend_views.py,
+analysis_views.py) and the months' table as CSV or XLSX. It reads the same functions as
+/api/v1/cet, on the national database, which holds no patient identifier; its period is typed in the
+design system's date input (page_filters.py).
 """
 
 from __future__ import annotations
@@ -8,72 +10,77 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, render_template, request
-from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
+from marshmallow import fields
 
-from ifr_service.api.requests import SearchDate, load_query
+from ifr_service.audit.models import EXPORT
+from ifr_service.audit.recording import note_event
 from ifr_service.cet import breakdown, cohorts, equity, exports, queries
-from ifr_service.errors import ValidationFailed
+from ifr_service.cet.names import TITLES, hub_names, month_name
+from ifr_service.cet.page_filters import (  # noqa: F401 (twelve_months_to: the default period, read here too)
+    PeriodFilter,
+    download_file,
+    error_links,
+    percent,
+    read_filters,
+    shown_dates,
+    twelve_months_to,
+)
 from ifr_service.policy import queries as policy_queries
-from ifr_service.reference.queries import find_hubs
 from ifr_service.runtime import runtime
+from ifr_service.tables import Table
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
 from ifr_service.web import charts
+from ifr_service.web.display import nhs_date
+from ifr_service.web.downloads import download_links, requested_download
 from ifr_service.web.session import page_allow
 
 cet_pages = Blueprint("cet", __name__)
 TITLE = "National IFR dashboard"
 
 
-class DashboardArgs(Schema):
-    """The period (both days included; by default the 12 months up to today) and an optional CRG."""
+class DashboardFilter(PeriodFilter):
+    """The period, and an optional CRG."""
 
-    start = SearchDate(data_key="from", load_default=None)
-    end = SearchDate(data_key="to", load_default=None)
-    crg = fields.String(load_default=None, validate=validate.Length(min=1, max=10))
-
-    @pre_load
-    def drop_blanks(self, data, **_kwargs):
-        # An empty box means the default.
-        return {name: value for name, value in data.items() if value.strip()}
-
-    @post_load
-    def fill_period(self, data, **_kwargs):
-        data["end"] = data["end"] or runtime().today()
-        data["start"] = data["start"] or twelve_months_to(data["end"])
-        if data["start"] > data["end"]:
-            raise ValidationError({"from": ["Give a 'from' date no later than the 'to' date."]})
-        return data
+    crg = fields.String(load_default=None)
 
 
-def twelve_months_to(end: date) -> date:
-    """The first day of the month 11 months before: 12 monthly points, the last one to date."""
-    months = end.year * 12 + end.month - 1 - 11
-    return date(months // 12, months % 12 + 1, 1)
+MONTH_COLUMNS = ["Month received", "Cases received", "Decided", "Approval rate (%)"]
 
 
 @cet_pages.get("/cet")
 @page_allow(Role.CET_ANALYST)
 def dashboard():
     crgs = queries.find_crg_choices()
-    try:
-        args = load_query(DashboardArgs())
-    except ValidationFailed as error:
-        return render_template("cet/dashboard.html", title=TITLE, crgs=crgs, shown=request.args,
-                               errors=error.fields), 422
+    args, errors = read_filters(DashboardFilter(choices={"crg": (dict(crgs), "a Clinical Reference Group")}))
+    context = {"title": TITLE, "crg_options": dict(crgs), "chosen": args or {}, "shown": shown_dates(args),
+               "errors": errors, "error_links": error_links(errors)}
+    if args is None:
+        return render_template("cet/dashboard.html", **context), 422
     start, end, crg = args["start"], args["end"], args["crg"]
-    hub_names = {hub.code: hub.name for hub in find_hubs()}
     months = monthly_rows(start, end, crg)
+    table = Table("Cases by month", MONTH_COLUMNS, [dict(zip(MONTH_COLUMNS, [
+        month_name(row["month"]), row["cases"], row["decided"], percent(row["approval_rate"])], strict=True))
+        for row in months])
+    if kind := requested_download():
+        return download_file(table, kind, "cet-trends")
     analysis = equity.hub_equity(start, end, crg)
     today = runtime().today()
     candidates = cohorts.find_candidates(today)
     filed = policy_queries.find_item_references([(c.intervention_key, c.icd10_category) for c in candidates])
     return render_template(
-        "cet/dashboard.html", title=TITLE, crgs=crgs, shown=request.args, start=start, end=end, crg=crg,
-        months=months, received_chart=_received_chart(months), rate_chart=_rate_chart(months),
+        "cet/dashboard.html", **context, start=start, end=end, crg=crg, crg_name=dict(crgs).get(crg),
+        months=months, month_table=table, numeric=MONTH_COLUMNS[1:], links=download_links(),
+        same_query=_same_query(),
+        received_chart=_received_chart(months), rate_chart=_rate_chart(months),
         analysis=analysis, flagged=[hub for hub in analysis["hubs"] if hub["flag"]],
-        funnel=_funnel(analysis), today=today, candidates=candidates, filed=filed, hub_names=hub_names,
-        rule=runtime().config.cohort_rule)
+        funnel=funnel_chart(analysis), today=today, candidates=candidates, filed=filed,
+        hub_names=hub_names(), rule=runtime().config.cohort_rule)
+
+
+def _same_query() -> dict:
+    """The dashboard's filters, for links to the analyses of the same period."""
+    return {name: value for name, value in request.args.items() if name != "download"}
 
 
 def monthly_rows(start: date, end: date, crg: str | None) -> list[dict]:
@@ -116,7 +123,7 @@ def _rate_chart(months: list[dict]) -> str:
         x_label="Month received", y_label="Approval rate", rates=True)
 
 
-def _funnel(analysis: dict) -> str | None:
+def funnel_chart(analysis: dict) -> str | None:
     national = analysis["national"]
     if national["rate"] is None:
         return None
@@ -138,8 +145,10 @@ def _funnel(analysis: dict) -> str | None:
 def export_status(export_id: int):
     """An export being made in the background: how far it has got, then the link to its file."""
     item = exports.get_own_export(export_id, current_user())
-    return render_template("cet/export.html", title="Your export", item=item,
-                           ready=item.status == exports.READY,
+    by_titles = [TITLES.get(name, name) for name in item.arguments["by"]]
+    period = " to ".join(nhs_date(date.fromisoformat(item.arguments[end])) for end in ("from", "to"))
+    return render_template("cet/export.html", title="Your export", item=item, by_titles=by_titles,
+                           period=period, ready=item.status == exports.READY,
                            retention_days=runtime().config.cet_export_retention_days)
 
 
@@ -148,4 +157,10 @@ def export_status(export_id: int):
 def export_file(export_id: int):
     from ifr_service.cet.routes import export_file_response
 
-    return export_file_response(exports.get_ready_file(export_id, current_user()))
+    item = exports.get_ready_file(export_id, current_user())
+    note_event(current_user(), EXPORT, f"export:cet-{item.report}")
+    return export_file_response(item)
+
+
+# The analyses' pages, on this blueprint.
+from ifr_service.cet import analysis_views, trend_views  # noqa: E402, F401

@@ -278,3 +278,27 @@ def _funnel_legend(left: float) -> str:
                  for i, (sample, text) in enumerate(rows))
     parts.append("</g>")
     return "".join(parts)
+
+
+def bar_chart(chart_id: str, title: str, description: str, labels: Sequence[str], values: Sequence[float],
+              *, x_label: str) -> str:
+    """One bar for each category (a hub, a CRG), across the page so that long names fit, each with
+    its value at its end; the chart grows a row a bar."""
+    label_room, row, top = 230, 26, 16
+    frame = Frame(left=label_room, right=WIDTH - 72, top=top, bottom=top + row * len(labels),
+                  x_max=nice_ceiling(max(values, default=0)))
+    height = frame.bottom + 56
+    ticks = [frame.x_max * step / 4 for step in range(5)]
+    parts = [_x_axis(frame, ticks, x_label)]
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = top + row * i
+        text = label if len(label) <= 34 else label[:33] + "…"
+        parts.append(f'<text x="{label_room - 8}" y="{y + 17}" text-anchor="end" font-size="12">'
+                     f'{escape(text)}</text>'
+                     f'<rect x="{frame.left}" y="{y + 4}" width="{round(frame.x(value) - frame.left, 1)}" '
+                     f'height="{row - 8}" '
+                     f'fill="{BLUE}"/><text x="{frame.x(value) + 6}" y="{y + 17}" font-size="12">'
+                     f'{escape(_count(value))}</text>')
+    return _svg(chart_id, title, description, parts).replace(
+        f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
+

@@ -50,6 +50,8 @@ NAVIGATION = [
     ((Role.CDF_ADMIN,), "CDF audit", "pages.cdf_team.own_audit"),
     ((Role.CDF_ADMIN,), "Approval look-up", "pages.cdf_team.look_up_approval"),
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
+    ((Role.CET_ANALYST,), "Trends", "pages.cet.trends"),
+    ((Role.CET_ANALYST,), "Targets", "pages.cet.clock_performance"),
     ((Role.CET_ANALYST,), "Policy development", "pages.policy.list_items"),
     ((Role.ADMIN,), "Overview", "pages.admin.overview"),  # before the policy library: an administrator's home
     ((Role.ADMIN,), "Users", "pages.admin.list_users"),

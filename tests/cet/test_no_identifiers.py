@@ -30,6 +30,10 @@ QUERIES = {
 }
 PAGES = {
     "/cet": "from=2015-01-01&to=2030-12-31",
+    "/cet/trends": "from[day]=1&from[month]=1&from[year]=2015&to=2030-12-31&by=hub&then=intervention",
+    "/cet/clock-performance": "from=2015-01-01&to=2030-12-31",
+    "/cet/equity": "from=2015-01-01&to=2030-12-31",
+    "/cet/cohorts": "as_of[day]=23&as_of[month]=11&as_of[year]=2026",
     "/cet/policy-queue": "",
     "/cet/policy-queue/<reference>": "",
     "/cet/policy-queue/<reference>/actions/<action>": "",
@@ -38,6 +42,7 @@ PAGES = {
     "/cet/exports/<int:export_id>/file": "",  # the file, not a page
 }
 EXPORTABLE = ["/api/v1/cet/trends", "/api/v1/cet/cohorts", "/api/v1/cet/equity"]  # as CSV and XLSX too
+DOWNLOADABLE = ["/cet", "/cet/trends", "/cet/clock-performance", "/cet/equity", "/cet/cohorts"]  # pages too
 
 
 @pytest.fixture
@@ -122,6 +127,13 @@ def test_no_cet_page_shows_a_name_an_nhs_number_or_a_date_of_birth(app, client, 
         body = RANDOM_TOKENS.sub("", body)
         leaked = sorted(identifier for identifier in identifiers if identifier in body)
         assert leaked == [], f"{page} showed {leaked}"
+    for page in DOWNLOADABLE:
+        for kind in ("csv", "xlsx"):
+            exported = analyst.client.get(f"{page}?{PAGES[page]}&download={kind}")
+            text = exported.get_data(as_text=True) if kind == "csv" else _cells(exported.data)
+            assert exported.status_code == 200 and len(text.splitlines()) > 1, (page, kind)
+            leaked = sorted(identifier for identifier in identifiers if identifier in text)
+            assert leaked == [], f"{page} as {kind} held {leaked}"
 
 
 def _cells(xlsx: bytes) -> str:

@@ -9,12 +9,16 @@ import re
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
+from ifr_service import db
+from ifr_service.audit.models import AuditEvent
 from ifr_service.cet.importer import import_cases
 from ifr_service.cet.synthetic import OUTLIER_HUB, write_history
 from ifr_service.cet.views import twelve_months_to
 from ifr_service.policy.jobs import file_cohort_candidates
-from tests.builders import CLINICIAN
+from tests.builders import CLINICIAN, OFFICER
+from tests.cet.tables import csv_rows, page_rows, same_rows, xlsx_rows
 from tests.web.browsing import Person
 
 AS_OF = date(2026, 10, 31)
@@ -71,29 +75,60 @@ def test_a_hub_outside_the_limits_is_named_in_text_and_flagged_in_the_table(hist
 def test_the_dashboard_shows_the_twelve_months_to_today_by_default(history, analyst):
     page = analyst.open("/cet")
     assert "Showing 1 November 2025 to 31 October 2026." in page
-    trends = table(page, "trends-table")
-    months = re.findall(rf'<th scope="row"[^>]*>{HEADING}([^<]+)</th>', trends)
-    assert months[0] == "Nov 2025" and months[-1] == "Oct 2026" and len(months) == 12
+    months = [row[0] for row in page_rows(page, "trends-table")[1:]]
+    assert months[0] == "November 2025" and months[-1] == "October 2026" and len(months) == 12
     assert 'id="chart-received"' in page and 'id="chart-approval-rate"' in page
-    assert 'value="2025-11-01"' in page and 'value="2026-10-31"' in page  # the period, shown in the boxes
+    # The period in force, in the date input's boxes: day, month and year.
+    for name, value in (("from[day]", 1), ("from[month]", 11), ("from[year]", 2025), ("to[day]", 31),
+                        ("to[month]", 10), ("to[year]", 2026)):
+        assert re.search(rf'name="{re.escape(name)}"[^>]*value="{value}"', page), name
+    assert 'type="date"' not in page
 
 
 def test_a_months_cases_in_the_table_are_those_the_trends_api_counts(history, analyst, client, auth):
-    page = analyst.open("/cet?from=2026-01-01&to=2026-03-31")
+    page = analyst.open("/cet?from[day]=1&from[month]=1&from[year]=2026&to[day]=31&to[month]=3&to[year]=2026")
     api = client.get("/api/v1/cet/trends?from=2026-01-01&to=2026-03-31&by=month", headers=auth(CET)).json
-    trends = table(page, "trends-table")
+    shown = {row[0]: int(row[1].replace(",", "")) for row in page_rows(page, "trends-table")[1:]}
+    assert len(api["rows"]) == 3
     for row in api["rows"]:
-        label = date.fromisoformat(f"{row['month']}-01").strftime("%b %Y")
-        shown = re.search(rf">{label}</th>\s*<td[^>]*>{HEADING}([\d,]+)</td>", trends).group(1)
-        assert int(shown.replace(",", "")) == row["cases"]
+        assert shown[date.fromisoformat(f"{row['month']}-01").strftime("%B %Y")] == row["cases"]
+
+
+def test_the_dashboards_months_download_as_exactly_the_rows_it_shows(history, analyst, in_db):
+    before = len(in_db(exports_noted))
+    query = "from[day]=1&from[month]=1&from[year]=2026&to[day]=31&to[month]=3&to[year]=2026"
+    shown = page_rows(analyst.open(f"/cet?{query}"), "trends-table")
+    as_csv = analyst.client.get(f"/cet?{query}&download=csv")
+    as_xlsx = analyst.client.get(f"/cet?{query}&download=xlsx")
+    assert as_csv.mimetype == "text/csv" and "cases-by-month.csv" in as_csv.headers["Content-Disposition"]
+    assert same_rows(shown, csv_rows(as_csv.data)) and same_rows(shown, xlsx_rows(as_xlsx.data))
+    assert len(shown) == 4
+    assert in_db(exports_noted)[before:] == ["export:cet-trends", "export:cet-trends"]
+
+
+def exports_noted() -> list[str]:
+    return [event.subject for event in db.session().exec(
+        select(AuditEvent).where(AuditEvent.action == "export").order_by(AuditEvent.id))]
 
 
 def test_the_crg_filter_counts_only_that_crgs_cases(history, analyst, client, auth):
     page = analyst.open(f"{WHOLE_HISTORY}&crg=CFS")
     api = client.get("/api/v1/cet/equity?from=2015-04-01&to=2026-10-31&crg=CFS", headers=auth(CET)).json
     national = f"{api['national']['n']:,} decided"
-    assert "Clinical Reference Group CFS only" in page and national in page
+    assert "(CFS) only" in page and national in page
     assert '<option value="CFS" selected' in page
+
+
+def test_a_crg_not_in_the_list_is_refused_by_name(analyst):
+    response = analyst.client.get("/cet?crg=NOPE")
+    assert response.status_code == 422 and 'href="#field-crg"' in response.text
+    assert "Choose a Clinical Reference Group from the list." in response.text
+
+
+def test_the_dashboard_links_to_every_analysis(analyst):
+    links = re.search(r'<ul[^>]*id="analyses".*?</ul>', analyst.open("/cet"), re.S).group(0)
+    for address in ("/cet/trends", "/cet/clock-performance", "/cet/equity", "/cet/cohorts"):
+        assert f'href="{address}' in links
 
 
 def test_the_dashboard_lists_todays_cohort_candidates_with_their_policy_items(app, history, analyst):
@@ -111,14 +146,28 @@ def test_the_dashboard_lists_todays_cohort_candidates_with_their_policy_items(ap
 def test_a_from_date_after_the_to_date_names_the_field(history, analyst):
     response = analyst.client.get("/cet?from=2026-10-01&to=2026-09-01")
     assert response.status_code == 422
-    assert "There is a problem" in response.text and 'href="#field-from"' in response.text
+    assert "There is a problem" in response.text and 'href="#from-day"' in response.text
     assert "Give a 'from' date no later than the 'to' date." in html.unescape(response.text)
     assert 'id="chart-funnel"' not in response.text
 
 
 def test_a_date_that_is_not_a_date_names_the_field(analyst):
     response = analyst.client.get("/cet?to=31/10/2026")
-    assert response.status_code == 422 and 'href="#field-to"' in response.text
+    assert response.status_code == 422 and 'href="#to-day"' in response.text
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("to[day]=31&to[month]=2&to[year]=2026", "The 'to' date must be a real date"),
+    ("to[day]=3&to[month]=Nov&to[year]=2026", "Enter the 'to' date as a day, month and year in numbers"),
+    ("to[day]=\uff13&to[month]=11&to[year]=2026", "'to' date"),
+    ("to[day]=3&to[year]=2026", "The 'to' date must include a month."),
+])
+def test_a_wrong_date_in_the_boxes_names_the_field_and_runs_no_query(analyst, typed, message):
+    response = analyst.client.get(f"/cet?{typed}")
+    assert response.status_code == 422
+    assert message in html.unescape(response.text) and 'href="#to-day"' in response.text
+    assert 'id="trends-table"' not in response.text and 'id="chart-funnel"' not in response.text
+    assert 'nhsuk-input--error' in response.text  # the boxes themselves are marked
 
 
 def test_an_empty_period_says_nothing_was_decided(analyst):
@@ -127,8 +176,11 @@ def test_an_empty_period_says_nothing_was_decided(analyst):
     assert "There are no cohort candidates today." in page
 
 
-def test_a_clinician_cannot_open_the_dashboard(client):
-    response = Person(client, CLINICIAN).client.get("/cet")
+@pytest.mark.parametrize("address", ["/cet", "/cet?download=csv", "/cet/trends", "/cet/trends?download=xlsx",
+                                     "/cet/clock-performance", "/cet/equity", "/cet/cohorts?download=csv"])
+@pytest.mark.parametrize("who", [CLINICIAN, OFFICER])
+def test_a_clinician_or_a_case_officer_cannot_open_the_cets_pages(client, who, address):
+    response = Person(client, who).client.get(address)
     assert response.status_code == 403
 
 

@@ -274,9 +274,13 @@ EXPECTED = {
     "pages.cdf_team.own_audit": {'cdf_admin'},
     "pages.cdf_team.region_audit": {'cdf_admin'},
     "pages.cdf_team.region_spend": {'cdf_admin'},
+    "pages.cet.clock_performance": {'cet_analyst'},
+    "pages.cet.cohorts_page": {'cet_analyst'},
     "pages.cet.dashboard": {'cet_analyst'},
+    "pages.cet.equity_page": {'cet_analyst'},
     "pages.cet.export_file": {'cet_analyst'},
     "pages.cet.export_status": {'cet_analyst'},
+    "pages.cet.trends": {'cet_analyst'},
     "pages.panels.build_agenda": {'case_officer', 'panel_chair'},
     "pages.panels.case_pack": {'case_officer', 'panel_chair', 'panel_member'},
     "pages.panels.pack_evidence": set(),  # the file is not in the pack (tests/panels/test_evidence.py)
