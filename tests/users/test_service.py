@@ -134,13 +134,14 @@ def test_switching_someone_off_signs_them_out_everywhere_and_stands_down_their_s
 
         session().add(PageSession(token_hash="a" * 64, user_id=member.id))
         change("demo-panel-lay-member", {"is_active": "no"})
+        # Every sign-in of theirs, this one and any an earlier test left, has ended.
         sessions = session().exec(select(PageSession).where(PageSession.user_id == member.id)).all()
         seats = session().exec(select(PanelMember).where(PanelMember.user_id == member.id)).all()
         return ([s.ended_utc is not None for s in sessions], [s.is_active for s in seats],
                 seats_quorum(find_panels()[0]).missing)
 
     ended, seats, missing = in_db(run)
-    assert ended == [True] and seats == [False]
+    assert ended and all(ended) and seats == [False]
     assert missing == ("lay member",)
     claims = {"sub": "demo-panel-lay-member", "roles": ["panel_member"], "org": "london"}
     with pytest.raises(Forbidden, match="switched off"):
