@@ -96,7 +96,7 @@ def _body_too_large(_error: RequestEntityTooLarge):
 
 
 def build_runtime(config: Config) -> Runtime:
-    from ifr_service.cases.actions import known_names
+    from ifr_service.features import known_names
     from ifr_service.reference.icd10_crgs import icd10_crg_map
 
     icd10_crg_map()  # a bad ICD-10 to CRG mapping stops the start, naming the file
@@ -106,7 +106,7 @@ def build_runtime(config: Config) -> Runtime:
         engine=db.make_engine(config.database_url),
         forms=forms,
         cdf=CdfList.load(config.cdf_list_dir, forms),
-        workflows=load_workflows(config.workflows_dir, known_names()),
+        workflows=load_workflows(config.workflows_dir, known_names),
         dispatcher=RqDispatcher(config.redis_url) if config.redis_url else InProcessDispatcher(),
         mail=SmtpRelay(config.smtp_host, config.smtp_port) if config.smtp_host else LogRelay(),
     )

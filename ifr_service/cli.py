@@ -291,12 +291,12 @@ def docs() -> None:
 
 @docs.command(name="workflows", help="Write docs/workflows/<route>.md diagrams from workflows/.")
 def write_workflow_docs() -> None:
-    from ifr_service.cases.actions import known_names
+    from ifr_service.features import known_names
     from ifr_service.workflows.definition import WorkflowDefinitionError
     from ifr_service.workflows.docs import write_workflow_docs as write
 
     try:
-        written = write(_config(), known_names())
+        written = write(_config(), known_names)
     except WorkflowDefinitionError as error:
         raise click.ClickException(str(error)) from error
     for path in written:

@@ -22,7 +22,7 @@ from ifr_service.runtime import runtime
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role, User
 from ifr_service.web.fields import answer_text, posted_values, read_fields
-from ifr_service.workflows.definition import Action
+from ifr_service.workflows.definition import Action, letter_of
 
 CHANGE, CHECK, CONFIRM = "change", "check", "confirm"  # the step a POST asks for (`_step`)
 PANEL_ROLES = {Role.PANEL_CHAIR, Role.PANEL_MEMBER}
@@ -31,8 +31,10 @@ PANEL_ROLES = {Role.PANEL_CHAIR, Role.PANEL_MEMBER}
 CONFIRMATION_PAGES = {"withdraw": "cases/withdraw.html"}
 
 
-def sends_letter(action: Action) -> bool:
-    return "send_letter" in action.effects
+def sends_letter(case: Case, action: Action) -> bool:
+    """Whether the action sends a letter (its own, or the state's it leads to): a letter cannot be
+    taken back, so its page asks the person to check before they confirm."""
+    return letter_of(runtime().workflows[case.route], action, action.to) is not None
 
 
 def action_page(case: Case, action: Action):
@@ -47,7 +49,7 @@ def action_page(case: Case, action: Action):
     user = current_user()
     try:
         payload = read_fields(action.payload, request.form)
-        if step == CHECK and sends_letter(action):
+        if step == CHECK and sends_letter(case, action):
             checked = actions.check_action(case, action.key, user, payload)
             return _check_page(case, action, checked)
         actions.take_action(get_visible_case(case.public_reference, user, for_update=True), action.key,
@@ -91,7 +93,7 @@ def _form(case: Case, action: Action, values: dict, errors: dict | None):
     return render_template(CONFIRMATION_PAGES.get(action.key, "action.html"), title=action.title,
                            action=action, caption=case.public_reference,
                            back_link=_back(case), values=values, errors=errors, about=about_case(case),
-                           sends_letter=sends_letter(action), back_to=_back_asked())
+                           sends_letter=sends_letter(case, action), back_to=_back_asked())
 
 
 def _check_page(case: Case, action: Action, checked: dict):

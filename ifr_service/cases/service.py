@@ -30,7 +30,8 @@ from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
 from ifr_service.workflows.definition import Action
-from ifr_service.workflows.engine import allowed_actions, next_state
+from ifr_service.workflows.engine import next_state
+from ifr_service.workflows.runner import offered
 
 FORM_FOR_ROUTE = {"ifr": "ifr-application"}
 DELETED_STATES = ("deleted",)
@@ -58,17 +59,11 @@ def check_action_allowed(case: Case, action: str, actor: User) -> None:
 
 
 def actions_for(case: Case, user: User) -> list[Action]:
-    """What this user may do next; nothing on a case they may not see, and no decision of a case in
-    which they declared an interest."""
+    """What this user may do next; nothing on a case they may not see, and nothing a guard says is
+    not theirs to be offered (no decision of a case in which they declared an interest)."""
     if not can_see_case(user, case):
         return []
-    allowed = allowed_actions(runtime().workflows[case.route], case.state, user.role)
-    if any("panel_may_decide" in action.guards for action in allowed):
-        from ifr_service.panels.service import has_declared_interest
-
-        if has_declared_interest(case, user, runtime().today()):  # nor offered its decision form
-            allowed = [action for action in allowed if "panel_may_decide" not in action.guards]
-    return allowed
+    return offered(runtime().workflows[case.route], case, case.state, user)
 
 
 def queue_states(route: str) -> list[str]:

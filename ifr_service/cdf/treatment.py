@@ -1,5 +1,6 @@
 """The treatment a clinician records on a CDF approval: the workflow's guards on the dates, and
-the effect that keeps the application's treatment record (the managed access outcome data)."""
+the effect that keeps the application's treatment record (the managed access outcome data), each
+registered into the CDF workflow's registry under the name workflows/cdf.yaml uses."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from datetime import date, timedelta
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.cdf import queries
 from ifr_service.errors import Conflict, ValidationFailed
+from ifr_service.workflows.registry import effect, guard
 
 
+@guard("cdf_start_in_time", workflows=("cdf",))
 def check_start_in_time(case: Case, actor, payload: dict) -> None:
     record, started = queries.get_application(case.id), date.fromisoformat(payload["date"])
     if started < record.decided_on:
@@ -20,6 +23,7 @@ def check_start_in_time(case: Case, actor, payload: dict) -> None:
                        "treatment had to start by then. Make a new application.", field="date")
 
 
+@guard("cdf_break_within_limit", workflows=("cdf",))
 def check_break_within_limit(case: Case, actor, payload: dict) -> None:
     record, treated = queries.get_application(case.id), date.fromisoformat(payload["date"])
     if treated < record.last_treatment_on:
@@ -32,6 +36,7 @@ def check_break_within_limit(case: Case, actor, payload: dict) -> None:
                        f"{record.approval_number} has lapsed. Make a new application.", field="date")
 
 
+@guard("cdf_stop_after_treatment", workflows=("cdf",))
 def check_stop_after_treatment(case: Case, actor, payload: dict) -> None:
     record, stopped = queries.get_application(case.id), date.fromisoformat(payload["date"])
     since = record.last_treatment_on or record.decided_on
@@ -40,6 +45,7 @@ def check_stop_after_treatment(case: Case, actor, payload: dict) -> None:
                                         "the last date recorded on this approval."})
 
 
+@effect("record_cdf_treatment", workflows=("cdf",))
 def record_treatment(case: Case, event: CaseEvent) -> None:
     """Keep the approval's treatment dates in step with the event just recorded."""
     record, day = queries.get_application(case.id), date.fromisoformat(event.payload["date"])

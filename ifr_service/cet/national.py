@@ -17,20 +17,6 @@ from ifr_service.clock import england_date, working_days_between
 from ifr_service.runtime import runtime
 
 PENDING = "pending"
-# The outcome a state means, in the national database's words. A state not named here
-# (closed, reconsideration or review requested) keeps the outcome the case already had.
-OUTCOME_OF_STATE = {
-    "ifr": {"submitted": PENDING, "awaiting_information": PENDING, "screening": PENDING,
-            "chairs_action": PENDING, "ready_for_panel": PENDING,
-            "deferred_awaiting_information": PENDING, "approved": "approved",
-            "approved_with_conditions": "approved_with_conditions", "declined": "declined",
-            "decision_upheld": "declined", "closed_not_responsible": "screened_out",
-            "closed_routinely_commissioned": "screened_out", "closed_cohort": "screened_out",
-            "withdrawn": "withdrawn"},
-    "cdf": {"received": PENDING, "approved": "approved", "not_approved": "declined",
-            "on_treatment": "approved", "treatment_stopped": "approved", "expired": "approved",
-            "lapsed": "approved"},
-}
 SEX = {"female": "female", "male": "male", "indeterminate": "other", "not_known": "unknown"}
 
 
@@ -43,11 +29,17 @@ def record_case(case: Case, payload: dict | None = None) -> None:
         db.session().add(_from_history(case))
         db.session().flush()
         return
-    outcome = OUTCOME_OF_STATE[case.route].get(case.state, row.outcome)
+    outcome = outcome_of(case.route, case.state, row.outcome)
     if outcome != row.outcome:
         _settle(row, outcome, runtime().today())
     _note_finding(row, payload)
     db.session().flush()
+
+
+def outcome_of(route: str, state: str, outcome: str) -> str:
+    """What a case entering `state` has come to, as its workflow file says (a state's `outcome`);
+    a state that says nothing (closed, reconsideration or review requested) leaves `outcome`."""
+    return runtime().workflows[route].state(state).outcome or outcome
 
 
 def backfill() -> int:
@@ -71,7 +63,7 @@ def _from_history(case: Case) -> NationalCase:
             intervention["name"], intervention.get("dmd_code") or intervention.get("opcs4_code"))
     row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING, **_description(case))
     for event in find_events(case):
-        outcome = OUTCOME_OF_STATE[case.route].get(event.to_state, row.outcome)
+        outcome = outcome_of(case.route, event.to_state, row.outcome)
         if outcome != row.outcome:
             _settle(row, outcome, england_date(event.occurred_utc))
         _note_finding(row, event.payload)

@@ -21,7 +21,7 @@ from ifr_service.reference.queries import get_hub_by_id
 from ifr_service.users.models import User
 from ifr_service.users.queries import get_user_by_id
 from ifr_service.web.display import nhs_date, nhs_number
-from ifr_service.workflows.definition import Action, Workflow
+from ifr_service.workflows.definition import Action, Workflow, letter_of
 
 WORDING_FILE = Path(__file__).with_name("wording.yaml")
 DEPARTURE_REASON = "departure_reason"  # recorded by a panel whose outcome departs from its findings
@@ -31,6 +31,20 @@ DEPARTURE_REASON = "departure_reason"  # recorded by a panel whose outcome depar
 def wording() -> dict:
     with WORDING_FILE.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+def letter_names() -> frozenset[str]:
+    """The letters a workflow state or action may name (`letter:` in workflows/*.yaml)."""
+    return frozenset(wording()["letters"])
+
+
+def letter_template(workflow: Workflow, event: CaseEvent) -> dict:
+    """What the letter an event sends says, by the name the workflow gives it (the action's own
+    letter, or the letter of the state it entered)."""
+    name = letter_of(workflow, action_of(workflow, event), event.to_state)
+    if name is None:
+        raise ValueError(f"{workflow.key}: event {event.name!r} into {event.to_state!r} sends no letter")
+    return wording()["letters"][name]
 
 
 def wants_copies(case: Case) -> bool:
@@ -55,6 +69,7 @@ class _Facts:
     def __init__(self, workflow: Workflow, case: Case, event: CaseEvent) -> None:
         self.workflow, self.case, self.event = workflow, case, event
         self.action = action_of(workflow, event)
+        self.template = letter_template(workflow, event)
         self.dated = england_date(event.occurred_utc)
         self.hub = get_hub_by_id(case.hub_id)
         self.answers = case.answers
@@ -76,7 +91,7 @@ class _Facts:
                 "title": title, "signatory": self.signatory,
                 "letterhead": (words["sender"], words["team"].format(hub=self.hub.name)),
                 "contact": contact_of(self.hub),
-                "onward": onward_routes(self.state)}
+                "onward": onward_routes(self.template)}
 
     def identifiers(self) -> tuple[tuple[str, str], ...]:
         labels = wording()["labels"]
@@ -88,7 +103,7 @@ def _to_clinician(facts: _Facts) -> LetterContent:
     words = wording()
     payload = facts.event.payload
     return LetterContent(
-        **facts.base(CLINICIAN, words["titles"]["clinician"].get(facts.event.name, facts.action.title)),
+        **facts.base(CLINICIAN, facts.template["title"]["clinician"]),
         addressee=(facts.clinician["name"], facts.clinician["provider_trust"]),
         salutation=words["salutation"].format(name=facts.clinician["name"]),
         about=((words["labels"]["patient"], facts.patient_name), *facts.identifiers(),
@@ -96,7 +111,7 @@ def _to_clinician(facts: _Facts) -> LetterContent:
                (OUTCOME, facts.workflow.state(facts.state).title)),
         opening=tuple(filter(None, (decided_by(payload),))),
         sections=(*payload_sections(facts.action.payload, payload), *departure(facts.action, payload)),
-        next_steps=clinician_next_steps(facts.state, facts.review_deadline),
+        next_steps=clinician_next_steps(facts.template, facts.review_deadline),
         copies=(words["clinician"]["copy_to_patient"],) if wants_copies(facts.case) else (),
         closing=(words["clinician"]["keep"],),
     )
@@ -109,22 +124,17 @@ def _to_patient(facts: _Facts) -> LetterContent:
     questions = Section(heading=words["questions"], paragraphs=(
         words["contact"], *(f"{label}: {value}" for label, value in contact_of(facts.hub))))
     return LetterContent(
-        **facts.base(PATIENT, wording()["titles"]["patient"].get(facts.event.name, facts.action.title)),
+        **facts.base(PATIENT, facts.template["title"]["patient"]),
         addressee=(facts.patient_name, *_address_lines(facts.patient.get("postal_address"))),
         salutation=wording()["salutation"].format(name=facts.patient_name),
         about=((wording()["labels"]["name"], facts.patient_name), *facts.identifiers(),
                (wording()["labels"]["treatment_asked_for"], facts.treatment)),
-        opening=(words["opening"].format(**fill), _patient_outcome(facts.event.name, facts.state),
+        opening=(words["opening"].format(**fill), facts.template.get("patient_outcome", words["otherwise"]),
                  words["reasons"].format(**fill)),
-        next_steps=tuple(step.format(**fill) for step in words["next_steps"].get(facts.state, ())),
+        next_steps=tuple(step.format(**fill) for step in facts.template.get("patient_next_steps", ())),
         sections=(questions,),
         closing=(words["keep"],),
     )
-
-
-def _patient_outcome(event_name: str, state: str) -> str:
-    words = wording()["patient"]
-    return words["outcome_by_event"].get(event_name) or words["outcome"].get(state, words["otherwise"])
 
 
 def _address_lines(address: str | None) -> tuple[str, ...]:
@@ -172,9 +182,10 @@ def departure(action: Action, payload: dict) -> tuple[Section, ...]:
     return (Section(heading=wording()["departure_heading"], paragraphs=(str(reason),)),)
 
 
-def onward_routes(state: str) -> Section | None:
+def onward_routes(template: dict) -> Section | None:
+    """The routes left after NHS England's process is complete, on the letters that say so."""
     words = wording()["onward"]
-    if state not in words["states"]:
+    if not template.get("onward"):
         return None
     return Section(heading=words["heading"], paragraphs=tuple(words["routes"]))
 
@@ -185,11 +196,11 @@ def action_of(workflow: Workflow, event: CaseEvent) -> Action:
                 and event.from_state in a.from_states and a.to in (event.to_state, "same"))
 
 
-def clinician_next_steps(state: str, review: dict) -> tuple[str, ...]:
+def clinician_next_steps(template: dict, review: dict) -> tuple[str, ...]:
     words = wording()["clinician"]
-    if state == "declined":
+    if template.get("review_offered"):  # a decline: reconsideration with new information, or review
         return words["reconsideration"], words["review"].format(**review)
-    return tuple(words["next_steps"].get(state, (words["otherwise"],)))
+    return tuple(template.get("next_steps", (words["otherwise"],)))
 
 
 def payload_sections(fields: tuple[FieldDefinition, ...], payload: dict) -> tuple[Section, ...]:

@@ -26,8 +26,6 @@ from ifr_service.text import quoted, shortened
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user
 
-READY_STATES = ["ready_for_panel"]
-
 
 def create_panel(name: str, hub_code: str, quorum: dict | None = None) -> Panel:
     hub = find_hub(hub_code)  # named in the body, so a field's error (422), not a missing address
@@ -160,7 +158,7 @@ def build_agenda(meeting: PanelMeeting) -> list[tuple[AgendaItem, Case]]:
     agenda = queries.find_agenda(meeting.id)
     listed = {case.id for _, case in agenda}
     order = [(item, case) for item, case in agenda]
-    for case in queries.find_cases_ready_for_panel(panel.region_id, READY_STATES):
+    for case in queries.find_cases_ready_for_panel(panel.region_id, panel_states()):
         if case.id not in listed:
             item = queries.add(AgendaItem(meeting_id=meeting.id, case_id=case.id,
                                           position=queries.next_agenda_position(meeting.id)))
@@ -275,6 +273,11 @@ def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
     conflicted = {conflict.member_id for conflict in queries.find_case_conflicts(case.id)}
     roles = [members[i].panel_role for i in meeting.attendee_ids if i in members and i not in conflicted]
     return check_quorum(queries.get_panel(meeting.panel_id).quorum, roles)
+
+
+def panel_states() -> list[str]:
+    """The states whose cases wait for a panel (`panel: true` in workflows/ifr.yaml)."""
+    return [state.key for state in runtime().workflows["ifr"].states if state.panel]
 
 
 def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting | None:

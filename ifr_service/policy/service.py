@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from ifr_service.cases.actions import validate_payload
 from ifr_service.cet.cohorts import CohortCandidate, describe_group, find_candidates
 from ifr_service.clock import add_working_days
 from ifr_service.db import utc_now
@@ -28,8 +27,10 @@ from ifr_service.runtime import runtime
 from ifr_service.text import quoted
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_system_user
+from ifr_service.workflows import runner
 from ifr_service.workflows.definition import Action, Workflow
-from ifr_service.workflows.engine import allowed_actions, next_state
+from ifr_service.workflows.engine import next_state
+from ifr_service.workflows.registry import effect, guard
 
 ROUTE = "policy"
 FULL_VOLUME, FULL_COST_PENCE = 20, 1_000_000 * 100
@@ -83,18 +84,15 @@ def file_referral(case_reference: str, received_on: date, intervention_key: str,
 
 
 def take_action(item: PolicyItem, action_key: str, actor: User, payload) -> PolicyItem:
+    """The one runner (workflows/runner.py), with a policy item's own move: its due date and event."""
     workflow = _workflow()
-    target = next_state(workflow, item.state, action_key, actor.role)
-    action = workflow.action(action_key)
-    cleaned = validate_payload(ROUTE, action, payload)
-    for guard in action.guards:
-        cleaned.update(GUARDS[guard](item, actor, cleaned) or {})
-    from_state, item.state = item.state, target
-    item.due_on = _due_on(workflow, target)
+    decision = runner.decide(workflow, item, item.state, action_key, actor, payload)
+    item.state = decision.to_state
+    item.due_on = _due_on(workflow, decision.to_state)
     item.updated_utc = utc_now()
-    event = _record(item, action.event, actor, from_state, target, cleaned)
-    for effect in action.effects:
-        EFFECTS[effect](item, event)
+    event = _record(item, decision.action.event, actor, decision.from_state, decision.to_state,
+                    decision.payload)
+    runner.follow(workflow, decision, item, event)
     return item
 
 
@@ -105,7 +103,7 @@ def check_action_allowed(item: PolicyItem, action_key: str, actor: User) -> None
 
 
 def actions_for(item: PolicyItem, user: User) -> list[Action]:
-    return allowed_actions(_workflow(), item.state, user.role)
+    return runner.offered(_workflow(), item, item.state, user)
 
 
 def _workflow() -> Workflow:
@@ -155,8 +153,10 @@ def _record(item: PolicyItem, name: str, actor: User, from_state, to_state, payl
                                             from_state=from_state, to_state=to_state, payload=payload))
 
 
-# Guards and effects the policy workflow names (checked at start-up like the cases').
+# Guards and effects the policy workflow names, registered into its registry (checked at start-up
+# like the cases').
 
+@guard("owner_is_a_cet_analyst", workflows=(ROUTE,))
 def _owner_is_a_cet_analyst(item: PolicyItem, actor: User, payload: dict) -> dict:
     """The owner named (by username or by name, in any case), or the analyst accepting the item."""
     named = (payload.get("owner") or "").strip()
@@ -169,6 +169,7 @@ def _owner_is_a_cet_analyst(item: PolicyItem, actor: User, payload: dict) -> dic
     return {"owner": owner.username}
 
 
+@guard("crg_is_known", workflows=(ROUTE,))
 def _crg_is_known(item: PolicyItem, actor: User, payload: dict) -> dict:
     """The CRG typed (its code in any case, spaces around it ignored) or, when none is, the one the
     ICD-10 mapping suggests; kept as the reference data prints its code."""
@@ -186,6 +187,7 @@ def _crg_is_known(item: PolicyItem, actor: User, payload: dict) -> dict:
     return {"crg_code": code}
 
 
+@effect("publish_policy", workflows=(ROUTE,))
 def _publish_policy(item: PolicyItem, event: PolicyEvent) -> None:
     """Into the library; open IFR cases for the same intervention and category are flagged."""
     today = runtime().today()
@@ -200,6 +202,3 @@ def _publish_policy(item: PolicyItem, event: PolicyEvent) -> None:
 
     flag_open_cases(policy)
 
-
-GUARDS = {"crg_is_known": _crg_is_known, "owner_is_a_cet_analyst": _owner_is_a_cet_analyst}
-EFFECTS = {"publish_policy": _publish_policy}

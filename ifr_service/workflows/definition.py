@@ -9,6 +9,7 @@ a file that does not make sense, naming the file and the fault.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,11 @@ class State:
     # Decided: the request has its answer (approved, declined, upheld), though the case may still move
     # on; a hub's queue shows decided and final cases apart from its open work.
     decided: bool = False
+    # What the state means for the national database (cet/national.py): a case entering it has this
+    # outcome; a state with none (a request for review, say) leaves the outcome the case had.
+    outcome: str | None = None
+    letter: str | None = None  # the letter a case entering it is sent (letters/wording.yaml's letters)
+    panel: bool = False  # a case in it waits for a panel: the agenda offers it to the next meeting
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,15 @@ class Action:
     guards: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
     handler: str | None = None
+    letter: str | None = None  # its own letter, instead of the letter of the state it leads to
+
+
+def letter_of(workflow: Workflow, action: Action, to_state: str) -> str | None:
+    """The letter a transition sends: the action's own, or else that of the state it enters (an
+    action that leaves the case where it is sends only its own)."""
+    if action.letter is not None or action.to == SAME:
+        return action.letter
+    return workflow.state(to_state).letter
 
 
 UNITS = ("working_days", "calendar_days", "hours")  # a clock's target is in exactly one of these
@@ -153,6 +168,7 @@ class KnownNames:
     effects: frozenset[str] = frozenset()
     handlers: frozenset[str] = frozenset()
     signals: frozenset[str] = frozenset()
+    letters: frozenset[str] = frozenset()
 
 
 def parse_workflow(raw: dict) -> Workflow:
@@ -160,7 +176,8 @@ def parse_workflow(raw: dict) -> Workflow:
         key=raw["key"], title=raw["title"], route=raw["route"], initial=raw["initial"],
         states=tuple(State(key=s["key"], title=s["title"], description=s.get("description", ""),
                            final=s.get("final", False), target_working_days=s.get("target_working_days"),
-                           decided=s.get("decided", False))
+                           decided=s.get("decided", False), outcome=s.get("outcome"),
+                           letter=s.get("letter"), panel=s.get("panel", False))
                      for s in raw["states"]),
         actions=tuple(_parse_action(a) for a in raw["actions"]),
         clocks=tuple(_parse_clock(key, c) for key, c in raw.get("clocks", {}).items()),
@@ -185,7 +202,7 @@ def _parse_action(raw: dict) -> Action:
         roles=tuple(raw["roles"]), event=raw["event"],
         payload=tuple(parse_field(field) for field in raw.get("payload", ())),
         guards=tuple(raw.get("guards", ())), effects=tuple(raw.get("effects", ())),
-        handler=raw.get("handler"),
+        handler=raw.get("handler"), letter=raw.get("letter"),
     )
 
 
@@ -205,6 +222,9 @@ def check_workflow(workflow: Workflow, known: KnownNames) -> list[str]:
         problems += _check_clock_kind(clock, known)
         problems += [f"clock {clock.key!r} applies when the urgency is {key!r}, which is not an urgency "
                      "of this workflow" for key in clock.urgencies if workflow.urgency(key) is None]
+    problems += [f"state {state.key!r} sends letter {state.letter!r}, which letters/wording.yaml does "
+                 "not have" for state in workflow.states
+                 if state.letter is not None and state.letter not in known.letters]
     reachable = _reachable(workflow)
     problems += [f"state {key!r} cannot be reached from {workflow.initial!r}"
                  for key in states if key not in reachable]
@@ -241,6 +261,8 @@ def _check_action(action: Action, states: set[str], known: KnownNames) -> list[s
                  if name not in known.guards]
     problems += [f"{where} names unknown effect {name!r}" for name in action.effects
                  if name not in known.effects]
+    if action.letter is not None and action.letter not in known.letters:
+        problems.append(f"{where} sends letter {action.letter!r}, which letters/wording.yaml does not have")
     if action.handler and action.handler not in known.handlers:
         problems.append(f"{where} names unknown handler {action.handler!r}")
     if action.handler and (action.guards or action.effects or action.payload):
@@ -265,15 +287,17 @@ def _duplicates(what: str, keys: list[str]) -> list[str]:
     return [f"duplicate {what} {key!r}" for key in sorted({k for k in keys if keys.count(k) > 1})]
 
 
-def load_workflow_file(path: Path, known: KnownNames) -> Workflow:
+def load_workflow_file(path: Path, known: Callable[[str], KnownNames]) -> Workflow:
+    """A workflow file, checked against what *its own* registry holds (known(its key)): a guard
+    that exists only for another workflow is as unknown as a misspelt one."""
     workflow = parse_workflow(read_definition(path, META_SCHEMA, WorkflowDefinitionError))
-    problems = check_workflow(workflow, known)
+    problems = check_workflow(workflow, known(workflow.key))
     if problems:
         raise WorkflowDefinitionError(f"{path}: " + "; ".join(problems))
     return workflow
 
 
-def load_workflows(workflows_dir: Path, known: KnownNames) -> dict[str, Workflow]:
+def load_workflows(workflows_dir: Path, known: Callable[[str], KnownNames]) -> dict[str, Workflow]:
     by_route: dict[str, Workflow] = {}
     for path in sorted(workflows_dir.glob("*.yaml")):
         workflow = load_workflow_file(path, known)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ifr_service.config import Config
@@ -11,12 +12,13 @@ from ifr_service.workflows.diagram import mermaid_diagram
 
 def workflow_markdown(workflow: Workflow) -> str:
     states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''} | {s.description}"
-                       f"{_due(s.target_working_days)} |" for s in workflow.states)
+                       f"{_due(s.target_working_days)} | {s.outcome or '(unchanged)'} | "
+                       f"{_letter(s.letter)} | {'yes' if s.panel else '-'} |" for s in workflow.states)
     actions = "\n".join(
         f"| `{a.key}` | {a.title} | {', '.join(a.from_states)} | "
         f"{'(stays)' if a.to == SAME else a.to} | {', '.join(a.roles)} | "
         f"{', '.join(f.key + ('*' if f.required else '') for f in a.payload) or '-'} | "
-        f"{', '.join(a.guards) or '-'} | {', '.join(a.effects) or '-'} | `{a.event}` |"
+        f"{', '.join(a.guards) or '-'} | {', '.join(a.effects) or '-'} | {_letter(a.letter)} | `{a.event}` |"
         for a in workflow.actions
     )
     clocks = "\n".join(
@@ -45,10 +47,14 @@ def workflow_markdown(workflow: Workflow) -> str:
         f"Generated from `workflows/{workflow.key}.yaml` by `ifr-service docs workflows`; "
         "do not edit by hand.\n\n"
         f"```mermaid\n{mermaid_diagram(workflow)}```\n\n"
-        f"## States\n\n| state | title | meaning |\n| --- | --- | --- |\n{states}\n\n"
+        "## States\n\nWhat each state means: the outcome a case entering it has in the national IFR "
+        "database (unchanged: the outcome it had), the letter it is sent, and whether it waits for a "
+        "panel.\n\n| state | title | meaning | national outcome | letter | panel |\n"
+        f"| --- | --- | --- | --- | --- | --- |\n{states}\n\n"
         "## Actions\n\nPayload fields marked * are required.\n\n"
-        "| action | title | from | to | who | payload | guards | effects | event recorded |\n"
-        f"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{actions}\n"
+        "An action's own letter is sent instead of the letter of the state it enters.\n\n"
+        "| action | title | from | to | who | payload | guards | effects | letter | event recorded |\n"
+        f"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n{actions}\n"
         + ("\n" + urgency_section if urgency_section else "")
         + ("\n" + clock_section if clock_section else "")
     )
@@ -58,11 +64,15 @@ def _applies(urgencies: tuple[str, ...]) -> str:
     return ", ".join(urgencies) if urgencies else "every case"
 
 
+def _letter(name: str | None) -> str:
+    return f"`{name}`" if name else "-"
+
+
 def _due(days: int | None) -> str:
     return f" Due within {days} working days." if days else ""
 
 
-def write_workflow_docs(config: Config, known: KnownNames) -> list[Path]:
+def write_workflow_docs(config: Config, known: Callable[[str], KnownNames]) -> list[Path]:
     out = config.project_root / "docs" / "workflows"
     out.mkdir(parents=True, exist_ok=True)
     written = []

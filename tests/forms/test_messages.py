@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from marshmallow import ValidationError
 
-from ifr_service.cases.actions import known_names
 from ifr_service.config import PROJECT_ROOT
+from ifr_service.features import known_names
 from ifr_service.forms.definition import FormRegistry
 from ifr_service.forms.fields import normalised_amount
 from ifr_service.forms.schema import schema_for, schema_for_fields
@@ -73,7 +73,7 @@ def test_a_consent_not_given_says_what_to_confirm():
 
 
 def test_the_panels_reasons_are_named_by_their_criterion():
-    workflow = load_workflows(PROJECT_ROOT / "workflows", known_names())["ifr"]
+    workflow = load_workflows(PROJECT_ROOT / "workflows", known_names)["ifr"]
     schema = schema_for_fields("test-approve-messages", workflow.action("approve").payload)()
     finding = {"finding": "yes", "reasons": "Too short"}
     with pytest.raises(ValidationError) as error:

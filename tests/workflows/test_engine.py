@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ifr_service.cases.actions import known_names
 from ifr_service.config import PROJECT_ROOT
 from ifr_service.errors import TransitionNotAllowed
+from ifr_service.features import known_names
 from ifr_service.workflows.definition import (
     WorkflowDefinitionError,
     load_workflow_file,
@@ -16,7 +16,7 @@ from ifr_service.workflows.definition import (
 from ifr_service.workflows.docs import workflow_markdown
 from ifr_service.workflows.engine import allowed_actions, next_state
 
-KNOWN = known_names()
+KNOWN = known_names  # what each workflow may name, by its key
 WORKFLOW_FILES = sorted((PROJECT_ROOT / "workflows").glob("*.yaml"))
 IFR_WORKFLOW = PROJECT_ROOT / "workflows" / "ifr.yaml"
 IFR = load_workflows(PROJECT_ROOT / "workflows", KNOWN)["ifr"]
@@ -99,6 +99,11 @@ def with_action(**action):
     (with_action(guards=["moon_is_full"]), "unknown guard 'moon_is_full'"),
     (with_action(effects=["send_owl"]), "unknown effect 'send_owl'"),
     (with_action(handler="do_magic"), "unknown handler 'do_magic'"),
+    # Another workflow's code is as unknown as a misspelt name: policy development's guard, or the
+    # CDF's treatment effect, in the IFR workflow would be a 500 the first time a case reached it.
+    (with_action(guards=["crg_is_known"]), "unknown guard 'crg_is_known'"),
+    (with_action(effects=["record_cdf_treatment"]), "unknown effect 'record_cdf_treatment'"),
+    (with_action(letter="owl_post"), "letter 'owl_post', which letters/wording.yaml does not have"),
     (with_action(payload=[{"key": "x", "label": "X", "type": "colour"}]), "is not one of"),
     ({"actions": []}, "cannot be reached"),
     ({"states": "draft"}, "is not of type 'array'"),
@@ -111,6 +116,21 @@ def test_a_bad_workflow_is_refused_naming_the_file_and_the_problem(tmp_path, cha
     with pytest.raises(WorkflowDefinitionError, match=problem) as error:
         load_workflow_file(bad_workflow(tmp_path, **changes), KNOWN)
     assert "bad.yaml" in str(error.value)
+
+
+def test_a_states_letter_must_be_a_letter_that_exists(tmp_path):
+    raw = yaml.safe_load(IFR_WORKFLOW.read_text())
+    states = [{**s, "letter": "owl_post"} if s["key"] == "withdrawn" else s for s in raw["states"]]
+    with pytest.raises(WorkflowDefinitionError, match="'withdrawn' sends letter 'owl_post'") as error:
+        load_workflow_file(bad_workflow(tmp_path, states=states), KNOWN)
+    assert "bad.yaml" in str(error.value)
+
+
+def test_a_states_outcome_is_one_the_national_database_knows(tmp_path):
+    raw = yaml.safe_load(IFR_WORKFLOW.read_text())
+    states = [{**s, "outcome": "sort_of_approved"} if s["key"] == "approved" else s for s in raw["states"]]
+    with pytest.raises(WorkflowDefinitionError, match="'sort_of_approved' is not one of"):
+        load_workflow_file(bad_workflow(tmp_path, states=states), KNOWN)
 
 
 def test_a_state_that_is_not_final_needs_a_way_out(tmp_path):

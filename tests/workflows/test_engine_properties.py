@@ -16,17 +16,17 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from ifr_service.cases.actions import known_names
 from ifr_service.config import PROJECT_ROOT
 from ifr_service.errors import TransitionNotAllowed
+from ifr_service.features import known_names
 from ifr_service.workflows.definition import SAME, Workflow, load_workflows
 from ifr_service.workflows.engine import allowed_actions, next_state
 from ifr_service.workflows.replay import replay_events
 from tests.builders import RecordedEvent as Event
 
-KNOWN = known_names()
+KNOWN = known_names  # what each workflow may name, by its key
 WORKFLOWS = load_workflows(PROJECT_ROOT / "workflows", KNOWN)
-ROLES = sorted(KNOWN.roles)
+ROLES = sorted(KNOWN("ifr").roles)
 SETTINGS = settings(max_examples=200, stateful_step_count=50, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ifr_service.cases.actions import known_names
 from ifr_service.config import PROJECT_ROOT
+from ifr_service.features import known_names
 from ifr_service.workflows.definition import load_workflows
 from ifr_service.workflows.replay import ReplayFailed, replay_events
 from tests.builders import RecordedEvent as Event
 
-WORKFLOWS = load_workflows(PROJECT_ROOT / "workflows", known_names())
+WORKFLOWS = load_workflows(PROJECT_ROOT / "workflows", known_names)
 IFR, CDF = WORKFLOWS["ifr"], WORKFLOWS["cdf"]
 SUBMITTED = [Event("draft_created", None, "draft"), Event("draft_updated", "draft", "draft"),
              Event("case_submitted", "draft", "submitted")]

@@ -1,0 +1,27 @@
+"""The features that plug into the workflows, and so what each workflow file may name.
+
+Importing a feature's module registers its guards, effects and handlers into the registries of the
+workflows that use them (workflows/registry.py). This is the one place that knows every feature; the
+app and the commands load the workflows through it, and the case engine knows none of them.
+"""
+
+from __future__ import annotations
+
+from ifr_service.cases import actions as _case_actions  # noqa: F401  (registers: case guards, handlers)
+from ifr_service.cases.clocks import SIGNALS
+from ifr_service.cdf import treatment as _cdf_treatment  # noqa: F401  (registers: CDF treatment rules)
+from ifr_service.cet import referrals as _cet_referrals  # noqa: F401  (registers: refer_to_cet)
+from ifr_service.letters.content import letter_names
+from ifr_service.panels import guards as _panel_guards  # noqa: F401  (registers: the panel's rules)
+from ifr_service.policy import service as _policy_service  # noqa: F401  (registers: policy's)
+from ifr_service.users.models import Role
+from ifr_service.workflows.definition import KnownNames
+from ifr_service.workflows.registry import registry
+
+
+def known_names(workflow: str) -> KnownNames:
+    """What the workflow with this key may name: the roles, and the code in *its* registry."""
+    found = registry(workflow)
+    return KnownNames(roles=frozenset(role.value for role in Role), guards=frozenset(found.guards),
+                      effects=frozenset(found.effects), handlers=frozenset(found.handlers),
+                      signals=SIGNALS, letters=letter_names())

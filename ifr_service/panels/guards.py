@@ -1,0 +1,78 @@
+"""The rules the IFR workflow asks of a panel's decision, registered into its registry: who may
+decide (a quorate panel in session, or the chair's action; nobody who declared an interest), who may
+review (nobody who took part), and that an outcome follows the panel's findings unless the chair
+says why it departs from them."""
+
+from __future__ import annotations
+
+from ifr_service.cases.models import Case
+from ifr_service.cases.queries import find_last_event
+from ifr_service.errors import Conflict, ValidationFailed
+from ifr_service.panels import service as panels
+from ifr_service.runtime import runtime
+from ifr_service.users.models import User
+from ifr_service.workflows.registry import guard
+
+
+def _has_no_declared_interest(case: Case, user: User) -> bool:
+    return not panels.has_declared_interest(case, user, runtime().today())
+
+
+@guard("panel_may_decide", workflows=("ifr",), before_the_form=True,
+       offered_only_if=_has_no_declared_interest)  # nor is the decision's form offered to them
+def panel_may_decide(case: Case, actor: User, payload: dict) -> dict:
+    meeting = panels.check_panel_may_decide(case, actor, runtime().today())
+    if meeting is None:
+        return {"decided_by": "chair's action"}
+    return {"decided_by": "panel", "panel_meeting": {"id": meeting.id,
+                                                     "date": meeting.meeting_date.isoformat()}}
+
+
+@guard("reviewer_took_no_part_in_decision", workflows=("ifr",), before_the_form=True)
+def reviewer_took_no_part_in_decision(case: Case, actor: User, payload: dict) -> None:
+    decision = find_last_event(case, "decision_recorded")
+    took_part = (decision is not None and decision.actor_id == actor.id) or (
+        actor.id in panels.users_who_sat_on(case))
+    if took_part:
+        raise Conflict("A review must be decided by someone who took no part in the decision.")
+
+
+# A decision follows the panel's findings unless the chair says why it departs from them
+# (departure_reason): each refusal is a 422 naming the departure reason and the findings at odds.
+
+@guard("approval_follows_findings", workflows=("ifr",))
+def approval_follows_findings(case: Case, actor: User, payload: dict) -> None:
+    """An approval needs "Yes" on every criterion."""
+    against = [key for key, answer in _findings(payload).items() if answer != "yes"]
+    if against and not _departure_given(payload):
+        labels = _criterion_labels(case)
+        raise ValidationFailed({
+            **{f"findings.{key}.finding": f"The panel found \"No\" on \"{labels.get(key, key)}\": an "
+               "approval needs \"Yes\" on every criterion" for key in against},
+            "departure_reason": "Enter why the approval departs from the findings, or change the "
+                                "findings that are \"No\""})
+
+
+@guard("decline_follows_findings", workflows=("ifr",))
+def decline_follows_findings(case: Case, actor: User, payload: dict) -> None:
+    """A decline needs "No" on at least one criterion."""
+    findings = _findings(payload)
+    if findings and "no" not in findings.values() and not _departure_given(payload):
+        raise ValidationFailed({
+            "findings": "A decline needs \"No\" on at least one criterion: every finding is \"Yes\"",
+            "departure_reason": "Enter why the decline departs from the findings, or change a finding "
+                                "to \"No\""})
+
+
+def _findings(payload: dict) -> dict[str, str | None]:
+    return {key: (found or {}).get("finding") for key, found in (payload.get("findings") or {}).items()}
+
+
+def _departure_given(payload: dict) -> bool:
+    return bool((payload.get("departure_reason") or "").strip())
+
+
+def _criterion_labels(case: Case) -> dict[str, str]:
+    approve = runtime().workflows[case.route].action("approve")
+    return {criterion.key: criterion.label for field in approve.payload if field.key == "findings"
+            for criterion in field.fields}
