@@ -1,7 +1,8 @@
-"""The features that plug into the workflows, and so what each workflow file may name.
+"""The features that plug into the case engine, and so what each workflow file may name.
 
 Importing a feature's module registers its guards, effects and handlers into the registries of the
-workflows that use them (workflows/registry.py). This is the one place that knows every feature; the
+workflows that use them (workflows/registry.py), and its rules into the case's (who else sees a case:
+cases/access.py). This is the one place that knows every feature; the
 app and the commands load the workflows through it, and the case engine knows none of them.
 """
 
@@ -12,6 +13,7 @@ from ifr_service.cases.clocks import SIGNALS
 from ifr_service.cdf import treatment as _cdf_treatment  # noqa: F401  (registers: CDF treatment rules)
 from ifr_service.cet import referrals as _cet_referrals  # noqa: F401  (registers: refer_to_cet)
 from ifr_service.letters.content import letter_names
+from ifr_service.panels import access as _panel_access  # noqa: F401  (registers: the lead hub sees)
 from ifr_service.panels import guards as _panel_guards  # noqa: F401  (registers: the panel's rules)
 from ifr_service.policy import service as _policy_service  # noqa: F401  (registers: policy's)
 from ifr_service.users.models import Role

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ifr_service.audit.models import DENIED
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases.models import Case
 from ifr_service.errors import NotFound
 from ifr_service.users.access import SITS_ON_PANELS, WORKS_THE_QUEUE
 from ifr_service.users.models import Role, User
+
+# Who else on a hub's IFR team sees a case, by a feature's rule: the staff of the hub that runs the
+# region's panel (panels/access.py). Features register their rule at start-up (ifr_service/features.py);
+# with none registered, nobody else sees the case: the rule fails closed.
+_ALSO_SEEN_BY: list[Callable[[User, Case], bool]] = []
+
+
+def also_seen_by(rule: Callable[[User, Case], bool]) -> Callable[[User, Case], bool]:
+    """Register a rule by which hub staff also see a case of another hub."""
+    if rule not in _ALSO_SEEN_BY:
+        _ALSO_SEEN_BY.append(rule)
+    return rule
 
 
 def can_see_case(user: User, case: Case) -> bool:
@@ -24,7 +38,7 @@ def can_see_case(user: User, case: Case) -> bool:
         return False
     if role in WORKS_THE_QUEUE:  # hub case officers and chairs; the CDF is run by the regions' CDF teams
         return case.route == "ifr" and case.submitted_utc is not None and user.hub_id is not None and (
-            case.hub_id == user.hub_id or _runs_panel_of(user, case))
+            case.hub_id == user.hub_id or any(rule(user, case) for rule in _ALSO_SEEN_BY))
     return False
 
 
@@ -34,14 +48,6 @@ def can_read_identifiers(user: User) -> bool:
     files and letters that carry them. The panel roles may not: a chair who takes chair's action or
     decides a review reads the one case as its pack shows it (cases/presenters.py:case_contents)."""
     return user.role_enum not in SITS_ON_PANELS
-
-
-def _runs_panel_of(user: User, case: Case) -> bool:
-    """Staff of a region's lead hub run its panel, so they see every case of the region."""
-    from ifr_service.panels.queries import find_panel_for_region
-
-    panel = case.region_id is not None and find_panel_for_region(case.region_id)
-    return bool(panel) and panel.hub_id == user.hub_id
 
 
 def get_visible_case(reference: str, user: User, for_update: bool = False) -> Case:

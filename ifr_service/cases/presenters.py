@@ -13,11 +13,27 @@ from ifr_service.cases.service import actions_for
 from ifr_service.cases.similar import deidentified_application
 from ifr_service.cdf.presenters import present_application
 from ifr_service.letters.queries import find_letters
+from ifr_service.policy.queries import find_policies
 from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Commissioner, Hub, Region
 from ifr_service.runtime import runtime
 from ifr_service.users.models import User
 from ifr_service.workflows.definition import Action
+
+
+def similar_requests(case: Case) -> dict:
+    """Other requests for the same treatment in the same ICD-10 category, in every hub, and the
+    national policies published for it (screening checks the case against them)."""
+    total, by_state, recent = queries.find_similar_cases(case)
+    policies = find_policies(case.intervention_key, case.icd10_category) if case.intervention_key else []
+    return {
+        "policies": [{"reference": p.reference, "title": p.title, "position": p.position,
+                      "criteria": p.criteria, "published_on": p.published_on} for p in policies],
+        "icd10_category": case.icd10_category, "intervention": case.intervention_key,
+        "total": total, "by_state": by_state,
+        "recent": [{"reference": other.reference, "state": other.state, "submitted_utc": other.submitted_utc,
+                    "hub": reference.find_organisation(Hub, other.hub_id)["code"]} for other in recent],
+    }
 
 
 def present_case(case: Case, user: User) -> dict:

@@ -15,9 +15,8 @@ from ifr_service.api.requests import (
     takes_file,
 )
 from ifr_service.audit.recording import note_list_shown
-from ifr_service.cases import actions, assignment, evidence, queries, service, similar
+from ifr_service.cases import actions, assignment, evidence, presenters, queries, service
 from ifr_service.cases.access import can_see_hub_queue, get_identifiable_case, get_visible_case
-from ifr_service.cases.presenters import present_case, present_queue_item
 from ifr_service.cases.schemas import (
     AssignmentRequestSchema,
     AssignmentSchema,
@@ -348,7 +347,7 @@ def similar_requests(reference: str):
         404: {description: No such case, content: {application/json: {schema: Error}}}
     """
     case = get_visible_case(reference, current_user())
-    return SimilarRequestsSchema().dump(similar.similar_requests(case))
+    return SimilarRequestsSchema().dump(presenters.similar_requests(case))
 
 
 @cases.put("/cases/<reference>/assignment")
@@ -410,11 +409,11 @@ def hub_queue(hub_code: str):
     return QueueSchema().dump({
         "hub": {"code": hub.code, "name": hub.name}, "page": args["page"],
         "page_size": args["page_size"], "total": total,
-        "cases": [present_queue_item(line, next_clocks.get(line.case.id)) for line in found],
+        "cases": [presenters.present_queue_item(line, next_clocks.get(line.case.id)) for line in found],
     })
 
 
 def _case_response(case, status: int):
-    body = CaseSchema().dump(present_case(case, current_user()))
+    body = CaseSchema().dump(presenters.present_case(case, current_user()))
     headers = {"Location": url_for("api.cases.get_case", reference=case.public_reference)}
     return body, status, headers

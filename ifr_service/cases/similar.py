@@ -1,4 +1,4 @@
-"""Similar requests nationally, and the de-identified view of a case a panel pack shows."""
+"""The de-identified view of a case a panel pack shows, and the hub's screening notes as it reads them."""
 
 from __future__ import annotations
 
@@ -7,27 +7,8 @@ from datetime import date
 from ifr_service.cases import queries
 from ifr_service.cases.models import Case
 from ifr_service.cases.redaction import Redactor
-from ifr_service.reference.models import Hub
-from ifr_service.reference.queries import find_organisation
 
 SCREENING_EVENTS = ("completeness_confirmed", "screening_completed", "urgent_consideration_requested")
-
-
-def similar_requests(case: Case) -> dict:
-    """Other requests for the same treatment in the same ICD-10 category, in every hub, and the
-    national policies published for it (screening checks the case against them)."""
-    from ifr_service.policy.queries import find_policies
-
-    total, by_state, recent = queries.find_similar_cases(case)
-    policies = find_policies(case.intervention_key, case.icd10_category) if case.intervention_key else []
-    return {
-        "policies": [{"reference": p.reference, "title": p.title, "position": p.position,
-                      "criteria": p.criteria, "published_on": p.published_on} for p in policies],
-        "icd10_category": case.icd10_category, "intervention": case.intervention_key,
-        "total": total, "by_state": by_state,
-        "recent": [{"reference": other.reference, "hub": find_organisation(Hub, other.hub_id)["code"],
-                    "state": other.state, "submitted_utc": other.submitted_utc} for other in recent],
-    }
 
 
 def deidentified_application(case: Case, today: date) -> dict:

@@ -20,9 +20,8 @@ from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.evidence_views import ANSWERS
 from ifr_service.cases.information import open_request
 from ifr_service.cases.models import Case
-from ifr_service.cases.presenters import case_contents
+from ifr_service.cases.presenters import case_contents, similar_requests
 from ifr_service.cases.redaction import Redactor
-from ifr_service.cases.similar import similar_requests
 from ifr_service.cdf.presenters import present_case_summary
 from ifr_service.errors import Conflict, NotFound, ValidationFailed
 from ifr_service.letters import queries as letters

@@ -7,7 +7,7 @@ from flask import Blueprint
 from ifr_service.api.requests import ID, file_download, load_json
 from ifr_service.audit.models import CHANGE, READ
 from ifr_service.audit.recording import note_case_seen, note_cases_shown, note_list_shown
-from ifr_service.cases import evidence, similar
+from ifr_service.cases import evidence, presenters, similar
 from ifr_service.cases.queries import get_attachment_content, get_case_by_id
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.panels import queries, service
@@ -171,7 +171,7 @@ def panel_pack(meeting_id: int):
             "position": item.position, "reference": case.public_reference, "urgency": case.urgency,
             "application": similar.deidentified_application(case, today),
             "screening_notes": similar.screening_notes(case),
-            "similar_requests": similar.similar_requests(case),
+            "similar_requests": presenters.similar_requests(case),
             "evidence": [evidence.present_panel_copy(copy) for copy in evidence.panel_copies(case)],
         } for item, case in agenda],
     })

@@ -16,7 +16,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from ifr_service.api.requests import ID, file_download
 from ifr_service.audit.models import CHANGE, READ
 from ifr_service.audit.recording import note_case_seen, note_cases_shown, note_list_shown
-from ifr_service.cases import actions, evidence, similar
+from ifr_service.cases import actions, evidence, presenters, similar
 from ifr_service.cases import service as cases
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import get_attachment_content
@@ -123,7 +123,7 @@ def case_pack(meeting_id: int, reference: str):
     return render_template(
         "panels/pack.html", title=f"Panel pack: {case.public_reference}", meeting=meeting, case=case,
         form=form, application=application, about=_about(form, application), notes=notes,
-        note_labels=_payload_labels(), similar=similar.similar_requests(case),
+        note_labels=_payload_labels(), similar=presenters.similar_requests(case),
         policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
         workflow=runtime().workflows["ifr"], quorum=service.quorum_for_case(meeting, case),
         evidence=evidence.panel_copies(case),
