@@ -75,7 +75,17 @@ CLINICIAN_EMAIL = AnswerPath(
     "clinician.email", "where acknowledgements, reminders and letters are sent",
     BOTH_APPLICATIONS, ("email",))
 CLINICIAN_ROLE = AnswerPath(
-    "clinician.role", "similar cases (who asked, without their name)", BOTH_APPLICATIONS, ("choice",))
+    "clinician.role", "similar cases (who asked, without their name), and a new application's clinician "
+    "section", BOTH_APPLICATIONS, ("choice",), presence=ASKED)
+CLINICIAN_REGISTRATION_BODY = AnswerPath(
+    "clinician.registration_body", "a new application's clinician section, from the clinician's last",
+    BOTH_APPLICATIONS, ("choice",), presence=ASKED)
+CLINICIAN_REGISTRATION_NUMBER = AnswerPath(
+    "clinician.registration_number", "a new application's clinician section, and what redaction takes out",
+    BOTH_APPLICATIONS, ("text",), presence=ASKED)
+CLINICIAN_TELEPHONE = AnswerPath(
+    "clinician.telephone", "a new application's clinician section, and what redaction takes out",
+    BOTH_APPLICATIONS, ("text",), presence=ASKED)
 CLINICIAN_PROVIDER_TRUST = AnswerPath(
     "clinician.provider_trust", "the hub queue, letters and similar cases", BOTH_APPLICATIONS, ("text",))
 CLINICIAN_PROVIDER_ODS_CODE = AnswerPath(
@@ -84,6 +94,8 @@ CLINICIAN_PROVIDER_ODS_CODE = AnswerPath(
 DIAGNOSIS_ICD10_CODE = AnswerPath(
     "diagnosis.icd10_code", "the ICD-10 category similar cases are found by, the CDF indication check, "
     "the hub queue and the national record", BOTH_APPLICATIONS, ("icd10",))
+DIAGNOSIS_DESCRIPTION = AnswerPath(
+    "diagnosis.description", "the diagnosis in words on the case page", BOTH_APPLICATIONS, ("text",))
 INTERVENTION_NAME = AnswerPath(
     "intervention.name", "the treatment in the hub queue, panels, letters and the national record",
     (IFR_APPLICATION,), ("text",))
@@ -109,6 +121,15 @@ TREATMENT_PLANNED_START_DATE = AnswerPath(
 DRUG_NAME = AnswerPath(
     "drug.name", "the treatment of an IFR made from a CDF application, and in case lists",
     (CDF_UNLISTED_DRUG,), ("text",))
+DRUG_DOSE = AnswerPath(
+    "drug.dose", "the dose of an IFR made from a CDF application", (CDF_UNLISTED_DRUG,), ("text",))
+DRUG_FREQUENCY = AnswerPath(
+    "drug.frequency", "the frequency of an IFR made from a CDF application", (CDF_UNLISTED_DRUG,), ("text",))
+DRUG_DURATION = AnswerPath(
+    "drug.duration", "the duration of an IFR made from a CDF application", (CDF_UNLISTED_DRUG,), ("text",))
+DRUG_DMD_CODE = AnswerPath(
+    "drug.dmd_code", "the dm+d code of an IFR made from a CDF application", (CDF_UNLISTED_DRUG,), ("text",),
+    presence=ASKED)
 
 ANSWER_PATHS: tuple[AnswerPath, ...] = tuple(
     value for value in tuple(globals().values()) if isinstance(value, AnswerPath))
