@@ -131,6 +131,7 @@ DRUG_DMD_CODE = AnswerPath(
     "drug.dmd_code", "the dm+d code of an IFR made from a CDF application", (CDF_UNLISTED_DRUG,), ("text",),
     presence=ASKED)
 
+# Every path above, in the order written (so a new one cannot be declared and then left out of the check).
 ANSWER_PATHS: tuple[AnswerPath, ...] = tuple(
     value for value in tuple(globals().values()) if isinstance(value, AnswerPath))
 BY_PATH = {answer_path.path: answer_path for answer_path in ANSWER_PATHS}

@@ -168,6 +168,20 @@ def test_a_template_can_name_only_a_declared_path():
         answers.answer_path("clinician.emial")
 
 
+def test_a_template_reads_an_answer_by_its_declared_path():
+    from jinja2 import Environment
+
+    from ifr_service.web.display import FILTERS
+
+    env = Environment(autoescape=True)
+    env.filters.update(FILTERS)
+    page = env.from_string('{{ (answers | answer("intervention.name")) or "Not given" }}')
+    assert page.render(answers={"intervention": {"name": "Pembrolizumab"}}) == "Pembrolizumab"
+    assert page.render(answers={}) == "Not given"
+    with pytest.raises(KeyError, match="not an answer path the code reads"):
+        env.from_string('{{ answers | answer("intervention.nmae") }}').render(answers={})
+
+
 TEMPLATES = sorted((PROJECT_ROOT / "ifr_service").glob("**/templates/**/*.html"))
 
 
