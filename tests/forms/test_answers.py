@@ -195,6 +195,20 @@ def test_templates_read_answers_only_by_declared_paths(template):
         assert not re.search(r"\.answers\.get\(|\.answers\[", text), f"{template.name} reads answers directly"
 
 
+# A field read by literal keys: answers["clinician"]["email"], (answers.get("urgency") or {}).get("level").
+LITERAL_READ = re.compile(r"""answers\[["']\w+["']\]\[["']"""
+                          r"""|answers\.get\(["']\w+["'][^)]*\)( or \{\}\))?\.get\(["']""")
+MODULES = sorted(path for path in (PROJECT_ROOT / "ifr_service").glob("**/*.py")
+                 if path.parent.name != "forms" and path.name != "demo.py")  # demo.py writes its answers
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda path: str(path.relative_to(PROJECT_ROOT)))
+def test_modules_read_answers_only_by_declared_paths(module):
+    """A net, not a proof: a field read by literal keys belongs in forms/answers.py."""
+    for number, line in enumerate(module.read_text(encoding="utf-8").splitlines(), start=1):
+        assert not LITERAL_READ.search(line), f"{module.name}:{number} reads answers by keys: {line.strip()}"
+
+
 def contract_rows() -> list[str]:
     return [f"| `{p.path}` | {', '.join(f'`{key}`' for key in p.forms)} | {' or '.join(p.types)}"
             f"{' (' + ', '.join(p.values) + ')' if p.values else ''} | {p.presence} | {p.purpose} |"
