@@ -17,6 +17,13 @@ from ifr_service.cases.access import can_read_identifiers, get_visible_case
 from ifr_service.cases.models import Case
 from ifr_service.cases.similar import deidentified_application
 from ifr_service.errors import Conflict, IfrError, TransitionNotAllowed, ValidationFailed
+from ifr_service.forms.answers import (
+    INTERVENTION_NAME,
+    PATIENT_FAMILY_NAME,
+    PATIENT_GIVEN_NAME,
+    PATIENT_NHS_NUMBER,
+    read_answer,
+)
 from ifr_service.panels import queries as panel_queries
 from ifr_service.runtime import runtime
 from ifr_service.users.access import current_user
@@ -132,15 +139,16 @@ def about_case(case: Case) -> dict:
     """The case an action page acts on: its reference and treatment, and its patient, named for those
     who may read identifiers and described (age and sex) for the panel roles."""
     user = current_user()
-    treatment = (case.answers.get("intervention") or {}).get("name") or "Not given"
+    treatment = read_answer(case.answers, INTERVENTION_NAME) or "Not given"
     rows = [("Case", case.public_reference), ("Treatment", treatment),
             ("Urgency", _urgency_title(case))]
-    patient = case.answers.get("patient") or {}
     if can_read_identifiers(user):
         from ifr_service.web.display import nhs_number
 
-        name = " ".join(part for part in (patient.get("given_name"), patient.get("family_name")) if part)
-        rows.append(("Patient", f"{name or 'Not given'}, NHS number {nhs_number(patient.get('nhs_number'))}"))
+        name = " ".join(part for part in (read_answer(case.answers, PATIENT_GIVEN_NAME),
+                                          read_answer(case.answers, PATIENT_FAMILY_NAME)) if part)
+        number = nhs_number(read_answer(case.answers, PATIENT_NHS_NUMBER))
+        rows.append(("Patient", f"{name or 'Not given'}, NHS number {number}"))
     else:
         seen = deidentified_application(case, runtime().today())["patient"]
         age = f"{seen['age_in_years']} years" if seen.get("age_in_years") is not None else "age not given"

@@ -22,6 +22,14 @@ from ifr_service.cases.models import (
     IdempotencyRecord,
 )
 from ifr_service.errors import NotFound
+from ifr_service.forms.answers import (
+    CLINICIAN_PROVIDER_TRUST,
+    DIAGNOSIS_ICD10_CODE,
+    INTERVENTION_NAME,
+    PATIENT_FAMILY_NAME,
+    PATIENT_GIVEN_NAME,
+    PATIENT_NHS_NUMBER,
+)
 
 if TYPE_CHECKING:
     from ifr_service.cases.queue import WorkFilter
@@ -93,9 +101,9 @@ class QueueLine(NamedTuple):
 
 
 # A queue line's answers, read in SQL: a page of a queue neither fetches nor decodes whole applications.
-QUEUE_ANSWERS = (Case.answers[("intervention", "name")].as_string(),
-                 Case.answers[("diagnosis", "icd10_code")].as_string(),
-                 Case.answers[("clinician", "provider_trust")].as_string())
+QUEUE_ANSWERS = (Case.answers[INTERVENTION_NAME.keys].as_string(),
+                 Case.answers[DIAGNOSIS_ICD10_CODE.keys].as_string(),
+                 Case.answers[CLINICIAN_PROVIDER_TRUST.keys].as_string())
 WITHOUT_ANSWERS = defer(Case.answers, raiseload=True)  # a line reading them would be a query per case
 
 
@@ -140,8 +148,8 @@ def _work_conditions(work: WorkFilter) -> list:
     return where
 
 
-PATIENT_NAME = func.lower(func.coalesce(Case.answers[("patient", "given_name")].as_string(), "") + " "
-                          + func.coalesce(Case.answers[("patient", "family_name")].as_string(), ""))
+PATIENT_NAME = func.lower(func.coalesce(Case.answers[PATIENT_GIVEN_NAME.keys].as_string(), "") + " "
+                          + func.coalesce(Case.answers[PATIENT_FAMILY_NAME.keys].as_string(), ""))
 
 
 def _search_conditions(search) -> list:
@@ -150,7 +158,7 @@ def _search_conditions(search) -> list:
     if search.reference_number is not None:
         return [Case.reference.like(f"%-{search.reference_number:06d}")]
     if search.nhs_number:
-        return [Case.answers[("patient", "nhs_number")].as_string() == search.nhs_number]
+        return [Case.answers[PATIENT_NHS_NUMBER.keys].as_string() == search.nhs_number]
     return [PATIENT_NAME.like(f"%{_escape_like(word)}%", escape="\\") for word in search.name_words]
 
 

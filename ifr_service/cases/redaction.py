@@ -28,6 +28,19 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from ifr_service.forms.answers import (
+    CLINICIAN_EMAIL,
+    CLINICIAN_NAME,
+    CLINICIAN_REGISTRATION_NUMBER,
+    CLINICIAN_TELEPHONE,
+    PATIENT_DATE_OF_BIRTH,
+    PATIENT_FAMILY_NAME,
+    PATIENT_GIVEN_NAME,
+    PATIENT_NHS_NUMBER,
+    PATIENT_POSTAL_ADDRESS,
+    read_answer,
+)
+
 NHS_NUMBER, NAME, BIRTH_DATE, POSTCODE, CLINICIAN = (
     "[NHS number removed]", "[name removed]", "[date of birth removed]", "[postcode removed]",
     "[clinician's details removed]")
@@ -42,8 +55,7 @@ class Redactor:
     """The patterns of one case's identifiers, each with what it is replaced by."""
 
     def __init__(self, answers: dict):
-        patient, clinician = answers.get("patient") or {}, answers.get("clinician") or {}
-        self.patterns = [(pattern, word) for pattern, word in _patterns(patient, clinician) if pattern]
+        self.patterns = [(pattern, word) for pattern, word in _patterns(answers) if pattern]
 
     def text(self, value: str) -> str:
         for pattern, word in self.patterns:
@@ -61,14 +73,14 @@ class Redactor:
         return value
 
 
-def _patterns(patient: dict, clinician: dict) -> Iterator[tuple[re.Pattern | None, str]]:
-    yield _nhs_number(patient.get("nhs_number")), NHS_NUMBER
-    yield _birth_date(patient.get("date_of_birth")), BIRTH_DATE
-    yield _postcode(patient.get("postal_address")), POSTCODE
-    for key in ("email", "telephone", "registration_number"):
-        yield _exact(clinician.get(key)), CLINICIAN
-    yield _clinician_name(clinician.get("name")), CLINICIAN
-    yield _names(patient.get("given_name"), patient.get("family_name")), NAME
+def _patterns(answers: dict) -> Iterator[tuple[re.Pattern | None, str]]:
+    yield _nhs_number(read_answer(answers, PATIENT_NHS_NUMBER)), NHS_NUMBER
+    yield _birth_date(read_answer(answers, PATIENT_DATE_OF_BIRTH)), BIRTH_DATE
+    yield _postcode(read_answer(answers, PATIENT_POSTAL_ADDRESS)), POSTCODE
+    for path in (CLINICIAN_EMAIL, CLINICIAN_TELEPHONE, CLINICIAN_REGISTRATION_NUMBER):
+        yield _exact(read_answer(answers, path)), CLINICIAN
+    yield _clinician_name(read_answer(answers, CLINICIAN_NAME)), CLINICIAN
+    yield _names(read_answer(answers, PATIENT_GIVEN_NAME), read_answer(answers, PATIENT_FAMILY_NAME)), NAME
 
 
 def _nhs_number(value) -> re.Pattern | None:

@@ -13,6 +13,7 @@ from ifr_service.cases import actions, queries
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseClock
 from ifr_service.clock import add_working_days, england_date, working_days_between
+from ifr_service.forms.answers import CLINICIAN_EMAIL, CLINICIAN_NAME, submitted_answer
 from ifr_service.notifications.models import Notification
 from ifr_service.notifications.queries import find_notification
 from ifr_service.notifications.sending import send_once
@@ -86,11 +87,12 @@ def _notice_kind(row: CaseClock) -> str:
 
 
 def _give_notice(case: Case, row: CaseClock, closes_on: date) -> int:
-    clinician = case.answers["clinician"]
+    email = submitted_answer(case.answers, CLINICIAN_EMAIL)
+    name = submitted_answer(case.answers, CLINICIAN_NAME)
     return int(send_once(Notification(
-        case_id=case.id, kind=_notice_kind(row), recipient=clinician["email"],
+        case_id=case.id, kind=_notice_kind(row), recipient=email,
         subject=f"Individual Funding Request {case.reference}: information needed by {closes_on:%d %B %Y}",
-        body=(f"Dear {clinician['name']},\n\nNHS England asked for information about Individual "
+        body=(f"Dear {name},\n\nNHS England asked for information about Individual "
               f"Funding Request {case.reference}. If we do not have it by {closes_on:%d %B %Y}, the "
               "request will be closed as withdrawn. Sign in to ifr-service to answer.\n\n"
               "This message contains no patient information.\n"))))

@@ -24,6 +24,21 @@ from ifr_service.cet import national
 from ifr_service.cet.deidentify import intervention_key
 from ifr_service.db import utc_now
 from ifr_service.errors import Forbidden, NotFound, ValidationFailed
+from ifr_service.forms.answers import (
+    CLINICIAN_PROVIDER_ODS_CODE,
+    CLINICIAN_REGISTRATION_BODY,
+    CLINICIAN_REGISTRATION_NUMBER,
+    CLINICIAN_ROLE,
+    CLINICIAN_TELEPHONE,
+    DIAGNOSIS_ICD10_CODE,
+    INTERVENTION_DMD_CODE,
+    INTERVENTION_NAME,
+    INTERVENTION_OPCS4_CODE,
+    PATIENT_COMMISSIONER,
+    URGENCY_LEVEL,
+    read_answer,
+    submitted_answer,
+)
 from ifr_service.forms.validation import validate_answers
 from ifr_service.jobs.outbox import queue_job
 from ifr_service.reference import queries as reference
@@ -35,7 +50,8 @@ from ifr_service.workflows.runner import offered
 
 FORM_FOR_ROUTE = {"ifr": "ifr-application"}
 DELETED_STATES = ("deleted",)
-CARRIED_CLINICIAN_ANSWERS = ("registration_body", "registration_number", "role", "telephone")
+CARRIED_CLINICIAN_ANSWERS = (CLINICIAN_REGISTRATION_BODY, CLINICIAN_REGISTRATION_NUMBER, CLINICIAN_ROLE,
+                             CLINICIAN_TELEPHONE)
 DRAFT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -106,8 +122,9 @@ def clinician_details(actor: User) -> dict:
     details = {"name": actor.display_name, "email": actor.email,
                "provider_trust": actor.organisation_name, "provider_ods_code": actor.organisation_code}
     latest = queries.find_latest_case_by(actor.id)
-    earlier = (latest.answers.get("clinician") or {}) if latest else {}
-    details |= {key: earlier[key] for key in CARRIED_CLINICIAN_ANSWERS if earlier.get(key)}
+    earlier = latest.answers if latest else {}
+    details |= {path.keys[1]: read_answer(earlier, path) for path in CARRIED_CLINICIAN_ANSWERS
+                if read_answer(earlier, path)}
     return {key: value for key, value in details.items() if value}
 
 
@@ -151,9 +168,10 @@ def submit_case(case: Case, actor: User) -> Case:
     form = runtime().forms.get(case.form_key, case.form_version)
     case.answers = validate_answers(form, case.answers, complete=True)
     check_provider_is_own_trust(actor, case.answers)
-    intervention = case.answers["intervention"]
+    answers = case.answers
     hub, region = register_submission(case, intervention_key(
-        intervention["name"], intervention.get("dmd_code") or intervention.get("opcs4_code")))
+        submitted_answer(answers, INTERVENTION_NAME),
+        read_answer(answers, INTERVENTION_DMD_CODE) or read_answer(answers, INTERVENTION_OPCS4_CODE)))
     apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
                                          "region": region.code})
     queue_job("send_case_acknowledgement", case_id=case.id)
@@ -165,7 +183,7 @@ def check_provider_is_own_trust(actor: User, answers: dict) -> None:
     """A clinician applies for care their own trust would give: the provider the answers claim
     (clinician.provider_ods_code) must be the submitter's own organisation, or the case would be
     routed and shown as another trust's."""
-    claimed = (answers.get("clinician") or {}).get("provider_ods_code")
+    claimed = read_answer(answers, CLINICIAN_PROVIDER_ODS_CODE)
     if claimed is None:
         return  # not answered yet (a draft); a complete application must answer it
     own = (actor.organisation_code or "").upper()
@@ -185,7 +203,7 @@ def register_submission(case: Case, treatment_key: str):
     case.hub_id, case.region_id = hub.id, region.id
     year = runtime().today().year
     case.reference = f"{case.route.upper()}-{year}-{queries.allocate_reference_number(case.route, year):06d}"
-    case.icd10_category = case.answers["diagnosis"]["icd10_code"][:3]
+    case.icd10_category = submitted_answer(case.answers, DIAGNOSIS_ICD10_CODE)[:3]
     case.intervention_key = treatment_key
     case.submitted_utc = utc_now()
     return hub, region
@@ -240,7 +258,7 @@ def _replayed(actor: User, case: Case) -> Case:
 
 
 def _route_to_hub(case: Case):
-    code = case.answers["patient"]["commissioner"]
+    code = submitted_answer(case.answers, PATIENT_COMMISSIONER)
     commissioner = reference.find_commissioner(code)
     hub = commissioner and reference.find_hub_for_commissioner(commissioner, runtime().today())
     if hub is None:
@@ -250,7 +268,7 @@ def _route_to_hub(case: Case):
 
 
 def _set_urgency(case: Case) -> None:
-    level = (case.answers.get("urgency") or {}).get("level") or "routine"
+    level = read_answer(case.answers, URGENCY_LEVEL) or "routine"
     case.urgency, case.urgency_rank = level, URGENCY_RANK[level]
 
 

@@ -7,6 +7,13 @@ from datetime import date
 from ifr_service.cases import queries
 from ifr_service.cases.models import Case
 from ifr_service.cases.redaction import Redactor
+from ifr_service.forms.answers import (
+    CLINICIAN_PROVIDER_TRUST,
+    CLINICIAN_ROLE,
+    PATIENT_DATE_OF_BIRTH,
+    PATIENT_SEX,
+    read_answer,
+)
 
 SCREENING_EVENTS = ("completeness_confirmed", "screening_completed", "urgent_consideration_requested")
 
@@ -16,11 +23,12 @@ def deidentified_application(case: Case, today: date) -> dict:
     their own answers or typed into any other (cases/redaction.py)."""
     answers = Redactor(case.answers).answers({section: values for section, values in case.answers.items()
                                               if section not in ("patient", "clinician")})
-    patient = case.answers.get("patient", {})
-    clinician = case.answers.get("clinician", {})
-    born = date.fromisoformat(patient["date_of_birth"]) if patient.get("date_of_birth") else None
-    answers["patient"] = {"age_in_years": _age(born, today) if born else None, "sex": patient.get("sex")}
-    answers["clinician"] = {"role": clinician.get("role"), "provider_trust": clinician.get("provider_trust")}
+    born = read_answer(case.answers, PATIENT_DATE_OF_BIRTH)
+    born = date.fromisoformat(born) if born else None
+    answers["patient"] = {"age_in_years": _age(born, today) if born else None,
+                          "sex": read_answer(case.answers, PATIENT_SEX)}
+    answers["clinician"] = {"role": read_answer(case.answers, CLINICIAN_ROLE),
+                            "provider_trust": read_answer(case.answers, CLINICIAN_PROVIDER_TRUST)}
     return answers
 
 

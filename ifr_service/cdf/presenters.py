@@ -9,6 +9,7 @@ from ifr_service.cdf import queries
 from ifr_service.cdf.definition import CdfEntry
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.cdf.service import approval_status, break_ends_on
+from ifr_service.forms.answers import TREATMENT_PLANNED_START_DATE, read_answer
 from ifr_service.forms.definition import FieldDefinition
 from ifr_service.reference.models import Region
 from ifr_service.reference.queries import find_organisation, find_provider_names
@@ -98,10 +99,10 @@ def present_case_summary(case: Case) -> dict:
     answered = case.answers.get("treatment") or {}
     rows = []
     for field in treatment.fields if treatment else ():
-        if field.key != "planned_start_date" and answered.get(field.key) is not None:
+        if field.key != TREATMENT_PLANNED_START_DATE.keys[1] and answered.get(field.key) is not None:
             labels = {str(option["value"]): option["label"] for option in field.options}
             rows.append({"label": field.label,
                          "answer": labels.get(str(answered[field.key]), str(answered[field.key]))})
     return {**cdf, "drug_name": entry.drug_name, "treatment_answers": rows,
             "regimen": next((row["answer"] for row in rows if row["label"] == "Regimen"), None),
-            "planned_start_date": answered.get("planned_start_date")}
+            "planned_start_date": read_answer(case.answers, TREATMENT_PLANNED_START_DATE)}

@@ -23,6 +23,19 @@ from ifr_service.cdf.definition import APPLICATION_FORM, UNLISTED_DRUG_FORM, Cdf
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.cet.deidentify import intervention_key
 from ifr_service.errors import Conflict, Forbidden, IfrError, NotFound, ValidationFailed
+from ifr_service.forms.answers import (
+    DIAGNOSIS_ICD10_CODE,
+    DRUG_DMD_CODE,
+    DRUG_DOSE,
+    DRUG_DURATION,
+    DRUG_FREQUENCY,
+    DRUG_NAME,
+    PATIENT_COMMISSIONER,
+    PATIENT_NHS_NUMBER,
+    TREATMENT_PLANNED_START_DATE,
+    read_answer,
+    submitted_answer,
+)
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.validation import validate_answers
 from ifr_service.reference import queries as reference
@@ -47,9 +60,10 @@ def apply(actor: User, body) -> Case:
     entry = _current_entry(answers.pop("entry", None), today)
     answers = validate_answers(runtime().cdf.criteria_form(entry), answers, complete=True)
     case_service.check_provider_is_own_trust(actor, answers)
-    _check_indication(entry, answers["diagnosis"]["icd10_code"])
-    _check_planned_start(entry, date.fromisoformat(answers["treatment"]["planned_start_date"]), today)
-    nhs_number = answers["patient"]["nhs_number"]
+    _check_indication(entry, submitted_answer(answers, DIAGNOSIS_ICD10_CODE))
+    planned_start = date.fromisoformat(submitted_answer(answers, TREATMENT_PLANNED_START_DATE))
+    _check_planned_start(entry, planned_start, today)
+    nhs_number = submitted_answer(answers, PATIENT_NHS_NUMBER)
     db.lock(f"cdf:{nhs_number}:{entry.key}")
     _refuse_duplicate(actor, answers, entry, today)
     case = _receive(actor, entry, answers)
@@ -93,16 +107,18 @@ def convert_to_ifr(actor: User, body) -> Case:
     _check_is_clinician(actor)
     form = _conversion_form()
     answers = validate_answers(form, body, complete=True)
-    drug = answers["drug"]
-    intervention = {"type": "drug", "name": drug["name"], "dose": drug["dose"],
-                    "frequency": drug["frequency"], "duration": drug["duration"]}
-    if drug.get("dmd_code"):
-        intervention["dmd_code"] = drug["dmd_code"]
+    intervention = {"type": "drug", "name": submitted_answer(answers, DRUG_NAME),
+                    "dose": submitted_answer(answers, DRUG_DOSE),
+                    "frequency": submitted_answer(answers, DRUG_FREQUENCY),
+                    "duration": submitted_answer(answers, DRUG_DURATION)}
+    if read_answer(answers, DRUG_DMD_CODE):
+        intervention["dmd_code"] = read_answer(answers, DRUG_DMD_CODE)
     ifr_answers = {"patient": answers["patient"], "clinician": answers["clinician"],
                    "diagnosis": answers["diagnosis"], "intervention": intervention}
     case = case_service.create_draft(actor, ifr_answers, route="ifr")
     cases.record_event(case, "converted_from_cdf", actor, case.state, case.state, {
-        "drug": drug["name"], "planned_start_date": answers["treatment"]["planned_start_date"]})
+        "drug": submitted_answer(answers, DRUG_NAME),
+        "planned_start_date": submitted_answer(answers, TREATMENT_PLANNED_START_DATE)})
     return case
 
 
@@ -112,7 +128,8 @@ def convert_application_to_ifr(actor: User, case: Case, drug: dict) -> Case:
     answers = case.answers
     return convert_to_ifr(actor, {
         "patient": answers["patient"], "clinician": answers["clinician"], "diagnosis": answers["diagnosis"],
-        "treatment": {"planned_start_date": answers["treatment"]["planned_start_date"]}, "drug": drug})
+        "treatment": {"planned_start_date": submitted_answer(answers, TREATMENT_PLANNED_START_DATE)},
+        "drug": drug})
 
 
 def approval_status(record: CdfApplication, state: str, today: date) -> str:
@@ -173,7 +190,7 @@ def _refuse_duplicate(actor: User, answers: dict, entry: CdfEntry, today: date) 
     """One approval in force per patient and entry. Who may see that approval's case (a clinician
     of the trust that holds it) is told its number; anyone else learns only that an application
     cannot be made now and whom to ask, never that an approval exists, nor its number."""
-    for record, case in queries.find_live_approvals(answers["patient"]["nhs_number"], entry.key):
+    for record, case in queries.find_live_approvals(submitted_answer(answers, PATIENT_NHS_NUMBER), entry.key):
         if approval_status(record, case.state, today) != "active":
             continue
         if can_see_case(actor, case):
@@ -181,7 +198,7 @@ def _refuse_duplicate(actor: User, answers: dict, entry: CdfEntry, today: date) 
                            f"this indication: {record.approval_number} ({case.reference}). Record its "
                            "treatment instead of applying again.", field="entry",
                            approval_number=record.approval_number, reference=case.reference)
-        team = _cdf_team_for(answers["patient"]["commissioner"])
+        team = _cdf_team_for(submitted_answer(answers, PATIENT_COMMISSIONER))
         raise Conflict(f"An application to the Cancer Drugs Fund for this patient and {entry.drug_name} "
                        f"cannot be made now. Contact {team} before applying.", field="entry")
 

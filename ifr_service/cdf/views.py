@@ -111,8 +111,7 @@ def approval_confirmation(reference: str):
     if not summary["approval_number"]:
         raise NotFound("This application was not approved, so there is no approval to confirm.")
     return render_template("cdf/confirmation.html", title=f"Approval {summary['approval_number']}", case=case,
-                           cdf=summary, patient=case.answers.get("patient") or {},
-                           clinician=case.answers.get("clinician") or {})
+                           cdf=summary)
 
 
 @cdf_pages.post("/cdf/applications/<reference>/ifr-conversion")

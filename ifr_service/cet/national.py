@@ -14,6 +14,19 @@ from ifr_service.cases.queries import find_events
 from ifr_service.cet.deidentify import age_band, icd10_chapter, intervention_key, patient_pseudonym
 from ifr_service.cet.models import NationalCase
 from ifr_service.clock import england_date, working_days_between
+from ifr_service.forms.answers import (
+    COST_AMOUNT_GBP,
+    DIAGNOSIS_ICD10_CODE,
+    INTERVENTION_DMD_CODE,
+    INTERVENTION_NAME,
+    INTERVENTION_OPCS4_CODE,
+    INTERVENTION_TYPE,
+    PATIENT_DATE_OF_BIRTH,
+    PATIENT_NHS_NUMBER,
+    PATIENT_SEX,
+    read_answer,
+    submitted_answer,
+)
 from ifr_service.runtime import runtime
 
 PENDING = "pending"
@@ -58,9 +71,8 @@ def _from_history(case: Case) -> NationalCase:
     """The record a case's events add up to: the outcome its states meant, decided on the day of the
     event that settled it, with the exceptionality the panel found."""
     if case.route == "ifr":  # the intervention key as cohorts now group it (older cases had another)
-        intervention = case.answers["intervention"]
         case.intervention_key = intervention_key(
-            intervention["name"], intervention.get("dmd_code") or intervention.get("opcs4_code"))
+            submitted_answer(case.answers, INTERVENTION_NAME), _intervention_code(case.answers))
     row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING, **_description(case))
     for event in find_events(case):
         outcome = outcome_of(case.route, event.to_state, row.outcome)
@@ -86,25 +98,29 @@ def _note_finding(row: NationalCase, payload: dict | None) -> None:
 def _description(case: Case) -> dict:
     """What a case is, without who the patient is."""
     answers, received = case.answers, england_date(case.submitted_utc)
-    patient = answers["patient"]
-    code = answers["diagnosis"]["icd10_code"]
+    code = submitted_answer(answers, DIAGNOSIS_ICD10_CODE)
     return {
         "route": case.route, "received_on": received, "region_id": case.region_id,
         "hub_id": case.hub_id, "commissioner_id": case.commissioner_id,
-        "patient_pseudonym": patient_pseudonym(patient["nhs_number"], runtime().config.pseudonym_key),
-        "age_band": age_band(date.fromisoformat(patient["date_of_birth"]), received),
-        "sex": SEX.get(patient["sex"], "unknown"), "icd10_code": code, "icd10_category": code[:3],
+        "patient_pseudonym": patient_pseudonym(submitted_answer(answers, PATIENT_NHS_NUMBER),
+                                               runtime().config.pseudonym_key),
+        "age_band": age_band(date.fromisoformat(submitted_answer(answers, PATIENT_DATE_OF_BIRTH)), received),
+        "sex": SEX.get(submitted_answer(answers, PATIENT_SEX), "unknown"),
+        "icd10_code": code, "icd10_category": code[:3],
         "icd10_chapter": icd10_chapter(code), "urgency": case.urgency,
         **(_cdf_intervention(case) if case.route == "cdf" else _ifr_intervention(answers)),
     }
 
 
 def _ifr_intervention(answers: dict) -> dict:
-    intervention = answers["intervention"]
-    code = intervention.get("dmd_code") or intervention.get("opcs4_code")
-    return {"intervention_name": intervention["name"], "intervention_type": intervention["type"],
-            "intervention_code": code, "intervention_key": intervention_key(intervention["name"], code),
-            "estimated_cost_pence": int(Decimal(answers["cost"]["amount_gbp"]) * 100)}
+    name, code = submitted_answer(answers, INTERVENTION_NAME), _intervention_code(answers)
+    return {"intervention_name": name, "intervention_type": submitted_answer(answers, INTERVENTION_TYPE),
+            "intervention_code": code, "intervention_key": intervention_key(name, code),
+            "estimated_cost_pence": int(Decimal(submitted_answer(answers, COST_AMOUNT_GBP)) * 100)}
+
+
+def _intervention_code(answers: dict) -> str | None:
+    return read_answer(answers, INTERVENTION_DMD_CODE) or read_answer(answers, INTERVENTION_OPCS4_CODE)
 
 
 def _cdf_intervention(case: Case) -> dict:

@@ -14,6 +14,7 @@ import yaml
 
 from ifr_service.config import JSON_MAX_ITEMS
 from ifr_service.definitions import read_definition
+from ifr_service.forms.answers import check_answer_paths
 
 META_SCHEMA = yaml.safe_load((Path(__file__).parent / "meta_schema.yaml").read_text())
 DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 5000, "email": 254}
@@ -163,8 +164,9 @@ def _duplicates(what: str, keys: list[str]) -> list[str]:
 
 
 def load_form_file(path: Path) -> FormDefinition:
+    """Every version, old ones too: the answers the code reads (forms/answers.py) are checked in each."""
     form = parse_form(read_definition(path, META_SCHEMA, FormDefinitionError))
-    problems = check_form(form)
+    problems = check_form(form) + check_answer_paths(form)
     if problems:
         raise FormDefinitionError(f"{path}: " + "; ".join(problems))
     return form

@@ -13,6 +13,19 @@ import yaml
 
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.clock import add_working_days, england_date
+from ifr_service.forms.answers import (
+    CLINICIAN_NAME,
+    CLINICIAN_PROVIDER_TRUST,
+    CONSENT_COPY_LETTERS_TO_PATIENT,
+    INTERVENTION_NAME,
+    PATIENT_DATE_OF_BIRTH,
+    PATIENT_FAMILY_NAME,
+    PATIENT_GIVEN_NAME,
+    PATIENT_NHS_NUMBER,
+    PATIENT_POSTAL_ADDRESS,
+    read_answer,
+    submitted_answer,
+)
 from ifr_service.forms.definition import FieldDefinition
 from ifr_service.letters.body import OUTCOME, LetterContent, Section
 from ifr_service.letters.models import CLINICIAN, PATIENT
@@ -48,7 +61,7 @@ def letter_template(workflow: Workflow, event: CaseEvent) -> dict:
 
 
 def wants_copies(case: Case) -> bool:
-    return (case.answers.get("consent") or {}).get("copy_letters_to_patient") is True
+    return read_answer(case.answers, CONSENT_COPY_LETTERS_TO_PATIENT) is True
 
 
 def letters_for(workflow: Workflow, case: Case, event: CaseEvent) -> list[LetterContent]:
@@ -73,9 +86,9 @@ class _Facts:
         self.dated = england_date(event.occurred_utc)
         self.hub = get_hub_by_id(case.hub_id)
         self.answers = case.answers
-        self.patient = self.answers.get("patient") or {}
-        self.clinician = self.answers["clinician"]
-        self.treatment = self.answers["intervention"]["name"]
+        self.clinician_name = submitted_answer(self.answers, CLINICIAN_NAME)
+        self.provider_trust = submitted_answer(self.answers, CLINICIAN_PROVIDER_TRUST)
+        self.treatment = submitted_answer(self.answers, INTERVENTION_NAME)
         self.state = event.to_state
         actor = get_user_by_id(event.actor_id) if event.actor_id else None
         self.signatory = signatory(actor, event.name, self.hub.name)
@@ -83,7 +96,8 @@ class _Facts:
 
     @property
     def patient_name(self) -> str:
-        return " ".join(filter(None, (self.patient.get("given_name"), self.patient.get("family_name"))))
+        return " ".join(filter(None, (read_answer(self.answers, PATIENT_GIVEN_NAME),
+                                      read_answer(self.answers, PATIENT_FAMILY_NAME))))
 
     def base(self, recipient: str, title: str) -> dict:
         words = wording()
@@ -95,8 +109,8 @@ class _Facts:
 
     def identifiers(self) -> tuple[tuple[str, str], ...]:
         labels = wording()["labels"]
-        return ((labels["nhs_number"], nhs_number(self.patient.get("nhs_number"))),
-                (labels["date_of_birth"], nhs_date(self.patient.get("date_of_birth"))))
+        return ((labels["nhs_number"], nhs_number(read_answer(self.answers, PATIENT_NHS_NUMBER))),
+                (labels["date_of_birth"], nhs_date(read_answer(self.answers, PATIENT_DATE_OF_BIRTH))))
 
 
 def _to_clinician(facts: _Facts) -> LetterContent:
@@ -104,8 +118,8 @@ def _to_clinician(facts: _Facts) -> LetterContent:
     payload = facts.event.payload
     return LetterContent(
         **facts.base(CLINICIAN, facts.template["title"]["clinician"]),
-        addressee=(facts.clinician["name"], facts.clinician["provider_trust"]),
-        salutation=words["salutation"].format(name=facts.clinician["name"]),
+        addressee=(facts.clinician_name, facts.provider_trust),
+        salutation=words["salutation"].format(name=facts.clinician_name),
         about=((words["labels"]["patient"], facts.patient_name), *facts.identifiers(),
                (words["labels"]["requested_treatment"], facts.treatment),
                (OUTCOME, facts.workflow.state(facts.state).title)),
@@ -119,13 +133,13 @@ def _to_clinician(facts: _Facts) -> LetterContent:
 
 def _to_patient(facts: _Facts) -> LetterContent:
     words = wording()["patient"]
-    fill = {"clinician": facts.clinician["name"], "trust": facts.clinician["provider_trust"],
+    fill = {"clinician": facts.clinician_name, "trust": facts.provider_trust,
             "treatment": facts.treatment, **facts.review_deadline}
     questions = Section(heading=words["questions"], paragraphs=(
         words["contact"], *(f"{label}: {value}" for label, value in contact_of(facts.hub))))
     return LetterContent(
         **facts.base(PATIENT, facts.template["title"]["patient"]),
-        addressee=(facts.patient_name, *_address_lines(facts.patient.get("postal_address"))),
+        addressee=(facts.patient_name, *_address_lines(read_answer(facts.answers, PATIENT_POSTAL_ADDRESS))),
         salutation=wording()["salutation"].format(name=facts.patient_name),
         about=((wording()["labels"]["name"], facts.patient_name), *facts.identifiers(),
                (wording()["labels"]["treatment_asked_for"], facts.treatment)),

@@ -8,6 +8,7 @@ import hashlib
 
 from ifr_service.cases.clocks import signal_clocks
 from ifr_service.cases.queries import get_case_by_id, get_event
+from ifr_service.forms.answers import CLINICIAN_EMAIL, CLINICIAN_NAME, submitted_answer
 from ifr_service.jobs.queues import LETTERS
 from ifr_service.jobs.registry import job
 from ifr_service.letters import queries
@@ -67,11 +68,12 @@ def prepare_letter(case_id: int, event_id: int) -> None:
 def _tell_clinician(case_id: int, letter: Letter) -> None:
     case = get_case_by_id(case_id)
     signal_clocks(runtime().workflows[case.route], case, "letter_sent", runtime().now())
-    clinician = case.answers["clinician"]
+    email = submitted_answer(case.answers, CLINICIAN_EMAIL)
+    name = submitted_answer(case.answers, CLINICIAN_NAME)
     send_once(Notification(
-        case_id=case.id, kind=f"letter:{letter.id}", recipient=clinician["email"],
+        case_id=case.id, kind=f"letter:{letter.id}", recipient=email,
         subject=f"Individual Funding Request {case.reference}: {letter.title.lower()}",
-        body=(f"Dear {clinician['name']},\n\nA letter about Individual Funding Request "
+        body=(f"Dear {name},\n\nA letter about Individual Funding Request "
               f"{case.reference} is ready: {letter.title}.\n\nSign in to ifr-service to read and "
               "download it. This message contains no patient information.\n\n"
               "NHS England Specialised Commissioning\n"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ifr_service.cases.clocks import signal_clocks
 from ifr_service.cases.queries import get_case_by_id, get_event
+from ifr_service.forms.answers import CLINICIAN_EMAIL, CLINICIAN_NAME, submitted_answer
 from ifr_service.jobs.queues import NOTIFICATIONS
 from ifr_service.jobs.registry import job
 from ifr_service.notifications.models import Notification
@@ -22,11 +23,11 @@ def send_case_acknowledgement(case_id: int) -> None:
     identifiable travels outside the service.
     """
     case = get_case_by_id(case_id)
-    recipient = case.answers["clinician"]["email"]
+    recipient = submitted_answer(case.answers, CLINICIAN_EMAIL)
     hub = get_hub_by_id(case.hub_id)
     subject = f"Individual Funding Request {case.reference} received"
     body = (
-        f"Dear {case.answers['clinician']['name']},\n\n"
+        f"Dear {submitted_answer(case.answers, CLINICIAN_NAME)},\n\n"
         f"The {hub.name} specialised commissioning hub's IFR team has received your Individual "
         f"Funding Request {case.reference}, submitted on {case.submitted_utc:%d %B %Y}.\n\n"
         "The team will check the application and contact you if they need more information. "
@@ -44,13 +45,13 @@ def send_case_update(case_id: int, event_id: int) -> None:
     """Tell the requesting clinician that the case moved on and may need them; no patient details."""
     case = get_case_by_id(case_id)
     event = get_event(event_id)
-    recipient = case.answers["clinician"]["email"]
+    recipient = submitted_answer(case.answers, CLINICIAN_EMAIL)
     workflow = runtime().workflows[case.route]
     state = workflow.state(event.to_state)
     subject = f"{workflow.title} {case.reference}: {state.title.lower()}"
     approval = event.payload.get("approval_number")  # a CDF approval: the number invoices quote
     body = (
-        f"Dear {case.answers['clinician']['name']},\n\n"
+        f"Dear {submitted_answer(case.answers, CLINICIAN_NAME)},\n\n"
         f"{workflow.title} {case.reference} is now: {state.title}.\n"
         f"{state.description}\n"
         + (f"Approval number: {approval}.\n" if approval else "") + "\n"

@@ -22,6 +22,7 @@ from ifr_service.cases.models import Case
 from ifr_service.cases.queries import get_attachment_content
 from ifr_service.cases.views import ELSEWHERE
 from ifr_service.errors import Conflict, IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.forms.answers import INTERVENTION_NAME, read_answer
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
 from ifr_service.panels import queries, service
 from ifr_service.panels.models import Panel, PanelMeeting
@@ -363,7 +364,7 @@ def _role(panel_role: str) -> str:
 
 
 def _treatment(case: Case) -> str:
-    return (case.answers.get("intervention") or {}).get("name") or "Treatment not given"
+    return read_answer(case.answers, INTERVENTION_NAME) or "Treatment not given"
 
 
 # The meeting page's forms (attendance, the agenda's order, withdrawals) post to views of their own.

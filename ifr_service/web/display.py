@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from ifr_service.forms.answers import answer_path, read_answer
+
 NOTHING = ""
 
 
@@ -67,4 +69,11 @@ def _as_text(value) -> str:
     return NOTHING if value is None else str(value)
 
 
-FILTERS = {function.__name__: function for function in (nhs_date, nhs_datetime, nhs_number, nhs_money)}
+def answer(answers, path: str):
+    """`case.answers | answer("intervention.name")`: the answer, or None. Unlike the filters above it
+    does raise, on a path forms/answers.py does not declare: a mistake in the template, not the data."""
+    return read_answer(answers, answer_path(path))
+
+
+FILTERS = {function.__name__: function
+           for function in (nhs_date, nhs_datetime, nhs_number, nhs_money, answer)}

@@ -184,6 +184,7 @@ def test_a_draft_is_deleted_after_confirmation_and_its_answers_are_erased(clinic
     assert "Delete this draft" in clinician.open(f"/cases/{draft}/application")
     confirm = clinician.open(f"/cases/{draft}/delete")
     assert "You cannot undo this" in confirm and "nhsuk-button--warning" in confirm
+    assert "This draft Individual Funding Request for Erasable" in confirm
     clinician.submit(f"/cases/{draft}/delete", expect=302)
     assert f'href="/cases/{draft}"' not in clinician.open("/cases")
     clinician.open(f"/cases/{draft}/application", expect=404)
