@@ -74,7 +74,7 @@ def _database_unavailable(error: Exception):
 
 def limit_request_bodies(app: Flask) -> None:
     """Every request's body is held to IFR_JSON_MAX_BYTES, well below an attachment's limit, except
-    where a view takes a file (api.requests.takes_file). A larger body is answered 413 when it would be
+    where a view takes a file (web.requests.takes_file). A larger body is answered 413 when it would be
     read, before any of it is parsed."""
 
     @app.before_request
