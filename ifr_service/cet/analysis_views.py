@@ -22,7 +22,7 @@ from ifr_service.cet.page_filters import (
     read_filters,
     shown_dates,
 )
-from ifr_service.cet.views import cet_pages, funnel_chart
+from ifr_service.cet.pages import cet_pages, funnel_chart
 from ifr_service.policy import queries as policy_queries
 from ifr_service.runtime import runtime
 from ifr_service.tables import Table
