@@ -365,6 +365,3 @@ def _role(panel_role: str) -> str:
 def _treatment(case: Case) -> str:
     return (case.answers.get("intervention") or {}).get("name") or "Treatment not given"
 
-
-# The meeting page's forms (attendance, the agenda's order, withdrawals) post to views of their own.
-from ifr_service.panels import meeting_views  # noqa: E402, F401

@@ -188,7 +188,9 @@ FEATURE_VIEWS = [
     "ifr_service.cases.views:case_pages",
     "ifr_service.cases.evidence_views:evidence_pages",
     "ifr_service.letters.views:letter_pages",
-    "ifr_service.panels.views:panel_pages",
+    # views.py's blueprint, with the meeting page's forms (attendance, the agenda, withdrawals) added by
+    # meeting_views.py, which builds on views.py
+    "ifr_service.panels.meeting_views:panel_pages",
     "ifr_service.cdf.views:cdf_pages",
     "ifr_service.cdf.team_views:cdf_team_pages",
     "ifr_service.cet.views:cet_pages",
