@@ -114,7 +114,8 @@ def reference() -> None:
 @click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of reference data files (default: the ones shipped from the seeds).")
 def load_reference(data_dir: Path | None) -> None:
-    from ifr_service.reference.loader import DATA_DIR, ReferenceDataError, load_reference_data
+    from ifr_service.reference.data_files import DATA_DIR, ReferenceDataError
+    from ifr_service.reference.loader import load_reference_data
 
     app = load_app()
     try:
