@@ -57,11 +57,14 @@ data: install
 # ruff, then deptry twice: the running service (ifr_service/, migrations/) imports only its runtime
 # dependencies, each declared directly and each used; the whole tree (tests, benchmarks, tools) imports
 # nothing that is declared nowhere or that only another package brings. pyproject.toml says more.
+# Then import-linter: the layers and the import graph's other contracts (.importlinter;
+# docs/architecture.md#layers), imports inside functions included.
 DEPTRY_WHOLE_TREE := --exclude '\.venv|node_modules|\.git|docs|build' --ignore DEP002,DEP004
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/deptry --no-ansi .
 	$(BIN)/deptry --no-ansi . $(DEPTRY_WHOLE_TREE)
+	$(BIN)/lint-imports --no-logo --no-cache
 
 docs: install
 	$(BIN)/ifr-service docs workflows

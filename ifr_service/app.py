@@ -74,7 +74,7 @@ def _database_unavailable(error: Exception):
 
 def limit_request_bodies(app: Flask) -> None:
     """Every request's body is held to IFR_JSON_MAX_BYTES, well below an attachment's limit, except
-    where a view takes a file (api.requests.takes_file). A larger body is answered 413 when it would be
+    where a view takes a file (web.requests.takes_file). A larger body is answered 413 when it would be
     read, before any of it is parsed."""
 
     @app.before_request
@@ -85,7 +85,7 @@ def limit_request_bodies(app: Flask) -> None:
 
 
 def _body_too_large(_error: RequestEntityTooLarge):
-    from ifr_service.web.pages import is_page_request, render_error_page
+    from ifr_service.web.responses import is_page_request, render_error_page
 
     limit = request.max_content_length or 0
     message = (f"The request is larger than this address accepts ({limit:,} bytes). Attach files "
@@ -174,7 +174,7 @@ def finish_unit_of_work(app: Flask, unit: db.UnitOfWork, response):
 
 
 def _failed_commit_response(app: Flask, error: IfrError):
-    from ifr_service.web.pages import is_page_request, render_error_page
+    from ifr_service.web.responses import is_page_request, render_error_page
 
     if is_page_request():
         return app.make_response(render_error_page(error.status_code, error.message))

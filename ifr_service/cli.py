@@ -10,26 +10,8 @@ from pathlib import Path
 import click
 
 from ifr_service import db, gunicorn_conf
-from ifr_service.config import Config, ConfigError
-
-
-def _config() -> Config:
-    try:
-        return Config.from_environment()
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from error
-
-
-def load_app():
-    from ifr_service.app import create_app
-    from ifr_service.cdf.definition import CdfListError
-    from ifr_service.forms.definition import FormDefinitionError
-    from ifr_service.workflows.definition import WorkflowDefinitionError
-
-    try:
-        return create_app(_config())
-    except (FormDefinitionError, WorkflowDefinitionError, CdfListError) as error:
-        raise click.ClickException(f"refusing to start: {error}") from error
+from ifr_service.commands import load_app, load_config
+from ifr_service.config import Config
 
 
 @click.group(help="ifr-service: Individual Funding Requests and the Cancer Drugs Fund.")
@@ -46,7 +28,7 @@ def main() -> None:
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
-    config = _config()
+    config = load_config()
     if config.service_url is None:  # the development identity provider's callback is where this listens
         config = replace(config, service_url=f"http://{host}:{port}")
     if config.is_embedded_database:
@@ -110,7 +92,7 @@ def database() -> None:
 def upgrade(revision: str) -> None:
     from ifr_service import migrate
 
-    migrate.upgrade(_config(), revision)
+    migrate.upgrade(load_config(), revision)
     click.echo(f"database at {revision}")
 
 
@@ -119,7 +101,7 @@ def upgrade(revision: str) -> None:
 def downgrade(revision: str) -> None:
     from ifr_service import migrate
 
-    migrate.downgrade(_config(), revision)
+    migrate.downgrade(load_config(), revision)
     click.echo(f"database at {revision}")
 
 
@@ -132,7 +114,8 @@ def reference() -> None:
 @click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of reference data files (default: the ones shipped from the seeds).")
 def load_reference(data_dir: Path | None) -> None:
-    from ifr_service.reference.loader import DATA_DIR, ReferenceDataError, load_reference_data
+    from ifr_service.reference.data_files import DATA_DIR, ReferenceDataError
+    from ifr_service.reference.loader import load_reference_data
 
     app = load_app()
     try:
@@ -168,7 +151,7 @@ def token(username: str) -> None:
     from ifr_service.users.queries import find_user
     from ifr_service.users.tokens import issue_token
 
-    config = _config()
+    config = load_config()
     _refuse_in_production(config)
     app = load_app()
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
@@ -278,7 +261,7 @@ def install_assets() -> None:
     from ifr_service.web.assets import install_assets as install
 
     try:
-        fetched = install(_config().project_root)
+        fetched = install(load_config().project_root)
     except AssetError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"fetched {', '.join(fetched)}" if fetched else "front-end packages up to date")
@@ -296,7 +279,7 @@ def write_workflow_docs() -> None:
     from ifr_service.workflows.docs import write_workflow_docs as write
 
     try:
-        written = write(_config(), known_names)
+        written = write(load_config(), known_names)
     except WorkflowDefinitionError as error:
         raise click.ClickException(str(error)) from error
     for path in written:

@@ -77,7 +77,7 @@ def init_limits(app: Flask) -> None:
 
 
 def _too_many_requests(error: RateLimitExceeded):
-    from ifr_service.web.pages import is_page_request, render_error_page
+    from ifr_service.web.responses import is_page_request, render_error_page
 
     if is_page_request():
         response = make_response(render_error_page(429, error.description))

@@ -6,18 +6,24 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import Engine
 
-from ifr_service.cdf.definition import CdfList
 from ifr_service.clock import today_in_england
-from ifr_service.config import Config
 from ifr_service.db import utc_now
-from ifr_service.forms.definition import FormRegistry
-from ifr_service.jobs.dispatch import Dispatcher
-from ifr_service.notifications.relay import EmailRelay
-from ifr_service.workflows.definition import Workflow
+
+# Types only: app.build_runtime() builds each part, and modules those parts import ask runtime() for
+# the others (the outbox, which the job dispatcher calls, for the engine; the cohort rules, which the
+# configuration holds, for today), so importing the parts here made circles.
+if TYPE_CHECKING:
+    from ifr_service.cdf.definition import CdfList
+    from ifr_service.config import Config
+    from ifr_service.forms.definition import FormRegistry
+    from ifr_service.jobs.dispatch import Dispatcher
+    from ifr_service.notifications.relay import EmailRelay
+    from ifr_service.workflows.definition import Workflow
 
 
 @dataclass

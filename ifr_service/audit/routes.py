@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from ifr_service.api.requests import PageArgs, SearchDate, load_query
 from ifr_service.audit import queries, words
 from ifr_service.audit.models import ACTIONS, AuditEvent
 from ifr_service.cases.queries import get_case
@@ -13,6 +12,7 @@ from ifr_service.errors import NotFound
 from ifr_service.runtime import runtime
 from ifr_service.users.access import allow
 from ifr_service.users.models import Role
+from ifr_service.web.requests import PageArgs, SearchDate, load_query
 
 audit = Blueprint("audit", __name__)
 

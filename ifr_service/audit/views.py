@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from ifr_service.api.requests import page_count
 from ifr_service.audit import queries, routes
 from ifr_service.audit.models import EXPORT
 from ifr_service.audit.recording import note_event
@@ -19,6 +18,7 @@ from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
 from ifr_service.web.downloads import download_links, requested_download, table_file
 from ifr_service.web.periods import load_filters, shown_date_parts
+from ifr_service.web.requests import page_count
 from ifr_service.web.session import page_allow
 
 audit_pages = Blueprint("audit", __name__)

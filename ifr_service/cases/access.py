@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ifr_service.audit.models import DENIED
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases.models import Case
+from ifr_service.cases.queries import get_case
 from ifr_service.errors import NotFound
 from ifr_service.users.access import SITS_ON_PANELS, WORKS_THE_QUEUE
 from ifr_service.users.models import Role, User
@@ -53,8 +54,6 @@ def can_read_identifiers(user: User) -> bool:
 def get_visible_case(reference: str, user: User, for_update: bool = False) -> Case:
     """The case, if this person may see it. A case they may not see is answered exactly as a
     reference nobody has, before anything else about the request is looked at."""
-    from ifr_service.cases.queries import get_case
-
     case = get_case(reference, for_update=for_update)
     check_can_see_case(user, case)
     return case
@@ -63,8 +62,6 @@ def get_visible_case(reference: str, user: User, for_update: bool = False) -> Ca
 def get_identifiable_case(reference: str, user: User) -> Case:
     """The case, if this person may see it and read its identifiers (its files and letters, say).
     Someone who reads the case only de-identified is answered as for a reference nobody has."""
-    from ifr_service.cases.queries import get_case
-
     case = get_case(reference)
     check_can_see_case(user, case, identifiable=True)
     return case

@@ -56,3 +56,24 @@ def check_file(filename: str | None, content: bytes, max_bytes: int) -> CheckedF
 def _safe_name(filename: str) -> str:
     """The name without any path, so a stored name can never point elsewhere."""
     return filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "attachment"
+
+
+DESCRIPTION_MAX = 500
+
+
+def checked_description(description: str | None, field: str = "description",
+                        required: bool = False) -> str | None:
+    """The description, trimmed; a 422 on `field` naming it if it is missing (when required), too
+    long, or holds a control character or an invisible direction override."""
+    text = (description or "").strip()
+    if not text:
+        if required:
+            raise ValidationFailed({field: "Enter a description of the file, like \"MRI report, "
+                                           "12 November 2026\"."})
+        return None
+    if len(text) > DESCRIPTION_MAX:
+        raise ValidationFailed({field: f"The description must be {DESCRIPTION_MAX} characters or fewer."})
+    problem = text_problem(text, multiline=True)
+    if problem:
+        raise ValidationFailed({field: "The description " + problem.removeprefix("This ")})
+    return text

@@ -13,14 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ifr_service.cases import queries
-from ifr_service.cases.attachments import ACCEPTED_TYPES, check_file
+from ifr_service.cases.attachments import ACCEPTED_TYPES, DESCRIPTION_MAX, check_file, checked_description
 from ifr_service.cases.models import Attachment, Case
+from ifr_service.cases.service import apply_action, check_action_allowed
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.runtime import runtime
-from ifr_service.text import text_problem
 from ifr_service.users.models import User
 
-DESCRIPTION_MAX = 500
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
 
@@ -51,24 +50,6 @@ def present_panel_copy(copy: PanelCopy) -> dict:
             "redacted": copy.redacted}
 
 
-def checked_description(description: str | None, field: str = "description",
-                        required: bool = False) -> str | None:
-    """The description, trimmed; a 422 on `field` naming it if it is missing (when required), too
-    long, or holds a control character or an invisible direction override."""
-    text = (description or "").strip()
-    if not text:
-        if required:
-            raise ValidationFailed({field: "Enter a description of the file, like \"MRI report, "
-                                           "12 November 2026\"."})
-        return None
-    if len(text) > DESCRIPTION_MAX:
-        raise ValidationFailed({field: f"The description must be {DESCRIPTION_MAX} characters or fewer."})
-    problem = text_problem(text, multiline=True)
-    if problem:
-        raise ValidationFailed({field: "The description " + problem.removeprefix("This ")})
-    return text
-
-
 def originals(case: Case) -> list[dict]:
     """The case's files as people who may read them see them: each original with its redacted copy."""
     files = queries.find_attachments(case)
@@ -79,8 +60,6 @@ def originals(case: Case) -> list[dict]:
 
 def remove_attachment(case: Case, actor: User, attachment_id: int) -> Attachment | None:
     """Remove a draft's file; None if it is gone already (the Remove button pressed twice)."""
-    from ifr_service.cases.service import apply_action, check_action_allowed
-
     check_action_allowed(case, "remove_attachment", actor)
     attachment = queries.find_attachment(case, attachment_id, for_update=True)
     if attachment is None:
@@ -96,8 +75,6 @@ def prepare_for_panel(case: Case, actor: User, attachment_id: int, include: bool
                       redacted: tuple[str | None, bytes] | None = None) -> Attachment:
     """Mark an original file for the panel pack (or take it out). A file that shows identifiers
     needs a redacted copy: `redacted` (its name and bytes) stores one, replacing any earlier copy."""
-    from ifr_service.cases.service import apply_action, check_action_allowed
-
     check_action_allowed(case, "prepare_evidence_for_panel", actor)
     original = queries.find_attachment(case, attachment_id, for_update=True)
     if original is None or original.redacted_of_id is not None:

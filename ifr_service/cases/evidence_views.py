@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ifr_service.api.requests import ID, file_download, takes_file
 from ifr_service.cases import actions, evidence, service
 from ifr_service.cases.access import get_identifiable_case, get_visible_case
 from ifr_service.cases.information import open_request
@@ -22,6 +21,7 @@ from ifr_service.text import quoted
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
 from ifr_service.web.fields import posted_values, read_fields
+from ifr_service.web.requests import ID, file_download, takes_file
 from ifr_service.web.session import page_allow
 
 evidence_pages = Blueprint("evidence", __name__)

@@ -5,15 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 from marshmallow import Schema, fields
 
-from ifr_service.api.requests import (
-    ID,
-    PageArgs,
-    file_download,
-    json_body,
-    load_json,
-    load_query,
-    takes_file,
-)
 from ifr_service.audit.recording import note_list_shown
 from ifr_service.cases import actions, assignment, evidence, presenters, queries, service
 from ifr_service.cases.access import can_see_hub_queue, get_identifiable_case, get_visible_case
@@ -32,6 +23,15 @@ from ifr_service.reference import queries as reference
 from ifr_service.text import shortened
 from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, allow, current_user
 from ifr_service.users.models import Role
+from ifr_service.web.requests import (
+    ID,
+    PageArgs,
+    file_download,
+    json_body,
+    load_json,
+    load_query,
+    takes_file,
+)
 
 cases = Blueprint("cases", __name__)
 

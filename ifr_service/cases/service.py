@@ -16,9 +16,8 @@ from ifr_service.audit.models import DENIED, READ
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases import queries
 from ifr_service.cases.access import can_see_case, check_can_see_case
-from ifr_service.cases.attachments import check_file
+from ifr_service.cases.attachments import check_file, checked_description
 from ifr_service.cases.clocks import move_clocks, signal_clocks
-from ifr_service.cases.evidence import checked_description
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
 from ifr_service.cet import national
 from ifr_service.cet.deidentify import intervention_key
@@ -145,7 +144,7 @@ def update_draft(case: Case, actor: User, changes: dict) -> Case:
 def add_attachment(case: Case, actor: User, filename: str | None, content: bytes,
                    description: str | None, description_required: bool = False) -> tuple[Attachment, bool]:
     """Attach a file; the same file again answers the attachment already there (False). The pages
-    ask for a description of each file; the API takes one if given (cases/evidence.py)."""
+    ask for a description of each file; the API takes one if given (cases/attachments.py)."""
     check_action_allowed(case, "attach", actor)
     checked = check_file(filename, content, runtime().config.attachment_max_bytes)
     description = checked_description(description, required=description_required)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import ID, file_download, load_query, page_count
 from ifr_service.audit.recording import note_cases_shown, note_list_shown
 from ifr_service.cases import actions, assignment, evidence, queries, service
 from ifr_service.cases import queue as work_queue
@@ -31,6 +30,7 @@ from ifr_service.text import quoted
 from ifr_service.users.access import CASE_READERS, HUB_TEAM, WORKS_THE_QUEUE, current_user
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import get_user_by_id
+from ifr_service.web.requests import ID, file_download, load_query, page_count
 from ifr_service.web.session import page_allow
 from ifr_service.workflows.definition import SAME
 

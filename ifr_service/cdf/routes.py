@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, url_for
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import ID, PageArgs, PeriodArgs, json_body, load_query
 from ifr_service.audit.recording import note_list_shown
 from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import describe_fields
@@ -34,6 +33,7 @@ from ifr_service.runtime import runtime
 from ifr_service.text import shortened
 from ifr_service.users.access import ANY_SIGNED_IN, allow, current_user
 from ifr_service.users.models import Role
+from ifr_service.web.requests import ID, PageArgs, PeriodArgs, json_body, load_query
 
 cdf = Blueprint("cdf", __name__)
 CDF_STATES = ["approved", "not_approved", "on_treatment", "treatment_stopped", "expired", "lapsed"]

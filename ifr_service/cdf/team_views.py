@@ -15,7 +15,6 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
-from ifr_service.api.requests import SearchDate, load_query
 from ifr_service.audit.models import EXPORT
 from ifr_service.audit.recording import note_event
 from ifr_service.cases.access import can_see_case
@@ -32,6 +31,7 @@ from ifr_service.users.models import Role
 from ifr_service.web import charts
 from ifr_service.web.downloads import KINDS, requested_download, table_file
 from ifr_service.web.periods import load_filters, shown_date_parts
+from ifr_service.web.requests import SearchDate, load_query
 from ifr_service.web.session import page_allow
 
 cdf_team_pages = Blueprint("cdf_team", __name__)

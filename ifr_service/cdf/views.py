@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import fields, validate
 
-from ifr_service.api.requests import PageArgs, load_query, page_count
 from ifr_service.audit.recording import note_list_shown
 from ifr_service.cases import service as case_service
 from ifr_service.cases.access import get_identifiable_case, get_visible_case
@@ -27,6 +26,7 @@ from ifr_service.text import shortened
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
 from ifr_service.web.fields import posted_values, read_fields, shown_values
+from ifr_service.web.requests import PageArgs, load_query, page_count
 from ifr_service.web.session import page_allow
 
 cdf_pages = Blueprint("cdf", __name__)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from flask import render_template, url_for
 from marshmallow import Schema, fields, post_load, pre_load
 
-from ifr_service.api.requests import SearchDate
 from ifr_service.cet import cohorts, equity, reports
 from ifr_service.cet.names import clock_titles, crg_names, hub_names, month_name
 from ifr_service.cet.page_filters import (
@@ -23,13 +22,14 @@ from ifr_service.cet.page_filters import (
     read_filters,
     shown_dates,
 )
-from ifr_service.cet.views import cet_pages, funnel_chart
+from ifr_service.cet.pages import cet_pages, funnel_chart
 from ifr_service.policy import queries as policy_queries
 from ifr_service.runtime import runtime
 from ifr_service.tables import Table
 from ifr_service.users.models import Role
 from ifr_service.web import charts
 from ifr_service.web.downloads import download_links, requested_download
+from ifr_service.web.requests import SearchDate
 from ifr_service.web.session import page_allow
 
 UNITS = {"working_days": "working days", "calendar_days": "days", "hours": "hours"}

@@ -11,11 +11,10 @@ from pathlib import Path
 import click
 
 from ifr_service import db
+from ifr_service.commands import load_app
 
 
 def _app():
-    from ifr_service.cli import load_app
-
     return load_app()
 
 

@@ -12,7 +12,6 @@ from datetime import date
 from flask import request
 from marshmallow import Schema, ValidationError, post_load, pre_load, validates_schema
 
-from ifr_service.api.requests import SearchDate
 from ifr_service.audit.models import EXPORT
 from ifr_service.audit.recording import note_event
 from ifr_service.errors import ValidationFailed
@@ -22,6 +21,7 @@ from ifr_service.users.access import current_user
 from ifr_service.web.downloads import requested_download, table_file
 from ifr_service.web.fields import field_id
 from ifr_service.web.periods import load_filters, shown_date_parts
+from ifr_service.web.requests import SearchDate
 
 PERIOD = [("from", "'from' date"), ("to", "'to' date")]
 

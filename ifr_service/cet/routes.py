@@ -9,7 +9,6 @@ from flask import Blueprint, Response, url_for
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from ifr_service import tables
-from ifr_service.api.requests import PeriodArgs, load_query
 from ifr_service.cases.queries import get_case_by_id
 from ifr_service.cases.schemas import money_text
 from ifr_service.cet import breakdown, cohorts, equity, exports, queries, reports, trends
@@ -20,6 +19,7 @@ from ifr_service.runtime import runtime
 from ifr_service.users.access import allow, current_user
 from ifr_service.users.models import Role
 from ifr_service.web.downloads import table_file
+from ifr_service.web.requests import PeriodArgs, load_query
 
 cet = Blueprint("cet", __name__)
 

@@ -30,7 +30,7 @@ from ifr_service.cet.names import (
     region_names,
 )
 from ifr_service.cet.page_filters import PeriodFilter, download_file, error_links, read_filters, shown_dates
-from ifr_service.cet.views import cet_pages
+from ifr_service.cet.pages import cet_pages
 from ifr_service.runtime import runtime
 from ifr_service.tables import Table
 from ifr_service.users.access import current_user

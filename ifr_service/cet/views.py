@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from marshmallow import fields
 
 from ifr_service.audit.models import EXPORT
 from ifr_service.audit.recording import note_event
-from ifr_service.cet import breakdown, cohorts, equity, exports, queries
+from ifr_service.cet import analysis_views, breakdown, cohorts, equity, exports, queries, trend_views
 from ifr_service.cet.names import TITLES, hub_names, month_name
 from ifr_service.cet.page_filters import (  # noqa: F401 (twelve_months_to: the default period, read here too)
     PeriodFilter,
@@ -25,6 +25,7 @@ from ifr_service.cet.page_filters import (  # noqa: F401 (twelve_months_to: the 
     shown_dates,
     twelve_months_to,
 )
+from ifr_service.cet.pages import cet_pages, funnel_chart
 from ifr_service.policy import queries as policy_queries
 from ifr_service.runtime import runtime
 from ifr_service.tables import Table
@@ -35,8 +36,9 @@ from ifr_service.web.display import nhs_date
 from ifr_service.web.downloads import download_links, requested_download
 from ifr_service.web.session import page_allow
 
-cet_pages = Blueprint("cet", __name__)
 TITLE = "National IFR dashboard"
+# The analyses' own pages add their views to the same blueprint, registered with the dashboard's.
+ANALYSIS_PAGES = (analysis_views, trend_views)
 
 
 class DashboardFilter(PeriodFilter):
@@ -123,23 +125,6 @@ def _rate_chart(months: list[dict]) -> str:
         x_label="Month received", y_label="Approval rate", rates=True)
 
 
-def funnel_chart(analysis: dict) -> str | None:
-    national = analysis["national"]
-    if national["rate"] is None:
-        return None
-    flagged = [f"{hub['name']} ({hub['flag']})" for hub in analysis["hubs"] if hub["flag"]]
-    return charts.funnel_plot(
-        "chart-funnel", "Approval rate by hub, on a funnel plot",
-        f"Each of {len(analysis['hubs'])} hubs' IFR approval rate against the number of cases it decided. "
-        f"The national rate is {charts.percent(national['rate'])} of {national['n']:,} decided cases, with "
-        f"95% and 99.8% control limits around it. "
-        + (f"Outside the 99.8% limits: {', '.join(flagged)}." if flagged
-           else "No hub is outside the 99.8% limits.") + " The table below gives each hub's numbers.",
-        national["rate"],
-        [{"label": hub["name"], "n": hub["n"], "rate": hub["rate"], "flag": hub["flag"]}
-         for hub in analysis["hubs"]])
-
-
 @cet_pages.get("/cet/exports/<int:export_id>")
 @page_allow(Role.CET_ANALYST)
 def export_status(export_id: int):
@@ -161,6 +146,3 @@ def export_file(export_id: int):
     note_event(current_user(), EXPORT, f"export:cet-{item.report}")
     return export_file_response(item)
 
-
-# The analyses' pages, on this blueprint.
-from ifr_service.cet import analysis_views, trend_views  # noqa: E402, F401

@@ -74,7 +74,7 @@ def page_nonce():
 
 @dev_identity.after_request
 def protect(response):
-    from ifr_service.web.pages import protect_page
+    from ifr_service.web.responses import protect_page
 
     return protect_page(response)
 
@@ -104,7 +104,7 @@ def keys():
 def authorize():
     """Ask who is signing in (a development installation has no passwords), then send the browser
     back to the service with a code."""
-    from ifr_service.web.pages import csrf, render_error_page
+    from ifr_service.web.responses import csrf, render_error_page
 
     server = current_app.extensions["dev_identity"]
     people = [user for user in find_users() if _may_sign_in(user)]

@@ -6,12 +6,12 @@ from flask import Blueprint
 from marshmallow import Schema, fields
 
 from ifr_service import db
-from ifr_service.api.requests import ID
 from ifr_service.jobs import queries
 from ifr_service.jobs.outbox import retry_failed_message
 from ifr_service.jobs.presenters import present_message
 from ifr_service.users.access import allow
 from ifr_service.users.models import Role
+from ifr_service.web.requests import ID
 
 jobs = Blueprint("jobs", __name__)
 

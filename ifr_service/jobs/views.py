@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ifr_service.api.requests import ID
 from ifr_service.audit.models import ADMIN
 from ifr_service.audit.recording import note_event
 from ifr_service.errors import Conflict
@@ -12,6 +11,7 @@ from ifr_service.jobs.outbox import retry_failed_message
 from ifr_service.jobs.routes import jobs_overview
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
+from ifr_service.web.requests import ID
 from ifr_service.web.session import page_allow
 
 job_pages = Blueprint("jobs", __name__)

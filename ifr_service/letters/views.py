@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 
-from ifr_service.api.requests import ID
 from ifr_service.cases.access import get_identifiable_case
 from ifr_service.letters import queries
 from ifr_service.letters.jobs import stored_content
 from ifr_service.users.access import CASE_READERS, current_user
+from ifr_service.web.requests import ID
 from ifr_service.web.session import page_allow
 
 letter_pages = Blueprint("letters", __name__)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ifr_service.api.requests import ID
 from ifr_service.audit.models import ADMIN
 from ifr_service.audit.recording import note_event
 from ifr_service.errors import NotFound, ValidationFailed
@@ -17,6 +16,7 @@ from ifr_service.reference.queries import get_hub_by_id
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
 from ifr_service.users.queries import find_people
+from ifr_service.web.requests import ID
 from ifr_service.web.session import page_allow
 
 panel_admin_pages = Blueprint("panel_admin", __name__)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 
-from ifr_service.api.requests import ID
 from ifr_service.audit.models import CHANGE
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases.queries import get_case_by_id
@@ -16,6 +15,7 @@ from ifr_service.panels import queries, service
 from ifr_service.panels.views import _agenda_case, _meeting, _meeting_page, panel_pages
 from ifr_service.runtime import runtime
 from ifr_service.users.access import HUB_TEAM, RUNS_MEETINGS, current_user
+from ifr_service.web.requests import ID
 from ifr_service.web.session import page_allow
 
 

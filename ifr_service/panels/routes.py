@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ifr_service.api.requests import ID, file_download, load_json
 from ifr_service.audit.models import CHANGE, READ
 from ifr_service.audit.recording import note_case_seen, note_cases_shown, note_list_shown
 from ifr_service.cases import evidence, presenters, similar
@@ -30,6 +29,7 @@ from ifr_service.runtime import runtime
 from ifr_service.users.access import HUB_TEAM, RUNS_MEETINGS, allow, current_user
 from ifr_service.users.models import Role
 from ifr_service.users.queries import get_user_by_id
+from ifr_service.web.requests import ID, file_download, load_json
 
 panels = Blueprint("panels", __name__)
 

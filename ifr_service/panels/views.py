@@ -13,7 +13,6 @@ from datetime import timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ifr_service.api.requests import ID, file_download
 from ifr_service.audit.models import CHANGE, READ
 from ifr_service.audit.recording import note_case_seen, note_cases_shown, note_list_shown
 from ifr_service.cases import actions, evidence, presenters, similar
@@ -31,6 +30,7 @@ from ifr_service.runtime import runtime
 from ifr_service.users.access import HUB_TEAM, RUNS_MEETINGS, current_user
 from ifr_service.users.queries import get_user_by_id
 from ifr_service.web.fields import answer_text, posted_values, read_fields
+from ifr_service.web.requests import ID, file_download
 from ifr_service.web.session import page_allow
 
 panel_pages = Blueprint("panels", __name__)
@@ -366,6 +366,3 @@ def _role(panel_role: str) -> str:
 def _treatment(case: Case) -> str:
     return read_answer(case.answers, INTERVENTION_NAME) or "Treatment not given"
 
-
-# The meeting page's forms (attendance, the agenda's order, withdrawals) post to views of their own.
-from ifr_service.panels import meeting_views  # noqa: E402, F401

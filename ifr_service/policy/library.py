@@ -10,7 +10,7 @@ from pathlib import Path
 from ifr_service.cet.deidentify import intervention_key
 from ifr_service.policy import queries
 from ifr_service.policy.models import Policy
-from ifr_service.reference.loader import DATA_DIR, ReferenceDataError, read_data_file
+from ifr_service.reference.data_files import DATA_DIR, ReferenceDataError, read_data_file
 
 FILE = "commissioning_policies.yaml"
 POSITIONS = ("routinely_commissioned", "not_routinely_commissioned")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, request
 from marshmallow import Schema, fields, validate
 
-from ifr_service.api.requests import PageArgs, json_body, load_query
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.schemas import AllowedActionSchema
 from ifr_service.policy import queries, service
@@ -13,6 +12,7 @@ from ifr_service.reference.icd10_crgs import suggest_crg
 from ifr_service.runtime import runtime
 from ifr_service.users.access import ANY_SIGNED_IN, allow, current_user
 from ifr_service.users.models import Role
+from ifr_service.web.requests import PageArgs, json_body, load_query
 
 policy = Blueprint("policy", __name__)
 STATES = ["candidate", "accepted", "assigned_to_crg", "evidence_review", "draft_policy", "board_review",

@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ifr_service.api.requests import load_query, page_count
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.policy import queries, service
 from ifr_service.policy.models import PolicyItem
@@ -24,6 +23,7 @@ from ifr_service.users.access import ANY_SIGNED_IN, current_user
 from ifr_service.users.models import Role
 from ifr_service.users.queries import get_user_by_id
 from ifr_service.web.fields import action_page, posted_values, read_fields
+from ifr_service.web.requests import load_query, page_count
 from ifr_service.web.session import page_allow
 
 policy_pages = Blueprint("policy", __name__)

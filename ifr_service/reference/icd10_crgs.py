@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ifr_service.reference.loader import DATA_DIR, ReferenceDataError, read_data_file
+from ifr_service.reference.data_files import DATA_DIR, ReferenceDataError, read_data_file
 
 FILE = "icd10_crgs.yaml"
 CATEGORY = re.compile(r"^[A-Z][0-9]{2}$")

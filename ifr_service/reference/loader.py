@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from sqlmodel import select
 
 from ifr_service import db
+from ifr_service.reference.data_files import DATA_DIR, read_data_file
+from ifr_service.reference.icd10_crgs import read_icd10_crg_map
 from ifr_service.reference.models import (
     ClinicalReferenceGroup,
     Commissioner,
@@ -24,8 +25,6 @@ from ifr_service.reference.models import (
     Region,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
-
 
 @dataclass
 class LoadReport:
@@ -33,26 +32,6 @@ class LoadReport:
 
     def add(self, kind: str) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
-
-
-class ReferenceDataError(ValueError):
-    """A reference data file contradicts itself."""
-
-
-def read_data_file(name: str, data_dir: Path = DATA_DIR) -> dict:
-    with (data_dir / name).open(encoding="utf-8") as handle:
-        document = yaml.safe_load(handle)
-    _check_counts(data_dir / name, document)
-    return document
-
-
-def _check_counts(path: Path, document: dict) -> None:
-    """A file that states its total (as the seeds do: '210 CCGs') must hold that many rows."""
-    total = (document.get("counts") or {}).get("total")
-    rows = next((value for key, value in document.items()
-                 if isinstance(value, list) and key not in ("source",)), [])
-    if total is not None and total != len(rows):
-        raise ReferenceDataError(f"{path}: says {total} rows but holds {len(rows)}")
 
 
 def cite(source: dict | list) -> str:
@@ -69,8 +48,6 @@ def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
     _load_crgs(read_data_file("clinical_reference_groups.yaml", data_dir), programmes, report)
     _load_providers(read_data_file("providers.yaml", data_dir), report)
     db.session().flush()
-    from ifr_service.reference.icd10_crgs import read_icd10_crg_map
-
     read_icd10_crg_map(data_dir)  # not stored: read from its file; a bad one stops the load
     return report
 

@@ -7,12 +7,13 @@ import sys
 
 import click
 
+from ifr_service.commands import load_app
+
 
 @click.command(name="verify-storage", help="Check every stored file (attachments, letters) against the "
                "SHA-256 and size recorded with it; exit 1 naming each file missing or altered.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify_storage_command(as_json: bool) -> None:
-    from ifr_service.cli import load_app
     from ifr_service.storage.verify import verify_storage
 
     app = load_app()

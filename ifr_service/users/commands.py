@@ -6,13 +6,12 @@ from __future__ import annotations
 import click
 
 from ifr_service import db
+from ifr_service.commands import load_app
 from ifr_service.errors import IfrError
 
 
 def _in_unit(function, *args, **kwargs):
     """Run `function` in one unit of work of the service; its error as the command's."""
-    from ifr_service.cli import load_app
-
     app = load_app()
     try:
         with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
-from ifr_service.api.requests import load_json
 from ifr_service.forms.fields import BoundedList
 from ifr_service.limits import token_limit
 from ifr_service.reference.queries import get_hub
 from ifr_service.users import clients, queries
 from ifr_service.users.access import PUBLIC, allow
 from ifr_service.users.models import Role
+from ifr_service.web.requests import load_json
 
 users = Blueprint("users", __name__)
 

@@ -10,30 +10,24 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Blueprint, Flask, current_app, g, render_template, request
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask import Blueprint, Flask, current_app, g, request
+from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from ifr_service import db
-from ifr_service.errors import IfrError, ServiceUnavailable
-from ifr_service.headers import HSTS
+from ifr_service.errors import IfrError
 from ifr_service.web.display import FILTERS
 from ifr_service.web.fields import TEMPLATE_GLOBALS
+from ifr_service.web.responses import PAGES, csrf, protect_page, render_error_page
+from ifr_service.web.session import account_name, navigation_for, signed_in_user
 from ifr_service.web.static import asset_url
 from ifr_service.web.tags import design_tag
 
 log = logging.getLogger(__name__)
-csrf = CSRFProtect()
-pages = Blueprint("pages", __name__, template_folder="templates")
+pages = Blueprint(PAGES, __name__, template_folder="templates")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-ERROR_TITLES = {400: "Something was wrong with that request", 403: "You cannot see this page",
-                404: "Page not found", 409: "That cannot be done now",
-                429: "Too many attempts: wait a minute and try again",
-                422: "Something was wrong with that request",
-                500: "Sorry, there is a problem with the service",
-                503: "Sorry, the service is unavailable for a moment"}
 
 
 def register_pages(app: Flask) -> None:
@@ -63,14 +57,6 @@ def register_pages(app: Flask) -> None:
     app.register_error_handler(405, _unrouted)
 
 
-# Scripts, styles, images and fonts only from this service (no page waits on another site:
-# docs/decisions/0006), or inline with this response's nonce.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
-                           "style-src 'self' 'nonce-{nonce}'; "
-                           "img-src 'self' data:; font-src 'self'; object-src 'none'; "
-                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-
-
 @pages.before_request
 def check_form_token():
     """Every form posted to a page carries the session's CSRF token (the API uses bearer tokens)."""
@@ -79,36 +65,14 @@ def check_form_token():
         csrf.protect()
 
 
-# Pages hold patients' details and forms that change cases: never framed by another site (clickjacking),
-# never sniffed into another type, and never named in a Referer sent elsewhere.
-PAGE_HEADERS = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
-
-
-@pages.after_request
-def protect_page(response):
-    for name, value in PAGE_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if "csp_nonce" in g:
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(nonce=g.csp_nonce)
-    if current_app.config["IFR"].is_production:  # served over HTTPS only, so say so to the browser
-        response.headers["Strict-Transport-Security"] = HSTS
-    return response
+pages.after_request(protect_page)
 
 
 @pages.app_context_processor
 def page_globals():
-    from ifr_service.web.session import account_name, navigation_for, signed_in_user
-
     user = signed_in_user()
     return {"signed_in": user, "navigation": navigation_for(user), "cspNonce": g.get("csp_nonce"),
             "account_name": account_name(user) if user else None}
-
-
-def render_error_page(status: int, message: str):
-    headers = {"Retry-After": str(ServiceUnavailable.retry_after_seconds)} if status == 503 else {}
-    return render_template("error.html", title=ERROR_TITLES.get(status, ERROR_TITLES[400]),
-                           message=message, status=status), status, headers
 
 
 @pages.errorhandler(IfrError)
@@ -154,10 +118,6 @@ def _form_expired(error: CSRFError):
                                   "Go back, reload the page and try again. Nothing was saved.")
 
 
-def is_page_request() -> bool:
-    return (request.blueprint or "").startswith(f"{pages.name}.")
-
-
 def _unrouted(error: HTTPException):
     """An address (or method) no route takes: a page for a browser, the JSON error for the API. A 405
     names the methods the address takes in Allow (RFC 9110, 15.5.6)."""
@@ -188,7 +148,9 @@ FEATURE_VIEWS = [
     "ifr_service.cases.views:case_pages",
     "ifr_service.cases.evidence_views:evidence_pages",
     "ifr_service.letters.views:letter_pages",
-    "ifr_service.panels.views:panel_pages",
+    # views.py's blueprint, with the meeting page's forms (attendance, the agenda, withdrawals) added by
+    # meeting_views.py, which builds on views.py
+    "ifr_service.panels.meeting_views:panel_pages",
     "ifr_service.cdf.views:cdf_pages",
     "ifr_service.cdf.team_views:cdf_team_pages",
     "ifr_service.cet.views:cet_pages",

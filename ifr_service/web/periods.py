@@ -14,9 +14,9 @@ from datetime import date
 
 from marshmallow import Schema
 
-from ifr_service.api.requests import load_query
 from ifr_service.errors import ValidationFailed
 from ifr_service.text import ascii_digits_problem, text_problem
+from ifr_service.web.requests import load_query
 
 PARTS = ("day", "month", "year")
 

@@ -193,7 +193,7 @@ def start():
 def sign_in():
     """Off to the identity provider; it sends the browser back to `finish_sign_in`. A provider that
     cannot be reached (its discovery document is read on the first sign-in) is a 503 page, not a 500."""
-    from ifr_service.web.pages import render_error_page
+    from ifr_service.web.responses import render_error_page
 
     session["sign_in_next"] = _safe_next(request.args.get("next"))
     provider = identity_provider()
@@ -210,7 +210,7 @@ def sign_in():
 @page_allow(PUBLIC)
 def finish_sign_in():
     """Check what the identity provider says (its signed ID token), and sign that person in."""
-    from ifr_service.web.pages import render_error_page
+    from ifr_service.web.responses import render_error_page
 
     try:
         claims = identity_provider().authorize_access_token()["userinfo"]

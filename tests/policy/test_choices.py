@@ -169,7 +169,7 @@ def test_the_library_holds_nhs_englands_policies_cited_and_demo_ones_marked(app,
 
 
 def test_every_crg_the_library_names_is_in_the_reference_data(in_db):
-    from ifr_service.reference.loader import read_data_file
+    from ifr_service.reference.data_files import read_data_file
 
     names = in_db(queries.find_crg_names)
     for entry in read_data_file("commissioning_policies.yaml")["policies"]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from ifr_service.reference.data_files import DATA_DIR, ReferenceDataError, read_data_file
 from ifr_service.reference.icd10_crgs import FILE, read_icd10_crg_map, suggest_crg
-from ifr_service.reference.loader import DATA_DIR, ReferenceDataError, load_reference_data, read_data_file
+from ifr_service.reference.loader import load_reference_data
 
 
 def test_a_breast_cancer_cohort_gets_a_cancer_crg_and_says_why():

@@ -9,7 +9,8 @@ import yaml
 from sqlmodel import func, select
 
 from ifr_service import db
-from ifr_service.reference.loader import DATA_DIR, load_reference_data, read_data_file
+from ifr_service.reference.data_files import DATA_DIR, read_data_file
+from ifr_service.reference.loader import load_reference_data
 from ifr_service.reference.models import (
     ClinicalReferenceGroup,
     Commissioner,
@@ -92,7 +93,7 @@ def test_every_data_file_says_which_seed_or_published_page_and_section_it_came_f
 
 
 def test_a_file_whose_rows_disagree_with_its_stated_total_is_refused(tmp_path):
-    from ifr_service.reference.loader import ReferenceDataError
+    from ifr_service.reference.data_files import ReferenceDataError
 
     document = read_data_file("commissioners.yaml")
     document["commissioners"].pop()

@@ -59,7 +59,7 @@ def verify(app, **batching):
 def run_command(app, *args: str):
     """`ifr-service verify-storage` on the test's app (load_app would make another of the same)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("ifr_service.cli.load_app", lambda: app)
+        patch.setattr("ifr_service.storage.commands.load_app", lambda: app)
         return CliRunner().invoke(main, ["verify-storage", *args])
 
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from marshmallow import Schema
 
-from ifr_service.api.requests import SearchDate
 from ifr_service.errors import ValidationFailed
 from ifr_service.web.periods import load_filters, read_date, shown_date_parts
+from ifr_service.web.requests import SearchDate
 
 
 class Period(Schema):
