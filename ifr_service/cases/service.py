@@ -20,7 +20,6 @@ from ifr_service.cases.attachments import check_file, checked_description
 from ifr_service.cases.clocks import move_clocks, signal_clocks
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
 from ifr_service.cet import national
-from ifr_service.cet.deidentify import intervention_key
 from ifr_service.db import utc_now
 from ifr_service.errors import Forbidden, NotFound, ValidationFailed
 from ifr_service.forms.answers import (
@@ -39,6 +38,7 @@ from ifr_service.forms.answers import (
     submitted_answer,
 )
 from ifr_service.forms.validation import validate_answers
+from ifr_service.interventions import intervention_key
 from ifr_service.jobs.outbox import queue_job
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime

@@ -21,7 +21,6 @@ from ifr_service.cdf import queries
 from ifr_service.cdf.approval_numbers import allocate_approval_number, normalise_approval_number
 from ifr_service.cdf.definition import APPLICATION_FORM, UNLISTED_DRUG_FORM, CdfEntry
 from ifr_service.cdf.models import CdfApplication
-from ifr_service.cet.deidentify import intervention_key
 from ifr_service.errors import Conflict, Forbidden, IfrError, NotFound, ValidationFailed
 from ifr_service.forms.answers import (
     DIAGNOSIS_ICD10_CODE,
@@ -38,6 +37,7 @@ from ifr_service.forms.answers import (
 )
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.validation import validate_answers
+from ifr_service.interventions import intervention_key
 from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Region
 from ifr_service.runtime import runtime

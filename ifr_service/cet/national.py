@@ -11,7 +11,7 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import find_events
-from ifr_service.cet.deidentify import age_band, icd10_chapter, intervention_key, patient_pseudonym
+from ifr_service.cet.deidentify import age_band, icd10_chapter, patient_pseudonym
 from ifr_service.cet.models import NationalCase
 from ifr_service.clock import england_date, working_days_between
 from ifr_service.forms.answers import (
@@ -27,6 +27,7 @@ from ifr_service.forms.answers import (
     read_answer,
     submitted_answer,
 )
+from ifr_service.interventions import intervention_key
 from ifr_service.runtime import runtime
 
 PENDING = "pending"

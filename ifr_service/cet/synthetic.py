@@ -110,7 +110,7 @@ class _Generator:
         self.usual_hubs = sorted(hub for hub in self.by_hub if hub != OUTLIER_HUB)
 
     def key_of(self, plant: Plant) -> str:
-        from ifr_service.cet.deidentify import intervention_key
+        from ifr_service.interventions import intervention_key
 
         return intervention_key(plant.name.split("|")[0], plant.code)
 

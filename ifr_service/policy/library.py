@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ifr_service.cet.deidentify import intervention_key
+from ifr_service.interventions import intervention_key
 from ifr_service.policy import queries
 from ifr_service.policy.models import Policy
 from ifr_service.reference.data_files import DATA_DIR, ReferenceDataError, read_data_file

@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.cet.deidentify import intervention_key, normalise_intervention, patient_pseudonym
+from ifr_service.cet.deidentify import patient_pseudonym
 from ifr_service.cet.models import NationalCase
+from ifr_service.interventions import intervention_key, normalise_intervention
 from tests.builders import CHAIR, DECISION, OFFICER, Road, apply_to_cdf, findings
 
 
