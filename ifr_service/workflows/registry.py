@@ -30,6 +30,9 @@ Handler = Callable[[Any, Any, Any, "str | None"], Any]
 # Whether an action is offered to a person at all (a chair who declared an interest is not offered
 # the decision): cheaper than its guard, and asked when the allowed actions are listed.
 Offer = Callable[[Any, Any], bool]
+# Told of every transition of the workflow, in its transaction: the subject as it now is and the
+# payload recorded (the national database keeps each case's record in step this way).
+Listener = Callable[[Any, "dict | None"], None]
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Registry:
     # the action's form is shown too, so nobody fills in a form they may not send.
     before_the_form: set[str] = field(default_factory=set)
     offered_only_if: dict[str, Offer] = field(default_factory=dict)  # by guard name
+    listeners: list[Listener] = field(default_factory=list)
 
 
 _REGISTRIES: dict[str, Registry] = {}
@@ -81,6 +85,19 @@ def handler(name: str, *, workflows: tuple[str, ...]):
     def register(function: Handler) -> Handler:
         for key in workflows:
             _add(registry(key), registry(key).handlers, name, function, "handler")
+        return function
+    return register
+
+
+def on_transition(*, workflows: tuple[str, ...]):
+    """Register a function told of every transition of these workflows (not named in their files:
+    it follows every action)."""
+    def register(function: Listener) -> Listener:
+        for key in workflows:
+            listeners = registry(key).listeners
+            if not any((known.__module__, known.__qualname__) == (function.__module__, function.__qualname__)
+                       for known in listeners):
+                listeners.append(function)
         return function
     return register
 
