@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
+from rq import SimpleWorker
 from sqlalchemy import create_engine, text
 
 from ifr_service import db, migrate
@@ -213,15 +214,24 @@ def run_jobs(app) -> Callable[[], int]:
         config = app.config["IFR"]
         if not config.redis_url:
             return 0
-        from rq import SimpleWorker
-
         connection = Redis.from_url(config.redis_url)
         with app.app_context():
-            worker = SimpleWorker(list(ALL_QUEUES), connection=connection)
+            worker = BurstWorker(list(ALL_QUEUES), connection=connection)
             worker.work(burst=True)
         return worker.successful_job_count
 
     return run
+
+
+class BurstWorker(SimpleWorker):
+    """rq's worker without its command channel (stop, kill: nothing sends them in a test). rq 3 listens
+    on it in a thread that sleeps up to 60 s in each read and counts on its unsubscribe's reply to wake
+    it; redis-py 8's stop() waits for that thread without a limit, and when the reply is read before
+    stop() lowers the thread's flag, the thread sleeps again: a burst ended up to 60 s after its last
+    job (rq/rq#1613, #2172)."""
+
+    def subscribe(self) -> None:
+        pass
 
 
 def token_for(app, username: str) -> str:
