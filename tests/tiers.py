@@ -22,6 +22,7 @@ TIERS = ("unit", "integration", "browser", "faults")
 OWN_FOLDERS = {"browser": "browser", "faults": "faults"}  # tests/<folder>/ -> its tier
 BUILDS_A_DATABASE = {"app", "backend", "stack", "fresh_env"}
 TESTS = Path(__file__).parent
+TOUCHED = pytest.StashKey[list]()  # per unit test, the databases it connected to
 
 
 class UnitTestTouchedTheDatabase(AssertionError):
@@ -52,6 +53,7 @@ def no_database_in_a_unit_test(request):
         yield
         return
     touched: list[str] = []
+    request.node.stash[TOUCHED] = touched
 
     def refuse(connection) -> None:
         touched.append(connection.engine.url.render_as_string(hide_password=True))
