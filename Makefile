@@ -11,7 +11,7 @@ PORT ?= 5000
 RUN_LOG := instance/make-run.log
 SHOW_LOG_AND_FAIL = { echo "make run: that step failed; the end of $(RUN_LOG):" >&2; tail -n 25 $(RUN_LOG) >&2; exit 1; }
 
-.PHONY: run test install install-dev assets migrate data lint docs screenshots bench bench-quick soak clean
+.PHONY: run test test-unit test-integration test-faults test-browser install install-dev assets migrate data lint docs screenshots bench bench-quick soak clean
 
 run:
 	@mkdir -p instance && : > $(RUN_LOG)
@@ -24,8 +24,23 @@ run:
 	@echo "make run: serving on http://$(HOST):$(PORT)/ : open it and sign in as any demo user (Ctrl-C stops it)"
 	@IFR_ENV=development $(BIN)/ifr-service serve --host $(HOST) --port $(PORT) >> $(RUN_LOG) 2>&1 || $(SHOW_LOG_AND_FAIL)
 
-test: install-dev assets lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The lint stage, then the suite's tiers, fastest first (tests/tiers.py; docs/operations.md#testing).
+# PYTEST_ARGS go to each tier: a selection with nothing in a tier (pytest's exit status 5) passes it.
+test: lint test-unit test-integration test-faults test-browser
+
+PYTEST_TIER = $(BIN)/pytest -m $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+test-unit: install-dev
+	$(call PYTEST_TIER,unit)
+
+test-integration: install-dev assets
+	$(call PYTEST_TIER,integration)
+
+test-faults: install-dev assets
+	$(call PYTEST_TIER,faults)
+
+test-browser: install-dev assets
+	$(call PYTEST_TIER,browser)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,11 +1,19 @@
 """Test fixtures: the same suite on the embedded default and on the production stack.
 
+The suite is in four tiers, each a pytest marker given here by where a test lives and what it uses,
+never by hand (docs/operations.md#testing):
+- `unit`: no database and no app; a unit test that connects to a database fails;
+- `integration`: uses the app (or another fixture that builds a database);
+- `browser`: tests/browser/, Chromium against the app served on a local port;
+- `faults`: tests/faults/, PostgreSQL and Redis of their own, stopped and lost on purpose.
+
 Integration tests run once per backend:
 - `embedded`: a SQLite file and in-process jobs, always;
 - `production`: PostgreSQL and Redis with a real rq worker, when
   IFR_TEST_DATABASE_URL and IFR_TEST_REDIS_URL are set (CI always sets them).
 Each backend's database is built by the real migrations, then loaded with the
-reference data and the demo users; every test starts from that state.
+reference data and the demo users (the seed); after every test that used it, it is back to the seed
+(`clear_cases`).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
+from rq import SimpleWorker
 from sqlalchemy import create_engine, text
 
 from ifr_service import db, migrate
@@ -34,8 +43,10 @@ from ifr_service.users.demo import load_demo_users
 from ifr_service.users.models import Role, User
 from ifr_service.users.tokens import issue_token
 from ifr_service.web.live import free_local_url
+from tests.seed import Seed
 
-pytest_plugins = ["tests.log_scan"]  # the run fails if its log holds an NHS number
+pytest_plugins = ["tests.log_scan",  # the run fails if its log holds an NHS number
+                  "tests.tiers"]
 
 DATABASE_URL = os.environ.get("IFR_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("IFR_TEST_REDIS_URL")
@@ -48,10 +59,7 @@ TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "ifr-application.json"
 CDF_EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "cdf-application.json"
 CDF_EXAMPLE_DAY = date(2026, 11, 23)
-CASE_TABLES = ["cet_export", "commissioning_policy", "policy_event", "policy_item", "national_case",
-               "cdf_application", "cohort_referral", "conflict_of_interest", "agenda_item", "panel_meeting",
-               "letter", "case_clock", "notification", "outbox_message", "idempotency_record",
-               "attachment_content", "attachment", "case_event", "ifr_case", "case_reference_counter"]
+SEED = "tests.seed"  # where the app built for the suite keeps its Seed, in app.extensions
 EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west"),
                ("review-chair", Role.PANEL_CHAIR, "london")]
 EXTRA_CDF_ADMINS = [("cdf-admin-north", "north")]
@@ -109,6 +117,7 @@ def build_suite_app(config: Config, extra_users: bool = False):
         if extra_users:
             _load_extra_users()
         load_demo_panel()
+    application.extensions[SEED] = Seed.take(application.extensions["ifr"].engine)
     return application
 
 
@@ -141,18 +150,23 @@ def _load_extra_users() -> None:
 
 @pytest.fixture
 def client(app):
-    yield app.test_client()
-    clear_cases(app)
+    return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_seed(request):
+    """After every test that used the suite's app, its database as the seed left it, and Redis empty.
+    Autouse, so set up first and torn down last: after the live server and the clients have stopped."""
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
+    yield
+    if app is not None:
+        clear_cases(app)
 
 
 def clear_cases(app) -> None:
+    """The app's database back to the seed (tests/seed.py) and its Redis empty."""
     runtime = app.extensions["ifr"]
-    with runtime.engine.begin() as connection:
-        if runtime.engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(CASE_TABLES)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in CASE_TABLES:
-                connection.execute(text(f"DELETE FROM {table}"))
+    app.extensions[SEED].restore(runtime.engine)
     if runtime.config.redis_url:
         Redis.from_url(runtime.config.redis_url).flushdb()
 
@@ -213,15 +227,24 @@ def run_jobs(app) -> Callable[[], int]:
         config = app.config["IFR"]
         if not config.redis_url:
             return 0
-        from rq import SimpleWorker
-
         connection = Redis.from_url(config.redis_url)
         with app.app_context():
-            worker = SimpleWorker(list(ALL_QUEUES), connection=connection)
+            worker = BurstWorker(list(ALL_QUEUES), connection=connection)
             worker.work(burst=True)
         return worker.successful_job_count
 
     return run
+
+
+class BurstWorker(SimpleWorker):
+    """rq's worker without its command channel (stop, kill: nothing sends them in a test). rq 3 listens
+    on it in a thread that sleeps up to 60 s in each read and counts on its unsubscribe's reply to wake
+    it; redis-py 8's stop() waits for that thread without a limit, and when the reply is read before
+    stop() lowers the thread's flag, the thread sleeps again: a burst ended up to 60 s after its last
+    job (rq/rq#1613, #2172)."""
+
+    def subscribe(self) -> None:
+        pass
 
 
 def token_for(app, username: str) -> str:

@@ -1,7 +1,7 @@
 """The audit log as a test sees it: only the rows written since the test began.
 
-The harness never clears audit_event (the database refuses a DELETE) and case references start
-again in every test, so a test looks only past the last row there when it started."""
+The harness empties audit_event after each test (tests/seed.py), but a fixture or an earlier step of
+the same test may have written to it, so a test looks only past the last row there when it began."""
 
 from __future__ import annotations
 

@@ -282,21 +282,8 @@ def go_idle(client, app) -> None:
         session["active_at"] -= app.config["IFR"].session_idle_seconds + 1
 
 
-def forget_every_saved_form(app) -> None:
-    from sqlalchemy import text
-
-    with app.extensions["ifr"].engine.begin() as connection:
-        connection.execute(text("DELETE FROM saved_form"))
-
-
-@pytest.fixture
-def saved_forms_cleared(app):
-    yield
-    forget_every_saved_form(app)
-
-
 def test_a_form_sent_after_the_sign_in_ended_is_kept_unacted_and_sent_again_by_its_owner(
-        client, app, saved_forms_cleared):
+        client, app):
     section, token = draft_with_a_typed_name(client)
     go_idle(client, app)
     sent = client.post(section, data={"csrf_token": token, "patient.given_name": "Alex",
@@ -320,7 +307,7 @@ def test_a_form_sent_after_the_sign_in_ended_is_kept_unacted_and_sent_again_by_i
 
 
 def test_another_person_signing_in_on_the_same_browser_never_gets_the_kept_answers(
-        client, app, saved_forms_cleared):
+        client, app):
     section, token = draft_with_a_typed_name(client)
     go_idle(client, app)
     client.post(section, data={"csrf_token": token, "patient.given_name": "Alex"})
@@ -332,7 +319,7 @@ def test_another_person_signing_in_on_the_same_browser_never_gets_the_kept_answe
     assert "There are no answers kept for you" in client.get("/saved-answers").text
 
 
-def test_kept_answers_expire(client, app, in_db, saved_forms_cleared):
+def test_kept_answers_expire(client, app, in_db):
     from sqlalchemy import text
 
     section, token = draft_with_a_typed_name(client)
@@ -350,7 +337,7 @@ def test_kept_answers_expire(client, app, in_db, saved_forms_cleared):
     assert Person(client).sign_in("demo-clinician").headers["Location"] == "/cases"
 
 
-def test_the_clock_sweep_deletes_expired_kept_answers_and_leaves_the_others(app, in_db, saved_forms_cleared):
+def test_the_clock_sweep_deletes_expired_kept_answers_and_leaves_the_others(app, in_db):
     from sqlalchemy import text
 
     from ifr_service.jobs.schedule import run_clock_sweep
@@ -383,7 +370,7 @@ def test_the_clock_sweep_deletes_expired_kept_answers_and_leaves_the_others(app,
     assert in_db(usernames_kept) == ["demo-officer"]
 
 
-def test_signing_out_or_discarding_deletes_the_kept_answers(client, app, saved_forms_cleared):
+def test_signing_out_or_discarding_deletes_the_kept_answers(client, app):
     section, token = draft_with_a_typed_name(client)
     go_idle(client, app)
     client.post(section, data={"csrf_token": token, "patient.given_name": "Alex"})
@@ -399,7 +386,7 @@ def test_signing_out_or_discarding_deletes_the_kept_answers(client, app, saved_f
     assert Person(client).sign_in("demo-clinician").headers["Location"] == "/cases"
 
 
-def test_a_form_sent_after_signing_out_or_never_signed_in_is_not_kept(client, app, saved_forms_cleared):
+def test_a_form_sent_after_signing_out_or_never_signed_in_is_not_kept(client, app):
     section, token = draft_with_a_typed_name(client)
     Person(client).submit("/sign-out", form_page="/cases", expect=302)
     refused = client.post(section, data={"csrf_token": token, "patient.given_name": "Alex"})
@@ -408,7 +395,7 @@ def test_a_form_sent_after_signing_out_or_never_signed_in_is_not_kept(client, ap
     assert stranger.post(section, data={"patient.given_name": "Alex"}).status_code == 400  # no form token
 
 
-def test_kept_answers_are_bounded_and_a_files_bytes_are_never_kept(app, in_db, saved_forms_cleared):
+def test_kept_answers_are_bounded_and_a_files_bytes_are_never_kept(app, in_db):
     from ifr_service.users.queries import find_user
     from ifr_service.web.saved_forms import SAVED_FORM_MAX_BYTES, keep_posted_form, kept_in_this_browser
 
