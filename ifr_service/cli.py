@@ -64,6 +64,7 @@ def worker(burst: bool, queues: tuple[str, ...], max_jobs: int) -> None:
 
     from ifr_service.jobs.dispatch import load_job_code
     from ifr_service.jobs.queues import ALL_QUEUES
+    from ifr_service.jobs.workers import DrainingWorker
 
     unknown = sorted(set(queues) - set(ALL_QUEUES))
     if unknown:
@@ -78,8 +79,9 @@ def worker(burst: bool, queues: tuple[str, ...], max_jobs: int) -> None:
     # of 14 (docs/scaling.md). Our jobs are short, our own and idempotent; rq's job timeout still
     # holds, and --max-jobs has the process manager start a fresh worker now and then.
     with app.app_context():
-        SimpleWorker([q for q in ALL_QUEUES if not queues or q in queues],
-                     connection=Redis.from_url(config.redis_url)).work(burst=burst, max_jobs=max_jobs)
+        kind = DrainingWorker if burst else SimpleWorker
+        kind([q for q in ALL_QUEUES if not queues or q in queues],
+             connection=Redis.from_url(config.redis_url)).work(burst=burst, max_jobs=max_jobs)
 
 
 @main.group(name="db", help="Database migrations.")

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker
 from sqlalchemy import create_engine, text
 
 from ifr_service import db, migrate
@@ -37,6 +36,7 @@ from ifr_service.clock import ENGLAND
 from ifr_service.config import PROJECT_ROOT, Config
 from ifr_service.demo import load_demo_panel
 from ifr_service.jobs.queues import ALL_QUEUES
+from ifr_service.jobs.workers import DrainingWorker
 from ifr_service.models import metadata
 from ifr_service.reference.loader import load_reference_data
 from ifr_service.users.demo import load_demo_users
@@ -229,22 +229,11 @@ def run_jobs(app) -> Callable[[], int]:
             return 0
         connection = Redis.from_url(config.redis_url)
         with app.app_context():
-            worker = BurstWorker(list(ALL_QUEUES), connection=connection)
+            worker = DrainingWorker(list(ALL_QUEUES), connection=connection)
             worker.work(burst=True)
         return worker.successful_job_count
 
     return run
-
-
-class BurstWorker(SimpleWorker):
-    """rq's worker without its command channel (stop, kill: nothing sends them in a test). rq 3 listens
-    on it in a thread that sleeps up to 60 s in each read and counts on its unsubscribe's reply to wake
-    it; redis-py 8's stop() waits for that thread without a limit, and when the reply is read before
-    stop() lowers the thread's flag, the thread sleeps again: a burst ended up to 60 s after its last
-    job (rq/rq#1613, #2172)."""
-
-    def subscribe(self) -> None:
-        pass
 
 
 def token_for(app, username: str) -> str:
