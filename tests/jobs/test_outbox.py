@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 
 import pytest
-
 from sqlalchemy import event
 from sqlmodel import select
 
