@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from sqlalchemy import and_, func, literal, or_
 from sqlalchemy import case as when_then
-from sqlalchemy import func, literal, or_
 from sqlalchemy.orm import defer
 from sqlmodel import select
 
@@ -22,6 +22,7 @@ from ifr_service.cases.models import (
     IdempotencyRecord,
 )
 from ifr_service.errors import NotFound
+from ifr_service.users.models import User
 
 if TYPE_CHECKING:
     from ifr_service.cases.queue import WorkFilter
@@ -90,6 +91,7 @@ class QueueLine(NamedTuple):
     intervention: str | None
     diagnosis_icd10: str | None
     provider_trust: str | None
+    assignee: User | None = None  # the officer the case is assigned to, read with the line
 
 
 # A queue line's answers, read in SQL: a page of a queue neither fetches nor decodes whole applications.
@@ -108,14 +110,25 @@ def find_hub_queue(hub_id: int, route: str, states: list[str], page: int,
     return _find_queue_lines(where, order, page, page_size), total
 
 
-def find_hub_work(work: WorkFilter, page: int, page_size: int) -> tuple[list[QueueLine], int]:
+def find_hub_work(work: WorkFilter, page: int, page_size: int) -> tuple[list[QueueLine], int, int]:
     """A hub's IFR cases for its work queue page (cases/queue.py reads the filter), by default the
     overdue first, then the most urgent, then the soonest due. Only the hub's own cases are looked at,
     whatever the search."""
-    where = [Case.hub_id == work.hub_id, Case.route == "ifr", Case.state.in_(work.states),
-             *_work_conditions(work), *_search_conditions(work.search)]
-    total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
-    return _find_queue_lines(where, _work_order(work), page, page_size), total
+    where = [Case.state.in_(work.states), *_work_conditions(work), *_search_conditions(work.search)]
+    total, overdue = _count_work_and_overdue(work, where)
+    hub = (Case.hub_id == work.hub_id, Case.route == "ifr")
+    return _find_queue_lines((*hub, *where), _work_order(work), page, page_size), total, overdue
+
+
+def _count_work_and_overdue(work: WorkFilter, where: list) -> tuple[int, int]:
+    """How many cases the filter finds and how many of the hub's open cases are overdue, whatever
+    the filter: both counted in one pass over the hub's cases rather than two queries."""
+    overdue = and_(Case.state.in_(work.open_states), Case.next_due_on < work.today)
+    found = and_(*where)
+    query = (select(func.count(when_then((found, 1))), func.count(when_then((overdue, 1))))
+             .where(Case.hub_id == work.hub_id, Case.route == "ifr", or_(found, overdue)))
+    total, overdue_count = db.session().exec(query).one()
+    return total, overdue_count
 
 
 def count_overdue(hub_id: int, states: tuple[str, ...], today: date) -> int:
@@ -181,8 +194,10 @@ def _find_queue_lines(where, order, page: int, page_size: int) -> list[QueueLine
     of every case a sort passes over would cost more than the sort."""
     ids = (select(Case.id).where(*where).order_by(*order)
            .offset((page - 1) * page_size).limit(page_size).subquery())
-    query = (select(Case, *QUEUE_ANSWERS).options(WITHOUT_ANSWERS).join(ids, ids.c.id == Case.id)
-             .order_by(*order))
+    # The assigned officers come in the same round trip; held by the lines, they stay in the session's
+    # identity map, where `assignee_of` finds them rather than asking once per officer.
+    query = (select(Case, *QUEUE_ANSWERS, User).options(WITHOUT_ANSWERS).join(ids, ids.c.id == Case.id)
+             .outerjoin(User, User.id == Case.assigned_to_id).order_by(*order))
     return [QueueLine(*row) for row in db.session().exec(query)]
 
 
