@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import and_, func, literal, or_
 from sqlalchemy import case as when_then
+from sqlalchemy import func, literal, or_
 from sqlalchemy.orm import defer
 from sqlmodel import select
 
@@ -122,12 +122,14 @@ def find_hub_work(work: WorkFilter, page: int, page_size: int) -> tuple[list[Que
 
 def _count_work_and_overdue(work: WorkFilter, where: list) -> tuple[int, int]:
     """How many cases the filter finds and how many of the hub's open cases are overdue, whatever
-    the filter: both counted in one pass over the hub's cases rather than two queries."""
-    overdue = and_(Case.state.in_(work.open_states), Case.next_due_on < work.today)
-    found = and_(*where)
-    query = (select(func.count(when_then((found, 1))), func.count(when_then((overdue, 1))))
-             .where(Case.hub_id == work.hub_id, Case.route == "ifr", or_(found, overdue)))
-    total, overdue_count = db.session().exec(query).one()
+    the filter: two counts in one statement, each with its own plan (one pass counting both, under
+    an OR, cost PostgreSQL more than the two counts), for one round trip rather than two."""
+    hub = (Case.hub_id == work.hub_id, Case.route == "ifr")
+    found = select(func.count()).select_from(Case).where(*hub, *where).scalar_subquery()
+    overdue = (select(func.count()).select_from(Case)
+               .where(*hub, Case.state.in_(work.open_states), Case.next_due_on < work.today)
+               .scalar_subquery())
+    total, overdue_count = db.session().exec(select(found, overdue)).one()
     return total, overdue_count
 
 
