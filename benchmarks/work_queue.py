@@ -74,9 +74,9 @@ def _measure_view(app, view: QueueView, hub_id: int, states: list[str], token: s
                   open_cases: int) -> Figure:
     client = app.test_client()
     with app.app_context(), db.unit_of_work(runtime().engine):  # a sign-in, kept on the server
-        token = _start_page_session(find_user(OFFICER))
+        page_token = _start_page_session(find_user(OFFICER))
     with client.session_transaction() as session:  # the officer signed in a moment ago
-        session["page_session"] = token
+        session["page_session"] = page_token
         session["signed_in_at"] = session["active_at"] = time.time()
     headers = {"Authorization": f"Bearer {token}"} if view.url.startswith("/api/") else {}
 

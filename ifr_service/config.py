@@ -17,6 +17,7 @@ import itertools
 import math
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -51,6 +52,17 @@ PLACEHOLDER_CONTACT_PHONE = "Not set: the operator sets ACCESSIBILITY_CONTACT_PH
 
 class ConfigError(RuntimeError):
     """The environment describes a configuration the service must not run with."""
+
+
+@dataclass(frozen=True)
+class CohortRule:
+    """The CET's cohort rule (cet/cohorts.py): this many requests, from this many hubs, within this
+    many days. A plain value, here rather than in cet/ so that configuration needs nothing above it;
+    its thresholds are the settings `cohort_*` below, declared there once."""
+
+    min_cases: int
+    min_hubs: int
+    window_days: int
 
 
 @dataclass(frozen=True)
@@ -150,9 +162,7 @@ class Config:
         return f"{self.base_url}/dev-identity"
 
     @property
-    def cohort_rule(self):
-        from ifr_service.cet.cohorts import CohortRule
-
+    def cohort_rule(self) -> CohortRule:
         return CohortRule(self.cohort_min_cases, self.cohort_min_hubs, self.cohort_window_days)
 
     @property
@@ -177,46 +187,22 @@ class Config:
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Config:
+        """The settings the environment gives (SETTINGS); each one it does not give keeps the
+        default declared on the field above. Where the service runs is read apart: no IFR_ENV means
+        the embedded default, whose database is a file under the project root."""
         env = os.environ if environ is None else environ
         root = Path(env.get("IFR_PROJECT_ROOT", PROJECT_ROOT))
-        config = cls(
-            environment=env.get("IFR_ENV") or EMBEDDED,
-            database_url=env.get("DATABASE_URL") or _embedded_database_url(root),
-            redis_url=env.get("REDIS_URL") or None,
-            secret_key=env.get("SECRET_KEY", DEVELOPMENT_SECRET),
-            pseudonym_key=env.get("CET_PSEUDONYM_KEY", DEVELOPMENT_PSEUDONYM_KEY),
-            project_root=root,
-            attachment_max_bytes=int(env.get("IFR_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)),
-            json_max_bytes=_whole_number(env, "IFR_JSON_MAX_BYTES", JSON_MAX_BYTES),
-            smtp_host=env.get("SMTP_HOST") or None,
-            smtp_port=int(env.get("SMTP_PORT", 25)),
-            token_max_lifetime_seconds=_whole_number(env, "TOKEN_MAX_LIFETIME_SECONDS", 8 * 60 * 60),
-            trusted_proxy_hops=_count(env, "TRUSTED_PROXY_HOPS", 0),
-            sign_in_rate_limit=_rate_limit(env, "SIGN_IN_RATE_LIMIT", "10 per minute"),
-            token_rate_limit=_rate_limit(env, "TOKEN_RATE_LIMIT", "30 per minute"),
-            mail_sender=env.get("MAIL_SENDER", "ifr-service@nhs.net"),
-            cdf_annual_budget_pence=_pounds_to_pence(env.get("CDF_ANNUAL_BUDGET_GBP", "340000000")),
-            cohort_min_cases=_whole_number(env, "CET_COHORT_MIN_CASES", 5),
-            cohort_min_hubs=_whole_number(env, "CET_COHORT_MIN_HUBS", 2),
-            cohort_window_days=_whole_number(env, "CET_COHORT_WINDOW_DAYS", 364),
-            meeting_earliest_date=_iso_date(env, "PANEL_MEETING_EARLIEST_DATE", date(2013, 4, 1)),
-            meeting_max_years_ahead=_whole_number(env, "PANEL_MEETING_MAX_YEARS_AHEAD", 2),
-            cet_export_inline_max_rows=_whole_number(env, "CET_EXPORT_INLINE_MAX_ROWS", 20000),
-            cet_export_retention_days=_whole_number(env, "CET_EXPORT_RETENTION_DAYS", 7),
-            **_identity_settings(env),
-        )
+        given = {name: setting.read(env[setting.env], setting.env) for name, setting in SETTINGS.items()
+                 if setting.env in env and (env[setting.env] or not setting.blank_is_unset)}
+        config = cls(environment=env.get("IFR_ENV") or EMBEDDED, project_root=root,
+                     database_url=env.get("DATABASE_URL") or _embedded_database_url(root), **given)
         config.check()
         return config
 
     def check(self) -> None:
         if self.environment not in (*ENVIRONMENTS, EMBEDDED):
             raise ConfigError(f"IFR_ENV must be development, test or production, not {self.environment!r}")
-        if self.token_lifetime_seconds > self.token_max_lifetime_seconds:
-            raise ConfigError("TOKEN_MAX_LIFETIME_SECONDS must be at least the tokens' lifetime "
-                              f"({self.token_lifetime_seconds} seconds)")
-        if self.session_warning_seconds >= self.session_idle_seconds:
-            raise ConfigError("SESSION_WARNING_MINUTES must be less than SESSION_IDLE_MINUTES: the warning "
-                              "comes before the time-out, with time left to stay signed in")
+        self._check_consistent()
         if self.environment == EMBEDDED:
             self._check_embedded_only()
         if not self.is_production:
@@ -238,6 +224,17 @@ class Config:
             raise ConfigError("production needs SMTP_HOST: acknowledgements must reach clinicians")
         self._check_service_url()
         self._check_identity_provider()
+
+    def _check_consistent(self) -> None:
+        """Settings that must agree with each other, in every environment."""
+        if self.token_lifetime_seconds > self.token_max_lifetime_seconds:
+            raise ConfigError("TOKEN_MAX_LIFETIME_SECONDS must be at least the tokens' lifetime "
+                              f"({self.token_lifetime_seconds} seconds)")
+        if "openid" not in self.oidc_scopes.split():
+            raise ConfigError("OIDC_SCOPES must include openid")
+        if self.session_warning_seconds >= self.session_idle_seconds:
+            raise ConfigError("SESSION_WARNING_MINUTES must be less than SESSION_IDLE_MINUTES: the warning "
+                              "comes before the time-out, with time left to stay signed in")
 
     def _check_service_url(self) -> None:
         if self.service_url is None:
@@ -286,36 +283,11 @@ def is_strong_secret(secret: str) -> bool:
             and steps < len(secret) * 3 // 4)  # random hex: 6 in 31 on average
 
 
-def _identity_settings(env) -> dict:
-    settings = {
-        "oidc_issuer": env.get("OIDC_ISSUER") or None,
-        "service_url": _service_url(env.get("SERVICE_URL") or None),
-        "oidc_client_id": env.get("OIDC_CLIENT_ID", "ifr-service"),
-        "oidc_client_secret": env.get("OIDC_CLIENT_SECRET", DEVELOPMENT_OIDC_SECRET),
-        "oidc_scopes": env.get("OIDC_SCOPES", "openid profile email"),
-        "oidc_username_claim": env.get("OIDC_USERNAME_CLAIM", "sub"),
-        "oidc_role_claim": env.get("OIDC_ROLE_CLAIM", "roles"),
-        "oidc_organisation_claim": env.get("OIDC_ORGANISATION_CLAIM", "org"),
-        "oidc_role_map": _pairs(env.get("OIDC_ROLE_MAP", ""), "OIDC_ROLE_MAP"),
-        "session_idle_seconds": _whole_number(env, "SESSION_IDLE_MINUTES", 30) * 60,
-        "session_absolute_hours": _whole_number(env, "SESSION_ABSOLUTE_HOURS", 12),
-        "session_warning_seconds": _whole_number(env, "SESSION_WARNING_MINUTES", 2) * 60,
-        "saved_form_minutes": _whole_number(env, "SAVED_FORM_MINUTES", 30),
-        "accessibility_contact_email": env.get("ACCESSIBILITY_CONTACT_EMAIL") or PLACEHOLDER_CONTACT_EMAIL,
-        "accessibility_contact_phone": env.get("ACCESSIBILITY_CONTACT_PHONE") or PLACEHOLDER_CONTACT_PHONE,
-    }
-    if "openid" not in settings["oidc_scopes"].split():
-        raise ConfigError("OIDC_SCOPES must include openid")
-    return settings
-
-
-def _service_url(text: str | None) -> str | None:
-    if text is None:
-        return None
+def _service_url(text: str, name: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/") \
             or parts.query or parts.fragment or parts.username or parts.password:
-        raise ConfigError(f"SERVICE_URL must be like https://ifr.example.nhs.uk, with no path, not {text!r}")
+        raise ConfigError(f"{name} must be like https://ifr.example.nhs.uk, with no path, not {text!r}")
     return text.rstrip("/")
 
 
@@ -330,10 +302,13 @@ def _pairs(text: str, name: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _rate_limit(env, name: str, default: str) -> str:
+def _text(text: str, name: str) -> str:
+    return text
+
+
+def _rate_limit(text: str, name: str) -> str:
     from limits import parse_many
 
-    text = env.get(name, default)
     try:
         parse_many(text)
     except ValueError:
@@ -341,36 +316,96 @@ def _rate_limit(env, name: str, default: str) -> str:
     return text
 
 
-def _whole_number(env, name: str, default: int) -> int:
-    text = env.get(name, str(default))
+def _whole_number(text: str, name: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
     return int(text)
 
 
-def _iso_date(env, name: str, default: date) -> date:
-    text = env.get(name, default.isoformat())
+def _minutes_as_seconds(text: str, name: str) -> int:
+    return _whole_number(text, name) * 60
+
+
+def _iso_date(text: str, name: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise ConfigError(f"{name} must be a date like 2013-04-01, not {text!r}") from None
 
 
-def _count(env, name: str, default: int) -> int:
-    text = env.get(name, str(default))
+def _count(text: str, name: str) -> int:
     if not text.isdigit() or int(text) > 10:
         raise ConfigError(f"{name} must be a whole number from 0 to 10, not {text!r}")
     return int(text)
 
 
-def _pounds_to_pence(text: str) -> int:
+def _port(text: str, name: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ConfigError(f"{name} must be a port number from 1 to 65535, not {text!r}")
+    return int(text)
+
+
+def _pounds_to_pence(text: str, name: str) -> int:
     try:
         pounds = Decimal(text)
     except InvalidOperation:
-        raise ConfigError(f"CDF_ANNUAL_BUDGET_GBP must be an amount in pounds, not {text!r}") from None
+        raise ConfigError(f"{name} must be an amount in pounds, not {text!r}") from None
     if not pounds.is_finite() or pounds <= 0:
-        raise ConfigError("CDF_ANNUAL_BUDGET_GBP must be more than nothing")
+        raise ConfigError(f"{name} must be more than nothing")
     return int(pounds * 100)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How the environment gives one of Config's settings: the variable's name, and how its text is
+    read (checked, and turned into the field's unit). The default is the field's own, declared once
+    on Config. A variable set but blank is read as given (SECRET_KEY="" is refused in production as
+    given), or, with `blank_is_unset`, as not set."""
+
+    env: str
+    read: Callable[[str, str], object] = _text
+    blank_is_unset: bool = False
+
+
+# Every setting the environment may give, by Config's field name. Where the service runs
+# (IFR_ENV, DATABASE_URL, IFR_PROJECT_ROOT) is read apart, in Config.from_environment.
+SETTINGS: dict[str, Setting] = {
+    "redis_url": Setting("REDIS_URL", blank_is_unset=True),
+    "secret_key": Setting("SECRET_KEY"),
+    "pseudonym_key": Setting("CET_PSEUDONYM_KEY"),
+    "attachment_max_bytes": Setting("IFR_ATTACHMENT_MAX_BYTES", _whole_number),
+    "json_max_bytes": Setting("IFR_JSON_MAX_BYTES", _whole_number),
+    "smtp_host": Setting("SMTP_HOST", blank_is_unset=True),
+    "smtp_port": Setting("SMTP_PORT", _port),
+    "token_max_lifetime_seconds": Setting("TOKEN_MAX_LIFETIME_SECONDS", _whole_number),
+    "trusted_proxy_hops": Setting("TRUSTED_PROXY_HOPS", _count),
+    "sign_in_rate_limit": Setting("SIGN_IN_RATE_LIMIT", _rate_limit),
+    "token_rate_limit": Setting("TOKEN_RATE_LIMIT", _rate_limit),
+    "mail_sender": Setting("MAIL_SENDER"),
+    "cdf_annual_budget_pence": Setting("CDF_ANNUAL_BUDGET_GBP", _pounds_to_pence),
+    "cohort_min_cases": Setting("CET_COHORT_MIN_CASES", _whole_number),
+    "cohort_min_hubs": Setting("CET_COHORT_MIN_HUBS", _whole_number),
+    "cohort_window_days": Setting("CET_COHORT_WINDOW_DAYS", _whole_number),
+    "meeting_earliest_date": Setting("PANEL_MEETING_EARLIEST_DATE", _iso_date),
+    "meeting_max_years_ahead": Setting("PANEL_MEETING_MAX_YEARS_AHEAD", _whole_number),
+    "cet_export_inline_max_rows": Setting("CET_EXPORT_INLINE_MAX_ROWS", _whole_number),
+    "cet_export_retention_days": Setting("CET_EXPORT_RETENTION_DAYS", _whole_number),
+    "oidc_issuer": Setting("OIDC_ISSUER", blank_is_unset=True),
+    "service_url": Setting("SERVICE_URL", _service_url, blank_is_unset=True),
+    "oidc_client_id": Setting("OIDC_CLIENT_ID"),
+    "oidc_client_secret": Setting("OIDC_CLIENT_SECRET"),
+    "oidc_scopes": Setting("OIDC_SCOPES"),
+    "oidc_username_claim": Setting("OIDC_USERNAME_CLAIM"),
+    "oidc_role_claim": Setting("OIDC_ROLE_CLAIM"),
+    "oidc_organisation_claim": Setting("OIDC_ORGANISATION_CLAIM"),
+    "oidc_role_map": Setting("OIDC_ROLE_MAP", _pairs),
+    "session_idle_seconds": Setting("SESSION_IDLE_MINUTES", _minutes_as_seconds),
+    "session_absolute_hours": Setting("SESSION_ABSOLUTE_HOURS", _whole_number),
+    "session_warning_seconds": Setting("SESSION_WARNING_MINUTES", _minutes_as_seconds),
+    "saved_form_minutes": Setting("SAVED_FORM_MINUTES", _whole_number),
+    "accessibility_contact_email": Setting("ACCESSIBILITY_CONTACT_EMAIL", blank_is_unset=True),
+    "accessibility_contact_phone": Setting("ACCESSIBILITY_CONTACT_PHONE", blank_is_unset=True),
+}
 
 
 def _embedded_database_url(root: Path) -> str:

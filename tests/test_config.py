@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import fields
 from datetime import date
 
 import pytest
 
-from ifr_service.config import PROJECT_ROOT, Config, ConfigError
+from ifr_service.config import (
+    EMBEDDED,
+    PLACEHOLDER_CONTACT_EMAIL,
+    PROJECT_ROOT,
+    SETTINGS,
+    CohortRule,
+    Config,
+    ConfigError,
+)
 
 STRONG_SECRET = "Jq3vT9xLw2Rk8ZpN4bYc6HsDf1GmUa7eXo5WtQiV"  # as secrets.token_urlsafe makes them
 STRONG_PSEUDONYM_KEY = "r7PkX2mWq9LzT4vYb8NcH3sJd6FgA1eUo5KiR0tS"
@@ -176,3 +186,43 @@ def test_production_without_service_url_refuses_to_start_and_says_why(tmp_path):
         "/sign-in/callback, never one taken from a request")
     assert Config.from_environment({**PRODUCTION, "IFR_PROJECT_ROOT": str(tmp_path)}).base_url == \
         "https://ifr.example.nhs.uk"
+
+
+def test_every_setting_left_unset_takes_the_one_default_declared_on_its_field(tmp_path):
+    """Each setting's default is written once, on Config's field: the environment's table (SETTINGS)
+    names only the variable and how to read it, so a setting the environment leaves out is the field's
+    default, unchanged."""
+    declared = Config(environment=EMBEDDED, project_root=tmp_path)
+    read = Config.from_environment({"IFR_PROJECT_ROOT": str(tmp_path)})
+    assert {name: getattr(read, name) for name in SETTINGS} == \
+        {name: getattr(declared, name) for name in SETTINGS}
+    assert set(SETTINGS) <= {field.name for field in fields(Config)}
+    variables = [setting.env for setting in SETTINGS.values()]
+    assert len(variables) == len(set(variables))  # one variable, one setting
+
+
+def test_the_cohort_rule_is_read_from_its_settings():
+    config = Config.from_environment({"CET_COHORT_MIN_CASES": "7", "CET_COHORT_MIN_HUBS": "3",
+                                      "CET_COHORT_WINDOW_DAYS": "180"})
+    assert config.cohort_rule == CohortRule(min_cases=7, min_hubs=3, window_days=180)
+    assert Config().cohort_rule == CohortRule(min_cases=5, min_hubs=2, window_days=364)
+    with pytest.raises(ConfigError, match="CET_COHORT_MIN_HUBS"):
+        Config.from_environment({"CET_COHORT_MIN_HUBS": "none"})
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), [
+    ("SESSION_IDLE_MINUTES", "45", ("session_idle_seconds", 45 * 60)),
+    ("CDF_ANNUAL_BUDGET_GBP", "1000.50", ("cdf_annual_budget_pence", 100050)),
+    ("REDIS_URL", "", ("redis_url", None)),
+    ("ACCESSIBILITY_CONTACT_EMAIL", "", ("accessibility_contact_email", PLACEHOLDER_CONTACT_EMAIL)),
+])
+def test_a_setting_is_read_in_its_own_unit_and_blank_means_unset_where_it_should(variable, value, expected):
+    name, wanted = expected
+    assert getattr(Config.from_environment({variable: value}), name) == wanted
+
+
+def test_every_setting_the_environment_gives_is_in_the_operations_guide():
+    table = (PROJECT_ROOT / "docs" / "operations.md").read_text().partition("## Environment")[2]
+    named = {name for row in table.splitlines() if row.startswith("| `")
+             for name in re.findall(r"`([A-Z_]+)`", row.split(" | ")[0])}
+    assert [setting.env for setting in SETTINGS.values() if setting.env not in named] == []

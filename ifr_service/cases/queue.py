@@ -94,6 +94,7 @@ class WorkFilter:
     search: Search = field(default_factory=Search)
     sort: str | None = None
     descending: bool = False
+    open_states: tuple[str, ...] = ()  # whose overdue cases the queue's heading counts, whatever the filter
 
 
 def view_states(workflow: Workflow, view: str) -> list[str]:
@@ -148,7 +149,8 @@ def work_filter(user: User, hub_id: int, workflow: Workflow, args: dict, today: 
     else:
         states = tuple(view_states(workflow, args["view"]))
     return WorkFilter(
-        hub_id=hub_id, states=states, today=today, urgency=args["urgency"],
+        hub_id=hub_id, states=states, today=today, open_states=tuple(view_states(workflow, "open")),
+        urgency=args["urgency"],
         due=due_bounds(args["due"], today),
         assigned_to_id=user.id if args["assigned"] == "me" else None,
         unassigned=args["assigned"] == "nobody", search=read_search(args["search"], user),
@@ -156,5 +158,6 @@ def work_filter(user: User, hub_id: int, workflow: Workflow, args: dict, today: 
 
 
 def find_work(user: User, hub_id: int, workflow: Workflow, args: dict, today: date,
-              page_size: int) -> tuple[list[QueueLine], int]:
+              page_size: int) -> tuple[list[QueueLine], int, int]:
+    """A page of the queue, how many cases the filter finds, and how many open cases are overdue."""
     return queries.find_hub_work(work_filter(user, hub_id, workflow, args, today), args["page"], page_size)

@@ -77,13 +77,14 @@ def queue():
     hub = _queue_hub(user)
     try:
         args = load_query(work_queue.QueueArgs())
-        found, total = work_queue.find_work(user, hub.id, workflow, args, today, PAGE_SIZE)
+        found, total, overdue = work_queue.find_work(user, hub.id, workflow, args, today, PAGE_SIZE)
     except ValidationFailed as error:  # the form again, naming the value it cannot take
         args = {**work_queue.QueueArgs().load({}), **_shown_args(without=error.fields)}
-        return render_template("cases/queue.html", **_queue_page(hub, workflow, args, [], 0, today),
+        overdue = queries.count_overdue(hub.id, tuple(work_queue.view_states(workflow, "open")), today)
+        return render_template("cases/queue.html", **_queue_page(hub, workflow, args, [], 0, overdue),
                                errors=error.fields), 422
     _note_queue_shown(user, hub, args, [line.case for line in found])
-    return render_template("cases/queue.html", **_queue_page(hub, workflow, args, found, total, today))
+    return render_template("cases/queue.html", **_queue_page(hub, workflow, args, found, total, overdue))
 
 
 def _note_queue_shown(user, hub, args: dict, cases: list) -> None:
@@ -102,7 +103,7 @@ def _shown_args(without) -> dict:
             if name in work_queue.QueueArgs().fields and name not in without and name != "page"}
 
 
-def _queue_page(hub, workflow, args: dict, found: list, total: int, today) -> dict:
+def _queue_page(hub, workflow, args: dict, found: list, total: int, overdue: int) -> dict:
     view = work_queue.view_of_state(workflow, args["state"]) \
         if args.get("state") in {s.key for s in workflow.states} else args["view"]
     cases = [line.case for line in found]
@@ -112,7 +113,7 @@ def _queue_page(hub, workflow, args: dict, found: list, total: int, today) -> di
             "args": args, "view": view, "pages": page_count(total, PAGE_SIZE), "workflow": workflow,
             "states": [workflow.state(key) for key in work_queue.view_states(workflow, view)],
             "officers": {officer.id: officer.display_name for officer in assignment.hub_officers(hub.id)},
-            "overdue": queries.count_overdue(hub.id, tuple(work_queue.view_states(workflow, "open")), today),
+            "overdue": overdue,
             "choices": work_queue, "searches_identifiers": can_read_identifiers(current_user())}
 
 

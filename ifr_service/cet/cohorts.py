@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cet.models import NationalCase
+from ifr_service.config import CohortRule  # the rule's type lives low, with its settings
 from ifr_service.reference.icd10_crgs import suggest_crg
 from ifr_service.reference.models import Hub
 from ifr_service.runtime import runtime
@@ -31,13 +32,6 @@ DECIDED = (*APPROVED, "declined")
 DESCRIBED = (NationalCase.intervention_key, NationalCase.icd10_category, NationalCase.case_ref,
              NationalCase.received_on, NationalCase.outcome, NationalCase.intervention_name,
              NationalCase.estimated_cost_pence, NationalCase.urgency, NationalCase.crg_code)
-
-
-@dataclass(frozen=True)
-class CohortRule:
-    min_cases: int = 5
-    min_hubs: int = 2
-    window_days: int = 364
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Dispatchers hand committed outbox messages to whatever runs them.
 
 The embedded default runs a job in-process straight after the commit; with REDIS_URL set, jobs go
-onto rq queues for `ifr-service worker`. Either way the message is marked handed on first, and left
-waiting again if handing it on fails, for the relay to try later: a dispatcher never raises.
+onto rq queues for `ifr-service worker`. Either way the message is marked handed on first (by the
+transaction that queued it, `hand_on`, or here, `dispatch`), and left waiting again if handing it on
+fails, for the relay to try later: a dispatcher never raises.
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ def job_id(message_id: int) -> str:
 
 
 class Dispatcher(Protocol):
-    def dispatch(self, message_id: int, queue: str) -> None: ...
+    def dispatch(self, message_id: int, queue: str) -> None:
+        """Mark an open message handed on, then hand it on (the relay's way)."""
+
+    def hand_on(self, message_id: int, queue: str) -> None:
+        """Hand on a message already marked handed on (by the transaction that queued it)."""
 
     def is_waiting(self, message_id: int) -> bool: ...
 
@@ -53,7 +58,10 @@ class InProcessDispatcher:
 
     def dispatch(self, message_id: int, queue: str) -> None:
         if mark_dispatched(message_id):
-            run_outbox_message(message_id)
+            self.hand_on(message_id, queue)
+
+    def hand_on(self, message_id: int, queue: str) -> None:
+        run_outbox_message(message_id)
 
     def is_waiting(self, message_id: int) -> bool:
         return False  # nothing queues here: a job is running or it is not
@@ -73,8 +81,10 @@ class RqDispatcher:
         return Queue(name, connection=self.connection)
 
     def dispatch(self, message_id: int, queue: str) -> None:
-        if not mark_dispatched(message_id):
-            return
+        if mark_dispatched(message_id):
+            self.hand_on(message_id, queue)
+
+    def hand_on(self, message_id: int, queue: str) -> None:
         try:
             self.queue(queue).enqueue(run_outbox_message, message_id, job_id=job_id(message_id),
                                       description=f"outbox message {message_id}")

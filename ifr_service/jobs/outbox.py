@@ -1,8 +1,10 @@
 """The transactional outbox.
 
-`queue_job` writes the job as a row in the same transaction as the change that needs it, and hands it
-to the dispatcher only after that transaction commits: a job is never sent for a change that rolled
-back, and never lost for one that committed. The outbox, not the queue, keeps each job's life: its
+`queue_job` writes the job as a row in the same transaction as the change that needs it, already
+marked handed on, and hands it to the dispatcher only after that transaction commits: a job is never
+sent for a change that rolled back, and never lost for one that committed (if the process stops
+between the commit and the queue, the relay finds the message handed on but on no queue, and hands
+it on again). The outbox, not the queue, keeps each job's life: its
 attempts, its back-off after a failure, and the failed list it lands in after the last attempt
 (models.py). The relay (relay.py) hands on whatever is due and whatever the queue lost.
 
@@ -35,15 +37,18 @@ def queue_job(name: str, **payload) -> OutboxMessage:
     message = OutboxMessage(job=name, queue=definition.queue, payload=payload)
     db.session().add(message)
     db.session().flush()
-    _dispatch_after_commit(message)
+    _hand_on_after_commit(message)
     return message
 
 
-def _dispatch_after_commit(message: OutboxMessage) -> None:
+def _hand_on_after_commit(message: OutboxMessage) -> None:
+    """Mark the message handed on in this transaction and hand it on once it commits: marking it in
+    a transaction of its own after the commit would cost one more commit a job."""
     from ifr_service.runtime import runtime
 
+    message.dispatched_utc = db.utc_now()
     dispatcher, message_id, queue = runtime().dispatcher, message.id, message.queue
-    db.current_unit().after_commit(lambda: dispatcher.dispatch(message_id, queue))
+    db.current_unit().after_commit(lambda: dispatcher.hand_on(message_id, queue))
 
 
 def run_outbox_message(message_id: int) -> None:
@@ -91,7 +96,9 @@ def record_failure(message_id: int, error: Exception) -> None:
 
 def mark_dispatched(message_id: int, dispatched: bool = True) -> bool:
     """Mark an open message handed on (or, when handing on failed, waiting again); False if it
-    is not open. Marked before the queue has it, so a worker never finds it unmarked."""
+    is not open. Marked before the queue has it, so a worker never finds it unmarked. A message
+    queued by a change is marked in that change's transaction instead (`queue_job`); this is for the
+    relay's messages, and for one whose handing on failed."""
     from ifr_service.runtime import runtime
 
     with db.unit_of_work(runtime().engine):
@@ -109,8 +116,8 @@ def retry_failed_message(message_id: int) -> OutboxMessage:
     if message.failed_utc is None:
         raise Conflict("Only a job in the failed list can be retried; this one is "
                        f"{'completed' if message.completed_utc else 'still being tried'}.", field="id")
-    message.failed_utc = message.next_attempt_utc = message.dispatched_utc = None
+    message.failed_utc = message.next_attempt_utc = None
     message.attempts = 0
-    _dispatch_after_commit(message)
+    _hand_on_after_commit(message)
     log.info("outbox message %s (%s) retried by an administrator", message.id, message.job)
     return message

@@ -1,9 +1,10 @@
 """The outbox relay: hands on every job that is due and every job the queue lost.
 
-A job is due when it was never handed on (Redis was down when its change committed, or the process
-stopped first) or when its back-off after a failure has run out. A job is lost when it was handed
-on, is still open, is not waiting on its queue and no worker is running it: its worker was killed
-mid-job, or Redis lost its queue. `ifr-service outbox relay` runs this every few seconds.
+A job is due when it is waiting to be handed on (Redis was down when its change committed) or when
+its back-off after a failure has run out. A job is lost when it is marked handed on, is still open,
+is not waiting on its queue and no worker is running it: its worker was killed mid-job, Redis lost
+its queue, or the process that queued it stopped between its change's commit (which marks it handed
+on, outbox.py) and the enqueue. `ifr-service outbox relay` runs this every few seconds.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from ifr_service.jobs import queries
 log = logging.getLogger(__name__)
 
 BATCH = 500
-# A message is handed on by the request that made it, straight after its commit; the relay leaves it
-# that long before counting it as never handed on.
+# A message is handed on by the request that made it, straight after its commit; one whose handing on
+# failed is left that long after it was made before the relay hands it on.
 HANDOVER_SECONDS = 5
 # On PostgreSQL a running job holds its row lock, so a handed-on job that no worker runs and no
 # queue holds is lost once it has had a moment to start. SQLite cannot say whether a job runs, so

@@ -8,7 +8,7 @@ from ifr_service.forms.answers import CLINICIAN_EMAIL, CLINICIAN_NAME, submitted
 from ifr_service.jobs.queues import NOTIFICATIONS
 from ifr_service.jobs.registry import job
 from ifr_service.notifications.models import Notification
-from ifr_service.notifications.sending import send_once
+from ifr_service.notifications.sending import send_now, send_once
 from ifr_service.reference.queries import get_hub_by_id
 from ifr_service.runtime import runtime
 
@@ -20,7 +20,9 @@ def send_case_acknowledgement(case_id: int) -> None:
     """Tell the requesting clinician the hub has the application, by reference only.
 
     The email names no patient: it says where to read the case, so nothing
-    identifiable travels outside the service.
+    identifiable travels outside the service. The job is the outbox's delivery of the submission, so
+    it sends the email itself rather than queueing a second job; the clocks are signalled first, so
+    the send comes last, just before the job's commit.
     """
     case = get_case_by_id(case_id)
     recipient = submitted_answer(case.answers, CLINICIAN_EMAIL)
@@ -35,9 +37,9 @@ def send_case_acknowledgement(case_id: int) -> None:
         "This message contains no patient information. Please quote the reference in any "
         "correspondence.\n\nNHS England Specialised Commissioning\n"
     )
-    send_once(Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
-                            subject=subject, body=body))
     signal_clocks(runtime().workflows[case.route], case, "acknowledgement_sent", runtime().now())
+    send_now(Notification(case_id=case.id, kind=ACKNOWLEDGEMENT, recipient=recipient,
+                          subject=subject, body=body))
 
 
 @job("send_case_update", queue=NOTIFICATIONS)

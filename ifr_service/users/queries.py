@@ -9,6 +9,7 @@ from sqlmodel import delete, or_, select, update
 
 from ifr_service import db
 from ifr_service.errors import NotFound, ValidationFailed
+from ifr_service.reference.models import Hub
 from ifr_service.text import quoted, shortened
 from ifr_service.users.models import ApiClient, PageSession, User
 
@@ -127,7 +128,17 @@ def create_page_session(page_session: PageSession) -> PageSession:
 
 
 def find_page_session(token_hash: str) -> PageSession | None:
-    return db.session().exec(select(PageSession).where(PageSession.token_hash == token_hash)).first()
+    """The sign-in, read with its person and their hub in the same round trip: every page reads the
+    person next, and a hub's pages their hub, which then come from the session's identity map
+    (`get_user_by_id`, `get_hub_by_id`). The identity map holds rows weakly, so the two are kept
+    with the session until its unit of work ends."""
+    query = (select(PageSession, User, Hub).join(User, User.id == PageSession.user_id)
+             .outerjoin(Hub, Hub.id == User.hub_id).where(PageSession.token_hash == token_hash))
+    row = db.session().exec(query).first()
+    if row is None:
+        return None
+    db.session().info.setdefault("signed_in", []).extend(row[1:])
+    return row[0]
 
 
 def end_page_sessions(user_id: int, ended_utc: datetime, token_hash: str | None = None) -> None:

@@ -51,8 +51,9 @@ def mail(app):
 
 
 def delivery(in_db) -> OutboxMessage:
+    """The acknowledgement's job, which sends the email itself."""
     return in_db(lambda: db.session().exec(
-        select(OutboxMessage).where(OutboxMessage.job == "deliver_notification")).one())
+        select(OutboxMessage).where(OutboxMessage.job == "send_case_acknowledgement")).one())
 
 
 def relay(app, at):
@@ -102,7 +103,8 @@ def test_the_failed_list_shows_the_job_and_its_error_to_administrators(
     jobs = client.get("/api/v1/jobs", headers=auth("demo-admin")).json
     assert (jobs["waiting"], jobs["failed"]) == (0, 1)
     [shown] = jobs["failed_jobs"]
-    assert (shown["id"], shown["job"], shown["attempts"]) == (failed.id, "deliver_notification", MAX_ATTEMPTS)
+    assert (shown["id"], shown["job"], shown["attempts"]) == \
+        (failed.id, "send_case_acknowledgement", MAX_ATTEMPTS)
     assert "Connection unexpectedly closed" in shown["last_error"]
     assert client.get("/api/v1/jobs", headers=auth("demo-officer")).status_code == 403
 
