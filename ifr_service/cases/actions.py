@@ -11,6 +11,7 @@ from datetime import date
 
 from marshmallow import ValidationError
 
+from ifr_service import db
 from ifr_service.cases import queries, service
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.clocks import SIGNALS, first_due_on, signal_clocks, view_clock
@@ -62,8 +63,9 @@ def take_system_action(case: Case, action_key: str, payload: dict) -> Case:
 
 
 def _apply_with_effects(case: Case, action: Action, actor: User, payload: dict) -> Case:
-    service.apply_action(case, action.key, actor, payload)
-    event = queries.find_last_event(case, action.event)
+    event = service.transition(case, action.key, actor, payload)
+    if action.effects:
+        db.session().flush()  # the event's id, which the effects' jobs name
     for effect in action.effects:
         EFFECTS[effect](case, event)
     return case
