@@ -57,7 +57,17 @@ def create_case(case: Case) -> Case:
     db.session().add(case)
     db.session().flush()
     db.session().info.setdefault(CLOCKS_READ, {})[case.id] = []  # a new case has no clocks to read
+    db.session().info.setdefault(CREATED, set()).add(case.id)
     return case
+
+
+CREATED = "ifr_cases_created"  # in the session's info: the cases made in this unit of work, still bare
+
+
+def is_bare_new_case(case: Case) -> bool:
+    """Made in this unit of work, with no files yet: it has no attachments or letters to read (letters
+    are made by jobs, after the commit)."""
+    return case.id in db.session().info.get(CREATED, ())
 
 
 def record_event(case: Case, name: str, actor, from_state: str | None, to_state: str | None,
@@ -309,6 +319,7 @@ def find_attachment_by_hash(case: Case, sha256: str) -> Attachment | None:
 
 
 def create_attachment(attachment: Attachment, content: bytes) -> Attachment:
+    db.session().info.get(CREATED, set()).discard(attachment.case_id)  # it has a file now
     db.session().add(attachment)
     db.session().flush()
     db.session().add(AttachmentContent(attachment_id=attachment.id, content=content))
@@ -342,11 +353,18 @@ def find_clocks(case: Case) -> list[CaseClock]:
     then kept with the session (its rows are in its identity map anyway), so that a transition, its
     guards and the response read them once. The case is locked while it changes, so nothing else
     adds to them meanwhile."""
+    return list(_clocks_of(case.id))
+
+
+def _clocks_of(case_id: int) -> list[CaseClock]:
     cache = db.session().info.setdefault(CLOCKS_READ, {})
-    if case.id not in cache:
-        query = select(CaseClock).where(CaseClock.case_id == case.id).order_by(CaseClock.id)
-        cache[case.id] = list(db.session().exec(query))
-    return list(cache[case.id])
+    if case_id not in cache:
+        # Without flushing first: every new clock row is in the list (create_clock), and a change
+        # under way (the transition that asked) is written whole at its own flush.
+        with db.session().no_autoflush:
+            query = select(CaseClock).where(CaseClock.case_id == case_id).order_by(CaseClock.id)
+            cache[case_id] = list(db.session().exec(query))
+    return cache[case_id]
 
 
 SUBMITTED = "ifr_cases_submitted"  # in the session's info: the cases submitted in this unit of work
@@ -404,10 +422,8 @@ def find_running_clocks_due_by(day: date) -> list[CaseClock]:
 
 def create_clock(row: CaseClock) -> CaseClock:
     """Add a clock row; written with the rest of the change at the unit of work's next flush."""
+    _clocks_of(row.case_id).append(row)
     db.session().add(row)
-    cache = db.session().info.get(CLOCKS_READ, {})
-    if row.case_id in cache:
-        cache[row.case_id].append(row)
     return row
 
 
