@@ -18,6 +18,7 @@ from ifr_service.audit import queries
 from ifr_service.audit.models import CHANGE, DENIED, LIST, READ, AuditEvent
 from ifr_service.db import utc_now
 from ifr_service.reference.models import Hub, Region
+from ifr_service.reference.queries import find_organisation
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,8 @@ def _organisation(person) -> str | None:
     for kind, model, row_id in (("hub", Hub, getattr(person, "hub_id", None)),
                                 ("region", Region, getattr(person, "region_id", None))):
         if row_id is not None:
-            row = db.session().get(model, row_id)
-            return f"{kind}:{row.code}" if row else None
+            row = find_organisation(model, row_id)  # reference data, read once per process
+            return f"{kind}:{row['code']}" if row else None
     return None
 
 

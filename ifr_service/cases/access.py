@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import g, has_app_context
+
 from ifr_service.audit.models import DENIED
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases.models import Case
@@ -27,7 +29,21 @@ def also_seen_by(rule: Callable[[User, Case], bool]) -> Callable[[User, Case], b
 
 def can_see_case(user: User, case: Case) -> bool:
     """Administrators, CET analysts and auditors never see a case's contents: the CET works on the
-    pseudonymised national database, auditors on the audit log."""
+    pseudonymised national database, auditors on the audit log.
+
+    Worked out once per request for a person and a case it lets them see (a request reaches it from
+    the route, the action's checks, the transition and the response): who may see a case cannot
+    change within a request, and the lead hub's answer costs a query."""
+    seen = g.setdefault("cases_seen", set()) if has_app_context() else set()
+    if (user.id, case.id) in seen:
+        return True
+    visible = _can_see_case(user, case)
+    if visible and case.id is not None:
+        seen.add((user.id, case.id))
+    return visible
+
+
+def _can_see_case(user: User, case: Case) -> bool:
     role = user.role_enum
     if role is Role.SYSTEM:
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ifr_service import db
 from ifr_service.cases import queries, service
 from ifr_service.cases.access import check_can_see_case
 from ifr_service.cases.clocks import first_due_on, signal_clocks, view_clock
@@ -66,9 +67,10 @@ def check_may_start(case: Case, action_key: str, actor: User) -> None:
 
 def _apply_with_effects(case: Case, decision: runner.Decision, actor: User) -> Case:
     workflow = runtime().workflows[case.route]
-    service.apply_action(case, decision.action.key, actor, decision.payload)
-    event = queries.find_last_event(case, decision.action.event)
+    event = service.transition(case, decision.action.key, actor, decision.payload)
     letter = letter_of(workflow, decision.action, decision.to_state)
+    if letter is not None or decision.action.effects:
+        db.session().flush()  # the event's id, which the letter's and the effects' jobs name
     if letter is not None:  # the state's letter, or the action's own (workflows/*.yaml)
         queue_job("prepare_letter", case_id=case.id, event_id=event.id)
         signal_clocks(workflow, case, "letter_requested", runtime().now())

@@ -132,8 +132,12 @@ def signal_clocks(workflow: Workflow, case: Case, signal: str, now: datetime) ->
 
 
 def _note_next_due(case: Case) -> None:
-    """Keep the case's copy of its soonest running due date, which work queues sort by."""
-    case.next_due_on = queries.find_next_due_on(case)
+    """Keep the case's copy of its soonest running due date, which work queues sort by. The clocks
+    were read once (queries.find_clocks) and the rows just started are with them, so this reads
+    nothing; the new and changed rows are written in one batch when the change is flushed."""
+    due = queries.find_next_due_on(case)
+    if case.next_due_on != due:
+        case.next_due_on = due
 
 
 def first_due_on(clock: Clock, now: datetime) -> date:

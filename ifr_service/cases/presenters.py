@@ -67,8 +67,9 @@ def case_contents(case: Case, user: User) -> dict:
     if not can_read_identifiers(user):
         return {"answers": deidentified_application(case, runtime().today()), "attachments": [],
                 "letters": [], "cdf": None, "deidentified": True}
-    return {"answers": case.answers, "attachments": queries.find_attachments(case),
-            "letters": find_letters(case.id),
+    bare = queries.is_bare_new_case(case)  # a case made by this request: no files yet, none read
+    return {"answers": case.answers, "attachments": [] if bare else queries.find_attachments(case),
+            "letters": [] if bare else find_letters(case.id),
             "cdf": present_application(case) if case.route == "cdf" else None, "deidentified": False}
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import case as when_then
-from sqlalchemy import func, literal, or_
+from sqlalchemy import event, func, literal, or_, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import defer
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from ifr_service import db
 from ifr_service.cases.models import (
@@ -62,21 +65,36 @@ def count_cases() -> int:
 def create_case(case: Case) -> Case:
     db.session().add(case)
     db.session().flush()
+    db.session().info.setdefault(CLOCKS_READ, {})[case.id] = []  # a new case has no clocks to read
+    db.session().info.setdefault(CREATED, set()).add(case.id)
     return case
 
 
+CREATED = "ifr_cases_created"  # in the session's info: the cases made in this unit of work, still bare
+
+
+def is_bare_new_case(case: Case) -> bool:
+    """Made in this unit of work, with no files yet: it has no attachments or letters to read (letters
+    are made by jobs, after the commit)."""
+    return case.id in db.session().info.get(CREATED, ())
+
+
 def record_event(case: Case, name: str, actor, from_state: str | None, to_state: str | None,
-                 payload: dict | None = None) -> CaseEvent:
-    last = db.session().exec(
-        select(func.max(CaseEvent.sequence)).where(CaseEvent.case_id == case.id)
-    ).one()
+                 payload: dict | None = None, flush: bool = True) -> CaseEvent:
+    """Add the case's next event and return it. Its sequence is worked out by the INSERT itself (one
+    past the case's last), so recording reads nothing first; `flush=False` leaves the INSERT to the
+    unit of work's next flush, in one batch with the rest of the change."""
     event = CaseEvent(
-        case_id=case.id, sequence=(last or 0) + 1, name=name,
+        case_id=case.id, name=name,
         actor_id=getattr(actor, "id", None), actor_role=getattr(actor, "role", None),
         from_state=from_state, to_state=to_state, payload=payload or {},
     )
+    # Assigned after construction: the model checks what it is given, and this is SQL, not a number.
+    event.sequence = (select(func.coalesce(func.max(CaseEvent.sequence), 0) + 1)
+                      .where(CaseEvent.case_id == case.id).scalar_subquery())
     db.session().add(event)
-    db.session().flush()
+    if flush:
+        db.session().flush()
     return event
 
 
@@ -242,19 +260,44 @@ def create_idempotency_record(record: IdempotencyRecord) -> bool:
 
 
 def allocate_reference_number(route: str, year: int) -> int:
-    """The next number in a route's yearly sequence, with the counter row locked till commit."""
+    """The next number in a route's yearly sequence, holding no lock beyond the statement that takes
+    it (docs/decisions/0007-case-references-without-a-lock.md): a PostgreSQL sequence per route and
+    year, or on SQLite, where one writer holds the whole database anyway, the counter row bumped in
+    one statement."""
     session = db.session()
-    query = (select(CaseReferenceCounter)
-             .where(CaseReferenceCounter.route == route, CaseReferenceCounter.year == year)
-             .with_for_update())
-    counter = session.exec(query).first()
-    if counter is None:
-        # The first submission of the year makes the counter (or finds a concurrent one has).
-        db.insert_once(CaseReferenceCounter(route=route, year=year, last_number=0))
-        counter = session.exec(query).one()
-    counter.last_number += 1
-    session.flush()
-    return counter.last_number
+    with session.no_autoflush:  # the case's routing is written with the rest of the submission
+        if session.get_bind().dialect.name == "postgresql":
+            name = _reference_sequence(route, year)
+            return session.execute(text(f"SELECT nextval('{name}')")).scalar_one()
+        bump = (sqlite_insert(CaseReferenceCounter).values(route=route, year=year, last_number=1)
+                .on_conflict_do_update(index_elements=["route", "year"],
+                                       set_={"last_number": CaseReferenceCounter.last_number + 1})
+                .returning(CaseReferenceCounter.last_number))
+        return session.execute(bump).scalar_one()
+
+
+# The references' sequences this process knows exist, by engine: made once, then only nextval.
+_KNOWN_SEQUENCES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _reference_sequence(route: str, year: int) -> str:
+    """The name of the route's sequence for the year, made on its first use: under an advisory lock
+    (two first submissions of the year would otherwise race to create it), starting after the number
+    the route's counter row reached, so references given before sequences (or a year begun under the
+    counter) carry on and never repeat."""
+    name = f"case_reference_{re.sub(r'[^a-z0-9]', '_', route.lower())}_{year:04d}"
+    engine = db.session().get_bind()
+    known = _KNOWN_SEQUENCES.setdefault(engine, set())
+    if name in known:
+        return name
+    db.lock(f"reference-sequence:{name}")
+    counter = db.session().get(CaseReferenceCounter, (route, year))
+    start = (counter.last_number if counter else 0) + 1
+    # Owned by the counter's column: dropped with the table, and restarted by TRUNCATE … RESTART IDENTITY.
+    db.session().execute(text(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start} MINVALUE 1 "
+                              "OWNED BY case_reference_counter.last_number"))
+    db.current_unit().after_commit(lambda: known.add(name))  # made for good only once committed
+    return name
 
 
 def find_attachments(case: Case) -> list[Attachment]:
@@ -301,6 +344,7 @@ def find_attachment_by_hash(case: Case, sha256: str) -> Attachment | None:
 
 
 def create_attachment(attachment: Attachment, content: bytes) -> Attachment:
+    db.session().info.get(CREATED, set()).discard(attachment.case_id)  # it has a file now
     db.session().add(attachment)
     db.session().flush()
     db.session().add(AttachmentContent(attachment_id=attachment.id, content=content))
@@ -321,14 +365,50 @@ def find_similar_cases(case: Case, limit: int = 10) -> tuple[int, dict[str, int]
 
 
 def find_latest_clock(case: Case, clock: str) -> CaseClock | None:
-    query = (select(CaseClock).where(CaseClock.case_id == case.id, CaseClock.clock == clock)
-             .order_by(CaseClock.cycle.desc()).limit(1))
-    return db.session().exec(query).first()
+    """The clock's latest cycle on the case, from its clocks read once in this unit of work."""
+    rows = [row for row in find_clocks(case) if row.clock == clock]
+    return max(rows, key=lambda row: row.cycle) if rows else None
+
+
+CLOCKS_READ = "ifr_case_clocks"  # in the session's info: each case's clock rows, read once
 
 
 def find_clocks(case: Case) -> list[CaseClock]:
-    query = select(CaseClock).where(CaseClock.case_id == case.id).order_by(CaseClock.id)
-    return list(db.session().exec(query))
+    """Every clock row of the case, oldest first: read in one query the first time in a unit of work,
+    then kept with the session (its rows are in its identity map anyway), so that a transition, its
+    guards and the response read them once. The case is locked while it changes, so nothing else
+    adds to them meanwhile."""
+    return list(_clocks_of(case.id))
+
+
+def _clocks_of(case_id: int) -> list[CaseClock]:
+    cache = db.session().info.setdefault(CLOCKS_READ, {})
+    if case_id not in cache:
+        # Without flushing first: every new clock row is in the list (create_clock), and a change
+        # under way (the transition that asked) is written whole at its own flush.
+        with db.session().no_autoflush:
+            query = select(CaseClock).where(CaseClock.case_id == case_id).order_by(CaseClock.id)
+            cache[case_id] = list(db.session().exec(query))
+    return cache[case_id]
+
+
+SUBMITTED = "ifr_cases_submitted"  # in the session's info: the cases submitted in this unit of work
+
+
+def note_submitted(case: Case) -> None:
+    db.session().info.setdefault(SUBMITTED, set()).add(case.id)
+
+
+def submitted_in_this_unit(case: Case) -> bool:
+    return case.id in db.session().info.get(SUBMITTED, ())
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_what_was_read(session, _previous_transaction) -> None:
+    """What a unit of work keeps in its session's info (clocks read, cases submitted, national rows)
+    goes with a rollback, as the rows do."""
+    for key in [key for key in session.info if str(key).startswith("ifr_")]:
+        del session.info[key]
 
 
 def find_next_clocks(cases: list[Case]) -> dict[int, CaseClock]:
@@ -348,9 +428,8 @@ def find_next_clocks(cases: list[Case]) -> dict[int, CaseClock]:
 
 def find_next_due_on(case: Case) -> date | None:
     """The soonest due date of the case's running clocks: what its place in a work queue turns on."""
-    query = select(func.min(CaseClock.due_on)).where(CaseClock.case_id == case.id,
-                                                     CaseClock.running_since.is_not(None))
-    return db.session().exec(query).one()
+    due = [row.due_on for row in find_clocks(case) if row.running_since is not None and row.due_on]
+    return min(due, default=None)
 
 
 def get_clock(clock_id: int) -> CaseClock:
@@ -367,8 +446,9 @@ def find_running_clocks_due_by(day: date) -> list[CaseClock]:
 
 
 def create_clock(row: CaseClock) -> CaseClock:
+    """Add a clock row; written with the rest of the change at the unit of work's next flush."""
+    _clocks_of(row.case_id).append(row)
     db.session().add(row)
-    db.session().flush()
     return row
 
 

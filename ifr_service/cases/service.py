@@ -18,7 +18,7 @@ from ifr_service.cases import queries
 from ifr_service.cases.access import can_see_case, check_can_see_case
 from ifr_service.cases.attachments import check_file, checked_description
 from ifr_service.cases.clocks import move_clocks, signal_clocks
-from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, IdempotencyRecord
+from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, CaseEvent, IdempotencyRecord
 from ifr_service.cet import national
 from ifr_service.db import utc_now
 from ifr_service.errors import Forbidden, NotFound, ValidationFailed
@@ -56,15 +56,24 @@ DRAFT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 def apply_action(case: Case, action: str, actor: User, payload: dict | None = None) -> Case:
     """Check the workflow allows the action, move the case, and record the event."""
+    transition(case, action, actor, payload)
+    return case
+
+
+def transition(case: Case, action: str, actor: User, payload: dict | None = None) -> CaseEvent:
+    """apply_action, answering the event it recorded, for the action's effects. Decided in memory:
+    the case, its event, its clocks (read once) and its national record are written together at the
+    unit of work's next flush."""
     check_can_see_case(actor, case)
     workflow = runtime().workflows[case.route]
     target = next_state(workflow, case.state, action, actor.role)
     from_state, case.state = case.state, target
     case.updated_utc = utc_now()
-    queries.record_event(case, workflow.action(action).event, actor, from_state, target, payload)
+    event = queries.record_event(case, workflow.action(action).event, actor, from_state, target, payload,
+                                 flush=False)
     move_clocks(workflow, case, from_state, target, runtime().now())
-    national.record_case(case, payload)  # the CET's national database, in the same transaction
-    return case
+    national.record_case(case, payload, event)  # the CET's national database, in the same transaction
+    return event
 
 
 def check_action_allowed(case: Case, action: str, actor: User) -> None:
@@ -95,12 +104,13 @@ def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool 
     cleaned = validate_answers(form, answers, complete=complete)
     check_provider_is_own_trust(actor, cleaned)
     workflow = runtime().workflows[route]
-    case = queries.create_case(Case(
+    case = Case(
         draft_reference=new_draft_reference(), route=route, state=workflow.initial,
         form_key=form.key, form_version=form.version, answers=cleaned,
         created_by_id=actor.id, provider_org_code=actor.organisation_code,
-    ))
-    _set_urgency(case)
+    )
+    _set_urgency(case)  # before the INSERT, which then carries it
+    queries.create_case(case)
     queries.record_event(case, "draft_created", actor, None, case.state,
                          {"form": form.key, "form_version": form.version, "fields": _paths(cleaned)})
     note_case_seen(actor, case)  # a new draft passes no access check, but its creation is audited too
@@ -173,8 +183,9 @@ def submit_case(case: Case, actor: User) -> Case:
         read_answer(answers, INTERVENTION_DMD_CODE) or read_answer(answers, INTERVENTION_OPCS4_CODE)))
     apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
                                          "region": region.code})
-    queue_job("send_case_acknowledgement", case_id=case.id)
+    # The clock first: queueing the job flushes, and the submission is then written in one batch.
     signal_clocks(runtime().workflows[case.route], case, "acknowledgement_requested", runtime().now())
+    queue_job("send_case_acknowledgement", case_id=case.id)
     return case
 
 
@@ -205,6 +216,7 @@ def register_submission(case: Case, treatment_key: str):
     case.icd10_category = submitted_answer(case.answers, DIAGNOSIS_ICD10_CODE)[:3]
     case.intervention_key = treatment_key
     case.submitted_utc = utc_now()
+    queries.note_submitted(case)  # its national record is then made from what is in hand
     return hub, region
 
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlmodel import select
 
 from ifr_service import db
-from ifr_service.cases.models import Case
-from ifr_service.cases.queries import find_events
+from ifr_service.cases.models import Case, CaseEvent
+from ifr_service.cases.queries import find_events, submitted_in_this_unit
 from ifr_service.cet.deidentify import age_band, icd10_chapter, patient_pseudonym
 from ifr_service.cet.models import NationalCase
 from ifr_service.clock import england_date, working_days_between
@@ -34,20 +34,39 @@ PENDING = "pending"
 SEX = {"female": "female", "male": "male", "indeterminate": "other", "not_known": "unknown"}
 
 
-def record_case(case: Case, payload: dict | None = None) -> None:
-    """Create or update the case's national record from the case as it now is."""
+def record_case(case: Case, payload: dict | None = None, event: CaseEvent | None = None) -> None:
+    """Create or update the case's national record from the case as it now is, and from the event
+    that moved it (`event`, just recorded): a case submitted in this unit of work is described from
+    what is in hand, with no read; any other is read once per unit of work."""
     if case.submitted_utc is None:
         return  # a draft is not a request yet
-    row = db.session().exec(select(NationalCase).where(NationalCase.case_id == case.id)).first()
-    if row is None:  # its first change since submission, or since the national database began
-        db.session().add(_from_history(case))
-        db.session().flush()
+    rows = db.session().info.setdefault(NATIONAL_ROWS, {})
+    row = rows.get(case.id)
+    if row is None and event is not None and submitted_in_this_unit(case):
+        # Nothing before a submission settles an outcome: its record is what it is, still pending.
+        row = rows[case.id] = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING,
+                                           **_description(case))
+        db.session().add(row)
+        _note_change(row, case.route, event.to_state, event.payload, england_date(event.occurred_utc))
         return
-    outcome = outcome_of(case.route, case.state, row.outcome)
+    if row is None:
+        row = db.session().exec(select(NationalCase).where(NationalCase.case_id == case.id)).first()
+        if row is None:  # its first change since the national database began
+            rows[case.id] = _from_history(case)
+            db.session().add(rows[case.id])
+            return
+        rows[case.id] = row
+    _note_change(row, case.route, case.state, payload, runtime().today())
+
+
+def _note_change(row: NationalCase, route: str, state: str, payload: dict | None, day: date) -> None:
+    outcome = outcome_of(route, state, row.outcome)
     if outcome != row.outcome:
-        _settle(row, outcome, runtime().today())
+        _settle(row, outcome, day)
     _note_finding(row, payload)
-    db.session().flush()
+
+
+NATIONAL_ROWS = "ifr_national_rows"  # in the session's info: the national rows this unit of work holds
 
 
 def outcome_of(route: str, state: str, outcome: str) -> str:
@@ -76,10 +95,7 @@ def _from_history(case: Case) -> NationalCase:
             submitted_answer(case.answers, INTERVENTION_NAME), _intervention_code(case.answers))
     row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING, **_description(case))
     for event in find_events(case):
-        outcome = outcome_of(case.route, event.to_state, row.outcome)
-        if outcome != row.outcome:
-            _settle(row, outcome, england_date(event.occurred_utc))
-        _note_finding(row, event.payload)
+        _note_change(row, case.route, event.to_state, event.payload, england_date(event.occurred_utc))
     return row
 
 

@@ -24,6 +24,7 @@ from ifr_service.reference.models import (
     Provider,
     Region,
 )
+from ifr_service.reference.queries import forget_cached
 
 
 @dataclass
@@ -40,6 +41,8 @@ def cite(source: dict | list) -> str:
 
 
 def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
+    forget_cached()  # and again once the load commits, whatever was read meanwhile
+    db.current_unit().after_commit(forget_cached)
     report = LoadReport()
     regions = _load_regions(read_data_file("regions.yaml", data_dir), report)
     hubs = _load_hubs(read_data_file("hubs.yaml", data_dir), regions, report)
