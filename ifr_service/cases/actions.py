@@ -67,7 +67,7 @@ def check_may_start(case: Case, action_key: str, actor: User) -> None:
 
 def _apply_with_effects(case: Case, decision: runner.Decision, actor: User) -> Case:
     workflow = runtime().workflows[case.route]
-    event = service.transition(case, decision.action.key, actor, decision.payload)
+    event = service.transition(case, decision.action.key, actor, decision.payload, decision.to_state)
     letter = letter_of(workflow, decision.action, decision.to_state)
     if letter is not None or decision.action.effects:
         db.session().flush()  # the event's id, which the letter's and the effects' jobs name

@@ -19,7 +19,6 @@ from ifr_service.cases.access import can_see_case, check_can_see_case
 from ifr_service.cases.attachments import check_file, checked_description
 from ifr_service.cases.clocks import move_clocks, signal_clocks
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, CaseEvent, IdempotencyRecord
-from ifr_service.cet import national
 from ifr_service.db import utc_now
 from ifr_service.errors import Forbidden, NotFound, ValidationFailed
 from ifr_service.forms.answers import (
@@ -45,6 +44,7 @@ from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
 from ifr_service.workflows.definition import Action
 from ifr_service.workflows.engine import next_state
+from ifr_service.workflows.registry import registry
 from ifr_service.workflows.runner import offered
 
 FORM_FOR_ROUTE = {"ifr": "ifr-application"}
@@ -60,19 +60,22 @@ def apply_action(case: Case, action: str, actor: User, payload: dict | None = No
     return case
 
 
-def transition(case: Case, action: str, actor: User, payload: dict | None = None) -> CaseEvent:
+def transition(case: Case, action: str, actor: User, payload: dict | None = None,
+               to_state: str | None = None) -> CaseEvent:
     """apply_action, answering the event it recorded, for the action's effects. Decided in memory:
-    the case, its event, its clocks (read once) and its national record are written together at the
-    unit of work's next flush."""
+    the case, its event, its clocks (read once) and what the workflow's listeners keep in step (the
+    national record) are written together at the unit of work's next flush. `to_state`: where the
+    runner already found the action leads (workflows/runner.py:decide), so it is not worked out again."""
     check_can_see_case(actor, case)
     workflow = runtime().workflows[case.route]
-    target = next_state(workflow, case.state, action, actor.role)
+    target = to_state or next_state(workflow, case.state, action, actor.role)
     from_state, case.state = case.state, target
     case.updated_utc = utc_now()
     event = queries.record_event(case, workflow.action(action).event, actor, from_state, target, payload,
                                  flush=False)
     move_clocks(workflow, case, from_state, target, runtime().now())
-    national.record_case(case, payload, event)  # the CET's national database, in the same transaction
+    for listener in registry(workflow.key).listeners:  # the CET's national record (cet/national.py)
+        listener(case, event)
     return event
 
 

@@ -29,9 +29,16 @@ from ifr_service.forms.answers import (
 )
 from ifr_service.interventions import intervention_key
 from ifr_service.runtime import runtime
+from ifr_service.workflows.registry import on_transition
 
 PENDING = "pending"
 SEX = {"female": "female", "male": "male", "indeterminate": "other", "not_known": "unknown"}
+
+
+@on_transition(workflows=("ifr", "cdf"))
+def record_transition(case: Case, event: CaseEvent) -> None:
+    """Every transition of a case moves its national record, in the same transaction."""
+    record_case(case, event.payload, event)
 
 
 def record_case(case: Case, payload: dict | None = None, event: CaseEvent | None = None) -> None:

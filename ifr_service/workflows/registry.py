@@ -31,8 +31,8 @@ Handler = Callable[[Any, Any, Any, "str | None"], Any]
 # the decision): cheaper than its guard, and asked when the allowed actions are listed.
 Offer = Callable[[Any, Any], bool]
 # Told of every transition of the workflow, in its transaction: the subject as it now is and the
-# payload recorded (the national database keeps each case's record in step this way).
-Listener = Callable[[Any, "dict | None"], None]
+# event just recorded (the national database keeps each case's record in step this way).
+Listener = Callable[[Any, Any], None]
 
 
 @dataclass
