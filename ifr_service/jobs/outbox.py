@@ -33,8 +33,11 @@ MAX_ATTEMPTS = len(RETRY_INTERVALS_SECONDS) + 1
 
 
 def queue_job(name: str, **payload) -> OutboxMessage:
+    """The job's message, written already marked handed on (one INSERT, no UPDATE after it), and
+    handed on once this transaction commits: marking it in a transaction of its own after the
+    commit would cost one more commit a job."""
     definition = get_job(name)
-    message = OutboxMessage(job=name, queue=definition.queue, payload=payload)
+    message = OutboxMessage(job=name, queue=definition.queue, payload=payload, dispatched_utc=db.utc_now())
     db.session().add(message)
     db.session().flush()
     _hand_on_after_commit(message)
@@ -42,11 +45,8 @@ def queue_job(name: str, **payload) -> OutboxMessage:
 
 
 def _hand_on_after_commit(message: OutboxMessage) -> None:
-    """Mark the message handed on in this transaction and hand it on once it commits: marking it in
-    a transaction of its own after the commit would cost one more commit a job."""
     from ifr_service.runtime import runtime
 
-    message.dispatched_utc = db.utc_now()
     dispatcher, message_id, queue = runtime().dispatcher, message.id, message.queue
     db.current_unit().after_commit(lambda: dispatcher.hand_on(message_id, queue))
 
@@ -118,6 +118,7 @@ def retry_failed_message(message_id: int) -> OutboxMessage:
                        f"{'completed' if message.completed_utc else 'still being tried'}.", field="id")
     message.failed_utc = message.next_attempt_utc = None
     message.attempts = 0
+    message.dispatched_utc = db.utc_now()
     _hand_on_after_commit(message)
     log.info("outbox message %s (%s) retried by an administrator", message.id, message.job)
     return message
