@@ -23,3 +23,10 @@ def test_a_second_function_under_a_registered_name_is_refused():
     with pytest.raises(ValueError, match="already has a guard 'case_is_urgent'"):
         guard("case_is_urgent", workflows=("ifr",))(case_is_urgent)
     assert registry("ifr").guards["case_is_urgent"].__module__ == "ifr_service.cases.actions"
+
+
+def test_every_case_transition_is_told_to_the_national_record():
+    from ifr_service.cet.national import record_transition
+
+    assert record_transition in registry("ifr").listeners and record_transition in registry("cdf").listeners
+    assert record_transition not in registry("policy").listeners
