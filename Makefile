@@ -30,7 +30,7 @@ test: lint test-unit test-integration test-faults test-browser
 
 PYTEST_TIER = $(BIN)/pytest -m $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
-test-unit: install-dev
+test-unit: install-dev assets
 	$(call PYTEST_TIER,unit)
 
 test-integration: install-dev assets
