@@ -62,29 +62,29 @@ def guard(name: str, *, workflows: tuple[str, ...], before_the_form: bool = Fals
           offered_only_if: Offer | None = None):
     """Register a guard under `name` in each of these workflows' registries."""
     def register(function: Guard) -> Guard:
+        _registering("guards", "guard", name, workflows)(function)
         for key in workflows:
-            found = registry(key)
-            _add(found, found.guards, name, function, "guard")
             if before_the_form:
-                found.before_the_form.add(name)
+                registry(key).before_the_form.add(name)
             if offered_only_if is not None:
-                found.offered_only_if[name] = offered_only_if
+                registry(key).offered_only_if[name] = offered_only_if
         return function
     return register
 
 
 def effect(name: str, *, workflows: tuple[str, ...]):
-    def register(function: Effect) -> Effect:
-        for key in workflows:
-            _add(registry(key), registry(key).effects, name, function, "effect")
-        return function
-    return register
+    return _registering("effects", "effect", name, workflows)
 
 
 def handler(name: str, *, workflows: tuple[str, ...]):
-    def register(function: Handler) -> Handler:
+    return _registering("handlers", "handler", name, workflows)
+
+
+def _registering(table: str, kind: str, name: str, workflows: tuple[str, ...]):
+    def register(function):
         for key in workflows:
-            _add(registry(key), registry(key).handlers, name, function, "handler")
+            found = registry(key)
+            _add(found, getattr(found, table), name, function, kind)
         return function
     return register
 
