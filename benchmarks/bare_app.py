@@ -5,21 +5,24 @@ measured against, served by the same gunicorn with as many processes."""
 from __future__ import annotations
 
 import os
+import threading
 
 import psycopg
 from flask import Flask, jsonify, request
 from psycopg.types.json import Jsonb
 
 app = Flask(__name__)
-_connection: psycopg.Connection | None = None
 TABLE = "bench_bare_submission"
+# One connection a thread: the service's gunicorn settings (which this endpoint is served with, for a
+# fair comparison) run 8 threads a process, and a psycopg connection is not to be shared by threads.
+_local = threading.local()
 
 
 def connection() -> psycopg.Connection:
-    global _connection
-    if _connection is None or _connection.closed:
-        _connection = psycopg.connect(os.environ["BENCH_DSN"], autocommit=True)
-    return _connection
+    current = getattr(_local, "connection", None)
+    if current is None or current.closed:
+        current = _local.connection = psycopg.connect(os.environ["BENCH_DSN"], autocommit=True)
+    return current
 
 
 @app.get("/healthz")
