@@ -25,6 +25,7 @@ from ifr_service.users.queries import get_system_user
 from ifr_service.web.display import nhs_date
 from ifr_service.workflows import runner
 from ifr_service.workflows.definition import amount_text, letter_of
+from ifr_service.workflows.engine import next_state
 from ifr_service.workflows.registry import effect, guard, handler
 
 CASE_WORKFLOWS = ("ifr", "cdf")  # the workflows whose subject is a case
@@ -33,11 +34,10 @@ CASE_WORKFLOWS = ("ifr", "cdf")  # the workflows whose subject is a case
 def take_action(case: Case, action_key: str, actor: User, payload,
                 idempotency_key: str | None = None) -> Case:
     workflow = runtime().workflows[case.route]
+    check_can_see_case(actor, case)
     handled = runner.handler_of(workflow, workflow.action(action_key))
     if handled is not None:  # it checks the workflow itself, after idempotency
-        check_can_see_case(actor, case)
         return handled(case, actor, payload, idempotency_key)
-    check_can_see_case(actor, case)
     decision = runner.decide(workflow, case, case.state, action_key, actor, payload)
     return _apply_with_effects(case, decision, actor)
 
@@ -52,11 +52,10 @@ def check_action(case: Case, action_key: str, actor: User, payload) -> dict:
 
 def take_system_action(case: Case, action_key: str, payload: dict) -> Case:
     """An action the service takes by its own rule (a CDF decision), recorded with what it found."""
-    workflow = runtime().workflows[case.route]
-    action = workflow.action(action_key)
-    target = case.state if action.to == "same" else action.to
-    return _apply_with_effects(case, runner.Decision(action, case.state, target, payload),
-                               get_system_user())
+    workflow, system = runtime().workflows[case.route], get_system_user()
+    target = next_state(workflow, case.state, action_key, system.role)  # the workflow still rules
+    return _apply_with_effects(case, runner.Decision(workflow.action(action_key), case.state, target,
+                                                     payload), system)
 
 
 def check_may_start(case: Case, action_key: str, actor: User) -> None:
