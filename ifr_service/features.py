@@ -2,7 +2,7 @@
 
 Importing a feature's module registers its guards, effects and handlers into the registries of the
 workflows that use them (workflows/registry.py), and its rules into the case's (who else sees a case:
-cases/access.py). This is the one place that knows every feature; the
+cases/access.py; where a closed case's request went on to: cases/onward.py). This is the one place that knows every feature; the
 app and the commands load the workflows through it, and the case engine knows none of them.
 """
 
@@ -16,6 +16,7 @@ from ifr_service.cet import referrals as _cet_referrals  # noqa: F401  (register
 from ifr_service.letters.content import letter_names
 from ifr_service.panels import access as _panel_access  # noqa: F401  (registers: the lead hub sees)
 from ifr_service.panels import guards as _panel_guards  # noqa: F401  (registers: the panel's rules)
+from ifr_service.policy import progress as _policy_progress  # noqa: F401  (registers: a cohort's stage)
 from ifr_service.policy import service as _policy_service  # noqa: F401  (registers: policy's)
 from ifr_service.users.models import Role
 from ifr_service.workflows.definition import KnownNames

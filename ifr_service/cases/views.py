@@ -19,6 +19,7 @@ from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.evidence_views import ANSWERS
 from ifr_service.cases.information import open_request
 from ifr_service.cases.models import Case
+from ifr_service.cases.onward import find_onward_work
 from ifr_service.cases.presenters import case_contents, similar_requests
 from ifr_service.cases.redaction import Redactor
 from ifr_service.cdf.presenters import present_case_summary
@@ -144,7 +145,7 @@ def show_case(reference: str):
         hub=case.hub_id and reference_names(case), assigned_to=assignment.assignee_of(case),
         reply_by=_reply_by(case),
         officers=assignment.hub_officers(case.hub_id) if assignment.can_assign(case, user) else None,
-        cdf=present_case_summary(case) if case.route == "cdf" else None,
+        cdf=present_case_summary(case) if case.route == "cdf" else None, onward=find_onward_work(case),
         similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)
 
 

@@ -74,6 +74,14 @@ def find_events(item: PolicyItem) -> list[PolicyEvent]:
     return list(db.session().exec(query))
 
 
+def find_stage_entered(item: PolicyItem) -> PolicyEvent | None:
+    """The event by which the item entered the state it is in (the latest move into it)."""
+    query = (select(PolicyEvent).where(PolicyEvent.item_id == item.id, PolicyEvent.to_state == item.state,
+                                       (PolicyEvent.from_state.is_(None)) | (PolicyEvent.from_state != item.state))
+             .order_by(PolicyEvent.sequence.desc()).limit(1))
+    return db.session().exec(query).first()
+
+
 def find_crg_code(text: str) -> str | None:
     """The CRG code as the reference data prints it, for a code typed in any case, or None."""
     query = select(ClinicalReferenceGroup.code).where(

@@ -15,8 +15,11 @@ from ifr_service.users.models import Role
 from ifr_service.web.requests import PageArgs, json_body, load_query
 
 policy = Blueprint("policy", __name__)
-STATES = ["candidate", "accepted", "assigned_to_crg", "evidence_review", "draft_policy", "board_review",
-          "published", "closed", "not_taken_forward"]
+# The states of workflows/policy.yaml: the current method's, then the 2013 road's (historic), whose items
+# still show and move on.
+STATES = ["candidate", "accepted", "evidence_review", "clinical_panel", "impact_analysis", "stakeholder_testing",
+          "public_consultation", "cpag", "commissioning_decision", "published", "closed", "not_taken_forward",
+          "assigned_to_crg", "draft_policy", "board_review"]
 
 
 class QueueArgs(PageArgs):
@@ -85,7 +88,7 @@ class PolicySchema(Schema):
 
 
 @policy.get("/cet/policy-queue")
-@allow(Role.CET_ANALYST)
+@allow(Role.CET_ANALYST, Role.POLICY_LEAD)
 def list_queue():
     """The policy-development queue.
     ---
@@ -109,7 +112,7 @@ def list_queue():
 
 
 @policy.get("/cet/policy-queue/<reference>")
-@allow(Role.CET_ANALYST)
+@allow(Role.CET_ANALYST, Role.POLICY_LEAD)
 def get_item(reference: str):
     """A policy-development item.
     ---
@@ -125,7 +128,7 @@ def get_item(reference: str):
 
 
 @policy.post("/cet/policy-queue/<reference>/actions/<action>")
-@allow(Role.CET_ANALYST)
+@allow(Role.CET_ANALYST, Role.POLICY_LEAD)
 def take_action(reference: str, action: str):
     """Move a policy-development item on.
     ---

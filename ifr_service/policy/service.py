@@ -171,9 +171,12 @@ def _owner_is_a_cet_analyst(item: PolicyItem, actor: User, payload: dict) -> dic
 
 @guard("crg_is_known", workflows=(ROUTE,))
 def _crg_is_known(item: PolicyItem, actor: User, payload: dict) -> dict:
-    """The CRG typed (its code in any case, spaces around it ignored) or, when none is, the one the
-    ICD-10 mapping suggests; kept as the reference data prints its code."""
+    """The CRG typed (its code in any case, spaces around it ignored) or, when none is, the one the item
+    has (given it on the 2013 road) or else the one the ICD-10 mapping suggests; kept as the reference
+    data prints its code."""
     typed = (payload.get("crg_code") or "").strip()
+    if not typed and item.crg_code:
+        return {"crg_code": item.crg_code}
     suggestion = suggest_crg(item.icd10_category)
     if not typed and suggestion is None:
         raise ValidationFailed({"crg_code": (

@@ -32,10 +32,19 @@ PAGE_SIZE = 25
 SERVICE_EVENTS = {"policy_candidate_filed": "Filed as a cohort candidate",
                   "policy_evidence_updated": "Evidence updated from the national database",
                   "policy_referral_added": "Referred by a hub at screening"}
+# Events of the 2013 road's actions, which the workflow no longer has: their titles and the labels of
+# what they recorded, so an item's history still reads in full.
+HISTORIC_EVENTS = {
+    "policy_assigned_to_crg": ("Assigned to a Clinical Reference Group (2013 road)",
+                               {"crg_code": "Clinical Reference Group"}),
+    "policy_evidence_review_started": ("Evidence review started (2013 road)", {}),
+    "policy_drafted": ("Draft policy recorded (2013 road)", {"summary": "What the draft policy proposes"}),
+    "policy_submitted_to_board": ("Submitted to the Programme of Care board (2013 road)", {}),
+}
 
 
 @policy_pages.get("/cet/policy-queue")
-@page_allow(Role.CET_ANALYST)
+@page_allow(Role.CET_ANALYST, Role.POLICY_LEAD)
 def list_items():
     args = load_query(QueueArgs(only=["state", "page"]))
     items, total = queries.find_items(args["state"], args["page"], PAGE_SIZE)
@@ -47,7 +56,7 @@ def list_items():
 
 
 @policy_pages.get("/cet/policy-queue/<reference>")
-@page_allow(Role.CET_ANALYST)
+@page_allow(Role.CET_ANALYST, Role.POLICY_LEAD)
 def show_item(reference: str):
     item = queries.get_item(reference)
     workflow = runtime().workflows[service.ROUTE]
@@ -61,7 +70,7 @@ def show_item(reference: str):
 
 
 @policy_pages.route("/cet/policy-queue/<reference>/actions/<action>", methods=["GET", "POST"])
-@page_allow(Role.CET_ANALYST)
+@page_allow(Role.CET_ANALYST, Role.POLICY_LEAD)
 def take_action(reference: str, action: str):
     user, item = current_user(), queries.get_item(reference)
     definition = runtime().workflows[service.ROUTE].action(action)
@@ -124,10 +133,13 @@ def _choice(field, item: PolicyItem | None):
 
 
 def _suggested(action, item: PolicyItem) -> dict[str, str]:
-    """The form as it first shows: the suggested CRG chosen in its list; no owner chosen for you."""
+    """The form as it first shows: the item's CRG (given on the 2013 road) or else the suggested one
+    chosen in its list; no owner chosen for you."""
+    if "crg_code" not in {field.key for field in action.payload}:
+        return {}
     suggestion = suggest_crg(item.icd10_category)
-    keys = {field.key for field in action.payload}
-    return {"crg_code": suggestion.crg_code} if suggestion and "crg_code" in keys else {}
+    chosen = item.crg_code or (suggestion.crg_code if suggestion else None)
+    return {"crg_code": chosen} if chosen else {}
 
 
 def _check_chosen(action, payload: dict) -> None:
@@ -151,8 +163,9 @@ def _timeline(item: PolicyItem) -> list[dict]:
         if event.actor_id and event.actor_id not in names:
             names[event.actor_id] = get_user_by_id(event.actor_id).display_name
         action = actions.get(event.name)
-        rows.append({"event": event, "action": action,
-                     "title": action.title if action else SERVICE_EVENTS.get(
+        historic_title, historic_fields = HISTORIC_EVENTS.get(event.name, (None, {}))
+        rows.append({"event": event, "action": action, "historic_fields": historic_fields,
+                     "title": action.title if action else historic_title or SERVICE_EVENTS.get(
                          event.name, event.name.replace("_", " ").capitalize()),
                      "actor": names.get(event.actor_id, "The service"),
                      "state": workflow.state(event.to_state).title if event.to_state else None,

@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("demo-review-chair", "Dr Sue Black", Role.PANEL_CHAIR, None),
     ("demo-cdf-admin", "Jo Evans", Role.CDF_ADMIN, None),
     ("demo-cet", "Chris Morgan", Role.CET_ANALYST, None),
+    ("demo-policy-lead", "Dr Nia Roberts", Role.POLICY_LEAD, None),
     ("demo-admin", "Alex Reid", Role.ADMIN, None),
     ("demo-auditor", "Morgan Price", Role.AUDITOR, None),
 ]

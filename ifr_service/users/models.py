@@ -18,6 +18,10 @@ class Role(StrEnum):
     PANEL_MEMBER = "panel_member"
     CDF_ADMIN = "cdf_admin"
     CET_ANALYST = "cet_analyst"
+    # NHS England's specialised commissioning policy team: takes a cohort the CET proposes through the
+    # method for national clinical policies, recording the Clinical Panel's, CPAG's and the commissioning
+    # committee's outcomes (workflows/policy.yaml; docs/cet.md#the-policy-road)
+    POLICY_LEAD = "policy_lead"
     ADMIN = "admin"
     AUDITOR = "auditor"  # information governance: reads the audit log, never a case
     SYSTEM = "system"  # the service itself, acting on a clock (never signs in)

@@ -52,11 +52,12 @@ NAVIGATION = [
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
     ((Role.CET_ANALYST,), "Trends", "pages.cet.trends"),
     ((Role.CET_ANALYST,), "Targets", "pages.cet.clock_performance"),
-    ((Role.CET_ANALYST,), "Policy development", "pages.policy.list_items"),
+    ((Role.CET_ANALYST, Role.POLICY_LEAD), "Policy development", "pages.policy.list_items"),
     ((Role.ADMIN,), "Overview", "pages.admin.overview"),  # before the policy library: an administrator's home
     ((Role.ADMIN,), "Users", "pages.admin.list_users"),
     ((Role.ADMIN,), "Panels", "pages.panel_admin.list_panels"),
-    ((Role.CET_ANALYST, Role.CASE_OFFICER, Role.ADMIN), "Policy library", "pages.policy.list_policies"),
+    ((Role.CET_ANALYST, Role.POLICY_LEAD, Role.CASE_OFFICER, Role.ADMIN), "Policy library",
+     "pages.policy.list_policies"),
     ((Role.AUDITOR,), "Audit log", "pages.audit.search"),
     ((Role.ADMIN,), "Background jobs", "pages.jobs.list_jobs"),
 ]
@@ -65,6 +66,7 @@ NAVIGATION = [
 ROLE_TITLES = {Role.CLINICIAN: "Clinician", Role.CASE_OFFICER: "Hub IFR case officer",
                Role.PANEL_CHAIR: "IFR panel chair", Role.PANEL_MEMBER: "IFR panel member",
                Role.CDF_ADMIN: "Regional CDF administrator", Role.CET_ANALYST: "Clinical Effectiveness Team",
+               Role.POLICY_LEAD: "Specialised commissioning policy team",
                Role.ADMIN: "Service administrator", Role.AUDITOR: "Information governance auditor"}
 
 

@@ -46,6 +46,9 @@ class State:
     outcome: str | None = None
     letter: str | None = None  # the letter a case entering it is sent (letters/wording.yaml's letters)
     panel: bool = False  # a case in it waits for a panel: the agenda offers it to the next meeting
+    # A state of an earlier version of the workflow, kept so that what is already in it still shows and
+    # moves on: no action leads into it (workflows/policy.yaml keeps the 2013 road's states so).
+    historic: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,8 @@ def parse_workflow(raw: dict) -> Workflow:
         states=tuple(State(key=s["key"], title=s["title"], description=s.get("description", ""),
                            final=s.get("final", False), target_working_days=s.get("target_working_days"),
                            decided=s.get("decided", False), outcome=s.get("outcome"),
-                           letter=s.get("letter"), panel=s.get("panel", False))
+                           letter=s.get("letter"), panel=s.get("panel", False),
+                           historic=s.get("historic", False))
                      for s in raw["states"]),
         actions=tuple(_parse_action(a) for a in raw["actions"]),
         clocks=tuple(_parse_clock(key, c) for key, c in raw.get("clocks", {}).items()),
@@ -226,8 +230,13 @@ def check_workflow(workflow: Workflow, known: KnownNames) -> list[str]:
                  "not have" for state in workflow.states
                  if state.letter is not None and state.letter not in known.letters]
     reachable = _reachable(workflow)
+    historic = {state.key for state in workflow.states if state.historic}
     problems += [f"state {key!r} cannot be reached from {workflow.initial!r}"
-                 for key in states if key not in reachable]
+                 for key in states if key not in reachable and key not in historic]
+    problems += [f"action {action.key!r} leads into historic state {action.to!r}: nothing new enters it"
+                 for action in workflow.actions if action.to in historic]
+    if workflow.initial in historic:
+        problems.append(f"initial state {workflow.initial!r} is historic")
     leaving = {source for action in workflow.actions if action.to != SAME
                for source in action.from_states}
     for state in workflow.states:

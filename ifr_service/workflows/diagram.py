@@ -14,4 +14,7 @@ def mermaid_diagram(workflow: Workflow) -> str:
             if action.to != SAME:
                 lines.append(f"    {source} --> {action.to}: {action.title}")
     lines += [f"    {state.key} --> [*]" for state in workflow.states if state.final]
+    historic = [state.key for state in workflow.states if state.historic]
+    if historic:  # drawn dashed: only what was already in them leaves them
+        lines += ["    classDef historic stroke-dasharray: 5 5", f"    class {','.join(historic)} historic"]
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from ifr_service.workflows.diagram import mermaid_diagram
 
 
 def workflow_markdown(workflow: Workflow) -> str:
-    states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''} | {s.description}"
+    states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''}{' (historic)' if s.historic else ''} | {s.description}"
                        f"{_due(s.target_working_days)} | {s.outcome or '(unchanged)'} | "
                        f"{_letter(s.letter)} | {'yes' if s.panel else '-'} |" for s in workflow.states)
     actions = "\n".join(
@@ -49,7 +49,10 @@ def workflow_markdown(workflow: Workflow) -> str:
         f"```mermaid\n{mermaid_diagram(workflow)}```\n\n"
         "## States\n\nWhat each state means: the outcome a case entering it has in the national IFR "
         "database (unchanged: the outcome it had), the letter it is sent, and whether it waits for a "
-        "panel.\n\n| state | title | meaning | national outcome | letter | panel |\n"
+        "panel." + (" A historic state is one of an earlier version of the workflow: what is already in it "
+                    "still shows and moves on by its actions, but no action leads into it (drawn dashed)."
+                    if any(s.historic for s in workflow.states) else "")
+        + "\n\n| state | title | meaning | national outcome | letter | panel |\n"
         f"| --- | --- | --- | --- | --- | --- |\n{states}\n\n"
         "## Actions\n\nPayload fields marked * are required.\n\n"
         "An action's own letter is sent instead of the letter of the state it enters.\n\n"

@@ -20,7 +20,7 @@ from ifr_service.users.models import Role, User
 from tests.builders import CLINICIAN, OFFICER
 from tests.cet.test_import import csv_lines, load
 from tests.conftest import clear_cases
-from tests.policy.test_queue import AS_OF, CET, COHORT, act
+from tests.policy.test_queue import AS_OF, CET, COHORT, POLICY_LEAD, act
 from tests.policy.test_views import item, state_of  # noqa: F401  (the fixture)
 from tests.web.browsing import Person
 
@@ -68,7 +68,7 @@ def test_a_breast_cancer_cohort_suggests_a_cancer_crg_not_the_one_its_cases_reco
     assert (found["suggested_crg_code"], found["suggested_crg_name"]) == ("CTY", "Chemotherapy")
     assert found["suggestion_reason"].startswith("C50 falls in C50, malignant neoplasm of breast")
     assert act(client, auth, breast_item, "accept")["owner_name"] == "Chris Morgan"
-    assigned = act(client, auth, breast_item, "assign_crg")
+    assigned = act(client, auth, breast_item, "commission_evidence_review", who=POLICY_LEAD)
     assert (assigned["crg_code"], assigned["crg_name"]) == ("CTY", "Chemotherapy")
 
 
@@ -115,13 +115,14 @@ def test_the_owner_page_offers_the_active_cet_analysts_by_name_only(item, analys
 @pytest.mark.parametrize(("typed", "kept"), [("tsy", "TSY"), ("  Tsy ", "TSY"), ("CTY", "CTY")])
 def test_a_crg_code_typed_through_the_api_is_matched_in_any_case_and_trimmed(item, client, auth, typed, kept):  # noqa: F811
     act(client, auth, item, "accept")
-    assigned = act(client, auth, item, "assign_crg", {"crg_code": typed})
+    assigned = act(client, auth, item, "commission_evidence_review", {"crg_code": typed}, who=POLICY_LEAD)
     assert assigned["crg_code"] == kept
 
 
 def test_an_unknown_crg_is_refused_naming_the_field_and_changes_nothing(item, client, auth, in_db):  # noqa: F811
     act(client, auth, item, "accept")
-    refused = act(client, auth, item, "assign_crg", {"crg_code": "zzz"}, expect=422)
+    refused = act(client, auth, item, "commission_evidence_review", {"crg_code": "zzz"}, who=POLICY_LEAD,
+                  expect=422)
     assert refused["errors"] == [{"field": "crg_code", "message": (
         "'zzz' is not a Clinical Reference Group code: choose one from the list, "
         "like CTY for Chemotherapy.")}]
@@ -129,23 +130,24 @@ def test_an_unknown_crg_is_refused_naming_the_field_and_changes_nothing(item, cl
 
 
 def test_the_crg_page_lists_every_coded_crg_with_its_name_the_suggested_one_chosen(item, client):  # noqa: F811
-    analyst = Person(client, CET)
-    analyst.submit(f"/cet/policy-queue/{item}/actions/accept", {"owner": "demo-cet"}, expect=302)
-    form = analyst.open(f"/cet/policy-queue/{item}/actions/assign_crg")
+    Person(client, CET).submit(f"/cet/policy-queue/{item}/actions/accept", {"owner": "demo-cet"}, expect=302)
+    lead = Person(client, POLICY_LEAD)
+    form = lead.open(f"/cet/policy-queue/{item}/actions/commission_evidence_review")
     options = re.findall(r'<option value="([^"]*)"', form)
     assert options[0] == "" and len(options) == 1 + 72  # 74 CRGs: one has no code, two share MSD
     assert re.search(r'<option value="TSY"[^>]*selected[^>]*>\s*TSY — Thoracic Surgery \(suggested\)', form)
     assert "MSD — Multi-System Disorders or Specialised Mental Health Services for the Deaf" in form
     assert "C34 falls in C33\u2013C34, malignant neoplasms of trachea, bronchus and lung" in form
-    blank = analyst.submit(f"/cet/policy-queue/{item}/actions/assign_crg", {"crg_code": ""}, expect=422)
+    blank = lead.submit(f"/cet/policy-queue/{item}/actions/commission_evidence_review", {"crg_code": ""},
+                        expect=422)
     assert 'href="#field-crg_code"' in blank.text
     assert "Choose the Clinical Reference Group responsible for the policy." in blank.text
-    analyst.submit(f"/cet/policy-queue/{item}/actions/assign_crg", {"crg_code": "CTY"}, expect=302)
-    page = analyst.open(f"/cet/policy-queue/{item}")
+    lead.submit(f"/cet/policy-queue/{item}/actions/commission_evidence_review", {"crg_code": "CTY"}, expect=302)
+    page = lead.open(f"/cet/policy-queue/{item}")
     assert re.search(r"Clinical Reference Group\s*</dt>\s*<dd[^>]*>\s*CTY — Chemotherapy", page)
     timeline = "<strong>The Clinical Reference Group responsible for the policy:</strong> CTY — Chemotherapy"
     assert timeline in page
-    assert "CTY — Chemotherapy" in analyst.open("/cet/policy-queue")
+    assert "CTY — Chemotherapy" in lead.open("/cet/policy-queue")
 
 
 def test_the_library_holds_nhs_englands_policies_cited_and_demo_ones_marked(app, client, auth, in_db):

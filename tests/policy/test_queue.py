@@ -32,6 +32,26 @@ COHORT = [{**GOOD, "case_ref": f"HIST-{i}", "received_date": HISTORY_DATES[i][0]
               ("NHS Camden CCG", "approved"), ("NHS Camden CCG", "approved"),
               ("NHS Leeds West CCG", "declined"), ("NHS Leeds West CCG", "declined")])]
 CET = "demo-cet"
+POLICY_LEAD = "demo-policy-lead"
+MET_ON = (AS_OF - timedelta(days=1)).isoformat()  # the meetings whose outcomes the policy team records
+# NHS England's method after the CET's triage (workflows/policy.yaml), as the policy team takes it:
+# each action, what it records, and the state it leads to.
+ROAD = [
+    ("commission_evidence_review", {"reviewer": "NICE Commissioning Support Programme"}, "evidence_review"),
+    ("submit_to_clinical_panel", {"proposition": "Fund for ROS1-positive disease after crizotinib."},
+     "clinical_panel"),
+    ("record_clinical_panel_support", {"meeting_on": MET_ON, "notes": "The proposition reflects the review."},
+     "impact_analysis"),
+    ("start_stakeholder_testing", {"impact": "About 40 patients a year; £2m a year at list price."},
+     "stakeholder_testing"),
+    ("open_public_consultation", {"closes_on": (AS_OF + timedelta(days=30)).isoformat()}, "public_consultation"),
+    ("submit_to_cpag", {"engagement": "Twelve responses; the starting criteria were clarified."}, "cpag"),
+    ("record_cpag_recommendation", {"meeting_on": MET_ON, "recommendation": "routinely_commissioned"},
+     "commissioning_decision"),
+]
+PUBLISH = {"decided_by": "National Commissioning Group", "meeting_on": MET_ON,
+           "title": "Example kinase inhibitor for ROS1-positive lung cancer", "position": "routinely_commissioned",
+           "criteria": "ROS1-positive NSCLC progressing after crizotinib; ECOG 0-2."}
 
 
 @pytest.fixture
@@ -85,15 +105,11 @@ def test_an_item_moves_to_a_published_policy_that_screening_then_sees(app, clien
     reference = cohort["reference"]
     accepted = act(client, auth, reference, "accept")
     assert (accepted["owner"], accepted["state"]) == (CET, "accepted")
-    assert act(client, auth, reference, "assign_crg")["crg_code"] == "TSY"  # the suggestion
-    act(client, auth, reference, "start_evidence_review")
-    act(client, auth, reference, "draft", {"summary": "Fund for ROS1-positive disease after crizotinib."})
-    act(client, auth, reference, "submit_to_board")
-    published = act(client, auth, reference, "publish", {
-        "title": "Example kinase inhibitor for ROS1-positive lung cancer",
-        "position": "routinely_commissioned",
-        "criteria": "ROS1-positive NSCLC progressing after crizotinib; ECOG 0-2."})
+    for action, payload, state in ROAD:
+        assert act(client, auth, reference, action, payload, who=POLICY_LEAD)["state"] == state
+    published = act(client, auth, reference, "publish", PUBLISH, who=POLICY_LEAD)
     assert (published["state"], published["due_on"], published["allowed_actions"]) == ("published", None, [])
+    assert published["crg_code"] == "TSY"  # the suggestion, taken when the review was commissioned
 
     library = client.get("/api/v1/policies?icd10_category=C34", headers=auth("demo-officer")).json
     assert [(p["reference"], p["position"]) for p in library] == [(reference.replace("POL-", "NCP-"),
@@ -113,14 +129,17 @@ def test_the_queue_workflow_is_enforced_like_a_cases(client, auth, cohort):
     refused = act(client, auth, reference, "publish", {}, expect=409)
     assert "accept" in refused["allowed_actions"]
     act(client, auth, reference, "accept", who="demo-admin", expect=403)  # not a CET role in the workflow
+    act(client, auth, reference, "accept", who=POLICY_LEAD, expect=403)  # triage is the CET's
     assert client.post(f"/api/v1/cet/policy-queue/{reference}/actions/accept", json={},
                        headers=auth("demo-officer")).status_code == 403
     act(client, auth, reference, "accept", {"owner": "demo-officer"}, expect=422)
     act(client, auth, reference, "accept")
-    act(client, auth, reference, "assign_crg", {"crg_code": "ZZZ"}, expect=422)
-    act(client, auth, reference, "not_take_forward", {"reason": "short"}, expect=422)
+    act(client, auth, reference, "commission_evidence_review", {"crg_code": "ZZZ"}, who=POLICY_LEAD, expect=422)
+    act(client, auth, reference, "not_take_forward", {"reason": "short"}, who=POLICY_LEAD, expect=422)
+    act(client, auth, reference, "not_take_forward", {"reason": "A national policy is already planned."},
+        expect=403)  # the CET proposes; whether NHS England takes a topic forward is the policy team's
     closed = act(client, auth, reference, "not_take_forward",
-                 {"reason": "A national policy is already planned."})
+                 {"reason": "A national policy is already planned."}, who=POLICY_LEAD)
     assert closed["state"] == "not_taken_forward"
     act(client, auth, "POL-2026-9999", "accept", expect=404)
 

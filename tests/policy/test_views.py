@@ -13,7 +13,8 @@ from ifr_service.policy.models import PolicyItem
 from ifr_service.web.display import nhs_date
 from tests.builders import CLINICIAN, OFFICER, Road
 from tests.cet.test_import import csv_lines, load
-from tests.policy.test_queue import AS_OF, CET, COHORT, HISTORY_DATES, TRIAGE_DUE, act
+from tests.policy.test_queue import (AS_OF, CET, COHORT, HISTORY_DATES, POLICY_LEAD, PUBLISH, ROAD, TRIAGE_DUE,
+                                     act)
 from tests.web.browsing import Person
 
 
@@ -93,11 +94,12 @@ def test_accepting_an_item_makes_the_analyst_chosen_its_owner_and_returns_to_the
                               {"owner": "demo-cet", "notes": "Worth a policy."}, expect=302)
     assert response.headers["Location"].endswith(f"/cet/policy-queue/{item}")
     page = analyst.open(f"/cet/policy-queue/{item}")
-    assert "Accept into the work programme: done." in page and "Worth a policy." in page
+    assert "Propose as a national policy topic: done." in page and "Worth a policy." in page
     assert re.search(r"Owner\s*</dt>\s*<dd[^>]*>\s*Chris Morgan", page)  # by name, never the username
     assert "<strong>The CET analyst who owns the work:</strong> Chris Morgan" in page  # the timeline too
     assert state_of(in_db, item) == ("accepted", 2)
-    assert f'href="/cet/policy-queue/{item}/actions/assign_crg"' in page
+    assert "Proposed to the specialised commissioning policy team" in page
+    assert "/actions/" not in page  # what comes next is the policy team's
 
 
 def test_a_policy_action_with_a_missing_reason_names_the_field_and_changes_nothing(item, analyst, in_db):
@@ -131,15 +133,16 @@ def test_an_action_the_state_does_not_allow_is_refused_before_its_form(item, ana
     assert analyst.client.get("/cet/policy-queue/POL-1999-0001").status_code == 404
 
 
-def test_a_published_policy_is_in_the_library_any_signed_in_user_can_read(item, client, auth, analyst):
-    for action, payload in [("accept", {}), ("assign_crg", {}), ("start_evidence_review", {}),
-                            ("draft", {"summary": "Fund for ROS1-positive disease after crizotinib."}),
-                            ("submit_to_board", {})]:
-        act(client, auth, item, action, payload)
-    analyst.submit(f"/cet/policy-queue/{item}/actions/publish", {
-        "title": "Kinase inhibitor for ROS1-positive lung cancer", "position": "routinely_commissioned",
-        "criteria": "ROS1-positive, after crizotinib, performance status 0 to 2."}, expect=302)
-    assert "Published as NCP-" in analyst.open(f"/cet/policy-queue/{item}")
+def test_a_published_policy_is_in_the_library_any_signed_in_user_can_read(item, client, auth):
+    act(client, auth, item, "accept")
+    for action, payload, _ in ROAD:
+        act(client, auth, item, action, payload, who=POLICY_LEAD)
+    lead = Person(client, POLICY_LEAD)
+    year, month, day = PUBLISH["meeting_on"].split("-")
+    lead.submit(f"/cet/policy-queue/{item}/actions/publish", {
+        **PUBLISH, "meeting_on[day]": day, "meeting_on[month]": month, "meeting_on[year]": year,
+        "title": "Kinase inhibitor for ROS1-positive lung cancer"}, expect=302)
+    assert "Published as NCP-" in lead.open(f"/cet/policy-queue/{item}")
     library = Person(client, CLINICIAN).open("/policies")
     assert "Kinase inhibitor for ROS1-positive lung cancer" in library and "Routinely commissioned" in library
 
