@@ -28,7 +28,7 @@ from tests.web.browsing import Person
 
 PEOPLE = {"clinician": "demo-clinician", "case_officer": "demo-officer", "panel_chair": "demo-panel-chair",
           "panel_member": "demo-panel-member", "cdf_admin": "demo-cdf-admin", "cet_analyst": "demo-cet",
-          "admin": "demo-admin", "auditor": "demo-auditor"}
+          "policy_lead": "demo-policy-lead", "admin": "demo-admin", "auditor": "demo-auditor"}
 DENIED = {401, 403, 404}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # The demo cases are the London hub's, from the clinician's trust; the one ready for panel is on the
@@ -226,10 +226,10 @@ EXPECTED = {
     "api.panels.schedule_meeting": {'case_officer', 'panel_chair'},
     "api.panels.update_member": {'admin'},
     "api.panels.withdraw_conflict": {'panel_chair', 'panel_member'},
-    "api.policy.get_item": {'cet_analyst'},
+    "api.policy.get_item": {'cet_analyst', 'policy_lead'},
     "api.policy.list_policies": EVERYONE,
-    "api.policy.list_queue": {'cet_analyst'},
-    "api.policy.take_action": {'cet_analyst'},
+    "api.policy.list_queue": {'cet_analyst', 'policy_lead'},
+    "api.policy.take_action": {'cet_analyst', 'policy_lead'},
     "api.reference.list_commissioners": EVERYONE,
     "api.reference.list_hubs": EVERYONE,
     "api.users.set_hub_leads": {'admin'},
@@ -293,10 +293,10 @@ EXPECTED = {
     "pages.panels.schedule_meeting": {'case_officer', 'panel_chair'},
     "pages.panels.show_meeting": {'case_officer', 'panel_chair', 'panel_member'},
     "pages.panels.withdraw_conflict": {'panel_chair', 'panel_member'},
-    "pages.policy.list_items": {'cet_analyst'},
+    "pages.policy.list_items": {'cet_analyst', 'policy_lead'},
     "pages.policy.list_policies": EVERYONE,
-    "pages.policy.show_item": {'cet_analyst'},
-    "pages.policy.take_action": {'cet_analyst'},
+    "pages.policy.show_item": {'cet_analyst', 'policy_lead'},
+    "pages.policy.take_action": {'cet_analyst', 'policy_lead'},
     # Each person's own kept answers (web/saved_forms.py), never another's.
     "pages.timeout.discard_saved_answers": EVERYONE,
     "pages.timeout.saved_answers": EVERYONE,

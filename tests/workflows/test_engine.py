@@ -147,6 +147,24 @@ def test_a_final_state_has_no_way_out(tmp_path):
         load_workflow_file(bad_workflow(tmp_path, states=states), KNOWN)
 
 
+def with_a_historic_state(**way_in) -> dict:
+    """ifr.yaml keeping an earlier version's state, which only what was already in it leaves."""
+    raw = yaml.safe_load(IFR_WORKFLOW.read_text())
+    old = {"key": "awaiting_old_triage", "title": "Awaiting triage (old road)", "historic": True}
+    way_out = {"key": "triage_old", "title": "Triage", "from": ["awaiting_old_triage"], "to": "screening",
+               "roles": ["case_officer"], "event": "triaged"}
+    actions = [*raw["actions"], way_out] + ([{**way_out, "key": "back", **way_in}] if way_in else [])
+    return {"states": [*raw["states"], old], "actions": actions}
+
+
+def test_a_historic_state_need_not_be_reached_but_nothing_may_enter_it(tmp_path):
+    kept = load_workflow_file(bad_workflow(tmp_path, **with_a_historic_state()), KNOWN)
+    assert kept.state("awaiting_old_triage").historic
+    with pytest.raises(WorkflowDefinitionError, match="'back' leads into historic state 'awaiting_old_triage'"):
+        load_workflow_file(bad_workflow(tmp_path, **with_a_historic_state(
+            **{"from": ["screening"], "to": "awaiting_old_triage"})), KNOWN)
+
+
 @pytest.mark.parametrize("workflow", load_workflows(PROJECT_ROOT / "workflows", KNOWN).values(),
                          ids=lambda workflow: workflow.key)
 def test_the_generated_workflow_diagram_in_docs_is_up_to_date(workflow):

@@ -146,4 +146,5 @@ def test_random_actions_by_random_roles_stay_within_the_workflow_and_replay_to_t
 
 @pytest.mark.parametrize("workflow", WORKFLOWS.values(), ids=lambda workflow: workflow.key)
 def test_every_state_of_the_workflow_is_reached_by_some_sequence_of_actions(workflow):
-    assert set(shortest_paths(workflow)) == {state.key for state in workflow.states}
+    """Every state but a historic one, which nothing enters (an earlier version's, kept for what is in it)."""
+    assert set(shortest_paths(workflow)) == {state.key for state in workflow.states if not state.historic}
