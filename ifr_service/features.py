@@ -2,7 +2,8 @@
 
 Importing a feature's module registers its guards, effects and handlers into the registries of the
 workflows that use them (workflows/registry.py), and its rules into the case's (who else sees a case:
-cases/access.py; where a closed case's request went on to: cases/onward.py). This is the one place that knows every feature; the
+cases/access.py; where a closed case's request went on to: cases/onward.py). This is the one place
+that knows every feature; the
 app and the commands load the workflows through it, and the case engine knows none of them.
 """
 

@@ -76,8 +76,9 @@ def find_events(item: PolicyItem) -> list[PolicyEvent]:
 
 def find_stage_entered(item: PolicyItem) -> PolicyEvent | None:
     """The event by which the item entered the state it is in (the latest move into it)."""
-    query = (select(PolicyEvent).where(PolicyEvent.item_id == item.id, PolicyEvent.to_state == item.state,
-                                       (PolicyEvent.from_state.is_(None)) | (PolicyEvent.from_state != item.state))
+    moved_in = PolicyEvent.from_state.is_(None) | (PolicyEvent.from_state != item.state)
+    query = (select(PolicyEvent)
+             .where(PolicyEvent.item_id == item.id, PolicyEvent.to_state == item.state, moved_in)
              .order_by(PolicyEvent.sequence.desc()).limit(1))
     return db.session().exec(query).first()
 

@@ -17,8 +17,9 @@ from ifr_service.web.requests import PageArgs, json_body, load_query
 policy = Blueprint("policy", __name__)
 # The states of workflows/policy.yaml: the current method's, then the 2013 road's (historic), whose items
 # still show and move on.
-STATES = ["candidate", "accepted", "evidence_review", "clinical_panel", "impact_analysis", "stakeholder_testing",
-          "public_consultation", "cpag", "commissioning_decision", "published", "closed", "not_taken_forward",
+STATES = ["candidate", "accepted", "evidence_review", "clinical_panel", "impact_analysis",
+          "stakeholder_testing", "public_consultation", "cpag", "commissioning_decision", "published",
+          "closed", "not_taken_forward",
           "assigned_to_crg", "draft_policy", "board_review"]
 
 

@@ -11,7 +11,8 @@ from ifr_service.workflows.diagram import mermaid_diagram
 
 
 def workflow_markdown(workflow: Workflow) -> str:
-    states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''}{' (historic)' if s.historic else ''} | {s.description}"
+    states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''}"
+                       f"{' (historic)' if s.historic else ''} | {s.description}"
                        f"{_due(s.target_working_days)} | {s.outcome or '(unchanged)'} | "
                        f"{_letter(s.letter)} | {'yes' if s.panel else '-'} |" for s in workflow.states)
     actions = "\n".join(

@@ -142,7 +142,8 @@ def test_the_crg_page_lists_every_coded_crg_with_its_name_the_suggested_one_chos
                         expect=422)
     assert 'href="#field-crg_code"' in blank.text
     assert "Choose the Clinical Reference Group responsible for the policy." in blank.text
-    lead.submit(f"/cet/policy-queue/{item}/actions/commission_evidence_review", {"crg_code": "CTY"}, expect=302)
+    lead.submit(f"/cet/policy-queue/{item}/actions/commission_evidence_review", {"crg_code": "CTY"},
+                expect=302)
     page = lead.open(f"/cet/policy-queue/{item}")
     assert re.search(r"Clinical Reference Group\s*</dt>\s*<dd[^>]*>\s*CTY — Chemotherapy", page)
     timeline = "<strong>The Clinical Reference Group responsible for the policy:</strong> CTY — Chemotherapy"

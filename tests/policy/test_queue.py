@@ -44,13 +44,15 @@ ROAD = [
      "impact_analysis"),
     ("start_stakeholder_testing", {"impact": "About 40 patients a year; £2m a year at list price."},
      "stakeholder_testing"),
-    ("open_public_consultation", {"closes_on": (AS_OF + timedelta(days=30)).isoformat()}, "public_consultation"),
+    ("open_public_consultation", {"closes_on": (AS_OF + timedelta(days=30)).isoformat()},
+     "public_consultation"),
     ("submit_to_cpag", {"engagement": "Twelve responses; the starting criteria were clarified."}, "cpag"),
     ("record_cpag_recommendation", {"meeting_on": MET_ON, "recommendation": "routinely_commissioned"},
      "commissioning_decision"),
 ]
 PUBLISH = {"decided_by": "National Commissioning Group", "meeting_on": MET_ON,
-           "title": "Example kinase inhibitor for ROS1-positive lung cancer", "position": "routinely_commissioned",
+           "title": "Example kinase inhibitor for ROS1-positive lung cancer",
+           "position": "routinely_commissioned",
            "criteria": "ROS1-positive NSCLC progressing after crizotinib; ECOG 0-2."}
 
 
@@ -134,7 +136,8 @@ def test_the_queue_workflow_is_enforced_like_a_cases(client, auth, cohort):
                        headers=auth("demo-officer")).status_code == 403
     act(client, auth, reference, "accept", {"owner": "demo-officer"}, expect=422)
     act(client, auth, reference, "accept")
-    act(client, auth, reference, "commission_evidence_review", {"crg_code": "ZZZ"}, who=POLICY_LEAD, expect=422)
+    act(client, auth, reference, "commission_evidence_review", {"crg_code": "ZZZ"}, who=POLICY_LEAD,
+        expect=422)
     act(client, auth, reference, "not_take_forward", {"reason": "short"}, who=POLICY_LEAD, expect=422)
     act(client, auth, reference, "not_take_forward", {"reason": "A national policy is already planned."},
         expect=403)  # the CET proposes; whether NHS England takes a topic forward is the policy team's

@@ -13,8 +13,17 @@ from ifr_service.policy.models import PolicyItem
 from ifr_service.web.display import nhs_date
 from tests.builders import CLINICIAN, OFFICER, Road
 from tests.cet.test_import import csv_lines, load
-from tests.policy.test_queue import (AS_OF, CET, COHORT, HISTORY_DATES, POLICY_LEAD, PUBLISH, ROAD, TRIAGE_DUE,
-                                     act)
+from tests.policy.test_queue import (
+    AS_OF,
+    CET,
+    COHORT,
+    HISTORY_DATES,
+    POLICY_LEAD,
+    PUBLISH,
+    ROAD,
+    TRIAGE_DUE,
+    act,
+)
 from tests.web.browsing import Person
 
 

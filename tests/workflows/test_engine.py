@@ -160,7 +160,8 @@ def with_a_historic_state(**way_in) -> dict:
 def test_a_historic_state_need_not_be_reached_but_nothing_may_enter_it(tmp_path):
     kept = load_workflow_file(bad_workflow(tmp_path, **with_a_historic_state()), KNOWN)
     assert kept.state("awaiting_old_triage").historic
-    with pytest.raises(WorkflowDefinitionError, match="'back' leads into historic state 'awaiting_old_triage'"):
+    into = "'back' leads into historic state 'awaiting_old_triage'"
+    with pytest.raises(WorkflowDefinitionError, match=into):
         load_workflow_file(bad_workflow(tmp_path, **with_a_historic_state(
             **{"from": ["screening"], "to": "awaiting_old_triage"})), KNOWN)
 
