@@ -11,7 +11,7 @@ from ifr_service.workflows.replay import ReplayFailed, replay_events
 from tests.builders import RecordedEvent as Event
 
 WORKFLOWS = load_workflows(PROJECT_ROOT / "workflows", known_names)
-IFR, CDF = WORKFLOWS["ifr"], WORKFLOWS["cdf"]
+IFR, CDF, POLICY = WORKFLOWS["ifr"], WORKFLOWS["cdf"], WORKFLOWS["policy"]
 SUBMITTED = [Event("draft_created", None, "draft"), Event("draft_updated", "draft", "draft"),
              Event("case_submitted", "draft", "submitted")]
 AT_PANEL = [*SUBMITTED, Event("completeness_confirmed", "submitted", "screening"),
@@ -61,3 +61,27 @@ def test_a_step_the_workflow_does_not_allow_is_named(event, problem):
 def test_a_case_created_in_another_state_than_the_initial_one_is_refused():
     with pytest.raises(ReplayFailed, match="creates the case in 'submitted'"):
         replay_events(IFR, [Event("draft_created", None, "submitted")])
+
+
+# An item the CET took along the 2013 road to the Programme of Care board.
+ON_THE_2013_ROAD = [Event("policy_candidate_filed", None, "candidate"),
+                    Event("policy_candidate_accepted", "candidate", "accepted"),
+                    Event("policy_assigned_to_crg", "accepted", "assigned_to_crg"),
+                    Event("policy_evidence_review_started", "assigned_to_crg", "evidence_review"),
+                    Event("policy_drafted", "evidence_review", "draft_policy"),
+                    Event("policy_submitted_to_board", "draft_policy", "board_review")]
+
+
+def test_an_items_steps_into_and_out_of_the_2013_roads_states_replay_as_recorded():
+    assert replay_events(POLICY, ON_THE_2013_ROAD) == "board_review"
+    onward = Event("policy_proposition_submitted", "board_review", "clinical_panel")
+    assert replay_events(POLICY, [*ON_THE_2013_ROAD, onward]) == "clinical_panel"
+    published_by_the_cet = Event("policy_published", "board_review", "published")
+    assert replay_events(POLICY, [*ON_THE_2013_ROAD, published_by_the_cet]) == "published"
+
+
+def test_a_step_between_the_current_states_that_no_action_takes_is_still_named():
+    skipped = [*ON_THE_2013_ROAD[:2], Event("policy_published", "accepted", "published")]
+    named = r"Event 3 \('policy_published'\) goes from 'accepted' to 'published'"
+    with pytest.raises(ReplayFailed, match=named):
+        replay_events(POLICY, skipped)
