@@ -8,6 +8,7 @@ from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.assignment import assignee_of
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.models import Case, CaseClock
+from ifr_service.cases.onward import find_onward_work
 from ifr_service.cases.queries import QueueLine
 from ifr_service.cases.service import actions_for
 from ifr_service.cases.similar import deidentified_application
@@ -56,6 +57,7 @@ def present_case(case: Case, user: User) -> dict:
         "submitted_utc": case.submitted_utc,
         "allowed_actions": [present_action(action) for action in actions_for(case, user)],
         "clocks": [view_clock(workflow, row, runtime().now()) for row in queries.find_clocks(case)],
+        "onward": find_onward_work(case),
         **case_contents(case, user),
     }
 

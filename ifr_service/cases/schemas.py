@@ -104,6 +104,15 @@ class LetterSchema(Schema):
     created_utc = fields.DateTime(required=True)
 
 
+class OnwardWorkSchema(Schema):
+    heading = fields.String(required=True, metadata={"description": "National policy development"})
+    reference = fields.String(required=True, metadata={"description": "The item's reference, POL-YYYY-NNNN"})
+    stage = fields.String(required=True, metadata={"description": "The title of the stage it is at"})
+    meaning = fields.String(required=True, metadata={"description": "What the stage means"})
+    since = fields.Date(required=True, metadata={"description": "The day it entered the stage"})
+    final = fields.Boolean(required=True, metadata={"description": "The work is finished"})
+
+
 class CaseSchema(Schema):
     reference = fields.String(required=True, metadata={
         "description": "IFR-YYYY-NNNNNN once submitted; the draft reference before that."})
@@ -138,6 +147,9 @@ class CaseSchema(Schema):
         metadata={"type": "string", "description": "CDF: the approval number an invoice quotes."})
     cdf = fields.Nested("ifr_service.cdf.schemas.ApplicationSchema", allow_none=True, metadata={
         "description": "CDF only: the entry decided on, the approval and the treatment record."})
+    onward = fields.List(fields.Nested(OnwardWorkSchema), required=True, metadata={
+        "description": "Where the request went on to: for a case closed at screening as a cohort, the "
+                       "policy-development item and its stage, never its notes (docs/cet.md)."})
 
 
 class QueueItemSchema(Schema):

@@ -165,13 +165,18 @@ def test_the_clinician_of_a_case_closed_as_a_cohort_and_its_hub_see_the_policy_s
         who=POLICY_LEAD)
     page = Person(client, CLINICIAN).open(f"/cases/{road.reference}")
     assert "Finished: <strong>Not taken forward</strong>" in page and "national review is planned" not in page
+    onward = client.get(f"/api/v1/cases/{road.reference}", headers=auth(CLINICIAN)).json["onward"]
+    assert onward == [{"heading": "National policy development", "reference": reference,
+                       "stage": "Not taken forward", "final": True, "since": AS_OF.isoformat(),
+                       "meaning": "NHS England decided not to develop a national policy for this cohort."}]
     # Another trust's clinician sees nothing of the case, its stage included.
     assert Person(client, ANOTHER_TRUSTS_CLINICIAN).client.get(f"/cases/{road.reference}").status_code == 404
 
 
-def test_a_case_not_closed_as_a_cohort_shows_no_policy_stage(client, cohort):  # noqa: F811
+def test_a_case_not_closed_as_a_cohort_shows_no_policy_stage(client, auth, cohort):  # noqa: F811
     """The live case of the cohort is open at the hub: the item exists, but the case was not closed
     into it, so its page says nothing of policy development."""
     live = cohort["live_case"].reference
     assert "National policy development" not in Person(client, CLINICIAN).open(f"/cases/{live}")
     assert "National policy development" not in Person(client, OFFICER).open(f"/cases/{live}")
+    assert client.get(f"/api/v1/cases/{live}", headers=auth(OFFICER)).json["onward"] == []
