@@ -32,6 +32,7 @@ def import_policies(file: Path) -> None:
             report = run_import(raw)
     except ImportRefused as error:
         lines = "\n".join(f"  {problem}" for problem in error.problems)
-        raise click.ClickException(f"{file}: nothing loaded; {len(error.problems)} problem(s):\n{lines}") from None
+        raise click.ClickException(
+            f"{file}: nothing loaded; {len(error.problems)} problem(s):\n{lines}") from None
     click.echo(f"{file}: {len(report.added)} added, {len(report.updated)} updated, "
                f"{report.unchanged} unchanged")

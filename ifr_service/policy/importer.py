@@ -45,7 +45,8 @@ FIELDS = {"reference", "title", "kind", "position", "interventions", "codes", "i
 REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._ -]{0,19}")
 CODE = re.compile(r"[0-9]{6,18}|[A-Z][0-9]{2}(\.[0-9])?")  # a dm+d code, or an OPCS-4 code
 ICD10_CODE = re.compile(r"[A-Z][0-9]{2}(\.[0-9]{1,2})?")
-RANGE_DASHES = ("–", "-")  # "C18–C20" as policies print it, or "C18-C20" as it is typed
+# "C18\u2013C20" (an en dash) as policies print it, or "C18-C20" as it is typed
+RANGE_DASHES = ("\u2013", "-")
 
 
 class ImportRefused(ValueError):
@@ -84,7 +85,8 @@ def read_policy_file(raw: bytes) -> list[dict]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise ImportRefused([f"the file is not YAML{where}: {getattr(error, 'problem', None) or error}"]) from None
+        problem = getattr(error, "problem", None) or error
+        raise ImportRefused([f"the file is not YAML{where}: {problem}"]) from None
     entries = document.get("policies") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ImportRefused(["the file must have a list 'policies:' with at least one policy"])
@@ -118,42 +120,61 @@ def import_policies(raw: bytes) -> ImportReport:
 
 def _entry_name(number: int, entry) -> str:
     reference = entry.get("reference") if isinstance(entry, dict) else None
-    return f"policy {number}" + (f" ({quoted(reference)})" if isinstance(reference, str) and reference else "")
+    named = isinstance(reference, str) and reference
+    return f"policy {number}" + (f" ({quoted(reference)})" if named else "")
 
 
 def check_entry(entry, crg_codes: set[str]) -> tuple[list[tuple[str, str]], _Entry | None]:
     """The entry's problems as (field, problem), and its values as the library stores them."""
     if not isinstance(entry, dict):
         return [("entry", "is not a set of fields (reference:, title:, ...)")], None
-    problems: list[tuple[str, str]] = []
-    problems += [(str(shortened(name)), "is not a field of a policy (a spelling mistake?)")
-                 for name in entry if name not in FIELDS]
-    values: dict = {}
+    problems: list[tuple[str, str]] = [
+        (str(shortened(name)), "is not a field of a policy (a spelling mistake?)")
+        for name in entry if name not in FIELDS]
+    values = _texts(entry, problems)
+    values.update(_position(entry, problems))
+    crg = entry.get("crg")
+    if crg is not None and crg not in crg_codes:
+        problems.append(("crg", f"{quoted(crg)} is not a Clinical Reference Group's code"))
+    values["crg_code"] = crg
+    keys = _intervention_keys(entry, problems)
+    values["icd10_ranges"] = _icd10_ranges(entry.get("icd10"), problems)
+    if values["icd10_ranges"]:
+        values["icd10_category"] = values["icd10_ranges"][0][0][:3]
+    values.update(_dates(entry, problems))
+    return problems, _Entry(values, keys)
 
-    def text(name: str, limit: int, required: bool = True, multiline: bool = False) -> str | None:
-        value = entry.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                problems.append((name, "is missing"))
-            return None
-        if not isinstance(value, str):
-            problems.append((name, "must be text"))
-            return None
-        value = value.strip()
-        problem = text_problem(value, multiline=multiline)
-        if problem:
-            problems.append((name, problem))
-        elif len(value) > limit:
-            problems.append((name, f"is {len(value)} characters long; at most {limit}"))
-        return value
 
-    values["reference"] = text("reference", 20)
+def _text(entry: dict, name: str, limit: int, problems: list, required: bool = True,
+          multiline: bool = False) -> str | None:
+    value = entry.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.append((name, "is missing"))
+        return None
+    if not isinstance(value, str):
+        problems.append((name, "must be text"))
+        return None
+    value = value.strip()
+    problem = text_problem(value, multiline=multiline)
+    if problem:
+        problems.append((name, problem))
+    elif len(value) > limit:
+        problems.append((name, f"is {len(value)} characters long; at most {limit}"))
+    return value
+
+
+def _texts(entry: dict, problems: list) -> dict:
+    """The reference, title, criteria and sources; a real policy links to where it is published, a demo
+    entry says it is one by its reference."""
+    values = {"reference": _text(entry, "reference", 20, problems),
+              "title": _text(entry, "title", 300, problems),
+              "criteria": _text(entry, "criteria", 5000, problems, multiline=True),
+              "source": _text(entry, "source", 500, problems, required=False),
+              "source_url": _text(entry, "source_url", 500, problems, required=False)}
     if values["reference"] and not REFERENCE.fullmatch(values["reference"]):
-        problems.append(("reference", "use letters, digits, spaces and / . - _ only, as the policy prints it"))
-    values["title"] = text("title", 300)
-    values["criteria"] = text("criteria", 5000, multiline=True)
-    values["source"] = text("source", 500, required=False)
-    values["source_url"] = text("source_url", 500, required=False)
+        problems.append(("reference", "use letters, digits, spaces and / . - _ only, as the policy "
+                                      "prints it"))
     if values["source_url"] and not values["source_url"].startswith("https://"):
         problems.append(("source_url", "must be the policy's address, starting https://"))
     demo = entry.get("demo", False)
@@ -162,28 +183,28 @@ def check_entry(entry, crg_codes: set[str]) -> tuple[list[tuple[str, str]], _Ent
     values["is_demo"] = demo is True
     if values["is_demo"] and values["reference"] and not values["reference"].startswith("DEMO-"):
         problems.append(("reference", "a demo entry's reference starts DEMO-"))
-    if not values["is_demo"] and not values["source_url"] and "source_url" not in dict(problems):
+    if not values["is_demo"] and not values["source_url"] and ("source_url", "must be text") not in problems:
         problems.append(("source_url", "is missing: every real policy links to where it is published"))
+    return values
+
+
+def _position(entry: dict, problems: list) -> dict:
     kind, position = entry.get("kind"), entry.get("position")
     if kind not in POSITIONS:
         problems.append(("kind", f"must be one of {', '.join(POSITIONS)}"))
     elif position not in POSITIONS[kind]:
-        problems.append(("position", f"for a {kind.replace('_', ' ')} must be one of {', '.join(POSITIONS[kind])}"))
-    values["kind"], values["position"] = kind, position
-    crg = entry.get("crg")
-    if crg is not None and crg not in crg_codes:
-        problems.append(("crg", f"{quoted(crg)} is not a Clinical Reference Group's code"))
-    values["crg_code"] = crg
-    keys = _intervention_keys(entry, problems)
-    values["icd10_ranges"] = _icd10_ranges(entry.get("icd10"), problems)
-    for name, required in (("published_on", True), ("review_on", False), ("withdrawn_on", False)):
-        values[name] = _date(entry.get(name), name, required, problems)
+        problems.append(("position", f"for a {kind.replace('_', ' ')} must be one of "
+                                     f"{', '.join(POSITIONS[kind])}"))
+    return {"kind": kind, "position": position}
+
+
+def _dates(entry: dict, problems: list) -> dict:
+    values = {name: _date(entry.get(name), name, name == "published_on", problems)
+              for name in ("published_on", "review_on", "withdrawn_on")}
     for name in ("review_on", "withdrawn_on"):
         if values[name] and values["published_on"] and values[name] < values["published_on"]:
             problems.append((name, "is before published_on"))
-    if values["icd10_ranges"]:
-        values["icd10_category"] = values["icd10_ranges"][0][0][:3]
-    return problems, _Entry(values, keys)
+    return values
 
 
 def _intervention_keys(entry: dict, problems: list) -> list[str]:
@@ -215,10 +236,10 @@ def _intervention_keys(entry: dict, problems: list) -> list[str]:
 
 
 def _icd10_ranges(given, problems: list) -> list[list[str]]:
-    """Each item a code ("C34", "C34.1") or an inclusive range ("C18–C20"), checked against the WHO
+    """Each item a code ("C34", "C34.1") or an inclusive range ("C18-C20"), checked against the WHO
     ICD-10 classification as the application form checks a diagnosis."""
     if not isinstance(given, list) or not given:
-        problems.append(("icd10", "must list at least one ICD-10 code or range, like C34 or C18–C20"))
+        problems.append(("icd10", "must list at least one ICD-10 code or range, like C34 or C18-C20"))
         return []
     if len(given) > MAX_RANGES:
         problems.append(("icd10", f"at most {MAX_RANGES} codes and ranges a policy"))
@@ -228,7 +249,7 @@ def _icd10_ranges(given, problems: list) -> list[list[str]]:
         pair = _range(item)
         if pair is None:
             problems.append(("icd10", f"{quoted(item)} is not an ICD-10 code or range (like C34, C34.1 "
-                                      "or C18–C20)"))
+                                      "or C18-C20)"))
         elif pair[0] > pair[1]:
             problems.append(("icd10", f"{quoted(item)} runs backwards: write the first code first"))
         else:

@@ -123,6 +123,6 @@ def _compact(code: str) -> str:
 
 def _within(code: str, first: str, last: str) -> bool:
     """Whether a diagnosis code falls in an inclusive range, compared at each end's own precision:
-    C19.1 is within C18–C20 and within C19–C19; C34 (no subcode) is not within C34.1–C34.3."""
+    C19.1 is within C18-C20 and within C19-C19; C34 (no subcode) is not within C34.1-C34.3."""
     first, last = _compact(first), _compact(last)
     return first <= code[:len(first)] and code[:len(last)] <= last
