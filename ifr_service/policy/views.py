@@ -173,7 +173,7 @@ REASON_LIMIT = 1500  # the policy section's answer holds 2,000 characters, with 
 @page_allow(Role.CLINICIAN)
 def check_request():
     values = _check_values(request.args)
-    if not values:
+    if not any(name in request.args for name in CHECK_FIELDS):  # the blank form, not yet sent
         return render_template("policy/check.html", title=CHECK_TITLE, values={}, errors={},
                                back_link=_back_to_start())
     try:

@@ -14,7 +14,6 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.models import Case, CaseEvent
-
 from ifr_service.policy.importer import import_policies
 from tests.builders import CLINICIAN, OFFICER
 from tests.policy.test_matching import LIBRARY
