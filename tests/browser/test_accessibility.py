@@ -15,7 +15,8 @@ DESKTOP = {"width": 1200, "height": 900}
 
 PAGES = {
     None: ["/", "/sign-in", "/no-such-page", "/accessibility", "/signed-out"],
-    "Dr Priya Shah": ["/cases", "/cases/new", "/cases/new/check", "/cases/new/check?intervention=&icd10=C99.9",
+    "Dr Priya Shah": ["/cases", "/cases/new", "/cases/new/check",
+                      "/cases/new/check?intervention=&icd10=C99.9",
                       "/cases/new/check?intervention=Solotinib&icd10=C18.7", "{draft}/application", *(
         f"{{draft}}/application/{section}" for section in (
             "patient", "clinician", "diagnosis", "intervention", "cost", "clinical_case", "evidence",
