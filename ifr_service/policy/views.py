@@ -13,6 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.policy import check, queries, service
+from ifr_service.policy.matching import POSITION_TITLES
 from ifr_service.policy.models import PolicyItem
 from ifr_service.policy.routes import QueueArgs
 from ifr_service.reference.icd10_crgs import suggest_crg
@@ -86,7 +87,8 @@ def take_action(reference: str, action: str):
 @page_allow(ANY_SIGNED_IN)
 def list_policies():
     return render_template("policy/library.html", title="National commissioning policies",
-                           policies=queries.find_policies(), crg_names=queries.find_crg_names())
+                           policies=queries.find_policies(), crg_names=queries.find_crg_names(),
+                           position_titles=POSITION_TITLES)
 
 
 def _action_page(item: PolicyItem, action, values: dict, errors: dict | None):
