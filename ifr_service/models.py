@@ -17,7 +17,7 @@ from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.notifications.models import Notification
 from ifr_service.panels.models import AgendaItem, ConflictOfInterest, Panel, PanelMeeting, PanelMember
-from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
+from ifr_service.policy.models import Policy, PolicyEvent, PolicyIntervention, PolicyItem
 from ifr_service.reference.models import (
     ClinicalReferenceGroup,
     Commissioner,
@@ -57,6 +57,7 @@ __all__ = [
     "PanelMember",
     "Policy",
     "PolicyEvent",
+    "PolicyIntervention",
     "PolicyItem",
     "ProgrammeOfCare",
     "Region",

@@ -77,7 +77,7 @@ def build_spec() -> APISpec:
     spec.components.schema("CohortCandidate", schema=CohortCandidateSchema)
     from ifr_service.policy import routes as policy_routes
 
-    for name in ("PolicyEvent", "PolicyItem", "PolicyQueue", "Policy"):
+    for name in ("PolicyEvent", "PolicyItem", "PolicyQueue", "Policy", "PolicyMatch"):
         spec.components.schema(name, schema=getattr(policy_routes, f"{name}Schema"))
     spec.components.schema("Equity", schema=EquitySchema)
 

@@ -32,6 +32,7 @@ WORDS: dict[str, str | dict[str, str]] = {
     "pages.application.start_application": {"GET": "Opened a new application",
                                             "POST": "Started an application"},
     "api.cases.create_case": "Started an application through the API",
+    "pages.policy.start_checked_application": "Started an application from the policy check",
     "pages.application.task_list": "Viewed the application's task list",
     "pages.application.edit_section": {"GET": "Viewed a section of the application",
                                        "POST": "Changed a section of the application"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ifr_service.cases import queries
 from ifr_service.cases.access import can_read_identifiers
 from ifr_service.cases.actions import describe_fields
@@ -14,7 +16,7 @@ from ifr_service.cases.service import actions_for
 from ifr_service.cases.similar import deidentified_application
 from ifr_service.cdf.presenters import present_application
 from ifr_service.letters.queries import find_letters
-from ifr_service.policy.queries import find_policies
+from ifr_service.policy.matching import matching_policies
 from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Commissioner, Hub, Region
 from ifr_service.runtime import runtime
@@ -24,12 +26,11 @@ from ifr_service.workflows.definition import Action
 
 def similar_requests(case: Case) -> dict:
     """Other requests for the same treatment in the same ICD-10 category, in every hub, and the
-    national policies published for it (screening checks the case against them)."""
+    national policies that match the request (policy/matching.py: screening checks the case against
+    them)."""
     total, by_state, recent = queries.find_similar_cases(case)
-    policies = find_policies(case.intervention_key, case.icd10_category) if case.intervention_key else []
     return {
-        "policies": [{"reference": p.reference, "title": p.title, "position": p.position,
-                      "criteria": p.criteria, "published_on": p.published_on} for p in policies],
+        "policies": [asdict(policy) for policy in matching_policies(case)],
         "icd10_category": case.icd10_category, "intervention": case.intervention_key,
         "total": total, "by_state": by_state,
         "recent": [{"reference": other.reference, "state": other.state, "submitted_utc": other.submitted_utc,

@@ -184,11 +184,25 @@ class SimilarCaseSchema(Schema):
 
 
 class PublishedPolicySchema(Schema):
+    """A policy of the library that matches a request (policy/matching.py)."""
+
     reference = fields.String(required=True)
     title = fields.String(required=True)
-    position = fields.String(required=True)
+    kind = fields.String(required=True, metadata={
+        "enum": ["clinical_commissioning_policy", "policy_statement", "nice_technology_appraisal"]})
+    kind_title = fields.String(required=True)
+    position = fields.String(required=True, metadata={
+        "enum": ["routinely_commissioned", "not_routinely_commissioned", "recommended", "optimised",
+                 "not_recommended", "only_in_research", "cdf"]})
+    position_title = fields.String(required=True)
+    funded = fields.Boolean(required=True, metadata={
+        "description": "The policy funds the treatment for the patients its criteria describe: "
+                       "they are treated through the policy's own route, not an IFR."})
     criteria = fields.String(required=True)
     published_on = fields.Date(required=True)
+    review_on = fields.Date(allow_none=True, required=True)
+    source_url = fields.String(allow_none=True, required=True)
+    is_demo = fields.Boolean(required=True)
 
 
 class SimilarRequestsSchema(Schema):
@@ -198,7 +212,8 @@ class SimilarRequestsSchema(Schema):
     by_state = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     recent = fields.List(fields.Nested(SimilarCaseSchema), required=True)
     policies = fields.List(fields.Nested(PublishedPolicySchema), required=True, metadata={
-        "description": "National commissioning policies published for this treatment and category."})
+        "description": "The library's policies that match this request: its treatment, its diagnosis "
+                       "within their ICD-10 ranges, in force on the day it was submitted."})
 
 
 class ErrorItemSchema(Schema):

@@ -50,7 +50,8 @@ REPEATED_EVENTS = {"draft_updated", "attachment_added"}
 # Events no action of a workflow names, in words (the rest are titled by their action).
 EVENT_TITLES = {"cdf_application_received": "Cancer Drugs Fund application received",
                 "converted_from_cdf": "Started from a Cancer Drugs Fund application",
-                "draft_created": "Draft started"}
+                "draft_created": "Draft started",
+                "policy_checked": "Checked against the policy library before the application"}
 
 
 class PageArgs(Schema):

@@ -53,9 +53,11 @@ class PolicyEvent(SQLModel, table=True):
 
 
 class Policy(SQLModel, table=True):
-    """A published national commissioning policy: the library IFR screening checks against. One the
-    CET published through the service has its item; one NHS England published elsewhere (loaded from
-    policy/data/library.yaml) has none, and cites its `source`."""
+    """A published national commissioning policy, policy statement or NICE technology appraisal: the
+    library IFR screening and the clinician's "is this an IFR?" check match against. One the CET
+    published through the service has its item; one published elsewhere (loaded by `ifr-service
+    policies import`, policy/importer.py) has none, and cites its `source` and `source_url`.
+    The interventions it covers are its PolicyIntervention rows; the diagnoses, `icd10_ranges`."""
 
     __tablename__ = "commissioning_policy"
 
@@ -71,3 +73,23 @@ class Policy(SQLModel, table=True):
     item_id: int | None = Field(default=None, foreign_key="policy_item.id", unique=True)
     source: str | None = Field(default=None, max_length=500)  # where it was published, and seen
     is_demo: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    kind: str = Field(default="clinical_commissioning_policy", max_length=40,
+                      sa_column_kwargs={"server_default": "clinical_commissioning_policy"})
+    # [[first, last], ...] ICD-10 codes, each pair inclusive ("C18", "C20"; "C34.1", "C34.1"). None on a
+    # policy published before migration 0032: it covers its one `icd10_category`.
+    icd10_ranges: list | None = Field(default=None, sa_column=Column(JsonDocument, nullable=True))
+    review_on: date | None = None
+    withdrawn_on: date | None = None  # no longer in force from this day
+    source_url: str | None = Field(default=None, max_length=500)
+
+
+class PolicyIntervention(SQLModel, table=True):
+    """One intervention a policy covers, by its key (ifr_service/interventions.py): each of its names
+    and codes has a row, so a request finds it by any of them (an index, not a scan of the library)."""
+
+    __tablename__ = "policy_intervention"
+    __table_args__ = (UniqueConstraint("policy_id", "intervention_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="commissioning_policy.id", index=True)
+    intervention_key: str = Field(max_length=200, index=True)

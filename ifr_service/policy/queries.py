@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from datetime import date
+
+from sqlalchemy import func, or_
 from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.queries import allocate_reference_number
 from ifr_service.errors import NotFound
-from ifr_service.policy.models import Policy, PolicyEvent, PolicyItem
+from ifr_service.policy.models import Policy, PolicyEvent, PolicyIntervention, PolicyItem
 from ifr_service.reference.models import ClinicalReferenceGroup
 from ifr_service.text import shortened
 from ifr_service.users.models import Role, User
+
+# A treatment has a handful of policies at most (one per indication); more is a library to tidy,
+# and matching never reads without a bound.
+MATCH_LIMIT = 200
 
 
 def find_item(intervention_key: str, icd10_category: str, for_update: bool = False) -> PolicyItem | None:
@@ -118,9 +124,54 @@ def find_cet_analyst(text: str) -> User | None:
 
 
 def create_policy(policy: Policy) -> Policy:
+    """Add the policy; it is found by its own intervention key (more are added by
+    set_policy_interventions)."""
     db.session().add(policy)
     db.session().flush()
+    set_policy_interventions(policy, [policy.intervention_key])
     return policy
+
+
+def set_policy_interventions(policy: Policy, keys: list[str]) -> bool:
+    """Make the policy found by exactly these intervention keys; True if that changed anything."""
+    session = db.session()
+    rows = list(session.exec(select(PolicyIntervention).where(PolicyIntervention.policy_id == policy.id)))
+    wanted, have = set(keys), {row.intervention_key for row in rows}
+    for row in rows:
+        if row.intervention_key not in wanted:
+            session.delete(row)
+    session.add_all(PolicyIntervention(policy_id=policy.id, intervention_key=key) for key in wanted - have)
+    session.flush()
+    return wanted != have
+
+
+def find_policies_by_reference(references: list[str]) -> dict[str, Policy]:
+    found: dict[str, Policy] = {}
+    for start in range(0, len(references), 500):  # bounded IN lists
+        query = select(Policy).where(Policy.reference.in_(references[start:start + 500]))
+        found.update((policy.reference, policy) for policy in db.session().exec(query))
+    return found
+
+
+def find_policies_for_interventions(keys: list[str], on: date) -> list[Policy]:
+    """The policies covering any of these intervention keys and in force on the day (published by
+    then, not withdrawn), newest first: the candidates matching narrows by diagnosis."""
+    if not keys:
+        return []
+    covered = select(PolicyIntervention.policy_id).where(PolicyIntervention.intervention_key.in_(keys))
+    query = (select(Policy).where(Policy.id.in_(covered), Policy.published_on <= on,
+                                  or_(Policy.withdrawn_on.is_(None), Policy.withdrawn_on > on))
+             .order_by(Policy.published_on.desc(), Policy.id.desc()).limit(MATCH_LIMIT))
+    return list(db.session().exec(query))
+
+
+def find_intervention_keys(policy_ids: list[int]) -> dict[int, list[str]]:
+    query = (select(PolicyIntervention.policy_id, PolicyIntervention.intervention_key)
+             .where(PolicyIntervention.policy_id.in_(policy_ids)).order_by(PolicyIntervention.id))
+    keys: dict[int, list[str]] = {}
+    for policy_id, key in db.session().exec(query):
+        keys.setdefault(policy_id, []).append(key)
+    return keys
 
 
 def find_policy(reference: str) -> Policy | None:

@@ -6,8 +6,8 @@ from flask import Blueprint, request
 from marshmallow import Schema, fields, validate
 
 from ifr_service.cases.actions import describe_fields
-from ifr_service.cases.schemas import AllowedActionSchema
-from ifr_service.policy import queries, service
+from ifr_service.cases.schemas import AllowedActionSchema, PublishedPolicySchema
+from ifr_service.policy import check, queries, service
 from ifr_service.reference.icd10_crgs import suggest_crg
 from ifr_service.runtime import runtime
 from ifr_service.users.access import ANY_SIGNED_IN, allow, current_user
@@ -78,7 +78,15 @@ class PolicySchema(Schema):
     intervention_key = fields.String(required=True)
     icd10_category = fields.String(required=True)
     position = fields.String(required=True, metadata={
-        "enum": ["routinely_commissioned", "not_routinely_commissioned"]})
+        "enum": ["routinely_commissioned", "not_routinely_commissioned", "recommended", "optimised",
+                 "not_recommended", "only_in_research", "cdf"]})
+    kind = fields.String(required=True, metadata={
+        "enum": ["clinical_commissioning_policy", "policy_statement", "nice_technology_appraisal"]})
+    icd10_ranges = fields.List(fields.List(fields.String()), allow_none=True, metadata={
+        "description": "Inclusive [first, last] ICD-10 codes; null: the policy covers icd10_category"})
+    review_on = fields.Date(allow_none=True)
+    withdrawn_on = fields.Date(allow_none=True)
+    source_url = fields.String(allow_none=True)
     criteria = fields.String(required=True)
     crg_code = fields.String(allow_none=True)
     crg_name = fields.String(allow_none=True)
@@ -174,6 +182,46 @@ def list_policies():
     names = queries.find_crg_names()
     return PolicySchema(many=True).dump([{**policy.model_dump(), "crg_name": names.get(policy.crg_code)}
                                          for policy in found])
+
+
+class PolicyMatchSchema(Schema):
+    answer = fields.String(required=True, metadata={"enum": list(check.ANSWERS), "description": (
+        "policy_route: a policy funds the treatment; a patient who meets its criteria is treated through "
+        "it, not an IFR. ifr_against_policy: a policy covers it and does not fund it; an IFR is made "
+        "against that policy. no_policy: no policy covers it; an IFR is the route.")})
+    policies = fields.List(fields.Nested(PublishedPolicySchema), required=True, metadata={
+        "description": "The matching policies, those that fund the treatment first, then newest first."})
+
+
+@policy.get("/policies/match")
+@allow(ANY_SIGNED_IN)
+def match_policies():
+    """The "is this an IFR?" check.
+    ---
+    get:
+      summary: The policies a request for this treatment, for this diagnosis, falls under, and what that means
+      description: >-
+        A policy matches when it covers the treatment (by any of its names, or its dm+d or OPCS-4 code),
+        the diagnosis is within its ICD-10 ranges, and it is in force on the day. docs/api.md#policy-match.
+      tags: [policy]
+      parameters:
+        - {in: query, name: intervention, required: true, schema: {type: string, maxLength: 200},
+           description: The treatment's name}
+        - {in: query, name: icd10, required: true, schema: {type: string},
+           description: The diagnosis's ICD-10 code}
+        - {in: query, name: dmd_code, schema: {type: string, pattern: "^[0-9]{6,18}$"}}
+        - {in: query, name: opcs4_code, schema: {type: string}}
+        - {in: query, name: "on", schema: {type: string, format: date},
+           description: "The day [default: today]"}
+      responses:
+        200:
+          description: The answer and the matching policies
+          content: {application/json: {schema: PolicyMatch}}
+        422: {description: A parameter missing or wrong, content: {application/json: {schema: Error}}}
+    """
+    args = load_query(check.CheckArgs())
+    answer, policies = check.check_request(args, runtime().today())
+    return PolicyMatchSchema().dump({"answer": answer, "policies": [vars(policy) for policy in policies]})
 
 
 def _present(item, with_events: bool = True, names: dict[str, str] | None = None) -> dict:

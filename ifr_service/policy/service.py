@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from ifr_service.cases.queries import record_event
 from ifr_service.cet.cohorts import CohortCandidate, describe_group, find_candidates
 from ifr_service.clock import add_working_days
 from ifr_service.db import utc_now
@@ -205,3 +206,13 @@ def _publish_policy(item: PolicyItem, event: PolicyEvent) -> None:
 
     flag_open_cases(policy)
 
+
+
+def record_check(case, actor: User, args: dict, answer: str, policies: list, reason: str) -> None:
+    """On a new application's history, what the "is this an IFR?" check was asked, what it answered
+    and which policies it showed (by reference): the application's policy answers can be changed
+    afterwards, this cannot. The reason the patient falls outside a funded policy is the clinician's
+    (it is in the application too)."""
+    record_event(case, "policy_checked", actor, case.state, case.state, {
+        "intervention": args["intervention"], "icd10": args["icd10"], "answer": answer,
+        "policies": [policy.reference for policy in policies], "outside_reason_given": bool(reason)})

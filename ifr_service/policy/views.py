@@ -12,13 +12,14 @@ from dataclasses import replace
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ifr_service.errors import NotFound, ValidationFailed
-from ifr_service.policy import queries, service
+from ifr_service.policy import check, queries, service
+from ifr_service.policy.matching import POSITION_TITLES
 from ifr_service.policy.models import PolicyItem
 from ifr_service.policy.routes import QueueArgs
 from ifr_service.reference.icd10_crgs import suggest_crg
 from ifr_service.reference.queries import find_hubs
 from ifr_service.runtime import runtime
-from ifr_service.text import quoted
+from ifr_service.text import quoted, text_problem
 from ifr_service.users.access import ANY_SIGNED_IN, current_user
 from ifr_service.users.models import Role
 from ifr_service.users.queries import get_user_by_id
@@ -95,7 +96,8 @@ def take_action(reference: str, action: str):
 @page_allow(ANY_SIGNED_IN)
 def list_policies():
     return render_template("policy/library.html", title="National commissioning policies",
-                           policies=queries.find_policies(), crg_names=queries.find_crg_names())
+                           policies=queries.find_policies(), crg_names=queries.find_crg_names(),
+                           position_titles=POSITION_TITLES)
 
 
 def _action_page(item: PolicyItem, action, values: dict, errors: dict | None):
@@ -172,3 +174,92 @@ def _timeline(item: PolicyItem) -> list[dict]:
                      "referral": event.payload.get("referred_at_screening") or (
                          event.payload if event.name == "policy_referral_added" else None)})
     return rows
+
+
+# The clinician's "is this an IFR?" check, before an application (policy/check.py). The check is a
+# GET (it changes nothing), so the back button and a bookmark work; starting the application from
+# its answer is a POST, which checks again rather than trusting what the page showed.
+CHECK_TITLE = "Check whether this is an Individual Funding Request"
+CHECK_FIELDS = ("intervention", "dmd_code", "opcs4_code", "icd10")
+REASON_LIMIT = 1500  # the policy section's answer holds 2,000 characters, with the policy's name
+
+
+@policy_pages.get("/cases/new/check")
+@page_allow(Role.CLINICIAN)
+def check_request():
+    values = _check_values(request.args)
+    if not any(name in request.args for name in CHECK_FIELDS):  # the blank form, not yet sent
+        return render_template("policy/check.html", title=CHECK_TITLE, values={}, errors={},
+                               back_link=_back_to_start())
+    try:
+        args = _load_check(values)
+    except ValidationFailed as failed:
+        return render_template("policy/check.html", title=CHECK_TITLE, values=values, errors=failed.fields,
+                               back_link=_back_to_start()), 422
+    return _answer_page(values, args, {})
+
+
+@policy_pages.post("/cases/new/check")
+@page_allow(Role.CLINICIAN)
+def start_checked_application():
+    from ifr_service.cases import service as cases
+
+    values = _check_values(request.form)
+    try:
+        args = _load_check(values)
+    except ValidationFailed:  # the page's own hidden fields, altered: check again from the start
+        return redirect(url_for(".check_request", **values))
+    answer, policies = check.check_request(args, runtime().today())
+    reason = (request.form.get("outside_reason") or "").strip()
+    problem = _reason_problem(reason) if answer == check.POLICY_ROUTE else None
+    if problem:
+        return _answer_page(values, args, {"outside_reason": [problem]}, reason), 422
+    user = current_user()
+    answers = {"clinician": cases.clinician_details(user), **_prefilled(args, policies, reason)}
+    case = cases.create_draft(user, answers)
+    service.record_check(case, user, args, answer, policies, reason)
+    flash("Your answers to the check are in the application: check them as you go.")
+    return redirect(url_for("pages.application.task_list", reference=case.public_reference))
+
+
+def _check_values(source) -> dict:
+    return {name: source[name] for name in CHECK_FIELDS if (source.get(name) or "").strip()}
+
+
+def _load_check(values: dict) -> dict:
+    from ifr_service.web.requests import load_query as load
+
+    return load(check.CheckArgs(exclude=["on"]), values)
+
+
+def _answer_page(values: dict, args: dict, errors: dict, reason: str = ""):
+    answer, policies = check.check_request(args, runtime().today())
+    return render_template("policy/check_answer.html", title=CHECK_TITLE, answer=answer, policies=policies,
+                           args=args, values=values, errors=errors, reason=reason,
+                           back_link={"href": url_for(".check_request", **values),
+                                      "text": "Change your answers"})
+
+
+def _reason_problem(reason: str) -> str | None:
+    if not reason:
+        return "Say why the patient falls outside the policy's criteria, or apply through the policy."
+    if len(reason) > REASON_LIMIT:
+        return f"Say why in {REASON_LIMIT:,} characters or fewer (it has {len(reason):,})."
+    return text_problem(reason, multiline=True)
+
+
+def _prefilled(args: dict, policies: list, reason: str) -> dict:
+    """The application's answers from the check: the diagnosis, the treatment, and the policy shown."""
+    treatment = {"name": args["intervention"], **{name: args[name] for name in ("dmd_code", "opcs4_code")
+                                                  if args.get(name)}}
+    answers = {"diagnosis": {"icd10_code": args["icd10"]}, "intervention": treatment}
+    if policies:
+        named = "; ".join(f"{policy.reference}: {policy.title} ({policy.position_title.lower()})"
+                          for policy in policies[:3])
+        answers["policy"] = {"national_policy_applies": "yes",
+                             "policy_reference": f"{named}.\n{reason}".strip()[:2000]}
+    return answers
+
+
+def _back_to_start() -> dict:
+    return {"href": url_for("pages.application.start_application"), "text": "Back"}

@@ -145,3 +145,25 @@ def assert_no_sideways_scroll(page) -> None:
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     width = page.viewport_size["width"]
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px at {width} px wide"
+
+
+# The treatment and diagnosis of docs/examples/ifr-application.json: no policy in the library covers them.
+EXAMPLE_TREATMENT, EXAMPLE_ICD10 = "Example kinase inhibitor 600 mg capsules", "C34.1"
+
+
+def pass_the_policy_check(page, treatment: str = EXAMPLE_TREATMENT, icd10: str = EXAMPLE_ICD10,
+                          by_keyboard: bool = False) -> None:
+    """From "Start now" on: the "is this an IFR?" check answered with a treatment no policy covers,
+    and on to the new draft's task list."""
+    if by_keyboard:
+        type_into(page, "intervention", treatment)
+        type_into(page, "icd10", icd10)
+        press(page, "Check")
+        press(page, "Continue to the application")
+        return
+    page.get_by_label("Name of the treatment").fill(treatment)
+    page.get_by_label("ICD-10 code of the diagnosis").fill(icd10)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue to the application").click()

@@ -13,7 +13,13 @@ import re
 from nhs_number import calculate_checksum
 
 from ifr_service.web.fields import shown_values
-from tests.browser.people import all_violations, assert_no_sideways_scroll, choose_from_autocomplete, sign_in
+from tests.browser.people import (
+    all_violations,
+    assert_no_sideways_scroll,
+    choose_from_autocomplete,
+    pass_the_policy_check,
+    sign_in,
+)
 from tests.builders import cdf_application_for
 from tests.cases.test_views import form_sections
 from tests.cdf.test_views import ENTRY
@@ -89,6 +95,8 @@ def test_a_clinician_applies_with_mistakes_deletes_a_draft_and_withdraws(page, a
     check()
     with page.expect_navigation():
         page.get_by_role("button", name="Start now").click()
+    check()
+    pass_the_policy_check(page)
     check()
     draft = re.search(r"DRAFT-[A-Z0-9]+", page.url).group(0)
 
@@ -183,6 +191,7 @@ def test_a_clinician_applies_with_mistakes_deletes_a_draft_and_withdraws(page, a
     page.goto("/cases/new")
     with page.expect_navigation():
         page.get_by_role("button", name="Start now").click()
+    pass_the_policy_check(page)
     second = re.search(r"DRAFT-[A-Z0-9]+", page.url).group(0)
     with page.expect_navigation():
         page.get_by_role("link", name="Delete this draft").click()

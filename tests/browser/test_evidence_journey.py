@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.browser.people import all_violations, assert_no_sideways_scroll, sign_in
+from tests.browser.people import all_violations, assert_no_sideways_scroll, pass_the_policy_check, sign_in
 from tests.builders import CLINICIAN, OFFICER, PAYLOADS, Road, pdf_with
 
 LETTER = pdf_with("Clinic letter for Ms Jane Example, NHS number 943 476 5919")
@@ -56,6 +56,7 @@ def start_application(page, client, auth, application) -> str:
     sign_in(page, "Dr Priya Shah")
     page.goto("/cases/new")
     follow(page, page.get_by_role("button", name="Start now"))
+    pass_the_policy_check(page)
     draft = re.search(r"DRAFT-[A-Z0-9]+", page.url).group(0)
     answered = client.post(f"/api/v1/cases/{draft}/actions/edit", json=application, headers=auth(CLINICIAN))
     assert answered.status_code == 200, answered.json

@@ -8,7 +8,14 @@ import re
 
 from pypdf import PdfReader
 
-from tests.browser.people import choose_radio, fill_in_by_keyboard, press, serious_violations, sign_in
+from tests.browser.people import (
+    choose_radio,
+    fill_in_by_keyboard,
+    pass_the_policy_check,
+    press,
+    serious_violations,
+    sign_in,
+)
 from tests.builders import Road
 from tests.cases.test_views import form_sections
 
@@ -29,6 +36,7 @@ def submit_with_the_keyboard(page, app, in_db, application) -> str:
     press(page, "Sign in")
     press(page, "Start an Individual Funding Request")
     press(page, "Start now")
+    pass_the_policy_check(page, by_keyboard=True)
     press(page, "The patient")
     names = commissioner_names(in_db)
     for section in form_sections(app):

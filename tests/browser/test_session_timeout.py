@@ -14,7 +14,13 @@ from dataclasses import replace
 import pytest
 
 from tests.browser.conftest import refuse_other_hosts
-from tests.browser.people import all_violations, assert_no_sideways_scroll, sign_in, tab_to
+from tests.browser.people import (
+    all_violations,
+    assert_no_sideways_scroll,
+    pass_the_policy_check,
+    sign_in,
+    tab_to,
+)
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1200, "height": 900}
@@ -106,6 +112,7 @@ def test_ignoring_the_warning_signs_out_and_keeps_what_was_typed(sixteen_seconds
     sign_in(page, "Dr Priya Shah")
     page.goto("/cases/new")
     page.get_by_role("button", name="Start now").click()
+    pass_the_policy_check(page)
     page.get_by_role("link", name="The patient").click()
     section = page.url
     page.get_by_label("Given name").fill("Alex")
@@ -138,6 +145,7 @@ def type_a_name_then_go_idle(page) -> str:
     sign_in(page, "Dr Priya Shah")
     page.goto("/cases/new")
     page.get_by_role("button", name="Start now").click()
+    pass_the_policy_check(page)
     application = page.url
     page.get_by_role("link", name="The patient").click()
     page.get_by_label("Given name").fill("Alex")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.browser.conftest import refuse_other_hosts
-from tests.browser.people import sign_in
+from tests.browser.people import pass_the_policy_check, sign_in
 
 
 def test_a_clinician_starts_and_saves_an_application_with_javascript_switched_off(browser, live_url):
@@ -15,6 +15,7 @@ def test_a_clinician_starts_and_saves_an_application_with_javascript_switched_of
     sign_in(page, "Dr Priya Shah")
     page.goto("/cases/new")
     page.get_by_role("button", name="Start now").click()
+    pass_the_policy_check(page)
     page.get_by_role("link", name="The patient").click()
     page.get_by_label("Given name").fill("Alex")
     page.get_by_label("Female", exact=True).check()
