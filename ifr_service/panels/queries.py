@@ -14,6 +14,7 @@ from ifr_service.panels.models import (
     AgendaItem,
     ConflictOfInterest,
     Panel,
+    PanelKind,
     PanelMeeting,
     PanelMember,
 )
@@ -49,8 +50,10 @@ def find_panels() -> list[Panel]:
     return list(db.session().exec(select(Panel).order_by(Panel.name)))
 
 
-def find_panel_for_region(region_id: int) -> Panel | None:
-    return db.session().exec(select(Panel).where(Panel.region_id == region_id)).first()
+def find_panel_for_region(region_id: int, kind: str = PanelKind.IFR_PANEL) -> Panel | None:
+    """The region's panel of this kind (its IFR panel unless another kind is asked for)."""
+    query = select(Panel).where(Panel.region_id == region_id, Panel.kind == kind)
+    return db.session().exec(query).first()
 
 
 def find_members(panel_id: int) -> list[PanelMember]:

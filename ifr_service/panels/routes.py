@@ -40,7 +40,7 @@ def list_panels():
     """Panels.
     ---
     get:
-      summary: The regional IFR panels, with their members and quorum rules
+      summary: The regional panels (IFR panels, screening groups, review panels), with members and quorum
       tags: [panels]
       responses:
         200: {description: Panels, content: {application/json: {schema: {type: array, items: Panel}}}}
@@ -54,7 +54,7 @@ def create_panel():
     """Set up a panel.
     ---
     post:
-      summary: Set up a region's IFR panel, run by its lead hub
+      summary: Set up a region's IFR panel, screening group or review panel, run by its lead hub
       tags: [panels]
       requestBody: {required: true, content: {application/json: {schema: NewPanel}}}
       responses:
@@ -62,7 +62,7 @@ def create_panel():
         422: {description: Errors, content: {application/json: {schema: Error}}}
     """
     body = load_json(NewPanelSchema())
-    panel = service.create_panel(body["name"], body["hub_code"], body.get("quorum"))
+    panel = service.create_panel(body["name"], body["hub_code"], body.get("quorum"), body["kind"])
     return PanelSchema().dump(_panel(panel)), 201
 
 
@@ -374,7 +374,8 @@ def _panel(panel) -> dict:
         user = get_user_by_id(member.user_id)
         members.append({"id": member.id, "username": user.username, "display_name": user.display_name,
                         "panel_role": member.panel_role, "is_active": member.is_active})
-    return {"id": panel.id, "name": panel.name, "hub": find_organisation(Hub, panel.hub_id)["code"],
+    return {"id": panel.id, "name": panel.name, "kind": panel.kind,
+            "hub": find_organisation(Hub, panel.hub_id)["code"],
             "region": find_organisation(Region, panel.region_id)["code"], "quorum": panel.quorum,
             "members": members}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from ifr_service.forms.fields import BoundedList
-from ifr_service.panels.models import PanelRole
+from ifr_service.panels.models import PanelKind, PanelRole
 
 PANEL_ROLES = [role.value for role in PanelRole]
+PANEL_KINDS = [kind.value for kind in PanelKind]
 MAX_ATTENDEES = 100  # far more than sit on any panel
 MAX_QUORUM_ALTERNATIVES = 10
 
@@ -27,7 +28,10 @@ class QuorumRuleSchema(StrictSchema):
 class NewPanelSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
     hub_code = fields.String(required=True, metadata={"description": "The region's lead hub."})
-    quorum = fields.Nested(QuorumRuleSchema, metadata={"description": "Defaults to the SOP's rule."})
+    kind = fields.String(load_default=PanelKind.IFR_PANEL.value, metadata={
+        "description": "ifr_panel (the default), screening_group or review_panel: one of each a region.",
+        "enum": PANEL_KINDS})  # checked by the service, so a bad kind is a 422 naming `kind` in words
+    quorum = fields.Nested(QuorumRuleSchema, metadata={"description": "Defaults to the kind's rule."})
 
 
 class NewMemberSchema(StrictSchema):
@@ -79,6 +83,7 @@ class MemberSchema(Schema):
 class PanelSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": PANEL_KINDS})
     hub = fields.String(required=True)
     region = fields.String(required=True)
     quorum = fields.Dict(required=True)
