@@ -229,10 +229,10 @@ def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details:
 
 
 def decided_at(meeting: PanelMeeting) -> set[int]:
-    """The cases this meeting decided (or deferred), by the meeting recorded with the decision."""
+    """The cases this meeting decided (or deferred, or screened), by the meeting recorded with it."""
     decided = set()
     for _, case in queries.find_agenda(meeting.id):
-        for name in ("decision_recorded", "decision_deferred"):
+        for name in queries.DECISION_EVENTS:
             event = find_last_event(case, name)
             if event is not None and (event.payload.get("panel_meeting") or {}).get("id") == meeting.id:
                 decided.add(case.id)
@@ -262,7 +262,9 @@ def check_may_withdraw(meeting: PanelMeeting, conflict: ConflictOfInterest, acto
     members = {member.id: member for member in queries.find_members(meeting.panel_id)}
     bound = members.get(conflict.member_id)
     if bound is not None and bound.user_id == actor.id:
-        if meeting.meeting_date <= today or queries.find_latest_meeting_for_case(conflict.case_id, today):
+        kind = queries.get_panel(meeting.panel_id).kind
+        if meeting.meeting_date <= today or queries.find_latest_meeting_for_case(conflict.case_id, today,
+                                                                                  kind):
             raise Conflict("Once the case is before a meeting a member cannot withdraw their own "
                            "declaration of interest: only the panel's chair can, saying why.")
         return
@@ -319,7 +321,7 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
         raise _not_present_refusal(meeting, actor, declared)
     if was_remitted(case):
         earlier = set()
-        for other in queries.find_meetings_for_case(case.id):
+        for other in queries.find_meetings_for_case(case.id, kind=PanelKind.IFR_PANEL):
             if (other.meeting_date, other.id) < (meeting.meeting_date, meeting.id):
                 earlier |= _present_without_conflict(other, case, queries.find_conflicts(other.id, case.id))
         if present & earlier:
