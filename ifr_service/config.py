@@ -119,6 +119,9 @@ class Config:
     # commissioning and its IFRs (1 April 2013; DOMAIN.md), nor more than this many years ahead.
     meeting_earliest_date: date = date(2013, 4, 1)
     meeting_max_years_ahead: int = 2
+    # A region's screening group meets every this many days: NHS England's were weekly screening
+    # panels in each region (PQ 224945, 2015; DOMAIN.md). The meeting pages say when the next is due.
+    screening_group_meeting_interval_days: int = 7
     # A page sign-in ends after this long without a request (SESSION_IDLE_MINUTES, 30 by default), and
     # after this long in all (SESSION_ABSOLUTE_HOURS, 12). This long before the idle limit a warning
     # lets the person stay signed in (SESSION_WARNING_MINUTES, 2: the time GOV.UK's and the NHS's
@@ -388,6 +391,7 @@ SETTINGS: dict[str, Setting] = {
     "cohort_window_days": Setting("CET_COHORT_WINDOW_DAYS", _whole_number),
     "meeting_earliest_date": Setting("PANEL_MEETING_EARLIEST_DATE", _iso_date),
     "meeting_max_years_ahead": Setting("PANEL_MEETING_MAX_YEARS_AHEAD", _whole_number),
+    "screening_group_meeting_interval_days": Setting("SCREENING_GROUP_MEETING_INTERVAL_DAYS", _whole_number),
     "cet_export_inline_max_rows": Setting("CET_EXPORT_INLINE_MAX_ROWS", _whole_number),
     "cet_export_retention_days": Setting("CET_EXPORT_RETENTION_DAYS", _whole_number),
     "oidc_issuer": Setting("OIDC_ISSUER", blank_is_unset=True),

@@ -1,4 +1,5 @@
-"""The demo data set: the demo users, the London panel, an IFR case in every workflow state, and
+"""The demo data set: the demo users, the London panel and screening group, an IFR case in every
+workflow state, and
 CDF applications approved, not approved, on treatment and stopped.
 
 Every case is moved by the same service calls the API makes, so the demo holds
@@ -25,7 +26,7 @@ from ifr_service.cet.synthetic import write_history
 from ifr_service.config import PROJECT_ROOT
 from ifr_service.panels import queries as panels_queries
 from ifr_service.panels import service as panels
-from ifr_service.panels.models import Panel
+from ifr_service.panels.models import Panel, PanelKind
 from ifr_service.panels.queries import find_panel_for_region
 from ifr_service.policy.jobs import file_cohort_candidates
 from ifr_service.policy.library import load_policy_library
@@ -63,15 +64,35 @@ DEMO_PANEL = [
 ]
 
 
+DEMO_SCREENING_GROUP = [
+    ("demo-screening-chair", "chair"),
+    ("demo-screening-clinician", "clinician"),
+    ("demo-panel-member", "public_health_consultant"),
+]
+
+
 def load_demo_panel() -> Panel:
-    """The London region's IFR panel, run by the London hub, with a member in every role."""
+    """The London region's IFR panel, run by the London hub, with a member in every role; and its
+    screening group (load_demo_screening_group)."""
     london = get_hub("london")
     panel = find_panel_for_region(london.region_id)
     if panel is None:
         panel = panels.create_panel("London IFR panel", "london")
         for username, panel_role in DEMO_PANEL:
             panels.add_member(panel, username, panel_role)
+    load_demo_screening_group()
     return panel
+
+
+def load_demo_screening_group() -> Panel:
+    """The London region's screening group: a chair, a clinician and a public health consultant."""
+    london = get_hub("london")
+    group = find_panel_for_region(london.region_id, PanelKind.SCREENING_GROUP)
+    if group is None:
+        group = panels.create_panel("London screening group", "london", kind=PanelKind.SCREENING_GROUP)
+        for username, panel_role in DEMO_SCREENING_GROUP:
+            panels.add_member(group, username, panel_role)
+    return group
 
 
 FINDINGS_NO = {criterion: {"finding": "no", "reasons": reasons} for criterion, reasons in {
@@ -89,8 +110,11 @@ APPROVE = ("approve", "demo-panel-chair", {"findings": FINDINGS_YES,
 CHECKED = [("confirm_complete", "demo-officer", {})]
 SCREENED_IN = [*CHECKED, ("screen_to_panel", "demo-officer",
                           {"reason": "An individual request with a case for exceptionality."})]
+SCREENING_ACTIONS = ("screen_not_responsible", "screen_routinely_commissioned", "screen_cohort",
+                     "screen_to_panel")
 
-# One case in every state of the workflow: (name, urgency, steps before the panel meets, after).
+# One case in every state of the workflow: (name, urgency, steps before the panel meets, after). The
+# screening group meets today before the first screening outcome: the steps up to it come first.
 JOURNEYS = [
     ("Draft", "routine", None, []),
     ("Deleted draft", "routine", None, [("delete_draft", "demo-clinician", {})]),
@@ -160,8 +184,11 @@ def load_demo_data() -> dict[str, int]:
         case = service.create_draft(clinician, answers)
         if before is not None:
             service.submit_case(case, clinician)
-            _take(case, before)
+            _take(case, _until_screened(before))
         cases.append(case)
+    _hold_meeting(load_demo_screening_group())
+    for case, (_, _, before, _) in zip(cases, JOURNEYS, strict=True):
+        _take(case, (before or [])[len(_until_screened(before or [])):])
     _hold_meeting(panel)
     for case, (_, _, _, after) in zip(cases, JOURNEYS, strict=True):
         _take(case, after)
@@ -218,13 +245,19 @@ def _cdf_case(clinician, number: str, name: str, entry_key: str, icd10_code: str
     return case
 
 
+def _until_screened(steps: list) -> list:
+    """The steps before the screening outcome: the group's meeting comes between them and it."""
+    return next((steps[:i] for i, (action, _, _) in enumerate(steps) if action in SCREENING_ACTIONS), steps)
+
+
 def _take(case, steps) -> None:
     for action, username, payload in steps:
         actions.take_action(case, action, find_user(username), payload)
 
 
 def _hold_meeting(panel: Panel) -> None:
-    """Today's meeting of the London panel, everyone present, with every case ready for it."""
+    """Today's meeting of a London panel (its IFR panel or screening group), everyone present, with
+    every case waiting for it."""
     members = [member.id for member in panels_queries.find_members(panel.id)]
     meeting = panels.schedule_meeting(panel, runtime().today(), "ordinary", members)
     panels.build_agenda(meeting)

@@ -17,6 +17,7 @@ from ifr_service.cet import referrals as _cet_referrals  # noqa: F401  (register
 from ifr_service.letters.content import letter_names
 from ifr_service.panels import access as _panel_access  # noqa: F401  (registers: the lead hub sees)
 from ifr_service.panels import guards as _panel_guards  # noqa: F401  (registers: the panel's rules)
+from ifr_service.panels.models import PanelKind
 from ifr_service.policy import progress as _policy_progress  # noqa: F401  (registers: a cohort's stage)
 from ifr_service.policy import service as _policy_service  # noqa: F401  (registers: policy's)
 from ifr_service.users.models import Role
@@ -29,4 +30,5 @@ def known_names(workflow: str) -> KnownNames:
     found = registry(workflow)
     return KnownNames(roles=frozenset(role.value for role in Role), guards=frozenset(found.guards),
                       effects=frozenset(found.effects), handlers=frozenset(found.handlers),
-                      signals=SIGNALS, letters=letter_names())
+                      signals=SIGNALS, letters=letter_names(),
+                      panel_kinds=frozenset(kind.value for kind in PanelKind))

@@ -39,6 +39,9 @@ PNG = (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 
 
 CLINICIAN, OFFICER, CHAIR, REVIEW_CHAIR = (
     "demo-clinician", "demo-officer", "demo-panel-chair", "review-chair")
+SCREENING_CHAIR = "demo-screening-chair"  # the London screening group's chair
+SCREENING_ACTIONS = ("screen_not_responsible", "screen_routinely_commissioned", "screen_cohort",
+                     "screen_to_panel")
 
 
 def findings(finding: str = "no", reasons: str = "The panel considered the evidence submitted.") -> dict:
@@ -123,18 +126,28 @@ class Road:
         return [c for c in self.case(who)["clocks"] if c["clock"] == key][-1]
 
     def to_panel(self, hold_meeting: bool = True):
-        """Check, screen in, and (unless told not to) put the case before a quorate meeting today."""
+        """Check, screen in at the screening group's meeting, and (unless told not to) put the case
+        before a quorate meeting of the IFR panel today."""
         self.act(OFFICER, "confirm_complete")
-        self.act(OFFICER, "screen_to_panel", REASON)
+        self.screen("screen_to_panel", REASON)
         if hold_meeting:
             self.meeting = self.hold_meeting()
 
-    def panel(self) -> dict:
-        return self.client.get("/api/v1/panels", headers=self.auth(OFFICER)).json[0]
+    def screen(self, action: str = "screen_to_panel", payload: dict | None = None, expect: int = 200):
+        """The London screening group meets today, every member present, with the case on its
+        agenda; the case officer records the group's outcome."""
+        self.screening_meeting = self.hold_meeting(kind="screening_group")
+        return self.act(OFFICER, action, PAYLOADS[action] if payload is None else payload, expect)
 
-    def hold_meeting(self, absent: tuple[str, ...] = ()) -> dict:
-        """A meeting of the London panel today, with every member present but `absent`."""
-        panel = self.panel()
+    def panel(self, kind: str = "ifr_panel") -> dict:
+        """The London region's panel of this kind (its IFR panel unless asked)."""
+        panels = self.client.get("/api/v1/panels", headers=self.auth(OFFICER)).json
+        return next(panel for panel in panels if panel["kind"] == kind and panel["region"] == "london")
+
+    def hold_meeting(self, absent: tuple[str, ...] = (), kind: str = "ifr_panel") -> dict:
+        """A meeting of a London panel (its IFR panel unless asked) today, with every member present
+        but `absent`."""
+        panel = self.panel(kind)
         attendees = [m["id"] for m in panel["members"] if m["username"] not in absent]
         today = self.client.application.extensions["ifr"].today()
         meeting = self.client.post(f"/api/v1/panels/{panel['id']}/meetings", headers=self.auth(OFFICER),
@@ -145,8 +158,34 @@ class Road:
         assert agenda.status_code == 200, agenda.json
         return agenda.json
 
-    def member_id(self, username: str) -> int:
-        return next(m["id"] for m in self.panel()["members"] if m["username"] == username)
+    def member_id(self, username: str, kind: str = "ifr_panel") -> int:
+        return next(m["id"] for m in self.panel(kind)["members"] if m["username"] == username)
+
+
+def set_up_north_screening_group(client, auth) -> dict:
+    """The North region's screening group, run by the North West hub: a chair and a clinician, with
+    a quorum of both (a panel's own rule, as an administrator may set one)."""
+    group = client.post("/api/v1/panels", headers=auth("demo-admin"), json={
+        "name": "North screening group", "hub_code": "north-west", "kind": "screening_group",
+        "quorum": {"minimum_members": 2, "requires": [["chair"], ["clinician"]]}})
+    assert group.status_code == 201, group.json
+    for username, panel_role in (("screening-chair-north-west", "chair"),
+                                 ("screening-clinician-north-west", "clinician")):
+        seat = client.post(f"/api/v1/panels/{group.json['id']}/members", headers=auth("demo-admin"),
+                           json={"username": username, "panel_role": panel_role})
+        assert seat.status_code == 201, seat.json
+    return seat.json
+
+
+def hold_meeting_of(client, auth, panel: dict, who: str, day=None) -> dict:
+    """A meeting of the panel (today unless `day`), every member present, its agenda built."""
+    day = day or client.application.extensions["ifr"].today()
+    meeting = client.post(f"/api/v1/panels/{panel['id']}/meetings", headers=auth(who), json={
+        "meeting_date": day.isoformat(), "attendee_ids": [m["id"] for m in panel["members"]]})
+    assert meeting.status_code == 201, meeting.json
+    agenda = client.post(f"/api/v1/meetings/{meeting.json['id']}/agenda", headers=auth(who))
+    assert agenda.status_code == 200, agenda.json
+    return agenda.json
 
 
 # The Cancer Drugs Fund

@@ -61,7 +61,9 @@ CDF_EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "cdf-application.json"
 CDF_EXAMPLE_DAY = date(2026, 11, 23)
 SEED = "tests.seed"  # where the app built for the suite keeps its Seed, in app.extensions
 EXTRA_USERS = [("officer-north-west", Role.CASE_OFFICER, "north-west"),
-               ("review-chair", Role.PANEL_CHAIR, "london")]
+               ("review-chair", Role.PANEL_CHAIR, "london"),
+               ("screening-chair-north-west", Role.PANEL_CHAIR, "north-west"),
+               ("screening-clinician-north-west", Role.PANEL_MEMBER, "north-west")]
 EXTRA_CDF_ADMINS = [("cdf-admin-north", "north")]
 
 

@@ -61,7 +61,8 @@ def build_spec() -> APISpec:
 
     for name in ("QuorumRule", "NewPanel", "NewMember", "MemberChanges", "NewMeeting", "Attendance",
                  "NewConflict", "ConflictWithdrawal", "AgendaMove",
-                 "Member", "Panel", "Quorum", "AgendaEntry", "Meeting", "PackCase", "PanelPack"):
+                 "Member", "Panel", "Quorum", "AgendaEntry", "Meeting", "PackCase", "PanelPack",
+                 "MinutesMember", "MinutesConflict", "MinutesOutcome", "Minutes"):
         spec.components.schema(name, schema=getattr(panel_schemas, f"{name}Schema"))
     from ifr_service.cet.routes import (
         CetExportSchema,

@@ -93,6 +93,7 @@ WORDS: dict[str, str | dict[str, str]] = {
     "pages.panels.pack_evidence": "Downloaded evidence from a panel pack",
     "api.panels.panel_evidence": "Downloaded evidence from a panel pack through the API",
     "pages.panels.minutes": "Viewed a meeting's minutes",
+    "api.panels.meeting_minutes": "Read a meeting's minutes through the API",
     "pages.panels.build_agenda": "Built a meeting's agenda",
     "api.panels.build_agenda": "Built a meeting's agenda through the API",
     "pages.panels.move_on_agenda": "Moved a case on a meeting's agenda",

@@ -123,7 +123,11 @@ def _check_page(case: Case, action: Action, checked: dict):
 def _decided_by(checked: dict) -> str | None:
     if checked.get("decided_by") == "chair's action":
         return "The panel chair, by chair's action"
+    if checked.get("decided_by") == "screening chair's action":
+        return f"The chair of the {checked['screening_group']['name']}, by chair's action between meetings"
     meeting = checked.get("panel_meeting")
+    if meeting and checked.get("decided_by") == "screening group":
+        return f"The {meeting['panel']}, at its meeting of {_day(meeting['date'])}"
     if meeting:
         return f"The panel, at its meeting of {_day(meeting['date'])}"
     return None

@@ -91,7 +91,7 @@ class _Facts:
         self.treatment = submitted_answer(self.answers, INTERVENTION_NAME)
         self.state = event.to_state
         actor = get_user_by_id(event.actor_id) if event.actor_id else None
-        self.signatory = signatory(actor, event.name, self.hub.name)
+        self.signatory = signatory(actor, event.name, self.hub.name, event.payload)
         self.review_deadline = _review_deadline(workflow, self.dated)
 
     @property
@@ -167,12 +167,16 @@ def contact_of(hub: Hub) -> tuple[tuple[str, str], ...]:
     return tuple((label, value) for label, value in rows if value)
 
 
-def signatory(actor: User | None, event_name: str, hub_name: str) -> tuple[str, str]:
+def signatory(actor: User | None, event_name: str, hub_name: str,
+              payload: dict | None = None) -> tuple[str, str]:
     """Who signs: the person the event records as taking the action, in their role (the panel's
-    chair for a decision or a review, the case officer for a screening outcome)."""
+    chair for a decision or a review, the case officer for a screening outcome, the screening
+    group's chair for one screened by chair's action)."""
     words = wording()["signatory"]
     if actor is None or actor.role not in words["by_role"]:
         return words["otherwise"].format(hub=hub_name), ""
+    if (payload or {}).get("decided_by") == "screening chair's action":
+        return actor.display_name, words["screening_chair"].format(panel=payload["screening_group"]["name"])
     role = words["by_event"].get(event_name) or words["by_role"][actor.role]
     return actor.display_name, role.format(hub=hub_name)
 
@@ -181,7 +185,11 @@ def decided_by(payload: dict) -> str | None:
     words = wording()["decided_by"]
     if payload.get("decided_by") == "chair's action":
         return words["chairs_action"]
+    if payload.get("decided_by") == "screening chair's action":
+        return words["screening_chairs_action"].format(panel=payload["screening_group"]["name"])
     meeting = payload.get("panel_meeting")
+    if meeting and payload.get("decided_by") == "screening group":
+        return words["screening_group"].format(panel=meeting["panel"], date=nhs_date(meeting["date"]))
     if meeting:
         return words["panel"].format(date=nhs_date(meeting["date"]))
     return None

@@ -1,16 +1,18 @@
 """The rules the IFR workflow asks of a panel's decision, registered into its registry: who may
 decide (a quorate panel in session, or the chair's action; nobody who declared an interest), who may
-review (nobody who took part), and that an outcome follows the panel's findings unless the chair
-says why it departs from them."""
+record a screening outcome (the region's screening group, quorate, in session; or its chair's action on
+an urgent case), who may review (nobody who took part), and that an outcome follows the panel's
+findings unless the chair says why it departs from them."""
 
 from __future__ import annotations
 
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import find_last_event
 from ifr_service.errors import Conflict, ValidationFailed
+from ifr_service.panels import screening
 from ifr_service.panels import service as panels
 from ifr_service.runtime import runtime
-from ifr_service.users.models import User
+from ifr_service.users.models import Role, User
 from ifr_service.workflows.registry import guard
 
 
@@ -26,6 +28,18 @@ def panel_may_decide(case: Case, actor: User, payload: dict) -> dict:
         return {"decided_by": "chair's action"}
     return {"decided_by": "panel", "panel_meeting": {"id": meeting.id,
                                                      "date": meeting.meeting_date.isoformat()}}
+
+
+def _offered_screening(case: Case, user: User) -> bool:
+    """The lead hub's case officers are offered the outcomes (the guard says what a meeting lacks); a
+    panel chair only when they may screen the case by chair's action."""
+    return user.role != Role.PANEL_CHAIR or screening.may_screen_by_chairs_action(case, user)
+
+
+@guard("screening_group_may_screen", workflows=("ifr",), before_the_form=True,
+       offered_only_if=_offered_screening)
+def screening_group_may_screen(case: Case, actor: User, payload: dict) -> dict:
+    return screening.check_group_may_screen(case, actor, runtime().today())
 
 
 @guard("reviewer_took_no_part_in_decision", workflows=("ifr",), before_the_form=True)

@@ -22,6 +22,14 @@ class PanelRole(StrEnum):
     LAY_MEMBER = "lay_member"
 
 
+class PanelKind(StrEnum):
+    """What a panel does. Each region has at most one panel of each kind, run by its lead hub."""
+
+    IFR_PANEL = "ifr_panel"  # the regional IFR panel: decides requests (docs/panels.md)
+    SCREENING_GROUP = "screening_group"  # screens requests weekly (PQ 224945, 2015)
+    REVIEW_PANEL = "review_panel"  # reviews how a decision was made, on the clinician's request
+
+
 # A chair or vice-chair, a public health consultant, a pharmacist or clinician,
 # and a lay member: at least four members in all.
 DEFAULT_QUORUM = {
@@ -30,14 +38,35 @@ DEFAULT_QUORUM = {
                  ["pharmacist", "clinician"], ["lay_member"]],
 }
 
+# Each kind's quorum when the panel is set up without one (a panel's own rule can be set, as ever).
+# The screening group's: a chair or vice-chair and at least one clinician or public health consultant,
+# at least three members in all (issue 22: screening with clinical input, NHS England's weekly
+# screening panels, PQ 224945, 2015). The review panel's is this service's default, not a published
+# rule: a chair or vice-chair, a clinician or public health consultant and a lay member, at least three.
+DEFAULT_QUORUMS = {
+    PanelKind.IFR_PANEL: DEFAULT_QUORUM,
+    PanelKind.SCREENING_GROUP: {
+        "minimum_members": 3,
+        "requires": [["chair", "vice_chair"], ["clinician", "public_health_consultant"]],
+    },
+    PanelKind.REVIEW_PANEL: {
+        "minimum_members": 3,
+        "requires": [["chair", "vice_chair"], ["clinician", "public_health_consultant"], ["lay_member"]],
+    },
+}
+
 
 class Panel(SQLModel, table=True):
-    """The IFR panel a region's lead hub runs."""
+    """A panel a region's lead hub runs: its IFR panel, its screening group or its review panel."""
+
+    __table_args__ = (UniqueConstraint("region_id", "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     hub_id: int = Field(foreign_key="hub.id", index=True)
-    region_id: int = Field(foreign_key="region.id", index=True, unique=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    kind: str = Field(default=PanelKind.IFR_PANEL, max_length=20,
+                      sa_column_kwargs={"server_default": PanelKind.IFR_PANEL.value})
     quorum: dict = Field(default_factory=lambda: dict(DEFAULT_QUORUM),
                          sa_column=Column(JsonDocument, nullable=False))
     created_utc: datetime = Field(default_factory=utc_now)

@@ -14,13 +14,15 @@ from ifr_service.panels.models import (
     AgendaItem,
     ConflictOfInterest,
     Panel,
+    PanelKind,
     PanelMeeting,
     PanelMember,
 )
 from ifr_service.users.models import User
 
-# The events a meeting records its decisions with (see cases/actions.py _panel_may_decide).
-DECISION_EVENTS = ("decision_recorded", "decision_deferred")
+# The events a meeting records its decisions with, each naming the meeting in its payload's
+# panel_meeting (panels/guards.py): an IFR panel's decisions and deferrals, a screening group's outcomes.
+DECISION_EVENTS = ("decision_recorded", "decision_deferred", "screening_completed")
 
 
 def add(row):
@@ -49,8 +51,10 @@ def find_panels() -> list[Panel]:
     return list(db.session().exec(select(Panel).order_by(Panel.name)))
 
 
-def find_panel_for_region(region_id: int) -> Panel | None:
-    return db.session().exec(select(Panel).where(Panel.region_id == region_id)).first()
+def find_panel_for_region(region_id: int, kind: str = PanelKind.IFR_PANEL) -> Panel | None:
+    """The region's panel of this kind (its IFR panel unless another kind is asked for)."""
+    query = select(Panel).where(Panel.region_id == region_id, Panel.kind == kind)
+    return db.session().exec(query).first()
 
 
 def find_members(panel_id: int) -> list[PanelMember]:
@@ -116,17 +120,30 @@ def find_cases_ready_for_panel(region_id: int, states: list[str]) -> list[Case]:
     return list(db.session().exec(query))
 
 
-def find_latest_meeting_for_case(case_id: int, on_or_before: date) -> PanelMeeting | None:
+def find_latest_meeting_for_case(case_id: int, on_or_before: date,
+                                 kind: str = PanelKind.IFR_PANEL) -> PanelMeeting | None:
+    """The latest meeting, held by the day given, of a panel of this kind with the case on its agenda."""
     query = (select(PanelMeeting).join(AgendaItem, AgendaItem.meeting_id == PanelMeeting.id)
-             .where(AgendaItem.case_id == case_id, PanelMeeting.meeting_date <= on_or_before)
+             .join(Panel, Panel.id == PanelMeeting.panel_id)
+             .where(AgendaItem.case_id == case_id, PanelMeeting.meeting_date <= on_or_before,
+                    Panel.kind == kind)
              .order_by(PanelMeeting.meeting_date.desc(), PanelMeeting.id.desc()).limit(1))
     return db.session().exec(query).first()
 
 
-def find_meetings_for_case(case_id: int) -> list[PanelMeeting]:
+def find_meetings_for_case(case_id: int, kind: str | None = None) -> list[PanelMeeting]:
+    """The meetings with the case on their agenda: of every panel, or of the panels of one kind."""
     query = (select(PanelMeeting).join(AgendaItem, AgendaItem.meeting_id == PanelMeeting.id)
              .where(AgendaItem.case_id == case_id).order_by(PanelMeeting.meeting_date))
+    if kind is not None:
+        query = query.join(Panel, Panel.id == PanelMeeting.panel_id).where(Panel.kind == kind)
     return list(db.session().exec(query))
+
+
+def find_latest_meeting(panel_id: int) -> PanelMeeting | None:
+    query = (select(PanelMeeting).where(PanelMeeting.panel_id == panel_id)
+             .order_by(PanelMeeting.meeting_date.desc(), PanelMeeting.id.desc()).limit(1))
+    return db.session().exec(query).first()
 
 
 def find_case_conflicts(case_id: int) -> list[ConflictOfInterest]:

@@ -9,13 +9,14 @@ from ifr_service.audit.recording import note_case_seen, note_cases_shown, note_l
 from ifr_service.cases import evidence, presenters, similar
 from ifr_service.cases.queries import get_attachment_content, get_case_by_id
 from ifr_service.errors import NotFound, ValidationFailed
-from ifr_service.panels import queries, service
+from ifr_service.panels import queries, screening, service
 from ifr_service.panels.schemas import (
     AgendaMoveSchema,
     AttendanceSchema,
     ConflictWithdrawalSchema,
     MeetingSchema,
     MemberChangesSchema,
+    MinutesSchema,
     NewConflictSchema,
     NewMeetingSchema,
     NewMemberSchema,
@@ -40,7 +41,7 @@ def list_panels():
     """Panels.
     ---
     get:
-      summary: The regional IFR panels, with their members and quorum rules
+      summary: The regional panels (IFR panels, screening groups, review panels), with members and quorum
       tags: [panels]
       responses:
         200: {description: Panels, content: {application/json: {schema: {type: array, items: Panel}}}}
@@ -54,7 +55,7 @@ def create_panel():
     """Set up a panel.
     ---
     post:
-      summary: Set up a region's IFR panel, run by its lead hub
+      summary: Set up a region's IFR panel, screening group or review panel, run by its lead hub
       tags: [panels]
       requestBody: {required: true, content: {application/json: {schema: NewPanel}}}
       responses:
@@ -62,7 +63,7 @@ def create_panel():
         422: {description: Errors, content: {application/json: {schema: Error}}}
     """
     body = load_json(NewPanelSchema())
-    panel = service.create_panel(body["name"], body["hub_code"], body.get("quorum"))
+    panel = service.create_panel(body["name"], body["hub_code"], body.get("quorum"), body["kind"])
     return PanelSchema().dump(_panel(panel)), 201
 
 
@@ -205,6 +206,57 @@ def panel_evidence(meeting_id: int, reference: str, attachment_id: int):
     copy = evidence.get_panel_copy(case, attachment_id)
     return file_download(get_attachment_content(copy.attachment), copy.attachment.content_type,
                          f"{case.public_reference}-{copy.filename}")
+
+
+@panels.get(f"/meetings/<{ID}:meeting_id>/minutes")
+@allow(*HUB_TEAM)
+def meeting_minutes(meeting_id: int):
+    """The minutes of a meeting.
+    ---
+    get:
+      summary: A meeting's minutes, by reference only (no patient identifiers)
+      description: >-
+        Who was present and who was not, the interests declared (and any withdrawn), and each
+        case's outcome with its reasons: an IFR panel's decisions, a screening group's screening
+        outcomes. Read by those who read the meeting's pack.
+      tags: [panels]
+      parameters: [{in: path, name: meeting_id, required: true, schema: {type: integer}}]
+      responses:
+        200: {description: The minutes, content: {application/json: {schema: Minutes}}}
+    """
+    meeting = _meeting_read_by_caller(meeting_id)
+    panel = queries.get_panel(meeting.panel_id)
+    members = queries.find_members_with_users(panel.id)
+    names = {member.id: user.display_name for member, user in members}
+    agenda = {case.id: case.public_reference for _, case in queries.find_agenda(meeting.id)}
+    outcomes = queries.find_meeting_decisions(meeting.id)
+    note_cases_shown(current_user(), [case for case, _ in outcomes])
+
+    def seat(member, user) -> dict:
+        return {"member_id": member.id, "display_name": user.display_name, "panel_role": member.panel_role}
+
+    return MinutesSchema().dump({
+        "meeting_id": meeting.id, "panel": panel.name, "panel_kind": panel.kind,
+        "meeting_date": meeting.meeting_date, "kind": meeting.kind,
+        "present": [seat(m, u) for m, u in members if m.id in meeting.attendee_ids],
+        "absent": [seat(m, u) for m, u in members if m.id not in meeting.attendee_ids],
+        "conflicts": [{"reference": agenda.get(c.case_id), "member_id": c.member_id,
+                       "member": names.get(c.member_id, "A former member"), "details": c.details,
+                       "withdrawn": c.withdrawn_utc is not None, "withdrawal_reason": c.withdrawal_reason}
+                      for c in queries.find_conflicts(meeting.id, include_withdrawn=True)],
+        "outcomes": [_outcome(case, event) for case, event in outcomes],
+    })
+
+
+def _outcome(case, event) -> dict:
+    workflow = runtime().workflows[case.route]
+    action = next(action for action in workflow.actions
+                  if action.event == event.name and action.to == event.to_state)
+    return {"reference": case.public_reference, "action": action.key,
+            "outcome": workflow.state(event.to_state).title,
+            "recorded_by": get_user_by_id(event.actor_id).display_name, "recorded_utc": event.occurred_utc,
+            "reasons": {field.key: event.payload[field.key] for field in action.payload
+                        if event.payload.get(field.key) not in (None, "")}}
 
 
 @panels.post(f"/meetings/<{ID}:meeting_id>/agenda")
@@ -374,7 +426,8 @@ def _panel(panel) -> dict:
         user = get_user_by_id(member.user_id)
         members.append({"id": member.id, "username": user.username, "display_name": user.display_name,
                         "panel_role": member.panel_role, "is_active": member.is_active})
-    return {"id": panel.id, "name": panel.name, "hub": find_organisation(Hub, panel.hub_id)["code"],
+    return {"id": panel.id, "name": panel.name, "kind": panel.kind,
+            "hub": find_organisation(Hub, panel.hub_id)["code"],
             "region": find_organisation(Region, panel.region_id)["code"], "quorum": panel.quorum,
             "members": members}
 
@@ -395,8 +448,10 @@ def _meeting(meeting) -> dict:
             "quorum": {"quorate": result.quorate, "present": result.present,
                        "missing": list(result.missing)},
         })
-    return {"id": meeting.id, "panel_id": meeting.panel_id, "meeting_date": meeting.meeting_date,
-            "kind": meeting.kind, "attendee_ids": meeting.attendee_ids, "agenda": agenda}
+    panel = queries.get_panel(meeting.panel_id)
+    return {"id": meeting.id, "panel_id": meeting.panel_id, "panel_kind": panel.kind,
+            "meeting_date": meeting.meeting_date, "kind": meeting.kind, "attendee_ids": meeting.attendee_ids,
+            "agenda": agenda, "next_meeting_due": screening.next_meeting_due(panel, meeting)}
 
 
 def _withdrawn_conflicts(meeting, case) -> list[dict]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from ifr_service.forms.fields import BoundedList
-from ifr_service.panels.models import PanelRole
+from ifr_service.panels.models import PanelKind, PanelRole
 
 PANEL_ROLES = [role.value for role in PanelRole]
+PANEL_KINDS = [kind.value for kind in PanelKind]
 MAX_ATTENDEES = 100  # far more than sit on any panel
 MAX_QUORUM_ALTERNATIVES = 10
 
@@ -27,7 +28,10 @@ class QuorumRuleSchema(StrictSchema):
 class NewPanelSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
     hub_code = fields.String(required=True, metadata={"description": "The region's lead hub."})
-    quorum = fields.Nested(QuorumRuleSchema, metadata={"description": "Defaults to the SOP's rule."})
+    kind = fields.String(load_default=PanelKind.IFR_PANEL.value, metadata={
+        "description": "ifr_panel (the default), screening_group or review_panel: one of each a region.",
+        "enum": PANEL_KINDS})  # checked by the service, so a bad kind is a 422 naming `kind` in words
+    quorum = fields.Nested(QuorumRuleSchema, metadata={"description": "Defaults to the kind's rule."})
 
 
 class NewMemberSchema(StrictSchema):
@@ -79,6 +83,7 @@ class MemberSchema(Schema):
 class PanelSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": PANEL_KINDS})
     hub = fields.String(required=True)
     region = fields.String(required=True)
     quorum = fields.Dict(required=True)
@@ -139,7 +144,50 @@ class PanelPackSchema(Schema):
 class MeetingSchema(Schema):
     id = fields.Integer(required=True)
     panel_id = fields.Integer(required=True)
+    panel_kind = fields.String(required=True, metadata={"enum": PANEL_KINDS})
     meeting_date = fields.Date(required=True)
     kind = fields.String(required=True)
     attendee_ids = fields.List(fields.Integer(), required=True)
     agenda = fields.List(fields.Nested(AgendaEntrySchema), required=True)
+    next_meeting_due = fields.Date(required=True, allow_none=True, metadata={
+        "description": "A screening group's: when its next meeting is due, this meeting's date and "
+                       "SCREENING_GROUP_MEETING_INTERVAL_DAYS (7: weekly) on. Null for other panels."})
+
+
+class MinutesMemberSchema(Schema):
+    member_id = fields.Integer(required=True)
+    display_name = fields.String(required=True)
+    panel_role = fields.String(required=True)
+
+
+class MinutesConflictSchema(Schema):
+    reference = fields.String(required=True, allow_none=True)
+    member_id = fields.Integer(required=True)
+    member = fields.String(required=True)
+    details = fields.String(required=True)
+    withdrawn = fields.Boolean(required=True)
+    withdrawal_reason = fields.String(required=True, allow_none=True)
+
+
+class MinutesOutcomeSchema(Schema):
+    reference = fields.String(required=True)
+    action = fields.String(required=True, metadata={"description": "The workflow action recorded."})
+    outcome = fields.String(required=True, metadata={"description": "The state the case entered."})
+    recorded_by = fields.String(required=True)
+    recorded_utc = fields.DateTime(required=True)
+    reasons = fields.Dict(required=True, metadata={
+        "description": "The action's fields as recorded: reasons, findings, summary and the like."})
+
+
+class MinutesSchema(Schema):
+    meeting_id = fields.Integer(required=True)
+    panel = fields.String(required=True)
+    panel_kind = fields.String(required=True, metadata={"enum": PANEL_KINDS})
+    meeting_date = fields.Date(required=True)
+    kind = fields.String(required=True)
+    present = fields.List(fields.Nested(MinutesMemberSchema), required=True)
+    absent = fields.List(fields.Nested(MinutesMemberSchema), required=True)
+    conflicts = fields.List(fields.Nested(MinutesConflictSchema), required=True, metadata={
+        "description": "Every interest declared at the meeting, withdrawn ones too, marked so."})
+    outcomes = fields.List(fields.Nested(MinutesOutcomeSchema), required=True, metadata={
+        "description": "Each case the meeting decided (an IFR panel) or screened (a screening group)."})

@@ -11,10 +11,11 @@ from ifr_service.db import utc_now
 from ifr_service.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ifr_service.panels import queries
 from ifr_service.panels.models import (
-    DEFAULT_QUORUM,
+    DEFAULT_QUORUMS,
     AgendaItem,
     ConflictOfInterest,
     Panel,
+    PanelKind,
     PanelMeeting,
     PanelMember,
     PanelRole,
@@ -26,15 +27,29 @@ from ifr_service.text import quoted, shortened
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user
 
+PANEL_KIND_NAMES = {PanelKind.IFR_PANEL: "an IFR panel", PanelKind.SCREENING_GROUP: "a screening group",
+                    PanelKind.REVIEW_PANEL: "a review panel"}
 
-def create_panel(name: str, hub_code: str, quorum: dict | None = None) -> Panel:
+
+def create_panel(name: str, hub_code: str, quorum: dict | None = None,
+                 kind: str = PanelKind.IFR_PANEL) -> Panel:
+    """Set up a region's panel of a kind (one of each kind a region), run by its lead hub, with the
+    kind's default quorum unless one is given."""
+    kind = check_kind(kind)
     hub = find_hub(hub_code)  # named in the body, so a field's error (422), not a missing address
     if hub is None:
         raise ValidationFailed({"hub_code": f"There is no hub with the code {quoted(hub_code)}."})
-    if queries.find_panel_for_region(hub.region_id) is not None:
-        raise ValidationFailed({"hub_code": "This hub's region has a panel already."})
-    return queries.add(Panel(name=name, hub_id=hub.id, region_id=hub.region_id,
-                             quorum=quorum or dict(DEFAULT_QUORUM)))
+    if queries.find_panel_for_region(hub.region_id, kind) is not None:
+        raise ValidationFailed({"hub_code": f"This hub's region has {PANEL_KIND_NAMES[kind]} already."})
+    return queries.add(Panel(name=name, hub_id=hub.id, region_id=hub.region_id, kind=kind,
+                             quorum=quorum or dict(DEFAULT_QUORUMS[kind])))
+
+
+def check_kind(kind: str | None) -> PanelKind:
+    if kind not in {k.value for k in PanelKind}:
+        raise ValidationFailed({"kind": "Choose the kind of panel: an IFR panel (ifr_panel), a screening "
+                                        "group (screening_group) or a review panel (review_panel)."})
+    return PanelKind(kind)
 
 
 def add_member(panel: Panel, username: str, panel_role: str) -> PanelMember:
@@ -158,7 +173,7 @@ def build_agenda(meeting: PanelMeeting) -> list[tuple[AgendaItem, Case]]:
     agenda = queries.find_agenda(meeting.id)
     listed = {case.id for _, case in agenda}
     order = [(item, case) for item, case in agenda]
-    for case in queries.find_cases_ready_for_panel(panel.region_id, panel_states()):
+    for case in queries.find_cases_ready_for_panel(panel.region_id, panel_states(panel.kind)):
         if case.id not in listed:
             item = queries.add(AgendaItem(meeting_id=meeting.id, case_id=case.id,
                                           position=queries.next_agenda_position(meeting.id)))
@@ -214,10 +229,10 @@ def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details:
 
 
 def decided_at(meeting: PanelMeeting) -> set[int]:
-    """The cases this meeting decided (or deferred), by the meeting recorded with the decision."""
+    """The cases this meeting decided (or deferred, or screened), by the meeting recorded with it."""
     decided = set()
     for _, case in queries.find_agenda(meeting.id):
-        for name in ("decision_recorded", "decision_deferred"):
+        for name in queries.DECISION_EVENTS:
             event = find_last_event(case, name)
             if event is not None and (event.payload.get("panel_meeting") or {}).get("id") == meeting.id:
                 decided.add(case.id)
@@ -247,7 +262,9 @@ def check_may_withdraw(meeting: PanelMeeting, conflict: ConflictOfInterest, acto
     members = {member.id: member for member in queries.find_members(meeting.panel_id)}
     bound = members.get(conflict.member_id)
     if bound is not None and bound.user_id == actor.id:
-        if meeting.meeting_date <= today or queries.find_latest_meeting_for_case(conflict.case_id, today):
+        kind = queries.get_panel(meeting.panel_id).kind
+        if meeting.meeting_date <= today or queries.find_latest_meeting_for_case(conflict.case_id, today,
+                                                                                  kind):
             raise Conflict("Once the case is before a meeting a member cannot withdraw their own "
                            "declaration of interest: only the panel's chair can, saying why.")
         return
@@ -275,9 +292,10 @@ def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
     return check_quorum(queries.get_panel(meeting.panel_id).quorum, roles)
 
 
-def panel_states() -> list[str]:
-    """The states whose cases wait for a panel (`panel: true` in workflows/ifr.yaml)."""
-    return [state.key for state in runtime().workflows["ifr"].states if state.panel]
+def panel_states(kind: str = PanelKind.IFR_PANEL) -> list[str]:
+    """The states whose cases wait for a panel of this kind (`panel: <kind>` in workflows/ifr.yaml):
+    the agenda of its meetings takes the region's cases in them."""
+    return [state.key for state in runtime().workflows["ifr"].states if state.panel == kind]
 
 
 def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting | None:
@@ -303,7 +321,7 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
         raise _not_present_refusal(meeting, actor, declared)
     if was_remitted(case):
         earlier = set()
-        for other in queries.find_meetings_for_case(case.id):
+        for other in queries.find_meetings_for_case(case.id, kind=PanelKind.IFR_PANEL):
             if (other.meeting_date, other.id) < (meeting.meeting_date, meeting.id):
                 earlier |= _present_without_conflict(other, case, queries.find_conflicts(other.id, case.id))
         if present & earlier:

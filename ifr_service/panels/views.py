@@ -1,5 +1,5 @@
-"""The regional IFR panel's pages: its meetings, each meeting's agenda, the panel pack of one case
-and the minutes.
+"""The regional panels' pages (the IFR panel's and the screening group's): their meetings, each
+meeting's agenda, the pack of one case and the minutes.
 
 The lead hub's IFR team runs the panel, so these pages are theirs; they call the same panel
 service as the API, and a decision is taken on the case's own action page, whose guard decides
@@ -20,14 +20,22 @@ from ifr_service.cases import service as cases
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import get_attachment_content
 from ifr_service.cases.views import ELSEWHERE
-from ifr_service.errors import Conflict, IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
+from ifr_service.errors import (
+    Conflict,
+    Forbidden,
+    IfrError,
+    NotFound,
+    ValidationFailed,
+    flatten_marshmallow_errors,
+)
 from ifr_service.forms.answers import INTERVENTION_NAME, read_answer
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
-from ifr_service.panels import queries, service
-from ifr_service.panels.models import Panel, PanelMeeting
+from ifr_service.panels import queries, screening, service
+from ifr_service.panels.models import Panel, PanelKind, PanelMeeting
 from ifr_service.panels.schemas import NewConflictSchema, NewMeetingSchema
 from ifr_service.runtime import runtime
 from ifr_service.users.access import HUB_TEAM, RUNS_MEETINGS, current_user
+from ifr_service.users.models import Role
 from ifr_service.users.queries import get_user_by_id
 from ifr_service.web.fields import answer_text, posted_values, read_fields
 from ifr_service.web.requests import ID, file_download
@@ -62,7 +70,7 @@ class ConflictForm(NewConflictSchema):
 @panel_pages.get("/panel/meetings")
 @page_allow(*HUB_TEAM)
 def list_meetings():
-    return _meetings_page({}, None)
+    return _meetings_page({}, None, request.args.get("panel", type=int))
 
 
 @panel_pages.post(f"/panel/<{ID}:panel_id>/meetings")
@@ -75,7 +83,7 @@ def schedule_meeting(panel_id: int):
         meeting = service.schedule_meeting(panel, posted["meeting_date"], posted["kind"],
                                            posted["attendee_ids"])
     except ValidationFailed as error:
-        return _meetings_page(posted_values(request.form), error.fields), 422
+        return _meetings_page(posted_values(request.form), error.fields, panel.id), 422
     flash(f"The meeting of {meeting.meeting_date:%-d %B %Y} is scheduled.")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
@@ -93,7 +101,8 @@ def build_agenda(meeting_id: int):
     before = len(queries.find_agenda(meeting.id))
     agenda = service.build_agenda(meeting)
     added = len(agenda) - before
-    flash(f"{added} case{'' if added == 1 else 's'} ready for panel added: the agenda has {len(agenda)}.")
+    waiting = "awaiting screening" if _is_screening(meeting) else "ready for panel"
+    flash(f"{added} case{'' if added == 1 else 's'} {waiting} added: the agenda has {len(agenda)}.")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
 
@@ -121,8 +130,10 @@ def case_pack(meeting_id: int, reference: str):
     form = runtime().forms.get(case.form_key, case.form_version)
     application = similar.deidentified_application(case, runtime().today())
     notes = similar.screening_notes(case)
+    pack = "Screening pack" if _is_screening(meeting) else "Panel pack"
     return render_template(
-        "panels/pack.html", title=f"Panel pack: {case.public_reference}", meeting=meeting, case=case,
+        "panels/pack.html", title=f"{pack}: {case.public_reference}", pack=pack, meeting=meeting, case=case,
+        matching_policies=matching_policies(case) if _is_screening(meeting) else None,
         form=form, application=application, about=_about(form, application), notes=notes,
         note_labels=_payload_labels(), similar=presenters.similar_requests(case),
         policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
@@ -130,8 +141,15 @@ def case_pack(meeting_id: int, reference: str):
         evidence=evidence.panel_copies(case),
         actions=[a for a in cases.actions_for(case, user)
                  if a.key not in ELSEWHERE and _may_start(case, a.key, user)],
-        blocked=_decision_blocked(case, user),
+        blocked=_decision_blocked(case, user, meeting),
         back=url_for(".case_pack", meeting_id=meeting.id, reference=case.public_reference))
+
+
+def matching_policies(case: Case) -> list | None:
+    """The policies the case's treatment and diagnosis match, for the screening group to check the
+    request against. The hook for the policy library's matching_policies(case) (issue 22); None
+    until it is wired in, and the screening pack then shows no such section."""
+    return None
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/cases/<reference>/evidence/<{ID}:attachment_id>")
@@ -148,11 +166,8 @@ def pack_evidence(meeting_id: int, reference: str, attachment_id: int):
 @page_allow(*HUB_TEAM)
 def minutes(meeting_id: int):
     meeting = _meeting(meeting_id)
-    workflow = runtime().workflows["ifr"]
     members = queries.find_members_with_users(meeting.panel_id)
-    decisions = [{"case": case, "event": event, "outcome": workflow.state(event.to_state).title,
-                  "action": _action_for(event), "by": get_user_by_id(event.actor_id).display_name}
-                 for case, event in queries.find_meeting_decisions(meeting.id)]
+    decisions = minutes_decisions(meeting)
     agenda = _agenda_cases(meeting)
     note_cases_shown(current_user(), [*agenda, *(decision["case"] for decision in decisions)])
     title = f"Minutes of the meeting of {meeting.meeting_date:%-d %B %Y}"
@@ -161,14 +176,28 @@ def minutes(meeting_id: int):
                            conflicts=_conflicts(agenda, queries.find_conflicts(meeting.id), members),
                            withdrawn=_conflicts(agenda, [c for c in queries.find_conflicts(
                                meeting.id, include_withdrawn=True) if c.withdrawn_utc], members),
-                           kinds=KIND_TITLES)
+                           kinds=KIND_TITLES, screening=_is_screening(meeting))
 
 
-def _meetings_page(values: dict, errors: dict | None):
+def minutes_decisions(meeting: PanelMeeting) -> list[dict]:
+    """What the meeting decided, in agenda order: each case's outcome (a screening group's, or an IFR
+    panel's decision) with the event that records it and its reasons, and who recorded it."""
+    workflow = runtime().workflows["ifr"]
+    return [{"case": case, "event": event, "outcome": workflow.state(event.to_state).title,
+             "action": _action_for(event), "by": get_user_by_id(event.actor_id).display_name}
+            for case, event in queries.find_meeting_decisions(meeting.id)]
+
+
+def _meetings_page(values: dict, errors: dict | None, panel_id: int | None = None):
+    """The meetings of each panel the person reads, and one scheduling form: for the panel asked
+    for (`?panel=`), else the first they run (an IFR panel before a screening group)."""
     today, user = runtime().today(), current_user()
     panels = [_panel_view(panel, today) for panel in service.panels_read_by(user)]
-    # One scheduling form on the page: for the one panel a hub's team runs.
-    schedulable = panels[0] if len(panels) == 1 and user.role in RUNS_MEETINGS else None
+    runs = [view for view in panels if user.role in RUNS_MEETINGS and _may_run_panel(view["panel"])]
+    for view in runs:
+        view["schedule_link"] = url_for(".list_meetings", panel=view["panel"].id, _anchor="schedule")
+    runs.sort(key=lambda view: view["panel"].kind != PanelKind.IFR_PANEL)
+    schedulable = next((view for view in runs if view["panel"].id == panel_id), runs[0] if runs else None)
     return render_template("panels/meetings.html", title="Panel meetings", panels=panels, kinds=KIND_TITLES,
                            schedulable=schedulable, values=values or {"kind": "ordinary"}, errors=errors,
                            meeting_fields=_meeting_fields(schedulable["panel"]) if schedulable else ())
@@ -179,7 +208,21 @@ def _panel_view(panel: Panel, today) -> dict:
     return {"panel": panel, "active": sum(1 for m in queries.find_members(panel.id) if m.is_active),
             "agenda_sizes": queries.count_agenda_items([m.id for m in meetings]),
             "upcoming": [m for m in meetings if m.meeting_date >= today],
-            "past": [m for m in reversed(meetings) if m.meeting_date < today]}
+            "past": [m for m in reversed(meetings) if m.meeting_date < today],
+            "next_due": screening.next_meeting_due(panel, meetings[-1] if meetings else None),
+            "interval_days": runtime().config.screening_group_meeting_interval_days}
+
+
+def _may_run_panel(panel: Panel) -> bool:
+    try:
+        service.check_runs_panel(current_user(), panel)
+    except IfrError:
+        return False
+    return True
+
+
+def _is_screening(meeting: PanelMeeting) -> bool:
+    return queries.get_panel(meeting.panel_id).kind == PanelKind.SCREENING_GROUP
 
 
 def _meeting_page(meeting: PanelMeeting, values: dict, errors: dict | None):
@@ -195,9 +238,13 @@ def _meeting_page(meeting: PanelMeeting, values: dict, errors: dict | None):
     for row in conflicts:
         conflict = row["conflict"]
         row["may_withdraw"] = conflict.case_id not in decided and _may_withdraw(meeting, conflict)
+    panel = queries.get_panel(meeting.panel_id)
+    what = "Screening group meeting" if panel.kind == PanelKind.SCREENING_GROUP else "Panel meeting"
     return render_template(
-        "panels/meeting.html", title=f"Panel meeting of {meeting.meeting_date:%-d %B %Y}", meeting=meeting,
-        panel=queries.get_panel(meeting.panel_id), members=members, agenda=agenda, conflicts=conflicts,
+        "panels/meeting.html", title=f"{what} of {meeting.meeting_date:%-d %B %Y}", meeting=meeting,
+        panel=panel, members=members, agenda=agenda, conflicts=conflicts,
+        screening=panel.kind == PanelKind.SCREENING_GROUP,
+        next_due=screening.next_meeting_due(panel, meeting),
         kinds=KIND_TITLES, can_run=_may_run(meeting), attendance_fixed=bool(decided),
         attendance_field=_attendance_field(meeting.panel_id),
         conflict_fields=_conflict_fields(meeting, cases) if agenda else (), values=values, errors=errors,
@@ -246,15 +293,24 @@ def _may_start(case: Case, action: str, user) -> bool:
     return True
 
 
-def _decision_blocked(case: Case, user) -> dict | None:
-    """Why this person cannot record the case's decision now, and what would let them; None when
-    they can, or when deciding is not theirs (a member who is not a chair)."""
-    approve = runtime().workflows[case.route].action("approve")
-    if case.state not in approve.from_states or user.role not in approve.roles:
+def _decision_blocked(case: Case, user, meeting: PanelMeeting) -> dict | None:
+    """Why this person cannot record the case's decision (at a screening group's meeting, its
+    screening outcome) now, and what would let them; None when they can, or when it is not theirs
+    to record (a member who is not a chair; at a screening group, anyone but its chair or the IFR
+    team, and its chair but for an urgent case)."""
+    screening_group = _is_screening(meeting)
+    action = runtime().workflows[case.route].action("screen_to_panel" if screening_group else "approve")
+    if case.state not in action.from_states or user.role not in action.roles:
         return None
+    if screening_group and user.role == Role.PANEL_CHAIR and not screening.may_screen_by_chairs_action(
+            case, user):
+        return None  # the group's outcome is the IFR team's to record; a chair screens only urgent cases
     try:
-        service.check_panel_may_decide(case, user, runtime().today())
-    except Conflict as refusal:
+        if screening_group:
+            screening.check_group_may_screen(case, user, runtime().today())
+        else:
+            service.check_panel_may_decide(case, user, runtime().today())
+    except (Conflict, Forbidden) as refusal:
         return {"reason": refusal.message, "fix": refusal.extra.get("fix")}
     return None
 

@@ -26,6 +26,9 @@ DEMO_USERS = [
     ("demo-panel-lay-member", "Pat Green", Role.PANEL_MEMBER, None),
     ("demo-panel-commissioner", "Kim Walsh", Role.PANEL_MEMBER, None),
     ("demo-review-chair", "Dr Sue Black", Role.PANEL_CHAIR, None),
+    # The London screening group's chair and clinician (Dr Ravi Kumar sits on it too).
+    ("demo-screening-chair", "Dr Nadia Hussain", Role.PANEL_CHAIR, None),
+    ("demo-screening-clinician", "Dr Owen Price", Role.PANEL_MEMBER, None),
     ("demo-cdf-admin", "Jo Evans", Role.CDF_ADMIN, None),
     ("demo-cet", "Chris Morgan", Role.CET_ANALYST, None),
     ("demo-policy-lead", "Dr Nia Roberts", Role.POLICY_LEAD, None),

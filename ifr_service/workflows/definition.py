@@ -45,7 +45,9 @@ class State:
     # outcome; a state with none (a request for review, say) leaves the outcome the case had.
     outcome: str | None = None
     letter: str | None = None  # the letter a case entering it is sent (letters/wording.yaml's letters)
-    panel: bool = False  # a case in it waits for a panel: the agenda offers it to the next meeting
+    # The kind of panel a case in it waits for (ifr_panel, screening_group...): the agenda of that kind
+    # of panel's next meeting offers it. None: it waits for no panel.
+    panel: str | None = None
     # A state of an earlier version of the workflow, kept so that what is already in it still shows and
     # moves on: no action leads into it (workflows/policy.yaml keeps the 2013 road's states so).
     historic: bool = False
@@ -172,6 +174,7 @@ class KnownNames:
     handlers: frozenset[str] = frozenset()
     signals: frozenset[str] = frozenset()
     letters: frozenset[str] = frozenset()
+    panel_kinds: frozenset[str] = frozenset()
 
 
 def parse_workflow(raw: dict) -> Workflow:
@@ -180,7 +183,7 @@ def parse_workflow(raw: dict) -> Workflow:
         states=tuple(State(key=s["key"], title=s["title"], description=s.get("description", ""),
                            final=s.get("final", False), target_working_days=s.get("target_working_days"),
                            decided=s.get("decided", False), outcome=s.get("outcome"),
-                           letter=s.get("letter"), panel=s.get("panel", False),
+                           letter=s.get("letter"), panel=s.get("panel"),
                            historic=s.get("historic", False))
                      for s in raw["states"]),
         actions=tuple(_parse_action(a) for a in raw["actions"]),
@@ -229,6 +232,9 @@ def check_workflow(workflow: Workflow, known: KnownNames) -> list[str]:
     problems += [f"state {state.key!r} sends letter {state.letter!r}, which letters/wording.yaml does "
                  "not have" for state in workflow.states
                  if state.letter is not None and state.letter not in known.letters]
+    problems += [f"state {state.key!r} waits for panel {state.panel!r}, which is not a kind of panel "
+                 f"({', '.join(sorted(known.panel_kinds))})" for state in workflow.states
+                 if state.panel is not None and state.panel not in known.panel_kinds]
     reachable = _reachable(workflow)
     historic = {state.key for state in workflow.states if state.historic}
     problems += [f"state {key!r} cannot be reached from {workflow.initial!r}"

@@ -14,7 +14,7 @@ def workflow_markdown(workflow: Workflow) -> str:
     states = "\n".join(f"| `{s.key}` | {s.title}{' (final)' if s.final else ''}"
                        f"{' (historic)' if s.historic else ''} | {s.description}"
                        f"{_due(s.target_working_days)} | {s.outcome or '(unchanged)'} | "
-                       f"{_letter(s.letter)} | {'yes' if s.panel else '-'} |" for s in workflow.states)
+                       f"{_letter(s.letter)} | {_panel(s.panel)} |" for s in workflow.states)
     actions = "\n".join(
         f"| `{a.key}` | {a.title} | {', '.join(a.from_states)} | "
         f"{'(stays)' if a.to == SAME else a.to} | {', '.join(a.roles)} | "
@@ -49,10 +49,11 @@ def workflow_markdown(workflow: Workflow) -> str:
         "do not edit by hand.\n\n"
         f"```mermaid\n{mermaid_diagram(workflow)}```\n\n"
         "## States\n\nWhat each state means: the outcome a case entering it has in the national IFR "
-        "database (unchanged: the outcome it had), the letter it is sent, and whether it waits for a "
-        "panel." + (" A historic state is one of an earlier version of the workflow: what is already in it "
-                    "still shows and moves on by its actions, but no action leads into it (drawn dashed)."
-                    if any(s.historic for s in workflow.states) else "")
+        "database (unchanged: the outcome it had), the letter it is sent, and the kind of panel whose "
+        "agenda it feeds (its cases wait for that panel's next meeting)."
+        + (" A historic state is one of an earlier version of the workflow: what is already in it "
+           "still shows and moves on by its actions, but no action leads into it (drawn dashed)."
+           if any(s.historic for s in workflow.states) else "")
         + "\n\n| state | title | meaning | national outcome | letter | panel |\n"
         f"| --- | --- | --- | --- | --- | --- |\n{states}\n\n"
         "## Actions\n\nPayload fields marked * are required.\n\n"
@@ -66,6 +67,10 @@ def workflow_markdown(workflow: Workflow) -> str:
 
 def _applies(urgencies: tuple[str, ...]) -> str:
     return ", ".join(urgencies) if urgencies else "every case"
+
+
+def _panel(kind: str | None) -> str:
+    return f"`{kind}`" if kind else "-"
 
 
 def _letter(name: str | None) -> str:

@@ -31,6 +31,9 @@ PAGES = {
                   "/panel/meetings/{meeting}", "/panel/meetings/{meeting}/minutes", "/policies"],
     "Dr Helen Marsh": ["/panel/meetings/{meeting}/cases/{ready}", "/cases/{ready}",
                        "/cases/{ready}/actions/approve", "/queue"],
+    "Dr Nadia Hussain": ["/panel/meetings", "/panel/meetings/{screening_meeting}",
+                         "/panel/meetings/{screening_meeting}/cases/{screening}",
+                         "/panel/meetings/{screening_meeting}/minutes"],
     "Jo Evans": ["/cdf/applications", "/cases/{cdf}", "/cdf/spend", "/cdf/regions/london/spend",
                  "/cdf/regions/london/audit", "/cdf/approvals", "/cdf/approvals?number=CDFA-2026-000001-0"],
     "Chris Morgan": ["/cet", "/cet/policy-queue", "/cet/policy-queue/{item}",
@@ -55,8 +58,8 @@ def arrange(client, auth, application, cdf_example, run_jobs) -> dict[str, str]:
     decided.act("demo-panel-chair", "decline", PAYLOADS["decline"])  # a decline follows a "No" finding
     cohort = Road(client, auth, application)
     cohort.act(OFFICER, "confirm_complete")
-    cohort.act(OFFICER, "screen_cohort", {"cohort_description": "Adults with this tumour after crizotinib.",
-                                          "reason": "Several hubs see the same request."})
+    cohort.screen("screen_cohort", {"cohort_description": "Adults with this tumour after crizotinib.",
+                                    "reason": "Several hubs see the same request."})
     entry = "pembrolizumab-nsclc-untreated-pdl1"
     cdf = client.post("/api/v1/cases", json=cdf_application_for(client, auth, cdf_example, entry),
                       headers=auth("demo-clinician")).json
@@ -64,7 +67,7 @@ def arrange(client, auth, application, cdf_example, run_jobs) -> dict[str, str]:
     letters = {letter["recipient"]: str(letter["id"]) for letter in decided.case(CLINICIAN)["letters"]}
     return {"screening": screening.reference, "ready": ready.reference, "decided": decided.reference,
             "letter": letters["clinician"], "patient_letter": letters["patient"],
-            "meeting": str(ready.meeting["id"]),
+            "meeting": str(ready.meeting["id"]), "screening_meeting": str(ready.screening_meeting["id"]),
             "cdf": cdf["reference"], "entry": entry, "item": policy_items(client.application)[0],
             "export": made_export(client.application)}
 

@@ -143,7 +143,7 @@ def test_evidence_goes_from_the_draft_to_the_panel_pack_only_as_the_ifr_team_cho
     sign_out(page)
 
     road.act(OFFICER, "confirm_complete")
-    road.act(OFFICER, "screen_to_panel", PAYLOADS["screen_to_panel"])
+    road.screen("screen_to_panel", PAYLOADS["screen_to_panel"])
     meeting = road.hold_meeting()
     sign_in(page, "Dr Ravi Kumar")  # a member of the London panel
     page.goto(f"/panel/meetings/{meeting['id']}/cases/{reference}")

@@ -50,8 +50,10 @@ def replayed(app, in_db, reference: str) -> tuple[str, str]:
 
 
 def at_screening(client, auth, application) -> Road:
+    """A case checked and on the agenda of the London screening group's meeting today."""
     case = Road(client, auth, application)
     case.act(OFFICER, "confirm_complete")
+    case.hold_meeting(kind="screening_group")
     return case
 
 

@@ -43,7 +43,7 @@ def test_the_panel_pack_leaves_out_the_patients_identity(client, auth, applicati
 def test_a_cohort_is_referred_to_the_cet_with_its_description(client, auth, application):
     road = Road(client, auth, application)
     road.act(OFFICER, "confirm_complete")
-    road.act(OFFICER, "screen_cohort", {
+    road.screen("screen_cohort", {
         "cohort_description": "Patients with ROS1-positive lung cancer progressing in the brain.",
         "reason": "Several similar requests: a policy question."})
     referrals = client.get("/api/v1/cet/cohort-referrals", headers=auth("demo-cet")).json

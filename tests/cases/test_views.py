@@ -108,6 +108,7 @@ def test_the_case_officer_takes_an_action_from_the_case_page(client, auth, appli
 def test_an_action_without_its_reason_names_the_field_and_changes_nothing(client, auth, application):
     road = Road(client, auth, application)
     road.act(OFFICER, "confirm_complete")
+    road.hold_meeting(kind="screening_group")
     officer = Person(client, OFFICER)
     response = officer.submit(f"/cases/{road.reference}/actions/screen_to_panel", {"reason": ""}, expect=422)
     assert 'href="#field-reason"' in response.text

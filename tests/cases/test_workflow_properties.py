@@ -31,19 +31,30 @@ from ifr_service.errors import TransitionNotAllowed
 from ifr_service.workflows.definition import SAME, Workflow
 from ifr_service.workflows.engine import allowed_actions, next_state
 from ifr_service.workflows.replay import replay_events
-from tests.builders import CHAIR, CLINICIAN, OFFICER, PAYLOADS, REVIEW_CHAIR, RecordedEvent, Road
+from tests.builders import (
+    CHAIR,
+    CLINICIAN,
+    OFFICER,
+    PAYLOADS,
+    REVIEW_CHAIR,
+    SCREENING_CHAIR,
+    RecordedEvent,
+    Road,
+)
 
 A_WORKING_DAY = date(2026, 12, 21)
 # Who may come to the case, with their role: its clinician, one of another trust, the hub's IFR
-# team, its panel's chair and a chair who sat on none of it, a panel member, an officer of another
-# hub, and people who may not act on cases at all.
+# team, its panel's chair and a chair who sat on none of it, its screening group's chair, a panel
+# member, an officer of another hub, and people who may not act on cases at all.
 PEOPLE = {CLINICIAN: "clinician", "demo-clinician-2": "clinician", OFFICER: "case_officer",
           "demo-hub-lead": "case_officer", CHAIR: "panel_chair", REVIEW_CHAIR: "panel_chair",
+          SCREENING_CHAIR: "panel_chair",
           "demo-panel-member": "panel_member", "officer-north-west": "case_officer",
           "demo-cdf-admin": "cdf_admin", "demo-cet": "cet_analyst", "demo-admin": "admin"}
 SUBMITTED = []
 SCREENING = [(OFFICER, "confirm_complete")]
-READY_FOR_PANEL = [*SCREENING, (OFFICER, "screen_to_panel"), (OFFICER, "hold a meeting")]
+READY_FOR_PANEL = [*SCREENING, (OFFICER, "hold a screening meeting"), (OFFICER, "screen_to_panel"),
+                   (OFFICER, "hold a meeting")]
 STARTS = {"submitted": SUBMITTED, "screening": SCREENING, "ready_for_panel": READY_FOR_PANEL,
           "declined": [*READY_FOR_PANEL, (CHAIR, "decline")]}
 ACTIONS = [*PAYLOADS, "edit", "attach", "submit", "close_unanswered", "teleport"]
@@ -71,6 +82,8 @@ class IfrCaseThroughTheApi(RuleBasedStateMachine):
         for who, action in STARTS[start]:
             if action == "hold a meeting":
                 self.road.hold_meeting()
+            elif action == "hold a screening meeting":
+                self.road.hold_meeting(kind="screening_group")
             else:
                 self.road.act(who, action, PAYLOADS[action])
         self.state = self.stored().state
@@ -92,6 +105,10 @@ class IfrCaseThroughTheApi(RuleBasedStateMachine):
     @rule()
     def the_panel_meets(self):
         self.road.hold_meeting()
+
+    @rule()
+    def the_screening_group_meets(self):
+        self.road.hold_meeting(kind="screening_group")
 
     def moves(self, leaving: bool = False) -> list[tuple[str, str]]:
         """Who may take which action now, by the workflow (only what changes the state, if

@@ -159,7 +159,7 @@ def test_an_overdue_check_shows_in_the_hub_queue(road, calendar, client, auth, r
 def test_a_cohort_is_closed_at_screening_and_the_clinician_sent_a_letter(road, in_db, run_jobs):
     case = road()
     case.act(OFFICER, "confirm_complete")
-    closed = case.act(OFFICER, "screen_cohort", PAYLOADS["screen_cohort"]).json
+    closed = case.screen("screen_cohort", PAYLOADS["screen_cohort"]).json
     assert closed["state"] == "closed_cohort"
     assert case.case(CLINICIAN)["allowed_actions"] == []
     run_jobs()

@@ -45,7 +45,7 @@ def clocks(client, auth, application, calendar):
     on_time.act(OFFICER, "confirm_complete")
     calendar.set(date(2027, 1, 6))
     late.act(OFFICER, "confirm_complete")
-    late.act(OFFICER, "screen_to_panel", {"reason": "An individual request for the panel."})
+    late.screen("screen_to_panel", {"reason": "An individual request for the panel."})
     late.hold_meeting()
     late.act(CHAIR, "approve", DECISION)
 

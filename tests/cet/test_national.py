@@ -29,7 +29,7 @@ def test_a_case_is_recorded_from_submission_to_decision(client, auth, applicatio
     assert row.estimated_cost_pence == 6_240_000
 
     road.act(OFFICER, "confirm_complete")
-    road.act(OFFICER, "screen_to_panel", {"reason": "An individual request for the panel."})
+    road.screen("screen_to_panel", {"reason": "An individual request for the panel."})
     road.hold_meeting()
     road.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Not clinically exceptional."})
     row = national_rows(in_db)[road.reference]
@@ -47,7 +47,7 @@ def test_a_cdf_application_is_recorded_with_its_outcome(client, auth, cdf_applic
 def test_an_approval_is_recorded_with_the_exceptionality_found(client, auth, application, in_db):
     road = Road(client, auth, application)
     road.act(OFFICER, "confirm_complete")
-    road.act(OFFICER, "screen_to_panel", {"reason": "An individual request for the panel."})
+    road.screen("screen_to_panel", {"reason": "An individual request for the panel."})
     road.hold_meeting()
     road.act(CHAIR, "approve", DECISION)
     assert national_rows(in_db)[road.reference].exceptionality_found is True

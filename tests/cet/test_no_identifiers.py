@@ -55,7 +55,7 @@ def national_data(app, client, auth, application, cdf_application) -> tuple[set[
         application["patient"].update(nhs_number=number, given_name=name, family_name=f"{name}son")
         road = Road(client, auth, application)
         road.act(OFFICER, "confirm_complete")
-        road.act(OFFICER, "screen_cohort", {"cohort_description": "Patients like this one, nationally.",
+        road.screen("screen_cohort", {"cohort_description": "Patients like this one, nationally.",
                                              "reason": "Several similar requests have come."})
         identifiers |= {number, f"{number[:3]} {number[3:6]} {number[6:]}", name, f"{name}son"}
     identifiers.add(application["patient"]["date_of_birth"])

@@ -18,7 +18,7 @@ def test_performance_counts_targets_met_and_missed_with_mean_and_median(
     on_time.act(OFFICER, "confirm_complete")  # two working days: within five
     calendar.set(date(2027, 1, 6))
     late.act(OFFICER, "confirm_complete")  # nine working days (three bank holidays skipped): missed
-    late.act(OFFICER, "screen_to_panel", {"reason": "An individual request for the panel."})
+    late.screen("screen_to_panel", {"reason": "An individual request for the panel."})
     late.hold_meeting()
     late.act(CHAIR, "approve", DECISION)
 

@@ -24,7 +24,7 @@ def test_submissions_screening_and_a_panel_decision_while_redis_is_down_go_out_o
     cases = [Road(client, stack.auth, dict(application)) for _ in range(3)]
     for case in cases[:2]:
         case.act(OFFICER, "confirm_complete")
-        assert case.act(OFFICER, "screen_not_responsible", PAYLOADS["screen_not_responsible"]).json[
+        assert case.screen("screen_not_responsible", PAYLOADS["screen_not_responsible"]).json[
             "state"] == "closed_not_responsible"
     cases[2].to_panel()
     assert cases[2].act(CHAIR, "approve", PAYLOADS["approve"]).json["state"] == "approved"

@@ -93,7 +93,7 @@ def test_the_letter_is_signed_by_the_chair_who_recorded_the_decision_with_the_hu
 def test_a_screening_letter_is_signed_by_the_case_officer_who_screened(client, auth, application, run_jobs):
     road = Road(client, auth, application)
     road.act(OFFICER, "confirm_complete")
-    road.act(OFFICER, "screen_not_responsible", {
+    road.screen("screen_not_responsible", {
         "responsible_commissioner": "NHS Camden CCG",
         "reason": "This treatment is commissioned by the patient's CCG, not NHS England."})
     run_jobs()
@@ -102,6 +102,7 @@ def test_a_screening_letter_is_signed_by_the_case_officer_who_screened(client, a
     assert letter["title"] == "Outcome of the screening of your Individual Funding Request"
     assert "NHS Camden CCG" in text
     assert "send the request to the commissioner named above" in text
+    assert "Screened by the London screening group at its meeting of" in text
     assert "Yours sincerely, Sam Patel IFR case officer, London hub" in text
 
 

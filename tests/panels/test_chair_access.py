@@ -163,7 +163,7 @@ def test_identifiers_typed_into_free_text_reach_neither_the_pack_nor_a_chairs_vi
     application["clinical_case"]["treatments_tried"][0]["outcome"] = "Alex responded, then progressed."
     road = Road(client, auth, application)
     road.act(OFFICER, "confirm_complete")
-    road.act(OFFICER, "screen_to_panel", {"reason": "Alex Example's case is exceptional (9990000018)."})
+    road.screen("screen_to_panel", {"reason": "Alex Example's case is exceptional (9990000018)."})
     meeting = road.hold_meeting()
     typed = ["9990000018", "999-000-0018", "12/04/1968", "12 April 1968", "Alex", "Mrs Example"]
     pack = client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=auth("demo-panel-lay-member"))

@@ -10,7 +10,17 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.panels.models import Panel, PanelMeeting
-from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, REVIEW_CHAIR, Road, findings
+from tests.builders import (
+    CHAIR,
+    CLINICIAN,
+    DECISION,
+    OFFICER,
+    REVIEW_CHAIR,
+    Road,
+    findings,
+    hold_meeting_of,
+    set_up_north_screening_group,
+)
 from tests.web.browsing import Person
 
 
@@ -23,6 +33,7 @@ def test_the_agenda_holds_the_regions_cases_ready_for_panel_most_urgent_first(
     elsewhere = dict(application, patient={**application["patient"], "commissioner": "ccg-salford"})
     north = Road(client, auth, elsewhere)  # for the North's panel, not London's
     north.act("officer-north-west", "confirm_complete")
+    hold_meeting_of(client, auth, set_up_north_screening_group(client, auth), "officer-north-west")
     north.act("officer-north-west", "screen_to_panel", {"reason": "An individual request for panel."})
     meeting = routine.hold_meeting()
     assert [item["reference"] for item in meeting["agenda"]] == [urgent.reference, routine.reference]

@@ -151,7 +151,7 @@ def test_a_cohort_referred_at_screening_is_filed_in_the_queue(client, auth, appl
     calendar.set(AS_OF)
     road = Road(client, auth, application)
     road.act("demo-officer", "confirm_complete")
-    road.act("demo-officer", "screen_cohort", {"cohort_description": "ROS1-positive NSCLC after crizotinib.",
+    road.screen("screen_cohort", {"cohort_description": "ROS1-positive NSCLC after crizotinib.",
                                                "reason": "A question for national policy."})
     queue = client.get("/api/v1/cet/policy-queue", headers=auth(CET)).json
     [item] = queue["items"]

@@ -47,7 +47,7 @@ def world(app, client, auth, in_db, run_jobs) -> dict:
         waiting = session.exec(select(Case).where(Case.state == "awaiting_information")).first()
         decided = session.exec(select(Case).where(Case.state == "approved", Case.route == "ifr")).first()
         cdf = session.exec(select(CdfApplication).where(CdfApplication.approval_number.is_not(None))).first()
-        panel = session.exec(select(Panel)).first()
+        panel = session.exec(select(Panel).where(Panel.kind == "ifr_panel")).one()
         member = find_user("demo-panel-member").id
         return {
             "case": case.reference, "cdf": session.get(Case, cdf.case_id).reference,
@@ -55,7 +55,9 @@ def world(app, client, auth, in_db, run_jobs) -> dict:
             "decided": decided.reference, "waiting": waiting.reference, "draft": draft.draft_reference,
             "letter_id": session.exec(select(Letter.id).where(Letter.case_id == decided.id)).first(),
             "policy": session.exec(select(PolicyItem.reference)).first(),
-            "meeting_id": session.exec(select(PanelMeeting.id)).first(), "panel_id": panel.id,
+            "meeting_id": session.exec(select(PanelMeeting.id)
+                                       .where(PanelMeeting.panel_id == panel.id)).first(),
+            "panel_id": panel.id,
             "member_id": session.exec(select(PanelMember.id).where(
                 PanelMember.panel_id == panel.id, PanelMember.user_id == member)).one(),
             "other_members": list(session.exec(select(PanelMember.id).where(
@@ -218,6 +220,7 @@ EXPECTED = {
     "api.panels.declare_conflict": {'case_officer', 'panel_chair', 'panel_member'},
     "api.panels.get_meeting": {'case_officer', 'panel_chair', 'panel_member'},
     "api.panels.list_panels": {'admin', 'case_officer', 'panel_chair', 'panel_member'},
+    "api.panels.meeting_minutes": {'case_officer', 'panel_chair', 'panel_member'},
     "api.panels.move_on_agenda": {'case_officer', 'panel_chair'},
     "api.panels.panel_pack": {'case_officer', 'panel_chair', 'panel_member'},
     "api.panels.panel_evidence": set(),  # the file is not in the pack (tests/panels/test_evidence.py)
