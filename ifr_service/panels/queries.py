@@ -20,8 +20,9 @@ from ifr_service.panels.models import (
 )
 from ifr_service.users.models import User
 
-# The events a meeting records its decisions with (see cases/actions.py _panel_may_decide).
-DECISION_EVENTS = ("decision_recorded", "decision_deferred")
+# The events a meeting records its decisions with (panels/guards.py: panel_may_decide, and a Review
+# Panel's outcome, review_panel_may_decide), each naming the meeting in its payload's panel_meeting.
+DECISION_EVENTS = ("decision_recorded", "decision_deferred", "review_decided")
 
 
 def add(row):
@@ -119,10 +120,15 @@ def find_cases_ready_for_panel(region_id: int, states: list[str]) -> list[Case]:
     return list(db.session().exec(query))
 
 
-def find_latest_meeting_for_case(case_id: int, on_or_before: date) -> PanelMeeting | None:
+def find_latest_meeting_for_case(case_id: int, on_or_before: date,
+                                 kind: str | None = None) -> PanelMeeting | None:
+    """The latest meeting dated on or before the day with the case on its agenda (of a panel of this
+    kind, if one is named)."""
     query = (select(PanelMeeting).join(AgendaItem, AgendaItem.meeting_id == PanelMeeting.id)
-             .where(AgendaItem.case_id == case_id, PanelMeeting.meeting_date <= on_or_before)
-             .order_by(PanelMeeting.meeting_date.desc(), PanelMeeting.id.desc()).limit(1))
+             .where(AgendaItem.case_id == case_id, PanelMeeting.meeting_date <= on_or_before))
+    if kind is not None:
+        query = query.join(Panel, Panel.id == PanelMeeting.panel_id).where(Panel.kind == kind)
+    query = query.order_by(PanelMeeting.meeting_date.desc(), PanelMeeting.id.desc()).limit(1)
     return db.session().exec(query).first()
 
 

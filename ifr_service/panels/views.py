@@ -24,7 +24,7 @@ from ifr_service.errors import Conflict, IfrError, NotFound, ValidationFailed, f
 from ifr_service.forms.answers import INTERVENTION_NAME, read_answer
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
 from ifr_service.panels import queries, service
-from ifr_service.panels.models import Panel, PanelMeeting
+from ifr_service.panels.models import Panel, PanelKind, PanelMeeting
 from ifr_service.panels.schemas import NewConflictSchema, NewMeetingSchema
 from ifr_service.runtime import runtime
 from ifr_service.users.access import HUB_TEAM, RUNS_MEETINGS, current_user
@@ -75,7 +75,7 @@ def schedule_meeting(panel_id: int):
         meeting = service.schedule_meeting(panel, posted["meeting_date"], posted["kind"],
                                            posted["attendee_ids"])
     except ValidationFailed as error:
-        return _meetings_page(posted_values(request.form), error.fields), 422
+        return _meetings_page(posted_values(request.form), error.fields, panel_id), 422
     flash(f"The meeting of {meeting.meeting_date:%-d %B %Y} is scheduled.")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
@@ -164,13 +164,19 @@ def minutes(meeting_id: int):
                            kinds=KIND_TITLES)
 
 
-def _meetings_page(values: dict, errors: dict | None):
+def _meetings_page(values: dict, errors: dict | None, panel_id: int | None = None):
     today, user = runtime().today(), current_user()
     panels = [_panel_view(panel, today) for panel in service.panels_read_by(user)]
-    # One scheduling form on the page: for the one panel a hub's team runs.
-    schedulable = panels[0] if len(panels) == 1 and user.role in RUNS_MEETINGS else None
+    # One scheduling form on the page: for the panel a hub's team runs or, when it runs several (its IFR
+    # panel and its Review Panel), the one chosen by its link (`?schedule=`), its IFR panel until then.
+    runs = [view for view in panels if user.role in RUNS_MEETINGS]
+    chosen = panel_id or request.args.get("schedule", type=int)
+    schedulable = next((v for v in runs if v["panel"].id == chosen), None) or next(
+        (v for v in runs if v["panel"].kind == PanelKind.IFR_PANEL), runs[0] if runs else None)
+    kind = "review" if schedulable and schedulable["panel"].kind == PanelKind.REVIEW_PANEL else "ordinary"
     return render_template("panels/meetings.html", title="Panel meetings", panels=panels, kinds=KIND_TITLES,
-                           schedulable=schedulable, values=values or {"kind": "ordinary"}, errors=errors,
+                           schedulable=schedulable, runs=[view["panel"].id for view in runs],
+                           values=values or {"kind": kind}, errors=errors,
                            meeting_fields=_meeting_fields(schedulable["panel"]) if schedulable else ())
 
 
