@@ -15,6 +15,7 @@ from datetime import date
 
 from ifr_service.cases.models import Case
 from ifr_service.cases.queries import find_events, find_last_event
+from ifr_service.cases.redaction import Redactor
 from ifr_service.errors import Conflict, ValidationFailed
 from ifr_service.panels import queries
 from ifr_service.panels.models import Panel, PanelKind, PanelMeeting, PanelMember, PanelRole
@@ -145,6 +146,19 @@ def _considered(payload: dict) -> dict[str, str | None]:
 
 
 # The Review Panel's meeting
+
+# What the Review Panel reads beside the pack: the decision under review, the request and its
+# initial consideration.
+REVIEW_PAPERS = ("decision_recorded", "review_requested", "review_grounds_considered")
+
+
+def review_papers(case: Case) -> list[dict]:
+    """The latest event of each of REVIEW_PAPERS, its payload as the panel reads it: the case's
+    identifiers taken out of what was typed."""
+    redactor = Redactor(case.answers)
+    events = [find_last_event(case, name) for name in REVIEW_PAPERS]
+    return [{"event": event, "payload": redactor.answers(event.payload)} for event in events if event]
+
 
 def latest_review_meeting(case: Case, today: date) -> PanelMeeting | None:
     """The latest meeting of a Review Panel dated today or earlier with the case on its agenda."""

@@ -23,7 +23,7 @@ from ifr_service.cases.views import ELSEWHERE
 from ifr_service.errors import Conflict, IfrError, NotFound, ValidationFailed, flatten_marshmallow_errors
 from ifr_service.forms.answers import INTERVENTION_NAME, read_answer
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
-from ifr_service.panels import queries, service
+from ifr_service.panels import queries, review, service
 from ifr_service.panels.models import Panel, PanelKind, PanelMeeting
 from ifr_service.panels.schemas import NewConflictSchema, NewMeetingSchema
 from ifr_service.runtime import runtime
@@ -127,7 +127,7 @@ def case_pack(meeting_id: int, reference: str):
         note_labels=_payload_labels(), similar=presenters.similar_requests(case),
         policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
         workflow=runtime().workflows["ifr"], quorum=service.quorum_for_case(meeting, case),
-        evidence=evidence.panel_copies(case),
+        evidence=evidence.panel_copies(case), review_papers=_review_papers(meeting, case),
         actions=[a for a in cases.actions_for(case, user)
                  if a.key not in ELSEWHERE and _may_start(case, a.key, user)],
         blocked=_decision_blocked(case, user),
@@ -253,13 +253,15 @@ def _may_start(case: Case, action: str, user) -> bool:
 
 
 def _decision_blocked(case: Case, user) -> dict | None:
-    """Why this person cannot record the case's decision now, and what would let them; None when
-    they can, or when deciding is not theirs (a member who is not a chair)."""
-    approve = runtime().workflows[case.route].action("approve")
-    if case.state not in approve.from_states or user.role not in approve.roles:
-        return None
+    """Why this person cannot record the case's decision (or the Review Panel's outcome) now, and what
+    would let them; None when they can, or when deciding is not theirs (a member who is not a chair)."""
+    workflow = runtime().workflows[case.route]
+    approve, uphold = workflow.action("approve"), workflow.action("uphold_on_review")
     try:
-        service.check_panel_may_decide(case, user, runtime().today())
+        if case.state in approve.from_states and user.role in approve.roles:
+            service.check_panel_may_decide(case, user, runtime().today())
+        elif case.state in uphold.from_states and user.role in uphold.roles:
+            review.check_review_panel_may_decide(case, user, runtime().today())
     except Conflict as refusal:
         return {"reason": refusal.message, "fix": refusal.extra.get("fix")}
     return None
@@ -347,6 +349,14 @@ def _payload_labels() -> dict[tuple[str, str], str]:
     """What each screening note's field is called on the action that recorded it."""
     return {(action.event, field.key): field.label for action in runtime().workflows["ifr"].actions
             for field in action.payload}
+
+
+def _review_papers(meeting: PanelMeeting, case: Case) -> list[dict]:
+    """For a Review Panel's pack: the decision under review, the request for review and its initial
+    consideration, each with the fields of the action that recorded it."""
+    if queries.get_panel(meeting.panel_id).kind != PanelKind.REVIEW_PANEL:
+        return []
+    return [{**paper, "action": _action_for(paper["event"])} for paper in review.review_papers(case)]
 
 
 def _action_for(event):
