@@ -125,7 +125,8 @@ def _decided_by(checked: dict) -> str | None:
         return "The panel chair, by chair's action"
     meeting = checked.get("panel_meeting")
     if meeting:
-        return f"The panel, at its meeting of {_day(meeting['date'])}"
+        who = "The Review Panel" if checked.get("decided_by") == "review_panel" else "The panel"
+        return f"{who}, at its meeting of {_day(meeting['date'])}"
     return None
 
 

@@ -93,7 +93,9 @@ def build_agenda(meeting_id: int):
     before = len(queries.find_agenda(meeting.id))
     agenda = service.build_agenda(meeting)
     added = len(agenda) - before
-    flash(f"{added} case{'' if added == 1 else 's'} ready for panel added: the agenda has {len(agenda)}.")
+    waiting = "awaiting review" if queries.get_panel(meeting.panel_id).kind == PanelKind.REVIEW_PANEL \
+        else "ready for panel"
+    flash(f"{added} case{'' if added == 1 else 's'} {waiting} added: the agenda has {len(agenda)}.")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
 

@@ -285,6 +285,8 @@ def test_the_review_panels_pack_holds_the_decision_the_request_and_its_considera
     pack = f"/panel/meetings/{road.review_meeting['id']}/cases/{road.reference}"
     page = Person(app.test_client(), REVIEW_CHAIR).open(pack)
     assert "Review Panel pack" in page and "The review" in page
+    assert "The evidence was misunderstood or not considered" in page  # the ground by its words
+    assert "evidence_not_considered<" not in page
     for said in ("Not clinically exceptional.", "The panel did not consider the second-line trial data sent.",
                  "The pack&#39;s index does not list the trial data the clinician sent."):
         assert said in page, said
