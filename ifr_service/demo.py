@@ -95,6 +95,27 @@ def load_demo_screening_group() -> Panel:
     return group
 
 
+# The London Review Panel: its own members, none of whom sits on the London IFR panel, so that they
+# took no part in its decisions (docs/panels.md, "Review").
+DEMO_REVIEW_PANEL = [
+    ("demo-review-chair", "chair"),
+    ("demo-review-vice-chair", "vice_chair"),
+    ("demo-review-clinician", "clinician"),
+    ("demo-review-lay-member", "lay_member"),
+]
+
+
+def load_demo_review_panel() -> Panel:
+    """The London region's Review Panel, run by the London hub."""
+    london = get_hub("london")
+    panel = find_panel_for_region(london.region_id, PanelKind.REVIEW_PANEL)
+    if panel is None:
+        panel = panels.create_panel("London Review Panel", "london", kind=PanelKind.REVIEW_PANEL)
+        for username, panel_role in DEMO_REVIEW_PANEL:
+            panels.add_member(panel, username, panel_role)
+    return panel
+
+
 FINDINGS_NO = {criterion: {"finding": "no", "reasons": reasons} for criterion, reasons in {
     "significantly_different": "Other patients at this stage of the disease present in the same way.",
     "significantly_more_benefit": "No reason to expect more benefit than in other such patients.",
@@ -112,6 +133,16 @@ SCREENED_IN = [*CHECKED, ("screen_to_panel", "demo-officer",
                           {"reason": "An individual request with a case for exceptionality."})]
 SCREENING_ACTIONS = ("screen_not_responsible", "screen_routinely_commissioned", "screen_cohort",
                      "screen_to_panel")
+REVIEW_MEETING = ("review meeting", None, None)  # the London Review Panel meets: its agenda is built
+REVIEW_ASKED = ("request_review", "demo-clinician", {
+    "grounds": ["policy_not_followed"], "explanation": "The panel did not consider the policy."})
+
+
+def grounds_considered(finding: str, reasons: str) -> tuple:
+    """The initial consideration of REVIEW_ASKED's one ground, by the Review Panel's chair."""
+    action = "refer_to_review_panel" if finding == "yes" else "refuse_review"
+    return (action, "demo-review-chair", {"grounds_considered": {
+        "policy_not_followed": {"finding": finding, "reasons": reasons}}})
 
 # One case in every state of the workflow: (name, urgency, steps before the panel meets, after). The
 # screening group meets today before the first screening outcome: the steps up to it come first.
@@ -138,8 +169,12 @@ JOURNEYS = [
     ("Review", "routine", SCREENED_IN, [DECLINE, ("request_review", "demo-clinician", {
         "grounds": ["evidence_not_considered"],
         "explanation": "The second-line trial data sent with the application was not considered."})]),
-    ("Upheld", "routine", SCREENED_IN, [DECLINE, ("request_review", "demo-clinician", {
-        "grounds": ["policy_not_followed"], "explanation": "The panel did not consider the policy."}),
+    ("Review not taken forward", "routine", SCREENED_IN, [DECLINE, REVIEW_ASKED, grounds_considered(
+        "no", "The minutes record that the panel considered the policy's criteria one by one.")]),
+    ("Awaiting review panel", "routine", SCREENED_IN, [DECLINE, REVIEW_ASKED, grounds_considered(
+        "yes", "The pack held no copy of the policy, so the ground may be right.")]),
+    ("Upheld", "routine", SCREENED_IN, [DECLINE, REVIEW_ASKED, grounds_considered(
+        "yes", "The minutes do not say whether the policy was before the panel."), REVIEW_MEETING,
         ("uphold_on_review", "demo-review-chair", {"reason": "The policy was in the pack and minuted."})]),
     ("Not responsible", "routine", [*CHECKED, ("screen_not_responsible", "demo-officer", {
         "responsible_commissioner": "NHS Camden CCG",
@@ -169,6 +204,7 @@ CDF_JOURNEYS = [
 def load_demo_data() -> dict[str, int]:
     users = load_demo_users()
     load_demo_panel()
+    load_demo_review_panel()
     load_policy_library()  # NHS England's policies, cited, and demo ones marked as demo
     if count_cases():
         return {"users": users, "cases": 0}
@@ -252,6 +288,9 @@ def _until_screened(steps: list) -> list:
 
 def _take(case, steps) -> None:
     for action, username, payload in steps:
+        if (action, username, payload) == REVIEW_MEETING:
+            _hold_meeting(load_demo_review_panel())
+            continue
         actions.take_action(case, action, find_user(username), payload)
 
 
@@ -259,7 +298,8 @@ def _hold_meeting(panel: Panel) -> None:
     """Today's meeting of a London panel (its IFR panel or screening group), everyone present, with
     every case waiting for it."""
     members = [member.id for member in panels_queries.find_members(panel.id)]
-    meeting = panels.schedule_meeting(panel, runtime().today(), "ordinary", members)
+    kind = "review" if panel.kind == PanelKind.REVIEW_PANEL else "ordinary"
+    meeting = panels.schedule_meeting(panel, runtime().today(), kind, members)
     panels.build_agenda(meeting)
 
 

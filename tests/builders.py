@@ -38,7 +38,10 @@ PNG = (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 
        + _png_chunk(b"IDAT", zlib.compress(b"\x00\x00")) + _png_chunk(b"IEND", b""))
 
 CLINICIAN, OFFICER, CHAIR, REVIEW_CHAIR = (
-    "demo-clinician", "demo-officer", "demo-panel-chair", "review-chair")
+    "demo-clinician", "demo-officer", "demo-panel-chair", "demo-review-chair")
+# The chair of the London Review Panel is REVIEW_CHAIR; its other members (ifr_service/demo.py).
+REVIEW_VICE_CHAIR, REVIEW_CLINICIAN, REVIEW_LAY_MEMBER = (
+    "demo-review-vice-chair", "demo-review-clinician", "demo-review-lay-member")
 SCREENING_CHAIR = "demo-screening-chair"  # the London screening group's chair
 SCREENING_ACTIONS = ("screen_not_responsible", "screen_routinely_commissioned", "screen_cohort",
                      "screen_to_panel")
@@ -80,7 +83,11 @@ PAYLOADS = {
     "request_review": {
         "grounds": ["evidence_not_considered"],
         "explanation": "The panel did not consider the second-line trial data sent."},
-    "uphold_on_review": REASON,
+    "refer_to_review_panel": {"grounds_considered": {"evidence_not_considered": {
+        "finding": "yes", "reasons": "The pack's index does not list the trial data the clinician sent."}}},
+    "refuse_review": {"grounds_considered": {"evidence_not_considered": {
+        "finding": "no", "reasons": "The minutes record the panel's discussion of the trial data."}}},
+    "uphold_on_review": {"reason": "The trial data was in the pack and the minutes record its discussion."},
     "remit_on_review": {"reason": "The trial data sent with the application was not in the panel pack."},
     "withdraw": {"reason": "The patient chose another treatment."},
     "close": {},
@@ -160,6 +167,37 @@ class Road:
 
     def member_id(self, username: str, kind: str = "ifr_panel") -> int:
         return next(m["id"] for m in self.panel(kind)["members"] if m["username"] == username)
+
+    # A review: asked for, the initial consideration, the Review Panel's meeting.
+
+    def to_review_panel(self, hold_meeting: bool = True):
+        """Ask for a review of the decline (PAYLOADS' ground), have the Review Panel's chair find it made
+        out, and (unless told not to) put the case before a quorate Review Panel meeting today."""
+        self.act(CLINICIAN, "request_review", PAYLOADS["request_review"])
+        self.act(REVIEW_CHAIR, "refer_to_review_panel", PAYLOADS["refer_to_review_panel"])
+        if hold_meeting:
+            self.review_meeting = self.hold_review_meeting()
+
+    def review_panel(self) -> dict:
+        panels = self.client.get("/api/v1/panels", headers=self.auth(OFFICER)).json
+        return next(panel for panel in panels if panel["kind"] == "review_panel")
+
+    def hold_review_meeting(self, absent: tuple[str, ...] = ()) -> dict:
+        """A meeting of the London Review Panel today, with every member present but `absent`."""
+        panel = self.review_panel()
+        attendees = [m["id"] for m in panel["members"] if m["username"] not in absent]
+        today = self.client.application.extensions["ifr"].today()
+        meeting = self.client.post(f"/api/v1/panels/{panel['id']}/meetings", headers=self.auth(OFFICER),
+                                   json={"meeting_date": today.isoformat(), "kind": "review",
+                                         "attendee_ids": attendees})
+        assert meeting.status_code == 201, meeting.json
+        agenda = self.client.post(f"/api/v1/meetings/{meeting.json['id']}/agenda",
+                                  headers=self.auth(OFFICER))
+        assert agenda.status_code == 200, agenda.json
+        return agenda.json
+
+    def review_member_id(self, username: str) -> int:
+        return next(m["id"] for m in self.review_panel()["members"] if m["username"] == username)
 
 
 def set_up_north_screening_group(client, auth) -> dict:

@@ -34,7 +34,7 @@ from ifr_service import db, migrate
 from ifr_service.app import create_app
 from ifr_service.clock import ENGLAND
 from ifr_service.config import PROJECT_ROOT, Config
-from ifr_service.demo import load_demo_panel
+from ifr_service.demo import load_demo_panel, load_demo_review_panel
 from ifr_service.jobs.queues import ALL_QUEUES
 from ifr_service.jobs.workers import DrainingWorker
 from ifr_service.models import metadata
@@ -110,7 +110,7 @@ def app(backend, tmp_path_factory):
 
 
 def build_suite_app(config: Config, extra_users: bool = False):
-    """The app on an empty database: migrated, with the reference data, the demo users and panel."""
+    """The app on an empty database: migrated, with the reference data, the demo users and panels."""
     migrate.upgrade(config)
     application = create_app(config)
     with application.app_context(), db.unit_of_work(application.extensions["ifr"].engine):
@@ -119,6 +119,7 @@ def build_suite_app(config: Config, extra_users: bool = False):
         if extra_users:
             _load_extra_users()
         load_demo_panel()
+        load_demo_review_panel()
     application.extensions[SEED] = Seed.take(application.extensions["ifr"].engine)
     return application
 

@@ -9,11 +9,12 @@ from ifr_service.demo import load_demo_data
 from ifr_service.letters.models import Letter
 
 DECIDED = {"approved", "approved_with_conditions", "declined", "reconsideration_requested",
-           "review_requested", "decision_upheld", "closed"}
+           "review_requested", "review_not_taken_forward", "awaiting_review_panel", "decision_upheld",
+           "closed"}
 
 
 def test_the_demo_has_a_case_in_every_state_and_letters_for_the_decided(app, client, in_db, run_jobs):
-    assert in_db(load_demo_data)["cases"] == 19 + 5 + 2  # and two overdue
+    assert in_db(load_demo_data)["cases"] == 21 + 5 + 2  # and two overdue
     run_jobs()
 
     def states_and_letters(route: str):

@@ -129,7 +129,8 @@ def _decided_by(checked: dict) -> str | None:
     if meeting and checked.get("decided_by") == "screening group":
         return f"The {meeting['panel']}, at its meeting of {_day(meeting['date'])}"
     if meeting:
-        return f"The panel, at its meeting of {_day(meeting['date'])}"
+        who = "The Review Panel" if checked.get("decided_by") == "review_panel" else "The panel"
+        return f"{who}, at its meeting of {_day(meeting['date'])}"
     return None
 
 

@@ -191,7 +191,8 @@ def decided_by(payload: dict) -> str | None:
     if meeting and payload.get("decided_by") == "screening group":
         return words["screening_group"].format(panel=meeting["panel"], date=nhs_date(meeting["date"]))
     if meeting:
-        return words["panel"].format(date=nhs_date(meeting["date"]))
+        by = "review_panel" if payload.get("decided_by") == "review_panel" else "panel"
+        return words[by].format(date=nhs_date(meeting["date"]))
     return None
 
 
@@ -241,9 +242,14 @@ def payload_sections(fields: tuple[FieldDefinition, ...], payload: dict) -> tupl
 
 
 def _findings(field: FieldDefinition, value: dict) -> tuple[tuple[str, ...], ...]:
-    rows = [("Criterion", "Finding", "Reasons")]
+    """One row for each criterion (or ground) answered: an initial consideration answers only the
+    grounds the clinician stated."""
+    headings = wording()["table_heading"]
+    rows = [(headings.get(field.key, headings["otherwise"]), "Finding", "Reasons")]
     for criterion in field.fields:
-        answer = value.get(criterion.key) or {}
+        answer = value.get(criterion.key)
+        if not answer:
+            continue
         rows.append((criterion.label, str(answer.get("finding", "")).capitalize(),
                      str(answer.get("reasons", ""))))
     return tuple(rows)

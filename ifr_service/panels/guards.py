@@ -1,15 +1,14 @@
 """The rules the IFR workflow asks of a panel's decision, registered into its registry: who may
 decide (a quorate panel in session, or the chair's action; nobody who declared an interest), who may
 record a screening outcome (the region's screening group, quorate, in session; or its chair's action on
-an urgent case), who may review (nobody who took part), and that an outcome follows the panel's
-findings unless the chair says why it departs from them."""
+an urgent case), who may consider a request for review and decide it (the Review Panel, nobody who took
+part), and that an outcome follows the panel's findings unless the chair says why it departs from them."""
 
 from __future__ import annotations
 
 from ifr_service.cases.models import Case
-from ifr_service.cases.queries import find_last_event
-from ifr_service.errors import Conflict, ValidationFailed
-from ifr_service.panels import screening
+from ifr_service.errors import ValidationFailed
+from ifr_service.panels import review, screening
 from ifr_service.panels import service as panels
 from ifr_service.runtime import runtime
 from ifr_service.users.models import Role, User
@@ -42,13 +41,40 @@ def screening_group_may_screen(case: Case, actor: User, payload: dict) -> dict:
     return screening.check_group_may_screen(case, actor, runtime().today())
 
 
-@guard("reviewer_took_no_part_in_decision", workflows=("ifr",), before_the_form=True)
-def reviewer_took_no_part_in_decision(case: Case, actor: User, payload: dict) -> None:
-    decision = find_last_event(case, "decision_recorded")
-    took_part = (decision is not None and decision.actor_id == actor.id) or (
-        actor.id in panels.users_who_sat_on(case))
-    if took_part:
-        raise Conflict("A review must be decided by someone who took no part in the decision.")
+# A review: the initial consideration by the Review Panel's chair, then the Review Panel's outcome,
+# nobody who took part in the decision taking part in either (panels/review.py).
+
+def _chairs_the_review(case: Case, user: User) -> bool:
+    return review.may_sit_on_review(case, user, seats=review.CHAIRS)
+
+
+@guard("initial_consideration_by_review_panel_chair", workflows=("ifr",), before_the_form=True,
+       offered_only_if=_chairs_the_review)
+def initial_consideration_by_review_panel_chair(case: Case, actor: User, payload: dict) -> None:
+    review.check_initial_consideration(case, actor)
+
+
+@guard("grounds_considered_are_those_stated", workflows=("ifr",))
+def grounds_considered_are_those_stated(case: Case, actor: User, payload: dict) -> dict:
+    return review.check_grounds_considered(case, payload)
+
+
+@guard("referral_follows_the_grounds", workflows=("ifr",))
+def referral_follows_the_grounds(case: Case, actor: User, payload: dict) -> None:
+    review.check_referral_follows_the_grounds(payload)
+
+
+@guard("refusal_follows_the_grounds", workflows=("ifr",))
+def refusal_follows_the_grounds(case: Case, actor: User, payload: dict) -> None:
+    review.check_refusal_follows_the_grounds(payload)
+
+
+@guard("review_panel_may_decide", workflows=("ifr",), before_the_form=True,
+       offered_only_if=review.may_sit_on_review)
+def review_panel_may_decide(case: Case, actor: User, payload: dict) -> dict:
+    meeting = review.check_review_panel_may_decide(case, actor, runtime().today())
+    return {"decided_by": "review_panel", "panel_meeting": {"id": meeting.id,
+                                                            "date": meeting.meeting_date.isoformat()}}
 
 
 # A decision follows the panel's findings unless the chair says why it departs from them

@@ -21,8 +21,9 @@ from ifr_service.panels.models import (
 from ifr_service.users.models import User
 
 # The events a meeting records its decisions with, each naming the meeting in its payload's
-# panel_meeting (panels/guards.py): an IFR panel's decisions and deferrals, a screening group's outcomes.
-DECISION_EVENTS = ("decision_recorded", "decision_deferred", "screening_completed")
+# panel_meeting (panels/guards.py): an IFR panel's decisions and deferrals, a screening group's outcomes
+# and a Review Panel's outcome.
+DECISION_EVENTS = ("decision_recorded", "decision_deferred", "screening_completed", "review_decided")
 
 
 def add(row):
@@ -121,13 +122,14 @@ def find_cases_ready_for_panel(region_id: int, states: list[str]) -> list[Case]:
 
 
 def find_latest_meeting_for_case(case_id: int, on_or_before: date,
-                                 kind: str = PanelKind.IFR_PANEL) -> PanelMeeting | None:
-    """The latest meeting, held by the day given, of a panel of this kind with the case on its agenda."""
+                                 kind: str | None = None) -> PanelMeeting | None:
+    """The latest meeting dated on or before the day with the case on its agenda (of a panel of this
+    kind, if one is named)."""
     query = (select(PanelMeeting).join(AgendaItem, AgendaItem.meeting_id == PanelMeeting.id)
-             .join(Panel, Panel.id == PanelMeeting.panel_id)
-             .where(AgendaItem.case_id == case_id, PanelMeeting.meeting_date <= on_or_before,
-                    Panel.kind == kind)
-             .order_by(PanelMeeting.meeting_date.desc(), PanelMeeting.id.desc()).limit(1))
+             .where(AgendaItem.case_id == case_id, PanelMeeting.meeting_date <= on_or_before))
+    if kind is not None:
+        query = query.join(Panel, Panel.id == PanelMeeting.panel_id).where(Panel.kind == kind)
+    query = query.order_by(PanelMeeting.meeting_date.desc(), PanelMeeting.id.desc()).limit(1)
     return db.session().exec(query).first()
 
 

@@ -9,7 +9,7 @@ from ifr_service.cases.models import Case
 from ifr_service.cases.queries import find_last_event
 from ifr_service.db import utc_now
 from ifr_service.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ifr_service.panels import queries
+from ifr_service.panels import queries, review
 from ifr_service.panels.models import (
     DEFAULT_QUORUMS,
     AgendaItem,
@@ -229,7 +229,8 @@ def declare_conflict(meeting: PanelMeeting, case: Case, member_id: int, details:
 
 
 def decided_at(meeting: PanelMeeting) -> set[int]:
-    """The cases this meeting decided (or deferred, or screened), by the meeting recorded with it."""
+    """The cases this meeting decided (or deferred, or screened, or a Review Panel's meeting reviewed),
+    by the meeting recorded with the decision."""
     decided = set()
     for _, case in queries.find_agenda(meeting.id):
         for name in queries.DECISION_EVENTS:
@@ -285,7 +286,10 @@ def has_declared_interest(case: Case, actor: User, today: date) -> bool:
 
 def quorum_for_case(meeting: PanelMeeting, case: Case) -> QuorumResult:
     """Quorum counting only the members present who declared no interest in this case (at this
-    meeting or another: an interest is in the case, so a second meeting does not shed it)."""
+    meeting or another: an interest is in the case, so a second meeting does not shed it). A Review
+    Panel's also leaves out the members who took part in the decision under review (panels/review.py)."""
+    if queries.get_panel(meeting.panel_id).kind == PanelKind.REVIEW_PANEL:
+        return review.review_quorum(meeting, case)
     members = {member.id: member for member in queries.find_members(meeting.panel_id) if member.is_active}
     conflicted = {conflict.member_id for conflict in queries.find_case_conflicts(case.id)}
     roles = [members[i].panel_role for i in meeting.attendee_ids if i in members and i not in conflicted]
@@ -304,7 +308,8 @@ def check_panel_may_decide(case: Case, actor: User, today: date) -> PanelMeeting
     says what would let the decision be made (`fix`, in the error body and on the pack)."""
     if case.state == "chairs_action":
         return None
-    meeting = queries.find_latest_meeting_for_case(case.id, today)
+    # Only an IFR panel's meeting decides: a Review Panel's or a screening group's never does.
+    meeting = queries.find_latest_meeting_for_case(case.id, today, PanelKind.IFR_PANEL)
     if meeting is None:
         raise Conflict("The case is not on the agenda of a panel meeting held yet.",
                        fix="Record the decision on or after the day of the meeting that has the case on "
@@ -356,12 +361,3 @@ def was_remitted(case: Case) -> bool:
     event = find_last_event(case, "review_decided")
     return event is not None and event.to_state == "ready_for_panel"
 
-
-def users_who_sat_on(case: Case) -> set[int]:
-    """Everyone present at a meeting that had the case on its agenda, whether or not they
-    declared an interest in it: none of them may review the decision."""
-    sat = set()
-    for meeting in queries.find_meetings_for_case(case.id):
-        members = {member.id: member.user_id for member in queries.find_members(meeting.panel_id)}
-        sat |= {members[i] for i in meeting.attendee_ids if i in members}
-    return sat

@@ -30,7 +30,7 @@ from ifr_service.errors import (
 )
 from ifr_service.forms.answers import INTERVENTION_NAME, read_answer
 from ifr_service.forms.definition import FieldDefinition, FormDefinition, parse_field
-from ifr_service.panels import queries, screening, service
+from ifr_service.panels import queries, review, screening, service
 from ifr_service.panels.models import Panel, PanelKind, PanelMeeting
 from ifr_service.panels.schemas import NewConflictSchema, NewMeetingSchema
 from ifr_service.runtime import runtime
@@ -101,7 +101,8 @@ def build_agenda(meeting_id: int):
     before = len(queries.find_agenda(meeting.id))
     agenda = service.build_agenda(meeting)
     added = len(agenda) - before
-    waiting = "awaiting screening" if _is_screening(meeting) else "ready for panel"
+    waiting = {PanelKind.SCREENING_GROUP: "awaiting screening", PanelKind.REVIEW_PANEL: "awaiting review"}.get(
+        queries.get_panel(meeting.panel_id).kind, "ready for panel")
     flash(f"{added} case{'' if added == 1 else 's'} {waiting} added: the agenda has {len(agenda)}.")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
@@ -130,7 +131,8 @@ def case_pack(meeting_id: int, reference: str):
     form = runtime().forms.get(case.form_key, case.form_version)
     application = similar.deidentified_application(case, runtime().today())
     notes = similar.screening_notes(case)
-    pack = "Screening pack" if _is_screening(meeting) else "Panel pack"
+    pack = {PanelKind.SCREENING_GROUP: "Screening pack", PanelKind.REVIEW_PANEL: "Review Panel pack"}.get(
+        queries.get_panel(meeting.panel_id).kind, "Panel pack")
     return render_template(
         "panels/pack.html", title=f"{pack}: {case.public_reference}", pack=pack, meeting=meeting, case=case,
         matching_policies=matching_policies(case) if _is_screening(meeting) else None,
@@ -138,7 +140,7 @@ def case_pack(meeting_id: int, reference: str):
         note_labels=_payload_labels(), similar=presenters.similar_requests(case),
         policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
         workflow=runtime().workflows["ifr"], quorum=service.quorum_for_case(meeting, case),
-        evidence=evidence.panel_copies(case),
+        evidence=evidence.panel_copies(case), review_papers=_review_papers(meeting, case),
         actions=[a for a in cases.actions_for(case, user)
                  if a.key not in ELSEWHERE and _may_start(case, a.key, user)],
         blocked=_decision_blocked(case, user, meeting),
@@ -198,8 +200,10 @@ def _meetings_page(values: dict, errors: dict | None, panel_id: int | None = Non
         view["schedule_link"] = url_for(".list_meetings", panel=view["panel"].id, _anchor="schedule")
     runs.sort(key=lambda view: view["panel"].kind != PanelKind.IFR_PANEL)
     schedulable = next((view for view in runs if view["panel"].id == panel_id), runs[0] if runs else None)
+    kind = "review" if schedulable and schedulable["panel"].kind == PanelKind.REVIEW_PANEL else "ordinary"
     return render_template("panels/meetings.html", title="Panel meetings", panels=panels, kinds=KIND_TITLES,
-                           schedulable=schedulable, values=values or {"kind": "ordinary"}, errors=errors,
+                           schedulable=schedulable,
+                           values=values or {"kind": kind}, errors=errors,
                            meeting_fields=_meeting_fields(schedulable["panel"]) if schedulable else ())
 
 
@@ -295,19 +299,23 @@ def _may_start(case: Case, action: str, user) -> bool:
 
 def _decision_blocked(case: Case, user, meeting: PanelMeeting) -> dict | None:
     """Why this person cannot record the case's decision (at a screening group's meeting, its
-    screening outcome) now, and what would let them; None when they can, or when it is not theirs
-    to record (a member who is not a chair; at a screening group, anyone but its chair or the IFR
-    team, and its chair but for an urgent case)."""
-    screening_group = _is_screening(meeting)
-    action = runtime().workflows[case.route].action("screen_to_panel" if screening_group else "approve")
+    screening outcome; at a Review Panel's, its outcome) now, and what would let them; None when they
+    can, or when it is not theirs to record (a member who is not a chair; at a screening group, anyone
+    but its chair or the IFR team, and its chair but for an urgent case)."""
+    workflow = runtime().workflows[case.route]
+    kind = queries.get_panel(meeting.panel_id).kind
+    action = workflow.action({PanelKind.SCREENING_GROUP: "screen_to_panel",
+                              PanelKind.REVIEW_PANEL: "uphold_on_review"}.get(kind, "approve"))
     if case.state not in action.from_states or user.role not in action.roles:
         return None
-    if screening_group and user.role == Role.PANEL_CHAIR and not screening.may_screen_by_chairs_action(
-            case, user):
+    if kind == PanelKind.SCREENING_GROUP and user.role == Role.PANEL_CHAIR and \
+            not screening.may_screen_by_chairs_action(case, user):
         return None  # the group's outcome is the IFR team's to record; a chair screens only urgent cases
     try:
-        if screening_group:
+        if kind == PanelKind.SCREENING_GROUP:
             screening.check_group_may_screen(case, user, runtime().today())
+        elif kind == PanelKind.REVIEW_PANEL:
+            review.check_review_panel_may_decide(case, user, runtime().today())
         else:
             service.check_panel_may_decide(case, user, runtime().today())
     except (Conflict, Forbidden) as refusal:
@@ -397,6 +405,14 @@ def _payload_labels() -> dict[tuple[str, str], str]:
     """What each screening note's field is called on the action that recorded it."""
     return {(action.event, field.key): field.label for action in runtime().workflows["ifr"].actions
             for field in action.payload}
+
+
+def _review_papers(meeting: PanelMeeting, case: Case) -> list[dict]:
+    """For a Review Panel's pack: the decision under review, the request for review and its initial
+    consideration, each with the fields of the action that recorded it."""
+    if queries.get_panel(meeting.panel_id).kind != PanelKind.REVIEW_PANEL:
+        return []
+    return [{**paper, "action": _action_for(paper["event"])} for paper in review.review_papers(case)]
 
 
 def _action_for(event):

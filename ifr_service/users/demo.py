@@ -25,7 +25,11 @@ DEMO_USERS = [
     ("demo-panel-pharmacist", "Mo Ahmed", Role.PANEL_MEMBER, None),
     ("demo-panel-lay-member", "Pat Green", Role.PANEL_MEMBER, None),
     ("demo-panel-commissioner", "Kim Walsh", Role.PANEL_MEMBER, None),
+    # The London Review Panel: none of them sits on the London IFR panel.
     ("demo-review-chair", "Dr Sue Black", Role.PANEL_CHAIR, None),
+    ("demo-review-vice-chair", "Dr Grace Obi", Role.PANEL_CHAIR, None),
+    ("demo-review-clinician", "Dr Omar Haddad", Role.PANEL_MEMBER, None),
+    ("demo-review-lay-member", "Lee Carter", Role.PANEL_MEMBER, None),
     # The London screening group's chair and clinician (Dr Ravi Kumar sits on it too).
     ("demo-screening-chair", "Dr Nadia Hussain", Role.PANEL_CHAIR, None),
     ("demo-screening-clinician", "Dr Owen Price", Role.PANEL_MEMBER, None),

@@ -242,7 +242,7 @@ def answer_text(definition: FieldDefinition, value) -> str:
         if definition.item.type == "group":
             return "\n\n".join("\n".join(f"{child.label}: {answer_text(child, item.get(child.key))}"
                                          for child in definition.item.fields) for item in value)
-        return "\n".join(str(item) for item in value)
+        return "\n".join(answer_text(definition.item, item) for item in value)  # a choice by its label
     if definition.type == "group" and isinstance(value, Mapping):
         return "\n".join(f"{child.label}: {answer_text(child, value.get(child.key))}"
                          for child in definition.fields)

@@ -14,13 +14,13 @@ PHONE = {"width": 375, "height": 812}
 
 @pytest.fixture
 def upheld(client, auth, application, run_jobs) -> Road:
-    """A declined case whose review upheld the decision: two events, each with both letters."""
+    """A declined case whose review upheld the decision: three events (the decline, the initial
+    consideration, the Review Panel's outcome), each with both letters."""
     road = Road(client, auth, application)
     road.to_panel()
     road.act(CHAIR, "decline", {"findings": findings("no", "Like other patients at this stage."),
                                 "summary": "Not clinically exceptional."})
-    road.act(CLINICIAN, "request_review", {
-        "grounds": ["unreasonable_decision"], "explanation": "No reasonable panel would decline this."})
+    road.to_review_panel()
     road.act(REVIEW_CHAIR, "uphold_on_review", {"reason": "The process was followed."})
     run_jobs()
     return road
@@ -28,7 +28,7 @@ def upheld(client, auth, application, run_jobs) -> Road:
 
 def test_every_letter_page_passes_axe_at_every_impact_level_and_reads_on_a_phone(page, upheld):
     letters = upheld.case(CLINICIAN)["letters"]
-    assert len(letters) == 4
+    assert len(letters) == 6
     found = []
     for person in ("Dr Priya Shah", "Sam Patel"):
         page.context.clear_cookies()

@@ -110,6 +110,10 @@ class IfrCaseThroughTheApi(RuleBasedStateMachine):
     def the_screening_group_meets(self):
         self.road.hold_meeting(kind="screening_group")
 
+    @rule()
+    def the_review_panel_meets(self):
+        self.road.hold_review_meeting()
+
     def moves(self, leaving: bool = False) -> list[tuple[str, str]]:
         """Who may take which action now, by the workflow (only what changes the state, if
         `leaving`); guards may still refuse."""

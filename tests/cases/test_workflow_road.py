@@ -235,11 +235,15 @@ def test_reconsideration_on_new_information_returns_the_case_to_panel(road):
     assert case.act(CHAIR, "approve", DECISION).json["state"] == "approved"
 
 
-def test_a_review_is_decided_by_a_chair_who_took_no_part_and_can_remit(road):
+def test_a_review_is_considered_then_decided_by_the_review_panel_which_can_remit(road):
     case = road()
     case.to_panel()
     case.act(CHAIR, "decline", PAYLOADS["decline"])
     case.act(CLINICIAN, "request_review", PAYLOADS["request_review"])
+    case.act(CHAIR, "refer_to_review_panel", PAYLOADS["refer_to_review_panel"], expect=409)
+    case.act(REVIEW_CHAIR, "refer_to_review_panel", PAYLOADS["refer_to_review_panel"])
+    assert case.case()["state"] == "awaiting_review_panel"
+    case.hold_review_meeting()
     case.act(CHAIR, "remit_on_review", {"reason": "Reviewing my own panel."}, expect=409)
     remitted = case.act(REVIEW_CHAIR, "remit_on_review", PAYLOADS["remit_on_review"]).json
     assert remitted["state"] == "ready_for_panel"

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from ifr_service.clock import add_working_days, today_in_england
 from ifr_service.web.display import nhs_date
-from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, REVIEW_CHAIR, Road, findings
+from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, PAYLOADS, REVIEW_CHAIR, Road, findings
 
 
 def pdf_text(content: bytes) -> str:
@@ -185,22 +185,62 @@ def test_no_letter_is_made_for_a_patient_who_did_not_ask(client, auth, applicati
     assert "Copy: the patient" not in pdf_text(letter_of(road)[1])
 
 
-def test_after_a_review_upholds_the_decision_the_letters_name_the_routes_onward(
+def assert_names_the_routes_onward(text: str) -> None:
+    assert "If you are still unhappy" in text
+    assert "Parliamentary and Health Service Ombudsman" in text
+    assert "0345 015 4033" in text and "www.ombudsman.org.uk" in text
+    assert "judicial review" in text
+
+
+def test_after_the_review_panel_upholds_the_decision_the_letters_name_the_routes_onward(
         client, auth, application, run_jobs):
     road = declined(client, auth, application, run_jobs)
-    road.act(CLINICIAN, "request_review", {
-        "grounds": ["unreasonable_decision"], "explanation": "No reasonable panel would decline this."})
-    road.act(REVIEW_CHAIR, "uphold_on_review", {"reason": "The process was followed."})
+    road.to_review_panel()
+    road.act(REVIEW_CHAIR, "uphold_on_review", PAYLOADS["uphold_on_review"])
     run_jobs()
 
     letter, content = letter_of(road)
     for text in (pdf_text(content), pdf_text(letter_of(road, recipient="patient")[1])):
-        assert "If you are still unhappy" in text
-        assert "Parliamentary and Health Service Ombudsman" in text
-        assert "0345 015 4033" in text and "www.ombudsman.org.uk" in text
-        assert "judicial review" in text
+        assert_names_the_routes_onward(text)
+    text = pdf_text(content)
     assert letter["title"] == "Outcome of the review of your Individual Funding Request"
-    assert "Chair of the IFR review panel" in pdf_text(content)
+    assert "Decided by the Review Panel at its meeting of" in text
+    assert "Dr Sue Black For the Review Panel" in text
+
+
+def test_a_review_not_taken_forward_gives_the_finding_on_each_ground_and_the_routes_onward(
+        client, auth, application, run_jobs):
+    road = declined(client, auth, application, run_jobs)
+    road.act(CLINICIAN, "request_review", PAYLOADS["request_review"])
+    road.act(REVIEW_CHAIR, "refuse_review", PAYLOADS["refuse_review"])
+    run_jobs()
+
+    letter, content = letter_of(road)
+    text = pdf_text(content)
+    assert letter["title"] == "Your request for a review of our decision"
+    assert "Outcome: Review not taken forward: the grounds are not made out" in text
+    assert "Ground Finding Reasons" in text
+    assert "The evidence was misunderstood or not considered No" in text
+    assert "The minutes record the panel's discussion of the trial data." in text
+    assert "NHS England's policy or procedure was not followed" not in text  # a ground not stated
+    assert "Chair of the Review Panel (initial consideration)" in text
+    assert_names_the_routes_onward(text)
+    assert_names_the_routes_onward(pdf_text(letter_of(road, recipient="patient")[1]))
+
+
+def test_a_review_referred_to_the_review_panel_says_what_happens_next_and_no_route_beyond(
+        client, auth, application, run_jobs):
+    road = declined(client, auth, application, run_jobs)
+    road.to_review_panel(hold_meeting=False)
+    run_jobs()
+
+    letter, content = letter_of(road)
+    text = pdf_text(content)
+    assert letter["title"] == "Your request for a review of our decision"
+    assert "Outcome: Awaiting the Review Panel" in text
+    assert "The evidence was misunderstood or not considered Yes" in text
+    assert "newly constituted IFR panel" in text
+    assert "Ombudsman" not in text
 
 
 def test_a_decision_letter_before_review_names_no_route_beyond_the_review(

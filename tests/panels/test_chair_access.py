@@ -125,7 +125,7 @@ def test_a_chair_takes_chairs_action_on_the_pages_and_sees_no_identifier(app, ur
     assert_no_identifier(page.text, application)
 
 
-def test_a_review_chair_decides_a_review_on_the_pages_and_sees_no_identifier(
+def test_a_review_chair_considers_and_decides_a_review_on_the_pages_and_sees_no_identifier(
         app, client, auth, application):
     road = Road(client, auth, application)
     road.to_panel()
@@ -133,9 +133,16 @@ def test_a_review_chair_decides_a_review_on_the_pages_and_sees_no_identifier(
     road.act(CLINICIAN, "request_review", PAYLOADS["request_review"])
     reviewer = Person(app.test_client(), REVIEW_CHAIR)
     page = reviewer.open(f"/cases/{road.reference}")
-    assert f"/cases/{road.reference}/actions/remit_on_review" in page
+    assert f"/cases/{road.reference}/actions/refer_to_review_panel" in page
     assert "second-line trial data" in page  # the grounds of the review: the case to decide stays
     assert_no_identifier(page, application)
+    reviewer.submit(f"/cases/{road.reference}/actions/refer_to_review_panel", {
+        "grounds_considered.evidence_not_considered.finding": "yes",
+        "grounds_considered.evidence_not_considered.reasons": "The pack's index lists no trial data.",
+        "_step": "confirm"}, expect=302)
+    road.hold_review_meeting()
+    page = reviewer.open(f"/cases/{road.reference}")
+    assert f"/cases/{road.reference}/actions/remit_on_review" in page
     done = reviewer.submit(f"/cases/{road.reference}/actions/remit_on_review",
                            {**PAYLOADS["remit_on_review"], "_step": "confirm"}, expect=302)
     after = reviewer.client.get(done.headers["Location"])

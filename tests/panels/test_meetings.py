@@ -88,8 +88,7 @@ def test_a_remitted_case_goes_to_a_newly_constituted_panel(client, auth, applica
     road = Road(client, auth, application)
     road.to_panel()
     road.act(CHAIR, "decline", {"findings": findings(), "summary": "Not exceptional."})
-    road.act(CLINICIAN, "request_review", {
-        "grounds": ["policy_not_followed"], "explanation": "The panel did not have the policy before it."})
+    road.to_review_panel()
     road.act(REVIEW_CHAIR, "remit_on_review", {"reason": "The policy was missing from the pack."})
     road.hold_meeting()
     response = road.act(CHAIR, "approve", DECISION, expect=409)
@@ -100,8 +99,7 @@ def test_a_panel_member_cannot_review_a_decision_they_sat_on(client, auth, appli
     road = Road(client, auth, application)
     road.to_panel()
     road.act("demo-panel-vice-chair", "decline", {"findings": findings(), "summary": "Not exceptional."})
-    road.act(CLINICIAN, "request_review", {
-        "grounds": ["unreasonable_decision"], "explanation": "No reasonable panel would decline this."})
+    road.to_review_panel()
     road.act(CHAIR, "uphold_on_review", {"reason": "The process was followed."}, expect=409)
     assert road.act(REVIEW_CHAIR, "uphold_on_review", {
         "reason": "The process was followed."}).json["state"] == "decision_upheld"
@@ -167,8 +165,7 @@ def test_a_member_who_declared_an_interest_still_took_part_and_cannot_review(cli
         "case_reference": road.reference, "member_id": road.member_id("demo-panel-chair"),
         "details": "Knows the family."})
     road.act("demo-panel-vice-chair", "decline", {"findings": findings(), "summary": "Not exceptional."})
-    road.act(CLINICIAN, "request_review", {
-        "grounds": ["policy_not_followed"], "explanation": "The panel did not consider the policy."})
+    road.to_review_panel()
     road.act(CHAIR, "uphold_on_review", {"reason": "The process was followed."}, expect=409)
 
 

@@ -27,7 +27,8 @@ def test_the_panels_already_there_are_ifr_panels(client, auth):
 
 
 def test_a_region_has_one_panel_of_each_kind_each_with_its_kinds_quorum(client, auth):
-    review = new_panel(client, auth, kind="review_panel")
+    # The North's: London's review panel is in the seed (ifr_service/demo.py)
+    review = new_panel(client, auth, name="North review panel", hub_code="north-west", kind="review_panel")
     assert review.status_code == 201, review.json
     assert review.json["kind"] == "review_panel"
     assert review.json["quorum"] == DEFAULT_QUORUMS[PanelKind.REVIEW_PANEL]
@@ -55,7 +56,7 @@ def test_an_unknown_kind_is_refused_naming_the_kind_and_sets_nothing_up(client, 
 def test_a_review_panels_meeting_takes_no_case_waiting_for_the_ifr_panel(client, auth, application):
     road = Road(client, auth, application)
     road.to_panel(hold_meeting=False)
-    review = new_panel(client, auth, kind="review_panel").json
+    review = road.review_panel()  # London's, in the seed
     meeting = client.post(f"/api/v1/panels/{review['id']}/meetings", headers=auth(OFFICER),
                           json={"meeting_date": "2026-12-01"}).json
     agenda = client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=auth(OFFICER)).json["agenda"]

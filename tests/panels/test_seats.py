@@ -106,16 +106,16 @@ def test_a_seat_is_changed_and_stood_down_on_the_page_and_each_change_is_audited
 
 
 def test_a_seat_given_on_the_page_and_a_bad_one_refused_naming_the_field(client, in_db):
-    admin = Person(client, "demo-admin")
+    admin = Person(client, "demo-admin")  # review-chair: a chair with no seat
     panel_id = in_db(lambda: london().id)
     address = f"/admin/panels/{panel_id}/members"
-    refused = admin.submit(address, {"username": "demo-review-chair", "panel_role": "king"},
+    refused = admin.submit(address, {"username": "review-chair", "panel_role": "king"},
                            form_page=f"/admin/panels/{panel_id}", expect=422)
     assert 'href="#field-panel_role"' in refused.text
-    admin.submit(address, {"username": "demo-review-chair", "panel_role": "vice_chair"},
+    admin.submit(address, {"username": "review-chair", "panel_role": "vice_chair"},
                  form_page=f"/admin/panels/{panel_id}", expect=302)
-    assert in_db(lambda: seat_of("demo-review-chair").panel_role) == "vice_chair"
-    twice = admin.submit(address, {"username": "demo-review-chair", "panel_role": "lay_member"},
+    assert in_db(lambda: seat_of("review-chair").panel_role) == "vice_chair"
+    twice = admin.submit(address, {"username": "review-chair", "panel_role": "lay_member"},
                          form_page=f"/admin/panels/{panel_id}", expect=422)
     assert "is a member of this panel already" in twice.text
 
