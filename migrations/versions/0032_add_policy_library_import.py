@@ -8,7 +8,7 @@ The integrator re-points down_revision to 0031 when branches policy-library, scr
 review-panels are merged.
 
 Revision ID: 0032_add_policy_library_import
-Revises: 0029_add_saved_forms
+Revises: 0030_add_panel_kinds
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0032_add_policy_library_import"
-down_revision = "0029_add_saved_forms"
+down_revision = "0030_add_panel_kinds"
 branch_labels = None
 depends_on = None
 
