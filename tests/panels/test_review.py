@@ -302,7 +302,7 @@ def test_the_pack_says_why_a_member_who_sat_on_the_decision_cannot_record_the_ou
     road.to_review_panel()
     page = Person(app.test_client(), VICE_CHAIR).open(
         f"/panel/meetings/{road.review_meeting['id']}/cases/{road.reference}")
-    assert "You cannot record this decision yet" in page
+    assert "You cannot record this outcome yet" in page
     assert "you took part in the decision under review" in page
     assert "/actions/uphold_on_review" not in page
 

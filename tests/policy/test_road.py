@@ -142,8 +142,8 @@ def test_the_clinician_of_a_case_closed_as_a_cohort_and_its_hub_see_the_policy_s
     calendar.set(AS_OF)
     road = Road(client, auth, application)
     road.act(OFFICER, "confirm_complete")
-    road.act(OFFICER, "screen_cohort", {"cohort_description": "ROS1-positive NSCLC after crizotinib.",
-                                        "reason": "A question for national policy."})
+    road.screen("screen_cohort", {"cohort_description": "ROS1-positive NSCLC after crizotinib.",
+                                  "reason": "A question for national policy."})
     [queued] = client.get("/api/v1/cet/policy-queue", headers=auth(CET)).json["items"]
     reference = queued["reference"]
     clinician = Person(client, CLINICIAN)
