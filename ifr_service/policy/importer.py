@@ -31,10 +31,11 @@ EARLIEST, LATEST = date(1990, 1, 1), date(2099, 12, 31)
 
 # What a policy says of funding, by its kind. NHS England's policies and policy statements either
 # routinely commission a treatment (for the patients its criteria describe) or do not (NHS England,
-# *Methods: national clinical policies*). NICE's technology appraisal recommendations: recommended,
-# optimised (recommended for a smaller group than the licence), not recommended, only in research,
-# and (cancer drugs, since July 2016) recommended for use within the Cancer Drugs Fund (NICE, *Guide
-# to the processes of technology appraisal*; DOMAIN.md, the Cancer Drugs Fund).
+# *Methods: national clinical policies*). NICE's five types of technology appraisal recommendation:
+# recommended, optimised (for a smaller group than the marketing authorisation), only in research,
+# not recommended, and recommended for use within the Cancer Drugs Fund (NICE, "Types of
+# recommendation", nice.org.uk/about/what-we-do/our-programmes/nice-guidance/
+# nice-technology-appraisal-guidance/types-of-recommendation; DOMAIN.md, the Cancer Drugs Fund).
 POSITIONS = {
     "clinical_commissioning_policy": ("routinely_commissioned", "not_routinely_commissioned"),
     "policy_statement": ("routinely_commissioned", "not_routinely_commissioned"),

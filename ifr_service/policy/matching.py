@@ -28,10 +28,11 @@ from ifr_service.runtime import runtime
 # What each position means for a request, in three answers (docs/workflows.md#is-this-an-ifr).
 # A policy that funds the treatment for the patients its criteria describe: the trust applies through
 # the policy's own route (Blueteq or the provider's process), not an IFR, unless the patient falls
-# outside the criteria. NICE's recommendations are funded by the NHS within three months of
-# publication (National Institute for Health and Care Excellence (Constitution and Functions) and the
-# Health and Social Care Information Centre (Functions) Regulations 2013, regulation 7), and those
-# for use within the Cancer Drugs Fund through the CDF.
+# outside the criteria. A treatment NICE recommends "as an option" the NHS must make available within
+# 3 months of publication (NICE, "Types of recommendation"; the National Institute for Health and
+# Care Excellence (Constitution and Functions) and the Health and Social Care Information Centre
+# (Functions) Regulations 2013, regulation 7), and one recommended for use within the Cancer Drugs
+# Fund is funded through the CDF.
 FUNDED = ("routinely_commissioned", "recommended", "optimised", "cdf")
 NOT_FUNDED = ("not_routinely_commissioned", "not_recommended", "only_in_research")
 POSITION_TITLES = {
