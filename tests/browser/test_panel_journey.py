@@ -218,8 +218,15 @@ def test_a_decision_on_each_branch_of_the_exceptionality_test(page, client, auth
 
     assert in_db(recorded) == ["no_policy", "rare_condition"]
 
+    page.goto(f"/panel/meetings/{rare.meeting['id']}/minutes")  # each decision under its own test
+    minutes = page.inner_text("main")
+    assert "No policy covers the treatment for this condition" in minutes and "A rare condition" in minutes
+    assert "Typed before" not in minutes and "comparator group" not in minutes
+    shoot(page, "minutes-each-branch")
+    check_page(page)
+
 
 def answer_the_questions_with_no_policy(page, findings: dict[str, str]) -> None:
     for criterion, finding in findings.items():
         page.check(f'input[name="findings.{criterion}.finding"][value="{finding}"]')
-        page.fill(f'[name="findings.{criterion}.reasons"]', f"The evidence the panel read on {criterion}.")
+        page.fill(f'[name="findings.{criterion}.reasons"]', f"The evidence the panel read on {criterion.replace('_', ' ')}.")
