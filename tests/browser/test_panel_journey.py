@@ -229,4 +229,5 @@ def test_a_decision_on_each_branch_of_the_exceptionality_test(page, client, auth
 def answer_the_questions_with_no_policy(page, findings: dict[str, str]) -> None:
     for criterion, finding in findings.items():
         page.check(f'input[name="findings.{criterion}.finding"][value="{finding}"]')
-        page.fill(f'[name="findings.{criterion}.reasons"]', f"The evidence the panel read on {criterion.replace('_', ' ')}.")
+        words = criterion.replace("_", " ")
+        page.fill(f'[name="findings.{criterion}.reasons"]', f"The evidence the panel read on {words}.")
