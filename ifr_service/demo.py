@@ -116,14 +116,21 @@ def load_demo_review_panel() -> Panel:
     return panel
 
 
-FINDINGS_NO = {criterion: {"finding": "no", "reasons": reasons} for criterion, reasons in {
-    "significantly_different": "Other patients at this stage of the disease present in the same way.",
-    "significantly_more_benefit": "No reason to expect more benefit than in other such patients.",
-    "evidence_of_effectiveness": "Evidence is limited to small single-arm studies.",
-    "value_for_money": "Not assessed as value for money given the evidence.",
-}.items()}
-FINDINGS_YES = {criterion: {"finding": "yes", "reasons": "The panel accepted the clinician's case."}
-                for criterion in FINDINGS_NO}
+# A decline against a policy, and an approval where no policy covers the treatment: the two
+# branches of the test (workflows/ifr.yaml).
+FINDINGS_NO = {
+    "policy_position": "against_policy", "policy_reference": "170091P",
+    "comparator_group": "Adults with this cancer at this stage, after one line of treatment.",
+    **{criterion: {"finding": "no", "reasons": reasons} for criterion, reasons in {
+        "significantly_different": "Other patients at this stage of the disease present in the same way.",
+        "significantly_more_benefit": "No reason to expect more benefit than in other such patients.",
+    }.items()}}
+FINDINGS_YES = {
+    "policy_position": "no_policy",
+    "cohort_in_disguise": {"finding": "no", "reasons": "No other patient is known to be in the same "
+                                                       "position: the mutation is unique to this patient."},
+    **{criterion: {"finding": "yes", "reasons": "The panel accepted the clinician's case."}
+       for criterion in ("evidence_of_effectiveness", "value_for_money")}}
 DECLINE = ("decline", "demo-panel-chair", {"findings": FINDINGS_NO,
                                            "summary": "The patient is not clinically exceptional."})
 APPROVE = ("approve", "demo-panel-chair", {"findings": FINDINGS_YES,

@@ -47,10 +47,22 @@ SCREENING_ACTIONS = ("screen_not_responsible", "screen_routinely_commissioned", 
                      "screen_to_panel")
 
 
-def findings(finding: str = "no", reasons: str = "The panel considered the evidence submitted.") -> dict:
-    criteria = ("significantly_different", "significantly_more_benefit",
-                "evidence_of_effectiveness", "value_for_money")
-    return {criterion: {"finding": finding, "reasons": reasons} for criterion in criteria}
+COMPARATOR = "Adults with ROS1-positive non-small-cell lung cancer after one line of treatment."
+CRITERIA = {"against_policy": ("significantly_different", "significantly_more_benefit"),
+            "no_policy": ("cohort_in_disguise", "evidence_of_effectiveness", "value_for_money")}
+CRITERIA["rare_condition"] = CRITERIA["no_policy"]
+
+
+def findings(finding: str = "no", reasons: str = "The panel considered the evidence submitted.",
+             test: str = "against_policy") -> dict:
+    """The findings on one branch of the test: "yes", every criterion met; "no", none met (on "a
+    cohort in disguise", "Yes" is the finding that does not meet it)."""
+    met = finding == "yes"
+    answers = {criterion: {"finding": "yes" if met != (criterion == "cohort_in_disguise") else "no",
+                           "reasons": reasons} for criterion in CRITERIA[test]}
+    stated = {"policy_reference": "170091P", "comparator_group": COMPARATOR}
+    against = stated if test == "against_policy" else {}
+    return {"policy_position": test, **against, **answers}
 
 
 DECISION = {"findings": findings("yes"), "summary": "Funded for twelve months, then reviewed."}

@@ -28,7 +28,7 @@ from ifr_service.panels import queries as panel_queries
 from ifr_service.runtime import runtime
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role, User
-from ifr_service.web.fields import answer_text, posted_values, read_fields
+from ifr_service.web.fields import answer_text, is_asked, posted_values, read_fields
 from ifr_service.workflows.definition import Action, letter_of
 
 CHANGE, CHECK, CONFIRM = "change", "check", "confirm"  # the step a POST asks for (`_step`)
@@ -108,9 +108,10 @@ def _check_page(case: Case, action: Action, checked: dict):
     rows = [{"label": field.label, "answer": answer_text(field, checked.get(field.key)),
              "group": [{"label": child.label, "answer": answer_text(child, (checked.get(field.key) or {})
                                                                      .get(child.key))}
-                       for child in field.fields] if field.type == "group" else None,
+                       for child in field.fields if is_asked(child, checked.get(field.key) or {})]
+             if field.type == "group" else None,
              "path": field.key}
-            for field in action.payload]
+            for field in action.payload if is_asked(field, checked)]  # the questions of the branch taken
     hidden = [(name, value) for name, posted in request.form.lists() for value in posted
               if name not in ("csrf_token", "_step", "_back")]
     return render_template("cases/check_action.html", title=f"Check before you confirm: {action.title}",

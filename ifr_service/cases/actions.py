@@ -85,6 +85,8 @@ def describe_fields(definitions: tuple[FieldDefinition, ...]) -> list[dict]:
                  "required": field.required}
         if field.options:
             entry["options"] = list(field.option_values)
+        if field.only_when:  # asked (and required, if required) only under these answers
+            entry["only_when"] = {"field": field.only_when["field"], "in": list(field.only_when["in"])}
         if field.fields:
             entry["fields"] = describe_fields(field.fields)
         if field.item is not None:

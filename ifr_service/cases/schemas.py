@@ -57,6 +57,9 @@ class PayloadFieldSchema(Schema):
     type = fields.String(required=True)
     required = fields.Boolean(required=True)
     options = fields.List(fields.Raw())
+    only_when = fields.Dict(metadata={
+        "description": "Asked only when the field beside it named `field` has one of the answers `in`: "
+                       "then required if `required`, otherwise to be left out."})
     item = fields.Dict(metadata={"description": "Each entry of a list."})
     group_fields = fields.List(fields.Dict(), attribute="fields", data_key="fields",
                                metadata={"description": "The fields of a group."})

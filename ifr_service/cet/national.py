@@ -114,9 +114,14 @@ def _settle(row: NationalCase, outcome: str, day: date) -> None:
 
 
 def _note_finding(row: NationalCase, payload: dict | None) -> None:
-    finding = ((payload or {}).get("findings") or {}).get("significantly_different")
-    if finding:
-        row.exceptionality_found = finding["finding"] == "yes"
+    """A decision's finding on "significantly different": asked on the branch of the test against a
+    policy, and of every case before the test branched; a decision on the other branch (no policy,
+    or a rare condition) asks no such question, so the case has no such finding."""
+    findings = (payload or {}).get("findings")
+    if not findings:
+        return
+    finding = findings.get("significantly_different")
+    row.exceptionality_found = finding["finding"] == "yes" if finding else None
 
 
 def _description(case: Case) -> dict:

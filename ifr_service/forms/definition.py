@@ -33,6 +33,8 @@ class FieldDefinition:
     name: str | None = None  # the words its error messages name it by (forms/messages.py)
     required: bool = False
     required_when: dict | None = None
+    # In an action's payload: {field: a sibling's key, in: [values]}: asked only under those answers
+    only_when: dict | None = None
     options: tuple[dict, ...] = ()
     rules: dict = field(default_factory=dict)
     item: FieldDefinition | None = None
@@ -83,7 +85,7 @@ def parse_field(raw: dict) -> FieldDefinition:
     return FieldDefinition(
         key=raw["key"], label=raw["label"], type=raw["type"], help=raw.get("help"), name=raw.get("name"),
         required=raw.get("required", False), required_when=raw.get("required_when"),
-        options=tuple(raw.get("options", ())), rules=rules,
+        only_when=raw.get("only_when"), options=tuple(raw.get("options", ())), rules=rules,
         item=parse_field({"key": "item", "label": raw["label"], **item}) if item else None,
         fields=tuple(parse_field(child) for child in raw.get("fields", ())),
     )
@@ -118,6 +120,10 @@ def _check_field(form: FormDefinition | None, path: str, definition: FieldDefini
         if child.required_when:
             problems.append(f"{path}.{child.key}: required_when works on section fields only")
         problems += _check_field(form, f"{path}.{child.key}", child)
+    if form is not None and definition.only_when:
+        problems.append(f"{path}: only_when works in action payloads only")
+    if form is None:
+        problems += check_only_when(definition.fields, path)
     return problems + _check_condition(form, path, definition.required_when)
 
 
@@ -129,6 +135,26 @@ def check_fields(definitions: tuple[FieldDefinition, ...], where: str) -> list[s
         if definition.required_when:
             problems.append(f"{path}: required_when works in forms only")
         problems += _check_field(None, path, definition)
+    return problems + check_only_when(definitions, where)
+
+
+def check_only_when(siblings: tuple[FieldDefinition, ...], where: str) -> list[str]:
+    """Each `only_when` names a sibling asked unconditionally whose answers include the values."""
+    by_key = {sibling.key: sibling for sibling in siblings}
+    problems = []
+    for definition in siblings:
+        condition = definition.only_when
+        if not condition:
+            continue
+        trigger = by_key.get(condition["field"])
+        path = f"{where}: {definition.key}"
+        if trigger is None or trigger is definition:
+            problems.append(f"{path}: only_when refers to {condition['field']!r}, which is not another "
+                            "field beside it")
+        elif trigger.type not in ("choice", "boolean") or trigger.only_when:
+            problems.append(f"{path}: only_when needs a choice or yes/no field asked unconditionally")
+        elif trigger.options and not set(condition["in"]) <= set(trigger.option_values):
+            problems.append(f"{path}: only_when lists values {condition['field']!r} cannot take")
     return problems
 
 

@@ -5,7 +5,7 @@ number, like 62400 or 62,400": each message says what to do about which question
 (https://service-manual.nhs.uk/design-system/components/error-message). A field's `name` in
 forms/ (or an action's payload) is the noun phrase its messages use; without one, its label
 is used, its first letter lower-cased unless it starts an abbreviation ("NHS number"). A field
-inside a group or a list's rows is named with its group: "reasons for value for money".
+without a name inside a group or a list's rows is named with its group: "reasons for value for money".
 
 The same words answer the API (under the field's dotted path) and the pages (beside the input).
 """
@@ -19,8 +19,12 @@ DATE_EXAMPLE = "15 3 2027"
 
 
 def field_name(definition: FieldDefinition, within: str | None = None) -> str:
-    """The noun phrase the field's messages use."""
-    name = definition.name or _lower_first(definition.label.rstrip("?.:"))
+    """The noun phrase the field's messages use: its own `name` alone, which says what it is ("the
+    comparator group"); else its label, with the group or list it is part of ("reasons for value for
+    money")."""
+    if definition.name:
+        return definition.name
+    name = _lower_first(definition.label.rstrip("?.:"))
     return f"{name} for {within}" if within else name
 
 
@@ -45,6 +49,8 @@ def required_message(definition: FieldDefinition, name: str) -> str:
         return f"Select yes or no: {definition.label}"
     if kind in ("choice", "commissioner") or (kind == "list" and definition.item.type == "choice"):
         return f"Select {name}"
+    if kind == "group":  # a criterion: its finding and its reasons
+        return f"Answer the questions on {name}"
     return f"Enter {name}"
 
 

@@ -47,12 +47,13 @@ TEXT_TYPES = {"text", "long_text", "email"}
 
 def build_field(definition: FieldDefinition, prefix: str = "", within: str | None = None) -> fields.Field:
     """The marshmallow field of a definition; `prefix` keeps the names of nested schemas apart,
-    `within` is the name of the group or list it is part of (its messages name both)."""
-    optional = not definition.required
+    `within` is the name of the group or list it is part of (its messages name both). A field asked
+    only under a sibling's answer (`only_when`) is required by its schema's check, not by itself."""
+    optional = not definition.required or definition.only_when is not None
     name = field_name(definition, within)
     missing = required_message(definition, name)
     common = {
-        "required": definition.required,
+        "required": not optional,
         "error_messages": {"required": missing, "null": missing, **type_messages(definition, name)},
         "allow_none": optional,
         "validate": _validators(definition, name),
@@ -77,8 +78,7 @@ def build_field(definition: FieldDefinition, prefix: str = "", within: str | Non
         return _build_list(definition, prefix, within, name, common)
     if kind == "group":
         within = definition.name or name  # "reasons for value for money", not for the whole group
-        children = {child.key: build_field(child, prefix, within) for child in definition.fields}
-        group = Schema.from_dict(children, name=f"{prefix}{_camel(definition.key)}Group")
+        group = _payload_schema(f"{prefix}{_camel(definition.key)}Group", definition.fields, prefix, within)
         return fields.Nested(group, **common)
     raise ValueError(f"unknown field type {kind!r}")
 
@@ -196,9 +196,57 @@ def _build_schema(form: FormDefinition) -> type[Schema]:
 def schema_for_fields(name: str, definitions: tuple[FieldDefinition, ...]) -> type[Schema]:
     """A flat schema of some fields (an action's payload), built once per name."""
     if name not in _SCHEMAS:
-        attributes = {f.key: build_field(f, _camel(name)) for f in definitions}
-        _SCHEMAS[name] = type(_camel(name), (Schema,), {**attributes, "Meta": FormSchema.Meta})
+        _SCHEMAS[name] = _payload_schema(_camel(name), definitions, _camel(name), None)
     return _SCHEMAS[name]
+
+
+def _payload_schema(name: str, definitions: tuple[FieldDefinition, ...], prefix: str,
+                    within: str | None) -> type[Schema]:
+    """The schema of a payload or a group within it: its fields, and the rules of those asked only
+    under a sibling's answer."""
+    attributes = {f.key: build_field(f, prefix, within) for f in definitions}
+    by_key = {f.key: f for f in definitions}
+    rules = tuple(_only_when_rule(f, by_key[f.only_when["field"]], within)
+                  for f in definitions if f.only_when)
+    base = OnlyWhenSchema if rules else Schema
+    return type(name, (base,), {**attributes, "Meta": FormSchema.Meta, "only_when_rules": rules})
+
+
+def _only_when_rule(definition: FieldDefinition, trigger: FieldDefinition, within: str | None) -> tuple:
+    name = field_name(definition, within)
+    labels = ({option["value"]: option["label"] for option in trigger.options} if trigger.options
+              else {True: "Yes", False: "No"})  # a yes/no question
+    answers = " or ".join(f'"{labels.get(value, value)}"' for value in definition.only_when["in"])
+    left_out = (f"Leave out {name}: it is asked only when {field_name(trigger, within)} is {answers}")
+    choices = tuple(trigger.option_values) or (True, False)  # a yes/no question's answers
+    return (definition.key, trigger.key, tuple(definition.only_when["in"]), choices,
+            required_message(definition, name) if definition.required else None, left_out)
+
+
+class OnlyWhenSchema(Schema):
+    """A payload (or group) with fields asked only under a sibling's answer: under it, a required
+    one must be answered; under any other answer, each must be left out, so a decision records the
+    questions of the road it took and no other. With the sibling unanswered or not one of its
+    answers, its own message is enough."""
+
+    only_when_rules: tuple[tuple, ...] = ()
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def check_only_when(self, data, original, **_kwargs):
+        if not isinstance(original, dict):
+            return
+        errors: dict = {}
+        for key, trigger, values, choices, missing, left_out in self.only_when_rules:
+            chosen = original.get(trigger)
+            if chosen is None or chosen not in choices:
+                continue
+            given = original.get(key) not in (None, "", [], {})
+            if chosen in values and not given and missing:
+                errors[key] = [missing]
+            elif chosen not in values and given:
+                errors[key] = [left_out]
+        if errors:
+            raise ValidationError(errors)
 
 
 def _camel(key: str) -> str:

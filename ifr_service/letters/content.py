@@ -38,6 +38,10 @@ from ifr_service.workflows.definition import Action, Workflow, letter_of
 
 WORDING_FILE = Path(__file__).with_name("wording.yaml")
 DEPARTURE_REASON = "departure_reason"  # recorded by a panel whose outcome departs from its findings
+# The branch of the exceptionality test a decision applied, and what it states beside its findings
+# (workflows/ifr.yaml); findings recorded before the test branched have none of them.
+POLICY_POSITION, POLICY_REFERENCE = "policy_position", "policy_reference"
+COMPARATOR_GROUP = "comparator_group"
 
 
 @cache
@@ -228,27 +232,43 @@ def clinician_next_steps(template: dict, review: dict) -> tuple[str, ...]:
 
 def payload_sections(fields: tuple[FieldDefinition, ...], payload: dict) -> tuple[Section, ...]:
     """Every payload field of the action that was answered, under its label, in the workflow's order:
-    the findings as a table of criteria, choices by their labels, dates in words."""
+    the findings as the test applied and a table of its criteria, choices by their labels, dates in
+    words."""
     sections = []
     for field in fields:
         value = payload.get(field.key)
         if value in (None, "", [], {}):
             continue
-        if field.type == "group" and all(child.type == "group" for child in field.fields):
-            sections.append(Section(heading=field.label, table=_findings(field, value)))
+        if field.type == "group" and any(child.type == "group" for child in field.fields):
+            sections.append(Section(heading=field.label, paragraphs=stated_test(value),
+                                    table=_findings(field, value)))
         else:
             sections.append(Section(heading=field.label, paragraphs=(_as_text(field, value),)))
     return tuple(sections)
 
 
+def stated_test(findings: dict) -> tuple[str, ...]:
+    """The branch of the exceptionality test the panel applied, in the letter's words, and the
+    comparator group it stated; nothing for findings recorded before the test branched."""
+    words = wording()["exceptionality_test"]
+    position = findings.get(POLICY_POSITION)
+    if position not in words["branches"]:
+        return ()
+    stated = [words["branches"][position].format(policy=findings.get(POLICY_REFERENCE, ""))]
+    if findings.get(COMPARATOR_GROUP):
+        stated.append(words["comparator_group"].format(group=findings[COMPARATOR_GROUP]))
+    return tuple(stated)
+
+
 def _findings(field: FieldDefinition, value: dict) -> tuple[tuple[str, ...], ...]:
-    """One row for each criterion (or ground) answered: an initial consideration answers only the
-    grounds the clinician stated."""
+    """The criteria the panel gave findings on: those of the branch it applied (or, recorded before
+    the test branched, the four asked of every case); or the grounds an initial consideration of a
+    request for review answered (only those the clinician stated)."""
     headings = wording()["table_heading"]
     rows = [(headings.get(field.key, headings["otherwise"]), "Finding", "Reasons")]
     for criterion in field.fields:
         answer = value.get(criterion.key)
-        if not answer:
+        if criterion.type != "group" or not isinstance(answer, dict):
             continue
         rows.append((criterion.label, str(answer.get("finding", "")).capitalize(),
                      str(answer.get("reasons", ""))))

@@ -79,33 +79,50 @@ def review_panel_may_decide(case: Case, actor: User, payload: dict) -> dict:
 
 # A decision follows the panel's findings unless the chair says why it departs from them
 # (departure_reason): each refusal is a 422 naming the departure reason and the findings at odds.
+# The findings are those of the test the panel applied (workflows/ifr.yaml: against a policy, or
+# no policy or a rare condition); each criterion is met by "Yes", except "a cohort in disguise",
+# where "Yes" means the request is a question for policy, not an IFR (DOMAIN.md, "The test").
+COHORT_IN_DISGUISE = "cohort_in_disguise"
+NOT_MET_BY = {COHORT_IN_DISGUISE: "yes"}
+
 
 @guard("approval_follows_findings", workflows=("ifr",))
 def approval_follows_findings(case: Case, actor: User, payload: dict) -> None:
-    """An approval needs "Yes" on every criterion."""
-    against = [key for key, answer in _findings(payload).items() if answer != "yes"]
+    """An approval needs every criterion of the test met."""
+    against = [key for key, met in criteria_met(payload).items() if not met]
     if against and not _departure_given(payload):
         labels = _criterion_labels(case)
         raise ValidationFailed({
-            **{f"findings.{key}.finding": f"The panel found \"No\" on \"{labels.get(key, key)}\": an "
-               "approval needs \"Yes\" on every criterion" for key in against},
+            **{f"findings.{key}.finding": _not_met_words(key, labels) for key in against},
             "departure_reason": "Enter why the approval departs from the findings, or change the "
-                                "findings that are \"No\""})
+                                "findings that are not met"})
 
 
 @guard("decline_follows_findings", workflows=("ifr",))
 def decline_follows_findings(case: Case, actor: User, payload: dict) -> None:
-    """A decline needs "No" on at least one criterion."""
-    findings = _findings(payload)
-    if findings and "no" not in findings.values() and not _departure_given(payload):
+    """A decline needs at least one criterion of the test not met."""
+    met = criteria_met(payload)
+    if met and all(met.values()) and not _departure_given(payload):
         raise ValidationFailed({
-            "findings": "A decline needs \"No\" on at least one criterion: every finding is \"Yes\"",
-            "departure_reason": "Enter why the decline departs from the findings, or change a finding "
-                                "to \"No\""})
+            "findings": "A decline needs at least one criterion not met: the panel found every "
+                        "criterion met",
+            "departure_reason": "Enter why the decline departs from the findings, or change the "
+                                "finding on a criterion that is not met"})
 
 
-def _findings(payload: dict) -> dict[str, str | None]:
-    return {key: (found or {}).get("finding") for key, found in (payload.get("findings") or {}).items()}
+def criteria_met(payload: dict) -> dict[str, bool]:
+    """Each criterion the panel gave a finding on, and whether that finding meets it."""
+    findings = payload.get("findings") or {}
+    return {key: found.get("finding") != NOT_MET_BY.get(key, "no")
+            for key, found in findings.items() if isinstance(found, dict) and "finding" in found}
+
+
+def _not_met_words(key: str, labels: dict[str, str]) -> str:
+    if key == COHORT_IN_DISGUISE:
+        return ("The panel found this is a cohort in disguise, so a question for policy, not an "
+                "individual funding request: an approval needs every criterion of the test met")
+    return (f"The panel found \"No\" on \"{labels.get(key, key)}\": an approval needs every "
+            "criterion of the test met")
 
 
 def _departure_given(payload: dict) -> bool:
@@ -115,4 +132,4 @@ def _departure_given(payload: dict) -> bool:
 def _criterion_labels(case: Case) -> dict[str, str]:
     approve = runtime().workflows[case.route].action("approve")
     return {criterion.key: criterion.label for field in approve.payload if field.key == "findings"
-            for criterion in field.fields}
+            for criterion in field.fields if criterion.type == "group"}

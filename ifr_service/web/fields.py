@@ -38,12 +38,39 @@ def field_errors(errors: Mapping[str, list[str]] | None, path: str) -> str | Non
 
 
 def read_fields(definitions: Iterable[FieldDefinition], form: Mapping[str, str], prefix: str = "") -> dict:
+    """The posted answers; a question asked only under an answer not chosen (`only_when`) is left
+    out, so what a person typed under the branch they did not take asks nothing."""
+    by_key = {definition.key: definition for definition in definitions}
     answers = {}
-    for definition in definitions:
-        value = read_field(definition, form, f"{prefix}{definition.key}")
+    for key, definition in by_key.items():
+        value = read_field(definition, form, f"{prefix}{key}")
         if value is not MISSING:
-            answers[definition.key] = value
-    return answers
+            answers[key] = value
+    return {key: value for key, value in answers.items() if is_asked(by_key[key], answers)}
+
+
+def is_asked(definition: FieldDefinition, answers: Mapping) -> bool:
+    """Whether the question is asked, given its siblings' answers (always, without `only_when`)."""
+    condition = definition.only_when
+    return condition is None or answers.get(condition["field"]) in condition["in"]
+
+
+def branches(definitions: Iterable[FieldDefinition]) -> list[dict]:
+    """The questions asked only under some answers of another (`only_when`), one fieldset for each
+    set of answers, in order: {"legend": "If …", "fields": [...]}. A page shows each under its own
+    legend rather than revealed under a radio, since the design system keeps conditionally revealed
+    content to a simple question or two (service-manual.nhs.uk/design-system/components/radios)."""
+    definitions = tuple(definitions)
+    by_key = {definition.key: definition for definition in definitions}
+    found: dict[tuple, dict] = {}
+    for definition in definitions:
+        if definition.only_when is None:
+            continue
+        trigger, values = by_key[definition.only_when["field"]], tuple(definition.only_when["in"])
+        labels = {option["value"]: option["label"] for option in trigger.options}
+        legend = "If you chose " + " or ".join(f"“{labels.get(value, value)}”" for value in values)
+        found.setdefault((trigger.key, values), {"legend": legend, "fields": []})["fields"].append(definition)
+    return list(found.values())
 
 
 def read_field(definition: FieldDefinition, form: Mapping[str, str], path: str):
@@ -243,9 +270,9 @@ def answer_text(definition: FieldDefinition, value) -> str:
             return "\n\n".join("\n".join(f"{child.label}: {answer_text(child, item.get(child.key))}"
                                          for child in definition.item.fields) for item in value)
         return "\n".join(answer_text(definition.item, item) for item in value)  # a choice by its label
-    if definition.type == "group" and isinstance(value, Mapping):
-        return "\n".join(f"{child.label}: {answer_text(child, value.get(child.key))}"
-                         for child in definition.fields)
+    if definition.type == "group" and isinstance(value, Mapping):  # what was asked and answered
+        answers = ((child, answer_text(child, value.get(child.key))) for child in definition.fields)
+        return "\n".join(f"{child.label}: {answer}" for child, answer in answers if answer)
     return str(value)
 
 
@@ -291,4 +318,4 @@ def input_options(definition: FieldDefinition) -> dict:
 
 TEMPLATE_GLOBALS = {function.__name__: function for function in (
     field_id, field_errors, error_list, row_count, option_items, commissioner_items, input_options,
-    answer_text, reveals, revealed_keys, is_optional)} | {"select_above": SELECT_ABOVE}
+    answer_text, reveals, revealed_keys, is_optional, branches)} | {"select_above": SELECT_ABOVE}

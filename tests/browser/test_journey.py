@@ -19,8 +19,9 @@ from tests.browser.people import (
 from tests.builders import Road
 from tests.cases.test_views import form_sections
 
-CRITERIA = ("significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
-            "value_for_money")
+CRITERIA = ("significantly_different", "significantly_more_benefit")  # the test against a policy
+AGAINST_A_POLICY = {"findings.policy_reference": "170091P",
+                    "findings.comparator_group": "Adults with this cancer after one line of treatment."}
 
 
 def commissioner_names(in_db) -> dict[str, str]:
@@ -82,8 +83,10 @@ def test_a_request_from_submission_to_the_letter_and_the_national_dashboard(
     Road.of(client, auth, reference).hold_meeting()  # a quorate London panel meets today
     sign_in(page, "Dr Helen Marsh")  # its chair
     reasons = {f"findings.{c}.reasons": "The panel weighed the evidence submitted." for c in CRITERIA}
-    take_action(page, reference, "Approve", {**reasons, "summary": "Funded for a year, then reviewed."},
-                {f"findings.{c}.finding": "yes" for c in CRITERIA})
+    take_action(page, reference, "Approve", {**reasons, **AGAINST_A_POLICY,
+                                             "summary": "Funded for a year, then reviewed."},
+                {"findings.policy_position": "against_policy",
+                 **{f"findings.{c}.finding": "yes" for c in CRITERIA}})
     decided = page.inner_text("main")  # the chair decides on the clinical case, not knowing the patient
     assert "Approved" in decided and application["patient"]["nhs_number"] not in decided
     assert application["patient"]["postal_address"] not in decided

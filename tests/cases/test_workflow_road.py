@@ -61,8 +61,9 @@ def test_the_decision_and_its_reasons_are_recorded_in_the_event(road, in_db):
 
     state, payload = in_db(decision)
     assert state == "declined"
-    assert payload["findings"]["value_for_money"] == {
+    assert payload["findings"]["significantly_different"] == {
         "finding": "no", "reasons": "The panel considered the evidence submitted."}
+    assert payload["findings"]["policy_position"] == "against_policy"
 
 
 def test_a_decline_without_reasons_is_refused_and_changes_nothing(road):
@@ -71,7 +72,7 @@ def test_a_decline_without_reasons_is_refused_and_changes_nothing(road):
     empty = findings("no", reasons="")
     response = case.act(CHAIR, "decline", {"findings": empty, "summary": "No."}, expect=422)
     fields = {error["field"] for error in response.json["errors"]}
-    assert "findings.value_for_money.reasons" in fields
+    assert "findings.significantly_more_benefit.reasons" in fields
     assert "summary" in fields
     assert case.case()["state"] == "ready_for_panel"
 
@@ -105,8 +106,8 @@ def test_each_allowed_action_lists_the_payload_it_needs(road):
     decline = {field["field"]: field for field in actions["decline"]["payload"]}
     assert decline["summary"]["required"] is True
     assert [c["field"] for c in decline["findings"]["fields"]] == [
-        "significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
-        "value_for_money"]
+        "policy_position", "policy_reference", "comparator_group", "significantly_different",
+        "significantly_more_benefit", "cohort_in_disguise", "evidence_of_effectiveness", "value_for_money"]
 
 
 def test_a_request_for_information_pauses_the_clock_across_the_bank_holidays(road, calendar):

@@ -77,7 +77,7 @@ def test_the_panels_reasons_are_named_by_their_criterion():
     schema = schema_for_fields("test-approve-messages", workflow.action("approve").payload)()
     finding = {"finding": "yes", "reasons": "Too short"}
     with pytest.raises(ValidationError) as error:
-        schema.load({"findings": {"significantly_different": finding, "significantly_more_benefit": finding,
+        schema.load({"findings": {"policy_position": "no_policy", "cohort_in_disguise": finding,
                                   "evidence_of_effectiveness": finding, "value_for_money": finding},
                      "summary": "A summary of the decision."})
     assert error.value.messages["findings"]["value_for_money"]["reasons"] == [

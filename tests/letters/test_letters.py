@@ -50,7 +50,9 @@ def test_a_decline_letter_gives_each_criterion_and_the_review_deadline(
     assert f"Our reference: {road.reference}" in text
     assert "Outcome: Declined" in text
     assert "Decided by the IFR panel at its meeting of" in text
-    assert "Is there evidence of clinical effectiveness?" in text
+    assert "A policy covers this treatment (policy 170091P)" in text  # the test the panel applied
+    assert "The comparator group: Adults with ROS1-positive" in text
+    assert "Is the patient significantly different from the comparator group?" in text
     assert "Other patients at this stage respond to standard care." in text
     assert "The patient is not clinically exceptional." in text
     deadline = add_working_days(today_in_england(), 30)

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.builders import CHAIR, CLINICIAN, OFFICER, PAYLOADS, PDF, REASON, REVIEW_CHAIR, Road
+from tests.builders import CHAIR, CLINICIAN, OFFICER, PAYLOADS, PDF, REASON, REVIEW_CHAIR, Road, findings
 from tests.web.browsing import Person
 
 CHAIRS = (CHAIR, REVIEW_CHAIR, "demo-panel-vice-chair")
@@ -29,11 +29,16 @@ def assert_no_identifier(shown: str, application: dict) -> None:
         assert identifier not in shown, identifier
 
 
-def findings_form(finding: str) -> dict:
-    criteria = ("significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
-                "value_for_money")
-    return {f"findings.{criterion}.{part}": value for criterion in criteria
-            for part, value in (("finding", finding), ("reasons", f"Reasons about {criterion} here."))}
+def findings_form(finding: str, test: str = "against_policy") -> dict:
+    """The findings on one branch of the test as the decision page posts them."""
+    form = {}
+    for key, value in findings(finding, test=test).items():
+        if isinstance(value, dict):
+            form |= {f"findings.{key}.finding": value["finding"],
+                     f"findings.{key}.reasons": f"Reasons about {key} here."}
+        else:
+            form[f"findings.{key}"] = value
+    return form
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.audit.models import AuditEvent
 from tests.builders import CHAIR, DECISION, OFFICER, Road
+from tests.panels.test_chair_access import findings_form
 from tests.web.browsing import Person
 
 VICE_CHAIR, PUBLIC_HEALTH, PHARMACIST = "demo-panel-vice-chair", "demo-panel-member", "demo-panel-pharmacist"
@@ -186,10 +187,7 @@ def test_a_member_who_declared_an_interest_cannot_record_the_decision_by_posting
     road.to_panel(hold_meeting=False)
     meeting = declare(road, road.hold_meeting(), CHAIR, CHAIR)
     chair = Person(app.test_client(), CHAIR)
-    criteria = ("significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
-                "value_for_money")
-    form = {f"findings.{criterion}.{part}": value for criterion in criteria
-            for part, value in (("finding", "yes"), ("reasons", "Reasons given."))}
+    form = findings_form("yes")
     refused = chair.submit(f"/cases/{road.reference}/actions/approve", {**form, "summary": "Funded."},
                            form_page=f"/panel/meetings/{meeting['id']}/cases/{road.reference}")
     assert refused.status_code == 409

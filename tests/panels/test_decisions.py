@@ -1,6 +1,7 @@
-"""A panel decides coherently: an approval needs "Yes" on every criterion and a decline at least one
-"No", unless the chair records why the decision departs from the findings; and before the decision
-(whose letter goes to the clinician) the chair checks what will be recorded and sent."""
+"""A panel decides coherently: it applies one branch of the exceptionality test (against a policy, or
+no policy or a rare condition), an approval needs every criterion of that branch met and a decline at
+least one not met, unless the chair records why the decision departs from the findings; and before
+the decision (whose letter goes to the clinician) the chair checks what will be recorded and sent."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def road(client, auth, application):
 
 
 def with_finding(payload: dict, criterion: str, finding: str) -> dict:
-    changed = {key: dict(value) for key, value in payload["findings"].items()}
+    changed = {key: dict(value) if isinstance(value, dict) else value
+               for key, value in payload["findings"].items()}
     changed[criterion]["finding"] = finding
     return {**payload, "findings": changed}
 
@@ -38,8 +40,9 @@ def fields_of(response) -> set[str]:
 
 
 def test_an_approval_with_a_no_finding_is_refused_naming_the_finding_and_the_departure_reason(road):
-    refused = road.act(CHAIR, "approve", with_finding(DECISION, "value_for_money", "no"), expect=422)
-    assert fields_of(refused) == {"findings.value_for_money.finding", "departure_reason"}
+    refused = road.act(CHAIR, "approve", with_finding(DECISION, "significantly_more_benefit", "no"),
+                       expect=422)
+    assert fields_of(refused) == {"findings.significantly_more_benefit.finding", "departure_reason"}
     assert road.case()["state"] == "ready_for_panel"
 
 
@@ -56,7 +59,7 @@ def test_a_decline_with_every_finding_yes_is_refused(road):
 
 
 def test_a_departure_from_the_findings_stands_when_the_chair_says_why(road, in_db):
-    payload = {**with_finding(DECISION, "value_for_money", "no"), "departure_reason": DEPARTURE}
+    payload = {**with_finding(DECISION, "significantly_more_benefit", "no"), "departure_reason": DEPARTURE}
     assert road.act(CHAIR, "approve", payload).json["state"] == "approved"
 
     def recorded():
@@ -66,7 +69,7 @@ def test_a_departure_from_the_findings_stands_when_the_chair_says_why(road, in_d
 
 
 def test_the_letter_gives_the_reason_a_decision_departs_from_the_findings(road, run_jobs):
-    departing = {**with_finding(DECISION, "value_for_money", "no"), "departure_reason": DEPARTURE}
+    departing = {**with_finding(DECISION, "significantly_more_benefit", "no"), "departure_reason": DEPARTURE}
     road.act(CHAIR, "approve", departing)
     run_jobs()
     _, content = letter_of(road)
@@ -79,7 +82,7 @@ def test_a_coherent_decision_needs_no_departure_reason(road):
 
 
 def test_the_minutes_show_why_a_decision_departs_from_the_findings(road, client):
-    departing = {**with_finding(DECISION, "value_for_money", "no"), "departure_reason": DEPARTURE}
+    departing = {**with_finding(DECISION, "significantly_more_benefit", "no"), "departure_reason": DEPARTURE}
     road.act(CHAIR, "approve", departing)
     minutes = Person(client, OFFICER).open(f"/panel/meetings/{road.meeting['id']}/minutes")
     assert "Why the decision departs from the findings" in minutes and DEPARTURE in minutes
@@ -88,12 +91,12 @@ def test_the_minutes_show_why_a_decision_departs_from_the_findings(road, client)
 def test_the_decision_page_refuses_an_incoherent_approval_with_the_field_named(road, client):
     chair = Person(client, CHAIR)
     url = f"/cases/{road.reference}/actions/approve"
-    form = {**findings_form("yes"), "findings.value_for_money.finding": "no",
+    form = {**findings_form("yes"), "findings.significantly_more_benefit.finding": "no",
             "summary": "Funded for twelve months."}
     page = chair.submit(url, form, expect=422).text
     assert "There is a problem" in page
     assert 'href="#field-departure_reason"' in page
-    assert 'href="#field-findings-value_for_money-finding"' in page
+    assert 'href="#field-findings-significantly_more_benefit-finding"' in page
     assert "Enter why the approval departs from the findings" in page
 
 
@@ -107,7 +110,8 @@ def test_a_decision_is_checked_before_it_is_confirmed_and_confirmed_once(road, c
     assert "The panel, at its meeting of" in check
     assert road.case()["state"] == "ready_for_panel"  # nothing recorded yet
     change = chair.submit(url, {**form, "_step": "change"}, expect=200).text
-    assert "Funded for twelve months." in change and 'name="findings.value_for_money.finding"' in change
+    assert "Funded for twelve months." in change
+    assert 'name="findings.significantly_more_benefit.finding"' in change
     hidden = dict(re.findall(r'<input type="hidden" name="([^"_][^"]*)" value="([^"]*)">', check))
     for _ in range(2):  # Confirm pressed twice
         done = chair.submit(url, {**hidden, "_step": "confirm"}, form_page=url)

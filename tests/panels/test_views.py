@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.builders import CHAIR, CLINICIAN, OFFICER, Road
+from tests.panels.test_chair_access import findings_form
 from tests.web.browsing import Person
 
 MEMBER = "demo-panel-member"
@@ -139,17 +140,15 @@ def test_a_case_not_on_the_agenda_has_no_pack_at_that_meeting(client, auth, appl
 
 def test_the_minutes_record_each_decision_with_reasons_per_criterion(road, client, officer):
     chair = Person(client, CHAIR)
-    findings = {f"findings.{criterion}.{part}": value
-                for criterion in ("significantly_different", "significantly_more_benefit",
-                                  "evidence_of_effectiveness", "value_for_money")
-                for part, value in (("finding", "no"), ("reasons", f"Reasons about {criterion} here."))}
+    findings = findings_form("no")
     chair.submit(f"/cases/{road.reference}/actions/decline",
                  {**findings, "summary": "The patient is not clinically exceptional.", "_step": "confirm"},
                  expect=302)
     page = one_h1(officer.open(f"/panel/meetings/{meeting_of(road)}/minutes"))
     assert f"{road.reference}: Declined" in page
-    assert "Is the patient likely to gain significantly more benefit than is usual?" in page
-    for criterion in ("significantly_different", "value_for_money"):
+    assert "significantly more benefit than is usual for the comparator group?" in page
+    assert "Against a policy" in page and "170091P" in page  # the branch of the test
+    for criterion in ("significantly_different", "significantly_more_benefit"):
         assert f"Reasons about {criterion} here." in page
     assert "The patient is not clinically exceptional." in page
     assert "Recorded by Dr Helen Marsh" in page

@@ -67,14 +67,19 @@ def test_allowed_actions_list_what_the_role_may_do_now():
     assert allowed_actions(IFR, "closed", "case_officer") == []
 
 
-def test_every_decision_needs_reasons_on_each_criterion():
+def test_every_decision_needs_reasons_on_each_criterion_of_the_test_it_applies():
+    against, without = {"field": "policy_position", "in": ["against_policy"]}, {
+        "field": "policy_position", "in": ["no_policy", "rare_condition"]}
     for key in ("approve", "approve_with_conditions", "decline"):
         findings = next(f for f in IFR.action(key).payload if f.key == "findings")
-        assert [c.key for c in findings.fields] == [
-            "significantly_different", "significantly_more_benefit", "evidence_of_effectiveness",
-            "value_for_money"]
+        criteria = {c.key: c.only_when for c in findings.fields if c.type == "group"}
+        assert criteria == {"significantly_different": against, "significantly_more_benefit": against,
+                            "cohort_in_disguise": without, "evidence_of_effectiveness": without,
+                            "value_for_money": without}
         assert all(c.required and {f.key for f in c.fields if f.required} == {"finding", "reasons"}
-                   for c in findings.fields)
+                   for c in findings.fields if c.type == "group")
+        stated = {f.key: f for f in findings.fields}
+        assert stated["comparator_group"].required and stated["comparator_group"].only_when == against
 
 
 def bad_workflow(tmp_path, **changes):
