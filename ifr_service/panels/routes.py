@@ -9,7 +9,8 @@ from ifr_service.audit.recording import note_case_seen, note_cases_shown, note_l
 from ifr_service.cases import evidence, presenters, similar
 from ifr_service.cases.queries import get_attachment_content, get_case_by_id
 from ifr_service.errors import NotFound, ValidationFailed
-from ifr_service.panels import queries, screening, service
+from ifr_service.panels import queries, review, screening, service
+from ifr_service.panels.models import PanelKind
 from ifr_service.panels.schemas import (
     AgendaMoveSchema,
     AttendanceSchema,
@@ -156,7 +157,8 @@ def panel_pack(meeting_id: int):
       description: >-
         The application without the patient's name, NHS number, date of birth (their age
         instead) or the clinician's contact details; the screening notes; the policy named at
-        screening; and similar requests nationally with their outcomes.
+        screening; and similar requests nationally with their outcomes. A Review Panel's pack
+        adds, per case, the decision under review, the request and its initial consideration.
       tags: [panels]
       parameters: [{in: path, name: meeting_id, required: true, schema: {type: integer}}]
       responses:
@@ -165,6 +167,7 @@ def panel_pack(meeting_id: int):
     meeting = _meeting_read_by_caller(meeting_id)
     today = runtime().today()
     agenda = queries.find_agenda(meeting.id)
+    reviews = queries.get_panel(meeting.panel_id).kind == PanelKind.REVIEW_PANEL
     note_cases_shown(current_user(), [case for _, case in agenda])
     return PanelPackSchema().dump({
         "meeting_id": meeting.id, "meeting_date": meeting.meeting_date,
@@ -174,6 +177,7 @@ def panel_pack(meeting_id: int):
             "screening_notes": similar.screening_notes(case),
             "similar_requests": presenters.similar_requests(case),
             "evidence": [evidence.present_panel_copy(copy) for copy in evidence.panel_copies(case)],
+            "review": _review_papers(case) if reviews else [],
         } for item, case in agenda],
     })
 
@@ -396,6 +400,11 @@ def withdraw_conflict(meeting_id: int, conflict_id: int):
     conflict = service.withdraw_conflict(meeting, conflict_id, user, reason)
     note_case_seen(user, get_case_by_id(conflict.case_id), action=CHANGE)
     return MeetingSchema().dump(_meeting(meeting))
+
+
+def _review_papers(case) -> list[dict]:
+    return [{"event": paper["event"].name, "occurred_utc": paper["event"].occurred_utc,
+             "payload": paper["payload"]} for paper in review.review_papers(case)]
 
 
 def _meeting_read_by_caller(meeting_id: int):

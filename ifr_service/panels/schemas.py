@@ -123,6 +123,13 @@ class PackEvidenceSchema(Schema):
         "description": "True for a copy with the patient's and clinician's details removed."})
 
 
+class ReviewPaperSchema(Schema):
+    event = fields.String(required=True, metadata={
+        "description": "decision_recorded, review_requested or review_grounds_considered"})
+    occurred_utc = fields.DateTime(required=True)
+    payload = fields.Dict(required=True, metadata={"description": "What was recorded, de-identified."})
+
+
 class PackCaseSchema(Schema):
     position = fields.Integer(required=True)
     reference = fields.String(required=True)
@@ -133,6 +140,9 @@ class PackCaseSchema(Schema):
     evidence = fields.List(fields.Nested(PackEvidenceSchema), required=True, metadata={
         "description": "The files the IFR team chose for the panel: redacted copies where the original "
                        "shows who the patient or clinician is, never such an original."})
+    review = fields.List(fields.Nested(ReviewPaperSchema), required=True, metadata={
+        "description": "For a Review Panel's meeting: the decision under review, the request for review "
+                       "and its initial consideration, identifiers taken out; empty for other panels."})
 
 
 class PanelPackSchema(Schema):

@@ -316,3 +316,18 @@ def test_the_minutes_of_the_review_meeting_record_who_sat_and_the_outcome(app, c
     assert f"{road.reference}: Decision upheld on review" in minutes
     assert "How the process was followed" in minutes and "Recorded by Dr Sue Black" in minutes
     assert "Dr Omar Haddad, clinician" in minutes and "Lee Carter, lay member" in minutes
+
+
+def test_the_review_panels_pack_on_the_api_holds_the_review_and_an_ifr_panels_does_not(
+        client, auth, application):
+    road = declined(client, auth, application)
+    road.to_review_panel()
+    pack = client.get(f"/api/v1/meetings/{road.review_meeting['id']}/pack", headers=auth(REVIEW_CHAIR))
+    assert pack.status_code == 200, pack.json
+    papers = {paper["event"]: paper["payload"] for paper in pack.json["cases"][0]["review"]}
+    assert papers["decision_recorded"]["summary"] == "Not clinically exceptional."
+    assert papers["review_requested"]["grounds"] == ["evidence_not_considered"]
+    assert papers["review_grounds_considered"]["grounds_made_out"] == ["evidence_not_considered"]
+    assert_no_identifier(pack.text, application)
+    ifr = client.get(f"/api/v1/meetings/{road.meeting['id']}/pack", headers=auth(CHAIR)).json
+    assert all(case["review"] == [] for case in ifr["cases"])
