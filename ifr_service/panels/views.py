@@ -101,8 +101,9 @@ def build_agenda(meeting_id: int):
     before = len(queries.find_agenda(meeting.id))
     agenda = service.build_agenda(meeting)
     added = len(agenda) - before
-    waiting = {PanelKind.SCREENING_GROUP: "awaiting screening", PanelKind.REVIEW_PANEL: "awaiting review"}.get(
-        queries.get_panel(meeting.panel_id).kind, "ready for panel")
+    kind = queries.get_panel(meeting.panel_id).kind
+    waiting = {PanelKind.SCREENING_GROUP: "awaiting screening",
+               PanelKind.REVIEW_PANEL: "awaiting review"}.get(kind, "ready for panel")
     flash(f"{added} case{'' if added == 1 else 's'} {waiting} added: the agenda has {len(agenda)}.")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 

@@ -12,7 +12,6 @@ from ifr_service import db
 from ifr_service.panels.models import Panel, PanelMeeting
 from tests.builders import (
     CHAIR,
-    CLINICIAN,
     DECISION,
     OFFICER,
     REVIEW_CHAIR,
