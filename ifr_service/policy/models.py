@@ -76,7 +76,7 @@ class Policy(SQLModel, table=True):
     kind: str = Field(default="clinical_commissioning_policy", max_length=40,
                       sa_column_kwargs={"server_default": "clinical_commissioning_policy"})
     # [[first, last], ...] ICD-10 codes, each pair inclusive ("C18", "C20"; "C34.1", "C34.1"). None on a
-    # policy published before migration 0032: it covers its one `icd10_category`.
+    # policy published before migration 0031: it covers its one `icd10_category`.
     icd10_ranges: list | None = Field(default=None, sa_column=Column(JsonDocument, nullable=True))
     review_on: date | None = None
     withdrawn_on: date | None = None  # no longer in force from this day

@@ -4,10 +4,7 @@ ranges it covers, its review and withdrawal dates and a link to it; and the inte
 one row a name or code, so that a request finds its policies by an index. A policy already in the
 library covers its own intervention key.
 
-The integrator re-points down_revision to 0031 when branches policy-library, screening-groups and
-review-panels are merged.
-
-Revision ID: 0032_add_policy_library_import
+Revision ID: 0031_add_policy_library_import
 Revises: 0030_add_panel_kinds
 Create Date: 2026-12-07
 """
@@ -16,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0032_add_policy_library_import"
+revision = "0031_add_policy_library_import"
 down_revision = "0030_add_panel_kinds"
 branch_labels = None
 depends_on = None
