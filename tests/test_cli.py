@@ -64,7 +64,8 @@ def test_make_runs_steps_serve_a_working_service(fresh_env):
     run("db", "upgrade", env=fresh_env)
     run("reference", "load", env=fresh_env)
     demo = run("demo", "load", env=fresh_env)
-    assert "15 new users" in demo.stdout
+    # 18: the demo users, the London Review Panel's three besides demo-review-chair among them
+    assert "18 new users" in demo.stdout
     clinician = run("token", "--user", "demo-clinician", env=fresh_env).stdout.strip()
     officer = run("token", "--user", "demo-officer", env=fresh_env).stdout.strip()
     port = free_port()
