@@ -90,10 +90,18 @@ CHECKED = [("confirm_complete", "demo-officer", {})]
 SCREENED_IN = [*CHECKED, ("screen_to_panel", "demo-officer",
                           {"reason": "An individual request with a case for exceptionality."})]
 
+# The clinician's submission, which goes to their trust for sign-off (form version 3), and the trust's
+# chief pharmacist's approval, which submits it to NHS England.
+SENT_TO_TRUST = ("submit", "demo-clinician", {})
+SIGNED_OFF = [("approve_for_trust", "demo-trust-approver", {})]
+
 # One case in every state of the workflow: (name, urgency, steps before the panel meets, after).
 JOURNEYS = [
     ("Draft", "routine", None, []),
     ("Deleted draft", "routine", None, [("delete_draft", "demo-clinician", {})]),
+    ("With the trust", "routine", None, [SENT_TO_TRUST]),
+    ("Returned by the trust", "routine", None, [SENT_TO_TRUST, ("return_to_clinician", "demo-trust-approver", {
+        "comments": "Please add the date of the MDT that discussed the second-line options."})]),
     ("Submitted", "routine", [], []),
     ("Awaiting information", "routine", [("request_information", "demo-officer", {
         "questions": "Please send the most recent MRI report and the MDT outcome."})], []),
@@ -160,7 +168,7 @@ def load_demo_data() -> dict[str, int]:
         case = service.create_draft(clinician, answers)
         if before is not None:
             service.submit_case(case, clinician)
-            _take(case, before)
+            _take(case, [*SIGNED_OFF, *before])
         cases.append(case)
     _hold_meeting(panel)
     for case, (_, _, _, after) in zip(cases, JOURNEYS, strict=True):
@@ -190,7 +198,7 @@ def _overdue_cases(clinician, numbers: list[str]) -> list:
             answers["patient"].update(nhs_number=number, given_name=name)
             answers["urgency"] = {"level": urgency, "justification": "Rapid progression."}
             case = service.submit_case(service.create_draft(clinician, answers), clinician)
-            _take(case, steps)
+            _take(case, [*SIGNED_OFF, *steps])
             cases.append(case)
     finally:
         runtime().today, runtime().now = real_today, real_now

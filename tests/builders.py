@@ -116,6 +116,12 @@ def through_trust(client, auth, response):
                            json=signed_off(client, auth, response.json))
 
 
+def submit_ifr(client, auth, application: dict, who: str = CLINICIAN, **headers):
+    """POST /api/v1/cases?submit=true as the clinician, then through their trust's sign-off."""
+    return through_trust(client, auth, client.post("/api/v1/cases?submit=true", json=application,
+                                                   headers={**auth(who), **headers}))
+
+
 class Road:
     """Drives one case through the API, as each person would."""
 
