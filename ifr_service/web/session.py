@@ -63,7 +63,7 @@ NAVIGATION = [
 ]
 
 
-ROLE_TITLES = {Role.CLINICIAN: "Clinician", Role.TRUST_APPROVER: "Trust approver (chief pharmacist or clinical director)",
+ROLE_TITLES = {Role.CLINICIAN: "Clinician", Role.TRUST_APPROVER: "Trust approver",
                Role.CASE_OFFICER: "Hub IFR case officer",
                Role.PANEL_CHAIR: "IFR panel chair", Role.PANEL_MEMBER: "IFR panel member",
                Role.CDF_ADMIN: "Regional CDF administrator", Role.CET_ANALYST: "Clinical Effectiveness Team",
