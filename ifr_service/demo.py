@@ -100,8 +100,9 @@ JOURNEYS = [
     ("Draft", "routine", None, []),
     ("Deleted draft", "routine", None, [("delete_draft", "demo-clinician", {})]),
     ("With the trust", "routine", None, [SENT_TO_TRUST]),
-    ("Returned by the trust", "routine", None, [SENT_TO_TRUST, ("return_to_clinician", "demo-trust-approver", {
-        "comments": "Please add the date of the MDT that discussed the second-line options."})]),
+    ("Returned by the trust", "routine", None, [SENT_TO_TRUST, (
+        "return_to_clinician", "demo-trust-approver",
+        {"comments": "Please add the date of the MDT that discussed the second-line options."})]),
     ("Submitted", "routine", [], []),
     ("Awaiting information", "routine", [("request_information", "demo-officer", {
         "questions": "Please send the most recent MRI report and the MDT outcome."})], []),

@@ -177,9 +177,9 @@ def check_answers(reference: str):
 @page_allow(Role.CLINICIAN)
 def submitted(reference: str):
     case = get_visible_case(reference, current_user())
-    title = "Sent to your trust for sign-off" if case.state == AWAITING_TRUST_APPROVAL else "Application submitted"
-    return render_template("cases/submitted.html", title=title, case=case,
-                           with_trust=case.state == AWAITING_TRUST_APPROVAL)
+    with_trust = case.state == AWAITING_TRUST_APPROVAL
+    title = "Sent to your trust for sign-off" if with_trust else "Application submitted"
+    return render_template("cases/submitted.html", title=title, case=case, with_trust=with_trust)
 
 
 @application_pages.route("/cases/<reference>/delete", methods=["GET", "POST"])

@@ -149,7 +149,8 @@ def show_case(reference: str):
     information = open_request(case) if case.route == "ifr" else None
     return render_template(
         "cases/case.html", title=case.public_reference, case=case, workflow=workflow,
-        state=workflow.state(case.state), state_title=_state_title(case, user), form=runtime().forms.get(case.form_key, case.form_version),
+        state=workflow.state(case.state), state_title=_state_title(case, user),
+        form=runtime().forms.get(case.form_key, case.form_version),
         actions=[a for a in allowed if a.key not in ELSEWHERE], warning_actions=CONFIRMATION_PAGES,
         can_attach=any(a.key == "attach" for a in allowed),
         can_prepare_evidence=any(a.key == "prepare_evidence_for_panel" for a in allowed),

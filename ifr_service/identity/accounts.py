@@ -54,8 +54,8 @@ def _role(claims: dict, config: Config) -> Role:
 
 
 def _place(user: User, role: Role, organisation: str | None, organisation_name: str | None) -> None:
-    """Put the user in their organisation: a trust (ODS code) for a clinician or a trust approver, a hub for hub and
-    panel staff, a region for a CDF administrator; nobody else belongs to one."""
+    """Put the user in their organisation: a trust (ODS code) for a clinician or a trust approver, a hub
+    for hub and panel staff, a region for a CDF administrator; nobody else belongs to one."""
     user.organisation_code = user.organisation_name = user.hub_id = user.region_id = None
     if role in OF_A_TRUST:
         user.organisation_code = _required(organisation)

@@ -190,8 +190,8 @@ def _role(value: str | None, errors: dict) -> Role | None:
 
 
 def _place(form: Mapping[str, str], role: Role, errors: dict) -> dict:
-    """The organisation the role requires, and no other: a provider trust for a clinician or a trust approver, a hub for
-    hub and panel staff, a region for a CDF administrator."""
+    """The organisation the role requires, and no other: a provider trust for a clinician or a trust
+    approver, a hub for hub and panel staff, a region for a CDF administrator."""
     if role in OF_A_TRUST:
         # Chosen from reference data's trusts (by ODS code), never typed: a name and code that
         # disagree, or a trust that is not there, cannot be saved.

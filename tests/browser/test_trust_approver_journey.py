@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.browser.test_clinician_journey import Checked, fill, save_and_continue, section_values
 from tests.browser.people import sign_in
+from tests.browser.test_clinician_journey import Checked, fill, save_and_continue, section_values
 from tests.builders import CLINICIAN
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "browser" / "trust"

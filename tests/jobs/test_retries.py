@@ -18,6 +18,7 @@ from ifr_service.jobs.relay import relay_outbox
 from ifr_service.notifications.models import Notification
 from tests.builders import submit_ifr
 
+
 class RefusingRelay:
     """The mail relay, down: the boundary the delivery job crosses, refusing every message."""
 
