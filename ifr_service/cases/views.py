@@ -233,22 +233,22 @@ def _case(reference: str) -> Case:
 
 
 def _signed_off_already(reference: str, user: User) -> str | None:
-    """For a trust approver, what they already did to an application of their trust that has left
-    their sight since (approved, or returned to its clinician), when its last step was theirs; else
-    None, and the page answers as for any case."""
+    """For a trust approver, what they did to an application of their trust that has left their sight
+    since (approved, or returned to its clinician), while that is still the last thing done to it: a
+    second click or the back button. Otherwise None, and the page answers as for any case."""
     if user.role_enum is not Role.TRUST_APPROVER:
         return None
     try:
         case = queries.get_case(reference)
     except NotFound:
         return None
-    if case.state == AWAITING_TRUST_APPROVAL or case.provider_org_code != user.organisation_code:
+    events = queries.find_events(case) if case.provider_org_code == user.organisation_code else []
+    last = events[-1] if events else None
+    if last is None or last.actor_id != user.id:
         return None
-    submitted = queries.find_last_event(case, "case_submitted")
-    if submitted is not None and submitted.actor_id == user.id:
+    if last.name == "case_submitted":
         return f"This application was already approved and sent to NHS England as {case.public_reference}."
-    returned = queries.find_last_event(case, "returned_by_trust") if case.state == "draft" else None
-    if returned is not None and returned.actor_id == user.id:
+    if last.name == "returned_by_trust":
         return f"{case.public_reference} was already returned to its clinician with your comments."
     return None
 
