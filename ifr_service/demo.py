@@ -151,11 +151,20 @@ def grounds_considered(finding: str, reasons: str) -> tuple:
     return (action, "demo-review-chair", {"grounds_considered": {
         "policy_not_followed": {"finding": finding, "reasons": reasons}}})
 
+# The clinician's submission, which goes to their trust for sign-off (form version 3), and the trust's
+# chief pharmacist's approval, which submits it to NHS England.
+SENT_TO_TRUST = ("submit", "demo-clinician", {})
+SIGNED_OFF = [("approve_for_trust", "demo-trust-approver", {})]
+
 # One case in every state of the workflow: (name, urgency, steps before the panel meets, after). The
 # screening group meets today before the first screening outcome: the steps up to it come first.
 JOURNEYS = [
     ("Draft", "routine", None, []),
     ("Deleted draft", "routine", None, [("delete_draft", "demo-clinician", {})]),
+    ("With the trust", "routine", None, [SENT_TO_TRUST]),
+    ("Returned by the trust", "routine", None, [SENT_TO_TRUST, (
+        "return_to_clinician", "demo-trust-approver",
+        {"comments": "Please add the date of the MDT that discussed the second-line options."})]),
     ("Submitted", "routine", [], []),
     ("Awaiting information", "routine", [("request_information", "demo-officer", {
         "questions": "Please send the most recent MRI report and the MDT outcome."})], []),
@@ -227,7 +236,7 @@ def load_demo_data() -> dict[str, int]:
         case = service.create_draft(clinician, answers)
         if before is not None:
             service.submit_case(case, clinician)
-            _take(case, _until_screened(before))
+            _take(case, [*SIGNED_OFF, *_until_screened(before)])
         cases.append(case)
     _hold_meeting(load_demo_screening_group())
     for case, (_, _, before, _) in zip(cases, JOURNEYS, strict=True):
@@ -260,7 +269,7 @@ def _overdue_cases(clinician, numbers: list[str]) -> list:
             answers["patient"].update(nhs_number=number, given_name=name)
             answers["urgency"] = {"level": urgency, "justification": "Rapid progression."}
             case = service.submit_case(service.create_draft(clinician, answers), clinician)
-            _take(case, steps)
+            _take(case, [*SIGNED_OFF, *steps])
             cases.append(case)
     finally:
         runtime().today, runtime().now = real_today, real_now

@@ -6,6 +6,7 @@ import io
 import struct
 import zlib
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 # Files to attach: a one-page PDF (as pypdf writes it) and a 1 x 1 PNG, each whole, as the
 # attachment checks read them.
@@ -45,6 +46,7 @@ REVIEW_VICE_CHAIR, REVIEW_CLINICIAN, REVIEW_LAY_MEMBER = (
 SCREENING_CHAIR = "demo-screening-chair"  # the London screening group's chair
 SCREENING_ACTIONS = ("screen_not_responsible", "screen_routinely_commissioned", "screen_cohort",
                      "screen_to_panel")
+TRUST_APPROVER = "demo-trust-approver"  # the chief pharmacist of CLINICIAN's trust
 
 
 COMPARATOR = "Adults with ROS1-positive non-small-cell lung cancer after one line of treatment."
@@ -115,6 +117,33 @@ class RecordedEvent:
     to_state: str | None
 
 
+def signed_off(client, auth, case: dict) -> dict:
+    """A clinician's submission, through their trust's sign-off when its form asks for it: the case
+    as NHS England then receives it."""
+    if case["state"] != "awaiting_trust_approval":
+        return case
+    response = client.post(f"/api/v1/cases/{case['draft_reference']}/actions/approve_for_trust",
+                           headers=auth(TRUST_APPROVER))
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def through_trust(client, auth, response):
+    """The response to a clinician's submission (`?submit=true`, `/submit`), followed through their
+    trust's sign-off when its form asks for one: the submission's status, and the case as NHS England
+    then received it."""
+    if response.status_code >= 300 or response.json.get("state") != "awaiting_trust_approval":
+        return response
+    return SimpleNamespace(status_code=response.status_code, headers=response.headers,
+                           json=signed_off(client, auth, response.json))
+
+
+def submit_ifr(client, auth, application: dict, who: str = CLINICIAN, **headers):
+    """POST /api/v1/cases?submit=true as the clinician, then through their trust's sign-off."""
+    return through_trust(client, auth, client.post("/api/v1/cases?submit=true", json=application,
+                                                   headers={**auth(who), **headers}))
+
+
 class Road:
     """Drives one case through the API, as each person would."""
 
@@ -123,7 +152,7 @@ class Road:
         application["urgency"] = {"level": urgency, "justification": "Rapid progression."}
         response = client.post("/api/v1/cases?submit=true", json=application, headers=auth(CLINICIAN))
         assert response.status_code == 201, response.json
-        self.reference = response.json["reference"]
+        self.reference = signed_off(client, auth, response.json)["reference"]
 
     @classmethod
     def of(cls, client, auth, reference: str) -> Road:

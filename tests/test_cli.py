@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from ifr_service.config import PROJECT_ROOT
+from tests.builders import submit_ifr
 from tests.log_scan import find_identifiers, written_nhs_numbers
 
 COMMAND = [str(Path(sys.executable).parent / "ifr-service")]
@@ -64,9 +65,10 @@ def test_make_runs_steps_serve_a_working_service(fresh_env):
     run("db", "upgrade", env=fresh_env)
     run("reference", "load", env=fresh_env)
     demo = run("demo", "load", env=fresh_env)
-    # 18: the demo users, the London Review Panel's three besides demo-review-chair among them
-    assert "18 new users" in demo.stdout
+    # 23: the demo users (ifr_service/users/demo.py): the London panels', the trust approvers, the policy lead
+    assert "23 new users" in demo.stdout
     clinician = run("token", "--user", "demo-clinician", env=fresh_env).stdout.strip()
+    approver = run("token", "--user", "demo-trust-approver", env=fresh_env).stdout.strip()
     officer = run("token", "--user", "demo-officer", env=fresh_env).stdout.strip()
     port = free_port()
     server = subprocess.Popen([*COMMAND, "serve", "--port", str(port)], env=fresh_env,
@@ -76,7 +78,10 @@ def test_make_runs_steps_serve_a_working_service(fresh_env):
         wait_for(f"{base}/healthz", server)
         status, case = request(f"{base}/api/v1/cases?submit=true",
                                json.loads(EXAMPLE.read_text()), clinician)
-        assert status == 201, case
+        assert status == 201 and case["state"] == "awaiting_trust_approval", case
+        status, case = request(f"{base}/api/v1/cases/{case['reference']}/actions/approve_for_trust", {},
+                               approver)  # the trust's sign-off sends it to NHS England
+        assert status == 200, case
         status, queue = request(f"{base}/api/v1/hubs/london/queue", token=officer)
         assert case["reference"] in [item["reference"] for item in queue["cases"]]
     finally:
@@ -265,7 +270,7 @@ def test_the_worker_command_runs_queued_jobs_from_redis(app, client, auth, appli
     config = app.config["IFR"]
     if not config.redis_url:
         pytest.skip("needs the production stack (PostgreSQL and Redis)")
-    client.post("/api/v1/cases?submit=true", json=application, headers=auth("demo-clinician"))
+    submit_ifr(client, auth, application)
     env = {**os.environ, "IFR_ENV": "test", "DATABASE_URL": config.database_url,
            "REDIS_URL": config.redis_url, "SECRET_KEY": config.secret_key}
     run("worker", "--burst", env=env)

@@ -6,6 +6,7 @@ import json
 import re
 
 from ifr_service.config import PROJECT_ROOT
+from tests.builders import submit_ifr
 
 
 def api_routes(app) -> set[tuple[str, str]]:
@@ -74,8 +75,7 @@ def test_a_workflow_refusal_matches_the_documented_error_schema(app, client, aut
     import schemathesis
     from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-    reference = client.post("/api/v1/cases?submit=true", json=application,
-                            headers=auth("demo-clinician")).json["reference"]
+    reference = submit_ifr(client, auth, application).json["reference"]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operation = schema["/api/v1/cases/{reference}/submit"]["POST"]
     response = operation.Case(path_parameters={"reference": reference}).call_and_validate(

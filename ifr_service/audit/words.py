@@ -26,6 +26,7 @@ WORDS: dict[str, str | dict[str, str]] = {
     "pages.cases.show_case": "Viewed the case page",
     "api.cases.get_case": "Read the case through the API",
     "pages.cases.list_cases": "Viewed the organisation's list of cases, with patients' names",
+    "pages.cases.trust_sign_off": "Viewed the trust's applications awaiting sign-off, with patients' names",
     "pages.cases.queue": "Viewed the hub's work queue",
     "api.cases.hub_queue": "Read the hub's work queue through the API",
     "api.cases.similar_requests": "Read similar requests to the case through the API",

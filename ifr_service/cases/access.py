@@ -17,6 +17,10 @@ from ifr_service.users.models import Role, User
 # Who else on a hub's IFR team sees a case, by a feature's rule: the staff of the hub that runs the
 # region's panel (panels/access.py). Features register their rule at start-up (ifr_service/features.py);
 # with none registered, nobody else sees the case: the rule fails closed.
+# Where a clinician's application waits for their trust's sign-off (workflows/ifr.yaml). NHS England
+# does not see it there: it has not been submitted to NHS England yet (submitted_utc is not set).
+AWAITING_TRUST_APPROVAL = "awaiting_trust_approval"
+
 _ALSO_SEEN_BY: list[Callable[[User, Case], bool]] = []
 
 
@@ -49,6 +53,9 @@ def _can_see_case(user: User, case: Case) -> bool:
         return True
     if role is Role.CLINICIAN:
         return case.provider_org_code is not None and case.provider_org_code == user.organisation_code
+    if role is Role.TRUST_APPROVER:  # their own trust's request, while it awaits their sign-off
+        return (case.state == AWAITING_TRUST_APPROVAL and case.provider_org_code is not None
+                and case.provider_org_code == user.organisation_code)
     if role is Role.CDF_ADMIN:
         return case.route == "cdf" and user.region_id is not None and case.region_id == user.region_id
     if role is Role.PANEL_MEMBER:  # the de-identified pack of their panel's meetings, never the case

@@ -36,6 +36,9 @@ PANEL_ROLES = {Role.PANEL_CHAIR, Role.PANEL_MEMBER}
 # Actions with consequences that cannot be undone: their page says what they mean and is confirmed
 # with a warning button (the case page shows them as warning buttons too).
 CONFIRMATION_PAGES = {"withdraw": "cases/withdraw.html"}
+# What the trust approver is told once they have signed an application off or returned it.
+TRUST_DONE = {"approve_for_trust": "Approved for your trust and sent to NHS England as {reference}.",
+              "return_to_clinician": "{reference} has been returned to its clinician with your comments."}
 
 
 def sends_letter(case: Case, action: Action) -> bool:
@@ -72,6 +75,9 @@ def action_page(case: Case, action: Action):
         return refused_page(case, action, refusal), 409
     except Conflict as refusal:  # a guard: the member declared an interest, the meeting is not quorate
         return refused_page(case, action, refusal), 409
+    if user.role_enum is Role.TRUST_APPROVER:  # the case has left their sight: back to their list
+        flash(TRUST_DONE[action.key].format(reference=case.public_reference))
+        return redirect(url_for("pages.cases.trust_sign_off"))
     state = runtime().workflows[case.route].state(case.state)
     flash(f"{action.title}: done. The case is now {state.title.lower()}.")
     return redirect(url_for("pages.cases.show_case", reference=case.public_reference))

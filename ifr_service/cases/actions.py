@@ -109,6 +109,14 @@ def _submit_application(case: Case, actor: User, payload, idempotency_key: str |
     return service.submit_case_idempotently(case, actor, idempotency_key)[0]
 
 
+@handler("approve_for_trust", workflows=("ifr",))
+def _approve_for_trust(case: Case, actor: User, payload, idempotency_key: str | None) -> Case:
+    if payload:
+        raise ValidationFailed({"_request": "Approving takes no payload: NHS England receives the "
+                                            "application as the clinician wrote it."})
+    return service.approve_for_trust(case, actor)
+
+
 @handler("attachments_endpoint", workflows=("ifr",))
 def _attachments_endpoint(case: Case, actor: User, payload, idempotency_key: str | None) -> Case:
     service.check_action_allowed(case, "attach", actor)
@@ -129,6 +137,25 @@ def _case_is_urgent(case: Case, actor: User, payload: dict) -> None:
     urgency = runtime().workflows[case.route].urgency(case.urgency)  # workflows/ifr.yaml's urgencies
     if urgency is None or not urgency.urgent:
         raise Conflict("Only a case the clinician marked urgent can go to urgent consideration.")
+
+
+def _signed_off_by_trust(case: Case) -> bool:
+    return runtime().forms.get(case.form_key, case.form_version).signed_off_by_trust
+
+
+def _offered_as_submit(case: Case, actor: User) -> bool:
+    """The clinician is offered one action, submit, whatever the form version: on a version the trust
+    signs off, submitting takes this step (cases/service.py:submit_case)."""
+    return False
+
+
+@guard("form_signed_off_by_trust", workflows=("ifr",), offered_only_if=_offered_as_submit)
+def _form_signed_off_by_trust(case: Case, actor: User, payload: dict) -> None:
+    """Only a form version the trust signs off goes to the trust (older ones go straight to NHS
+    England, as they always did); and only complete, as a submission must be."""
+    if not _signed_off_by_trust(case):
+        raise Conflict("This application goes straight to NHS England: submit it.")
+    service.check_complete(case, actor)
 
 
 @guard("within_review_window", workflows=("ifr",), before_the_form=True)

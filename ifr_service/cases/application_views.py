@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ifr_service.cases import evidence, service
-from ifr_service.cases.access import get_visible_case
+from ifr_service.cases import evidence, queries, service
+from ifr_service.cases.access import AWAITING_TRUST_APPROVAL, get_visible_case
 from ifr_service.cases.evidence_views import UPLOAD_TITLE
 from ifr_service.cases.models import Case
 from ifr_service.errors import NotFound, ValidationFailed, flatten_marshmallow_errors
@@ -21,6 +21,7 @@ from ifr_service.runtime import runtime
 from ifr_service.text import quoted
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
+from ifr_service.users.queries import get_user_by_id
 from ifr_service.web.fields import (
     chosen_copies,
     field_id,
@@ -60,7 +61,8 @@ def task_list(reference: str):
     done = sum(1 for section in form.sections if not _section_problems(section, problems)
                and section.key in case.answers)
     return render_template("cases/task_list.html", title=form.title, case=case, form=form,
-                           tasks=_with_upload_task(form, tasks, reference, files), done=done, files=files)
+                           tasks=_with_upload_task(form, tasks, reference, files), done=done, files=files,
+                           returned=returned_by_trust(case))
 
 
 @application_pages.route("/cases/<reference>/application/<section>", methods=["GET", "POST"])
@@ -175,7 +177,9 @@ def check_answers(reference: str):
 @page_allow(Role.CLINICIAN)
 def submitted(reference: str):
     case = get_visible_case(reference, current_user())
-    return render_template("cases/submitted.html", title="Application submitted", case=case)
+    with_trust = case.state == AWAITING_TRUST_APPROVAL
+    title = "Sent to your trust for sign-off" if with_trust else "Application submitted"
+    return render_template("cases/submitted.html", title=title, case=case, with_trust=with_trust)
 
 
 @application_pages.route("/cases/<reference>/delete", methods=["GET", "POST"])
@@ -202,8 +206,22 @@ def _is_submitted(reference: str) -> bool:
 
 def _to_case(reference: str):
     case = get_visible_case(reference, current_user())
-    flash(f"This application has been submitted as {case.public_reference}: this is its case page.")
+    if case.state == AWAITING_TRUST_APPROVAL:
+        flash("This application is with your trust for sign-off: this is its page.")
+    else:
+        flash(f"This application has been submitted as {case.public_reference}: this is its case page.")
     return redirect(url_for("pages.cases.show_case", reference=case.public_reference))
+
+
+def returned_by_trust(case: Case) -> dict | None:
+    """The trust's comments when it returned this draft to the clinician: a draft is only ever
+    returned after it was last sent, so the latest return is the one to answer."""
+    event = queries.find_last_event(case, "returned_by_trust")
+    if event is None:
+        return None
+    approver = get_user_by_id(event.actor_id)
+    return {"comments": event.payload.get("comments"), "by": approver.display_name if approver else None,
+            "on": event.occurred_utc}
 
 
 def _draft(reference: str) -> tuple[Case, FormDefinition]:

@@ -241,6 +241,16 @@ def find_provider_cases(org_code: str, page: int, page_size: int,
     return list(db.session().exec(query)), total
 
 
+def find_awaiting_trust_approval(org_code: str, state: str, page: int,
+                                 page_size: int) -> tuple[list[Case], int]:
+    """A trust's applications waiting for its sign-off, the longest waiting first."""
+    where = (Case.provider_org_code == org_code, Case.state == state)
+    total = db.session().exec(select(func.count()).select_from(Case).where(*where)).one()
+    query = (select(Case).where(*where).order_by(Case.updated_utc, Case.id)
+             .offset((page - 1) * page_size).limit(page_size))
+    return list(db.session().exec(query)), total
+
+
 def find_latest_case_by(user_id: int) -> Case | None:
     """The case this user started most recently, deleted drafts aside."""
     query = (select(Case).where(Case.created_by_id == user_id, Case.state != "deleted")

@@ -128,6 +128,11 @@ def submit_case(reference: str):
     ---
     post:
       summary: Submit a draft; it gets its reference and goes to its hub's queue
+      description: >-
+        On a form version the trust signs off (the IFR application from version 3), the draft goes
+        to the clinician's trust first (state awaiting_trust_approval, still without a reference):
+        the trust approver's approve_for_trust action submits it to NHS England, and
+        return_to_clinician returns it to draft with comments.
       tags: [cases]
       parameters:
         - {in: path, name: reference, required: true, schema: {type: string}}

@@ -15,7 +15,7 @@ from ifr_service import db
 from ifr_service.audit.models import DENIED, READ
 from ifr_service.audit.recording import note_case_seen
 from ifr_service.cases import queries
-from ifr_service.cases.access import can_see_case, check_can_see_case
+from ifr_service.cases.access import AWAITING_TRUST_APPROVAL, can_see_case, check_can_see_case
 from ifr_service.cases.attachments import check_file, checked_description
 from ifr_service.cases.clocks import move_clocks, signal_clocks
 from ifr_service.cases.models import URGENCY_RANK, Attachment, Case, CaseEvent, IdempotencyRecord
@@ -45,7 +45,7 @@ from ifr_service.users.models import Role, User
 from ifr_service.workflows.definition import Action
 from ifr_service.workflows.engine import next_state
 from ifr_service.workflows.registry import registry
-from ifr_service.workflows.runner import offered
+from ifr_service.workflows.runner import decide, offered
 
 FORM_FOR_ROUTE = {"ifr": "ifr-application"}
 DELETED_STATES = ("deleted",)
@@ -94,9 +94,10 @@ def actions_for(case: Case, user: User) -> list[Action]:
 
 
 def queue_states(route: str) -> list[str]:
-    """Every state but the draft: the hub sees a case from submission on."""
+    """Every state but the draft and the trust's sign-off: the hub sees a case from submission on."""
     workflow = runtime().workflows[route]
-    return [state.key for state in workflow.states if state.key != workflow.initial]
+    return [state.key for state in workflow.states
+            if state.key not in (workflow.initial, AWAITING_TRUST_APPROVAL)]
 
 
 def create_draft(actor: User, answers: dict, route: str = "ifr", complete: bool = False) -> Case:
@@ -175,17 +176,51 @@ def add_attachment(case: Case, actor: User, filename: str | None, content: bytes
 
 
 def submit_case(case: Case, actor: User) -> Case:
-    """Check the application is complete, give it its reference and route it to its hub."""
+    """The clinician submits the application. On a form version the trust signs off
+    (`signed_off_by_trust`) it goes to the trust first, and NHS England receives it when the trust
+    approves it (approve_for_trust); otherwise it goes to NHS England now."""
+    if runtime().forms.get(case.form_key, case.form_version).signed_off_by_trust:
+        return send_for_trust_approval(case, actor)
     check_action_allowed(case, "submit", actor)
+    check_complete(case, actor)
+    return _submit_to_nhs_england(case, "submit", actor)
+
+
+def send_for_trust_approval(case: Case, actor: User) -> Case:
+    """The clinician's finished application, to their trust's approver: checked as a submission is
+    (the guard form_signed_off_by_trust, cases/actions.py), but not yet NHS England's: no reference,
+    no hub, no clock."""
+    workflow = runtime().workflows[case.route]
+    check_can_see_case(actor, case)
+    decision = decide(workflow, case, case.state, "send_for_trust_approval", actor, {})
+    transition(case, decision.action.key, actor, decision.payload, decision.to_state)
+    return case
+
+
+def approve_for_trust(case: Case, actor: User) -> Case:
+    """The trust's approver signs the application off: it is then submitted to NHS England, exactly
+    as a submission without the trust's step is (routed, given its reference, acknowledged, its clocks
+    started), at this moment and only now."""
+    check_action_allowed(case, "approve_for_trust", actor)
+    form = runtime().forms.get(case.form_key, case.form_version)
+    case.answers = validate_answers(form, case.answers, complete=True)  # the reference data may have moved
+    return _submit_to_nhs_england(case, "approve_for_trust", actor)
+
+
+def check_complete(case: Case, actor: User) -> None:
+    """Every answer the case's form version asks for, and the clinician's own trust as its provider."""
     form = runtime().forms.get(case.form_key, case.form_version)
     case.answers = validate_answers(form, case.answers, complete=True)
     check_provider_is_own_trust(actor, case.answers)
+
+
+def _submit_to_nhs_england(case: Case, action: str, actor: User) -> Case:
+    """Give the request its reference, route it to its hub, and start its acknowledgement."""
     answers = case.answers
     hub, region = register_submission(case, intervention_key(
         submitted_answer(answers, INTERVENTION_NAME),
         read_answer(answers, INTERVENTION_DMD_CODE) or read_answer(answers, INTERVENTION_OPCS4_CODE)))
-    apply_action(case, "submit", actor, {"reference": case.reference, "hub": hub.code,
-                                         "region": region.code})
+    apply_action(case, action, actor, {"reference": case.reference, "hub": hub.code, "region": region.code})
     # The clock first: queueing the job flushes, and the submission is then written in one batch.
     signal_clocks(runtime().workflows[case.route], case, "acknowledgement_requested", runtime().now())
     queue_job("send_case_acknowledgement", case_id=case.id)

@@ -13,7 +13,12 @@ from marshmallow import Schema, fields, validate
 from ifr_service.audit.recording import note_cases_shown, note_list_shown
 from ifr_service.cases import actions, assignment, evidence, queries, service
 from ifr_service.cases import queue as work_queue
-from ifr_service.cases.access import can_read_identifiers, get_identifiable_case, get_visible_case
+from ifr_service.cases.access import (
+    AWAITING_TRUST_APPROVAL,
+    can_read_identifiers,
+    get_identifiable_case,
+    get_visible_case,
+)
 from ifr_service.cases.action_pages import CONFIRMATION_PAGES, action_page, refused_page
 from ifr_service.cases.clocks import view_clock
 from ifr_service.cases.evidence_views import ANSWERS
@@ -39,6 +44,7 @@ case_pages = Blueprint("cases", __name__)
 PAGE_SIZE = 25
 # Actions that have pages of their own rather than a payload form.
 ELSEWHERE = {"edit": "pages.application.task_list", "submit": "pages.application.check_answers",
+             "send_for_trust_approval": "pages.application.check_answers",
              "attach": "pages.evidence.add_attachment", "remove_attachment": "pages.evidence.add_attachment",
              "prepare_evidence_for_panel": "pages.evidence.prepare_for_panel",
              "delete_draft": "pages.application.delete_draft"}
@@ -70,6 +76,20 @@ def list_cases():
     return render_template("cases/list.html", title="Your organisation's cases", cases=found, total=total,
                            page=page, pages=page_count(total, PAGE_SIZE), organisation=user.organisation_name,
                            waiting=WAITING_ON_CLINICIAN, workflows=runtime().workflows, workflow=workflow)
+
+
+@case_pages.get("/trust/sign-off")
+@page_allow(Role.TRUST_APPROVER)
+def trust_sign_off():
+    """The trust approver's list: their trust's applications waiting for its sign-off."""
+    page = load_query(PageArgs())["page"]
+    user = current_user()
+    found, total = queries.find_awaiting_trust_approval(user.organisation_code or "", AWAITING_TRUST_APPROVAL,
+                                                        page, PAGE_SIZE)
+    note_cases_shown(user, found)  # with the patients' names
+    return render_template("cases/trust_sign_off.html", title="Applications awaiting your sign-off",
+                           cases=found, total=total, page=page, pages=page_count(total, PAGE_SIZE),
+                           organisation=user.organisation_name)
 
 
 @case_pages.get("/queue")
@@ -131,7 +151,8 @@ def show_case(reference: str):
     information = open_request(case) if case.route == "ifr" else None
     return render_template(
         "cases/case.html", title=case.public_reference, case=case, workflow=workflow,
-        state=workflow.state(case.state), form=runtime().forms.get(case.form_key, case.form_version),
+        state=workflow.state(case.state), state_title=_state_title(case, user),
+        form=runtime().forms.get(case.form_key, case.form_version),
         actions=[a for a in allowed if a.key not in ELSEWHERE], warning_actions=CONFIRMATION_PAGES,
         can_attach=any(a.key == "attach" for a in allowed),
         can_prepare_evidence=any(a.key == "prepare_evidence_for_panel" for a in allowed),
@@ -153,7 +174,12 @@ def show_case(reference: str):
 @case_pages.route("/cases/<reference>/actions/<action>", methods=["GET", "POST"])
 @page_allow(*CASE_READERS)
 def take_action(reference: str, action: str):
-    user, case = current_user(), _case(reference)
+    user = current_user()
+    done = _signed_off_already(reference, user)
+    if done is not None:  # a second click, or the back button, after the first sent it on
+        flash(done)
+        return redirect(url_for(".trust_sign_off"))
+    case = _case(reference)
     definition = runtime().workflows[case.route].action(action)
     if definition is None or action in ELSEWHERE:
         raise NotFound(f"A case has no action {quoted(action)} here.")
@@ -208,6 +234,27 @@ def _case(reference: str) -> Case:
     return case
 
 
+def _signed_off_already(reference: str, user: User) -> str | None:
+    """For a trust approver, what they did to an application of their trust that has left their sight
+    since (approved, or returned to its clinician), while that is still the last thing done to it: a
+    second click or the back button. Otherwise None, and the page answers as for any case."""
+    if user.role_enum is not Role.TRUST_APPROVER:
+        return None
+    try:
+        case = queries.get_case(reference)
+    except NotFound:
+        return None
+    events = queries.find_events(case) if case.provider_org_code == user.organisation_code else []
+    last = events[-1] if events else None
+    if last is None or last.actor_id != user.id:
+        return None
+    if last.name == "case_submitted":
+        return f"This application was already approved and sent to NHS England as {case.public_reference}."
+    if last.name == "returned_by_trust":
+        return f"{case.public_reference} was already returned to its clinician with your comments."
+    return None
+
+
 def _queue_hub(user: User):
     if user.hub_id is None:
         raise NotFound("You are not a member of a hub's IFR team, so there is no work queue for you.")
@@ -246,6 +293,13 @@ def _recording_action(workflow, event):
         if event.from_state in action.from_states and target == event.to_state:
             return action
     return candidates[-1] if candidates else None
+def _state_title(case: Case, user: User) -> str:
+    """The state's title, in the clinician's words where the workflow's are about them."""
+    if case.state == AWAITING_TRUST_APPROVAL and user.role_enum is Role.CLINICIAN:
+        return "With your trust for sign-off"
+    return runtime().workflows[case.route].state(case.state).title
+
+
 def _reply_by(case: Case) -> str | None:
     """The date the IFR team asked the clinician to reply by, while the case waits for the answer."""
     if case.state != "awaiting_information":

@@ -61,6 +61,8 @@ class FormDefinition:
     title: str
     sections: tuple[SectionDefinition, ...]
     description: str | None = None
+    # The clinician's trust signs the application off before it goes to NHS England (docs/forms.md).
+    signed_off_by_trust: bool = False
 
     def field_at(self, path: str) -> FieldDefinition | None:
         section_key, _, field_key = path.partition(".")
@@ -74,7 +76,7 @@ class FormDefinition:
 
 
 RULE_KEYS = ("min_length", "max_length", "pattern", "pattern_message", "minimum", "maximum",
-             "not_future", "must_be", "min_items", "max_items")
+             "not_future", "max_age_days", "must_be", "min_items", "max_items")
 
 
 def parse_field(raw: dict) -> FieldDefinition:
@@ -98,7 +100,8 @@ def parse_form(raw: dict) -> FormDefinition:
         for s in raw["sections"]
     )
     return FormDefinition(key=raw["key"], version=raw["version"], route=raw["route"],
-                          title=raw["title"], description=raw.get("description"), sections=sections)
+                          title=raw["title"], description=raw.get("description"), sections=sections,
+                          signed_off_by_trust=raw.get("signed_off_by_trust", False))
 
 
 def check_form(form: FormDefinition) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import nhs_number
@@ -198,6 +198,21 @@ class PastDate(Date):
             raise ValidationError(f"Enter {self.question} as today or a day in the past")
         super().check_bounds(day)
 
+
+class RecentDate(PastDate):
+    """A past date no older than `max_age_days` before today (an MDT discussion: a years-old one is
+    a mistyped year, or no longer speaks for the patient as they are)."""
+
+    def __init__(self, *args, max_age_days: int, **kwargs):
+        self.max_age_days = max_age_days
+        super().__init__(*args, **kwargs)
+
+    def check_bounds(self, day: date) -> None:
+        super().check_bounds(day)
+        earliest = _service_today() - timedelta(days=self.max_age_days)
+        if day < earliest:
+            raise ValidationError(f"Enter {self.question} within the last {self.max_age_days} days "
+                                  f"(from {earliest:%-d %B %Y})")
 
 
 class BoundedList(fields.List):

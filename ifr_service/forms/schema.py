@@ -20,6 +20,7 @@ from ifr_service.forms.fields import (
     Money,
     NhsNumber,
     PastDate,
+    RecentDate,
     SafeString,
     StrictBoolean,
     Text,
@@ -67,6 +68,8 @@ def build_field(definition: FieldDefinition, prefix: str = "", within: str | Non
     if kind in ("text", "long_text"):  # a text with a pattern is a code: its digits only 0 to 9
         text = Code if "pattern" in definition.rules else Text
         return text(multiline=kind == "long_text", **common)
+    if kind == "date" and "max_age_days" in definition.rules:
+        return RecentDate(name=name, max_age_days=definition.rules["max_age_days"], **common)
     if kind == "date":
         return (PastDate if definition.rules.get("not_future") else Date)(name=name, **common)
     if kind == "money":

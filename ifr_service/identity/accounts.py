@@ -13,7 +13,7 @@ from ifr_service import db
 from ifr_service.config import Config
 from ifr_service.errors import Forbidden
 from ifr_service.reference.queries import find_hub, find_region
-from ifr_service.users.access import HUB_TEAM
+from ifr_service.users.access import HUB_TEAM, OF_A_TRUST
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import SYSTEM_USERNAME, create_user, find_user
 
@@ -54,10 +54,10 @@ def _role(claims: dict, config: Config) -> Role:
 
 
 def _place(user: User, role: Role, organisation: str | None, organisation_name: str | None) -> None:
-    """Put the user in their organisation: a trust (ODS code) for a clinician, a hub for hub and
-    panel staff, a region for a CDF administrator; nobody else belongs to one."""
+    """Put the user in their organisation: a trust (ODS code) for a clinician or a trust approver, a hub
+    for hub and panel staff, a region for a CDF administrator; nobody else belongs to one."""
     user.organisation_code = user.organisation_name = user.hub_id = user.region_id = None
-    if role is Role.CLINICIAN:
+    if role in OF_A_TRUST:
         user.organisation_code = _required(organisation)
         user.organisation_name = organisation_name
     elif role in HUB_TEAM:

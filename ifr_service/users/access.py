@@ -25,7 +25,9 @@ ANY_SIGNED_IN = "any signed-in user"
 HUB_TEAM = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER)
 WORKS_THE_QUEUE = (Role.CASE_OFFICER, Role.PANEL_CHAIR)  # chairs take chair's urgent action from it
 RUNS_MEETINGS = (Role.CASE_OFFICER, Role.PANEL_CHAIR)
-CASE_READERS = (Role.CLINICIAN, Role.CDF_ADMIN, *HUB_TEAM)
+# The roles that belong to a provider trust, by its ODS code.
+OF_A_TRUST = (Role.CLINICIAN, Role.TRUST_APPROVER)
+CASE_READERS = (Role.CLINICIAN, Role.TRUST_APPROVER, Role.CDF_ADMIN, *HUB_TEAM)
 # The panel decides on the clinical case alone: its roles read a case as its pack shows it, without
 # the patient's identifiers (cases/access.py:can_read_identifiers).
 SITS_ON_PANELS = (Role.PANEL_CHAIR, Role.PANEL_MEMBER)

@@ -11,10 +11,16 @@ from ifr_service.users.queries import create_user, find_user
 
 DEMO_HUB = "london"
 DEMO_USERS = [
-    # username, name, role, (provider ODS code, provider name) for clinicians
+    # username, name, role, (provider ODS code, provider name) for clinicians and trust approvers
     ("demo-clinician", "Dr Priya Shah", Role.CLINICIAN,
      ("RRV", "University College London Hospitals NHS Foundation Trust")),
     ("demo-clinician-2", "Dr Tom Okafor", Role.CLINICIAN,
+     ("RJ1", "Guy's and St Thomas' NHS Foundation Trust")),
+    # The trusts' approvers: UCLH's chief pharmacist signs Dr Shah's requests off; Guy's and St
+    # Thomas' clinical director signs Dr Okafor's.
+    ("demo-trust-approver", "Nadia Rahman", Role.TRUST_APPROVER,
+     ("RRV", "University College London Hospitals NHS Foundation Trust")),
+    ("demo-trust-approver-2", "Dr Lena Fischer", Role.TRUST_APPROVER,
      ("RJ1", "Guy's and St Thomas' NHS Foundation Trust")),
     ("demo-officer", "Sam Patel", Role.CASE_OFFICER, None),
     ("demo-hub-lead", "Jordan Hale", Role.CASE_OFFICER, None),

@@ -13,6 +13,9 @@ from ifr_service.db import utc_now
 
 class Role(StrEnum):
     CLINICIAN = "clinician"
+    # The trust's chief pharmacist or clinical director, who signs its clinicians' IFRs off before
+    # they go to NHS England (forms whose version is signed_off_by_trust; docs/workflows.md).
+    TRUST_APPROVER = "trust_approver"
     CASE_OFFICER = "case_officer"
     PANEL_CHAIR = "panel_chair"
     PANEL_MEMBER = "panel_member"
@@ -35,7 +38,7 @@ class User(SQLModel, table=True):
     display_name: str = Field(max_length=200)
     email: str = Field(max_length=254)
     role: str = Field(max_length=30)
-    # Clinicians belong to a provider trust (ODS code); hub staff to a hub.
+    # Clinicians and trust approvers belong to a provider trust (ODS code); hub staff to a hub.
     organisation_code: str | None = Field(default=None, max_length=10)
     organisation_name: str | None = Field(default=None, max_length=200)
     hub_id: int | None = Field(default=None, foreign_key="hub.id")

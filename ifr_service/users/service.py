@@ -21,7 +21,7 @@ from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.reference.queries import find_hub, find_provider, find_region, get_hub_by_id, get_region
 from ifr_service.text import quoted, text_problem
 from ifr_service.users import queries
-from ifr_service.users.access import HUB_TEAM
+from ifr_service.users.access import HUB_TEAM, OF_A_TRUST
 from ifr_service.users.models import Role, User
 
 # Every role a person can hold; the service's own user is not a person.
@@ -190,14 +190,14 @@ def _role(value: str | None, errors: dict) -> Role | None:
 
 
 def _place(form: Mapping[str, str], role: Role, errors: dict) -> dict:
-    """The organisation the role requires, and no other: a provider trust for a clinician, a hub for
-    hub and panel staff, a region for a CDF administrator."""
-    if role is Role.CLINICIAN:
+    """The organisation the role requires, and no other: a provider trust for a clinician or a trust
+    approver, a hub for hub and panel staff, a region for a CDF administrator."""
+    if role in OF_A_TRUST:
         # Chosen from reference data's trusts (by ODS code), never typed: a name and code that
         # disagree, or a trust that is not there, cannot be saved.
         provider = find_provider((form.get("trust_code") or "").strip().upper())
         if provider is None:
-            errors["trust_code"] = ("Choose the clinician's provider trust from the list. A trust not on it "
+            errors["trust_code"] = ("Choose the person's provider trust from the list. A trust not on it "
                                     "is added to the reference data first (docs/reference-data.md).")
             return {"organisation_code": None, "organisation_name": None}
         return {"organisation_code": provider.code, "organisation_name": provider.name}

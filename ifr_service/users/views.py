@@ -113,7 +113,8 @@ def _values_of(user: User) -> dict:
             "leads_hub": "yes" if user.leads_hub else "", "is_active": "yes" if user.is_active else "no"}
 
 
-ROLE_HINTS = {Role.CLINICIAN: "Needs their provider trust", Role.CDF_ADMIN: "Needs their region",
+ROLE_HINTS = {Role.CLINICIAN: "Needs their provider trust", Role.TRUST_APPROVER: "Needs their provider trust",
+              Role.CDF_ADMIN: "Needs their region",
               **{role: "Needs their hub" for role in HUB_TEAM}}
 
 

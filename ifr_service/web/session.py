@@ -43,6 +43,7 @@ NAVIGATION = [
     ((Role.CLINICIAN,), "Your cases", "pages.cases.list_cases"),
     ((Role.CLINICIAN,), "Start an IFR", "pages.application.start_application"),
     ((Role.CLINICIAN,), "Cancer Drugs Fund", "pages.cdf.choose_drug"),
+    ((Role.TRUST_APPROVER,), "Awaiting sign-off", "pages.cases.trust_sign_off"),
     (WORKS_THE_QUEUE, "Work queue", "pages.cases.queue"),
     (HUB_TEAM, "Panel meetings", "pages.panels.list_meetings"),
     ((Role.CDF_ADMIN,), "CDF applications", "pages.cdf.list_applications"),
@@ -63,7 +64,8 @@ NAVIGATION = [
 ]
 
 
-ROLE_TITLES = {Role.CLINICIAN: "Clinician", Role.CASE_OFFICER: "Hub IFR case officer",
+ROLE_TITLES = {Role.CLINICIAN: "Clinician", Role.TRUST_APPROVER: "Trust approver",
+               Role.CASE_OFFICER: "Hub IFR case officer",
                Role.PANEL_CHAIR: "IFR panel chair", Role.PANEL_MEMBER: "IFR panel member",
                Role.CDF_ADMIN: "Regional CDF administrator", Role.CET_ANALYST: "Clinical Effectiveness Team",
                Role.POLICY_LEAD: "Specialised commissioning policy team",

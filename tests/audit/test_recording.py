@@ -9,7 +9,7 @@ import pytest
 
 from ifr_service.app import create_app
 from ifr_service.audit import recording
-from tests.builders import CDF_ADMIN, CHAIR, CLINICIAN, OFFICER, PDF, Road, findings
+from tests.builders import CDF_ADMIN, CHAIR, CLINICIAN, OFFICER, PDF, TRUST_APPROVER, Road, findings
 from tests.web.browsing import Person
 
 OTHER_TRUSTS_CLINICIAN = "demo-clinician-2"
@@ -73,10 +73,12 @@ def test_a_letter_downloaded_is_recorded(client, auth, application, audit_log, r
 
 def test_creating_and_submitting_a_case_is_one_change_under_its_new_reference(client, auth, application,
                                                                                 audit_log):
-    road = Road(client, auth, application)
+    road = Road(client, auth, application)  # the clinician sends it to their trust, which approves it
 
     row = audit_log.one(what="api.cases.create_case")
-    assert (row["action"], row["case_reference"], row["status_code"]) == ("change", road.reference, 201)
+    assert (row["action"], row["case_reference"][:6], row["status_code"]) == ("change", "DRAFT-", 201)
+    row = audit_log.one(what="api.cases.take_action", username=TRUST_APPROVER)
+    assert (row["action"], row["case_reference"], row["status_code"]) == ("change", road.reference, 200)
 
 
 def test_an_action_is_recorded_as_a_change(client, auth, application, audit_log):
@@ -84,7 +86,7 @@ def test_an_action_is_recorded_as_a_change(client, auth, application, audit_log)
 
     road.act(OFFICER, "confirm_complete")
 
-    row = audit_log.one(what="api.cases.take_action")
+    row = audit_log.one(what="api.cases.take_action", username=OFFICER)
     assert (row["username"], row["action"], row["method"], row["status_code"]) == (
         OFFICER, "change", "POST", 200)
 
@@ -110,7 +112,7 @@ def test_a_refused_change_is_recorded_though_nothing_else_is_saved(client, auth,
 
     road.act(CHAIR, "decline", {"findings": findings("no"), "summary": "Too soon."}, expect=409)
 
-    row = audit_log.one(what="api.cases.take_action")
+    row = audit_log.one(what="api.cases.take_action", username=CHAIR)
     assert (row["username"], row["action"], row["status_code"]) == (CHAIR, "change", 409)
     assert road.case()["state"] == "submitted"
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from ifr_service.clock import ENGLAND
-from tests.builders import CDF_ADMIN, CLINICIAN, OFFICER, Road
+from tests.builders import CDF_ADMIN, CLINICIAN, OFFICER, TRUST_APPROVER, Road, through_trust
 
 AUDITOR = "demo-auditor"
 OTHER_TRUSTS_CLINICIAN = "demo-clinician-2"
@@ -37,13 +37,15 @@ def test_the_auditor_sees_who_touched_a_case_newest_first(client, auth, audit_lo
     assert [(e["username"], e["action"], e["what"]) for e in events] == [
         (OTHER_TRUSTS_CLINICIAN, "denied", "api.cases.get_case"),
         (CLINICIAN, "read", "api.cases.get_case"),
+        (TRUST_APPROVER, "change", "api.cases.take_action"),  # the trust's sign-off
         (CLINICIAN, "change", "api.cases.create_case")]
     assert events[0]["status_code"] == 404 and events[0]["address"] == "127.0.0.1"
 
 
 def test_a_case_is_found_by_its_draft_reference_too(client, auth, application, audit_log):
     draft = client.post("/api/v1/cases", json=application, headers=auth(CLINICIAN)).json["reference"]
-    submitted = client.post(f"/api/v1/cases/{draft}/submit", headers=auth(CLINICIAN)).json["reference"]
+    submitted = through_trust(client, auth, client.post(f"/api/v1/cases/{draft}/submit",
+                                                        headers=auth(CLINICIAN))).json["reference"]
 
     by_draft = new_events(search(client, auth, case=draft), audit_log)
     by_reference = new_events(search(client, auth, case=submitted), audit_log)
@@ -65,7 +67,7 @@ def test_a_search_can_be_limited_to_days_in_england(client, auth, audit_log, rea
     today_only = search(client, auth, case=reference, **{"from": today, "to": today})
     from_tomorrow = search(client, auth, case=reference, **{"from": today + timedelta(days=1)})
 
-    assert len(new_events(today_only, audit_log)) == 3
+    assert len(new_events(today_only, audit_log)) == 4
     assert new_events(from_tomorrow, audit_log) == []
 
 
@@ -82,6 +84,8 @@ def test_the_auditor_searches_by_a_name_an_organisation_or_an_action_and_reads_e
         (OTHER_TRUSTS_CLINICIAN, "trust:RJ1", "Refused: read the case through the API")]
     assert [(e["done"], e["what"]) for e in by_trust] == [
         ("Read the case through the API", "api.cases.get_case"),
+        ("Took the action through the API: Approve for the trust and send to NHS England",
+         "api.cases.take_action"),
         ("Started an application through the API", "api.cases.create_case")]
     assert [(e["username"], e["case_reference"]) for e in refusals_today] == [
         (OTHER_TRUSTS_CLINICIAN, reference)]

@@ -58,12 +58,15 @@ def test_the_auditor_lands_on_the_audit_log_and_reads_who_did_what_in_words(clie
     rows = table(auditor.open(address(case=read_and_refused.reference)))
 
     # Newest first; earlier tests' rows for the same reference (which starts again in each test) after.
-    assert rows[:3] == [
+    assert rows[:4] == [
         {"username": "demo-clinician-2", "case": read_and_refused.reference,
          "done": "Refused: read the case through the API"},
         {"username": OFFICER, "case": read_and_refused.reference, "done": "Viewed the case page"},
-        {"username": CLINICIAN, "case": read_and_refused.reference,
+        {"username": "demo-trust-approver", "case": read_and_refused.reference,
+         "done": "Took the action through the API: Approve for the trust and send to NHS England"},
+        {"username": CLINICIAN, "case": rows[3]["case"],  # sent to the trust as a draft
          "done": "Started an application through the API"}]
+    assert rows[3]["case"].startswith("DRAFT-")
     page = auditor.open(address(case=read_and_refused.reference))
     assert "pages.cases.show_case: GET /cases/" in page  # the endpoint stays, as secondary text
     assert "Nothing in the audit log matches." in auditor.open(address(user="nobody-at-all"))

@@ -20,11 +20,14 @@ PAGES = {
                       "/cases/new/check?intervention=Solotinib&icd10=C18.7", "{draft}/application", *(
         f"{{draft}}/application/{section}" for section in (
             "patient", "clinician", "diagnosis", "intervention", "cost", "clinical_case", "evidence",
-            "policy", "urgency", "consent")), "{draft}/check", "{draft}/attachments/new",
+            "policy", "urgency", "consent", "trust_checks")), "{draft}/check",
+        "/cases/{with_trust}", "{draft}/attachments/new",
         "/cases/{screening}/submitted", "/cases/{decided}", "/cases/{screening}",
         "/cases/{decided}/letters/{letter}/page", "/cases/{decided}/letters/{patient_letter}/page",
         "/cases/{decided}/actions/request_reconsideration", "/cdf", "/cdf/{entry}/apply",
         "/cdf/applications/{cdf}", "/queue", "/cases/IFR-2099-999999"],
+    "Nadia Rahman": ["/trust/sign-off", "/cases/{with_trust}",
+                     "/cases/{with_trust}/actions/return_to_clinician"],
     "Sam Patel": ["/queue", "/queue?due=overdue", "/cases/{screening}", "/cases/{decided}",
                   "/cases/{decided}/letters/{letter}/page",
                   "/cases/{screening}/actions/screen_to_panel", "/panel/meetings",
@@ -60,6 +63,7 @@ def arrange(client, auth, application, cdf_example, run_jobs) -> dict[str, str]:
     cohort.act(OFFICER, "confirm_complete")
     cohort.screen("screen_cohort", {"cohort_description": "Adults with this tumour after crizotinib.",
                                     "reason": "Several hubs see the same request."})
+    with_trust = client.post("/api/v1/cases?submit=true", json=application, headers=auth(CLINICIAN)).json
     entry = "pembrolizumab-nsclc-untreated-pdl1"
     cdf = client.post("/api/v1/cases", json=cdf_application_for(client, auth, cdf_example, entry),
                       headers=auth("demo-clinician")).json
@@ -68,7 +72,8 @@ def arrange(client, auth, application, cdf_example, run_jobs) -> dict[str, str]:
     return {"screening": screening.reference, "ready": ready.reference, "decided": decided.reference,
             "letter": letters["clinician"], "patient_letter": letters["patient"],
             "meeting": str(ready.meeting["id"]), "screening_meeting": str(ready.screening_meeting["id"]),
-            "cdf": cdf["reference"], "entry": entry, "item": policy_items(client.application)[0],
+            "cdf": cdf["reference"], "entry": entry,
+            "with_trust": with_trust["draft_reference"], "item": policy_items(client.application)[0],
             "export": made_export(client.application)}
 
 
@@ -119,7 +124,7 @@ def test_every_page_passes_axe_at_every_impact_level_and_reads_on_a_phone(
         if person == "Dr Priya Shah":  # a page of errors: the error summary, each message by its field
             page.goto(f"{known['draft']}/check")
             with page.expect_navigation():
-                page.get_by_role("button", name="Submit application").click()
+                page.get_by_role("button", name="Send to your trust for sign-off").click()
             found += check_page(page)
     assert found == [], "\n".join(found)
 

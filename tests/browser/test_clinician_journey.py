@@ -20,7 +20,7 @@ from tests.browser.people import (
     pass_the_policy_check,
     sign_in,
 )
-from tests.builders import cdf_application_for
+from tests.builders import TRUST_APPROVER, cdf_application_for
 from tests.cases.test_views import form_sections
 from tests.cdf.test_views import ENTRY
 
@@ -84,7 +84,8 @@ def error_summary(page) -> str:
     return page.locator(".nhsuk-error-summary").inner_text()
 
 
-def test_a_clinician_applies_with_mistakes_deletes_a_draft_and_withdraws(page, app, in_db, application):
+def test_a_clinician_applies_with_mistakes_deletes_a_draft_and_withdraws(page, app, client, auth, in_db,
+                                                                         application):
     check = Checked(page)
     commissioners = names_of_commissioners(in_db)
     sign_in(page, "Dr Priya Shah")
@@ -169,17 +170,24 @@ def test_a_clinician_applies_with_mistakes_deletes_a_draft_and_withdraws(page, a
     check()
     fill(page, section_values(app, "consent", application["consent"]))
     save_and_continue(page)
+    check()  # the trust's checks: the MDT's discussion, and who signs the request off
+    fill(page, section_values(app, "trust_checks", application["trust_checks"]))
+    save_and_continue(page)
 
-    # Check your answers, in the NHS style; a double-click on Submit makes one case.
+    # Check your answers, in the NHS style; a double-click on Send makes one case, with the trust.
     assert "Check your answers" in page.title()
     main = page.inner_text("main")
     assert "£62,400" in main and "28 February 1958" in main and "999 000 0018" in main
     assert commissioners[application["patient"]["commissioner"]] in main and "ccg-camden" not in main
     check()
-    page.get_by_role("button", name="Submit application").dblclick()
-    page.wait_for_url(re.compile(r"/cases/(IFR-\d{4}-\d{6})"))
-    reference = re.search(r"IFR-\d{4}-\d{6}", page.url + page.inner_text("main")).group(0)
+    page.get_by_role("button", name="Send to your trust for sign-off").dblclick()
+    page.wait_for_url(re.compile(rf"/cases/{draft}"))
+    assert "sign-off" in page.inner_text("main")
     check()
+    # The trust's chief pharmacist signs it off (tests/browser/test_trust_approver_journey.py does it
+    # on the pages): NHS England receives it then, once.
+    approved = client.post(f"/api/v1/cases/{draft}/actions/approve_for_trust", headers=auth(TRUST_APPROVER))
+    reference = approved.json["reference"]
     assert in_db(lambda: count_submitted()) == 1
 
     # An old draft link leads to the submitted case.

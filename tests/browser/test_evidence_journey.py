@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from tests.browser.people import all_violations, assert_no_sideways_scroll, pass_the_policy_check, sign_in
-from tests.builders import CLINICIAN, OFFICER, PAYLOADS, Road, pdf_with
+from tests.builders import CLINICIAN, OFFICER, PAYLOADS, TRUST_APPROVER, Road, pdf_with
 
 LETTER = pdf_with("Clinic letter for Ms Jane Example, NHS number 943 476 5919")
 REDACTED = pdf_with("Clinic letter for [removed], NHS number [removed]")
@@ -100,8 +100,10 @@ def test_evidence_goes_from_the_draft_to_the_panel_pack_only_as_the_ifr_team_cho
     assert "clinic-letter.pdf" in answers and "Clinic letter, 20 November 2026" in answers
     assert "wrong-scan.pdf" not in answers
     check_page(page, checked)
-    follow(page, page.get_by_role("button", name="Submit application"))
-    reference = re.search(r"IFR-\d{4}-\d{6}", page.inner_text("main")).group(0)
+    follow(page, page.get_by_role("button", name="Send to your trust for sign-off"))
+    draft = re.search(r"DRAFT-[A-Z0-9]+", page.inner_text("main")).group(0)
+    reference = client.post(f"/api/v1/cases/{draft}/actions/approve_for_trust",  # the trust's sign-off
+                            headers=auth(TRUST_APPROVER)).json["reference"]
     road = Road.of(client, auth, reference)
     road.act(OFFICER, "request_information", PAYLOADS["request_information"])
     question = PAYLOADS["request_information"]["questions"]

@@ -16,7 +16,7 @@ from tests.browser.people import (
     serious_violations,
     sign_in,
 )
-from tests.builders import Road
+from tests.builders import TRUST_APPROVER, Road
 from tests.cases.test_views import form_sections
 
 CRITERIA = ("significantly_different", "significantly_more_benefit")  # the test against a policy
@@ -30,7 +30,7 @@ def commissioner_names(in_db) -> dict[str, str]:
     return in_db(lambda: {c.code: c.name for c in find_commissioners()})
 
 
-def submit_with_the_keyboard(page, app, in_db, application) -> str:
+def submit_with_the_keyboard(page, app, client, auth, in_db, application) -> str:
     page.goto("/")
     press(page, "Sign in")
     choose_radio(page, "username", "demo-clinician")  # Tab into the demo users, then the arrow keys
@@ -44,8 +44,11 @@ def submit_with_the_keyboard(page, app, in_db, application) -> str:
         fill_in_by_keyboard(page, section, application[section.key], names)
         press(page, "Save and continue")
     assert "Check your answers" in page.title()
-    press(page, "Submit application")
-    return re.search(r"IFR-\d{4}-\d{6}", page.inner_text("main")).group(0)
+    press(page, "Send to your trust for sign-off")
+    draft = re.search(r"DRAFT-[A-Z0-9]+", page.inner_text("main")).group(0)
+    signed_off = client.post(f"/api/v1/cases/{draft}/actions/approve_for_trust",  # by the trust
+                             headers=auth(TRUST_APPROVER))
+    return signed_off.json["reference"]
 
 
 def sign_out(page) -> None:
@@ -70,7 +73,7 @@ def take_action(page, reference: str, button: str, fill: dict[str, str], choose:
 
 def test_a_request_from_submission_to_the_letter_and_the_national_dashboard(
         page, app, client, auth, in_db, run_jobs, application):
-    reference = submit_with_the_keyboard(page, app, in_db, application)
+    reference = submit_with_the_keyboard(page, app, client, auth, in_db, application)
     assert serious_violations(page) == []
     sign_out(page)
 

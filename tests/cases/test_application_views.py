@@ -10,7 +10,7 @@ import pytest
 
 from ifr_service.cases.queries import get_case
 from ifr_service.users.queries import find_user
-from tests.builders import CLINICIAN, OFFICER, Road
+from tests.builders import CLINICIAN, OFFICER, TRUST_APPROVER, Road
 from tests.cases.test_views import fill_in, form_sections, start_draft
 from tests.web.browsing import Person
 
@@ -191,12 +191,19 @@ def test_a_draft_is_deleted_after_confirmation_and_its_answers_are_erased(clinic
     assert in_db(lambda: (get_case(draft).answers, get_case(draft).state)) == ({}, "deleted")
 
 
-def test_an_old_draft_link_leads_to_the_submitted_case(app, clinician, application):
+def test_an_old_draft_link_leads_to_the_submitted_case(app, client, auth, clinician, application):
     draft = start_draft(clinician)
     for part in form_sections(app):
         fill_in(clinician, draft, part, application[part.key])
-    submitted = clinician.submit(f"/cases/{draft}/check", expect=302)
-    reference = re.search(r"IFR-\d{4}-\d{6}", clinician.open(submitted.headers["Location"])).group(0)
+    clinician.submit(f"/cases/{draft}/check", expect=302)
+    for old in (f"/cases/{draft}/application", f"/cases/{draft}/check"):  # with the trust: its page
+        response = clinician.client.get(old)
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{draft}")
+    again = clinician.submit(f"/cases/{draft}/check", expect=302,  # a second press of Send
+                             form_page=f"/cases/{draft}")
+    assert again.headers["Location"].endswith(f"/cases/{draft}")
+    reference = client.post(f"/api/v1/cases/{draft}/actions/approve_for_trust",
+                            headers=auth(TRUST_APPROVER)).json["reference"]
     for old in (f"/cases/{draft}/application", f"/cases/{draft}/application/patient",
                 f"/cases/{draft}/check"):
         response = clinician.client.get(old)

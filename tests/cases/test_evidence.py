@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.models import Attachment, CaseEvent
-from tests.builders import CLINICIAN, DECISION, OFFICER, PNG, Road, pdf_with
+from tests.builders import CLINICIAN, DECISION, OFFICER, PNG, TRUST_APPROVER, Road, pdf_with
 from tests.cases.test_views import fill_in, form_sections, start_draft
 from tests.conftest import count_rows
 from tests.web.browsing import Person
@@ -52,10 +52,13 @@ def events_named(in_db, reference: str, name: str) -> list[dict]:
 
 
 def submit_draft(app, person: Person, draft: str, application: dict) -> str:
+    """Filled in and sent on the pages, then signed off by the clinician's trust: its IFR reference."""
     for section in form_sections(app):
         fill_in(person, draft, section, application[section.key])
-    submitted = person.submit(f"/cases/{draft}/check", expect=302)
-    return re.search(r"IFR-\d{4}-\d{6}", person.open(submitted.headers["Location"])).group(0)
+    person.submit(f"/cases/{draft}/check", expect=302)
+    approver = Person(app.test_client(), TRUST_APPROVER)
+    approved = approver.submit(f"/cases/{draft}/actions/approve_for_trust", {}, expect=302)
+    return re.search(r"IFR-\d{4}-\d{6}", approver.open(approved.headers["Location"])).group(0)
 
 
 def remove(person: Person, reference: str, attachment_id: int, form_page: str, expect: int = 302):

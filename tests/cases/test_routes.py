@@ -13,7 +13,7 @@ from ifr_service.notifications.models import Notification
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user
 from tests.audit.conftest import AuditLog
-from tests.builders import PDF, PNG
+from tests.builders import PDF, PNG, through_trust
 from tests.conftest import count_rows
 
 CLINICIAN = "demo-clinician"
@@ -21,7 +21,8 @@ OFFICER = "demo-officer"
 
 
 def submit(client, auth, body, **headers):
-    return client.post("/api/v1/cases?submit=true", json=body, headers={**auth(CLINICIAN), **headers})
+    return through_trust(client, auth, client.post("/api/v1/cases?submit=true", json=body,
+                                                   headers={**auth(CLINICIAN), **headers}))
 
 
 def error_fields(response) -> set:
@@ -38,9 +39,10 @@ def test_a_valid_application_is_submitted_and_lands_in_its_hubs_queue(client, au
     assert case["state"] == "submitted"
     assert case["hub"] == {"code": "london", "name": "London"}
     assert case["region"] == {"code": "london", "name": "London"}
-    assert case["form_version"] == 2
-    assert [action["action"] for action in case["allowed_actions"]] == ["attach", "withdraw"]
-    assert response.headers["Location"].endswith(f"/api/v1/cases/{case['reference']}")
+    assert case["form_version"] == 3
+    as_clinician = client.get(f"/api/v1/cases/{case['reference']}", headers=auth(CLINICIAN)).json
+    assert [action["action"] for action in as_clinician["allowed_actions"]] == ["attach", "withdraw"]
+    assert response.headers["Location"].endswith(f"/api/v1/cases/{case['draft_reference']}")
 
     queue = client.get("/api/v1/hubs/london/queue", headers=auth(OFFICER))
     assert queue.status_code == 200
@@ -160,8 +162,8 @@ def test_a_retry_answers_its_case_only_while_the_person_may_see_it_and_is_audite
 
 
 def submit_as(client, auth, username: str, body: dict, key: str):
-    return client.post("/api/v1/cases?submit=true", json=body,
-                       headers={**auth(username), "Idempotency-Key": key})
+    return through_trust(client, auth, client.post("/api/v1/cases?submit=true", json=body,
+                                                   headers={**auth(username), "Idempotency-Key": key}))
 
 
 def _clinician_of(username: str, organisation_code: str) -> str:
@@ -220,8 +222,9 @@ def test_a_draft_can_be_built_up_and_then_submitted(client, auth, application):
     assert patched.status_code == 200
     assert patched.json["answers"]["patient"]["given_name"] == "Alex"
 
-    submitted = client.post(f"/api/v1/cases/{reference}/submit", headers=clinician)
-    assert submitted.status_code == 200
+    sent = client.post(f"/api/v1/cases/{reference}/submit", headers=clinician)
+    assert sent.status_code == 200 and sent.json["state"] == "awaiting_trust_approval"
+    submitted = through_trust(client, auth, sent)
     assert submitted.json["reference"].startswith("IFR-")
     assert client.get(f"/api/v1/cases/{reference}", headers=clinician).json["state"] == "submitted"
 
@@ -260,7 +263,7 @@ def test_every_change_writes_an_event(app, client, auth, application, in_db):
     client.patch(f"/api/v1/cases/{reference}", json=rest, headers=clinician)
     client.post(f"/api/v1/cases/{reference}/attachments",
                 data={"file": (io.BytesIO(PDF), "letter.pdf")}, headers=clinician)
-    client.post(f"/api/v1/cases/{reference}/submit", headers=clinician)
+    through_trust(client, auth, client.post(f"/api/v1/cases/{reference}/submit", headers=clinician))
 
     def events():
         case = db.session().exec(select(Case).where(Case.draft_reference == reference)).one()
@@ -272,7 +275,8 @@ def test_every_change_writes_an_event(app, client, auth, application, in_db):
         ("draft_created", None, "draft", "clinician"),
         ("draft_updated", "draft", "draft", "clinician"),
         ("attachment_added", "draft", "draft", "clinician"),
-        ("case_submitted", "draft", "submitted", "clinician"),
+        ("sent_for_trust_approval", "draft", "awaiting_trust_approval", "clinician"),
+        ("case_submitted", "awaiting_trust_approval", "submitted", "trust_approver"),
     ]
 
 

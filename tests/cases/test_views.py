@@ -7,7 +7,7 @@ import re
 import pytest
 
 from ifr_service.web.fields import shown_values
-from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, Road
+from tests.builders import CHAIR, CLINICIAN, DECISION, OFFICER, TRUST_APPROVER, Road
 from tests.web.browsing import Person
 
 DRAFT = re.compile(r"/cases/(DRAFT-[A-Z0-9]+)/application")
@@ -42,16 +42,19 @@ def test_a_clinician_applies_a_section_a_page_and_gets_a_reference(app, clinicia
         following = sections[position + 1].key if position + 1 < len(sections) else None
         assert response.headers["Location"].endswith(
             f"/application/{following}" if following else f"/cases/{draft}/check")
-    assert "You have completed 10 of 10 sections." in clinician.open(f"/cases/{draft}/application")
+    assert "You have completed 11 of 11 sections." in clinician.open(f"/cases/{draft}/application")
     check = clinician.open(f"/cases/{draft}/check")
     assert "Example kinase inhibitor 600 mg capsules" in check and "Crizotinib 250 mg twice daily" in check
     submitted = clinician.submit(f"/cases/{draft}/check", expect=302)
-    confirmation = clinician.open(submitted.headers["Location"])
-    reference = re.search(r"IFR-\d{4}-\d{6}", confirmation).group(0)
+    assert "Sent to your trust for sign-off" in clinician.open(submitted.headers["Location"])
+    assert "With your trust for sign-off" in clinician.open(f"/cases/{draft}")
+    approver = Person(app.test_client(), TRUST_APPROVER)  # the trust's sign-off sends it to NHS England
+    approved = approver.submit(f"/cases/{draft}/actions/approve_for_trust", {}, expect=302)
+    reference = re.search(r"IFR-\d{4}-\d{6}", approver.open(approved.headers["Location"])).group(0)
     assert reference in clinician.open("/cases")
     case_page = clinician.open(f"/cases/{reference}")
     assert "Awaiting completeness check" in case_page
-    assert "Edit the application (10 times)" in case_page  # the draft, saved a page at a time
+    assert "Edit the application (11 times)" in case_page  # the draft, saved a page at a time
 
 
 def test_a_wrong_answer_names_the_field_and_saves_nothing_on_that_page(app, clinician, application):

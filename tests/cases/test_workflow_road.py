@@ -46,8 +46,8 @@ def test_an_application_is_checked_screened_and_approved_by_the_panel(road, in_d
     def events():
         return [e.name for e in db.session().exec(select(CaseEvent).order_by(CaseEvent.id))]
 
-    assert in_db(events) == ["draft_created", "case_submitted", "completeness_confirmed",
-                             "screening_completed", "decision_recorded"]
+    assert in_db(events) == ["draft_created", "sent_for_trust_approval", "case_submitted",
+                             "completeness_confirmed", "screening_completed", "decision_recorded"]
 
 
 def test_the_decision_and_its_reasons_are_recorded_in_the_event(road, in_db):

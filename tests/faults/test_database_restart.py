@@ -11,6 +11,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+from sqlalchemy import text
+
 from tests.faults.checks import HALF_WRITTEN_CASES, delivered_notifications, scalar
 from tests.faults.processes import free_port, wait_for, web, worker
 
@@ -71,6 +73,19 @@ class Load:
             thread.join(60)
 
 
+def drafts_with_the_trust(app) -> list[str]:
+    with app.extensions["ifr"].engine.connect() as connection:
+        return list(connection.execute(text(
+            "SELECT draft_reference FROM ifr_case WHERE state = 'awaiting_trust_approval'")).scalars())
+
+
+def approve(base: str, headers: dict, draft: str) -> int:
+    request = urllib.request.Request(f"{base}/api/v1/cases/{draft}/actions/approve_for_trust", data=b"{}",
+                                     method="POST", headers={**headers, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=NEVER_HANGS_SECONDS) as response:
+        return response.status
+
+
 def healthy(base: str) -> bool:
     try:
         with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
@@ -99,6 +114,9 @@ def test_a_database_restart_under_load_loses_nothing_and_half_writes_nothing(
         unanswered = {a.key for a in answers if a.status == 503}
         for key in sorted(unanswered):  # each clinician sends again what was not answered
             assert load.submit(key).status in {200, 201}
+        # Each went to the clinician's trust (form version 3); its approver sends each to NHS England.
+        for draft in drafts_with_the_trust(stack.app):
+            assert approve(base, stack.auth("demo-trust-approver"), draft) == 200
     finally:
         server.stop()
 

@@ -16,8 +16,7 @@ from ifr_service.jobs.models import OutboxMessage
 from ifr_service.jobs.outbox import MAX_ATTEMPTS, RETRY_INTERVALS_SECONDS, run_outbox_message
 from ifr_service.jobs.relay import relay_outbox
 from ifr_service.notifications.models import Notification
-
-SUBMIT = "/api/v1/cases?submit=true"
+from tests.builders import submit_ifr
 
 
 class RefusingRelay:
@@ -63,7 +62,7 @@ def relay(app, at):
 
 def fail_for_good(app, client, auth, application, in_db, run_jobs, mail) -> OutboxMessage:
     mail.refuse()
-    assert client.post(SUBMIT, json=application, headers=auth("demo-clinician")).status_code == 201
+    assert submit_ifr(client, auth, application).status_code == 201
     run_jobs()
     for wait in RETRY_INTERVALS_SECONDS:
         # Each back-off counts from the attempt that failed, on the clock: read it after that attempt,
@@ -78,7 +77,7 @@ def fail_for_good(app, client, auth, application, in_db, run_jobs, mail) -> Outb
 def test_a_failed_job_waits_for_its_next_attempt_with_its_error(
         app, client, auth, application, in_db, run_jobs, mail):
     mail.refuse()
-    client.post(SUBMIT, json=application, headers=auth("demo-clinician"))
+    submit_ifr(client, auth, application)
     run_jobs()
     first = delivery(in_db)
     assert (first.attempts, first.dispatched_utc, first.failed_utc) == (1, None, None)
@@ -140,7 +139,7 @@ def test_the_failed_list_page_retries_a_job(app, client, auth, application, in_d
 
 def test_a_job_the_queue_lost_is_handed_on_again_and_runs_once(
         production, app, client, auth, application, in_db, run_jobs):
-    client.post(SUBMIT, json=application, headers=auth("demo-clinician"))
+    submit_ifr(client, auth, application)
     Redis.from_url(app.config["IFR"].redis_url).flushdb()  # Redis restarted without its data
     assert relay(app, db.utc_now()).recovered == 0  # it may yet be starting
     assert relay(app, db.utc_now() + timedelta(minutes=1)).recovered == 1
@@ -151,7 +150,7 @@ def test_a_job_the_queue_lost_is_handed_on_again_and_runs_once(
 
 def test_a_job_a_worker_is_running_is_never_taken_for_lost(
         production, app, client, auth, application, in_db):
-    client.post(SUBMIT, json=application, headers=auth("demo-clinician"))
+    submit_ifr(client, auth, application)
     Redis.from_url(app.config["IFR"].redis_url).flushdb()
     with app.extensions["ifr"].engine.connect() as worker:  # a worker holding the job's row lock
         worker.execute(text("SELECT id FROM outbox_message FOR UPDATE"))

@@ -28,7 +28,8 @@ from tests.web.browsing import Person
 
 PEOPLE = {"clinician": "demo-clinician", "case_officer": "demo-officer", "panel_chair": "demo-panel-chair",
           "panel_member": "demo-panel-member", "cdf_admin": "demo-cdf-admin", "cet_analyst": "demo-cet",
-          "policy_lead": "demo-policy-lead", "admin": "demo-admin", "auditor": "demo-auditor"}
+          "policy_lead": "demo-policy-lead", "admin": "demo-admin", "auditor": "demo-auditor",
+          "trust_approver": "demo-trust-approver"}
 DENIED = {401, 403, 404}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # The demo cases are the London hub's, from the clinician's trust; the one ready for panel is on the
@@ -264,6 +265,7 @@ EXPECTED = {
     "pages.cases.download_letter": {'case_officer', 'clinician'},
     "pages.letters.show_letter": {'case_officer', 'clinician'},  # the letter's page: as its PDF
     "pages.cases.list_cases": {'clinician'},
+    "pages.cases.trust_sign_off": {'trust_approver'},
     "pages.cases.queue": {'case_officer', 'panel_chair'},
     "pages.cases.show_case": {'case_officer', 'clinician', 'panel_chair'},
     "pages.cases.take_action": {'panel_chair'},

@@ -101,6 +101,17 @@ def test_a_clinician_belongs_to_their_trust_only_whatever_else_was_filled_in(in_
     assert in_db(run) == ("RRV", "University College London Hospitals NHS Foundation Trust", None, None)
 
 
+def test_a_trust_approver_belongs_to_a_trust_chosen_from_the_list_like_a_clinician(in_db):
+    def run():
+        user = add({**NEW_OFFICER, "role": "trust_approver", "trust_code": "rj1"})
+        return user.role, user.organisation_code, user.hub_id, user.region_id
+
+    assert in_db(run) == ("trust_approver", "RJ1", None, None)
+    errors = in_db(refusal, add, {**NEW_OFFICER, "username": "no-trust", "role": "trust_approver",
+                                  "trust_code": ""})
+    assert list(errors) == ["trust_code"]
+
+
 def test_only_a_case_officer_can_lead_a_hub(in_db):
     errors = in_db(refusal, add, {**NEW_OFFICER, "role": "panel_member", "leads_hub": "yes"})
     assert errors == {"leads_hub": ["Only a hub's case officer can lead its IFR team."]}

@@ -48,7 +48,7 @@ def changed_app(app, tmp_path):
 
 def test_a_question_added_to_the_form_is_asked_on_its_sections_page(changed_app, client):
     root, build = changed_app
-    form = root / "forms" / "ifr" / "ifr-application-v2.yaml"
+    form = root / "forms" / "ifr" / "ifr-application-v3.yaml"
     text = form.read_text()
     anchor = "      - key: postal_address\n"
     form.write_text(text.replace(anchor, NEW_QUESTION + anchor, 1))

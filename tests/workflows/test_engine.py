@@ -60,7 +60,10 @@ def test_an_unknown_action_is_not_found():
 
 def test_allowed_actions_list_what_the_role_may_do_now():
     assert [a.key for a in allowed_actions(IFR, "draft", "clinician")] == [
-        "edit", "attach", "remove_attachment", "submit", "delete_draft"]
+        "edit", "attach", "remove_attachment", "submit", "send_for_trust_approval", "delete_draft"]
+    assert [a.key for a in allowed_actions(IFR, "awaiting_trust_approval", "trust_approver")] == [
+        "approve_for_trust", "return_to_clinician"]
+    assert allowed_actions(IFR, "awaiting_trust_approval", "clinician") == []
     assert [a.key for a in allowed_actions(IFR, "screening", "case_officer")] == [
         "request_information", "screen_not_responsible", "screen_routinely_commissioned", "screen_cohort",
         "screen_to_panel", "refer_for_chairs_action", "prepare_evidence_for_panel"]
