@@ -136,7 +136,6 @@ def case_pack(meeting_id: int, reference: str):
         queries.get_panel(meeting.panel_id).kind, "Panel pack")
     return render_template(
         "panels/pack.html", title=f"{pack}: {case.public_reference}", pack=pack, meeting=meeting, case=case,
-        matching_policies=matching_policies(case) if _is_screening(meeting) else None,
         form=form, application=application, about=_about(form, application), notes=notes,
         note_labels=_payload_labels(), similar=presenters.similar_requests(case),
         policy_named=[n["notes"]["policy_reference"] for n in notes if n["notes"].get("policy_reference")],
@@ -146,13 +145,6 @@ def case_pack(meeting_id: int, reference: str):
                  if a.key not in ELSEWHERE and _may_start(case, a.key, user)],
         blocked=_decision_blocked(case, user, meeting),
         back=url_for(".case_pack", meeting_id=meeting.id, reference=case.public_reference))
-
-
-def matching_policies(case: Case) -> list | None:
-    """The policies the case's treatment and diagnosis match, for the screening group to check the
-    request against. The hook for the policy library's matching_policies(case) (issue 22); None
-    until it is wired in, and the screening pack then shows no such section."""
-    return None
 
 
 @panel_pages.get(f"/panel/meetings/<{ID}:meeting_id>/cases/<reference>/evidence/<{ID}:attachment_id>")
