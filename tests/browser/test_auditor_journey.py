@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from ifr_service.clock import ENGLAND
 from tests.browser.people import all_violations, assert_no_sideways_scroll, sign_in
-from tests.builders import CLINICIAN, OFFICER, Road
+from tests.builders import CLINICIAN, OFFICER, TRUST_APPROVER, Road
 from tests.web.browsing import Person
 
 PHONE = {"width": 375, "height": 812}
@@ -96,8 +96,10 @@ def test_the_auditor_searches_reads_and_downloads_the_audit_log_in_the_browser(p
     type_date(page, "to", str(today.day), str(today.month), str(today.year))
     search(page)
     in_period = rows(page)
-    assert [row["username"] for row in in_period[:3]] == [OTHER_TRUSTS_CLINICIAN, OFFICER, CLINICIAN]
-    assert in_period[2]["done"] == "Started an application through the API"
+    # Newest first: the refused read, the officer's, the trust's sign-off, the clinician's application.
+    assert [row["username"] for row in in_period[:4]] == [OTHER_TRUSTS_CLINICIAN, OFFICER, TRUST_APPROVER,
+                                                          CLINICIAN]
+    assert in_period[3]["done"] == "Started an application through the API"
     results = page.url
     checked()
 

@@ -80,6 +80,7 @@ def test_a_request_from_submission_to_the_letter_and_the_national_dashboard(
     sign_in(page, "Sam Patel")  # the London hub's case officer
     page.get_by_role("link", name=reference).click()
     take_action(page, reference, "Confirm the application is complete", {})
+    Road.of(client, auth, reference).hold_meeting(kind="screening_group")  # the London screening group meets
     take_action(page, reference, "Send to the IFR panel", {"reason": "An individual request: no cohort."})
     sign_out(page)
 

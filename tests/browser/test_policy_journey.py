@@ -219,8 +219,8 @@ def test_the_clinician_of_a_case_closed_as_a_cohort_sees_the_policy_stage_on_a_p
     calendar.set(today_in_england())
     road = Road(client, auth, application)
     road.act(OFFICER, "confirm_complete")
-    road.act(OFFICER, "screen_cohort", {"cohort_description": "ROS1-positive NSCLC after crizotinib.",
-                                        "reason": "A question for national policy."})
+    road.screen("screen_cohort", {"cohort_description": "ROS1-positive NSCLC after crizotinib.",
+                                  "reason": "A question for national policy."})
     [item] = client.get("/api/v1/cet/policy-queue", headers=auth(CET)).json["items"]
     for who, action, payload in [(CET, "accept", {"notes": "Internal: worth a policy."}),
                                  (POLICY_LEAD, "commission_evidence_review", {})]:
