@@ -1,6 +1,8 @@
 """`make run`'s demo data holds an IFR in every state of the workflow and CDF applications in the
 states a day can reach, moved by the real rules."""
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from ifr_service import db
@@ -56,3 +58,11 @@ def test_the_demo_holds_overdue_work_that_the_officer_sees_first(app, client, in
     assert len(references(overdue)) == 2
     assert len(re.findall(r'nhsuk-tag--red"\s*>\s*Overdue', table)) == 2  # each with its red tag
     assert references(queue)[:2] == references(overdue)  # listed first
+
+
+def test_the_demo_loads_years_after_the_example_was_written(app, calendar, in_db):
+    """The example's MDT discussion must lie within the last year: the demo dates it from today."""
+    from ifr_service.demo import CDF_JOURNEYS, JOURNEYS, OVERDUE
+
+    calendar.set(app.extensions["ifr"].today() + timedelta(days=2 * 365))
+    assert in_db(load_demo_data)["cases"] == len(JOURNEYS) + len(CDF_JOURNEYS) + len(OVERDUE)
