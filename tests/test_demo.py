@@ -16,7 +16,7 @@ DECIDED = {"approved", "approved_with_conditions", "declined", "reconsideration_
 
 
 def test_the_demo_has_a_case_in_every_state_and_letters_for_the_decided(app, client, in_db, run_jobs):
-    assert in_db(load_demo_data)["cases"] == 21 + 5 + 2  # and two overdue
+    assert in_db(load_demo_data)["cases"] == 23 + 5 + 2  # one with the trust, one returned by it, two overdue
     run_jobs()
 
     def states_and_letters(route: str):
