@@ -12,10 +12,12 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 TIMEOUT_SECONDS = 30
 
@@ -69,18 +71,33 @@ def expect(condition: bool, failure: str) -> None:
         sys.exit(1)
 
 
-def submit_example(base: str, checkout: Path) -> str:
-    command = [str(checkout / ".venv" / "bin" / "ifr-service"), "token", "--user", "demo-clinician"]
-    token = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=True).stdout.strip()
-    body = (checkout / "docs" / "examples" / "ifr-application.json").read_bytes()
-    request = urllib.request.Request(f"{base}/api/v1/cases?submit=true", body, {
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+def token_for(checkout: Path, username: str) -> str:
+    command = [str(checkout / ".venv" / "bin" / "ifr-service"), "token", "--user", username]
+    return subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def post(url: str, body: bytes, token: str) -> tuple[int, dict | str]:
+    request = urllib.request.Request(url, body, {"Authorization": f"Bearer {token}",
+                                                 "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as reply:
-            status, case = reply.status, json.loads(reply.read())
+            return reply.status, json.loads(reply.read())
     except urllib.error.HTTPError as error:
-        status, case = error.code, error.read().decode(errors="replace")
+        return error.code, error.read().decode(errors="replace")
+
+
+def submit_example(base: str, checkout: Path) -> str:
+    """The example goes to the clinician's trust (form version 3); the trust's approver signs it off.
+    Its MDT discussion must lie within the last year: dated 40 days before today, as the demo does."""
+    example = json.loads((checkout / "docs" / "examples" / "ifr-application.json").read_text())
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    example["trust_checks"]["mdt_date"] = (today - timedelta(days=40)).isoformat()
+    status, case = post(f"{base}/api/v1/cases?submit=true", json.dumps(example).encode(),
+                        token_for(checkout, "demo-clinician"))
     expect(status == 201, f"submitting docs/examples/ifr-application.json answered {status}: {case}")
+    status, case = post(f"{base}/api/v1/cases/{case['draft_reference']}/actions/approve_for_trust", b"{}",
+                        token_for(checkout, "demo-trust-approver"))
+    expect(status == 200, f"the trust approver's sign-off answered {status}: {case}")
     return case["reference"]
 
 
@@ -92,7 +109,8 @@ def main(base: str, checkout: Path) -> None:
     expect(status == 200 and "Start now" in page, f"the new-application page answered {status}")
     print("first visit: the new-application page opens")
     reference = submit_example(base, checkout)
-    print(f"first visit: submitted docs/examples/ifr-application.json through the API: 201 {reference}")
+    print(f"first visit: submitted docs/examples/ifr-application.json through the API, the trust signed "
+          f"it off: {reference}")
     officer = Browser(base)
     officer.sign_in("demo-officer")
     status, _, page = officer.open(f"{base}/queue")

@@ -19,13 +19,15 @@ from benchmarks.results import Figure
 from benchmarks.services import Services
 from benchmarks.world import IFR_SERVICE, decided_case_copies
 from ifr_service import db
-from ifr_service.cases import service
+from ifr_service.cases import actions, service
 from ifr_service.demo import example_application, test_range_nhs_numbers
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.jobs.outbox import queue_job
 from ifr_service.jobs.queues import LETTERS
 from ifr_service.runtime import runtime
 from ifr_service.users.queries import find_user
+
+TRUST_APPROVER = "demo-trust-approver"  # signs off the demo clinician's trust's applications
 
 LETTERS_TARGET = 20
 JOBS_SHARE_TARGET = 0.5
@@ -58,8 +60,8 @@ def measure_acknowledgements(app, services: Services, count: int) -> Figure:
 
 
 def _submit(app, count: int) -> list[int]:
-    """Submit `count` applications in process, each in its own transaction; their acknowledgement
-    jobs wait on Redis for a worker. Returns the outbox ids of the acknowledgements."""
+    """Submit `count` applications in process, each signed off by the trust in its own transaction;
+    their acknowledgement jobs wait on Redis for a worker. Returns the outbox ids of the acknowledgements."""
     numbers = test_range_nhs_numbers(count + 5_000)[5_000:]  # other patients than the API's
     with app.app_context():
         with db.unit_of_work(runtime().engine):
@@ -69,7 +71,10 @@ def _submit(app, count: int) -> list[int]:
                 answers = copy.deepcopy(example_application())
                 answers["patient"]["nhs_number"] = number
                 clinician = find_user("demo-clinician")
-                service.submit_case(service.create_draft(clinician, answers, complete=True), clinician)
+                case = service.submit_case(service.create_draft(clinician, answers, complete=True), clinician)
+                # Form version 3 goes to the clinician's trust first: its sign-off sends it to NHS
+                # England, which acknowledges it.
+                actions.take_action(case, "approve_for_trust", find_user(TRUST_APPROVER), {})
         with db.unit_of_work(runtime().engine):
             return list(db.session().execute(
                 select(OutboxMessage.id).where(OutboxMessage.job == "send_case_acknowledgement",

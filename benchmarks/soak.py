@@ -35,8 +35,11 @@ RELAY_LOG = Path(tempfile.gettempdir()) / "ifr-soak-relay.log"
 STACK = f"gunicorn with {WEB_WORKERS} threaded workers, one `ifr-service worker`, `ifr-service outbox relay`"
 NOTES = ["Latencies are from sending a request to reading its whole answer, over a new loopback "
          "connection each; requests start on a fixed schedule, whatever the answers before them.",
-         "Workflow actions take the cases this run submitted: a completeness check on a submitted "
-         "case, then screening to the panel; a type with no case ready yet counts as skipped.",
+         "Workflow actions take the cases this run submitted: the trust approver's sign-off (an "
+         "application on form version 3 goes to the clinician's trust first), a completeness check, "
+         "a meeting of the London screening group (scheduled today, every member present, then its "
+         "agenda built: two requests, both tallied as screening_meeting), then screening to the panel "
+         "at it; a type with no case ready yet counts as skipped.",
          "Case pages: the London hub officer reads this run's IFRs, the London region's CDF team "
          "(demo-cdf-admin) its CDF applications; a hub officer is answered 404 for a CDF case.",
          "The scheduler (clock sweep, cohort detection) is not run."]
@@ -76,7 +79,8 @@ def prepare_stack() -> services.Services:
 
 def run_soak(stack: services.Services, minutes: float, rate: float) -> dict:
     environment = stack.environment()
-    workload = Workload(world.service_app(stack).config["IFR"], minutes, today_in_england())
+    app = world.service_app(stack)
+    workload = Workload(app.config["IFR"], minutes, today_in_england(), world.london_screening_group(app))
     with rq_workers(1, environment) as (worker,), _relay(environment) as relay, \
             gunicorn("ifr_service:create_app()", WEB_WORKERS, environment) as base:
         host, port = base.removeprefix("http://").split(":")

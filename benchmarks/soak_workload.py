@@ -17,22 +17,26 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ifr_service.config import Config
-from ifr_service.demo import CDF_EXAMPLE, EXAMPLE, test_range_nhs_numbers
+from ifr_service.demo import CDF_EXAMPLE, EXAMPLE, test_range_nhs_numbers, with_recent_mdt
 from ifr_service.users.tokens import issue_token
 
 CLINICIAN, OFFICER, CDF_TEAM, CET = "demo-clinician", "demo-officer", "demo-cdf-admin", "demo-cet"
+TRUST_APPROVER = "demo-trust-approver"  # signs off the demo clinician's trust's applications
 QUEUE_HUB = "london"
 # The mix, in shares of every 100 requests.
 MIX = {
-    "ifr_submission": 20,   # a clinician submits an IFR application
+    "ifr_submission": 15,   # a clinician submits an IFR application: it goes to their trust
+    "trust_approval": 15,   # the trust's approver signs one off: NHS England receives it
     "cdf_application": 5,   # a clinician applies to the CDF, decided at once
-    "hub_queue": 20,        # a hub officer reads the London queue
+    "hub_queue": 15,        # a hub officer reads the London queue
     "case_page": 20,        # a hub officer reads an IFR (the region's CDF team a CDF application)
     "completeness_check": 10,  # a hub officer confirms a submitted case complete
-    "screening": 5,         # a hub officer screens a checked case in to the panel
+    "screening_meeting": 1,  # the London screening group meets: its agenda, the cases checked since
+    "screening": 4,         # a hub officer records the group's screening in to the panel
     "cet_trends": 10,       # the CET reads trends by month and region
-    "healthz": 10,
+    "healthz": 5,
 }
+SCREENING_GROUP = ("london", "screening_group")  # the demo's London screening group meets
 MAX_IN_FLIGHT = 64  # requests started but not answered; beyond it a request is counted as not sent
 TIMEOUT_SECONDS = 60
 SCREENING_REASON = {"reason": "The request describes one patient's exceptional circumstances."}
@@ -66,19 +70,28 @@ class Tally:
 
 class Workload:
     """Builds each type's next request. Workflow actions take the cases this run submitted, in turn:
-    a submitted case is checked for completeness, then screened in to the panel."""
+    the trust signs a submission off, the hub checks it for completeness, the screening group's
+    meeting puts it on its agenda, and the hub records it screened in to the panel.
 
-    def __init__(self, config: Config, minutes: float, today: date, seed: int = 2026):
+    `screening_group` is the London screening group's id and its members' ids (every one attends)."""
+
+    def __init__(self, config: Config, minutes: float, today: date, screening_group: tuple[int, list[int]],
+                 seed: int = 2026):
         seconds = min(int(minutes * 60) + 3600, config.token_max_lifetime_seconds)
         self.bearer = {user: {"Authorization": f"Bearer {issue_token(user, config, seconds)}"}
-                       for user in (CLINICIAN, OFFICER, CDF_TEAM, CET)}
+                       for user in (CLINICIAN, TRUST_APPROVER, OFFICER, CDF_TEAM, CET)}
         self.random = random.Random(seed)
         self.today = today
-        self.ifr_example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+        self.screening_group = screening_group
+        self.ifr_example = with_recent_mdt(json.loads(EXAMPLE.read_text(encoding="utf-8")), today)
         self.cdf_example = json.loads(CDF_EXAMPLE.read_text(encoding="utf-8"))
         self.patients = iter(test_range_nhs_numbers(200_000)[1_000:])  # past the demo's and the tests'
+        self.with_trust: collections.deque[str] = collections.deque()  # draft references: the sign-off
         self.submitted: collections.deque[str] = collections.deque()  # waiting for the check
-        self.checked: collections.deque[str] = collections.deque()  # waiting for screening
+        self.checked: collections.deque[str] = collections.deque()  # waiting for the group's meeting
+        self.on_agenda: collections.deque[str] = collections.deque()  # waiting for screening
+        self.listed: set[str] = set()  # every case an agenda put in on_agenda
+        self.agendas_to_build: collections.deque[int] = collections.deque()  # meetings just scheduled
         self.ifr_references: list[str] = []  # every IFR this run submitted
         self.known: list[tuple[str, str]] = []  # (reference, who reads it)
         self.lock = threading.Lock()
@@ -113,12 +126,28 @@ class Workload:
     def _created(self, kind: str, status: int, answer: bytes) -> None:
         if status != 201:
             return
-        reference = json.loads(answer)["reference"]
         with self.lock:
-            self.known.append((reference, OFFICER if kind == "ifr_submission" else CDF_TEAM))
-            if kind == "ifr_submission":
-                self.ifr_references.append(reference)
-                self.submitted.append(reference)
+            if kind == "ifr_submission":  # with the trust, by its draft reference, unseen by the hub
+                self.with_trust.append(json.loads(answer)["draft_reference"])
+            else:
+                self.known.append((json.loads(answer)["reference"], CDF_TEAM))
+
+    def _trust_approval(self) -> Request | None:
+        with self.lock:
+            draft = self.with_trust.popleft() if self.with_trust else None
+        if draft is None:
+            return None
+
+        def received(status: int, answer: bytes) -> None:
+            if status == 200:
+                reference = json.loads(answer)["reference"]
+                with self.lock:
+                    self.known.append((reference, OFFICER))
+                    self.ifr_references.append(reference)
+                    self.submitted.append(reference)
+
+        return Request("trust_approval", "POST", f"/api/v1/cases/{draft}/actions/approve_for_trust",
+                       self.bearer[TRUST_APPROVER], b"{}", received)
 
     def _hub_queue(self) -> Request:
         return Request("hub_queue", "GET", f"/api/v1/hubs/{QUEUE_HUB}/queue", self.bearer[OFFICER])
@@ -134,8 +163,42 @@ class Workload:
     def _completeness_check(self) -> Request | None:
         return self._act("completeness_check", self.submitted, "confirm_complete", {}, self.checked)
 
+    def _screening_meeting(self) -> Request | None:
+        """The officer's two steps, in turn: schedule a meeting of the screening group today with every
+        member present, once cases were checked since the last; then build its agenda (every case of
+        the region awaiting screening, most urgent first), whose cases screening then takes."""
+        with self.lock:
+            meeting_id = self.agendas_to_build.popleft() if self.agendas_to_build else None
+            if meeting_id is None and not self.checked:
+                return None
+            if meeting_id is None:
+                self.checked.clear()  # the next agenda lists them
+        if meeting_id is not None:
+            return Request("screening_meeting", "POST", f"/api/v1/meetings/{meeting_id}/agenda",
+                           self.bearer[OFFICER], None, self._listed)
+        group_id, member_ids = self.screening_group
+        body = {"meeting_date": self.today.isoformat(), "attendee_ids": member_ids}
+
+        def scheduled(status: int, answer: bytes) -> None:
+            if status == 201:
+                with self.lock:
+                    self.agendas_to_build.append(json.loads(answer)["id"])
+
+        return Request("screening_meeting", "POST", f"/api/v1/panels/{group_id}/meetings",
+                       self.bearer[OFFICER], json.dumps(body).encode(), scheduled)
+
+    def _listed(self, status: int, answer: bytes) -> None:
+        """The agenda's cases wait for screening; one listed again (not yet screened) waits once."""
+        if status != 200:
+            return
+        with self.lock:
+            for entry in json.loads(answer)["agenda"]:
+                if entry["reference"] not in self.listed:
+                    self.listed.add(entry["reference"])
+                    self.on_agenda.append(entry["reference"])
+
     def _screening(self) -> Request | None:
-        return self._act("screening", self.checked, "screen_to_panel", SCREENING_REASON, None)
+        return self._act("screening", self.on_agenda, "screen_to_panel", SCREENING_REASON, None)
 
     def _act(self, kind: str, source: collections.deque, action: str, payload: dict,
              into: collections.deque | None) -> Request | None:

@@ -118,3 +118,14 @@ def analyze(app) -> None:
     """Fresh planner statistics after the bulk loads, as autovacuum would gather them in time."""
     with app.app_context(), runtime().engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+
+
+def london_screening_group(app) -> tuple[int, list[int]]:
+    """The demo's London screening group: its id and its active members' ids (the soak's meetings have
+    every one of them present, so each is quorate)."""
+    from ifr_service.panels.models import PanelKind
+    from ifr_service.panels.queries import find_members, find_panel_for_region
+
+    with app.app_context(), db.unit_of_work(runtime().engine):
+        group = find_panel_for_region(get_hub("london").region_id, PanelKind.SCREENING_GROUP)
+        return group.id, [member.id for member in find_members(group.id) if member.is_active]

@@ -12,7 +12,7 @@ import copy
 import io
 import json
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import nhs_number
@@ -50,8 +50,24 @@ def test_range_nhs_numbers(count: int) -> list[str]:
             numbers.append(digits + str(check))
     return numbers
 
-def example_application() -> dict:
-    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+# The example's MDT discussion (form v3's trust_checks.mdt_date) must lie within the last 365 days
+# (`max_age_days` in forms/ifr/ifr-application-v3.yaml): a fixed date in the file would make the demo,
+# the tests and the benchmarks fail a year after it. Every user of the example dates it from the
+# service's today instead, this many days before it.
+MDT_DAYS_AGO = 40
+
+
+def example_application(today: date | None = None) -> dict:
+    """docs/examples/ifr-application.json, its MDT discussion dated MDT_DAYS_AGO days before `today`
+    (the service's today when not given)."""
+    return with_recent_mdt(json.loads(EXAMPLE.read_text(encoding="utf-8")), today or runtime().today())
+
+
+def with_recent_mdt(answers: dict, today: date) -> dict:
+    """The answers, their MDT discussion (if they have one) dated MDT_DAYS_AGO days before `today`."""
+    if "trust_checks" in answers:
+        answers["trust_checks"]["mdt_date"] = (today - timedelta(days=MDT_DAYS_AGO)).isoformat()
+    return answers
 
 
 DEMO_PANEL = [

@@ -34,7 +34,7 @@ from ifr_service import db, migrate
 from ifr_service.app import create_app
 from ifr_service.clock import ENGLAND
 from ifr_service.config import PROJECT_ROOT, Config
-from ifr_service.demo import load_demo_panel, load_demo_review_panel
+from ifr_service.demo import load_demo_panel, load_demo_review_panel, with_recent_mdt
 from ifr_service.jobs.queues import ALL_QUEUES
 from ifr_service.jobs.workers import DrainingWorker
 from ifr_service.models import metadata
@@ -200,9 +200,14 @@ def calendar(app):
     real, real_now = runtime.today, runtime.now
 
     class Calendar:
+        def __init__(self) -> None:
+            self.examples: list[dict] = []  # the test's example applications: their MDT date moves
+
         def set(self, day, at: time = time(9)) -> None:
             moment = datetime.combine(day, at, tzinfo=ENGLAND).astimezone(UTC)
             runtime.today, runtime.now = (lambda: day), (lambda: moment)
+            for example in self.examples:
+                with_recent_mdt(example, day)
 
     yield Calendar()
     runtime.today, runtime.now = real, real_now
@@ -249,9 +254,12 @@ def auth(app) -> Callable[[str], dict]:
 
 
 @pytest.fixture
-def application() -> dict:
-    """A fresh copy of docs/examples/ifr-application.json: a complete, valid IFR."""
-    return copy.deepcopy(json.loads(EXAMPLE.read_text()))
+def application(app, calendar) -> dict:
+    """A fresh copy of docs/examples/ifr-application.json: a complete, valid IFR. Its MDT discussion
+    is dated from the service's today, and moves with calendar.set (it must lie within the last year)."""
+    example = with_recent_mdt(json.loads(EXAMPLE.read_text()), app.extensions["ifr"].today())
+    calendar.examples.append(example)
+    return example
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from ifr_service.clock import today_in_england
 from ifr_service.config import PROJECT_ROOT
+from ifr_service.demo import with_recent_mdt
 from tests.builders import submit_ifr
 from tests.log_scan import find_identifiers, written_nhs_numbers
 
@@ -76,8 +78,8 @@ def test_make_runs_steps_serve_a_working_service(fresh_env):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/healthz", server)
-        status, case = request(f"{base}/api/v1/cases?submit=true",
-                               json.loads(EXAMPLE.read_text()), clinician)
+        example = with_recent_mdt(json.loads(EXAMPLE.read_text()), today_in_england())
+        status, case = request(f"{base}/api/v1/cases?submit=true", example, clinician)
         assert status == 201 and case["state"] == "awaiting_trust_approval", case
         status, case = request(f"{base}/api/v1/cases/{case['reference']}/actions/approve_for_trust", {},
                                approver)  # the trust's sign-off sends it to NHS England

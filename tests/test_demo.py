@@ -1,6 +1,8 @@
 """`make run`'s demo data holds an IFR in every state of the workflow and CDF applications in the
 states a day can reach, moved by the real rules."""
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from ifr_service import db
@@ -14,7 +16,7 @@ DECIDED = {"approved", "approved_with_conditions", "declined", "reconsideration_
 
 
 def test_the_demo_has_a_case_in_every_state_and_letters_for_the_decided(app, client, in_db, run_jobs):
-    assert in_db(load_demo_data)["cases"] == 23 + 5 + 2  # and two overdue
+    assert in_db(load_demo_data)["cases"] == 23 + 5 + 2  # one with the trust, one returned by it, two overdue
     run_jobs()
 
     def states_and_letters(route: str):
@@ -56,3 +58,11 @@ def test_the_demo_holds_overdue_work_that_the_officer_sees_first(app, client, in
     assert len(references(overdue)) == 2
     assert len(re.findall(r'nhsuk-tag--red"\s*>\s*Overdue', table)) == 2  # each with its red tag
     assert references(queue)[:2] == references(overdue)  # listed first
+
+
+def test_the_demo_loads_years_after_the_example_was_written(app, calendar, in_db):
+    """The example's MDT discussion must lie within the last year: the demo dates it from today."""
+    from ifr_service.demo import CDF_JOURNEYS, JOURNEYS, OVERDUE
+
+    calendar.set(app.extensions["ifr"].today() + timedelta(days=2 * 365))
+    assert in_db(load_demo_data)["cases"] == len(JOURNEYS) + len(CDF_JOURNEYS) + len(OVERDUE)

@@ -253,7 +253,7 @@ def register_submission(case: Case, treatment_key: str):
     case.reference = f"{case.route.upper()}-{year}-{queries.allocate_reference_number(case.route, year):06d}"
     case.icd10_category = submitted_answer(case.answers, DIAGNOSIS_ICD10_CODE)[:3]
     case.intervention_key = treatment_key
-    case.submitted_utc = utc_now()
+    case.submitted_utc = runtime().now()  # the service's clock, as the reference's year
     queries.note_submitted(case)  # its national record is then made from what is in hand
     return hub, region
 

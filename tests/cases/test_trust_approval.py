@@ -186,3 +186,11 @@ def test_an_application_without_the_trusts_checks_is_not_sent(client, auth, appl
     refused = client.post("/api/v1/cases?submit=true", json=application, headers=auth(CLINICIAN))
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json["errors"]] == ["trust_checks"]
+
+
+def test_the_example_application_is_still_sent_years_after_it_was_written(app, client, auth, application,
+                                                                        calendar):
+    """docs/examples/ifr-application.json's MDT date must lie within the last year: its users date it
+    from the service's today, so the example, the demo and these tests outlive the file's date."""
+    calendar.set(app.extensions["ifr"].today() + timedelta(days=2 * 365))
+    assert send(client, auth, application)["state"] == "awaiting_trust_approval"
