@@ -181,7 +181,9 @@ def test_a_clinician_applies_with_mistakes_deletes_a_draft_and_withdraws(page, a
     assert commissioners[application["patient"]["commissioner"]] in main and "ccg-camden" not in main
     check()
     page.get_by_role("button", name="Send to your trust for sign-off").dblclick()
-    page.wait_for_url(re.compile(rf"/cases/{draft}"))
+    # The page that says it was sent, not the check page this started on (whose address begins the same way).
+    page.wait_for_url(re.compile(rf"/cases/{draft}/submitted"))
+    page.wait_for_load_state("networkidle")  # the second click's answer, if it came, has landed
     assert "sign-off" in page.inner_text("main")
     check()
     # The trust's chief pharmacist signs it off (tests/browser/test_trust_approver_journey.py does it
