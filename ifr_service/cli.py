@@ -226,20 +226,24 @@ def clocks() -> None:
 
 
 @clocks.command(name="sweep", help="Send due reminders and escalations; close unanswered requests; "
-                                   "expire and lapse CDF approvals past their dates; clear the CET's "
+                                   "expire and lapse CDF approvals past their dates; remind clinicians "
+                                   "of approved IFRs' review dates; clear the CET's "
                                    "export files past their retention.")
 def sweep() -> None:
     from ifr_service.cases.reminders import sweep_clocks
     from ifr_service.cdf.sweep import sweep_cdf_approvals
     from ifr_service.cet.exports import expire_cet_exports
+    from ifr_service.outcomes.reminders import sweep_review_dates
 
     with load_app().app_context():
         report = sweep_clocks()
         ended = sweep_cdf_approvals()
+        reviews = sweep_review_dates()
         exports = expire_cet_exports()
     click.echo(f"{report.reminders} reminders, {report.escalations} escalations, "
                f"{len(report.closed_unanswered)} closed unanswered; CDF approvals: "
                f"{len(ended['expired'])} expired, {len(ended['lapsed'])} lapsed; "
+               f"IFR review reminders: {reviews}; "
                f"CET exports: {exports} expired")
 
 

@@ -96,6 +96,9 @@ class Config:
     cet_export_inline_max_rows: int = 20000
     # A made export's file is kept this many days, then cleared by the clock sweep (cet/exports.py).
     cet_export_retention_days: int = 7
+    # An approved IFR's clinician is reminded this many days before its review date to report the
+    # treatment's outcome (outcomes/reminders.py; docs/operations.md).
+    outcome_review_reminder_days: int = 14
     # The Cancer Drugs Fund's annual budget, against which spend is forecast.
     cdf_annual_budget_pence: int = 340_000_000 * 100
     # Sign-in through OpenID Connect. With no issuer, development and test use the service's
@@ -325,6 +328,12 @@ def _whole_number(text: str, name: str) -> int:
     return int(text)
 
 
+def _days_ahead(text: str, name: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 365:
+        raise ConfigError(f"{name} must be a whole number of days from 1 to 365, not {text!r}")
+    return int(text)
+
+
 def _minutes_as_seconds(text: str, name: str) -> int:
     return _whole_number(text, name) * 60
 
@@ -385,6 +394,7 @@ SETTINGS: dict[str, Setting] = {
     "sign_in_rate_limit": Setting("SIGN_IN_RATE_LIMIT", _rate_limit),
     "token_rate_limit": Setting("TOKEN_RATE_LIMIT", _rate_limit),
     "mail_sender": Setting("MAIL_SENDER"),
+    "outcome_review_reminder_days": Setting("OUTCOME_REVIEW_REMINDER_DAYS", _days_ahead),
     "cdf_annual_budget_pence": Setting("CDF_ANNUAL_BUDGET_GBP", _pounds_to_pence),
     "cohort_min_cases": Setting("CET_COHORT_MIN_CASES", _whole_number),
     "cohort_min_hubs": Setting("CET_COHORT_MIN_HUBS", _whole_number),

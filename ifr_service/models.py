@@ -16,6 +16,7 @@ from ifr_service.db import metadata
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.notifications.models import Notification
+from ifr_service.outcomes.models import ContinuationRequest, OutcomeReport
 from ifr_service.panels.models import AgendaItem, ConflictOfInterest, Panel, PanelMeeting, PanelMember
 from ifr_service.policy.models import Policy, PolicyEvent, PolicyIntervention, PolicyItem
 from ifr_service.reference.models import (
@@ -45,12 +46,14 @@ __all__ = [
     "Commissioner",
     "CommissionerHub",
     "ConflictOfInterest",
+    "ContinuationRequest",
     "Hub",
     "IdempotencyRecord",
     "Letter",
     "NationalCase",
     "Notification",
     "OutboxMessage",
+    "OutcomeReport",
     "PageSession",
     "Panel",
     "PanelMeeting",

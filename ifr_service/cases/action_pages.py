@@ -24,11 +24,12 @@ from ifr_service.forms.answers import (
     PATIENT_NHS_NUMBER,
     read_answer,
 )
+from ifr_service.outcomes.presenters import action_context, action_prefill
 from ifr_service.panels import queries as panel_queries
 from ifr_service.runtime import runtime
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role, User
-from ifr_service.web.fields import answer_text, is_asked, posted_values, read_fields
+from ifr_service.web.fields import answer_text, is_asked, posted_values, read_fields, without_row
 from ifr_service.workflows.definition import Action, letter_of
 
 CHANGE, CHECK, CONFIRM = "change", "check", "confirm"  # the step a POST asks for (`_step`)
@@ -50,12 +51,14 @@ def sends_letter(case: Case, action: Action) -> bool:
 def action_page(case: Case, action: Action):
     """GET shows the form; POST takes the step it names."""
     if request.method == "GET":
-        return _form(case, action, {}, None)
+        return _form(case, action, action_prefill(case, action.key), None)
     step = request.form.get("_step", CHECK)
-    values = {name: value for name, value in posted_values(request.form).items()
-              if name not in ("csrf_token", "_step", "_back")}
-    if step == CHANGE:
-        return _form(case, action, values, None)
+    posted = without_row(request.form, request.form["remove_row"]) if "remove_row" in request.form \
+        else request.form
+    values = {name: value for name, value in posted_values(posted).items()
+              if name not in ("csrf_token", "_step", "_back", "add_row", "remove_row")}
+    if step == CHANGE or "add_row" in request.form or "remove_row" in request.form:
+        return _form(case, action, values, None)  # a list's row added or removed: the form again
     user = current_user()
     try:
         payload = read_fields(action.payload, request.form)
@@ -87,7 +90,7 @@ def refused_page(case: Case, action: Action, refusal: IfrError):
     """The action cannot be taken now: the page says why and what would let it be, with the case
     and a way back, instead of a dead end."""
     return render_template("action.html", title=action.title, action=action, caption=case.public_reference,
-                           back_link=_back(case), about=about_case(case),
+                           back_link=_back(case), about=about_case(case, action.key),
                            refusal={"reason": refusal.message, "fix": refusal.extra.get("fix")})
 
 
@@ -105,8 +108,9 @@ def _just_taken(case: Case, action: Action, user: User) -> bool:
 def _form(case: Case, action: Action, values: dict, errors: dict | None):
     return render_template(CONFIRMATION_PAGES.get(action.key, "action.html"), title=action.title,
                            action=action, caption=case.public_reference,
-                           back_link=_back(case), values=values, errors=errors, about=about_case(case),
-                           sends_letter=sends_letter(case, action), back_to=_back_asked())
+                           back_link=_back(case), values=values, errors=errors,
+                           about=about_case(case, action.key), sends_letter=sends_letter(case, action),
+                           back_to=_back_asked())
 
 
 def _check_page(case: Case, action: Action, checked: dict):
@@ -122,7 +126,8 @@ def _check_page(case: Case, action: Action, checked: dict):
               if name not in ("csrf_token", "_step", "_back")]
     return render_template("cases/check_action.html", title=f"Check before you confirm: {action.title}",
                            action=action, caption=case.public_reference, back_link=_back(case),
-                           about=about_case(case), rows=rows, hidden=hidden, back_to=_back_asked(),
+                           about=about_case(case, action.key), rows=rows, hidden=hidden,
+                           back_to=_back_asked(),
                            outcome=workflow.state(case.state if action.to == "same" else action.to).title,
                            decided_by=_decided_by(checked))
 
@@ -147,7 +152,7 @@ def _day(iso: str) -> str:
     return nhs_date(iso)
 
 
-def about_case(case: Case) -> dict:
+def about_case(case: Case, action_key: str | None = None) -> dict:
     """The case an action page acts on: its reference and treatment, and its patient, named for those
     who may read identifiers and described (age and sex) for the panel roles."""
     user = current_user()
@@ -165,6 +170,8 @@ def about_case(case: Case) -> dict:
         seen = deidentified_application(case, runtime().today())["patient"]
         age = f"{seen['age_in_years']} years" if seen.get("age_in_years") is not None else "age not given"
         rows.append(("Patient", f"{age}, {seen.get('sex') or 'sex not given'} (de-identified)"))
+    # What an action after an approval is asked against (the measures, the authorisation's dates).
+    rows += action_context(case, action_key, deidentified=not can_read_identifiers(user))
     return {"rows": [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]}
 
 

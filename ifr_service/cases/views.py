@@ -30,6 +30,7 @@ from ifr_service.cases.redaction import Redactor
 from ifr_service.cdf.presenters import present_case_summary
 from ifr_service.errors import Conflict, NotFound, ValidationFailed
 from ifr_service.letters import queries as letters
+from ifr_service.outcomes.presenters import present_after_approval
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
 from ifr_service.text import quoted
@@ -168,6 +169,7 @@ def show_case(reference: str):
         reply_by=_reply_by(case),
         officers=assignment.hub_officers(case.hub_id) if assignment.can_assign(case, user) else None,
         cdf=present_case_summary(case) if case.route == "cdf" else None, onward=find_onward_work(case),
+        after_approval=present_after_approval(case, contents["deidentified"]),
         similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)
 
 

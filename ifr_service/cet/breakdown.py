@@ -57,6 +57,7 @@ DIMENSIONS: dict[str, Dimension] = {
     "route": Dimension(col(NationalCase.route)),
     "urgency": Dimension(col(NationalCase.urgency)),
     "outcome": Dimension(col(NationalCase.outcome)),
+    "reported_response": Dimension(col(NationalCase.reported_response)),
 }
 MEASURES = ["cases", "decided", "approved", "approval_rate", "median_working_days"]
 IS_DECIDED = col(NationalCase.outcome).in_(DECIDED)

@@ -73,6 +73,10 @@ class NationalCase(SQLModel, table=True):
     estimated_cost_pence: int = Field(sa_type=BigInteger)  # up to £100m: past a 32-bit integer
     outcome: str = Field(max_length=30, index=True)
     exceptionality_found: bool | None = None
+    # After an approval: the response to treatment the clinician last reported (responding, stable,
+    # progressing or stopped: outcomes/models.py RESPONSES) and the day it was reported.
+    reported_response: str | None = Field(default=None, max_length=20)
+    response_reported_on: date | None = None
     recorded_utc: datetime = Field(default_factory=utc_now)
 
 

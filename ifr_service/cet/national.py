@@ -32,6 +32,9 @@ from ifr_service.runtime import runtime
 from ifr_service.workflows.registry import on_transition
 
 PENDING = "pending"
+# The event of a clinician's outcome report after an approval (workflows/ifr.yaml, report_outcome):
+# its response, and nothing else of it, reaches the national record.
+OUTCOME_REPORTED = "outcome_reported"
 SEX = {"female": "female", "male": "male", "indeterminate": "other", "not_known": "unknown"}
 
 
@@ -64,6 +67,8 @@ def record_case(case: Case, payload: dict | None = None, event: CaseEvent | None
             return
         rows[case.id] = row
     _note_change(row, case.route, case.state, payload, runtime().today())
+    if event is not None:
+        _note_response(row, event, runtime().today())
 
 
 def _note_change(row: NationalCase, route: str, state: str, payload: dict | None, day: date) -> None:
@@ -103,7 +108,15 @@ def _from_history(case: Case) -> NationalCase:
     row = NationalCase(case_id=case.id, case_ref=case.reference, outcome=PENDING, **_description(case))
     for event in find_events(case):
         _note_change(row, case.route, event.to_state, event.payload, england_date(event.occurred_utc))
+        _note_response(row, event, england_date(event.occurred_utc))
     return row
+
+
+def _note_response(row: NationalCase, event: CaseEvent, day: date) -> None:
+    """An outcome report's response to treatment (responding, stable, progressing or stopped), the
+    day it was reported: none of the report's free text, which may name the patient."""
+    if event.name == OUTCOME_REPORTED:
+        row.reported_response, row.response_reported_on = event.payload["response"], day
 
 
 def _settle(row: NationalCase, outcome: str, day: date) -> None:

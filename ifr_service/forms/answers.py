@@ -109,6 +109,9 @@ INTERVENTION_OPCS4_CODE = AnswerPath(
     (IFR_APPLICATION,), ("text",), presence=ASKED)
 COST_AMOUNT_GBP = AnswerPath(
     "cost.amount_gbp", "the estimated cost in the national record", (IFR_APPLICATION,), ("money",))
+CLINICAL_OUTCOME_MEASURES = AnswerPath(
+    "clinical_case.outcome_measures", "the measures an outcome report after approval is asked against",
+    (IFR_APPLICATION,), ("long_text",))
 URGENCY_LEVEL = AnswerPath(
     "urgency.level", "the case's urgency and its place in the queue, ranked by cases.models.URGENCY_RANK",
     (IFR_APPLICATION,), ("choice",), values=("routine", "urgent", "emergency"))

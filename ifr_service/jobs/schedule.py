@@ -25,10 +25,12 @@ def run_clock_sweep() -> None:
     from ifr_service.cases.reminders import sweep_clocks
     from ifr_service.cdf.sweep import sweep_cdf_approvals
     from ifr_service.cet.exports import expire_cet_exports
+    from ifr_service.outcomes.reminders import sweep_review_dates
     from ifr_service.web.saved_forms import forget_expired_saved_forms
 
     log.info("clock sweep: %s", sweep_clocks())
     log.info("CDF approvals ended: %s", sweep_cdf_approvals())
+    log.info("IFR review reminders: %s", sweep_review_dates())
     log.info("CET exports expired: %s", expire_cet_exports())
     log.info("kept forms deleted on expiry: %s", forget_expired_saved_forms())
 

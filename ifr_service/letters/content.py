@@ -126,7 +126,7 @@ def _to_clinician(facts: _Facts) -> LetterContent:
         salutation=words["salutation"].format(name=facts.clinician_name),
         about=((words["labels"]["patient"], facts.patient_name), *facts.identifiers(),
                (words["labels"]["requested_treatment"], facts.treatment),
-               (OUTCOME, facts.workflow.state(facts.state).title)),
+               (OUTCOME, facts.template.get("outcome") or facts.workflow.state(facts.state).title)),
         opening=tuple(filter(None, (decided_by(payload),))),
         sections=(*payload_sections(facts.action.payload, payload), *departure(facts.action, payload)),
         next_steps=clinician_next_steps(facts.template, facts.review_deadline),
