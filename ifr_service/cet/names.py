@@ -20,12 +20,15 @@ TITLES = {
     "hub": "Hub", "programme_of_care": "Programme of Care", "crg": "Clinical Reference Group",
     "intervention": "Intervention", "icd10_chapter": "ICD-10 chapter", "icd10_category": "ICD-10 category",
     "route": "Route", "urgency": "Urgency", "outcome": "Outcome",
+    "reported_response": "Response reported after approval",
 }
 ROUTES = {"ifr": "IFR", "cdf": "CDF"}
 URGENCIES = {"routine": "Routine", "urgent": "Urgent", "emergency": "Emergency"}
 OUTCOMES = {"approved": "Approved", "approved_with_conditions": "Approved with conditions",
             "declined": "Declined", "screened_out": "Screened out", "withdrawn": "Withdrawn",
             "pending": "Pending"}
+RESPONSES = {"responding": "Responding", "stable": "Stable", "progressing": "Progressing",
+             "stopped": "Treatment stopped"}
 NONE = "None recorded"
 
 
@@ -71,7 +74,7 @@ class Namer:
             "intervention": queries.find_intervention_names(
                 None if rows is None else {row["intervention"] for row in rows})
             if "intervention" in dimensions else {},
-            "route": ROUTES, "urgency": URGENCIES, "outcome": OUTCOMES,
+            "route": ROUTES, "urgency": URGENCIES, "outcome": OUTCOMES, "reported_response": RESPONSES,
         }
 
     def name(self, dimension: str, value) -> str:
