@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from ifr_service.funding import queries as funding_queries
 from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.queries import get_case
 from ifr_service.cet.models import NationalCase
+from ifr_service.funding import queries as funding_queries
 from ifr_service.notifications.models import Notification
 from ifr_service.outcomes import queries
 from ifr_service.outcomes.reminders import sweep_review_dates
@@ -50,6 +50,11 @@ def authorisation(in_db, reference: str) -> dict:
         return {key: getattr(found, key) for key in ("reference", "status", "ends_on", "review_date",
                                                      "outcome_reported_on", "end_reason", "ended_on")}
     return in_db(read)
+
+
+def clinicians_letters(road: Road) -> list[str]:
+    return [letter["title"] for letter in road.case(CLINICIAN)["letters"]
+            if letter["recipient"] == "clinician"]
 
 
 def sweep(app) -> int:
@@ -101,8 +106,7 @@ def test_an_ifr_approval_runs_through_its_review_reminder_outcome_report_and_ext
     run_jobs()
     found = authorisation(in_db, road.reference)
     assert (found["ends_on"], found["review_date"]) == (date(2027, 9, 30), date(2027, 9, 1))
-    letters = [letter["title"] for letter in road.case(CLINICIAN)["letters"]]
-    assert letters[-1] == "Your request to continue funding"
+    assert clinicians_letters(road)[-1] == "Your request to continue funding"
 
     calendar.set(date(2027, 8, 18))  # 14 days before the new review date: reminded afresh
     assert sweep(app) == 1
@@ -123,8 +127,8 @@ def test_stopping_criteria_met_end_the_funding_authorisation(app, client, auth, 
                                                              in_db):
     road = approved_trial(client, auth, calendar, application)
     calendar.set(date(2027, 3, 1))
-    road.act(CLINICIAN, "report_outcome",
-             {**REPORT, "response": "progressing", "stopping_criteria_met": True})
+    road.act(CLINICIAN, "report_outcome", {**REPORT, "assessed_on": "2027-02-26", "response": "progressing",
+                                           "stopping_criteria_met": True})
     found = authorisation(in_db, road.reference)
     assert (found["status"], found["end_reason"], found["ended_on"]) == (
         "ended", "stopping_criteria_met", date(2027, 3, 1))
@@ -137,7 +141,7 @@ def test_stopping_criteria_met_end_the_funding_authorisation(app, client, auth, 
 def test_a_report_that_treatment_stopped_ends_the_authorisation(client, auth, application, calendar, in_db):
     road = approved_trial(client, auth, calendar, application)
     calendar.set(date(2027, 3, 1))
-    road.act(CLINICIAN, "report_outcome", {**REPORT, "response": "stopped"})
+    road.act(CLINICIAN, "report_outcome", {**REPORT, "assessed_on": "2027-02-26", "response": "stopped"})
     assert authorisation(in_db, road.reference)["status"] == "ended"
 
 
@@ -180,7 +184,7 @@ def test_a_declined_continuation_keeps_the_end_date_and_sends_its_letter(client,
     road.act(OFFICER, "decline_continuation", {"reasons": "The MRI shows no change at 12 weeks."})
     run_jobs()
     assert authorisation(in_db, road.reference)["ends_on"] == FUNDED_UNTIL
-    assert road.case(CLINICIAN)["letters"][-1]["title"] == "Your request to continue funding"
+    assert clinicians_letters(road)[-1] == "Your request to continue funding"
 
 
 def test_one_continuation_request_waits_at_a_time_and_a_decision_needs_one(client, auth, application,
