@@ -226,3 +226,11 @@ def test_every_setting_the_environment_gives_is_in_the_operations_guide():
     named = {name for row in table.splitlines() if row.startswith("| `")
              for name in re.findall(r"`([A-Z_]+)`", row.split(" | ")[0])}
     assert [setting.env for setting in SETTINGS.values() if setting.env not in named] == []
+
+
+def test_the_review_reminders_lead_time_is_a_number_of_days_from_1_to_365():
+    assert Config().outcome_review_reminder_days == 14
+    assert Config.from_environment({"OUTCOME_REVIEW_REMINDER_DAYS": "28"}).outcome_review_reminder_days == 28
+    for refused in ("0", "366", "two weeks"):
+        with pytest.raises(ConfigError, match="OUTCOME_REVIEW_REMINDER_DAYS"):
+            Config.from_environment({"OUTCOME_REVIEW_REMINDER_DAYS": refused})

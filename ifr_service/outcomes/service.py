@@ -156,7 +156,7 @@ def record_outcome_report(case: Case, event: CaseEvent) -> None:
         case_id=case.id, authorisation_id=found.id, event_id=event.id, reported_by_id=event.actor_id,
         assessed_on=_day(payload["assessed_on"]), response=payload["response"],
         measures=payload["outcome_measures"], stopping_criteria_met=payload["stopping_criteria_met"],
-        notes=payload.get("notes"), ended_authorisation=ends))
+        notes=payload.get("notes"), ended_authorisation=ends, reported_utc=runtime().now()))
     found.outcome_reported_on = today
     if ends:
         funding.end_authorisation(found, today, STOPPING_CRITERIA_MET if payload["stopping_criteria_met"]
@@ -174,7 +174,7 @@ def record_continuation_request(case: Case, event: CaseEvent) -> None:
         case_id=case.id, authorisation_id=found.id, requested_event_id=event.id,
         requested_by_id=event.actor_id, response=payload["response"],
         response_data=payload["response_data"], continue_until=_day(payload["continue_until"]),
-        reason=payload["reason"], ends_on_when_asked=found.ends_on))
+        reason=payload["reason"], ends_on_when_asked=found.ends_on, requested_utc=runtime().now()))
     _tell_hub(case, event, "continuation requested",
               f"The clinician asks to continue funding until {nhs_date(payload['continue_until'])}. "
               "The IFR team or the panel's chair decides it from the case page.")
@@ -187,7 +187,7 @@ def decide_continuation(case: Case, event: CaseEvent) -> None:
     waiting = queries.find_pending_continuation(case.id)
     waiting.status = APPROVED if event.name == "continuation_approved" else DECLINED
     waiting.decided_event_id, waiting.decided_by_id = event.id, event.actor_id
-    waiting.reasons, waiting.decided_utc = payload["reasons"], event.occurred_utc
+    waiting.reasons, waiting.decided_utc = payload["reasons"], runtime().now()
     if waiting.status == APPROVED:
         waiting.funded_until = _day(payload["funded_until"])
         waiting.review_date = _day(payload["review_date"])

@@ -250,3 +250,13 @@ def test_the_report_form_opens_with_the_measures_the_application_stated(client, 
     added = clinician.submit(f"/cases/{road.reference}/actions/report_outcome", {
         "outcome_measures.0.measure": "Seizure frequency diary", "add_row": "outcome_measures"}, expect=200)
     assert 'name="outcome_measures.1.measure"' in added.text
+
+
+def test_the_cets_trends_break_down_by_the_response_reported(client, auth, application, calendar, in_db):
+    from ifr_service.cet.breakdown import breakdown
+
+    road = approved_trial(client, auth, calendar, application)
+    calendar.set(date(2027, 3, 12))
+    road.act(CLINICIAN, "report_outcome", {**REPORT, "response": "stable"})
+    found = in_db(lambda: breakdown(["reported_response"], DECIDED_ON, DECIDED_ON).rows)
+    assert [(row["reported_response"], row["cases"]) for row in found] == [("stable", 1)]
