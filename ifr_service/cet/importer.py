@@ -50,11 +50,16 @@ COLUMNS = ["case_ref", "route", "received_date", "decision_date", "commissioner"
            "date_of_birth", "sex", "diagnosis_icd10", "intervention_code", "intervention_name",
            "intervention_type", "crg_code", "urgency", "estimated_cost_gbp", "outcome",
            "exceptionality_found"]
+# An earlier database that followed its approvals up may add, last, the response to treatment last
+# reported (docs/import-format.md): a file has the 17 columns, or these and it.
+OPTIONAL_COLUMNS = ["reported_response"]
+RESPONSES = ("responding", "stable", "progressing", "stopped", "")
 CHOICES = {
     "route": ("IFR", "CDF"), "sex": ("female", "male", "other", "unknown"),
     "intervention_type": ("drug", "procedure", "device", "other"), "urgency": ("routine", "urgent"),
     "outcome": ("approved", "approved_with_conditions", "declined", "screened_out", "withdrawn", "pending"),
     "exceptionality_found": ("yes", "no", ""),
+    "reported_response": RESPONSES,
 }
 TEXT_LIMITS = (("case_ref", 40, True), ("intervention_name", 300, True), ("intervention_code", 40, False))
 # Columns of codes, dates and amounts: written in the digits 0 to 9, so one patient or code has one
@@ -131,7 +136,7 @@ def import_cases(lines: Iterable[str], rejects: TextIO, progress: Callable[[int]
     """Load the rows of a CSV file given as lines of text; write rejected rows to `rejects`."""
     reader = csv.reader(_counted(lines, progress))
     header = next(reader, None)
-    if header != COLUMNS:
+    if header not in (COLUMNS, COLUMNS + OPTIONAL_COLUMNS):
         raise ImportRefused(_header_problem(header))
     writer = csv.writer(rejects)
     writer.writerow(["line", "case_ref", "reason"])
@@ -141,7 +146,8 @@ def import_cases(lines: Iterable[str], rejects: TextIO, progress: Callable[[int]
     report = ImportReport()
     try:
         with BatchLoader(engine, report) as loader:
-            for batch in _checked_batches(reader, writer, lookup, runtime().today(), report, batch_size):
+            for batch in _checked_batches(reader, writer, lookup, runtime().today(), report, batch_size,
+                                          header):
                 loader.load(batch)
     except Exception as error:  # the summary must still say what was loaded: never a bare traceback
         log.error("import stopped after %d rows (%d loaded): %s", report.rows, report.loaded,
@@ -161,7 +167,7 @@ def _refresh_statistics(engine: Engine) -> None:
 
 
 def _checked_batches(reader, rejects, lookup: ReferenceLookup, today: date, report: ImportReport,
-                     batch_size: int) -> Iterator[list[dict]]:
+                     batch_size: int, columns: list[str] = COLUMNS) -> Iterator[list[dict]]:
     """The good rows as national records, batch_size at a time; the bad ones written to `rejects`."""
     batch: list[dict] = []
     for row in _rows(reader):
@@ -169,7 +175,7 @@ def _checked_batches(reader, rejects, lookup: ReferenceLookup, today: date, repo
         try:
             if isinstance(row, csv.Error):
                 raise RowRejected(f"is not a CSV row ({row})")
-            batch.append(check_row(row, lookup, today))
+            batch.append(check_row(row, lookup, today, columns))
         except RowRejected as problem:
             report.rejected += 1
             # The rejects file is opened in a spreadsheet to fix the rows: no cell of it may run.
@@ -199,11 +205,12 @@ def _shown(text: str) -> str:
     return text if text_problem(text) is None and len(text) <= 40 else quoted(text)
 
 
-def check_row(row: list[str], lookup: ReferenceLookup, today: date) -> dict:
-    """The row as a national record, or RowRejected naming each field at fault."""
-    if len(row) != len(COLUMNS):
-        raise RowRejected(f"expected {len(COLUMNS)} columns, found {len(row)}")
-    values = dict(zip(COLUMNS, map(str.strip, row), strict=True))
+def check_row(row: list[str], lookup: ReferenceLookup, today: date, columns: list[str] = COLUMNS) -> dict:
+    """The row as a national record, or RowRejected naming each field at fault: the file's columns
+    (its header's), which are COLUMNS, perhaps with the reported response last."""
+    if len(row) != len(columns):
+        raise RowRejected(f"expected {len(columns)} columns, found {len(row)}")
+    values = {"reported_response": "", **dict(zip(columns, map(str.strip, row), strict=True))}
     problems = _text_problems(values)
     if problems:  # what cannot be stored or shown is not looked at further
         raise RowRejected("; ".join(f"{field}: {message}" for field, message in problems.items()))
@@ -353,6 +360,7 @@ def _record(values: dict, checked: dict, lookup: ReferenceLookup) -> dict:
         "urgency": values["urgency"], "estimated_cost_pence": checked["cost_pence"],
         "outcome": values["outcome"],
         "exceptionality_found": EXCEPTIONALITY[values["exceptionality_found"]],
+        "reported_response": values["reported_response"] or None,
     }
 
 
@@ -436,7 +444,7 @@ def _header_problem(header: list[str] | None) -> str:
     if not header:
         return "the file is empty: it needs the header row " + ",".join(COLUMNS)
     missing = [c for c in COLUMNS if c not in header]
-    unexpected = [c for c in header if c not in COLUMNS]
+    unexpected = [c for c in header if c not in COLUMNS + OPTIONAL_COLUMNS]
     if missing or unexpected:
         return (f"the header row is not the import format: missing {', '.join(missing) or 'none'}; "
                 f"unexpected {', '.join(unexpected) or 'none'}")

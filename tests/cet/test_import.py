@@ -193,3 +193,19 @@ def test_an_import_leaves_the_planner_knowing_how_many_rows_there_are(app, clien
         stat = connection.exec_driver_sql("SELECT stat FROM sqlite_stat1 WHERE tbl = 'national_case' LIMIT 1")
         return int(stat.scalar().split()[0])  # SQLite's first figure is the table's rows
     assert in_db(known_rows) == 30
+
+
+def test_a_file_may_add_the_response_reported_after_approval_as_its_last_column(app, client, in_db):
+    from ifr_service.cet.importer import OPTIONAL_COLUMNS
+
+    header = COLUMNS + OPTIONAL_COLUMNS
+    rows = ({**GOOD, "outcome": "approved", "reported_response": "responding"},
+            {**GOOD, "case_ref": "LEGACY-2", "outcome": "approved", "reported_response": ""},
+            {**GOOD, "case_ref": "LEGACY-3", "outcome": "approved", "reported_response": "better"})
+    report, rejected = load(app, csv_lines(*rows, header=header))
+    assert (report.loaded, report.rejected) == (2, 1)
+    assert "reported_response: 'better' is not one of responding, stable, progressing, stopped" in \
+        rejected[0]["reason"]
+    found = in_db(lambda: sorted((row.case_ref, row.reported_response)
+                                 for row in db.session().exec(select(NationalCase))))
+    assert found == [("LEGACY-1", "responding"), ("LEGACY-2", None)]
