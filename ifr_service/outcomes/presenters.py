@@ -1,5 +1,6 @@
-"""What an approved IFR's page shows after the approval: its funding authorisation's dates, whether
-follow-up is overdue, the outcome reports and the continuation requests with their decisions. For a
+"""What an approved IFR's page shows after the approval (its authorisation's terms are the funding
+core's, funding/presenters.py): when an outcome was last reported, the outcome reports and the
+continuation requests with their decisions. For a
 panel role, who reads the case de-identified, what people wrote is shown with the case's identifiers
 taken out (cases/redaction.py), as the timeline does."""
 
@@ -7,11 +8,9 @@ from __future__ import annotations
 
 from ifr_service.cases.models import Case
 from ifr_service.cases.redaction import Redactor
-from ifr_service.forms.answers import CLINICAL_OUTCOME_MEASURES, read_answer
-from ifr_service.funding import service as funding
+from ifr_service.forms.answers import CLINICAL_CASE_OUTCOME_MEASURES, read_answer
 from ifr_service.outcomes import queries
 from ifr_service.outcomes.service import authorisation_of
-from ifr_service.runtime import runtime
 from ifr_service.web.display import nhs_date
 
 RESPONSE_TITLES = {"responding": "Responding", "stable": "Stable", "progressing": "Progressing",
@@ -30,7 +29,6 @@ def present_after_approval(case: Case, deidentified: bool) -> dict | None:
     shown = Redactor(case.answers).answers if deidentified else (lambda value: value)
     return {
         "authorisation": found,
-        "follow_up_overdue": found is not None and funding.is_follow_up_overdue(found, runtime().today()),
         "reports": [{"row": report, "response": RESPONSE_TITLES.get(report.response, report.response),
                      "measures": shown(report.measures), "notes": shown(report.notes)}
                     for report in reports],
@@ -44,7 +42,7 @@ def present_after_approval(case: Case, deidentified: bool) -> dict | None:
 
 def stated_measures(case: Case) -> list[str]:
     """The outcome measures the application stated, one a line: what a report is asked against."""
-    text = read_answer(case.answers, CLINICAL_OUTCOME_MEASURES) or ""
+    text = read_answer(case.answers, CLINICAL_CASE_OUTCOME_MEASURES) or ""
     return [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
 
 
@@ -68,7 +66,7 @@ def action_context(case: Case, action_key: str | None, deidentified: bool) -> li
     if action_key not in AFTER_APPROVAL_ACTIONS or case.route != "ifr":
         return []
     found = authorisation_of(case)
-    stated = read_answer(case.answers, CLINICAL_OUTCOME_MEASURES) or "None stated"
+    stated = read_answer(case.answers, CLINICAL_CASE_OUTCOME_MEASURES) or "None stated"
     rows = [("Outcome measures stated", stated)]
     if found is not None:
         rows += [("Funding authorisation", found.reference),

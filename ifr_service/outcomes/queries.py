@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.errors import NotFound
-from ifr_service.funding.models import FundingAuthorisation
+from ifr_service.funding.models import IN_FORCE, FundingAuthorisation
 from ifr_service.outcomes.models import PENDING, ContinuationRequest, OutcomeReport
 
 
@@ -50,7 +50,7 @@ def find_authorisations_for_review_reminder(today: date, lead_days: int) -> list
     (today included), with no outcome reported in that time: those whose clinician is reminded."""
     found = FundingAuthorisation
     query = (select(found.id)
-             .where(found.route == "ifr", found.status == "in_force", found.review_date.is_not(None),
+             .where(found.route == "ifr", found.status == IN_FORCE, found.review_date.is_not(None),
                     found.review_date >= today, found.review_date <= today + timedelta(days=lead_days))
              .order_by(found.review_date, found.id))
     return list(db.session().exec(query))

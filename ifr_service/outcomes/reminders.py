@@ -2,17 +2,20 @@
 before its review date (OUTCOME_REVIEW_REMINDER_DAYS, 14 by default), to report the treatment's
 outcome. Once per authorisation and review date: the notification's record makes it so (its kind
 names both), so the sweep may run as often as wished, and a review date moved by a continuation is
-reminded of afresh. A clinician who has reported an outcome within that time is not reminded."""
+reminded of afresh. A clinician whose last report answers the review already (made within
+funding.service.REPORT_ANSWERS_REVIEW_WITHIN of its date, the rule follow-up is judged overdue by) is
+not reminded."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 from ifr_service import db
 from ifr_service.cases.queries import get_case_by_id
 from ifr_service.forms.answers import CLINICIAN_EMAIL, CLINICIAN_NAME, submitted_answer
 from ifr_service.funding.models import FundingAuthorisation
+from ifr_service.funding.service import REPORT_ANSWERS_REVIEW_WITHIN
 from ifr_service.notifications.models import Notification
 from ifr_service.notifications.sending import send_once
 from ifr_service.outcomes import queries
@@ -33,16 +36,16 @@ def sweep_review_dates() -> int:
     for authorisation_id in found:
         try:
             with db.unit_of_work(engine):
-                sent += remind_clinician(queries.get_authorisation_by_id(authorisation_id), lead_days)
+                sent += remind_clinician(queries.get_authorisation_by_id(authorisation_id))
         except Exception:
             log.exception("the review reminder of authorisation %s failed; it will be tried again",
                           authorisation_id)
     return sent
 
 
-def remind_clinician(authorisation: FundingAuthorisation, lead_days: int) -> int:
+def remind_clinician(authorisation: FundingAuthorisation) -> int:
     """1 if the reminder was recorded (and its delivery queued through the outbox), else 0."""
-    if _reported_since(authorisation, authorisation.review_date - timedelta(days=lead_days)):
+    if _reported_since(authorisation, authorisation.review_date - REPORT_ANSWERS_REVIEW_WITHIN):
         return 0
     case = get_case_by_id(authorisation.case_id)
     review = nhs_date(authorisation.review_date)

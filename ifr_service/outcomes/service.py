@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ifr_service.cases.models import Case, CaseEvent
-from ifr_service.errors import Conflict, NotFound, ValidationFailed
+from ifr_service.errors import Conflict, ValidationFailed
 from ifr_service.funding import queries as funding_queries
 from ifr_service.funding import service as funding
-from ifr_service.funding.models import FundingAuthorisation
+from ifr_service.funding.models import IN_FORCE, FundingAuthorisation
 from ifr_service.notifications.models import Notification
 from ifr_service.notifications.sending import send_once
 from ifr_service.outcomes import queries
@@ -41,15 +41,18 @@ LONGEST_CONTINUATION = timedelta(days=3 * 366)
 
 def authorisation_of(case: Case) -> FundingAuthorisation | None:
     """The case's funding authorisation, or None (an approval given before authorisations existed)."""
-    try:
-        return funding_queries.get_authorisation_for_case(case.id)
-    except NotFound:
-        return None
+    return funding_queries.find_authorisation_for_case(case.id)
+
+
+def is_in_force_today(found: FundingAuthorisation) -> bool:
+    """Not ended (an authorisation ended today is still in force by its dates, for treatment given
+    today; but nothing more is reported on it or continued), and in force by its dates."""
+    return found.status == IN_FORCE and funding.is_in_force(found, runtime().today())
 
 
 def _in_force(case: Case) -> FundingAuthorisation | None:
     found = authorisation_of(case)
-    return found if found is not None and funding.is_in_force(found, runtime().today()) else None
+    return found if found is not None and is_in_force_today(found) else None
 
 
 def _offered_while_in_force(case: Case, actor) -> bool:
@@ -63,7 +66,7 @@ def check_authorisation_in_force(case: Case, actor, payload: dict) -> dict:
     if found is None:
         raise Conflict("This approval has no funding authorisation, so there is nothing to report "
                        "against or continue. Contact the IFR team.")
-    if not funding.is_in_force(found, runtime().today()):
+    if not is_in_force_today(found):
         raise Conflict(f"Funding authorisation {found.reference} is no longer in force"
                        + (f": it ended on {nhs_date(found.ended_on)}." if found.ended_on else ".")
                        + " Make a new request if treatment should start again.")
