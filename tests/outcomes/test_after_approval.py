@@ -46,7 +46,7 @@ def approved_trial(client, auth, calendar, application, payload: dict | None = N
 
 def authorisation(in_db, reference: str) -> dict:
     def read():
-        found = funding_queries.get_authorisation_for_case(get_case(reference).id)
+        found = funding_queries.find_authorisation_for_case(get_case(reference).id)
         return {key: getattr(found, key) for key in ("reference", "status", "ends_on", "review_date",
                                                      "outcome_reported_on", "end_reason", "ended_on")}
     return in_db(read)
