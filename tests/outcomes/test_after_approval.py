@@ -260,3 +260,13 @@ def test_the_cets_trends_break_down_by_the_response_reported(client, auth, appli
     road.act(CLINICIAN, "report_outcome", {**REPORT, "response": "stable"})
     found = in_db(lambda: breakdown(["reported_response"], DECIDED_ON, DECIDED_ON).rows)
     assert [(row["reported_response"], row["cases"]) for row in found] == [("stable", 1)]
+
+
+def test_the_chair_decides_a_continuation_from_a_page_that_shows_what_was_asked_without_the_patient(
+        client, auth, application, calendar):
+    road = approved_trial(client, auth, calendar, application)
+    asked = {**CONTINUATION, "reason": "Alex Example has a sustained response on both measures."}
+    road.act(CLINICIAN, "request_continuation", asked)
+    page = Person(client, CHAIR).open(f"/cases/{road.reference}/actions/approve_continuation")
+    assert "Continuation asked until" in page and "30 September 2027" in page
+    assert "Alex Example" not in page and "[name removed] has a sustained response" in page
