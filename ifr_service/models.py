@@ -26,6 +26,7 @@ from ifr_service.reference.models import (
     ProgrammeOfCare,
     Region,
 )
+from ifr_service.sact.models import SactException, SactImport
 from ifr_service.users.models import ApiClient, PageSession, User
 from ifr_service.web.saved_forms import SavedForm
 
@@ -61,6 +62,8 @@ __all__ = [
     "PolicyItem",
     "ProgrammeOfCare",
     "Region",
+    "SactException",
+    "SactImport",
     "SavedForm",
     "User",
     "metadata",

@@ -105,7 +105,8 @@ def read_extract(content: bytes, today: date) -> list[SactRow]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[:error.start].count(b"\n") + 1
-        raise SactFileRefused([f"Line {line}: the file is not UTF-8 text (byte {error.start + 1})."]) from None
+        problem = f"Line {line}: the file is not UTF-8 text (byte {error.start + 1})."
+        raise SactFileRefused([problem]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)

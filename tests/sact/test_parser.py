@@ -12,9 +12,9 @@ from ifr_service.sact import parser
 from ifr_service.sact.parser import COLUMNS, SactFileRefused, read_extract
 
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "sact-extract.csv"
-TODAY = date(2027, 1, 5)
+TODAY = date(2026, 12, 7)
 HEADER = ",".join(COLUMNS)
-GOOD = "9990000255,RRV,ATEZOLIZUMAB,2026-11-30,1,Atezolizumab,37752611002,2026-11-30,,"
+GOOD = "9990000255,RRV,ATEZOLIZUMAB,2026-10-12,1,Atezolizumab,37752611002,2026-10-12,,"
 
 
 def refusal(text: str, today: date = TODAY) -> list[str]:
@@ -28,11 +28,12 @@ def test_the_shipped_example_reads_row_by_row():
 
     assert len(rows) == 8
     first = rows[0]
-    assert (first.line, first.nhs_number, first.provider_ods_code, first.cycle_number) == (2, "9990000255", "RRV", 1)
-    assert first.dmd_code == "37752611002" and first.administered_on == date(2026, 11, 30)
+    assert (first.line, first.nhs_number, first.provider_ods_code, first.cycle_number) == (
+        2, "9990000255", "RRV", 1)
+    assert first.dmd_code == "37752611002" and first.administered_on == date(2026, 10, 12)
     stopped = rows[3]
     assert (stopped.regimen_ended_on, stopped.end_of_regimen, stopped.stop_reason) == (
-        date(2026, 12, 31), "2", "progression")
+        date(2026, 11, 20), "2", "progression")
 
 
 def test_a_drug_without_its_code_is_keyed_by_its_name_normalised():
@@ -44,14 +45,16 @@ def test_a_drug_without_its_code_is_keyed_by_its_name_normalised():
 
 def test_a_cycle_has_one_key_whatever_the_day_of_the_cycle():
     day_one = read_extract(f"{HEADER}\n{GOOD}\n".encode(), TODAY)[0]
-    day_eight = read_extract(f"{HEADER}\n{GOOD.replace(',2026-11-30,,', ',2026-12-07,,')}\n".encode(), TODAY)[0]
+    later = GOOD.replace(",2026-10-12,,", ",2026-10-19,,")
+    day_eight = read_extract(f"{HEADER}\n{later}\n".encode(), TODAY)[0]
     next_cycle = read_extract(f"{HEADER}\n{GOOD.replace(',1,', ',2,')}\n".encode(), TODAY)[0]
 
     assert day_one.cycle_key == day_eight.cycle_key != next_cycle.cycle_key
 
 
 def test_a_file_without_the_formats_header_is_refused():
-    assert refusal("nhs,drug\n" + GOOD) == [f"Line 1: the header must be exactly {HEADER} (docs/sact-format.md)."]
+    assert refusal("nhs,drug\n" + GOOD) == [
+        f"Line 1: the header must be exactly {HEADER} (docs/sact-format.md)."]
 
 
 def test_an_empty_file_and_a_header_alone_are_refused():
@@ -61,11 +64,12 @@ def test_an_empty_file_and_a_header_alone_are_refused():
 
 def test_each_bad_cell_is_named_by_its_line_and_column_and_nothing_is_read():
     bad_nhs = GOOD.replace("9990000255", "9990000256")
-    bad_date = GOOD.replace(",2026-11-30,1,", ",30/11/2026,1,")
+    bad_date = GOOD.replace(",2026-10-12,1,", ",30/11/2026,1,")
     problems = refusal("\n".join([HEADER, GOOD, bad_nhs, bad_date]))
 
     assert problems == [
-        "Line 3, column nhs_number: '9990000256' is not a valid NHS number (10 digits, the last a check digit)",
+        "Line 3, column nhs_number: '9990000256' is not a valid NHS number (10 digits, the last a check "
+        "digit)",
         "Line 4, column start_date_of_regimen: '30/11/2026' is not a date written YYYY-MM-DD"]
 
 
@@ -99,12 +103,13 @@ def test_a_regimen_end_needs_its_summary_and_the_summary_its_date():
 
 
 def test_dates_out_of_order_or_after_today_are_refused():
-    before_start = GOOD.replace(",2026-11-30,,", ",2026-11-29,,")
-    problems = refusal("\n".join([HEADER, before_start, GOOD]), today=date(2026, 11, 29))
+    before_start = GOOD.replace(",2026-10-12,,", ",2026-10-11,,")
+    problems = refusal("\n".join([HEADER, before_start, GOOD]), today=date(2026, 10, 11))
 
-    assert "Line 2, column administration_date: 2026-11-29 is before the regimen's start, 2026-11-30" in problems
-    assert "Line 3, column administration_date: 2026-11-30 is after today: an extract reports what was given" \
-        in problems
+    assert ("Line 2, column administration_date: 2026-10-11 is before the regimen's start, 2026-10-12"
+            in problems)
+    assert ("Line 3, column administration_date: 2026-10-12 is after today: an extract reports what was "
+            "given") in problems
 
 
 def test_fullwidth_digits_and_control_characters_are_refused():
@@ -130,7 +135,8 @@ def test_a_file_over_the_size_or_row_limit_is_refused_saying_the_limit(monkeypat
     monkeypatch.setattr(parser, "MAX_FILE_BYTES", 10_000)
     monkeypatch.setattr(parser, "MAX_ROWS", 2)
     assert refusal("\n".join([HEADER, GOOD, GOOD, GOOD])) == [
-        "The file has more than 2 rows; an extract may have at most that many. Split it by month or by trust."]
+        "The file has more than 2 rows; an extract may have at most that many. Split it by month or by "
+        "trust."]
 
 
 def test_the_list_of_problems_stops_at_its_limit(monkeypatch):
