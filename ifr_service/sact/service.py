@@ -56,8 +56,9 @@ def import_extract(file_name: str, content: bytes) -> SactImport:
     record = queries.create_import(SactImport(
         file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(), rows=len(rows)))
     matched: dict[int, _Matched] = {}
+    lookup = _Lookup()
     for row in rows:
-        authorisation = _match(row, record)
+        authorisation = _match(row, record, lookup)
         if authorisation is None:
             continue
         record.matched += 1
@@ -88,9 +89,9 @@ def _name_matches(given: str, approved: str) -> bool:
     return bool(given) and (approved == given or approved.startswith(given + " "))
 
 
-def cdf_entry_for(row: SactRow) -> CdfEntry | None:
-    """The CDF list entry (funded by the fund) whose drug the row gives, on the day it was given."""
-    for entry in runtime().cdf.current_list(row.administered_on):
+def cdf_entry_for(row: SactRow, entries: list[CdfEntry]) -> CdfEntry | None:
+    """The CDF list entry (funded by the fund) whose drug the row gives, of the list on its day."""
+    for entry in entries:
         if not entry.is_funded_by_the_cdf:
             continue
         if (row.dmd_code and row.dmd_code == entry.dmd_code) or (
@@ -99,14 +100,32 @@ def cdf_entry_for(row: SactRow) -> CdfEntry | None:
     return None
 
 
-def _match(row: SactRow, record: SactImport) -> FundingAuthorisation | None:
+class _Lookup:
+    """What matching reads, once per import: each patient's authorisations, the list on each day."""
+
+    def __init__(self) -> None:
+        self.patients: dict[str, list[FundingAuthorisation]] = {}
+        self.lists: dict[date, list[CdfEntry]] = {}
+
+    def authorisations(self, nhs_number: str) -> list[FundingAuthorisation]:
+        if nhs_number not in self.patients:
+            self.patients[nhs_number] = list(funding.find_authorisations(nhs_number=nhs_number))
+        return self.patients[nhs_number]
+
+    def cdf_list(self, day: date) -> list[CdfEntry]:
+        if day not in self.lists:
+            self.lists[day] = runtime().cdf.current_list(day)
+        return self.lists[day]
+
+
+def _match(row: SactRow, record: SactImport, lookup: _Lookup) -> FundingAuthorisation | None:
     """The authorisation covering the row: the patient's, for this drug, issued on or before the
     day it was given (the newest such). None, with the row listed or counted, when there is none."""
-    candidates = [a for a in funding.find_authorisations(nhs_number=row.nhs_number) if drug_matches(row, a)]
+    candidates = [a for a in lookup.authorisations(row.nhs_number) if drug_matches(row, a)]
     covering = [a for a in candidates if a.issued_on <= row.administered_on]
     if covering:
         return max(covering, key=lambda a: (a.issued_on, a.id))
-    entry = cdf_entry_for(row)
+    entry = cdf_entry_for(row, lookup.cdf_list(row.administered_on))
     if entry is None and not candidates:
         record.not_funded += 1  # other SACT activity: not a CDF drug, and not authorised by any route
         return None
