@@ -152,12 +152,11 @@ def _record_treatment(matched: _Matched, record: SactImport) -> None:
             _resolve_exception(cycle.key, record)
             continue
         refusal = (_record_cdf_cycle(case, cycle, record) if case is not None
-                   else _check_in_force(authorisation, cycle.row.administered_on))
+                   else _record_cycle(authorisation, cycle))
         if refusal:
             record.refused += 1
             _note_exception(record, cycle.row, REFUSED, refusal, authorisation, None)
             continue
-        funding_service.record_cycle(authorisation, cycle.row.administered_on, "sact", source_key=cycle.key)
         held.add(cycle.key)
         record.cycles_recorded += 1
         _resolve_exception(cycle.key, record)
@@ -166,14 +165,16 @@ def _record_treatment(matched: _Matched, record: SactImport) -> None:
 
 
 def _record_cdf_cycle(case: Case, cycle: _Cycle, record: SactImport) -> str | None:
-    """The cycle through the CDF workflow (a start, or a continuation); the refusal's words if a
-    rule of the workflow refuses it."""
+    """The cycle through the CDF workflow (a start, or a continuation), whose treatment effect keeps
+    it on the authorisation with its key (cdf/treatment.py); the refusal's words if a rule of the
+    workflow refuses it."""
     action = CDF_STATES_TREATED.get(case.state)
     if action is None:
         title = runtime().workflows["cdf"].state(case.state).title
         return f"The approval's case {case.reference} is {title.lower()}: no treatment can be recorded on it."
     try:
-        take_checked_system_action(case, action, {"date": cycle.row.administered_on.isoformat()})
+        take_checked_system_action(case, action, {"date": cycle.row.administered_on.isoformat()},
+                                   noted={"source_key": cycle.key})
     except IfrError as refused:
         return _words_of(refused)
     if action == "record_start":
@@ -181,11 +182,15 @@ def _record_cdf_cycle(case: Case, cycle: _Cycle, record: SactImport) -> str | No
     return None
 
 
-def _check_in_force(authorisation: FundingAuthorisation, day: date) -> str | None:
-    if funding_service.is_in_force(authorisation, day):
-        return None
-    return (f"Authorisation {authorisation.reference} was not in force on {day:%d %B %Y}"
-            + (f": it ended on {authorisation.ended_on:%d %B %Y}." if authorisation.ended_on else "."))
+def _record_cycle(authorisation: FundingAuthorisation, cycle: _Cycle) -> str | None:
+    """Another route's cycle (an IFR's), straight on its authorisation while it is in force; why not
+    if it is not."""
+    day = cycle.row.administered_on
+    if not funding_service.is_in_force(authorisation, day):
+        return (f"Authorisation {authorisation.reference} was not in force on {day:%d %B %Y}"
+                + (f": it ended on {authorisation.ended_on:%d %B %Y}." if authorisation.ended_on else "."))
+    funding_service.record_cycle(authorisation, day, "sact", source_key=cycle.key)
+    return None
 
 
 def _record_end(authorisation: FundingAuthorisation, case: Case | None, row: SactRow,

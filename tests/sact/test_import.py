@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from ifr_service.funding import queries as funding
 from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.models import CaseEvent
 from ifr_service.cases.queries import get_case
+from ifr_service.funding import queries as funding
 from ifr_service.sact.models import REFUSED, UNMATCHED, SactException, SactImport
 from ifr_service.sact.parser import SactFileRefused
 from ifr_service.sact.service import import_extract
@@ -24,7 +24,7 @@ from tests.sact.conftest import EXTRACT
 def treatment_of(reference: str) -> dict:
     """The case's state and events from SACT, and its authorisation's summary and cycles."""
     case = get_case(reference)
-    authorisation = funding.get_authorisation_for_case(case.id)
+    authorisation = funding.find_authorisation_for_case(case.id)
     cycles = funding.find_cycles(authorisation.id)
     events = db.session().exec(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                .order_by(CaseEvent.id)).all()
