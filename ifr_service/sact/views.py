@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from marshmallow import Schema, fields, pre_load, validate
 
 from ifr_service.audit.models import EXPORT, LIST
 from ifr_service.audit.recording import note_cases_shown, note_event, note_list_shown
 from ifr_service.cases.queries import get_case_by_id
-from ifr_service.errors import NotFound
+from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.reference.models import Region
 from ifr_service.reference.queries import find_provider_names, get_region
 from ifr_service.runtime import runtime
@@ -79,7 +79,15 @@ def _scope_words(region: Region | None) -> str:
 @page_allow(*SACT_READERS)
 def never_started():
     region, kind = _scope(), requested_download()
-    weeks = load_query(NeverStartedArgs())["weeks"]
+    try:
+        weeks = load_query(NeverStartedArgs())["weeks"]
+    except ValidationFailed as error:
+        return render_template("sact/never_started.html", title=f"{_scope_words(region)}: CDF approvals "
+                               "never started", table=None, weeks=request.args.get("weeks", ""),
+                               errors=error.fields, error_links=[
+                                   {"text": message, "href": "#weeks"}
+                                   for messages in error.fields.values() for message in messages],
+                               latest=queries.find_latest_import()), 422
     today = runtime().today()
     found = queries.find_never_started(today, today - timedelta(weeks=weeks), region.id if region else None)
     shown, more = found[:queries.LIST_LIMIT], len(found) > queries.LIST_LIMIT
@@ -181,8 +189,12 @@ def _agreements():
     return [entry for _, entry in sorted(newest.values(), key=lambda item: item[1].title)]
 
 
-def _percent(part: int, whole: int) -> float | str:
-    return round(100 * part / whole, 1) if whole else "No approvals"
+def _percent(part: int, whole: int) -> int | float | str:
+    """A percentage to one decimal place (a whole number shown as one), or why there is none."""
+    if not whole:
+        return "No approvals"
+    share = round(100 * part / whole, 1)
+    return int(share) if share == int(share) else share
 
 
 def _download(table: Table, kind: str, subject: str):
