@@ -15,9 +15,11 @@ from ifr_service.cases.models import CaseEvent
 from ifr_service.cases.queries import get_case
 from ifr_service.funding import queries as funding
 from ifr_service.sact.models import REFUSED, UNMATCHED, SactException, SactImport
-from ifr_service.sact.parser import SactFileRefused
+from ifr_service.sact.parser import COLUMNS, SactFileRefused
 from ifr_service.sact.service import import_extract
+from tests.builders import CHAIR, PAYLOADS
 from tests.conftest import count_rows
+from tests.funding.test_authorisations import road  # noqa: F401 (a fixture)
 from tests.sact.conftest import EXTRACT
 
 
@@ -126,3 +128,36 @@ def test_a_file_with_an_unreadable_row_is_refused_whole_and_saves_nothing(app, i
         "Line 6, column administration_date: '9 Nov 2026' is not a date written YYYY-MM-DD"]
     assert count_rows(app) == before
     assert in_db(lambda: db.session().exec(select(SactImport)).all()) == []
+
+
+IFR_EXTRACT = """{header}
+9990000018,RRV,EXAMPLE KINASE INHIBITOR,2027-01-04,1,Example kinase inhibitor,,2027-01-04,,
+9990000018,RRV,EXAMPLE KINASE INHIBITOR,2027-01-04,2,Example kinase inhibitor,,2027-02-01,,
+9990000018,RRV,EXAMPLE KINASE INHIBITOR,2027-01-04,3,Example kinase inhibitor,,2027-03-01,2027-03-05,2
+"""
+
+
+def test_an_ifr_authorisations_cycles_and_stop_are_recorded_on_it_while_it_is_in_force(
+        road, calendar, in_db):  # noqa: F811
+    case = road()
+    case.to_panel()
+    case.act(CHAIR, "approve_with_conditions", {**PAYLOADS["approve_with_conditions"],
+                                                 "funded_until": "2027-02-28", "review_date": "2027-02-15",
+                                                 "cost_cap_gbp": "42000.00"})
+    calendar.set(date(2027, 3, 8))
+
+    record = in_db(import_extract, "ifr.csv", IFR_EXTRACT.format(header=",".join(COLUMNS)).encode())
+
+    def recorded():
+        authorisation = funding.find_authorisation_for_case(get_case(case.reference).id)
+        cycles = [(cycle.given_on, cycle.source) for cycle in funding.find_cycles(authorisation.id)]
+        return authorisation, cycles, get_case(case.reference).state
+
+    authorisation, cycles, state = in_db(recorded)
+    assert cycles == [(date(2027, 1, 4), "sact"), (date(2027, 2, 1), "sact")]
+    assert (authorisation.stopped_on, authorisation.stop_reason, authorisation.status) == (
+        date(2027, 3, 5), "progression", "ended")
+    assert state == "approved_with_conditions"  # an IFR's case is not moved from SACT
+    assert (record.matched, record.cycles_recorded, record.refused, record.stops) == (3, 2, 1, 1)
+    assert [row[4] for row in in_db(exceptions)] == [
+        f"Authorisation {authorisation.reference} was not in force on 01 March 2027."]
