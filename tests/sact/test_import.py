@@ -161,3 +161,19 @@ def test_an_ifr_authorisations_cycles_and_stop_are_recorded_on_it_while_it_is_in
     assert (record.matched, record.cycles_recorded, record.refused, record.stops) == (3, 2, 1, 1)
     assert [row[4] for row in in_db(exceptions)] == [
         f"Authorisation {authorisation.reference} was not in force on 01 March 2027."]
+
+
+def test_a_cycle_after_a_break_longer_than_the_rules_allow_is_refused_not_recorded(
+        in_db, calendar, approvals, imported):
+    # Atezolizumab (an immunotherapy) last given on 2 November 2026; its next cycle five months on.
+    late = ",".join(["9990000255", "RRV", "ATEZOLIZUMAB", "2026-10-12", "3", "Atezolizumab", "37752611002",
+                     "2027-04-05", "", ""])
+    calendar.set(date(2027, 4, 12))
+
+    record = in_db(import_extract, "april.csv", f"{','.join(COLUMNS)}\n{late}\n".encode())
+
+    atezolizumab = in_db(treatment_of, approvals["atezolizumab"]["reference"])
+    assert (record.matched, record.cycles_recorded, record.refused) == (1, 0, 1)
+    assert atezolizumab["state"] == "on_treatment" and len(atezolizumab["cycles"]) == 2
+    refused = [row for row in in_db(exceptions) if row[0] == REFUSED and row[1] == "9990000255"]
+    assert len(refused) == 1 and refused[0][3] == 2  # line 2 of the April file
