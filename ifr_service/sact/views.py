@@ -27,7 +27,7 @@ from ifr_service.sact.models import REFUSED, UNMATCHED
 from ifr_service.tables import Table
 from ifr_service.users.access import current_user
 from ifr_service.users.models import Role
-from ifr_service.web.display import nhs_date, nhs_number
+from ifr_service.web.display import nhs_date, nhs_datetime, nhs_number
 from ifr_service.web.downloads import download_links, requested_download, table_file
 from ifr_service.web.requests import load_query
 from ifr_service.web.session import page_allow
@@ -176,6 +176,29 @@ def completeness():
     return render_template("sact/completeness.html", title=f"{_scope_words(region)}: data collection "
                            "completeness", table=table, links=download_links(),
                            latest=queries.find_latest_import())
+
+
+IMPORT_COLUMNS = ["Imported", "File", "Rows", "Matched", "Cycles recorded", "Already held", "Starts", "Stops",
+                  "Treated without an approval", "Refused", "Not CDF drugs"]
+
+
+@sact_pages.get("/cdf/sact/imports")
+@page_allow(*SACT_READERS)
+def list_imports():
+    """The extracts imported, newest first, with what became of their rows: counts only, no patient,
+    so the same for every CDF team."""
+    rows = [{"Imported": nhs_datetime(record.imported_utc), "File": record.file_name, "Rows": record.rows,
+             "Matched": record.matched, "Cycles recorded": record.cycles_recorded,
+             "Already held": record.cycles_already_held, "Starts": record.starts, "Stops": record.stops,
+             "Treated without an approval": record.unmatched, "Refused": record.refused,
+             "Not CDF drugs": record.not_funded} for record in queries.find_imports()]
+    table = Table("SACT imports", IMPORT_COLUMNS, rows)
+    kind = requested_download()
+    if kind:
+        return _download(table, kind, "export:sact-imports")
+    note_list_shown(current_user(), "sact-imports")
+    return render_template("sact/imports.html", title="SACT extracts imported", table=table,
+                           links=download_links(), latest=queries.find_latest_import())
 
 
 def _agreements():

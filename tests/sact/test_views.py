@@ -14,7 +14,7 @@ from tests.cdf.test_team_views import NORTH_ADMIN, cells
 from tests.web.browsing import Person
 
 PAGES = ["/cdf/sact/never-started", "/cdf/sact/without-approval", "/cdf/sact/refused",
-         "/cdf/sact/completeness"]
+         "/cdf/sact/completeness", "/cdf/sact/imports"]
 
 
 @pytest.fixture
@@ -120,3 +120,10 @@ def test_clinicians_and_hub_officers_may_not_open_the_sact_pages(client, importe
         person = Person(client.application.test_client(), username)
         for page in PAGES:
             person.open(page, expect=403)
+
+
+def test_each_import_is_listed_with_its_counts(team, imported):
+    rows = cells(team.open("/cdf/sact/imports"), "imports-table")
+
+    assert len(rows) == 1
+    assert rows[0][1:] == ["sact-extract.csv", "8", "5", "4", "0", "2", "1", "1", "1", "2"]

@@ -288,6 +288,7 @@ EXPECTED = {
     "pages.cdf_team.region_spend": {'cdf_admin'},
     # Treatment from SACT: a region's CDF team its region's, the CET and administrators the country's.
     "pages.sact.completeness": {'cdf_admin', 'admin', 'cet_analyst'},
+    "pages.sact.list_imports": {'cdf_admin', 'admin', 'cet_analyst'},
     "pages.sact.never_started": {'cdf_admin', 'admin', 'cet_analyst'},
     "pages.sact.refused_rows": {'cdf_admin', 'admin', 'cet_analyst'},
     "pages.sact.treated_without_approval": {'cdf_admin', 'admin', 'cet_analyst'},
