@@ -28,6 +28,7 @@ from ifr_service.reference.models import (
     ProgrammeOfCare,
     Region,
 )
+from ifr_service.sact.models import SactException, SactImport
 from ifr_service.users.models import ApiClient, PageSession, User
 from ifr_service.web.saved_forms import SavedForm
 
@@ -66,6 +67,8 @@ __all__ = [
     "PolicyItem",
     "ProgrammeOfCare",
     "Region",
+    "SactException",
+    "SactImport",
     "SavedForm",
     "TreatmentCycle",
     "User",

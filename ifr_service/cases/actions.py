@@ -58,6 +58,17 @@ def take_system_action(case: Case, action_key: str, payload: dict) -> Case:
                                                      payload), system)
 
 
+def take_checked_system_action(case: Case, action_key: str, payload: dict, noted: dict | None = None) -> Case:
+    """An action the service takes from data it was sent (a trust's SACT extract): the payload and
+    the guards checked as for a person, so that what a rule refuses a clinician it refuses here too.
+    `noted` is recorded with the event beside the checked payload (the SACT cycle's key, which the
+    treatment effect keeps with the cycle)."""
+    workflow, system = runtime().workflows[case.route], get_system_user()
+    decision = runner.decide(workflow, case, case.state, action_key, system, payload)
+    decision.payload.update(noted or {})
+    return _apply_with_effects(case, decision, system)
+
+
 def check_may_start(case: Case, action_key: str, actor: User) -> None:
     """Refuse (404, 403 or 409) before the action's form is shown."""
     check_can_see_case(actor, case)

@@ -69,7 +69,7 @@ class TreatmentRecordSchema(Schema):
     cycles_given = fields.Integer(required=True)
     stopped_on = fields.Date(allow_none=True)
     stop_reason = fields.String(allow_none=True, metadata={
-        "enum": ["progression", "toxicity", "patient_choice", "death", "completed", None]})
+        "enum": ["progression", "toxicity", "patient_choice", "death", "completed", "other", None]})
     break_limit_weeks = fields.Integer(required=True)
     next_treatment_by = fields.Date(allow_none=True, metadata={
         "description": "While on treatment: the last day the next treatment keeps the approval."})

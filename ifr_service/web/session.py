@@ -50,6 +50,7 @@ NAVIGATION = [
     ((Role.CDF_ADMIN,), "CDF spend", "pages.cdf_team.national_spend"),
     ((Role.CDF_ADMIN,), "CDF audit", "pages.cdf_team.own_audit"),
     ((Role.CDF_ADMIN,), "Approval look-up", "pages.cdf_team.look_up_approval"),
+    ((Role.CDF_ADMIN,), "Treatment from SACT", "pages.sact.never_started"),
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
     ((Role.CET_ANALYST,), "Trends", "pages.cet.trends"),
     ((Role.CET_ANALYST,), "Targets", "pages.cet.clock_performance"),

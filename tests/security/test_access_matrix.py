@@ -286,6 +286,12 @@ EXPECTED = {
     "pages.cdf_team.own_audit": {'cdf_admin'},
     "pages.cdf_team.region_audit": {'cdf_admin'},
     "pages.cdf_team.region_spend": {'cdf_admin'},
+    # Treatment from SACT: a region's CDF team its region's, the CET and administrators the country's.
+    "pages.sact.completeness": {'cdf_admin', 'admin', 'cet_analyst'},
+    "pages.sact.list_imports": {'cdf_admin', 'admin', 'cet_analyst'},
+    "pages.sact.never_started": {'cdf_admin', 'admin', 'cet_analyst'},
+    "pages.sact.refused_rows": {'cdf_admin', 'admin', 'cet_analyst'},
+    "pages.sact.treated_without_approval": {'cdf_admin', 'admin', 'cet_analyst'},
     "pages.cet.clock_performance": {'cet_analyst'},
     "pages.cet.cohorts_page": {'cet_analyst'},
     "pages.cet.dashboard": {'cet_analyst'},
