@@ -73,6 +73,7 @@ WORDS: dict[str, str | dict[str, str]] = {
     "api.cdf.region_applications": "Read the region's Cancer Drugs Fund applications through the API",
     "pages.cdf.show_application": "Viewed a Cancer Drugs Fund application",
     "api.cdf.get_approval": "Looked up a Cancer Drugs Fund approval through the API",
+    "api.funding.get_authorisation": "Looked up a funding authorisation through the API",
     "pages.cdf.convert_to_ifr": "Started an IFR from a Cancer Drugs Fund application",
     "api.cdf.convert_to_ifr": "Started an IFR from a Cancer Drugs Fund application through the API",
     "pages.cdf_team.national_spend": "Viewed or downloaded the national Cancer Drugs Fund spend",
@@ -80,6 +81,8 @@ WORDS: dict[str, str | dict[str, str]] = {
     "pages.cdf_team.own_audit": "Opened the region's Cancer Drugs Fund audit",
     "pages.cdf_team.region_audit": "Viewed or downloaded a region's Cancer Drugs Fund audit",
     "pages.cdf_team.look_up_approval": "Looked up a Cancer Drugs Fund approval",
+    "pages.funding.look_up": "Looked up a funding authorisation",
+    "pages.funding.print_authorisation": "Printed a funding authorisation",
     # Administration
     "pages.admin.add_user": {"GET": "Opened the form to add a user", "POST": "Added a user"},
     "pages.admin.show_user": {"GET": "Viewed a user", "POST": "Changed a user's details, role or access"},
