@@ -296,12 +296,14 @@ def _refuse_in_production(config: Config) -> None:
 
 def _register_feature_commands() -> None:
     from ifr_service.cet.commands import cet, import_group
+    from ifr_service.invoices.commands import invoices
     from ifr_service.policy.commands import policies
     from ifr_service.storage.commands import verify_storage_command
     from ifr_service.users.commands import clients
 
     main.add_command(import_group)
     main.add_command(cet)
+    main.add_command(invoices)
     main.add_command(policies)
     main.add_command(clients)
     main.add_command(verify_storage_command)

@@ -13,6 +13,7 @@ from ifr_service.cases.models import (
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.cet.models import CohortReferral, NationalCase
 from ifr_service.db import metadata
+from ifr_service.invoices.models import InvoiceLine, InvoiceSchedule
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.notifications.models import Notification
@@ -47,6 +48,8 @@ __all__ = [
     "ConflictOfInterest",
     "Hub",
     "IdempotencyRecord",
+    "InvoiceLine",
+    "InvoiceSchedule",
     "Letter",
     "NationalCase",
     "Notification",
