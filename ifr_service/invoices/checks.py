@@ -83,9 +83,9 @@ class Context:
 def check_line(line: ScheduleLine, authorisation: Authorisation | None, context: Context) -> list[Reason]:
     """Every reason to challenge the line; none when it is accepted."""
     if authorisation is None:
-        return [Reason(NOT_OURS, f"{line.authorisation_reference} is not an approval of {context.scope_name}: "
-                                 "check the reference against the approval letter, or bill the "
-                                 "commissioner who approved the treatment.")]
+        return [Reason(NOT_OURS, f"{line.authorisation_reference} is not an approval of "
+                                 f"{context.scope_name}: check the reference against the approval "
+                                 "letter, or bill the commissioner who approved the treatment.")]
     reasons = [*_who_and_what(line, authorisation), *_when(line, authorisation, context)]
     if authorisation.cost_cap_pence is not None and \
             context.accepted_pence + line.amount_pence > authorisation.cost_cap_pence:

@@ -41,8 +41,8 @@ def import_schedule(csv_file: Path, region_code: str | None, hub_code: str | Non
     challenges = challenges or csv_file.with_suffix(".challenges.csv")
     try:
         with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
-            schedule = check_schedule(scope_named(region_code, hub_code), csv_file.name, csv_file.read_bytes(),
-                                      None)
+            scope = scope_named(region_code, hub_code)
+            schedule = check_schedule(scope, csv_file.name, csv_file.read_bytes(), None)
             table = challenges_table(schedule)
             line = f"schedule {schedule.id} from {schedule.provider_code}: {summary(schedule)}"
     except ValidationFailed as error:

@@ -184,7 +184,8 @@ def _ascii(value: str, what: str) -> None:
 def _ods_code(value: str, _today: date) -> str:
     _ascii(value, "code")
     if not ODS_CODE.fullmatch(value):
-        raise ValueError(f"{quoted(value)} is not an ODS code (3 to 5 capital letters and digits, such as RRV).")
+        raise ValueError(f"{quoted(value)} is not an ODS code (3 to 5 capital letters and digits, such as "
+                         "RRV).")
     return value
 
 
@@ -294,7 +295,8 @@ def _amount(value: str, _today: date) -> int:
 
 
 CHECKS = {"provider_code": _ods_code, "invoice_number": _invoice_number, "line_number": _line_number,
-          "nhs_number": _nhs_number, "authorisation_reference": lambda value, _today: normalise_reference(value),
+          "nhs_number": _nhs_number,
+          "authorisation_reference": lambda value, _today: normalise_reference(value),
           "treatment": _treatment, "dmd_code": _dmd_code, "treatment_date": _treatment_date,
           "quantity": _quantity, "amount_gbp": _amount, "commissioner_code": _commissioner_code}
 OPTIONAL = {"dmd_code"}

@@ -128,7 +128,8 @@ def challenges_table(schedule: InvoiceSchedule) -> Table:
     rows = [{"provider_code": line.provider_code, "invoice_number": line.invoice_number,
              "line_number": line.line_number, "nhs_number": line.nhs_number,
              "authorisation_reference": line.authorisation_reference, "treatment": line.treatment,
-             "treatment_date": line.treatment_date.isoformat(), "amount_gbp": f"{line.amount_pence / 100:.2f}",
+             "treatment_date": line.treatment_date.isoformat(),
+             "amount_gbp": f"{line.amount_pence / 100:.2f}",
              "challenges": "; ".join(KINDS[reason["kind"]] for reason in line.reasons),
              "reasons": " ".join(reason["words"] for reason in line.reasons)}
             for line in queries.find_lines(schedule.id, CHALLENGED)]

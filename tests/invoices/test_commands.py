@@ -37,8 +37,9 @@ def test_the_example_is_checked_for_a_hub_and_its_challenges_written_for_the_tru
 
 def test_a_bad_file_is_refused_naming_each_line_and_nothing_is_kept(app, command, tmp_path):
     source = tmp_path / "bad.csv"
-    source.write_text("\n".join([HEADER, with_cell("nhs_number", "999 000 0027"),
-                                 with_cell("amount_gbp", "-5", with_cell("line_number", "2"))]), encoding="utf-8")
+    bad_lines = [HEADER, with_cell("nhs_number", "999 000 0027"),
+                 with_cell("amount_gbp", "-5", with_cell("line_number", "2"))]
+    source.write_text("\n".join(bad_lines), encoding="utf-8")
     before = count_rows(app)
     result = command(str(source), "--region", "london")
     assert result.exit_code == 1

@@ -17,7 +17,12 @@ from tests.web.browsing import Person
 def test_a_finance_person_signing_in_is_placed_in_the_hub_their_claims_name(app, in_db):
     claims = {"sub": "nhs-finance-1", "roles": ["commissioning_finance"], "org": "north-west"}
     config = app.config["IFR"]
-    placed = in_db(lambda: (lambda user: (user.role, user.hub_id, user.region_id))(account_for(claims, config)))
+
+    def place():
+        user = account_for(claims, config)
+        return user.role, user.hub_id, user.region_id
+
+    placed = in_db(place)
     assert placed == ("commissioning_finance", in_db(lambda: get_hub("north-west").id), None)
 
 

@@ -13,7 +13,10 @@ from ifr_service.invoices.schedule import COLUMNS, MAX_BYTES, MAX_LINES, FileToo
 
 TODAY = date(2026, 12, 7)
 HEADER = ",".join(COLUMNS)
-GOOD = "RRV,INV-1001,1,999 000 0026,CDFA-2026-000001-1,Atezolizumab 1200mg,12345678,2026-11-30,1,3807.69,ccg-camden"
+FULLWIDTH_AMOUNT = "\uff13\uff18\uff10\uff17.\uff16\uff19"  # 3807.69 in fullwidth digits
+FULLWIDTH_NHS_NUMBER = "".join(chr(0xFF10 + int(digit)) for digit in "9990000026")
+GOOD = ("RRV,INV-1001,1,999 000 0026,CDFA-2026-000001-1,Atezolizumab 1200mg,12345678,2026-11-30,1,3807.69,"
+        "ccg-camden")
 
 
 def schedule(*lines: str, header: str = HEADER) -> bytes:
@@ -59,7 +62,7 @@ def test_the_example_schedule_reads_whole():
     ("treatment_date", "30/11/2026", "is not a date written YYYY-MM-DD"),
     ("treatment_date", "2026-02-30", "is not a day of the calendar"),
     ("treatment_date", "2027-01-01", "is in the future"),
-    ("amount_gbp", "３８０７.６９", "digits other than 0 to 9"),
+    ("amount_gbp", FULLWIDTH_AMOUNT, "digits other than 0 to 9"),
     ("amount_gbp", "-3807.69", "is negative"),
     ("amount_gbp", "(3807.69)", "is negative"),
     ("amount_gbp", "999999999", "more than any one line can be"),
@@ -69,7 +72,7 @@ def test_the_example_schedule_reads_whole():
     ("amount_gbp", "12.345", "at most 2 decimal places"),
     ("nhs_number", "9990000027", "check digit does not match"),
     ("nhs_number", "12345", "10 digits"),
-    ("nhs_number", "９９９０００００２６", "digits other than 0 to 9"),
+    ("nhs_number", FULLWIDTH_NHS_NUMBER, "digits other than 0 to 9"),
     ("authorisation_reference", "CDFA-2026-000001-4", "check digit does not match"),
     ("authorisation_reference", "APPROVED", "is not an authorisation reference"),
     ("quantity", "-1", "is negative"),

@@ -11,7 +11,7 @@ from ifr_service.config import PROJECT_ROOT
 from ifr_service.invoices.schedule import COLUMNS, MAX_BYTES
 from tests.conftest import count_rows
 from tests.invoices.conftest import EXAMPLE
-from tests.invoices.test_schedule import GOOD, HEADER, with_cell
+from tests.invoices.test_schedule import FULLWIDTH_AMOUNT, GOOD, HEADER, with_cell
 from tests.users.audited import audit_mark, audited_since
 from tests.web.browsing import Person
 
@@ -51,7 +51,8 @@ def test_the_challenges_download_holds_only_the_trusts_challenged_lines(app, cli
     assert "9990000123" in everything  # the line's own patient, as the trust sent it
     assert "RJ1" not in everything and "62,400" not in everything and "6240000" not in everything
     schedule_id = re.search(r"/invoices/(\d+)", location).group(1)
-    assert audited_since(in_db, mark, f"export:invoice-challenges:{schedule_id}") == [("demo-finance", "export")]
+    subject = f"export:invoice-challenges:{schedule_id}"
+    assert audited_since(in_db, mark, subject) == [("demo-finance", "export")]
 
 
 def test_a_file_that_is_not_a_csv_is_refused_and_nothing_is_kept(app, client):
@@ -67,8 +68,9 @@ def test_a_file_that_is_not_a_csv_is_refused_and_nothing_is_kept(app, client):
 def test_a_bad_line_is_refused_naming_its_line_and_column_and_nothing_is_kept(app, client):
     finance = Person(client, "demo-finance")
     before = count_rows(app)
-    content = "\n".join([HEADER, GOOD, with_cell("amount_gbp", "３８０７.６９", with_cell("line_number", "2")),
-                         with_cell("treatment_date", "31/11/2026", with_cell("line_number", "3"))]).encode()
+    lines = [HEADER, GOOD, with_cell("amount_gbp", FULLWIDTH_AMOUNT, with_cell("line_number", "2")),
+             with_cell("treatment_date", "31/11/2026", with_cell("line_number", "3"))]
+    content = "\n".join(lines).encode()
     refused = upload(finance, content, expect=422)
     assert "Line 3, column amount_gbp (amount (£))" in refused.text
     assert "digits other than 0 to 9" in refused.text
