@@ -29,7 +29,7 @@ def test_the_example_is_checked_for_a_hub_and_its_challenges_written_for_the_tru
     shutil.copy(PROJECT_ROOT / EXAMPLE, source)
     result = command(str(source), "--hub", "london")
     assert result.exit_code == 0, result.output
-    assert "from RRV: 14 lines: 3 accepted (£16,507.35), 11 challenged" in result.output
+    assert "from RRV: 14 lines: 3 accepted (£16,507.35), 11 challenged (£108,222.69)" in result.output
     with (tmp_path / "invoice-schedule.challenges.csv").open(encoding="utf-8") as written:
         rows = list(csv.DictReader(written))
     assert [row["line_number"] for row in rows][:2] == ["1", "2"] and len(rows) == 11
