@@ -13,6 +13,7 @@ from ifr_service.cases.models import (
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.cet.models import CohortReferral, NationalCase
 from ifr_service.db import metadata
+from ifr_service.funding.models import FundingAuthorisation, TreatmentCycle
 from ifr_service.invoices.models import InvoiceLine, InvoiceSchedule
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
@@ -46,6 +47,7 @@ __all__ = [
     "Commissioner",
     "CommissionerHub",
     "ConflictOfInterest",
+    "FundingAuthorisation",
     "Hub",
     "IdempotencyRecord",
     "InvoiceLine",
@@ -65,6 +67,7 @@ __all__ = [
     "ProgrammeOfCare",
     "Region",
     "SavedForm",
+    "TreatmentCycle",
     "User",
     "metadata",
 ]
