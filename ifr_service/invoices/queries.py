@@ -85,7 +85,8 @@ def find_commissioner_codes(commissioner_ids: Iterable[int | None]) -> dict[int,
     ids = sorted({row_id for row_id in commissioner_ids if row_id is not None})
     if not ids:
         return {}
-    return dict(db.session().exec(select(Commissioner.id, Commissioner.code).where(Commissioner.id.in_(ids))))
+    query = select(Commissioner.id, Commissioner.code).where(Commissioner.id.in_(ids))
+    return {row_id: code for row_id, code in db.session().exec(query)}
 
 
 def create_schedule(schedule: InvoiceSchedule, lines: list[InvoiceLine]) -> InvoiceSchedule:

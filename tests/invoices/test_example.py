@@ -63,7 +63,7 @@ def test_the_example_meets_every_kind_of_challenge_line_by_line(app, in_db, invo
 def test_each_reason_is_in_plain_words(app, in_db, invoice_world):
     _, lines = check_example(in_db)
     words = {row: " ".join(reason["words"] for reason in line.reasons) for row, line in lines.items()}
-    assert "outcome report, due on 30 June 2027, is overdue" in words[5]
+    assert "outcome report, due on 3 May 2027, is overdue" in words[5]
     assert "would pass its cost cap" in words[6] and "£9,600.00 accepted before" in words[6]
     assert "not that of the patient the approval is for" in words[7]
     assert "is not the approved treatment, Example kinase inhibitor 600 mg capsules" in words[8]
