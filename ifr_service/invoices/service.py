@@ -96,9 +96,9 @@ def check_schedule(scope: Scope, filename: str, content: bytes, checked_by: User
     schedule = InvoiceSchedule(
         filename=(filename or "schedule.csv")[:200], provider_code=provider, region_id=scope.region_id,
         hub_id=scope.hub_id, route=scope.route, checked_by_id=checked_by.id if checked_by else None,
-        checked_on=today, line_count=totals.lines, accepted_count=totals.accepted,
-        challenged_count=totals.challenged, accepted_pence=totals.accepted_pence,
-        challenged_pence=totals.challenged_pence)
+        checked_on=today, checked_utc=runtime().now(), line_count=totals.lines,
+        accepted_count=totals.accepted, challenged_count=totals.challenged,
+        accepted_pence=totals.accepted_pence, challenged_pence=totals.challenged_pence)
     return queries.create_schedule(schedule, kept)
 
 

@@ -11,7 +11,7 @@ import io
 
 from ifr_service.config import PROJECT_ROOT
 from tests.browser.people import all_violations, assert_no_sideways_scroll, sign_in
-from tests.invoices.conftest import EXAMPLE
+from tests.invoices.conftest import EXAMPLE, invoice_world  # noqa: F401 (a fixture)
 from tests.invoices.test_schedule import FULLWIDTH_AMOUNT, GOOD, HEADER, with_cell
 
 PHONE = {"width": 375, "height": 812}
@@ -37,12 +37,14 @@ def checked(page, problems: list[str], name: str, phone: bool = True) -> None:
 
 
 def choose_and_check(page, name: str, content: bytes, mime: str = "text/csv") -> None:
-    page.get_by_label("Invoice schedule").set_input_files({"name": name, "mimeType": mime, "buffer": content})
+    chosen = {"name": name, "mimeType": mime, "buffer": content}
+    page.locator('input[type="file"][name="schedule"]').set_input_files(chosen)
     with page.expect_navigation():
         page.get_by_role("button", name="Check the schedule").click()
 
 
-def test_the_finance_role_uploads_a_schedule_reads_its_challenges_and_downloads_them(page, invoice_world):
+def test_the_finance_role_uploads_a_schedule_reads_its_challenges_and_downloads_them(
+        page, invoice_world):  # noqa: F811
     problems: list[str] = []
     sign_in(page, "Ella Brooks")
     page.wait_for_url("**/invoices")

@@ -3,11 +3,11 @@ outcome and reasons, and nothing but the schedule kept (docs/invoice-format.md#t
 
 from __future__ import annotations
 
-from ifr_service.funding.models import FundingAuthorisation
 from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.config import PROJECT_ROOT
+from ifr_service.funding.models import FundingAuthorisation
 from ifr_service.invoices import checks, service
 from ifr_service.invoices.models import InvoiceLine
 from ifr_service.users.queries import find_user
