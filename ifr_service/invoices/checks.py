@@ -3,7 +3,7 @@
 Commissioners challenge a trust's patient-level schedule against their approvals, as Blueteq's invoice
 matching does: does the patient exist and match, was the drug approved, was the approval in force on
 the day (and the treatment within its duration and cost cap), is a follow-up form outstanding, is the
-patient the billed commissioner's (DOMAIN.md, "Invoices"; docs/after-approval/invoices.md).
+patient the billed commissioner's (NHS England's CDF pages; docs/after-approval/invoices.md).
 
 A line is accepted when no check fails, otherwise challenged with every reason that applies, each in
 words a trust's finance team can act on. A reason never names another patient's details, another

@@ -10,6 +10,8 @@ from ifr_service.config import PROJECT_ROOT
 from ifr_service.funding.models import FundingAuthorisation
 from ifr_service.invoices import checks, service
 from ifr_service.invoices.models import InvoiceLine
+from ifr_service.reference.queries import get_hub
+from ifr_service.users.models import Role, User
 from ifr_service.users.queries import find_user
 from tests.conftest import count_rows
 from tests.invoices.conftest import EXAMPLE
@@ -113,3 +115,12 @@ def test_londons_cdf_team_checks_only_the_cdf_lines_against_its_approvals(app, i
     ifr_rows = [row for row, line in lines.items() if line.authorisation_reference.startswith("IFRA")]
     assert all(outcomes(lines)[row] == [checks.NOT_OURS] for row in ifr_rows)
     assert outcomes(lines)[4] == [] and outcomes(lines)[11] == [checks.NOT_IN_FORCE]
+
+
+def test_another_hubs_finance_sees_none_of_londons_approvals(app, in_db, invoice_world):
+    in_db(lambda: db.session().add(User(
+        username="finance-north-west", display_name="Finance NW", email="finance-nw@example.nhs.uk",
+        role=Role.COMMISSIONING_FINANCE.value, hub_id=get_hub("north-west").id)))
+    _, lines = check_example(in_db, "finance-north-west")
+    assert outcomes(lines) == {row: [checks.NOT_OURS] for row in EXPECTED}
+    assert all("not an approval of the North West hub" in line.reasons[0]["words"] for line in lines.values())
