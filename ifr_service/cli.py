@@ -300,6 +300,7 @@ def _refuse_in_production(config: Config) -> None:
 
 def _register_feature_commands() -> None:
     from ifr_service.cet.commands import cet, import_group
+    from ifr_service.invoices.commands import invoices
     from ifr_service.policy.commands import policies
     from ifr_service.sact.commands import sact
     from ifr_service.storage.commands import verify_storage_command
@@ -307,6 +308,7 @@ def _register_feature_commands() -> None:
 
     main.add_command(import_group)
     main.add_command(cet)
+    main.add_command(invoices)
     main.add_command(policies)
     main.add_command(sact)
     main.add_command(clients)

@@ -14,6 +14,7 @@ from ifr_service.cdf.models import CdfApplication
 from ifr_service.cet.models import CohortReferral, NationalCase
 from ifr_service.db import metadata
 from ifr_service.funding.models import FundingAuthorisation, TreatmentCycle
+from ifr_service.invoices.models import InvoiceLine, InvoiceSchedule
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.notifications.models import Notification
@@ -52,6 +53,8 @@ __all__ = [
     "FundingAuthorisation",
     "Hub",
     "IdempotencyRecord",
+    "InvoiceLine",
+    "InvoiceSchedule",
     "Letter",
     "NationalCase",
     "Notification",

@@ -67,8 +67,9 @@ def test_make_runs_steps_serve_a_working_service(fresh_env):
     run("db", "upgrade", env=fresh_env)
     run("reference", "load", env=fresh_env)
     demo = run("demo", "load", env=fresh_env)
-    # 23: the demo users (ifr_service/users/demo.py): the London panels', the trust approvers, the policy lead
-    assert "23 new users" in demo.stdout
+    # 24: the demo users (ifr_service/users/demo.py): the London panels', the trust approvers, the policy
+    # lead, the hub's commissioning finance
+    assert "24 new users" in demo.stdout
     clinician = run("token", "--user", "demo-clinician", env=fresh_env).stdout.strip()
     approver = run("token", "--user", "demo-trust-approver", env=fresh_env).stdout.strip()
     officer = run("token", "--user", "demo-officer", env=fresh_env).stdout.strip()

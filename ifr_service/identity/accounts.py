@@ -13,7 +13,7 @@ from ifr_service import db
 from ifr_service.config import Config
 from ifr_service.errors import Forbidden
 from ifr_service.reference.queries import find_hub, find_region
-from ifr_service.users.access import HUB_TEAM, OF_A_TRUST
+from ifr_service.users.access import OF_A_HUB, OF_A_TRUST
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import SYSTEM_USERNAME, create_user, find_user
 
@@ -60,7 +60,7 @@ def _place(user: User, role: Role, organisation: str | None, organisation_name: 
     if role in OF_A_TRUST:
         user.organisation_code = _required(organisation)
         user.organisation_name = organisation_name
-    elif role in HUB_TEAM:
+    elif role in OF_A_HUB:
         user.hub_id = _required(find_hub(_required(organisation))).id
     elif role is Role.CDF_ADMIN:
         user.region_id = _required(find_region(_required(organisation))).id

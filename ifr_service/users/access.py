@@ -25,6 +25,8 @@ ANY_SIGNED_IN = "any signed-in user"
 HUB_TEAM = (Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.PANEL_MEMBER)
 WORKS_THE_QUEUE = (Role.CASE_OFFICER, Role.PANEL_CHAIR)  # chairs take chair's urgent action from it
 RUNS_MEETINGS = (Role.CASE_OFFICER, Role.PANEL_CHAIR)
+# The roles that belong to a hub (hub_id): its IFR team and panels, and its commissioning finance.
+OF_A_HUB = (*HUB_TEAM, Role.COMMISSIONING_FINANCE)
 # The roles that belong to a provider trust, by its ODS code.
 OF_A_TRUST = (Role.CLINICIAN, Role.TRUST_APPROVER)
 CASE_READERS = (Role.CLINICIAN, Role.TRUST_APPROVER, Role.CDF_ADMIN, *HUB_TEAM)

@@ -5,7 +5,7 @@ Hub staff work for the London hub; the CDF administrator for the London region."
 from __future__ import annotations
 
 from ifr_service.reference.queries import get_hub
-from ifr_service.users.access import HUB_TEAM
+from ifr_service.users.access import OF_A_HUB
 from ifr_service.users.models import Role, User
 from ifr_service.users.queries import create_user, find_user
 
@@ -40,6 +40,8 @@ DEMO_USERS = [
     ("demo-screening-chair", "Dr Nadia Hussain", Role.PANEL_CHAIR, None),
     ("demo-screening-clinician", "Dr Owen Price", Role.PANEL_MEMBER, None),
     ("demo-cdf-admin", "Jo Evans", Role.CDF_ADMIN, None),
+    # The London hub's commissioning finance: checks trusts' invoice schedules against its approvals.
+    ("demo-finance", "Ella Brooks", Role.COMMISSIONING_FINANCE, None),
     ("demo-cet", "Chris Morgan", Role.CET_ANALYST, None),
     ("demo-policy-lead", "Dr Nia Roberts", Role.POLICY_LEAD, None),
     ("demo-admin", "Alex Reid", Role.ADMIN, None),
@@ -60,7 +62,7 @@ def load_demo_users() -> int:
             leads_hub=username in HUB_LEADS,
             username=username, display_name=name, role=role.value,
             email=f"{username}@example.nhs.uk", organisation_code=code,
-            organisation_name=organisation, hub_id=hub.id if role in HUB_TEAM else None,
+            organisation_name=organisation, hub_id=hub.id if role in OF_A_HUB else None,
             region_id=hub.region_id if role is Role.CDF_ADMIN else None,
         ))
         created += 1

@@ -25,6 +25,9 @@ class Role(StrEnum):
     # method for national clinical policies, recording the Clinical Panel's, CPAG's and the commissioning
     # committee's outcomes (workflows/policy.yaml; docs/cet.md#the-policy-road)
     POLICY_LEAD = "policy_lead"
+    # A hub's commissioning finance team: checks trusts' invoice schedules against the hub's funding
+    # authorisations (invoices/; docs/after-approval/invoices.md). Sees no case.
+    COMMISSIONING_FINANCE = "commissioning_finance"
     ADMIN = "admin"
     AUDITOR = "auditor"  # information governance: reads the audit log, never a case
     SYSTEM = "system"  # the service itself, acting on a clock (never signs in)

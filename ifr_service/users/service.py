@@ -21,7 +21,7 @@ from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.reference.queries import find_hub, find_provider, find_region, get_hub_by_id, get_region
 from ifr_service.text import quoted, text_problem
 from ifr_service.users import queries
-from ifr_service.users.access import HUB_TEAM, OF_A_TRUST
+from ifr_service.users.access import OF_A_HUB, OF_A_TRUST
 from ifr_service.users.models import Role, User
 
 # Every role a person can hold; the service's own user is not a person.
@@ -201,7 +201,7 @@ def _place(form: Mapping[str, str], role: Role, errors: dict) -> dict:
                                     "is added to the reference data first (docs/reference-data.md).")
             return {"organisation_code": None, "organisation_name": None}
         return {"organisation_code": provider.code, "organisation_name": provider.name}
-    if role in HUB_TEAM:
+    if role in OF_A_HUB:
         hub = find_hub(form.get("hub") or "")
         if hub is None:
             errors["hub"] = "Choose the hub the person works for from the list."

@@ -13,7 +13,7 @@ from ifr_service.panels import queries as panel_queries
 from ifr_service.panels.seats import seats_quorum
 from ifr_service.reference.queries import find_hubs, find_providers, find_regions
 from ifr_service.users import queries, service
-from ifr_service.users.access import HUB_TEAM, current_user
+from ifr_service.users.access import OF_A_HUB, current_user
 from ifr_service.users.models import Role, User
 from ifr_service.web.session import ROLE_TITLES, page_allow
 
@@ -115,7 +115,7 @@ def _values_of(user: User) -> dict:
 
 ROLE_HINTS = {Role.CLINICIAN: "Needs their provider trust", Role.TRUST_APPROVER: "Needs their provider trust",
               Role.CDF_ADMIN: "Needs their region",
-              **{role: "Needs their hub" for role in HUB_TEAM}}
+              **{role: "Needs their hub" for role in OF_A_HUB}}
 
 
 def _role_items(chosen: str, everyone: bool = False) -> list[dict]:

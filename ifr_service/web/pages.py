@@ -155,6 +155,7 @@ FEATURE_VIEWS = [
     "ifr_service.cdf.team_views:cdf_team_pages",
     "ifr_service.funding.views:funding_pages",
     "ifr_service.sact.views:sact_pages",
+    "ifr_service.invoices.views:invoice_pages",
     "ifr_service.cet.views:cet_pages",
     "ifr_service.policy.views:policy_pages",
     "ifr_service.audit.views:audit_pages",

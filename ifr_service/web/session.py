@@ -51,6 +51,7 @@ NAVIGATION = [
     ((Role.CDF_ADMIN,), "CDF audit", "pages.cdf_team.own_audit"),
     ((Role.CDF_ADMIN,), "Approval look-up", "pages.cdf_team.look_up_approval"),
     ((Role.CDF_ADMIN,), "Treatment from SACT", "pages.sact.never_started"),
+    ((Role.COMMISSIONING_FINANCE, Role.CDF_ADMIN), "Invoice checks", "pages.invoices.list_schedules"),
     ((Role.CET_ANALYST,), "National dashboard", "pages.cet.dashboard"),
     ((Role.CET_ANALYST,), "Trends", "pages.cet.trends"),
     ((Role.CET_ANALYST,), "Targets", "pages.cet.clock_performance"),
@@ -70,6 +71,7 @@ ROLE_TITLES = {Role.CLINICIAN: "Clinician", Role.TRUST_APPROVER: "Trust approver
                Role.PANEL_CHAIR: "IFR panel chair", Role.PANEL_MEMBER: "IFR panel member",
                Role.CDF_ADMIN: "Regional CDF administrator", Role.CET_ANALYST: "Clinical Effectiveness Team",
                Role.POLICY_LEAD: "Specialised commissioning policy team",
+               Role.COMMISSIONING_FINANCE: "Commissioning finance",
                Role.ADMIN: "Service administrator", Role.AUDITOR: "Information governance auditor"}
 
 

@@ -38,7 +38,9 @@ PAGES = {
                          "/panel/meetings/{screening_meeting}/cases/{screening}",
                          "/panel/meetings/{screening_meeting}/minutes"],
     "Jo Evans": ["/cdf/applications", "/cases/{cdf}", "/cdf/spend", "/cdf/regions/london/spend",
-                 "/cdf/regions/london/audit", "/cdf/approvals", "/cdf/approvals?number=CDFA-2026-000001-0"],
+                 "/cdf/regions/london/audit", "/cdf/approvals", "/cdf/approvals?number=CDFA-2026-000001-0",
+                 "/invoices"],
+    "Ella Brooks": ["/invoices"],  # a schedule's page: tests/browser/test_invoice_upload_journey.py
     "Chris Morgan": ["/cet", "/cet/policy-queue", "/cet/policy-queue/{item}",
                      "/cet/policy-queue/{item}/actions/close", "/policies", "/queue",
                      "/cet/exports/{export}", "/cet/trends", "/cet/trends?by=hub&then=outcome",

@@ -90,7 +90,8 @@ def test_an_administrator_keeps_users_panel_seats_and_background_jobs(page, brow
     check_page(page)
     fill_user(page, **{"Username": "demo-officer", "Full name": "Jo Bloggs", "Email address": "jo@nhs.net"})
     page.get_by_label("Hub IFR case officer").check()
-    page.get_by_label("Hub (for case officers, panel chairs and panel members)").select_option(label="London")
+    page.get_by_label("Hub (for case officers, panel chairs, panel members and commissioning finance)") \
+        .select_option(label="London")
     go(page, page.get_by_role("button", name="Add the user"))
     assert "There is a user 'demo-officer' already" in summary(page)
     assert page.get_by_label("Full name").input_value() == "Jo Bloggs"  # what was typed is kept

@@ -29,7 +29,7 @@ from tests.web.browsing import Person
 PEOPLE = {"clinician": "demo-clinician", "case_officer": "demo-officer", "panel_chair": "demo-panel-chair",
           "panel_member": "demo-panel-member", "cdf_admin": "demo-cdf-admin", "cet_analyst": "demo-cet",
           "policy_lead": "demo-policy-lead", "admin": "demo-admin", "auditor": "demo-auditor",
-          "trust_approver": "demo-trust-approver"}
+          "trust_approver": "demo-trust-approver", "commissioning_finance": "demo-finance"}
 DENIED = {401, 403, 404}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # The demo cases are the London hub's, from the clinician's trust; the one ready for panel is on the
@@ -76,8 +76,23 @@ def world(app, client, auth, in_db, run_jobs) -> dict:
         db.session().flush()
         return item.id
 
+    def checked_schedule() -> int:
+        """An invoice schedule the London hub's commissioning finance checked."""
+        from datetime import date
+
+        from ifr_service.invoices.models import InvoiceSchedule
+        from ifr_service.reference.queries import get_hub
+
+        item = InvoiceSchedule(filename="schedule.csv", provider_code="RRV", hub_id=get_hub("london").id,
+                               checked_on=date(2026, 12, 1), line_count=0, accepted_count=0,
+                               challenged_count=0, accepted_pence=0, challenged_pence=0)
+        db.session().add(item)
+        db.session().flush()
+        return item.id
+
     known = in_db(read)
     known["export_id"] = in_db(made_export)
+    known["schedule_id"] = in_db(checked_schedule)
     known["attachment_id"] = _attach(client, auth, known["waiting"])
     known["conflict_id"] = _declare_conflict(client, auth, known)
     return known
@@ -249,6 +264,9 @@ EXPECTED = {
     "pages.application.submitted": {'clinician'},
     "pages.application.task_list": {'clinician'},
     "pages.audit.search": {'auditor'},
+    "pages.invoices.list_schedules": {'cdf_admin', 'commissioning_finance'},
+    "pages.invoices.upload_schedule": {'cdf_admin', 'commissioning_finance'},  # an empty form: 422
+    "pages.invoices.show_schedule": {'commissioning_finance'},  # the London hub's: the region's CDF team 404
     "pages.jobs.list_jobs": {'admin'},
     "pages.jobs.retry_job": {'admin'},
     "pages.admin.overview": {'admin'},

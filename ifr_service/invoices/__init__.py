@@ -1,0 +1,1 @@
+"""Trusts' invoice schedules checked against the funding authorisations."""
