@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.models import Case
-from ifr_service.cdf.models import CdfApplication
+from ifr_service.cdf.models import CdfApplication, ConfidentialPrice
 from ifr_service.errors import NotFound
+from ifr_service.users.models import User
 
 # States whose approval may still be in force; the dates decide whether it is.
 LIVE_STATES = ("approved", "on_treatment")
@@ -85,3 +86,43 @@ def find_sweep_candidates(today: date) -> list[int]:
                 .where(Case.state == "on_treatment",
                        CdfApplication.last_treatment_on < today - timedelta(weeks=1)))
     return sorted({*db.session().exec(expired), *db.session().exec(breaking)})
+
+
+def find_spend_approvals(start: date, as_of: date, region_id: int | None = None
+                         ) -> list[tuple[CdfApplication, Case]]:
+    """The approvals whose treatment may fall in a financial year from `start`: decided by `as_of`,
+    and still in force (by state; the dates decide) or treated or stopped on or after `start`."""
+    touched = func.coalesce(CdfApplication.stopped_on, CdfApplication.last_treatment_on) >= start
+    query = (select(CdfApplication, Case).join(Case, Case.id == CdfApplication.case_id)
+             .where(CdfApplication.approval_number.is_not(None), CdfApplication.decided_on <= as_of,
+                    or_(Case.state.in_(LIVE_STATES), touched)))
+    if region_id is not None:
+        query = query.where(Case.region_id == region_id)
+    return list(db.session().exec(query.order_by(CdfApplication.case_id)))
+
+
+def create_price(row: ConfidentialPrice) -> ConfidentialPrice:
+    db.session().add(row)
+    db.session().flush()
+    return row
+
+
+def find_prices(entry_key: str | None = None) -> list[ConfidentialPrice]:
+    """The confidential prices entered, by entry, oldest first."""
+    query = select(ConfidentialPrice)
+    if entry_key is not None:
+        query = query.where(ConfidentialPrice.entry_key == entry_key)
+    return list(db.session().exec(query.order_by(ConfidentialPrice.entry_key, ConfidentialPrice.valid_from,
+                                                 ConfidentialPrice.id)))
+
+
+def find_prices_with_names() -> list[tuple[ConfidentialPrice, str]]:
+    """Every confidential price with the username of who entered it, by entry, oldest first."""
+    query = (select(ConfidentialPrice, User.username).join(User, User.id == ConfidentialPrice.entered_by_id)
+             .order_by(ConfidentialPrice.entry_key, ConfidentialPrice.valid_from, ConfidentialPrice.id))
+    return list(db.session().exec(query))
+
+
+def find_authorised_treatment(case_ids: list[int]) -> dict[int, tuple[list[date], int | None]]:
+    """For each case, the days of the cycles its funding authorisation records and its cycle length."""
+    return {}
