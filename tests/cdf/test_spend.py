@@ -52,7 +52,7 @@ def treated(client, auth, cdf_application, calendar):
 def year_so_far(client, auth, cdf_application, calendar, treated):
     """To 23 November 2026, in 2026/27:
     A. atezolizumab approved 10 March 2026, cycles on 10 and 31 March (2025/26's), 21 April and
-       12 May, stopped 2 June: 2026/27 counts April's and May's cycles only, £3,807.69 each.
+       12 May, stopped 2 June (toxicity): 2026/27 counts April's and May's cycles only, £3,807.69 each.
     B. sotorasib approved and started 1 September, treated 29 September and 27 October: September and
        October given (2 × £6,907.35 = £13,814.70); in force, its other 5 months are forecast from a
        month after the last treatment: 27 November, then 1 December, January, February and March.
@@ -69,7 +69,7 @@ def year_so_far(client, auth, cdf_application, calendar, treated):
     treat(date(2026, 3, 10), first, "record_start")
     for day in (date(2026, 3, 31), date(2026, 4, 21), date(2026, 5, 12)):
         treat(day, first, "record_continuation")
-    treat(date(2026, 6, 2), first, "record_stop", reason="progression")
+    treat(date(2026, 6, 2), first, "record_stop", reason="toxicity")
     sotorasib = approve(date(2026, 9, 1), SOTORASIB, PATIENTS[1])
     treat(date(2026, 9, 1), sotorasib, "record_start")
     for day in (date(2026, 9, 29), date(2026, 10, 27)):
