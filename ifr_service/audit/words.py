@@ -81,7 +81,8 @@ WORDS: dict[str, str | dict[str, str]] = {
     "pages.cdf_team.region_audit": "Viewed or downloaded a region's Cancer Drugs Fund audit",
     "pages.cdf_team.look_up_approval": "Looked up a Cancer Drugs Fund approval",
     "pages.cdf_prices.enter_price": "Entered a confidential price of the Cancer Drugs Fund list",
-    "api.cdf.enter_confidential_price": "Entered a confidential price of the Cancer Drugs Fund list through the API",
+    "api.cdf.enter_confidential_price": ("Entered a confidential price of the Cancer Drugs Fund list "
+                                         "through the API"),
     # Administration
     "pages.admin.add_user": {"GET": "Opened the form to add a user", "POST": "Added a user"},
     "pages.admin.show_user": {"GET": "Viewed a user", "POST": "Changed a user's details, role or access"},

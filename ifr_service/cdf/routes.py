@@ -15,10 +15,10 @@ from ifr_service.cdf import audit, prices, queries, service, spend
 from ifr_service.cdf.presenters import (
     pounds,
     present_approval,
-    present_entry_prices,
-    present_price,
     present_entry,
+    present_entry_prices,
     present_entry_summary,
+    present_price,
     present_region_item,
 )
 from ifr_service.cdf.schemas import (
@@ -256,7 +256,8 @@ def list_confidential_prices():
           description: Every entry of the list, with its prices
           content: {application/json: {schema: {type: array, items: CdfEntryPrices}}}
     """
-    return EntryPricesSchema(many=True).dump([present_entry_prices(entry) for entry in prices.find_entry_prices()])
+    entries = prices.find_entry_prices()
+    return EntryPricesSchema(many=True).dump([present_entry_prices(entry) for entry in entries])
 
 
 @cdf.post("/cdf/confidential-prices")

@@ -176,7 +176,8 @@ class SpendSchema(Schema):
 
 class ConfidentialPriceSchema(Schema):
     id = fields.Integer(required=True)
-    entry = fields.String(required=True, attribute="entry_key", metadata={"description": "The list entry's key."})
+    entry = fields.String(required=True, attribute="entry_key",
+                          metadata={"description": "The list entry's key."})
     cost_unit = fields.String(required=True, validate=validate.OneOf(["cycle", "month"]))
     price_gbp = _money("The confidential price per cycle or month.")
     valid_from = fields.Date(required=True)

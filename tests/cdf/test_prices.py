@@ -29,17 +29,19 @@ def saved_prices(app) -> int:
         return db.session().exec(select(func.count()).select_from(ConfidentialPrice)).one()
 
 
-def test_the_spend_prices_each_cycle_at_the_confidential_price_valid_on_its_day(app, client, auth, year_so_far):
+def test_the_spend_prices_each_cycle_at_the_confidential_price_valid_on_its_day(
+        app, client, auth, year_so_far):  # noqa: F811
     first = enter(client, auth, "3000.00", "2026-12-01")
     assert first.status_code == 201, first.json
-    assert {key: first.json[key] for key in ("entry", "cost_unit", "price_gbp", "valid_from", "entered_by")} == {
+    shown = ("entry", "cost_unit", "price_gbp", "valid_from", "entered_by")
+    assert {key: first.json[key] for key in shown} == {
         "entry": ATEZOLIZUMAB, "cost_unit": "cycle", "price_gbp": "3000.00", "valid_from": "2026-12-01",
         "entered_by": ADMIN}
     assert enter(client, auth, "2,500", "2027-01-01").status_code == 201
 
     report = spend(client, auth)
     # C's cycles expected on 14 December at £3,000, and on 4 and 25 January, 15 February, 8 and
-    # 29 March at £2,500: £15,500 in place of 6 × £3,807.69 = £22,846.14. What was given, before
+    # 29 March at £2,500: £15,500 in place of 6 x £3,807.69 = £22,846.14. What was given, before
     # December, stays at the list price.
     assert report["national"] == {"approvals": 4, "committed_gbp": "29045.46", "forecast_gbp": "102257.21",
                                   "priced_at": "list_and_confidential"}
@@ -58,8 +60,8 @@ def test_the_spend_prices_each_cycle_at_the_confidential_price_valid_on_its_day(
     assert not any("3000" in f"{row.subject}{row.path}" for row in rows)  # the log names no price
 
 
-def test_a_correction_entered_later_for_the_same_date_takes_over_and_both_are_kept(app, client, auth,
-                                                                                    year_so_far):
+def test_a_correction_entered_later_for_the_same_date_takes_over_and_both_are_kept(
+        app, client, auth, year_so_far):  # noqa: F811
     assert enter(client, auth, "3000.00", "2026-12-01").status_code == 201
     assert enter(client, auth, "2000.00", "2026-12-01").status_code == 201
     # C's 6 cycles expected in the year at £2,000: £12,000 in place of £22,846.14.
@@ -77,7 +79,7 @@ def test_the_regions_teams_read_the_prices_and_only_the_national_administrators_
         assert enter(client, auth, "3000.00", "2026-12-01", who=trust_or_other).status_code == 403
 
 
-FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+FULLWIDTH = {ord(digit): ord(digit) + 0xFEE0 for digit in "0123456789"}  # "0" to "\uff10"
 
 
 @pytest.mark.parametrize(("field", "body"), [
@@ -108,10 +110,11 @@ def test_a_bad_price_date_or_entry_is_named_and_nothing_is_saved(app, client, au
 def test_the_page_lists_the_prices_and_names_every_bad_field_at_once(app, client):
     admin = Person(client, ADMIN)
     page = admin.open("/cdf/confidential-prices")
-    assert "Confidential prices of the Cancer Drugs Fund list" in page and "Enter a confidential price" in page
+    assert "Confidential prices of the Cancer Drugs Fund list" in page
+    assert "Enter a confidential price" in page
     bad = admin.submit("/cdf/confidential-prices", {
-        "entry": ATEZOLIZUMAB, "price_gbp": "１２", "valid_from[day]": "31", "valid_from[month]": "2",
-        "valid_from[year]": "2026"}, expect=422)
+        "entry": ATEZOLIZUMAB, "price_gbp": "12".translate(FULLWIDTH), "valid_from[day]": "31",
+        "valid_from[month]": "2", "valid_from[year]": "2026"}, expect=422)
     assert 'href="#field-price_gbp"' in bad.text and 'href="#field-valid_from"' in bad.text
     assert saved_prices(app) == 0
     saved = admin.submit("/cdf/confidential-prices", {
@@ -130,7 +133,7 @@ def test_the_page_lists_the_prices_and_names_every_bad_field_at_once(app, client
 SECRET = ("1234.57", "1,234.57", "123457")  # an unlikely figure: found anywhere, it leaked
 
 
-def test_nothing_a_trust_can_reach_shows_a_confidential_price(app, client, auth, year_so_far):
+def test_nothing_a_trust_can_reach_shows_a_confidential_price(app, client, auth, year_so_far):  # noqa: F811
     assert enter(client, auth, SECRET[0], "2026-04-01").status_code == 201
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
         number = db.session().exec(select(CdfApplication.approval_number).where(

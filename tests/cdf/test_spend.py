@@ -54,13 +54,13 @@ def year_so_far(client, auth, cdf_application, calendar, treated):
     A. atezolizumab approved 10 March 2026, cycles on 10 and 31 March (2025/26's), 21 April and
        12 May, stopped 2 June (toxicity): 2026/27 counts April's and May's cycles only, £3,807.69 each.
     B. sotorasib approved and started 1 September, treated 29 September and 27 October: September and
-       October given (2 × £6,907.35 = £13,814.70); in force, its other 5 months are forecast from a
+       October given (2 x £6,907.35 = £13,814.70); in force, its other 5 months are forecast from a
        month after the last treatment: 27 November, then 1 December, January, February and March.
     C. atezolizumab approved and started 2 November, a cycle on 23 November (£7,615.38 given); 15
        cycles to go, every 21 days from the last: 14 December, 4 and 25 January, 15 February, 8 and
-       29 March in the year (6 × £3,807.69 = £22,846.14), the rest in 2027/28.
+       29 March in the year (6 x £3,807.69 = £22,846.14), the rest in 2027/28.
     F. olaparib approved 23 November, not started: 5 months forecast from tomorrow (24 November,
-       then December to March), 5 × £4,635.00 = £23,175.00.
+       then December to March), 5 x £4,635.00 = £23,175.00.
     Committed £29,045.46; forecast 7,615.38 + 48,351.45 + 30,461.52 + 23,175.00 = £109,603.35.
     Besides: an application not approved, and pembrolizumab, routinely commissioned now, started on
     23 November (£5,260.00, not the fund's)."""
@@ -119,7 +119,8 @@ def test_an_approval_from_march_still_treated_in_may_counts_in_both_years(client
     assert client.get("/api/v1/cdf/spend", headers=auth("demo-clinician")).status_code == 403
 
 
-def test_the_budget_is_reached_on_the_day_spend_given_and_expected_passes_it(client, auth, year_so_far, budget):
+def test_the_budget_is_reached_on_the_day_spend_given_and_expected_passes_it(
+        client, auth, year_so_far, budget):
     budget(50_000)  # £40,587.81 by 27 November; 1 December adds £11,542.35
     report = spend(client, auth)
     assert (report["forecast_exceeds_budget"], report["budget_reached_on"]) == (True, "2026-12-01")
@@ -154,7 +155,8 @@ def test_each_month_counts_the_treatment_in_it_and_the_months_add_up_to_the_year
         detail = spend_detail(2026, date(2026, 11, 23), 340_000_000_00)
         london = spend_detail(2026, date(2026, 11, 23), 340_000_000_00, region_id=find_region("london").id)
         north = spend_detail(2026, date(2026, 11, 23), 1, region_id=-1)
-    assert {row.month: (row.approvals, row.committed_pence, row.forecast_pence) for row in detail.months} == MONTHS
+    shown = {row.month: (row.approvals, row.committed_pence, row.forecast_pence) for row in detail.months}
+    assert shown == MONTHS
     months = {row.month: row for row in detail.months}
     assert months[date(2026, 11, 1)].cumulative_committed_pence == detail.total.committed_pence == 29_045_46
     assert months[date(2026, 12, 1)].cumulative_committed_pence is None  # not begun

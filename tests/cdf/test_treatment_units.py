@@ -63,7 +63,7 @@ def test_the_months_still_expected_begin_the_month_after_the_last_treatment():
 
 
 def test_the_forecast_stops_at_the_expected_units_and_an_ended_approval_forecasts_nothing():
-    given = tuple(date(2026, 10, day) for day in (1, 8, 15, 22, 29)) + (date(2026, 11, 5),)
+    given = (*(date(2026, 10, day) for day in (1, 8, 15, 22, 29)), date(2026, 11, 5))
     assert forecast_units(cycles(started_on=given[0], cycle_dates=given), TODAY) == []  # 6 of 6
     stopped = cycles(started_on=given[0], cycle_dates=given[:2], stopped_on=date(2026, 10, 20))
     assert forecast_units(stopped, TODAY) == []
