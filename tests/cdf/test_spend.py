@@ -170,3 +170,25 @@ def test_each_month_counts_the_treatment_in_it_and_the_months_add_up_to_the_year
     assert detail.routinely_commissioned_pence == 5_260_00
     assert london.total == detail.total  # every approval here is London's
     assert north.total.approvals == 0 and north.months[-1].cumulative_forecast_pence == 0
+
+
+def test_the_spend_reads_the_same_number_of_statements_however_many_approvals(
+        app, client, auth, year_so_far, treated):
+    from tests.cases.test_statement_budgets import counting
+
+    def statements() -> list[str]:
+        with counting(app) as seen:
+            spend(client, auth)
+        return seen.before_commit
+
+    before = statements()
+    approve, treat = treated
+    for patient in nhs_numbers(10)[8:]:  # two more approvals, each with cycles given
+        reference = approve(date(2026, 11, 23), ATEZOLIZUMAB, patient)
+        treat(date(2026, 11, 23), reference, "record_start")
+    after = statements()
+    assert spend(client, auth)["national"]["approvals"] == 6
+    assert len(after) == len(before), "\n".join(after)
+    spend_reads = [sql for sql in after if "cdf_application" in sql or "cdf_confidential_price" in sql
+                   or "treatment_cycle" in sql]
+    assert len(spend_reads) <= 3, "\n".join(spend_reads)  # the approvals, their cycles, the prices
