@@ -81,6 +81,7 @@ class CdfEntry:
     valid_to: date | None = None
     data_collection_ends_on: date | None = None
     immunotherapy: bool = False
+    cycle_days: int | None = None  # one cycle's length, where given in cycles
     treatment_break_weeks: int = 4
     start_within_weeks: int = 4
 
@@ -113,6 +114,7 @@ def parse_entry(raw: dict) -> CdfEntry:
                        for c in raw["criteria"]),
         treatment_fields=tuple(parse_field(f) for f in raw.get("treatment", ())),
         immunotherapy=immunotherapy,
+        cycle_days=raw.get("cycle_days"),
         # A break longer than this needs a new form: 12 weeks for immunotherapies, else 4.
         treatment_break_weeks=raw.get("treatment_break_weeks", 12 if immunotherapy else 4),
         start_within_weeks=raw.get("start_within_weeks", 4),
