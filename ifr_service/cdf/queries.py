@@ -11,6 +11,7 @@ from ifr_service import db
 from ifr_service.cases.models import Case
 from ifr_service.cdf.models import CdfApplication, ConfidentialPrice
 from ifr_service.errors import NotFound
+from ifr_service.funding.models import FundingAuthorisation, TreatmentCycle
 from ifr_service.users.models import User
 
 # States whose approval may still be in force; the dates decide whether it is.
@@ -88,17 +89,36 @@ def find_sweep_candidates(today: date) -> list[int]:
     return sorted({*db.session().exec(expired), *db.session().exec(breaking)})
 
 
-def find_spend_approvals(start: date, as_of: date, region_id: int | None = None
-                         ) -> list[tuple[CdfApplication, Case]]:
+def _spend_query(columns, start: date, as_of: date, region_id: int | None):
     """The approvals whose treatment may fall in a financial year from `start`: decided by `as_of`,
-    and still in force (by state; the dates decide) or treated or stopped on or after `start`."""
-    touched = func.coalesce(CdfApplication.stopped_on, CdfApplication.last_treatment_on) >= start
-    query = (select(CdfApplication, Case).join(Case, Case.id == CdfApplication.case_id)
+    and still in force (by state; the dates decide) or treated or stopped on or after `start`, by the
+    CDF record or by the funding authorisation's cycles (from SACT, say)."""
+    touched = or_(func.coalesce(CdfApplication.stopped_on, CdfApplication.last_treatment_on) >= start,
+                  FundingAuthorisation.last_cycle_on >= start)
+    query = (select(*columns).select_from(CdfApplication).join(Case, Case.id == CdfApplication.case_id)
+             .outerjoin(FundingAuthorisation, FundingAuthorisation.case_id == CdfApplication.case_id)
              .where(CdfApplication.approval_number.is_not(None), CdfApplication.decided_on <= as_of,
                     or_(Case.state.in_(LIVE_STATES), touched)))
-    if region_id is not None:
-        query = query.where(Case.region_id == region_id)
+    return query.where(Case.region_id == region_id) if region_id is not None else query
+
+
+def find_spend_approvals(start: date, as_of: date, region_id: int | None = None
+                         ) -> list[tuple[CdfApplication, Case, int | None]]:
+    """Those approvals, each with its case and its authorisation's cycle length (None without one)."""
+    query = _spend_query((CdfApplication, Case, FundingAuthorisation.cycle_days), start, as_of, region_id)
     return list(db.session().exec(query.order_by(CdfApplication.case_id)))
+
+
+def find_spend_cycles(start: date, as_of: date, region_id: int | None = None) -> dict[int, list[date]]:
+    """The days of the cycles the same approvals' authorisations record, by case: one statement for
+    all, whatever their number."""
+    query = _spend_query((CdfApplication.case_id, TreatmentCycle.given_on), start, as_of, region_id).join(
+        TreatmentCycle, TreatmentCycle.authorisation_id == FundingAuthorisation.id)
+    cycles: dict[int, list[date]] = {}
+    ordered = query.order_by(CdfApplication.case_id, TreatmentCycle.given_on)
+    for case_id, given_on in db.session().exec(ordered):
+        cycles.setdefault(case_id, []).append(given_on)
+    return cycles
 
 
 def create_price(row: ConfidentialPrice) -> ConfidentialPrice:
@@ -121,8 +141,3 @@ def find_prices_with_names() -> list[tuple[ConfidentialPrice, str]]:
     query = (select(ConfidentialPrice, User.username).join(User, User.id == ConfidentialPrice.entered_by_id)
              .order_by(ConfidentialPrice.entry_key, ConfidentialPrice.valid_from, ConfidentialPrice.id))
     return list(db.session().exec(query))
-
-
-def find_authorised_treatment(case_ids: list[int]) -> dict[int, tuple[list[date], int | None]]:
-    """For each case, the days of the cycles its funding authorisation records and its cycle length."""
-    return {}

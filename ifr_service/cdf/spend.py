@@ -89,11 +89,12 @@ def _read_year(start_year: int, today: date, region_id: int | None) -> _Year:
     start, end = date(start_year, 4, 1), date(start_year + 1, 3, 31)
     as_of = min(max(today, start), end)
     approvals = queries.find_spend_approvals(start, as_of, region_id)
-    treatment = queries.find_authorised_treatment([record.case_id for record, _case in approvals])
+    cycles = queries.find_spend_cycles(start, as_of, region_id)
     price_list = prices.PriceList(queries.find_prices())
     fund, routine = [], 0
-    for record, case in approvals:
-        units = [unit for unit in _unit_costs(record, case, today, treatment.get(record.case_id), price_list)
+    for record, case, cycle_days in approvals:
+        treatment = _treatment(record, case, today, cycles.get(record.case_id, ()), cycle_days)
+        units = [unit for unit in _unit_costs(record, treatment, today, price_list)
                  if start <= unit.day <= (as_of if unit.given else end)]
         if not units:
             continue
@@ -104,13 +105,16 @@ def _read_year(start_year: int, today: date, region_id: int | None) -> _Year:
     return _Year(f"{start_year}/{(start_year + 1) % 100:02d}", start, as_of, end, fund, routine)
 
 
-def _unit_costs(record: CdfApplication, case: Case, today: date, authorised, price_list) -> list[UnitCost]:
-    cycle_dates, cycle_days = authorised or ((), None)
-    treatment = Treatment(
+def _treatment(record: CdfApplication, case: Case, today: date, cycle_dates,
+               cycle_days: int | None) -> Treatment:
+    return Treatment(
         cost_unit=record.cost_unit, units_expected=record.cost_units, decided_on=record.decided_on,
         in_force=approval_status(record, case.state, today) == "active", started_on=record.started_on,
         last_treatment_on=record.last_treatment_on, cycles_given=record.cycles_given,
         stopped_on=record.stopped_on, cycle_dates=tuple(cycle_dates), cycle_days=cycle_days)
+
+
+def _unit_costs(record: CdfApplication, treatment: Treatment, today: date, price_list) -> list[UnitCost]:
     costs = []
     for given, days in ((True, given_units(treatment)), (False, forecast_units(treatment, today))):
         for day in days:

@@ -192,3 +192,38 @@ def test_the_spend_reads_the_same_number_of_statements_however_many_approvals(
     spend_reads = [sql for sql in after if "cdf_application" in sql or "cdf_confidential_price" in sql
                    or "treatment_cycle" in sql]
     assert len(spend_reads) <= 3, "\n".join(spend_reads)  # the approvals, their cycles, the prices
+
+
+def second_atezolizumab_authorisation(session):
+    from sqlmodel import select
+
+    from ifr_service.cdf.models import CdfApplication
+    from ifr_service.funding.models import FundingAuthorisation
+
+    return session.exec(select(FundingAuthorisation).join(
+        CdfApplication, CdfApplication.case_id == FundingAuthorisation.case_id).where(
+        CdfApplication.entry_key == ATEZOLIZUMAB, CdfApplication.stopped_on.is_(None))).one()
+
+
+def test_a_cycle_from_sact_on_the_authorisation_counts_in_the_month_it_was_given(app, client, auth,
+                                                                                  year_so_far):
+    from ifr_service import db
+    from ifr_service.funding import service as funding
+
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        authorisation = second_atezolizumab_authorisation(db.session())
+        funding.record_cycle(authorisation, date(2026, 11, 16), "sact", source_key="SACT-2026-11-000001")
+    # C has three cycles given in November now: one more £3,807.69 committed. Its last is still
+    # 23 November, so the six cycles expected by March stay as they were.
+    national = spend(client, auth)["national"]
+    assert (national["committed_gbp"], national["forecast_gbp"]) == ("32853.15", "113411.04")
+
+
+def test_the_authorisations_cycle_length_spaces_the_cycles_expected(app, client, auth, year_so_far):
+    from ifr_service import db
+
+    with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
+        second_atezolizumab_authorisation(db.session()).cycle_days = 14
+    # From 23 November every 14 days: 7 and 21 December, 4 and 18 January, 1 and 15 February, 1, 15
+    # and 29 March: nine in the year, three more than at 21 days (3 x £3,807.69 = £11,423.07).
+    assert spend(client, auth)["national"]["forecast_gbp"] == "121026.42"
