@@ -3,7 +3,10 @@ spend from their date, and never shown to a trust."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 from sqlmodel import func, select
 
 from ifr_service import db
@@ -147,6 +150,15 @@ def test_nothing_a_trust_can_reach_shows_a_confidential_price(app, client, auth,
     clinician = Person(client, CLINICIAN)
     pages = [clinician.open(f"/cdf/approvals?number={number}")]
     pages += [clinician.open(f"/cdf/applications/{reference}") for reference in references]
+    for username in (CLINICIAN, TRUST_APPROVER):  # the trust's finance and pharmacy look-up
+        answers.append(client.get(f"/api/v1/authorisations/{number}", headers=auth(username)))
+        person = Person(client.application.test_client(), username)
+        pages.append(person.open(f"/authorisations?reference={number}"))
+        printed = person.client.get(f"/authorisations/{number}.pdf")
+        assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.data)).pages)
+        assert number in text  # the text is read: a figure in it would be found
+        pages.append(text)
     for response in answers:
         assert response.status_code == 200, response.json
         assert not any(figure in response.text for figure in SECRET), response.text
