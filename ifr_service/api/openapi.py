@@ -48,7 +48,8 @@ def build_spec() -> APISpec:
 
     for name in ("EntrySummary", "Criterion", "EntryCost", "Entry", "UnmetCriterion", "TreatmentRecord",
                  "Application", "Approval", "RegionApplication", "RegionApplications", "AuditRow",
-                 "RegionAudit", "SpendLine", "RegionSpend", "Spend"):
+                 "RegionAudit", "SpendLine", "RegionSpend", "Spend", "ConfidentialPrice", "EntryPrices",
+                 "ConfidentialPriceRequest"):
         spec.components.schema(f"Cdf{name}", schema=getattr(cdf_schemas, f"{name}Schema"))
     for name, schema in [("Assignee", AssigneeSchema), ("SimilarRequests", SimilarRequestsSchema),
                          ("Attachment", AttachmentSchema), ("Letter", LetterSchema),

@@ -83,6 +83,9 @@ WORDS: dict[str, str | dict[str, str]] = {
     "pages.cdf_team.look_up_approval": "Looked up a Cancer Drugs Fund approval",
     "pages.funding.look_up": "Looked up a funding authorisation",
     "pages.funding.print_authorisation": "Printed a funding authorisation",
+    "pages.cdf_prices.enter_price": "Entered a confidential price of the Cancer Drugs Fund list",
+    "api.cdf.enter_confidential_price": ("Entered a confidential price of the Cancer Drugs Fund list "
+                                         "through the API"),
     # Administration
     "pages.admin.add_user": {"GET": "Opened the form to add a user", "POST": "Added a user"},
     "pages.admin.show_user": {"GET": "Viewed a user", "POST": "Changed a user's details, role or access"},
@@ -130,6 +133,7 @@ ACTION_ENDPOINTS = {"pages.cases.take_action", "pages.evidence.answer_request", 
 SUBJECT_WORDS = {"export:audit-log": "Downloaded the audit log's search",
                  "export:cdf-spend": "Downloaded the Cancer Drugs Fund spend",
                  "export:cdf-audit": "Downloaded a region's Cancer Drugs Fund audit",
+                 "cdf-price": "Entered a confidential price of the Cancer Drugs Fund list",
                  "export:cet-trends": "Downloaded the national trends",
                  "export:cet-clock-performance": "Downloaded the performance against targets",
                  "export:cet-equity": "Downloaded the equity between hubs",

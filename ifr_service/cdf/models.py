@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
+from ifr_service.db import utc_now
 from ifr_service.types import JsonDocument
 
 
@@ -44,3 +45,22 @@ class CdfApplication(SQLModel, table=True):
     @property
     def expected_cost_pence(self) -> int:
         return self.cost_unit_pence * self.cost_units
+
+
+class ConfidentialPrice(SQLModel, table=True):
+    """The price per cycle or month of a list entry under its commercial access agreement, from a
+    date. Confidential: the fund's spend uses it, and nothing a trust can read shows it.
+
+    Append-only: a correction is a new row; for a day, the row with the latest `valid_from` on or
+    before it applies, the one entered last among equals.
+    """
+
+    __tablename__ = "cdf_confidential_price"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_key: str = Field(max_length=60, index=True)
+    cost_unit: str = Field(max_length=10)  # the entry's: "cycle" or "month"
+    unit_pence: int
+    valid_from: date
+    entered_by_id: int = Field(foreign_key="app_user.id")
+    entered_utc: datetime = Field(default_factory=utc_now)

@@ -106,3 +106,17 @@ def present_case_summary(case: Case) -> dict:
     return {**cdf, "drug_name": entry.drug_name, "treatment_answers": rows,
             "regimen": next((row["answer"] for row in rows if row["label"] == "Regimen"), None),
             "planned_start_date": read_answer(case.answers, TREATMENT_PLANNED_START_DATE)}
+
+
+def present_entry_prices(entry) -> dict:
+    """An entry's list price and its confidential prices (cdf/prices.py: EntryPrices), for the CDF
+    teams and administrators only."""
+    return {"entry": entry.key, "title": entry.title, "cost_unit": entry.cost_unit,
+            "list_price_gbp": pounds(entry.list_pence),
+            "prices": [present_price(price.row, price.entered_by) for price in entry.prices]}
+
+
+def present_price(row, entered_by: str) -> dict:
+    return {"id": row.id, "entry_key": row.entry_key, "cost_unit": row.cost_unit,
+            "price_gbp": pounds(row.unit_pence), "valid_from": row.valid_from, "entered_by": entered_by,
+            "entered_utc": row.entered_utc}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import select
 
 from ifr_service import db
 from ifr_service.cases.models import Case
-from ifr_service.cdf.models import CdfApplication
+from ifr_service.cdf.models import CdfApplication, ConfidentialPrice
 from ifr_service.errors import NotFound
+from ifr_service.funding.models import FundingAuthorisation, TreatmentCycle
+from ifr_service.users.models import User
 
 # States whose approval may still be in force; the dates decide whether it is.
 LIVE_STATES = ("approved", "on_treatment")
@@ -85,3 +87,57 @@ def find_sweep_candidates(today: date) -> list[int]:
                 .where(Case.state == "on_treatment",
                        CdfApplication.last_treatment_on < today - timedelta(weeks=1)))
     return sorted({*db.session().exec(expired), *db.session().exec(breaking)})
+
+
+def _spend_query(columns, start: date, as_of: date, region_id: int | None):
+    """The approvals whose treatment may fall in a financial year from `start`: decided by `as_of`,
+    and still in force (by state; the dates decide) or treated or stopped on or after `start`, by the
+    CDF record or by the funding authorisation's cycles (from SACT, say)."""
+    touched = or_(func.coalesce(CdfApplication.stopped_on, CdfApplication.last_treatment_on) >= start,
+                  FundingAuthorisation.last_cycle_on >= start)
+    query = (select(*columns).select_from(CdfApplication).join(Case, Case.id == CdfApplication.case_id)
+             .outerjoin(FundingAuthorisation, FundingAuthorisation.case_id == CdfApplication.case_id)
+             .where(CdfApplication.approval_number.is_not(None), CdfApplication.decided_on <= as_of,
+                    or_(Case.state.in_(LIVE_STATES), touched)))
+    return query.where(Case.region_id == region_id) if region_id is not None else query
+
+
+def find_spend_approvals(start: date, as_of: date, region_id: int | None = None
+                         ) -> list[tuple[CdfApplication, Case, int | None]]:
+    """Those approvals, each with its case and its authorisation's cycle length (None without one)."""
+    query = _spend_query((CdfApplication, Case, FundingAuthorisation.cycle_days), start, as_of, region_id)
+    return list(db.session().exec(query.order_by(CdfApplication.case_id)))
+
+
+def find_spend_cycles(start: date, as_of: date, region_id: int | None = None) -> dict[int, list[date]]:
+    """The days of the cycles the same approvals' authorisations record, by case: one statement for
+    all, whatever their number."""
+    query = _spend_query((CdfApplication.case_id, TreatmentCycle.given_on), start, as_of, region_id).join(
+        TreatmentCycle, TreatmentCycle.authorisation_id == FundingAuthorisation.id)
+    cycles: dict[int, list[date]] = {}
+    ordered = query.order_by(CdfApplication.case_id, TreatmentCycle.given_on)
+    for case_id, given_on in db.session().exec(ordered):
+        cycles.setdefault(case_id, []).append(given_on)
+    return cycles
+
+
+def create_price(row: ConfidentialPrice) -> ConfidentialPrice:
+    db.session().add(row)
+    db.session().flush()
+    return row
+
+
+def find_prices(entry_key: str | None = None) -> list[ConfidentialPrice]:
+    """The confidential prices entered, by entry, oldest first."""
+    query = select(ConfidentialPrice)
+    if entry_key is not None:
+        query = query.where(ConfidentialPrice.entry_key == entry_key)
+    return list(db.session().exec(query.order_by(ConfidentialPrice.entry_key, ConfidentialPrice.valid_from,
+                                                 ConfidentialPrice.id)))
+
+
+def find_prices_with_names() -> list[tuple[ConfidentialPrice, str]]:
+    """Every confidential price with the username of who entered it, by entry, oldest first."""
+    query = (select(ConfidentialPrice, User.username).join(User, User.id == ConfidentialPrice.entered_by_id)
+             .order_by(ConfidentialPrice.entry_key, ConfidentialPrice.valid_from, ConfidentialPrice.id))
+    return list(db.session().exec(query))

@@ -11,22 +11,26 @@ from ifr_service.cases.access import can_see_case
 from ifr_service.cases.actions import describe_fields
 from ifr_service.cases.presenters import present_case
 from ifr_service.cases.schemas import CaseSchema
-from ifr_service.cdf import audit, queries, service, spend
+from ifr_service.cdf import audit, prices, queries, service, spend
 from ifr_service.cdf.presenters import (
     pounds,
     present_approval,
     present_entry,
+    present_entry_prices,
     present_entry_summary,
+    present_price,
     present_region_item,
 )
 from ifr_service.cdf.schemas import (
     ApprovalSchema,
+    ConfidentialPriceSchema,
+    EntryPricesSchema,
     EntrySchema,
     RegionApplicationsSchema,
     RegionAuditSchema,
     SpendSchema,
 )
-from ifr_service.errors import NotFound
+from ifr_service.errors import NotFound, ValidationFailed
 from ifr_service.reference.models import Region
 from ifr_service.reference.queries import find_organisation, find_provider_names
 from ifr_service.runtime import runtime
@@ -215,13 +219,12 @@ def cdf_spend():
     today = runtime().today()
     start_year = args["financial_year"] or spend.financial_year(today)[0].year
     report = spend.spend_report(start_year, today, runtime().config.cdf_annual_budget_pence)
-    year_end = spend.financial_year(report.as_of)[1]
     national = report.national
     return SpendSchema().dump({
         "financial_year": report.financial_year, "as_of": report.as_of,
         "budget_gbp": pounds(report.budget_pence), "national": _line(national),
         "forecast_exceeds_budget": report.forecast_exceeds_budget,
-        "budget_reached_on": report.budget_reached_on(year_end),
+        "budget_reached_on": report.budget_reached_on,
         "routinely_commissioned_gbp": pounds(report.routinely_commissioned_pence),
         "regions": [{**_line(line), "region": find_organisation(Region, region_id),
                      "share_of_forecast_percent": _share(line.forecast_pence, national.forecast_pence)}
@@ -234,4 +237,49 @@ def _share(part: int, whole: int) -> float:
 
 def _line(line: spend.SpendLine) -> dict:
     return {"approvals": line.approvals, "committed_gbp": pounds(line.committed_pence),
-            "forecast_gbp": pounds(line.forecast_pence)}
+            "forecast_gbp": pounds(line.forecast_pence), "priced_at": line.priced_at}
+
+
+@cdf.get("/cdf/confidential-prices")
+@allow(Role.CDF_ADMIN, Role.ADMIN)
+def list_confidential_prices():
+    """The confidential prices of the list's entries.
+    ---
+    get:
+      summary: Each entry's list price and the confidential prices entered for it (never for trusts)
+      description: >-
+        For the CDF teams and the service's administrators. On a day, the latest price valid from it
+        or before applies; the fund's spend uses it, and the list price where there is none.
+      tags: [cdf]
+      responses:
+        200:
+          description: Every entry of the list, with its prices
+          content: {application/json: {schema: {type: array, items: CdfEntryPrices}}}
+    """
+    entries = prices.find_entry_prices()
+    return EntryPricesSchema(many=True).dump([present_entry_prices(entry) for entry in entries])
+
+
+@cdf.post("/cdf/confidential-prices")
+@allow(Role.ADMIN)
+def enter_confidential_price():
+    """Enter a confidential price.
+    ---
+    post:
+      summary: Record an entry's confidential price per cycle or month, from a date
+      description: >-
+        The service's (national) administrators only: a commercial access agreement is national,
+        and its price changes every region's spend. Nothing is saved unless every field is right;
+        the audit log records who entered a price for which entry and date, never the figure.
+      tags: [cdf]
+      requestBody: {required: true, content: {application/json: {schema: CdfConfidentialPriceRequest}}}
+      responses:
+        201: {description: Recorded, content: {application/json: {schema: CdfConfidentialPrice}}}
+        422: {description: A field is wrong, content: {application/json: {schema: Error}}}
+    """
+    body = json_body()
+    if not isinstance(body, dict):
+        raise ValidationFailed({"_request": "Send a JSON object."})
+    user = current_user()
+    row = prices.enter_price(user, body, runtime().today())
+    return ConfidentialPriceSchema().dump(present_price(row, user.username)), 201

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ifr_service.cases.schemas import OrganisationSchema, PayloadFieldSchema, money_text
 
@@ -142,10 +142,17 @@ class RegionAuditSchema(Schema):
     entries = fields.List(fields.Nested(AuditRowSchema), required=True)
 
 
+PRICED_AT = ["list", "confidential", "list_and_confidential"]
+
+
 class SpendLineSchema(Schema):
-    approvals = fields.Integer(required=True)
-    committed_gbp = _money("Expected cost of approvals in force, and the cost of treatment given.")
-    forecast_gbp = _money("Committed spend plus new approvals at this year's rate to the year's end.")
+    approvals = fields.Integer(required=True, metadata={
+        "description": "Approvals with treatment given or expected in the year."})
+    committed_gbp = _money("The treatment given in the year up to as_of, each cycle or month in its month.")
+    forecast_gbp = _money("Committed, plus the cycles or months approvals in force are still expected to "
+                          "use within the year, forward from their last treatment.")
+    priced_at = fields.String(required=True, validate=validate.OneOf(PRICED_AT), metadata={
+        "description": "Whether the figures use list prices, confidential prices, or both."})
 
 
 class RegionSpendSchema(SpendLineSchema):
@@ -160,7 +167,37 @@ class SpendSchema(Schema):
     national = fields.Nested(SpendLineSchema, required=True)
     forecast_exceeds_budget = fields.Boolean(required=True)
     budget_reached_on = fields.Date(allow_none=True, metadata={
-        "description": "When committed spend reaches the budget at this year's rate, if within the year."})
+        "description": "The day spend given and expected, adding up, reaches the budget (as_of if what "
+                       "was given already has), if within the year."})
     regions = fields.List(fields.Nested(RegionSpendSchema), required=True)
     routinely_commissioned_gbp = _money(
         "Committed on entries moved to routine commissioning: not the fund's.")
+
+
+class ConfidentialPriceSchema(Schema):
+    id = fields.Integer(required=True)
+    entry = fields.String(required=True, attribute="entry_key",
+                          metadata={"description": "The list entry's key."})
+    cost_unit = fields.String(required=True, validate=validate.OneOf(["cycle", "month"]))
+    price_gbp = _money("The confidential price per cycle or month.")
+    valid_from = fields.Date(required=True)
+    entered_by = fields.String(required=True, metadata={"description": "Who entered it (their username)."})
+    entered_utc = fields.DateTime(required=True)
+
+
+class EntryPricesSchema(Schema):
+    entry = fields.String(required=True, metadata={"description": "The list entry's key."})
+    title = fields.String(required=True)
+    cost_unit = fields.String(required=True, validate=validate.OneOf(["cycle", "month"]))
+    list_price_gbp = _money("The list price per cycle or month (the entry's newest version).")
+    prices = fields.List(fields.Nested(ConfidentialPriceSchema), required=True, metadata={
+        "description": "Every confidential price entered, oldest first; on a day, the latest valid from "
+                       "it or before applies."})
+
+
+class ConfidentialPriceRequestSchema(Schema):
+    entry = fields.String(required=True, metadata={"description": "The list entry's key."})
+    price_gbp = fields.String(required=True, metadata={
+        "description": "Pounds per cycle or month (the entry's unit), as text with at most two decimal "
+                       "places, more than 0 and no more than the list price."})
+    valid_from = fields.String(required=True, metadata={"format": "date"})

@@ -1,32 +1,56 @@
-"""The Cancer Drugs Fund's spend in a financial year (April to March), nationally and by region,
-against its annual budget.
+"""The Cancer Drugs Fund's spend in a financial year (April to March), nationally, by region, by
+month and by entry, against its annual budget.
 
-Committed spend is the expected cost of every approval still in force, and the cost of the
-treatment actually given on approvals that have ended (cycles given, or months on treatment).
-The forecast adds new approvals at the rate seen so far this year until the year ends. Entries
-moved to routine commissioning are not the fund's money, and are reported apart.
+Each approval's cost is counted in the months its treatment runs (cdf/treatment_units.py): a
+cycle-costed drug in the month each cycle was given, a month-costed drug in each month on treatment,
+and an approval in force forecast forward from its last treatment. Committed spend is the treatment
+given in the year up to its `as_of` day; the forecast adds the units still expected within the year.
+Each unit is priced at the entry's confidential price on its day where one was entered
+(cdf/prices.py), at the list price otherwise, and each line says which it used. Entries moved to
+routine commissioning are not the fund's money, and are reported apart.
+
+Three statements whatever the number of approvals: the approvals, their treatment cycles, the prices.
 """
 
 from __future__ import annotations
 
-import math
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from ifr_service.cases.models import Case
-from ifr_service.cdf import queries
+from ifr_service.cdf import prices, queries
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.cdf.service import approval_status
+from ifr_service.cdf.treatment_units import Treatment, forecast_units, given_units
 
-DAYS_IN_A_MONTH = 365.25 / 12
+LIST, CONFIDENTIAL, BOTH = "list", "confidential", "list_and_confidential"
 
 
 @dataclass
 class SpendLine:
-    approvals: int = 0
-    committed_pence: int = 0
-    approved_value_pence: int = 0  # the expected cost of this year's approvals, for the run rate
-    forecast_pence: int = 0
+    approvals: int = 0  # approvals with treatment given or expected in the year (or month)
+    committed_pence: int = 0  # treatment given, up to as_of
+    forecast_pence: int = 0  # committed, plus the units still expected within the year
+    list_priced_units: int = 0
+    confidential_priced_units: int = 0
+
+    @property
+    def priced_at(self) -> str:
+        """Which prices the figures use: list, confidential, or list_and_confidential."""
+        if self.confidential_priced_units and self.list_priced_units:
+            return BOTH
+        return CONFIDENTIAL if self.confidential_priced_units else LIST
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    """One cycle or month of one approval, priced."""
+
+    day: date
+    pence: int
+    given: bool
+    confidential: bool
 
 
 @dataclass
@@ -37,21 +61,11 @@ class SpendReport:
     national: SpendLine
     regions: dict[int, SpendLine] = field(default_factory=dict)
     routinely_commissioned_pence: int = 0
+    budget_reached_on: date | None = None  # when spend given and expected reaches the budget
 
     @property
     def forecast_exceeds_budget(self) -> bool:
         return self.national.forecast_pence > self.budget_pence
-
-    def budget_reached_on(self, year_end: date) -> date | None:
-        """The day committed spend reaches the budget at this year's rate, if before the year ends."""
-        line = self.national
-        if line.committed_pence >= self.budget_pence:
-            return self.as_of
-        rate = _daily_rate(line, self.as_of)
-        if rate <= 0:
-            return None
-        reached = self.as_of.toordinal() + math.ceil((self.budget_pence - line.committed_pence) / rate)
-        return date.fromordinal(reached) if reached <= year_end.toordinal() else None
 
 
 def financial_year(day: date) -> tuple[date, date]:
@@ -59,26 +73,98 @@ def financial_year(day: date) -> tuple[date, date]:
     return date(start_year, 4, 1), date(start_year + 1, 3, 31)
 
 
-def spend_report(start_year: int, today: date, budget_pence: int) -> SpendReport:
+@dataclass
+class _Year:
+    """The year's approvals, each with its priced units within the year."""
+
+    label: str
+    start: date
+    as_of: date
+    end: date
+    fund: list[tuple[CdfApplication, Case, list[UnitCost]]]
+    routine_pence: int
+
+
+def _read_year(start_year: int, today: date, region_id: int | None) -> _Year:
     start, end = date(start_year, 4, 1), date(start_year + 1, 3, 31)
     as_of = min(max(today, start), end)
-    report = SpendReport(financial_year=f"{start_year}/{(start_year + 1) % 100:02d}", as_of=as_of,
-                         budget_pence=budget_pence, national=SpendLine())
-    for record, case in queries.find_decided_between(start, as_of, approved_only=True):
-        if record.funding_route == "routine_commissioning":
-            report.routinely_commissioned_pence += committed_pence(record, case, today)
+    approvals = queries.find_spend_approvals(start, as_of, region_id)
+    cycles = queries.find_spend_cycles(start, as_of, region_id)
+    price_list = prices.PriceList(queries.find_prices())
+    fund, routine = [], 0
+    for record, case, cycle_days in approvals:
+        treatment = _treatment(record, case, today, cycles.get(record.case_id, ()), cycle_days)
+        units = [unit for unit in _unit_costs(record, treatment, today, price_list)
+                 if start <= unit.day <= (as_of if unit.given else end)]
+        if not units:
             continue
+        if record.funding_route == "routine_commissioning":
+            routine += sum(unit.pence for unit in units if unit.given)
+        else:
+            fund.append((record, case, units))
+    return _Year(f"{start_year}/{(start_year + 1) % 100:02d}", start, as_of, end, fund, routine)
+
+
+def _treatment(record: CdfApplication, case: Case, today: date, cycle_dates,
+               cycle_days: int | None) -> Treatment:
+    return Treatment(
+        cost_unit=record.cost_unit, units_expected=record.cost_units, decided_on=record.decided_on,
+        in_force=approval_status(record, case.state, today) == "active", started_on=record.started_on,
+        last_treatment_on=record.last_treatment_on, cycles_given=record.cycles_given,
+        stopped_on=record.stopped_on, cycle_dates=tuple(cycle_dates), cycle_days=cycle_days)
+
+
+def _unit_costs(record: CdfApplication, treatment: Treatment, today: date, price_list) -> list[UnitCost]:
+    costs = []
+    for given, days in ((True, given_units(treatment)), (False, forecast_units(treatment, today))):
+        for day in days:
+            pence, confidential = price_list.unit_pence(record.entry_key, record.cost_unit, day,
+                                                        record.cost_unit_pence)
+            costs.append(UnitCost(day, pence, given, confidential))
+    return costs
+
+
+def _add(line: SpendLine, units: list[UnitCost]) -> None:
+    line.approvals += 1
+    for unit in units:
+        line.forecast_pence += unit.pence
+        line.committed_pence += unit.pence if unit.given else 0
+        if unit.confidential:
+            line.confidential_priced_units += 1
+        else:
+            line.list_priced_units += 1
+
+
+def spend_report(start_year: int, today: date, budget_pence: int) -> SpendReport:
+    year = _read_year(start_year, today, None)
+    report = SpendReport(year.label, year.as_of, budget_pence, SpendLine(),
+                         routinely_commissioned_pence=year.routine_pence)
+    for _record, case, units in year.fund:
         for line in (report.national, report.regions.setdefault(case.region_id, SpendLine())):
-            _add(line, record, case, today)
-    for line in (report.national, *report.regions.values()):
-        _forecast(line, start, as_of, end)
+            _add(line, units)
+    report.budget_reached_on = _budget_reached_on(year, budget_pence)
     return report
+
+
+def _budget_reached_on(year: _Year, budget_pence: int) -> date | None:
+    """The day spend given and expected, adding up, reaches the budget: as_of if what was given
+    already has; None if it does not within the year."""
+    by_day: dict[date, int] = defaultdict(int)
+    for _record, _case, units in year.fund:
+        for unit in units:
+            by_day[year.as_of if unit.given else unit.day] += unit.pence
+    total = 0
+    for day in sorted(by_day):
+        total += by_day[day]
+        if total >= budget_pence:
+            return day
+    return None
 
 
 @dataclass
 class MonthSpend:
-    """One month of the year: the approvals decided in it and what they commit, and the forecast
-    (what the month committed, or for the days still to come, new approvals at this year's rate)."""
+    """One month of the year: the approvals treated in it, the treatment given (committed) and
+    the treatment given and expected (forecast) in it, and both adding up over the year."""
 
     month: date  # its first day
     approvals: int
@@ -104,70 +190,28 @@ class SpendDetail:
 def spend_detail(start_year: int, today: date, budget_pence: int,
                  region_id: int | None = None) -> SpendDetail:
     """As spend_report, for the nation (region_id None) or one region, month by month and by entry.
-    The months' forecasts add up to the year's, and the entries' to within a penny each."""
-    start, end = date(start_year, 4, 1), date(start_year + 1, 3, 31)
-    as_of = min(max(today, start), end)
-    total, entries, months = SpendLine(), {}, {}
-    routine = 0
-    for record, case in queries.find_decided_between(start, as_of, region_id=region_id, approved_only=True):
-        if record.funding_route == "routine_commissioning":
-            routine += committed_pence(record, case, today)
-            continue
-        for line in (total, entries.setdefault(record.entry_key, SpendLine()),
-                     months.setdefault(record.decided_on.replace(day=1), SpendLine())):
-            _add(line, record, case, today)
-    for line in (total, *entries.values()):
-        _forecast(line, start, as_of, end)
-    return SpendDetail(f"{start_year}/{(start_year + 1) % 100:02d}", as_of, budget_pence, total,
-                       _months(total, months, start, as_of), dict(sorted(entries.items())), routine)
+    The months' forecasts and the entries' add up to the year's, to the penny."""
+    year = _read_year(start_year, today, region_id)
+    total, entries, months = SpendLine(), {}, defaultdict(SpendLine)
+    for record, _case, units in year.fund:
+        _add(total, units)
+        _add(entries.setdefault(record.entry_key, SpendLine()), units)
+        by_month = defaultdict(list)
+        for unit in units:
+            by_month[unit.day.replace(day=1)].append(unit)
+        for month, in_month in by_month.items():
+            _add(months[month], in_month)
+    return SpendDetail(year.label, year.as_of, budget_pence, total, _months(months, year.start, year.as_of),
+                       dict(sorted(entries.items())), year.routine_pence)
 
 
-def _months(total: SpendLine, decided: dict[date, SpendLine], start: date, as_of: date) -> list[MonthSpend]:
-    rate = _daily_rate(total, as_of, start)
-    rows, committed, days_to_come = [], 0, 0
+def _months(lines: dict[date, SpendLine], start: date, as_of: date) -> list[MonthSpend]:
+    rows, committed, forecast = [], 0, 0
     for index in range(12):
         first = date(start.year + (start.month - 1 + index) // 12, (start.month - 1 + index) % 12 + 1, 1)
-        last = date.fromordinal(date(first.year + first.month // 12, first.month % 12 + 1, 1).toordinal() - 1)
-        line = decided.get(first, SpendLine())
+        line = lines.get(first, SpendLine())
         committed += line.committed_pence
-        days_to_come += max(0, (last - max(first - _ONE_DAY, as_of)).days)
-        cumulative = committed + round(rate * days_to_come)
-        month_forecast = cumulative - (rows[-1].cumulative_forecast_pence if rows else 0)
-        rows.append(MonthSpend(first, line.approvals, line.committed_pence, month_forecast,
-                               committed if first <= as_of else None, cumulative))
+        forecast += line.forecast_pence
+        rows.append(MonthSpend(first, line.approvals, line.committed_pence, line.forecast_pence,
+                               committed if first <= as_of else None, forecast))
     return rows
-
-
-_ONE_DAY = timedelta(days=1)
-
-
-def _add(line: SpendLine, record: CdfApplication, case: Case, today: date) -> None:
-    line.approvals += 1
-    line.committed_pence += committed_pence(record, case, today)
-    line.approved_value_pence += record.expected_cost_pence
-
-
-def _forecast(line: SpendLine, start: date, as_of: date, end: date) -> None:
-    line.forecast_pence = line.committed_pence + round(_daily_rate(line, as_of, start) * (end - as_of).days)
-
-
-def committed_pence(record: CdfApplication, case: Case, today: date) -> int:
-    """What one approval commits the fund to, as far as is known today."""
-    if approval_status(record, case.state, today) == "active":
-        return max(record.expected_cost_pence, given_pence(record))
-    return given_pence(record)  # ended: only the treatment given counts
-
-
-def given_pence(record: CdfApplication) -> int:
-    if record.started_on is None:
-        return 0
-    if record.cost_unit == "cycle":
-        return record.cycles_given * record.cost_unit_pence
-    last = record.stopped_on or record.last_treatment_on
-    months = max(1, math.ceil(((last - record.started_on).days + 1) / DAYS_IN_A_MONTH))
-    return months * record.cost_unit_pence
-
-
-def _daily_rate(line: SpendLine, as_of: date, start: date | None = None) -> float:
-    start = start or financial_year(as_of)[0]
-    return line.approved_value_pence / ((as_of - start).days + 1)

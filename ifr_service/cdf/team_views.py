@@ -39,7 +39,9 @@ cdf_team_pages = Blueprint("cdf_team", __name__)
 FIRST_YEAR = 2016  # the managed-access fund began in July 2016 (docs/cdf.md)
 MONTH_COLUMNS = ["Month", "Approvals", "Committed (£)", "Forecast (£)", "Committed to date (£)",
                  "Forecast to date (£)"]
-ENTRY_COLUMNS = ["Drug and indication", "Approvals", "Committed (£)", "Forecast (£)"]
+ENTRY_COLUMNS = ["Drug and indication", "Approvals", "Committed (£)", "Forecast (£)", "Prices"]
+PRICE_WORDS = {spend.LIST: "List", spend.CONFIDENTIAL: "Confidential",
+               spend.BOTH: "List and confidential"}  # which prices a line uses, never the figures
 REGION_COLUMNS = ["Region", "Approvals", "Committed (£)", "Forecast (£)", "Share of the forecast (%)"]
 AUDIT_COLUMNS = ["Drug and indication", "Applications", "Approved", "Not approved",
                  "Criteria not met", "Started", "Expired", "Lapsed", "Stopped"]
@@ -123,7 +125,8 @@ def _spend_page(region: Region | None):
         "cdf/spend.html", title=title, region=region, years=years, chosen=str(start_year), detail=detail,
         tables=tables, links={name: _links(table=name) for name in tables}, own_region=_own_region(),
         chart=_spend_chart(detail, region), exceeds=region is None and detail.total.forecast_pence > budget,
-        share=round(100 * detail.total.forecast_pence / budget, 3) if budget else 0, errors=None)
+        share=round(100 * detail.total.forecast_pence / budget, 3) if budget else 0, errors=None,
+        prices=PRICE_WORDS[detail.total.priced_at])
 
 
 def _check_choices(args: dict, years: list[int], region: Region | None) -> None:
@@ -165,7 +168,7 @@ def _entry_table(detail: spend.SpendDetail) -> Table:
         entry = _latest_entry(key)
         rows.append({"Drug and indication": entry.title, "Approvals": line.approvals,
                      "Committed (£)": pounds(line.committed_pence),
-                     "Forecast (£)": pounds(line.forecast_pence)})
+                     "Forecast (£)": pounds(line.forecast_pence), "Prices": PRICE_WORDS[line.priced_at]})
     return Table("Spend by drug", ENTRY_COLUMNS, rows)
 
 

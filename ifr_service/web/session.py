@@ -59,6 +59,7 @@ NAVIGATION = [
     ((Role.ADMIN,), "Overview", "pages.admin.overview"),  # before the policy library: an administrator's home
     ((Role.ADMIN,), "Users", "pages.admin.list_users"),
     ((Role.ADMIN,), "Panels", "pages.panel_admin.list_panels"),
+    ((Role.ADMIN,), "CDF prices", "pages.cdf_prices.show_prices"),  # the national confidential prices
     ((Role.CET_ANALYST, Role.POLICY_LEAD, Role.CASE_OFFICER, Role.ADMIN), "Policy library",
      "pages.policy.list_policies"),
     ((Role.AUDITOR,), "Audit log", "pages.audit.search"),

@@ -39,7 +39,7 @@ PAGES = {
                          "/panel/meetings/{screening_meeting}/minutes"],
     "Jo Evans": ["/cdf/applications", "/cases/{cdf}", "/cdf/spend", "/cdf/regions/london/spend",
                  "/cdf/regions/london/audit", "/cdf/approvals", "/cdf/approvals?number=CDFA-2026-000001-0",
-                 "/invoices"],
+                 "/invoices", "/cdf/confidential-prices"],
     "Ella Brooks": ["/invoices"],  # a schedule's page: tests/browser/test_invoice_upload_journey.py
     "Chris Morgan": ["/cet", "/cet/policy-queue", "/cet/policy-queue/{item}",
                      "/cet/policy-queue/{item}/actions/close", "/policies", "/queue",
@@ -48,7 +48,7 @@ PAGES = {
     "Morgan Price": ["/audit", "/audit?case={decided}", "/audit?from=not-a-date",
                      "/audit?user=demo-officer&from[day]=31&from[month]=2&from[year]=2026"],
     "Alex Reid": ["/admin", "/admin/users", "/admin/users/new", "/admin/users/demo-officer", "/admin/panels",
-                  "/jobs"],
+                  "/jobs", "/cdf/confidential-prices"],
 }
 
 

@@ -19,7 +19,7 @@ from sqlmodel import select
 from ifr_service import db
 from ifr_service.cdf.models import CdfApplication
 from tests.browser.people import all_violations, assert_no_sideways_scroll, sign_in
-from tests.cdf.test_spend import year_so_far  # noqa: F401 (a fixture)
+from tests.cdf.test_spend import treated, year_so_far  # noqa: F401 (fixtures)
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1200, "height": 900}
@@ -124,11 +124,11 @@ def test_the_cdf_administrator_reaches_spend_audit_and_look_up_from_home_and_dow
     assert page.get_by_role("heading", level=1).inner_text() == "London: Cancer Drugs Fund spend in 2026/27"
     checked()
     check_downloads(page, "months-table", "the spend by month")
-    assert check_downloads(page, "entries-table", "the spend by drug") == 2
-    page.get_by_label("Financial year").select_option(label="April 2025 to March 2026")
+    assert check_downloads(page, "entries-table", "the spend by drug") == 3
+    page.get_by_label("Financial year").select_option(label="April 2024 to March 2025")
     with page.expect_navigation():
         page.get_by_role("button", name="Show this year").click()
-    assert "2025/26" in page.get_by_role("heading", level=1).inner_text()
+    assert "2024/25" in page.get_by_role("heading", level=1).inner_text()
     assert "No approval this year." in page.inner_text("main")
     checked()
 
@@ -139,7 +139,8 @@ def test_the_cdf_administrator_reaches_spend_audit_and_look_up_from_home_and_dow
     go_by_header(page, "CDF audit")
     assert page.url.endswith("/cdf/regions/london/audit")
     checked()
-    assert check_downloads(page, "audit-table", "the audit") == 3  # atezolizumab, pembrolizumab, sotorasib
+    # Decided this year: atezolizumab, olaparib, pembrolizumab, sotorasib (March's approval was last year's)
+    assert check_downloads(page, "audit-table", "the audit") == 4
     page.fill("#from-day", "31")
     page.fill("#from-month", "2")
     page.fill("#from-year", "2026")

@@ -16,7 +16,7 @@ from ifr_service import db
 from ifr_service.audit.models import EXPORT, AuditEvent
 from ifr_service.cdf.models import CdfApplication
 from tests.builders import CDF_ADMIN, CLINICIAN, OFFICER, apply_to_cdf
-from tests.cdf.test_spend import budget, year_so_far  # noqa: F401 (fixtures)
+from tests.cdf.test_spend import budget, treated, year_so_far  # noqa: F401 (fixtures)
 from tests.web.browsing import Person
 
 FULLWIDTH_2026 = "\uff12\uff10\uff12\uff16"
@@ -67,13 +67,15 @@ def test_the_regions_spend_shows_committed_and_forecast_by_month_and_by_drug(tea
     months = cells(page, "months-table")
     assert [row[0] for row in months][:2] == ["April 2026", "May 2026"] and len(months) == 12
     november = months[7]
-    assert november[:3] == ["November 2026", "2", "£71,638.08"]  # 64,730.73 + 6,907.35, both decided that day
+    # Three approvals treated or expected in November; two atezolizumab cycles given (2 x 3,807.69).
+    assert november[:4] == ["November 2026", "3", "£7,615.38", "£19,157.73"]
+    assert months[1][:3] == ["May 2026", "1", "£3,807.69"]  # March's approval, still treated in May
     assert months[8][4] == "Not begun"  # December: committed to date is not known yet
-    assert months[11][5] == "£132,712"  # the year's forecast, as the API gives it
+    assert months[11][5] == "£109,603.35"  # the year's forecast, as the API gives it
     drugs = cells(page, "entries-table")
-    assert [row[0].split()[0] for row in drugs] == ["Atezolizumab", "Sotorasib"]
-    assert drugs[1][1:3] == ["1", "£6,907.35"]  # stopped after its first month: what was given
-    assert "£94,680" in page  # routinely commissioned, shown apart
+    assert [row[0].split()[0] for row in drugs] == ["Atezolizumab", "Olaparib", "Sotorasib"]
+    assert drugs[2][1:] == ["1", "£13,814.70", "£48,351.45", "List"]  # two months given, five expected
+    assert "£5,260" in page  # routinely commissioned, shown apart
 
 
 def test_a_spend_table_downloads_as_csv_and_xlsx_with_the_rows_the_page_shows(app, team, year_so_far):  # noqa: F811
@@ -105,7 +107,7 @@ def test_the_national_spend_shows_each_region_by_name_and_the_budget(team, year_
     page = team.open("/cdf/spend")
     assert "National: Cancer Drugs Fund spend in 2026/27" in page
     assert "The forecast passes the budget" in page and "Budget" in page  # the budget's line in the key
-    assert [row[:2] for row in cells(page, "regions-table")] == [["London", "2"]]
+    assert [row[:2] for row in cells(page, "regions-table")] == [["London", "4"]]
     assert 'href="/cdf/regions/london/spend?financial_year=2026"' in page  # the team's own region
     analyst = Person(team.client.application.test_client(), "demo-cet")  # the CET, as the API allows
     national = analyst.open("/cdf/spend")
@@ -115,8 +117,10 @@ def test_the_national_spend_shows_each_region_by_name_and_the_budget(team, year_
 
 def test_another_financial_year_is_chosen_from_a_select_and_a_bad_one_is_named(team, year_so_far):  # noqa: F811
     earlier = team.open("/cdf/regions/london/spend?financial_year=2025")
-    assert "2025/26" in earlier and "No approval this year." in earlier
+    [march] = cells(earlier, "entries-table")
+    assert "2025/26" in earlier and march[1:3] == ["1", "£7,615.38"]  # March's two cycles
     assert '<option value="2025" selected' in earlier
+    assert "No approval this year." in team.open("/cdf/regions/london/spend?financial_year=2024")
     for bad in ("1999", "2027", "twenty", FULLWIDTH_2026):  # 2027/28 has not begun: not in the list
         response = team.client.get(f"/cdf/spend?financial_year={bad}")
         assert response.status_code == 422, bad
@@ -141,20 +145,21 @@ def test_another_regions_team_and_other_roles_cannot_see_a_regions_spend_or_audi
 
 
 def test_the_regions_audit_counts_applications_approvals_unmet_criteria_and_stops(app, team, year_so_far):  # noqa: F811
-    page = team.open("/cdf/regions/london/audit")
+    since_march = "from[day]=1&from[month]=3&from[year]=2026"
+    page = team.open(f"/cdf/regions/london/audit?{since_march}")
     assert "London: Cancer Drugs Fund audit" in page
     rows = {row[0].split()[0]: row for row in cells(page, "audit-table")}
     atezolizumab = rows["Atezolizumab"]
-    assert atezolizumab[1:4] == ["2", "1", "1"]
+    assert atezolizumab[1:4] == ["3", "2", "1"]
     assert "(1)" in atezolizumab[4] and atezolizumab[4] != "None"  # the performance status criterion
-    assert rows["Sotorasib"][-1] == "Unacceptable toxicity (1)"
+    assert atezolizumab[-1] == "Unacceptable toxicity (1)"
     assert atezolizumab[0].startswith("Atezolizumab for locally advanced or metastatic urothelial")
     assert atezolizumab[0].endswith("(list version 1)")
-    response = team.client.get("/cdf/regions/london/audit?download=csv")
+    response = team.client.get(f"/cdf/regions/london/audit?{since_march}&download=csv")
     header, *file_rows = csv_rows(response.text)
     assert header[0] == "Drug and indication" and len(file_rows) == len(rows)
-    sotorasib = next(row for row in file_rows if row[0].startswith("Sotorasib"))
-    assert sotorasib[-1] == "Unacceptable toxicity (1)"
+    in_file = next(row for row in file_rows if row[0].startswith("Atezolizumab"))
+    assert in_file[-1] == "Unacceptable toxicity (1)"
     with app.app_context(), db.unit_of_work(app.extensions["ifr"].engine):
         assert db.session().exec(select(AuditEvent).where(
             AuditEvent.action == EXPORT, AuditEvent.subject == "export:cdf-audit:london")).first() is not None
@@ -167,7 +172,7 @@ def test_the_audit_link_in_the_header_opens_the_teams_own_region(team):
 
 def test_the_audits_period_is_typed_in_day_month_and_year_and_a_bad_date_is_named(team, year_so_far):  # noqa: F811
     before = team.open("/cdf/regions/london/audit?from[day]=1&from[month]=4&from[year]=2026"
-                       "&to[day]=22&to[month]=11&to[year]=2026")
+                       "&to[day]=31&to[month]=8&to[year]=2026")
     assert "No application was decided in this period." in before
     response = team.client.get("/cdf/regions/london/audit?from[day]=31&from[month]=2&from[year]=2026")
     assert response.status_code == 422 and "The &#39;from&#39; date must be a real date" in response.text
