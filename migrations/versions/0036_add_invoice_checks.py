@@ -3,7 +3,7 @@ with its outcome (accepted, or challenged with its reasons), kept so that a chal
 again and an accepted line counts against its authorisation's cost cap when the next schedule is checked.
 
 Revision ID: 0036_add_invoice_checks
-Revises: 0032_add_funding_authorisations
+Revises: 0035_add_sact_imports
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0036_add_invoice_checks"
-down_revision = "0032_add_funding_authorisations"
+down_revision = "0035_add_sact_imports"
 branch_labels = None
 depends_on = None
 

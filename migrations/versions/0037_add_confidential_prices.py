@@ -3,7 +3,7 @@ agreement, from a date, and who entered it. The fund's spend uses it where it ex
 price otherwise); nothing a trust can read shows it.
 
 Revision ID: 0037_add_confidential_prices
-Revises: 0032_add_funding_authorisations
+Revises: 0036_add_invoice_checks
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0037_add_confidential_prices"
-down_revision = "0032_add_funding_authorisations"
+down_revision = "0036_add_invoice_checks"
 branch_labels = None
 depends_on = None
 
