@@ -39,7 +39,7 @@ from ifr_service.workflows.registry import effect
 REPORT_ANSWERS_REVIEW_WITHIN = timedelta(weeks=8)
 # Who may look an authorisation up, and see what it covers (funding/service.py:look_up).
 LOOKING_UP = (Role.CLINICIAN, Role.TRUST_APPROVER, Role.CASE_OFFICER, Role.PANEL_CHAIR, Role.CDF_ADMIN,
-              Role.CET_ANALYST, Role.ADMIN)
+              Role.COMMISSIONING_FINANCE, Role.CET_ANALYST, Role.ADMIN)
 END_REASONS = {
     "treatment_stopped": "Treatment stopped",
     "stopping_criteria_met": "The stopping criteria were met",
@@ -170,8 +170,8 @@ def look_up(user: User, typed: str) -> tuple[FundingAuthorisation, Case]:
 
 def may_look_up(user: User, authorisation: FundingAuthorisation, case: Case) -> bool:
     """A trust's clinicians and pharmacy sign-off its own trust's; the CDF teams any of the CDF's (as
-    their approval look-up always did); hub staff those of cases they may see; the CET and
-    administrators any."""
+    their approval look-up always did); hub staff those of cases they may see; a hub's commissioning
+    finance its hub's; the CET and administrators any."""
     role = user.role_enum
     if role in (Role.CLINICIAN, Role.TRUST_APPROVER):
         return authorisation.provider_org_code is not None and \
@@ -180,4 +180,6 @@ def may_look_up(user: User, authorisation: FundingAuthorisation, case: Case) -> 
         return authorisation.route == "cdf"
     if role in (Role.CASE_OFFICER, Role.PANEL_CHAIR):
         return can_see_case(user, case)
+    if role is Role.COMMISSIONING_FINANCE:  # the hub's, whose invoices they check
+        return user.hub_id is not None and authorisation.hub_id == user.hub_id
     return role in (Role.CET_ANALYST, Role.ADMIN)

@@ -127,6 +127,7 @@ def test_who_may_look_an_authorisation_up(road, client, auth, in_db):
     assert look_up(client, auth, reference, CLINICIAN).status_code == 200
     assert look_up(client, auth, reference, TRUST_APPROVER).status_code == 200  # the trust's pharmacy
     assert look_up(client, auth, reference, OFFICER).status_code == 200  # the hub that decided it
+    assert look_up(client, auth, reference, "demo-finance").status_code == 200  # the hub's finance
     assert look_up(client, auth, reference, "demo-cet").json["case_reference"] is None
     assert look_up(client, auth, reference, "demo-clinician-2").status_code == 404  # another trust
     assert look_up(client, auth, reference, CDF_ADMIN).status_code == 404  # not the CDF's

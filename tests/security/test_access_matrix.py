@@ -199,8 +199,8 @@ EVERYONE = set(PEOPLE)
 # Each endpoint and the roles that reach it in the demo world (with the case, meeting, policy item
 # and CDF application of the London hub and region, and of the clinician's trust).
 # Who may look a funding authorisation up (funding/service.py: LOOKING_UP).
-LOOKING_UP = {'admin', 'case_officer', 'cdf_admin', 'cet_analyst', 'clinician', 'panel_chair',
-              'trust_approver'}
+LOOKING_UP = {'admin', 'case_officer', 'cdf_admin', 'cet_analyst', 'clinician', 'commissioning_finance',
+              'panel_chair', 'trust_approver'}
 EXPECTED = {
     "api.audit.search_audit_log": {'auditor'},
     "api.jobs.list_jobs": {'admin'},
