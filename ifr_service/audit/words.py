@@ -83,6 +83,12 @@ WORDS: dict[str, str | dict[str, str]] = {
     "pages.cdf_team.look_up_approval": "Looked up a Cancer Drugs Fund approval",
     "pages.funding.look_up": "Looked up a funding authorisation",
     "pages.funding.print_authorisation": "Printed a funding authorisation",
+    "pages.invoices.show_schedule": "Viewed or downloaded the lines of a checked invoice schedule",
+    "pages.sact.never_started": "Viewed or downloaded the CDF approvals never started",
+    "pages.sact.treated_without_approval": "Viewed or downloaded the SACT treatment without an approval",
+    "pages.sact.refused_rows": "Viewed or downloaded the SACT rows the rules refused",
+    "pages.sact.completeness": "Viewed or downloaded the data collection agreements' completeness",
+    "pages.sact.list_imports": "Viewed the SACT extracts imported",
     "pages.cdf_prices.enter_price": "Entered a confidential price of the Cancer Drugs Fund list",
     "api.cdf.enter_confidential_price": ("Entered a confidential price of the Cancer Drugs Fund list "
                                          "through the API"),

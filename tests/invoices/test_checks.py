@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from ifr_service.funding.models import ENDED, FundingAuthorisation
 from ifr_service.funding.service import is_follow_up_overdue, is_in_force
-
 from ifr_service.invoices.checks import (
     BILLED_BEFORE,
     FOLLOW_UP_OVERDUE,
