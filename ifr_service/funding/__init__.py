@@ -1,0 +1,1 @@
+"""Funding after approval, for both routes."""
