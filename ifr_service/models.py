@@ -26,6 +26,7 @@ from ifr_service.reference.models import (
     ProgrammeOfCare,
     Region,
 )
+from ifr_service.treatment_breaks.models import TreatmentBreak
 from ifr_service.users.models import ApiClient, PageSession, User
 from ifr_service.web.saved_forms import SavedForm
 
@@ -62,6 +63,7 @@ __all__ = [
     "ProgrammeOfCare",
     "Region",
     "SavedForm",
+    "TreatmentBreak",
     "User",
     "metadata",
 ]

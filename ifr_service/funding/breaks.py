@@ -194,3 +194,30 @@ def check_break_dates(course: Course, starts_on: date, expected_restart_on: date
         problems["expected_restart_on"] = (f"A break of more than {LONGEST_BREAK_WEEKS} weeks is the end of "
                                            "the course: record that treatment stopped instead.")
     return problems
+
+
+def request_criteria_problems(policy: BreakPolicy, workflows: dict) -> list[str]:
+    """Each workflow's treatment-break request must ask exactly the policy's request criteria, each a
+    required confirmation, so that the data file is the one place they are stated."""
+    wanted = [(c.key, c.text, "boolean", True) for c in policy.criteria]
+    problems = []
+    for key, workflow in sorted(workflows.items()):
+        action = next((a for a in workflow.actions if a.key == "request_treatment_break"), None)
+        if action is None:
+            continue
+        group = next((f for f in action.payload if f.key == "criteria"), None)
+        asked = [(f.key, " ".join(f.label.split()), f.type, f.required) for f in group.fields] if group else []
+        if asked != wanted:
+            problems.append(f"workflow {key}: request_treatment_break must ask, under `criteria`, exactly the "
+                            f"request_criteria of {DATA_FILE.name} ({', '.join(k for k, *_ in wanted)}), "
+                            "each a required boolean labelled with its text")
+    return problems
+
+
+def check_break_policy(workflows: dict) -> BreakPolicy:
+    """Read at start-up: a bad thresholds file, or a workflow asking other criteria, stops the service."""
+    policy = break_policy()
+    problems = request_criteria_problems(policy, workflows)
+    if problems:
+        raise BreakPolicyError("; ".join(problems))
+    return policy

@@ -23,10 +23,10 @@ ATEZOLIZUMAB = LIST_DIR / "atezolizumab-urothelial-after-platinum-v1.yaml"
 def test_the_demo_list_loads_with_each_entrys_rules():
     cdf = CdfList.load(LIST_DIR, FORMS)
     atezolizumab = cdf.get("atezolizumab-urothelial-after-platinum", 1)
-    assert (atezolizumab.immunotherapy, atezolizumab.treatment_break_weeks) == (True, 12)
+    assert (atezolizumab.immunotherapy, atezolizumab.cycle_days) == (True, 21)
     assert atezolizumab.cost.per_patient_pence == 17 * 380769
-    assert cdf.get("sotorasib-nsclc-kras-g12c", 1).treatment_break_weeks == 4
-    assert cdf.get("daratumumab-myeloma-relapsed", 1).treatment_break_weeks == 6  # set by the entry
+    sotorasib = cdf.get("sotorasib-nsclc-kras-g12c", 1)  # an oral drug costed by the month
+    assert (sotorasib.immunotherapy, sotorasib.cycle_days) == (False, 28)
 
 
 def test_the_current_version_of_an_entry_depends_on_the_day():
@@ -61,6 +61,9 @@ def entry(**changes) -> dict:
     (entry(criteria=[{"key": "a", "text": "A"}, {"key": "a", "text": "B"}]), "duplicate criterion"),
     (entry(treatment=[{"key": "regimen", "label": "R", "type": "choice"}]), "needs options"),
     (entry(treatment=[{"key": "planned_start_date", "label": "Again", "type": "date"}]), "duplicate field"),
+    (entry(cycle_days=0), "less than the minimum"),
+    ({k: v for k, v in entry().items() if k != "cycle_days"}, "'cycle_days' is a required property"),
+    (entry(treatment_break_weeks=8), "treatment_break_weeks is retired"),
 ])
 def test_a_bad_list_file_stops_the_service_naming_the_file_and_the_problem(tmp_path, raw, problem):
     (tmp_path / "bad.yaml").write_text(yaml.dump(raw))
