@@ -150,6 +150,9 @@ class CaseSchema(Schema):
         metadata={"type": "string", "description": "CDF: the approval number an invoice quotes."})
     cdf = fields.Nested("ifr_service.cdf.schemas.ApplicationSchema", allow_none=True, metadata={
         "description": "CDF only: the entry decided on, the approval and the treatment record."})
+    breaks = fields.Nested("ifr_service.treatment_breaks.schemas.BreaksSchema", allow_none=True, metadata={
+        "description": "Once approved, both routes: when treatment is next due, the last day it may resume, "
+                       "and the breaks in treatment recorded (docs/after-approval.md#breaks-in-treatment)."})
     onward = fields.List(fields.Nested(OnwardWorkSchema), required=True, metadata={
         "description": "Where the request went on to: for a case closed at screening as a cohort, the "
                        "policy-development item and its stage, never its notes (docs/cet.md)."})

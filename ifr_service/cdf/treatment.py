@@ -1,10 +1,12 @@
 """The treatment a clinician records on a CDF approval: the workflow's guards on the dates, and
 the effect that keeps the application's treatment record (the managed access outcome data), each
-registered into the CDF workflow's registry under the name workflows/cdf.yaml uses."""
+registered into the CDF workflow's registry under the name workflows/cdf.yaml uses. The break
+between cycles is NHS England's policy for every route (treatment_breaks/service.py's
+`treatment_within_break_policy`)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.cdf import queries
@@ -21,19 +23,6 @@ def check_start_in_time(case: Case, actor, payload: dict) -> None:
     if started > record.start_by:
         raise Conflict(f"Approval {record.approval_number} expired on {record.start_by:%d %B %Y}: "
                        "treatment had to start by then. Make a new application.", field="date")
-
-
-@guard("cdf_break_within_limit", workflows=("cdf",))
-def check_break_within_limit(case: Case, actor, payload: dict) -> None:
-    record, treated = queries.get_application(case.id), date.fromisoformat(payload["date"])
-    if treated < record.last_treatment_on:
-        raise ValidationFailed({"date": "Record treatment in order: the last recorded was on "
-                                        f"{record.last_treatment_on:%d %B %Y}."})
-    allowed = timedelta(weeks=record.treatment_break_weeks)
-    if treated - record.last_treatment_on > allowed:
-        raise Conflict(f"The break since {record.last_treatment_on:%d %B %Y} is longer than the "
-                       f"{record.treatment_break_weeks} weeks this approval allows, so approval "
-                       f"{record.approval_number} has lapsed. Make a new application.", field="date")
 
 
 @guard("cdf_stop_after_treatment", workflows=("cdf",))

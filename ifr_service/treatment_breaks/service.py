@@ -65,6 +65,14 @@ def standing_of(authorisation: FundingAuthorisation, day: date) -> Standing:
                        recorded(queries.find_breaks(authorisation.id)), day)
 
 
+def course_and_breaks(case_id: int) -> tuple[Course, list[RecordedBreak]] | None:
+    """What the rule reads of a case's authorisation; None for a case with none."""
+    authorisation = funding_queries.get_authorisation_for_case(case_id)
+    if authorisation is None:
+        return None
+    return course_of(authorisation), recorded(queries.find_breaks(authorisation.id))
+
+
 def has_lapsed(authorisation: FundingAuthorisation, day: date) -> bool:
     """The break has run past the policy with no request pending or approved, or a request was
     refused: the CDF sweep lapses such an approval."""
@@ -92,6 +100,11 @@ def summarise_breaks(authorisation: FundingAuthorisation | None) -> dict | None:
                     "decided_on": row.decided_utc.date() if row.decided_utc else None,
                     "decision_reasons": row.decision_reasons} for row in rows],
     }
+
+
+def present_breaks(case: Case) -> dict | None:
+    """The case's breaks as its response and page show them; None before it has an authorisation."""
+    return summarise_breaks(funding_queries.get_authorisation_for_case(case.id))
 
 
 def _authorisation(case: Case) -> FundingAuthorisation:

@@ -82,10 +82,10 @@ def test_the_same_entry_version_twice_is_refused(tmp_path):
 @pytest.fixture
 def list_with_new_version(app, tmp_path: Path):
     """The demo list and a version 2 of atezolizumab from 1 December 2026: a new criterion and a
-    shorter break limit. The service reads it as if deployed; the demo list returns afterwards."""
+    4-weekly cycle. The service reads it as if deployed; the demo list returns afterwards."""
     for path in LIST_DIR.glob("*.yaml"):
         shutil.copy(path, tmp_path / path.name)
-    raw = entry(version=2, valid_from="2026-12-01", treatment_break_weeks=8)
+    raw = entry(version=2, valid_from="2026-12-01", cycle_days=28)
     raw["criteria"] = [*raw["criteria"], {"key": "no_autoimmune_disease",
                                           "text": "The patient has no active autoimmune disease."}]
     (tmp_path / "atezolizumab-urothelial-after-platinum-v2.yaml").write_text(yaml.dump(raw))
@@ -103,7 +103,7 @@ def test_a_case_open_when_the_form_changes_keeps_the_version_it_was_approved_on(
     entries = {e["key"]: e for e in client.get("/api/v1/cdf/entries", headers=auth(CLINICIAN)).json}
     assert entries["atezolizumab-urothelial-after-platinum"]["version"] == 2
     reread = client.get(f"/api/v1/cases/{open_case['reference']}", headers=auth(CLINICIAN)).json
-    assert (reread["cdf"]["entry"]["version"], reread["cdf"]["treatment"]["break_limit_weeks"]) == (1, 12)
+    assert (reread["cdf"]["entry"]["version"], reread["cdf"]["treatment"]["cycle_days"]) == (1, 21)
     started = record_treatment(client, auth, open_case["reference"], "record_start", {"date": "2026-12-01"})
     assert started["state"] == "on_treatment"
 
@@ -115,7 +115,7 @@ def test_a_case_open_when_the_form_changes_keeps_the_version_it_was_approved_on(
     new_patient["criteria"] = {**new_patient["criteria"], "no_autoimmune_disease": True}
     on_the_new_form = apply_to_cdf(client, auth, new_patient)
     assert (on_the_new_form["cdf"]["entry"]["version"],
-            on_the_new_form["cdf"]["treatment"]["break_limit_weeks"]) == (2, 8)
+            on_the_new_form["cdf"]["treatment"]["cycle_days"]) == (2, 28)
 
     versions = "/api/v1/cdf/entries/atezolizumab-urothelial-after-platinum/versions"
     first = client.get(f"{versions}/1", headers=auth(CLINICIAN)).json  # the form the open case was read on
