@@ -22,8 +22,6 @@ from ifr_service.cdf.approval_numbers import allocate_approval_number, normalise
 from ifr_service.cdf.definition import APPLICATION_FORM, UNLISTED_DRUG_FORM, CdfEntry
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.errors import Conflict, Forbidden, IfrError, NotFound, ValidationFailed
-from ifr_service.funding import breaks
-from ifr_service.funding.breaks import break_policy
 from ifr_service.forms.answers import (
     DIAGNOSIS_ICD10_CODE,
     DRUG_DMD_CODE,
@@ -39,6 +37,8 @@ from ifr_service.forms.answers import (
 )
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.validation import validate_answers
+from ifr_service.funding import breaks
+from ifr_service.funding.breaks import break_policy
 from ifr_service.interventions import intervention_key
 from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Region

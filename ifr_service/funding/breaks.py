@@ -206,11 +206,13 @@ def request_criteria_problems(policy: BreakPolicy, workflows: dict) -> list[str]
         if action is None:
             continue
         group = next((f for f in action.payload if f.key == "criteria"), None)
-        asked = [(f.key, " ".join(f.label.split()), f.type, f.required) for f in group.fields] if group else []
+        asked = [(f.key, " ".join(f.label.split()), f.type, f.required)
+                 for f in (group.fields if group else ())]
         if asked != wanted:
-            problems.append(f"workflow {key}: request_treatment_break must ask, under `criteria`, exactly the "
-                            f"request_criteria of {DATA_FILE.name} ({', '.join(k for k, *_ in wanted)}), "
-                            "each a required boolean labelled with its text")
+            keys = ", ".join(k for k, *_ in wanted)
+            problems.append(f"workflow {key}: request_treatment_break must ask, under `criteria`, exactly "
+                            f"the request_criteria of {DATA_FILE.name} ({keys}), each a required boolean "
+                            "labelled with its text")
     return problems
 
 

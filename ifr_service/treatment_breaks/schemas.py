@@ -25,9 +25,11 @@ class BreaksSchema(Schema):
     cycle_days = fields.Integer(allow_none=True, metadata={"description": "The length of one cycle."})
     immunotherapy = fields.Boolean(required=True)
     allowed_break_weeks = fields.Integer(required=True, metadata={
-        "description": "The break beyond the end of the last cycle that needs no form (6; 12 for immunotherapy)."})
+        "description": "The break beyond the end of the last cycle that needs no form (6 weeks; 12 "
+                       "for immunotherapy)."})
     next_due_on = fields.Date(allow_none=True, metadata={
-        "description": "The end of the last cycle, when the next is due; None before treatment or after a stop."})
+        "description": "The end of the last cycle, when the next is due; None before treatment or "
+                       "after a stop."})
     latest_restart_without_form = fields.Date(allow_none=True)
     next_treatment_by = fields.Date(allow_none=True, metadata={
         "description": "The last day the next cycle keeps the funding: the policy's break, or an "

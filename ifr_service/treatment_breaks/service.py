@@ -181,8 +181,9 @@ def check_break_within_policy(case: Case, actor: User, payload: dict) -> dict:
     authorisation, policy = _started(_in_force(_authorisation(case))), break_policy()
     _, restart = _check_dates(authorisation, payload)
     if needs_request(policy, course_of(authorisation), restart):
-        raise Conflict(f"A break until {restart:%d %B %Y} is longer than {_long_break(policy, authorisation)}: "
-                       "make a treatment-break request (request_treatment_break) instead.",
+        raise Conflict(f"A break until {restart:%d %B %Y} is longer than "
+                       f"{_long_break(policy, authorisation)}: make a treatment-break request "
+                       "(request_treatment_break) instead.",
                        field="expected_restart_on")
     return {"authorisation": authorisation.reference}
 
@@ -250,8 +251,8 @@ def decide_treatment_break(case: Case, event: CaseEvent) -> None:
 def check_ifr_treatment_start(case: Case, actor: User, payload: dict) -> dict:
     authorisation, day = _in_force(_authorisation(case)), _day(payload["date"])
     if authorisation.started_on is not None:
-        raise Conflict(f"Treatment on {authorisation.reference} started on {authorisation.started_on:%d %B %Y}: "
-                       "record a further cycle instead.")
+        raise Conflict(f"Treatment on {authorisation.reference} started on "
+                       f"{authorisation.started_on:%d %B %Y}: record a further cycle instead.")
     if day < authorisation.issued_on:
         raise ValidationFailed({"date": "Treatment cannot have started before the approval on "
                                         f"{authorisation.issued_on:%d %B %Y}."})
