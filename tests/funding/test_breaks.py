@@ -4,6 +4,7 @@ end of the last cycle needs no form; longer needs a treatment-break request."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -24,6 +25,7 @@ from ifr_service.funding.breaks import (
     needs_request,
     next_due_on,
     parse_break_policy,
+    request_criteria_problems,
     standing_on,
 )
 
@@ -123,3 +125,22 @@ def test_a_bad_thresholds_file_is_refused_naming_the_fault(change, problem):
     change(raw)
     with pytest.raises(BreakPolicyError, match=problem):
         parse_break_policy(raw)
+
+
+def _workflows() -> dict:
+    from ifr_service.config import PROJECT_ROOT
+    from ifr_service.workflows.definition import parse_workflow
+
+    return {key: parse_workflow(yaml.safe_load((PROJECT_ROOT / "workflows" / f"{key}.yaml").read_text()))
+            for key in ("cdf", "ifr")}
+
+
+def test_both_workflows_ask_exactly_the_request_criteria_the_data_file_states():
+    assert request_criteria_problems(POLICY, _workflows()) == []
+
+
+def test_a_workflow_asking_other_request_criteria_stops_the_start():
+    workflows = _workflows()
+    fewer = replace(POLICY, criteria=POLICY.criteria[:2])
+    assert [problem.split(":")[0] for problem in request_criteria_problems(fewer, workflows)] == [
+        "workflow cdf", "workflow ifr"]
