@@ -67,7 +67,7 @@ def standing_of(authorisation: FundingAuthorisation, day: date) -> Standing:
 
 def course_and_breaks(case_id: int) -> tuple[Course, list[RecordedBreak]] | None:
     """What the rule reads of a case's authorisation; None for a case with none."""
-    authorisation = funding_queries.get_authorisation_for_case(case_id)
+    authorisation = funding_queries.find_authorisation_for_case(case_id)
     if authorisation is None:
         return None
     return course_of(authorisation), recorded(queries.find_breaks(authorisation.id))
@@ -104,11 +104,11 @@ def summarise_breaks(authorisation: FundingAuthorisation | None) -> dict | None:
 
 def present_breaks(case: Case) -> dict | None:
     """The case's breaks as its response and page show them; None before it has an authorisation."""
-    return summarise_breaks(funding_queries.get_authorisation_for_case(case.id))
+    return summarise_breaks(funding_queries.find_authorisation_for_case(case.id))
 
 
 def _authorisation(case: Case) -> FundingAuthorisation:
-    authorisation = funding_queries.get_authorisation_for_case(case.id)
+    authorisation = funding_queries.find_authorisation_for_case(case.id)
     if authorisation is None:
         raise Conflict("This case has no funding authorisation: treatment is recorded on an approval.")
     return authorisation
@@ -134,24 +134,24 @@ def _started(authorisation: FundingAuthorisation) -> FundingAuthorisation:
 # than its guard, which still checks everything when the action is taken.
 
 def _on_treatment(case: Case, actor: User) -> bool:
-    authorisation = funding_queries.get_authorisation_for_case(case.id)
+    authorisation = funding_queries.find_authorisation_for_case(case.id)
     return (authorisation is not None and authorisation.status == "in_force"
             and authorisation.stopped_on is None and authorisation.last_cycle_on is not None)
 
 
 def _not_started(case: Case, actor: User) -> bool:
-    authorisation = funding_queries.get_authorisation_for_case(case.id)
+    authorisation = funding_queries.find_authorisation_for_case(case.id)
     return (authorisation is not None and authorisation.status == "in_force"
             and authorisation.started_on is None)
 
 
 def _in_force_for_stop(case: Case, actor: User) -> bool:
-    authorisation = funding_queries.get_authorisation_for_case(case.id)
+    authorisation = funding_queries.find_authorisation_for_case(case.id)
     return authorisation is not None and authorisation.status == "in_force" and authorisation.stopped_on is None
 
 
 def _request_pending(case: Case, actor: User) -> bool:
-    authorisation = funding_queries.get_authorisation_for_case(case.id)
+    authorisation = funding_queries.find_authorisation_for_case(case.id)
     return authorisation is not None and queries.find_pending_request(authorisation.id) is not None
 
 
