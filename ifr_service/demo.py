@@ -57,6 +57,9 @@ def test_range_nhs_numbers(count: int) -> list[str]:
 MDT_DAYS_AGO = 40
 
 
+REVIEW_IN_SIX_MONTHS = "six months from today"  # a payload's review date, set when taken (_dated)
+
+
 def example_application(today: date | None = None) -> dict:
     """docs/examples/ifr-application.json, its MDT discussion dated MDT_DAYS_AGO days before `today`
     (the service's today when not given)."""
@@ -193,7 +196,7 @@ JOURNEYS = [
     ("Approved", "urgent", SCREENED_IN, [APPROVE]),
     ("Approved with conditions", "routine", SCREENED_IN, [("approve_with_conditions", "demo-panel-chair", {
         "findings": FINDINGS_YES, "summary": "Funded on conditions.",
-        "conditions": "Treatment at the regional centre only.", "review_date": "2027-06-30",
+        "conditions": "Treatment at the regional centre only.", "review_date": REVIEW_IN_SIX_MONTHS,
         "stopping_criteria": "Progression on MRI at twelve weeks."})]),
     ("Declined", "routine", SCREENED_IN, [DECLINE]),
     ("Reconsideration", "routine", SCREENED_IN, [DECLINE, ("request_reconsideration", "demo-clinician", {
@@ -323,7 +326,15 @@ def _take(case, steps) -> None:
         if (action, username, payload) == REVIEW_MEETING:
             _hold_meeting(load_demo_review_panel())
             continue
-        actions.take_action(case, action, find_user(username), payload)
+        actions.take_action(case, action, find_user(username), _dated(payload))
+
+
+def _dated(payload: dict) -> dict:
+    """The payload with a review date set six months from the service's today, as a panel would: a
+    fixed date would pass, and the demo must load in any year."""
+    if payload.get("review_date") != REVIEW_IN_SIX_MONTHS:
+        return payload
+    return {**payload, "review_date": (runtime().today() + timedelta(weeks=26)).isoformat()}
 
 
 def _hold_meeting(panel: Panel) -> None:

@@ -14,6 +14,7 @@ from ifr_service.cases.clocks import SIGNALS
 from ifr_service.cdf import treatment as _cdf_treatment  # noqa: F401  (registers: CDF treatment rules)
 from ifr_service.cet import national as _cet_national  # noqa: F401  (listens: the national record)
 from ifr_service.cet import referrals as _cet_referrals  # noqa: F401  (registers: refer_to_cet)
+from ifr_service.funding import guards as _funding_guards  # noqa: F401  (registers: authorisations)
 from ifr_service.letters.content import letter_names
 from ifr_service.panels import access as _panel_access  # noqa: F401  (registers: the lead hub sees)
 from ifr_service.panels import guards as _panel_guards  # noqa: F401  (registers: the panel's rules)

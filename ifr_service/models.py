@@ -13,6 +13,7 @@ from ifr_service.cases.models import (
 from ifr_service.cdf.models import CdfApplication
 from ifr_service.cet.models import CohortReferral, NationalCase
 from ifr_service.db import metadata
+from ifr_service.funding.models import FundingAuthorisation, TreatmentCycle
 from ifr_service.jobs.models import OutboxMessage
 from ifr_service.letters.models import Letter
 from ifr_service.notifications.models import Notification
@@ -46,6 +47,7 @@ __all__ = [
     "Commissioner",
     "CommissionerHub",
     "ConflictOfInterest",
+    "FundingAuthorisation",
     "Hub",
     "IdempotencyRecord",
     "Letter",
@@ -64,6 +66,7 @@ __all__ = [
     "Region",
     "SavedForm",
     "TreatmentBreak",
+    "TreatmentCycle",
     "User",
     "metadata",
 ]

@@ -8,6 +8,7 @@ from ifr_service.audit.routes import audit
 from ifr_service.cases.routes import cases
 from ifr_service.cdf.routes import cdf
 from ifr_service.cet.routes import cet
+from ifr_service.funding.routes import funding
 from ifr_service.headers import HSTS
 from ifr_service.jobs.routes import jobs
 from ifr_service.panels.routes import panels
@@ -18,6 +19,7 @@ from ifr_service.users.routes import users
 api = Blueprint("api", __name__)
 api.register_blueprint(cases)
 api.register_blueprint(cdf)
+api.register_blueprint(funding)
 api.register_blueprint(reference)
 api.register_blueprint(panels)
 api.register_blueprint(cet)

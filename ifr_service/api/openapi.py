@@ -96,6 +96,9 @@ def build_spec() -> APISpec:
 
     spec.components.schema("Job", schema=JobSchema)
     spec.components.schema("Jobs", schema=JobsSchema)
+    from ifr_service.funding.schemas import AuthorisationSchema
+
+    spec.components.schema("Authorisation", schema=AuthorisationSchema)
     for form in runtime().forms:  # IfrApplicationV2; the CDF's common part, CdfApplicationV1
         name = f"{''.join(part.capitalize() for part in form.key.split('-'))}V{form.version}"
         spec.components.schema(name, schema=schema_for(form))

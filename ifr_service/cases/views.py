@@ -29,6 +29,7 @@ from ifr_service.cases.presenters import case_contents, similar_requests
 from ifr_service.cases.redaction import Redactor
 from ifr_service.cdf.presenters import present_case_summary
 from ifr_service.errors import Conflict, NotFound, ValidationFailed
+from ifr_service.funding.presenters import present_on_case
 from ifr_service.letters import queries as letters
 from ifr_service.reference import queries as reference
 from ifr_service.runtime import runtime
@@ -169,6 +170,7 @@ def show_case(reference: str):
         officers=assignment.hub_officers(case.hub_id) if assignment.can_assign(case, user) else None,
         cdf=present_case_summary(case) if case.route == "cdf" else None, onward=find_onward_work(case),
         breaks=contents["breaks"],
+        authorisation=None if contents["deidentified"] else present_on_case(case, user, runtime().today()),
         similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)
 
 

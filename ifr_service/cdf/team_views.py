@@ -22,6 +22,7 @@ from ifr_service.cdf import audit, service, spend
 from ifr_service.cdf.presenters import pounds, present_approval
 from ifr_service.cdf.views import STATUS_TITLES
 from ifr_service.errors import NotFound, ValidationFailed
+from ifr_service.funding.numbers import read_as_ascii
 from ifr_service.reference.models import Region
 from ifr_service.reference.queries import find_regions, get_region
 from ifr_service.runtime import runtime
@@ -284,21 +285,12 @@ def look_up_approval():
     if not typed.strip():
         return _approval_page(typed, None, {"number": [BLANK_NUMBER]}), 422
     try:
-        record, case = service.look_up_approval(current_user(), _ascii(typed))
+        record, case = service.look_up_approval(current_user(), read_as_ascii(typed))
     except (ValidationFailed, NotFound) as error:
         messages = error.fields if isinstance(error, ValidationFailed) else {"number": [error.message]}
         return _approval_page(typed, None, messages), error.status_code
     approval = present_approval(record, case, can_see_case(current_user(), case))
     return _approval_page(typed, approval, None)
-
-
-def _ascii(typed: str) -> str:
-    """The number with fullwidth digits and letters (typed on a Japanese keyboard, or pasted from a
-    PDF) read as their ASCII forms, and dashes of every kind as hyphens."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", typed)
-    return "".join("-" if unicodedata.category(char) == "Pd" else char for char in text)
 
 
 def _approval_page(typed: str | None, approval: dict | None, errors):

@@ -12,6 +12,7 @@ from ifr_service.cases.models import Case, CaseEvent
 from ifr_service.cdf import queries, service
 from ifr_service.errors import Conflict, ValidationFailed
 from ifr_service.funding import queries as funding_queries
+from ifr_service.funding import service as funding
 from ifr_service.treatment_breaks import service as treatment_breaks
 from ifr_service.workflows.registry import effect, guard
 
@@ -58,8 +59,11 @@ def check_stop_after_treatment(case: Case, actor, payload: dict) -> None:
 
 @effect("record_cdf_treatment", workflows=("cdf",))
 def record_treatment(case: Case, event: CaseEvent) -> None:
-    """Keep the approval's treatment dates in step with the event just recorded."""
+    """Keep the approval's treatment dates, and its funding authorisation's cycles, in step with the
+    event just recorded: the clinician's, or the service's from the trust's SACT submission."""
     record, day = queries.get_application(case.id), date.fromisoformat(event.payload["date"])
+    authorisation = funding_queries.find_authorisation_for_case(case.id)
+    source = "clinician" if event.actor_role == "clinician" else "sact"
     if event.name == "cdf_treatment_started":
         record.started_on = record.last_treatment_on = day
         record.cycles_given = 1
@@ -68,3 +72,9 @@ def record_treatment(case: Case, event: CaseEvent) -> None:
         record.cycles_given += 1
     elif event.name == "cdf_treatment_stopped":
         record.stopped_on, record.stop_reason = day, event.payload["reason"]
+    if authorisation is None:  # approved before authorisations were issued
+        return
+    if event.name == "cdf_treatment_stopped":
+        funding.record_stop(authorisation, day, event.payload["reason"])
+    else:
+        funding.record_cycle(authorisation, day, source, event.payload.get("source_key"))

@@ -107,6 +107,18 @@ INTERVENTION_DMD_CODE = AnswerPath(
 INTERVENTION_OPCS4_CODE = AnswerPath(
     "intervention.opcs4_code", "the intervention key, where there is no dm+d code",
     (IFR_APPLICATION,), ("text",), presence=ASKED)
+INTERVENTION_DOSE = AnswerPath(
+    "intervention.dose", "the regimen of the funding authorisation", (IFR_APPLICATION,), ("text",),
+    presence=MAY_BE_ABSENT)
+INTERVENTION_FREQUENCY = AnswerPath(
+    "intervention.frequency", "the regimen of the funding authorisation", (IFR_APPLICATION,), ("text",),
+    presence=MAY_BE_ABSENT)
+INTERVENTION_DURATION = AnswerPath(
+    "intervention.duration", "the regimen of the funding authorisation", (IFR_APPLICATION,), ("text",),
+    presence=MAY_BE_ABSENT)
+CLINICAL_CASE_OUTCOME_MEASURES = AnswerPath(
+    "clinical_case.outcome_measures", "the outcome measures the funding authorisation and the outcome "
+    "reports name", (IFR_APPLICATION,), ("long_text",), presence=MAY_BE_ABSENT)
 COST_AMOUNT_GBP = AnswerPath(
     "cost.amount_gbp", "the estimated cost in the national record", (IFR_APPLICATION,), ("money",))
 URGENCY_LEVEL = AnswerPath(

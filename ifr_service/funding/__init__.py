@@ -1,1 +1,2 @@
-"""Funding after approval, for both routes."""
+"""After approval: the funding authorisation every approved case gets, IFR and CDF alike, and the
+treatment given under it."""

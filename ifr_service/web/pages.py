@@ -153,6 +153,7 @@ FEATURE_VIEWS = [
     "ifr_service.panels.meeting_views:panel_pages",
     "ifr_service.cdf.views:cdf_pages",
     "ifr_service.cdf.team_views:cdf_team_pages",
+    "ifr_service.funding.views:funding_pages",
     "ifr_service.cet.views:cet_pages",
     "ifr_service.policy.views:policy_pages",
     "ifr_service.audit.views:audit_pages",

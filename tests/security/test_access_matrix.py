@@ -183,6 +183,9 @@ def test_a_case_of_another_trust_or_hub_is_not_found_just_like_one_that_does_not
 EVERYONE = set(PEOPLE)
 # Each endpoint and the roles that reach it in the demo world (with the case, meeting, policy item
 # and CDF application of the London hub and region, and of the clinician's trust).
+# Who may look a funding authorisation up (funding/service.py: LOOKING_UP).
+LOOKING_UP = {'admin', 'case_officer', 'cdf_admin', 'cet_analyst', 'clinician', 'panel_chair',
+              'trust_approver'}
 EXPECTED = {
     "api.audit.search_audit_log": {'auditor'},
     "api.jobs.list_jobs": {'admin'},
@@ -203,6 +206,7 @@ EXPECTED = {
     "api.cdf.cdf_spend": {'cdf_admin', 'cet_analyst'},
     "api.cdf.convert_to_ifr": {'clinician'},
     "api.cdf.get_approval": {'cdf_admin', 'cet_analyst', 'clinician'},
+    "api.funding.get_authorisation": LOOKING_UP,
     "api.cdf.get_entry_version": EVERYONE,
     "api.cdf.list_entries": EVERYONE,
     "api.cdf.region_applications": {'cdf_admin'},
@@ -276,6 +280,8 @@ EXPECTED = {
     "pages.cdf.list_applications": {'cdf_admin'},
     "pages.cdf.show_application": {'cdf_admin', 'clinician'},
     "pages.cdf_team.look_up_approval": {'cdf_admin', 'cet_analyst', 'clinician'},
+    "pages.funding.look_up": LOOKING_UP,
+    "pages.funding.print_authorisation": LOOKING_UP,
     "pages.cdf_team.national_spend": {'cdf_admin', 'cet_analyst'},
     "pages.cdf_team.own_audit": {'cdf_admin'},
     "pages.cdf_team.region_audit": {'cdf_admin'},
