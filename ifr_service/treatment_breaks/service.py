@@ -147,7 +147,8 @@ def _not_started(case: Case, actor: User) -> bool:
 
 def _in_force_for_stop(case: Case, actor: User) -> bool:
     authorisation = funding_queries.find_authorisation_for_case(case.id)
-    return authorisation is not None and authorisation.status == "in_force" and authorisation.stopped_on is None
+    return (authorisation is not None and authorisation.status == "in_force"
+            and authorisation.stopped_on is None)
 
 
 def _request_pending(case: Case, actor: User) -> bool:
