@@ -265,3 +265,24 @@ def test_a_refused_ifr_break_request_ends_the_funding_authorisation(client, auth
     refused = act(client, auth, approved_ifr, "record_continuation", CLINICIAN, {"date": restart.isoformat()},
                   expect=409)
     assert "ended" in refused["errors"][0]["message"]
+
+
+def test_an_ifr_approval_records_the_class_and_cycle_the_break_policy_reads(client, auth, application):
+    road = Road(client, auth, application)
+    road.to_panel()
+    road.act(CHAIR, "approve", {**DECISION, "immunotherapy": True, "cycle_days": 21})
+    today = client.application.extensions["ifr"].today()
+    act(client, auth, road.reference, "record_start", CLINICIAN, {"date": today.isoformat()})
+
+    breaks = read(client, auth, road.reference)["breaks"]
+    assert (breaks["immunotherapy"], breaks["cycle_days"], breaks["allowed_break_weeks"]) == (True, 21, 12)
+    assert breaks["next_due_on"] == (today + timedelta(days=21)).isoformat()
+    assert breaks["next_treatment_by"] == (today + timedelta(days=21, weeks=12)).isoformat()
+
+
+def test_an_ifr_approval_given_no_cycle_counts_the_break_from_the_last_treatment(client, auth, approved_ifr):
+    today = client.application.extensions["ifr"].today()
+    act(client, auth, approved_ifr, "record_start", CLINICIAN, {"date": today.isoformat()})
+    breaks = read(client, auth, approved_ifr)["breaks"]
+    assert (breaks["cycle_days"], breaks["allowed_break_weeks"]) == (None, 6)
+    assert breaks["next_treatment_by"] == (today + timedelta(weeks=6)).isoformat()
