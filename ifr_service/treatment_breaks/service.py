@@ -102,8 +102,14 @@ def summarise_breaks(authorisation: FundingAuthorisation | None) -> dict | None:
     }
 
 
+APPROVED_OUTCOMES = ("approved", "approved_with_conditions")
+
+
 def present_breaks(case: Case) -> dict | None:
-    """The case's breaks as its response and page show them; None before it has an authorisation."""
+    """The case's breaks as its response and page show them; None before it is approved (asked
+    without a query: a submission's response costs none) or when it has no authorisation."""
+    if runtime().workflows[case.route].state(case.state).outcome not in APPROVED_OUTCOMES:
+        return None
     return summarise_breaks(funding_queries.find_authorisation_for_case(case.id))
 
 
