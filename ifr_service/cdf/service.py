@@ -146,6 +146,8 @@ def approval_status(record: CdfApplication, state: str, today: date) -> str:
     if state == "approved":
         return "active" if today <= record.start_by else "expired"
     if state == "on_treatment":
+        if _within_the_break_allowed(record, today):  # no query: the spend reads every approval
+            return "active"
         course, found = _course_and_breaks(record)
         return "lapsed" if breaks.has_lapsed(break_policy(), course, found, today) else "active"
     return {"treatment_stopped": "stopped"}.get(state, state)
@@ -161,6 +163,17 @@ def next_treatment_by(record: CdfApplication) -> date | None:
 def next_due_on(record: CdfApplication) -> date | None:
     """The end of the last cycle, when the next is due."""
     return breaks.next_due_on(_course_and_breaks(record)[0])
+
+
+def _within_the_break_allowed(record: CdfApplication, today: date) -> bool:
+    """Whether today is within the break the policy allows with no form, from the application's own
+    last treatment date and its entry's cycle and class. A request can only lengthen that (a refused
+    one lapses the case at once), and a later cycle recorded on the authorisation only moves it on."""
+    if record.last_treatment_on is None:
+        return False
+    entry = runtime().cdf.get(record.entry_key, record.entry_version)
+    course = breaks.Course(record.last_treatment_on, entry.cycle_days, entry.immunotherapy)
+    return today <= breaks.latest_restart_without_form(break_policy(), course)
 
 
 def _course_and_breaks(record: CdfApplication) -> tuple[breaks.Course, list[breaks.RecordedBreak]]:
