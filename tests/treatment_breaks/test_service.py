@@ -9,7 +9,10 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from sqlmodel import select
 
+from ifr_service import db
+from ifr_service.notifications.models import Notification
 from tests.builders import (
     CDF_ADMIN,
     CHAIR,
@@ -251,7 +254,8 @@ def test_an_ifr_approval_records_treatment_by_hand_and_goes_through_a_long_break
     assert stopped["breaks"]["next_treatment_by"] is None
 
 
-def test_a_refused_ifr_break_request_ends_the_funding_authorisation(client, auth, calendar, approved_ifr):
+def test_a_refused_ifr_break_request_ends_the_funding_authorisation(client, auth, calendar, approved_ifr,
+                                                                    in_db, run_jobs):
     today = client.application.extensions["ifr"].today()
     act(client, auth, approved_ifr, "record_start", CLINICIAN, {"date": today.isoformat()})
     latest = date.fromisoformat(read(client, auth, approved_ifr)["breaks"]["next_treatment_by"])
@@ -260,6 +264,9 @@ def test_a_refused_ifr_break_request_ends_the_funding_authorisation(client, auth
         {**a_break(today.isoformat(), restart.isoformat()), "criteria": CRITERIA})
     act(client, auth, approved_ifr, "refuse_treatment_break", OFFICER,
         {"reasons": "The disease progressed during the break, on the clinician's own letter."})
+    run_jobs()
+    told = in_db(lambda: [n.subject for n in db.session().exec(select(Notification))])
+    assert any(subject.endswith(": treatment break refused") for subject in told)
 
     calendar.set(restart)
     refused = act(client, auth, approved_ifr, "record_continuation", CLINICIAN, {"date": restart.isoformat()},
