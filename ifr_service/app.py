@@ -97,16 +97,19 @@ def _body_too_large(_error: RequestEntityTooLarge):
 
 def build_runtime(config: Config) -> Runtime:
     from ifr_service.features import known_names
+    from ifr_service.funding.breaks import check_break_policy
     from ifr_service.reference.icd10_crgs import icd10_crg_map
 
     icd10_crg_map()  # a bad ICD-10 to CRG mapping stops the start, naming the file
     forms = FormRegistry.load(config.forms_dir)
+    workflows = load_workflows(config.workflows_dir, known_names)
+    check_break_policy(workflows)  # bad treatment-break thresholds or request criteria stop the start
     return Runtime(
         config=config,
         engine=db.make_engine(config.database_url),
         forms=forms,
         cdf=CdfList.load(config.cdf_list_dir, forms),
-        workflows=load_workflows(config.workflows_dir, known_names),
+        workflows=workflows,
         dispatcher=RqDispatcher(config.redis_url) if config.redis_url else InProcessDispatcher(),
         mail=SmtpRelay(config.smtp_host, config.smtp_port) if config.smtp_host else LogRelay(),
     )

@@ -22,6 +22,7 @@ from ifr_service.panels import guards as _panel_guards  # noqa: F401  (registers
 from ifr_service.panels.models import PanelKind
 from ifr_service.policy import progress as _policy_progress  # noqa: F401  (registers: a cohort's stage)
 from ifr_service.policy import service as _policy_service  # noqa: F401  (registers: policy's)
+from ifr_service.treatment_breaks import service as _treatment_breaks  # noqa: F401  (registers: breaks)
 from ifr_service.users.models import Role
 from ifr_service.workflows.definition import KnownNames
 from ifr_service.workflows.registry import registry

@@ -30,6 +30,7 @@ from ifr_service.reference.models import (
     Region,
 )
 from ifr_service.sact.models import SactException, SactImport
+from ifr_service.treatment_breaks.models import TreatmentBreak
 from ifr_service.users.models import ApiClient, PageSession, User
 from ifr_service.web.saved_forms import SavedForm
 
@@ -73,6 +74,7 @@ __all__ = [
     "SactException",
     "SactImport",
     "SavedForm",
+    "TreatmentBreak",
     "TreatmentCycle",
     "User",
     "metadata",

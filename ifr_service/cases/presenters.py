@@ -20,6 +20,7 @@ from ifr_service.policy.matching import matching_policies
 from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Commissioner, Hub, Region
 from ifr_service.runtime import runtime
+from ifr_service.treatment_breaks.service import present_breaks
 from ifr_service.users.models import User
 from ifr_service.workflows.definition import Action
 
@@ -69,11 +70,12 @@ def case_contents(case: Case, user: User) -> dict:
     none of the files or letters, which carry them; the case's state, clocks and actions are the same."""
     if not can_read_identifiers(user):
         return {"answers": deidentified_application(case, runtime().today()), "attachments": [],
-                "letters": [], "cdf": None, "deidentified": True}
+                "letters": [], "cdf": None, "breaks": None, "deidentified": True}
     bare = queries.is_bare_new_case(case)  # a case made by this request: no files yet, none read
     return {"answers": case.answers, "attachments": [] if bare else queries.find_attachments(case),
             "letters": [] if bare else find_letters(case.id),
-            "cdf": present_application(case) if case.route == "cdf" else None, "deidentified": False}
+            "cdf": present_application(case) if case.route == "cdf" else None,
+            "breaks": present_breaks(case), "deidentified": False}
 
 
 def present_action(action: Action) -> dict:

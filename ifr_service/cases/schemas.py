@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ifr_service.treatment_breaks.schemas import BreaksSchema
+
 
 def money_text(**kwargs) -> fields.Decimal:
     """A sum in pounds answered as text with two decimal places ("1234.50": no float rounds it), and
@@ -150,6 +152,9 @@ class CaseSchema(Schema):
         metadata={"type": "string", "description": "CDF: the approval number an invoice quotes."})
     cdf = fields.Nested("ifr_service.cdf.schemas.ApplicationSchema", allow_none=True, metadata={
         "description": "CDF only: the entry decided on, the approval and the treatment record."})
+    breaks = fields.Nested(BreaksSchema, allow_none=True, metadata={
+        "description": "Once approved, both routes: when treatment is next due, the last day it may resume, "
+                       "and the breaks in treatment recorded (docs/after-approval/breaks.md)."})
     onward = fields.List(fields.Nested(OnwardWorkSchema), required=True, metadata={
         "description": "Where the request went on to: for a case closed at screening as a cohort, the "
                        "policy-development item and its stage, never its notes (docs/cet.md)."})

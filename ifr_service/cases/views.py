@@ -170,6 +170,7 @@ def show_case(reference: str):
         reply_by=_reply_by(case),
         officers=assignment.hub_officers(case.hub_id) if assignment.can_assign(case, user) else None,
         cdf=present_case_summary(case) if case.route == "cdf" else None, onward=find_onward_work(case),
+        breaks=contents["breaks"],
         authorisation=None if contents["deidentified"] else present_on_case(case, user, runtime().today()),
         after_approval=present_after_approval(case, contents["deidentified"]),
         similar=similar_requests(case) if user.role in HUB_TEAM and case.route == "ifr" else None)

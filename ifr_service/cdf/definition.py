@@ -37,6 +37,10 @@ META_SCHEMA["$defs"] = {**FORM_META_SCHEMA["$defs"], **META_SCHEMA["$defs"]}
 APPLICATION_FORM = "cdf-application"
 UNLISTED_DRUG_FORM = "cdf-unlisted-drug"
 FUNDED_BY_THE_CDF = ("managed_access", "interim_funding")
+RETIRED_BREAK_WEEKS = ("treatment_break_weeks is retired: NHS England's policy on breaks in treatment "
+                       "sets the break allowed for every drug (6 weeks beyond the end of the last cycle, "
+                       "12 for immunotherapy: reference/data/treatment_breaks.yaml); mark the class "
+                       "with immunotherapy and the cycle with cycle_days instead")
 
 
 class CdfListError(ValueError):
@@ -80,9 +84,8 @@ class CdfEntry:
     treatment_fields: tuple[FieldDefinition, ...] = ()
     valid_to: date | None = None
     data_collection_ends_on: date | None = None
-    immunotherapy: bool = False
-    cycle_days: int | None = None  # one cycle's length, where given in cycles
-    treatment_break_weeks: int = 4
+    immunotherapy: bool = False  # the class the treatment-break policy reads (funding/breaks.py)
+    cycle_days: int = 28  # the length of one cycle: the end of the last cycle is its date plus this
     start_within_weeks: int = 4
 
     def is_valid_on(self, day: date) -> bool:
@@ -100,6 +103,8 @@ def parse_entry(raw: dict) -> CdfEntry:
     cost = raw["cost"]
     unit = "cycle" if "per_cycle_gbp" in cost else "month"
     immunotherapy = raw.get("immunotherapy", False)
+    if "treatment_break_weeks" in raw:
+        raise ValueError(RETIRED_BREAK_WEEKS)
     return CdfEntry(
         key=raw["key"], version=raw["version"], title=raw["title"], drug_name=raw["drug"]["name"],
         dmd_code=raw["drug"]["dmd_code"], indication=raw["indication"]["text"],
@@ -113,10 +118,7 @@ def parse_entry(raw: dict) -> CdfEntry:
         criteria=tuple(Criterion(key=c["key"], text=c["text"], mandatory=c.get("mandatory", True))
                        for c in raw["criteria"]),
         treatment_fields=tuple(parse_field(f) for f in raw.get("treatment", ())),
-        immunotherapy=immunotherapy,
-        cycle_days=raw.get("cycle_days"),
-        # A break longer than this needs a new form: 12 weeks for immunotherapies, else 4.
-        treatment_break_weeks=raw.get("treatment_break_weeks", 12 if immunotherapy else 4),
+        immunotherapy=immunotherapy, cycle_days=raw["cycle_days"],
         start_within_weeks=raw.get("start_within_weeks", 4),
     )
 
@@ -169,7 +171,7 @@ class CdfList:
             raw = read_definition(path, META_SCHEMA, CdfListError)
             try:
                 entry = parse_entry(raw)
-            except ValueError as problem:  # a date that is not a day of the calendar
+            except ValueError as problem:  # a date that is not a day of the calendar; a retired key
                 raise CdfListError(f"{path}: {problem}") from problem
             problems = check_entry(entry, application)
             if (entry.key, entry.version) in entries:

@@ -15,8 +15,9 @@ class CdfApplication(SQLModel, table=True):
     """What the CDF needs beyond the case: the entry version decided on, the approval, the
     treatment dates the managed access agreement collects, and the cost the fund expects.
 
-    The entry's break rule and cost are copied at the decision, so that a later version of
-    the entry never changes an approval already given.
+    The entry's cost is copied at the decision, so that a later version of the entry never changes
+    an approval already given. `treatment_break_weeks` records the break NHS England's policy
+    allowed the drug's class at the decision; the policy itself decides (funding/breaks.py).
     """
 
     __tablename__ = "cdf_application"

@@ -8,9 +8,10 @@ from ifr_service.cases.models import Case
 from ifr_service.cdf import queries
 from ifr_service.cdf.definition import CdfEntry
 from ifr_service.cdf.models import CdfApplication
-from ifr_service.cdf.service import approval_status, break_ends_on
+from ifr_service.cdf.service import approval_status, next_due_on, next_treatment_by
 from ifr_service.forms.answers import TREATMENT_PLANNED_START_DATE, read_answer
 from ifr_service.forms.definition import FieldDefinition
+from ifr_service.funding.breaks import break_policy
 from ifr_service.reference.models import Region
 from ifr_service.reference.queries import find_organisation, find_provider_names
 from ifr_service.runtime import runtime
@@ -31,7 +32,8 @@ def present_entry(entry: CdfEntry, describe_fields) -> dict:
         "valid_from": entry.valid_from, "valid_to": entry.valid_to,
         "data_collection_ends_on": entry.data_collection_ends_on,
         "immunotherapy": entry.immunotherapy,
-        "treatment_break_weeks": entry.treatment_break_weeks,
+        "cycle_days": entry.cycle_days,
+        "allowed_break_weeks": break_policy().allowed_weeks(entry.immunotherapy),
         "start_within_weeks": entry.start_within_weeks,
         "cost": {"unit": entry.cost.unit, "per_unit_gbp": pounds(entry.cost.unit_pence),
                  "units": entry.cost.units, "per_patient_gbp": pounds(entry.cost.per_patient_pence)},
@@ -54,6 +56,7 @@ def present_application(case: Case) -> dict:
 
 def present_record(record: CdfApplication, case: Case) -> dict:
     entry = runtime().cdf.get(record.entry_key, record.entry_version)
+    on_treatment = case.state == "on_treatment"
     return {
         "entry": present_entry_summary(entry),
         "approval_number": record.approval_number,
@@ -64,8 +67,11 @@ def present_record(record: CdfApplication, case: Case) -> dict:
         "treatment": {
             "started_on": record.started_on, "last_treatment_on": record.last_treatment_on,
             "cycles_given": record.cycles_given, "stopped_on": record.stopped_on,
-            "stop_reason": record.stop_reason, "break_limit_weeks": record.treatment_break_weeks,
-            "next_treatment_by": break_ends_on(record) if case.state == "on_treatment" else None,
+            "stop_reason": record.stop_reason,
+            "break_limit_weeks": break_policy().allowed_weeks(entry.immunotherapy),
+            "cycle_days": entry.cycle_days,
+            "next_due_on": next_due_on(record) if on_treatment else None,
+            "next_treatment_by": next_treatment_by(record) if on_treatment else None,
         },
         "expected_cost_gbp": pounds(record.expected_cost_pence),
     }

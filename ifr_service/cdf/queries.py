@@ -78,14 +78,15 @@ def find_decided_between(start: date, end: date, region_id: int | None = None,
     return list(db.session().exec(query.order_by(CdfApplication.case_id)))
 
 
-def find_sweep_candidates(today: date) -> list[int]:
-    """Cases whose approval may have expired (not started by its date) or lapsed (a break past
-    the shortest limit an entry can set); the sweep checks each one's own dates."""
+def find_sweep_candidates(today: date, shortest_break_weeks: int = 6) -> list[int]:
+    """Cases whose approval may have expired (not started by its date) or lapsed (a last treatment
+    longer ago than the shortest break the policy allows); the sweep checks each one's own dates,
+    cycle and breaks."""
     expired = (select(CdfApplication.case_id).join(Case, Case.id == CdfApplication.case_id)
                .where(Case.state == "approved", CdfApplication.start_by < today))
     breaking = (select(CdfApplication.case_id).join(Case, Case.id == CdfApplication.case_id)
                 .where(Case.state == "on_treatment",
-                       CdfApplication.last_treatment_on < today - timedelta(weeks=1)))
+                       CdfApplication.last_treatment_on < today - timedelta(weeks=shortest_break_weeks)))
     return sorted({*db.session().exec(expired), *db.session().exec(breaking)})
 
 

@@ -48,8 +48,13 @@ class EntrySchema(EntrySummarySchema):
     data_collection_ends_on = fields.Date(allow_none=True, metadata={
         "description": "When the managed access agreement's data collection ends."})
     immunotherapy = fields.Boolean(required=True)
-    treatment_break_weeks = fields.Integer(required=True, metadata={
-        "description": "A longer break between treatments needs a new application."})
+    cycle_days = fields.Integer(required=True, metadata={
+        "description": "The length of one treatment cycle in days: the end of the last cycle is its "
+                       "date plus this."})
+    allowed_break_weeks = fields.Integer(required=True, metadata={
+        "description": "NHS England's break in treatment allowed with no form, beyond the end of the "
+                       "last cycle (6 weeks; 12 for immunotherapy); a longer one needs a treatment-break "
+                       "request."})
     start_within_weeks = fields.Integer(required=True, metadata={
         "description": "Treatment must start within this many weeks of the approval."})
     cost = fields.Nested(EntryCostSchema, required=True)
@@ -70,9 +75,16 @@ class TreatmentRecordSchema(Schema):
     stopped_on = fields.Date(allow_none=True)
     stop_reason = fields.String(allow_none=True, metadata={
         "enum": ["progression", "toxicity", "patient_choice", "death", "completed", "other", None]})
-    break_limit_weeks = fields.Integer(required=True)
+    break_limit_weeks = fields.Integer(required=True, metadata={
+        "description": "The break allowed with no form beyond the end of the last cycle (6 weeks; 12 "
+                       "for immunotherapy)."})
+    cycle_days = fields.Integer(required=True)
+    next_due_on = fields.Date(allow_none=True, metadata={
+        "description": "While on treatment: the end of the last cycle, when the next is due."})
     next_treatment_by = fields.Date(allow_none=True, metadata={
-        "description": "While on treatment: the last day the next treatment keeps the approval."})
+        "description": "While on treatment: the last day the next treatment keeps the approval (the "
+                       "break allowed with no form, or an approved treatment-break request's planned "
+                       "restart)."})
 
 
 class ApplicationSchema(Schema):

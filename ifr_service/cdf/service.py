@@ -37,11 +37,14 @@ from ifr_service.forms.answers import (
 )
 from ifr_service.forms.definition import FormDefinition
 from ifr_service.forms.validation import validate_answers
+from ifr_service.funding import breaks
+from ifr_service.funding.breaks import break_policy
 from ifr_service.interventions import intervention_key
 from ifr_service.reference import queries as reference
 from ifr_service.reference.models import Region
 from ifr_service.runtime import runtime
 from ifr_service.text import shortened
+from ifr_service.treatment_breaks import service as treatment_breaks
 from ifr_service.users.models import Role, User
 
 CONVERSION = {"href": "/api/v1/cdf/ifr-conversions", "method": "POST",
@@ -70,7 +73,9 @@ def apply(actor: User, body) -> Case:
     unmet = [c.key for c in entry.criteria if c.mandatory and answers["criteria"][c.key] is not True]
     record = queries.create_application(CdfApplication(
         case_id=case.id, entry_key=entry.key, entry_version=entry.version, nhs_number=nhs_number,
-        decided_on=today, unmet_criteria=unmet, treatment_break_weeks=entry.treatment_break_weeks,
+        decided_on=today, unmet_criteria=unmet,
+        # The policy's break for the class, recorded; the policy itself decides (funding/breaks.py).
+        treatment_break_weeks=break_policy().allowed_weeks(entry.immunotherapy),
         funding_route=entry.funding_route, cost_unit=entry.cost.unit,
         cost_unit_pence=entry.cost.unit_pence, cost_units=entry.cost.units))
     if unmet:
@@ -133,19 +138,52 @@ def convert_application_to_ifr(actor: User, case: Case, drug: dict) -> Case:
 
 
 def approval_status(record: CdfApplication, state: str, today: date) -> str:
-    """Whether an approval is in force today: active, expired, lapsed, stopped or not_approved."""
+    """Whether an approval is in force today: active, expired, lapsed, stopped or not_approved. On
+    treatment, NHS England's break policy decides (funding/breaks.py): a break past it lapses the
+    approval unless a treatment-break request is pending or approved."""
     if record.approval_number is None:
         return "not_approved"
     if state == "approved":
         return "active" if today <= record.start_by else "expired"
     if state == "on_treatment":
-        return "active" if today <= break_ends_on(record) else "lapsed"
+        if _within_the_break_allowed(record, today):  # no query: the spend reads every approval
+            return "active"
+        course, found = _course_and_breaks(record)
+        return "lapsed" if breaks.has_lapsed(break_policy(), course, found, today) else "active"
     return {"treatment_stopped": "stopped"}.get(state, state)
 
 
-def break_ends_on(record: CdfApplication) -> date:
-    """The last day the next treatment may be given without a new application."""
-    return record.last_treatment_on + timedelta(weeks=record.treatment_break_weeks)
+def next_treatment_by(record: CdfApplication) -> date | None:
+    """The last day the next treatment may be given and keep the approval: the break the policy
+    allows beyond the end of the last cycle, or an approved request's planned restart."""
+    course, found = _course_and_breaks(record)
+    return breaks.in_force_until(break_policy(), course, found)
+
+
+def next_due_on(record: CdfApplication) -> date | None:
+    """The end of the last cycle, when the next is due."""
+    return breaks.next_due_on(_course_and_breaks(record)[0])
+
+
+def _within_the_break_allowed(record: CdfApplication, today: date) -> bool:
+    """Whether today is within the break the policy allows with no form, from the application's own
+    last treatment date and its entry's cycle and class. A request can only lengthen that (a refused
+    one lapses the case at once), and a later cycle recorded on the authorisation only moves it on."""
+    if record.last_treatment_on is None:
+        return False
+    entry = runtime().cdf.get(record.entry_key, record.entry_version)
+    course = breaks.Course(record.last_treatment_on, entry.cycle_days, entry.immunotherapy)
+    return today <= breaks.latest_restart_without_form(break_policy(), course)
+
+
+def _course_and_breaks(record: CdfApplication) -> tuple[breaks.Course, list[breaks.RecordedBreak]]:
+    """The authorisation's course and breaks; for an approval with no authorisation, the
+    application's own last treatment date and its entry's cycle and class."""
+    found = treatment_breaks.course_and_breaks(record.case_id)
+    if found is not None:
+        return found
+    entry = runtime().cdf.get(record.entry_key, record.entry_version)
+    return breaks.Course(record.last_treatment_on, entry.cycle_days, entry.immunotherapy), []
 
 
 def _check_is_clinician(actor: User) -> None:

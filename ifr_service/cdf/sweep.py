@@ -1,5 +1,6 @@
 """The daily CDF sweep: approvals not started within their window expire, and treatments whose
-break has passed the entry's limit lapse, each telling the clinician a new application is needed.
+break has run past NHS England's policy (6 weeks beyond the end of the last cycle, 12 for
+immunotherapy) with no treatment-break request pending or approved lapse; the clinician is told.
 
 The dates alone already decide whether an approval is in force (duplicates and treatment records
 use them), so the sweep only makes the case's state say so; it is safe to run as often as wished.
@@ -14,6 +15,7 @@ from ifr_service.cases.actions import take_system_action
 from ifr_service.cases.queries import get_case_by_id
 from ifr_service.cdf import queries
 from ifr_service.cdf.service import approval_status
+from ifr_service.funding.breaks import break_policy
 from ifr_service.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -24,7 +26,8 @@ def sweep_cdf_approvals() -> dict[str, list[str]]:
     """Each case in its own unit of work, so that one failure is retried next time alone."""
     engine, today = runtime().engine, runtime().today()
     with db.unit_of_work(engine):
-        case_ids = queries.find_sweep_candidates(today)
+        policy = break_policy()
+        case_ids = queries.find_sweep_candidates(today, min(policy.default_weeks, policy.immunotherapy_weeks))
     ended: dict[str, list[str]] = {"expired": [], "lapsed": []}
     for case_id in case_ids:
         try:

@@ -1,16 +1,19 @@
 """The treatment a clinician records on a CDF approval: the workflow's guards on the dates, and
 the effect that keeps the application's treatment record (the managed access outcome data), each
-registered into the CDF workflow's registry under the name workflows/cdf.yaml uses."""
+registered into the CDF workflow's registry under the name workflows/cdf.yaml uses. The break
+between cycles is NHS England's policy for every route (treatment_breaks/service.py's
+`treatment_within_break_policy`)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from ifr_service.cases.models import Case, CaseEvent
-from ifr_service.cdf import queries
+from ifr_service.cdf import queries, service
 from ifr_service.errors import Conflict, ValidationFailed
 from ifr_service.funding import queries as funding_queries
 from ifr_service.funding import service as funding
+from ifr_service.treatment_breaks import service as treatment_breaks
 from ifr_service.workflows.registry import effect, guard
 
 
@@ -25,17 +28,24 @@ def check_start_in_time(case: Case, actor, payload: dict) -> None:
                        "treatment had to start by then. Make a new application.", field="date")
 
 
-@guard("cdf_break_within_limit", workflows=("cdf",))
-def check_break_within_limit(case: Case, actor, payload: dict) -> None:
+@guard("cdf_treatment_within_break_policy", workflows=("cdf",))
+def check_treatment_within_break_policy(case: Case, actor, payload: dict) -> dict | None:
+    """NHS England's policy on breaks in treatment, on the approval's funding authorisation
+    (treatment_breaks/service.py); an approval given before authorisations were issued has none, so
+    its own last treatment date, and its entry's cycle and class, are read instead."""
+    if funding_queries.find_authorisation_for_case(case.id) is not None:
+        return treatment_breaks.check_treatment_within_policy(case, actor, payload)
     record, treated = queries.get_application(case.id), date.fromisoformat(payload["date"])
     if treated < record.last_treatment_on:
         raise ValidationFailed({"date": "Record treatment in order: the last recorded was on "
                                         f"{record.last_treatment_on:%d %B %Y}."})
-    allowed = timedelta(weeks=record.treatment_break_weeks)
-    if treated - record.last_treatment_on > allowed:
-        raise Conflict(f"The break since {record.last_treatment_on:%d %B %Y} is longer than the "
-                       f"{record.treatment_break_weeks} weeks this approval allows, so approval "
-                       f"{record.approval_number} has lapsed. Make a new application.", field="date")
+    until = service.next_treatment_by(record)
+    if until is not None and treated > until:
+        raise Conflict(f"Treatment on {treated:%d %B %Y} comes after a break longer than NHS England's "
+                       f"policy on breaks in treatment allows with no form (the next cycle was due by "
+                       f"{until:%d %B %Y}). Make a treatment-break request on approval "
+                       f"{record.approval_number}: no new application is needed.", field="date")
+    return None
 
 
 @guard("cdf_stop_after_treatment", workflows=("cdf",))

@@ -80,7 +80,9 @@ def _ifr_terms(case: Case, decision: dict) -> FundingAuthorisation:
         cost_cap_pence=int(Decimal(str(cap)) * 100) if cap not in (None, "") else None,
         conditions=decision.get("conditions"), review_date=as_day(decision.get("review_date")),
         stopping_criteria=decision.get("stopping_criteria"),
-        outcome_measures=read_answer(answers, CLINICAL_CASE_OUTCOME_MEASURES))
+        outcome_measures=read_answer(answers, CLINICAL_CASE_OUTCOME_MEASURES),
+        # What the policy on breaks in treatment reads (funding/breaks.py), as the panel recorded it.
+        immunotherapy=decision.get("immunotherapy") is True, cycle_days=decision.get("cycle_days"))
 
 
 def _cdf_terms(case: Case) -> FundingAuthorisation:

@@ -50,12 +50,15 @@ def send_case_update(case_id: int, event_id: int) -> None:
     recipient = submitted_answer(case.answers, CLINICIAN_EMAIL)
     workflow = runtime().workflows[case.route]
     state = workflow.state(event.to_state)
-    subject = f"{workflow.title} {case.reference}: {state.title.lower()}"
+    # An action that leaves the case where it is (a treatment-break request decided) is told by what
+    # happened, not by the state it was already in.
+    happened = event.name.replace("_", " ").capitalize() if event.from_state == event.to_state else None
+    subject = f"{workflow.title} {case.reference}: {(happened or state.title).lower()}"
     approval = event.payload.get("approval_number")  # a CDF approval: the number invoices quote
     body = (
         f"Dear {submitted_answer(case.answers, CLINICIAN_NAME)},\n\n"
-        f"{workflow.title} {case.reference} is now: {state.title}.\n"
-        f"{state.description}\n"
+        + (f"{happened} on {workflow.title} {case.reference}; it remains: {state.title}.\n" if happened
+           else f"{workflow.title} {case.reference} is now: {state.title}.\n{state.description}\n")
         + (f"Approval number: {approval}.\n" if approval else "") + "\n"
         "Sign in to ifr-service to read the details and to answer anything asked of you.\n\n"
         "This message contains no patient information. Please quote the reference in any "

@@ -2,7 +2,7 @@
 not recorded on an approval (treated without an approval, or refused by its rules), one a cycle.
 
 Revision ID: 0035_add_sact_imports
-Revises: 0033_add_outcome_reports
+Revises: 0034_add_treatment_breaks
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0035_add_sact_imports"
-down_revision = "0033_add_outcome_reports"
+down_revision = "0034_add_treatment_breaks"
 branch_labels = None
 depends_on = None
 

@@ -133,7 +133,8 @@ def test_treatment_recorded_within_its_windows_becomes_the_outcome_record(
     reference = case["reference"]
     record_treatment(client, auth, reference, "record_start", {"date": "2026-12-01"})
     record_treatment(client, auth, reference, "record_continuation", {"date": "2026-12-22"})
-    # An immunotherapy: a ten-week break keeps the approval (its limit is twelve).
+    # An immunotherapy every 21 days: ten weeks after the last dose is within twelve weeks of the
+    # end of its cycle (NHS England's policy on breaks in treatment).
     record_treatment(client, auth, reference, "record_continuation", {"date": "2027-03-02"}, expect=422)
     record_treatment(client, auth, reference, "record_continuation", {"date": "2026-12-01"}, expect=422)
     calendar.set(date(2027, 3, 2))
@@ -145,24 +146,27 @@ def test_treatment_recorded_within_its_windows_becomes_the_outcome_record(
     assert stopped["cdf"]["treatment"] == {
         "started_on": "2026-12-01", "last_treatment_on": "2027-03-02", "cycles_given": 3,
         "stopped_on": "2027-03-02", "stop_reason": "progression", "break_limit_weeks": 12,
-        "next_treatment_by": None}
+        "cycle_days": 21, "next_due_on": None, "next_treatment_by": None}
     assert stopped["cdf"]["status"] == "stopped"
 
 
-def test_a_break_longer_than_four_weeks_needs_a_new_form(client, auth, cdf_application, calendar, app):
+def test_a_break_longer_than_six_weeks_beyond_the_cycle_needs_a_treatment_break_request_not_a_new_form(
+        client, auth, cdf_application, calendar, app):
     body = cdf_application_for(client, auth, cdf_application, "sotorasib-nsclc-kras-g12c")
     case = apply_to_cdf(client, auth, body)
-    assert case["cdf"]["treatment"]["break_limit_weeks"] == 4
+    assert case["cdf"]["treatment"]["break_limit_weeks"] == 6  # not an immunotherapy
     record_treatment(client, auth, case["reference"], "record_start", {"date": "2026-11-23"})
-    calendar.set(date(2026, 12, 29))  # five weeks and a day later
+    calendar.set(date(2026, 12, 29))  # five weeks and a day later: within the policy now
+    record_treatment(client, auth, case["reference"], "record_continuation", {"date": "2026-12-29"})
+    # The cycle of 29 December ends on 26 January; six weeks beyond it is 9 March.
+    calendar.set(date(2027, 3, 10))
 
     refused = record_treatment(client, auth, case["reference"], "record_continuation",
-                               {"date": "2026-12-29"}, expect=409)
-    assert "longer than the 4 weeks" in refused["errors"][0]["message"]
+                               {"date": "2027-03-10"}, expect=409)
+    assert "Make a treatment-break request" in refused["errors"][0]["message"]
+    assert "new application" not in refused["errors"][0]["message"].replace("no new application", "")
     assert client.get(f"/api/v1/cases/{case['reference']}",
                       headers=auth(CLINICIAN)).json["cdf"]["status"] == "lapsed"
-    body["treatment"]["planned_start_date"] = "2026-12-30"
-    assert apply_to_cdf(client, auth, body)["state"] == "approved"  # a new form, a new approval
     with app.app_context():
         from ifr_service.cdf.sweep import sweep_cdf_approvals
 
@@ -286,7 +290,8 @@ def test_the_current_list_shows_each_entrys_current_version_and_form(client, aut
     pembrolizumab = entries["pembrolizumab-nsclc-untreated-pdl1"]
     assert (pembrolizumab["version"], pembrolizumab["funding_route"]) == (2, "routine_commissioning")
     atezolizumab = entries["atezolizumab-urothelial-after-platinum"]
-    assert atezolizumab["treatment_break_weeks"] == 12 and atezolizumab["start_within_weeks"] == 4
+    assert (atezolizumab["cycle_days"], atezolizumab["allowed_break_weeks"]) == (21, 12)
+    assert atezolizumab["start_within_weeks"] == 4
     assert [f["field"] for f in atezolizumab["treatment_fields"]] == [
         "planned_start_date", "line_of_therapy", "regimen"]
     assert set(cdf_application["criteria"]) == {c["key"] for c in atezolizumab["criteria"]}

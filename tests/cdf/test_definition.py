@@ -23,10 +23,10 @@ ATEZOLIZUMAB = LIST_DIR / "atezolizumab-urothelial-after-platinum-v1.yaml"
 def test_the_demo_list_loads_with_each_entrys_rules():
     cdf = CdfList.load(LIST_DIR, FORMS)
     atezolizumab = cdf.get("atezolizumab-urothelial-after-platinum", 1)
-    assert (atezolizumab.immunotherapy, atezolizumab.treatment_break_weeks) == (True, 12)
+    assert (atezolizumab.immunotherapy, atezolizumab.cycle_days) == (True, 21)
     assert atezolizumab.cost.per_patient_pence == 17 * 380769
-    assert cdf.get("sotorasib-nsclc-kras-g12c", 1).treatment_break_weeks == 4
-    assert cdf.get("daratumumab-myeloma-relapsed", 1).treatment_break_weeks == 6  # set by the entry
+    sotorasib = cdf.get("sotorasib-nsclc-kras-g12c", 1)  # an oral drug costed by the month
+    assert (sotorasib.immunotherapy, sotorasib.cycle_days) == (False, 28)
 
 
 def test_the_current_version_of_an_entry_depends_on_the_day():
@@ -61,6 +61,9 @@ def entry(**changes) -> dict:
     (entry(criteria=[{"key": "a", "text": "A"}, {"key": "a", "text": "B"}]), "duplicate criterion"),
     (entry(treatment=[{"key": "regimen", "label": "R", "type": "choice"}]), "needs options"),
     (entry(treatment=[{"key": "planned_start_date", "label": "Again", "type": "date"}]), "duplicate field"),
+    (entry(cycle_days=0), "less than the minimum"),
+    ({k: v for k, v in entry().items() if k != "cycle_days"}, "'cycle_days' is a required property"),
+    (entry(treatment_break_weeks=8), "treatment_break_weeks is retired"),
 ])
 def test_a_bad_list_file_stops_the_service_naming_the_file_and_the_problem(tmp_path, raw, problem):
     (tmp_path / "bad.yaml").write_text(yaml.dump(raw))
@@ -79,10 +82,10 @@ def test_the_same_entry_version_twice_is_refused(tmp_path):
 @pytest.fixture
 def list_with_new_version(app, tmp_path: Path):
     """The demo list and a version 2 of atezolizumab from 1 December 2026: a new criterion and a
-    shorter break limit. The service reads it as if deployed; the demo list returns afterwards."""
+    4-weekly cycle. The service reads it as if deployed; the demo list returns afterwards."""
     for path in LIST_DIR.glob("*.yaml"):
         shutil.copy(path, tmp_path / path.name)
-    raw = entry(version=2, valid_from="2026-12-01", treatment_break_weeks=8)
+    raw = entry(version=2, valid_from="2026-12-01", cycle_days=28)
     raw["criteria"] = [*raw["criteria"], {"key": "no_autoimmune_disease",
                                           "text": "The patient has no active autoimmune disease."}]
     (tmp_path / "atezolizumab-urothelial-after-platinum-v2.yaml").write_text(yaml.dump(raw))
@@ -100,7 +103,7 @@ def test_a_case_open_when_the_form_changes_keeps_the_version_it_was_approved_on(
     entries = {e["key"]: e for e in client.get("/api/v1/cdf/entries", headers=auth(CLINICIAN)).json}
     assert entries["atezolizumab-urothelial-after-platinum"]["version"] == 2
     reread = client.get(f"/api/v1/cases/{open_case['reference']}", headers=auth(CLINICIAN)).json
-    assert (reread["cdf"]["entry"]["version"], reread["cdf"]["treatment"]["break_limit_weeks"]) == (1, 12)
+    assert (reread["cdf"]["entry"]["version"], reread["cdf"]["treatment"]["cycle_days"]) == (1, 21)
     started = record_treatment(client, auth, open_case["reference"], "record_start", {"date": "2026-12-01"})
     assert started["state"] == "on_treatment"
 
@@ -112,7 +115,7 @@ def test_a_case_open_when_the_form_changes_keeps_the_version_it_was_approved_on(
     new_patient["criteria"] = {**new_patient["criteria"], "no_autoimmune_disease": True}
     on_the_new_form = apply_to_cdf(client, auth, new_patient)
     assert (on_the_new_form["cdf"]["entry"]["version"],
-            on_the_new_form["cdf"]["treatment"]["break_limit_weeks"]) == (2, 8)
+            on_the_new_form["cdf"]["treatment"]["cycle_days"]) == (2, 28)
 
     versions = "/api/v1/cdf/entries/atezolizumab-urothelial-after-platinum/versions"
     first = client.get(f"{versions}/1", headers=auth(CLINICIAN)).json  # the form the open case was read on
