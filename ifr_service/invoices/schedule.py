@@ -16,9 +16,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import nhs_number
-from stdnum import luhn
 
 from ifr_service.errors import IfrError, ValidationFailed
+from ifr_service.funding import numbers as funding_numbers
 from ifr_service.text import quoted, text_problem
 
 MAX_BYTES = 1024 * 1024  # 1 MiB: some 8,000 lines of a typical schedule
@@ -39,7 +39,6 @@ TITLES = {"provider_code": "provider ODS code", "invoice_number": "invoice numbe
           "amount_gbp": "amount (£)", "commissioner_code": "commissioner code"}
 ODS_CODE = re.compile(r"[A-Z0-9]{3,5}")
 INVOICE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,29}")
-REFERENCE = re.compile(r"(IFRA|CDFA)-(\d{4})-(\d{6})-(\d)")
 COMMISSIONER_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,59}")  # as the reference data writes it: ccg-camden
 DMD_CODE = re.compile(r"[0-9]{6,18}")  # a dm+d identifier is a SNOMED CT id: 6 to 18 digits
 AMOUNT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")
@@ -223,17 +222,14 @@ def _nhs_number(value: str, _today: date) -> str:
 
 
 def normalise_reference(value: str) -> str:
-    """An IFR (IFRA-…) or CDF (CDFA-…) authorisation reference as stored, or ValueError saying why not."""
+    """An IFR (IFRA-…) or CDF (CDFA-…) authorisation reference as stored, or ValueError saying why not:
+    the look-up's own rule (funding/numbers.py), on a file's text, which must be plain ASCII."""
     _ascii(value, "reference")
-    reference = re.sub(r"\s", "", value).upper()
-    match = REFERENCE.fullmatch(reference)
-    if match is None:
-        raise ValueError(f"{quoted(value)} is not an authorisation reference, such as "
-                         "IFRA-2026-000123-4 or CDFA-2026-000123-3.")
-    if not luhn.is_valid("".join(match.groups()[1:])):
-        raise ValueError(f"{quoted(value)} is not an authorisation reference: its check digit does not "
-                         "match. Check it against the approval.")
-    return reference
+    try:
+        return funding_numbers.normalise_reference(value)
+    except ValidationFailed as refused:
+        raise ValueError(f"{quoted(value)} is not an authorisation reference: "
+                         f"{refused.fields['reference'][0]}") from None
 
 
 def _treatment(value: str, _today: date) -> str:
